@@ -1,0 +1,134 @@
+"""The strategic agreement and the four delaftaler, one per LBF focus area."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from helhedsplan.core.models import PlanContent
+from helhedsplan.plans.models import Organisation, Plan
+
+
+class FocusArea(models.TextChoices):
+    """The four indsatsområder fixed by Landsbyggefonden's regulativ."""
+
+    EDUCATION = "education", _("Education and life chances")
+    EMPLOYMENT = "employment", _("Employment")
+    CRIME_PREVENTION = "crime_prevention", _("Crime prevention")
+    COHESION = "cohesion", _("Cohesion and citizenship")
+
+
+class StrategicAgreement(PlanContent):
+    """Frame and direction of the whole plan (strategisk samarbejdsaftale)."""
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, related_name="strategic_agreement", verbose_name=_("plan")
+    )
+    vision = models.TextField(_("vision"), blank=True)
+    challenges = models.TextField(_("the area's challenges"), blank=True)
+    steering_tools = models.TextField(_("steering tools"), blank=True)
+    resident_involvement = models.TextField(_("resident involvement"), blank=True)
+    governance = models.TextField(_("governance"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("strategic agreement")
+        verbose_name_plural = _("strategic agreements")
+
+    def __str__(self) -> str:
+        return str(_("Strategic agreement")) + f" · {self.plan}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:strategic", kwargs={"plan": self.plan.slug})
+
+
+class StrategicGoal(PlanContent):
+    """One strategic goal (målsætning) per focus area."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="strategic_goals", verbose_name=_("plan")
+    )
+    focus_area = models.CharField(_("focus area"), max_length=30, choices=FocusArea.choices)
+    text = models.TextField(_("goal"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("strategic goal")
+        verbose_name_plural = _("strategic goals")
+        ordering = ["plan", "focus_area"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "focus_area"], name="one_strategic_goal_per_focus_area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_focus_area_display()
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:strategic", kwargs={"plan": self.plan.slug}) + f"#strategic-goal-{self.pk}"
+
+
+class SubAgreement(PlanContent):
+    """A delaftale: how the parties work together within one focus area."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="sub_agreements", verbose_name=_("plan")
+    )
+    focus_area = models.CharField(_("focus area"), max_length=30, choices=FocusArea.choices)
+    purpose = models.TextField(_("purpose"), blank=True)
+    problem = models.TextField(_("problem addressed"), blank=True)
+    target_groups = models.TextField(_("target groups"), blank=True)
+    anchoring = models.TextField(
+        _("anchoring"), blank=True, help_text=_("How the work is carried on after the plan.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sub-agreement")
+        verbose_name_plural = _("sub-agreements")
+        ordering = ["plan", "focus_area"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "focus_area"], name="one_sub_agreement_per_focus_area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_focus_area_display()
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:sub_agreement", kwargs={"plan": self.plan.slug, "pk": self.pk})
+
+    @property
+    def sub_agreement(self) -> SubAgreement:
+        """Itself: lets permission rules ask any object for 'its' delaftale."""
+        return self
+
+
+class SubAgreementParty(PlanContent):
+    """A party to a delaftale and what it commits to."""
+
+    plan_lookup = "sub_agreement__plan"
+
+    sub_agreement = models.ForeignKey(
+        SubAgreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("sub-agreement")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("organisation")
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_title = models.CharField(_("title"), max_length=200, blank=True)
+    commitment = models.TextField(_("commitment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["sub_agreement", "organisation__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub_agreement", "organisation"], name="one_party_row_per_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.sub_agreement}"

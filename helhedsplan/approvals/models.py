@@ -1,0 +1,115 @@
+"""Who has approved the plan: each estate's decision, and the plan's political and funder steps."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from helhedsplan.core.models import ExampleFlag, PlanContent
+from helhedsplan.plans.models import Estate, Plan
+
+
+def minutes_upload_to(instance: EstateDecision, filename: str) -> str:
+    # A random name: the file is only ever reached through the permission-checked download view.
+    return f"minutes/{instance.estate.plan_id}/{uuid.uuid4().hex}.pdf"
+
+
+class EstateDecision(PlanContent, ExampleFlag):
+    """An estate's decision on the plan, taken by its afdelingsmøde or afdelingsbestyrelse."""
+
+    class Body(models.TextChoices):
+        DEPARTMENT_MEETING = "department_meeting", _("department meeting (afdelingsmøde)")
+        DEPARTMENT_BOARD = "department_board", _("department board (afdelingsbestyrelse)")
+        BALLOT = "ballot", _("ballot (urafstemning)")
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    plan_lookup = "estate__plan"
+
+    estate = models.ForeignKey(
+        Estate, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("estate")
+    )
+    body = models.CharField(_("body"), max_length=30, choices=Body.choices)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices, default=Result.PENDING)
+    date = models.DateField(_("date of decision"), null=True, blank=True)
+    expected_date = models.DateField(_("expected decision date"), null=True, blank=True)
+    votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    minutes = models.FileField(
+        _("minutes (PDF)"),
+        upload_to=minutes_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("estate decision")
+        verbose_name_plural = _("estate decisions")
+        ordering = ["estate__name", "body"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "body"], name="one_decision_per_estate_and_body"),
+            models.CheckConstraint(
+                condition=Q(result="pending") | Q(date__isnull=False), name="decided_decision_has_a_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estate} · {self.get_body_display()} · {self.get_result_display()}"
+
+    def get_absolute_url(self) -> str:
+        return (
+            reverse("approvals:overview", kwargs={"plan": self.estate.plan.slug})
+            + f"#estate-{self.estate_id}"
+        )
+
+
+class ApprovalStep(PlanContent, ExampleFlag):
+    """A political or funder step: Borgerrepræsentationen, Teknik- og Miljøudvalget, LBF, …"""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        PENDING = "pending", _("awaiting decision")
+        DONE = "done", _("done")
+        REJECTED = "rejected", _("rejected")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="approval_steps", verbose_name=_("plan")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=300)
+    body = models.CharField(
+        _("body"), max_length=200, help_text=_("E.g. Borgerrepræsentationen, Landsbyggefonden.")
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_is_expected = models.BooleanField(
+        _("date is expected"), default=False, help_text=_("On when the date is planned, not yet happened.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    reference = models.CharField(_("reference"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="approval_step_order_unique_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("approvals:overview", kwargs={"plan": self.plan.slug}) + f"#step-{self.pk}"

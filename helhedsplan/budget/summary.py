@@ -1,0 +1,192 @@
+"""The budget as people in the field read it: totals, funding, shares and the LBF checks. Computed once, here.
+
+Shares are of the plan's total funding. Local co-financing is every source but Landsbyggefonden; LBF asks for at
+least 25 % local money, and Københavns Kommune has committed to 12,5 % of a plan's budget (hovedaftale with BL,
+BR 11 Dec 2014). All figures come from two queries' worth of prefetched rows; nothing here queries per row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
+
+LBF_MINIMUM_LOCAL_SHARE = Decimal("0.25")
+MUNICIPAL_COMMITMENT_SHARE = Decimal("0.125")
+ZERO = Decimal(0)
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` as a fraction of ``whole``, or None when there is no whole."""
+    return None if not whole else part / whole
+
+
+@dataclass
+class LineRow:
+    line: BudgetLine
+    budget_by_year: dict[int, Decimal]
+    actual_by_year: dict[int, Decimal | None]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.budget_by_year.values(), ZERO)
+
+    @property
+    def actual_total(self) -> Decimal | None:
+        known = [v for v in self.actual_by_year.values() if v is not None]
+        return sum(known, ZERO) if known else None
+
+
+@dataclass
+class Variance:
+    budget: Decimal
+    actual: Decimal | None
+
+    @property
+    def amount(self) -> Decimal | None:
+        """Actual minus budget: positive is overspending."""
+        return None if self.actual is None else self.actual - self.budget
+
+    @property
+    def fraction(self) -> Decimal | None:
+        return None if self.actual is None else share(self.actual - self.budget, self.budget)
+
+
+@dataclass
+class BudgetSummary:
+    years: list[int]
+    lines: list[LineRow]
+    sources: list[tuple[FundingSource, dict[int, Decimal]]]
+    budget_by_year: dict[int, Decimal] = field(default_factory=dict)
+    budget_by_sub_agreement: dict = field(default_factory=dict)  # SubAgreement or None (shared) → amount
+    budget_by_category: dict[str, Decimal] = field(default_factory=dict)
+    funding_by_year: dict[int, Decimal] = field(default_factory=dict)
+    actual_by_year: dict[int, Decimal | None] = field(default_factory=dict)
+
+    @property
+    def total_budget(self) -> Decimal:
+        return sum(self.budget_by_year.values(), ZERO)
+
+    @property
+    def total_funding(self) -> Decimal:
+        return sum(self.funding_by_year.values(), ZERO)
+
+    def funding_of_kinds(self, *kinds: str) -> Decimal:
+        return sum((sum(by_year.values(), ZERO) for s, by_year in self.sources if s.kind in kinds), ZERO)
+
+    @property
+    def lbf_amount(self) -> Decimal:
+        return self.funding_of_kinds(FundingSource.Kind.LBF)
+
+    @property
+    def local_amount(self) -> Decimal:
+        return self.total_funding - self.lbf_amount
+
+    @property
+    def municipality_amount(self) -> Decimal:
+        return self.funding_of_kinds(FundingSource.Kind.MUNICIPALITY)
+
+    @property
+    def housing_associations_amount(self) -> Decimal:
+        return self.funding_of_kinds(FundingSource.Kind.HOUSING_ASSOCIATIONS)
+
+    @property
+    def lbf_share(self) -> Decimal | None:
+        return share(self.lbf_amount, self.total_funding)
+
+    @property
+    def local_share(self) -> Decimal | None:
+        return share(self.local_amount, self.total_funding)
+
+    @property
+    def municipality_share(self) -> Decimal | None:
+        return share(self.municipality_amount, self.total_funding)
+
+    @property
+    def meets_lbf_local_minimum(self) -> bool:
+        return self.local_share is not None and self.local_share >= LBF_MINIMUM_LOCAL_SHARE
+
+    @property
+    def meets_municipal_commitment(self) -> bool:
+        return self.municipality_share is not None and self.municipality_share >= MUNICIPAL_COMMITMENT_SHARE
+
+    def balance(self, year: int) -> Decimal:
+        """Funding minus budget in a year: negative means the budget is not fully funded."""
+        return self.funding_by_year.get(year, ZERO) - self.budget_by_year.get(year, ZERO)
+
+    @property
+    def balance_by_year(self) -> dict[int, Decimal]:
+        return {year: self.balance(year) for year in self.years}
+
+    @property
+    def is_balanced(self) -> bool:
+        return all(value == 0 for value in self.balance_by_year.values())
+
+    def variance(self, year: int) -> Variance:
+        return Variance(self.budget_by_year.get(year, ZERO), self.actual_by_year.get(year))
+
+    @property
+    def total_actual(self) -> Decimal | None:
+        known = [v for v in self.actual_by_year.values() if v is not None]
+        return sum(known, ZERO) if known else None
+
+
+def summarise(
+    years: list[int],
+    lines: list[BudgetLine],
+    amounts: list[BudgetAmount],
+    actuals: list[ActualSpend],
+    sources: list[FundingSource],
+    fundings: list[Funding],
+) -> BudgetSummary:
+    """Pure arithmetic over already-fetched rows."""
+    budget_by_line: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for amount in amounts:
+        budget_by_line[amount.line_id][amount.year] = amount.amount
+    actual_by_line: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for actual in actuals:
+        actual_by_line[actual.line_id][actual.year] = actual.amount
+    funding_by_source: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for funding in fundings:
+        funding_by_source[funding.source_id][funding.year] = funding.amount
+
+    summary = BudgetSummary(
+        years=years,
+        lines=[
+            LineRow(
+                line=line,
+                budget_by_year={y: budget_by_line[line.pk].get(y, ZERO) for y in years},
+                actual_by_year={y: actual_by_line[line.pk].get(y) for y in years},
+            )
+            for line in lines
+        ],
+        sources=[(s, {y: funding_by_source[s.pk].get(y, ZERO) for y in years}) for s in sources],
+    )
+    summary.budget_by_year = {y: sum((r.budget_by_year[y] for r in summary.lines), ZERO) for y in years}
+    by_sub: dict = defaultdict(lambda: ZERO)
+    by_category: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in summary.lines:
+        by_sub[row.line.sub_agreement] += row.total
+        by_category[row.line.category] += row.total
+    summary.budget_by_sub_agreement = dict(by_sub)
+    summary.budget_by_category = dict(by_category)
+    summary.funding_by_year = {y: sum((f[y] for _, f in summary.sources), ZERO) for y in years}
+    for y in years:
+        known = [r.actual_by_year[y] for r in summary.lines if r.actual_by_year[y] is not None]
+        summary.actual_by_year[y] = sum(known, ZERO) if known else None
+    return summary
+
+
+def budget_summary(plan) -> BudgetSummary:
+    """The whole budget of ``plan`` in five queries, whatever its size:
+    lines (with their delaftale joined), amounts, actuals, funding sources, fundings."""
+    return summarise(
+        years=plan.years,
+        lines=list(BudgetLine.objects.in_plan(plan).select_related("sub_agreement")),
+        amounts=list(BudgetAmount.objects.in_plan(plan)),
+        actuals=list(ActualSpend.objects.in_plan(plan)),
+        sources=list(FundingSource.objects.in_plan(plan).select_related("organisation")),
+        fundings=list(Funding.objects.in_plan(plan)),
+    )

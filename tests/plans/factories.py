@@ -1,0 +1,68 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("secret-password-1")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("short_name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    short_name = factory.Sequence(lambda n: f"ORG{n}")
+    kind = Organisation.Kind.MUNICIPAL_ADMINISTRATION
+
+
+class HousingAssociationFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Boligorganisation {n}")
+    short_name = factory.Sequence(lambda n: f"BO{n}")
+    kind = Organisation.Kind.HOUSING_ASSOCIATION
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    name = factory.Sequence(lambda n: f"Helhedsplan {n} 2022-2025")
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    area = "Bydel"
+    start_date = datetime.date(2022, 1, 1)
+    end_date = datetime.date(2025, 12, 31)
+
+
+class EstateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Estate
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Afdeling {n}")
+    housing_association = factory.SubFactory(HousingAssociationFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    plan = factory.SubFactory(PlanFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.EDITOR
+
+    @factory.post_generation
+    def sub_agreements(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sub_agreements.set(extracted)
