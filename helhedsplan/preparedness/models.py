@@ -70,6 +70,8 @@ class Contact(PlanContent, ExampleFlag):
     """A person to call. Personal data: names, phones and e-mails are hidden from reviewers."""
 
     plan_lookup = "preparedness_plan__plan"
+    #: Its change log shows names and phone numbers, which reviewers may not see.
+    history_permission = "plan.view_contact_details"
 
     preparedness_plan = models.ForeignKey(
         PreparednessPlan, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("emergency plan")

@@ -1,0 +1,128 @@
+"""Form pieces shared by every app: Danish number fields and the optimistic-locking base form."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from helhedsplan.core.formatting import format_number, parse_danish_number
+
+
+class DanishNumberInput(forms.TextInput):
+    """A text input (not type=number) so people can type '31.200.000,00' or '4,62 mio.'."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, (Decimal, int, float)):
+            return format_number(value)
+        return str(value)
+
+
+class DanishDecimalField(forms.DecimalField):
+    """A decimal written the Danish way: 12,5 · 1.234,5 · 4,62 mio."""
+
+    widget = DanishNumberInput
+    default_error_messages = {
+        "invalid": _("Write a number, e.g. 12,5 or 31.200.000."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_danish_number(str(value))
+        except ValueError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+    def validate(self, value):
+        # DecimalField.validate rejects NaN/inf; our parser never produces them.
+        forms.Field.validate(self, value)
+
+
+class DanishAmountField(DanishDecimalField):
+    """Kroner: '31.200.000', '31.200.000,00', '4,62 mio.'; never negative, at most two decimals."""
+
+    default_error_messages = {
+        "invalid": _("Write an amount in kroner, e.g. 31.200.000, 31.200.000,00 or 4,62 mio."),
+        "negative": _("The amount cannot be negative."),
+        "too_precise": _("An amount has at most two decimals (øre)."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is None:
+            return None
+        if number < 0:
+            raise ValidationError(self.error_messages["negative"], code="negative")
+        if number != number.quantize(Decimal("0.01")):
+            raise ValidationError(self.error_messages["too_precise"], code="too_precise")
+        return number.quantize(Decimal("0.01"))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class PlanModelForm(forms.ModelForm):
+    """A ModelForm that knows its plan, with Danish widgets for dates and numbers, and a hidden version.
+
+    ``version`` carries the version of the object the user started editing; the update view compares it with the
+    stored one so a later save never silently overwrites an earlier one (see ``core.services.save_versioned``).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        self.plan = plan
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+        if self.instance.pk is None:
+            del self.fields["version"]
+        for name, field in list(self.fields.items()):
+            if type(field) is forms.DecimalField:
+                # Model decimals are typed the Danish way (12,5), not as <input type=number>.
+                self.fields[name] = DanishDecimalField(
+                    max_digits=field.max_digits,
+                    decimal_places=field.decimal_places,
+                    required=field.required,
+                    label=field.label,
+                    help_text=field.help_text,
+                    initial=field.initial,
+                )
+            elif isinstance(field, forms.DateField) and not isinstance(field.widget, forms.HiddenInput):
+                field.widget = DateInput(attrs=field.widget.attrs)
+            elif isinstance(field, forms.DateTimeField) and not isinstance(field.widget, forms.HiddenInput):
+                field.widget = DateTimeInput(attrs=field.widget.attrs)
+                field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def limit_to_plan(self, field_name: str, queryset) -> None:
+        """Offer only the plan's own objects in a choice field."""
+        if field_name in self.fields:
+            self.fields[field_name].queryset = queryset.in_plan(self.plan)

@@ -1,0 +1,141 @@
+"""The change log in people's words: which field changed, from what, to what, by whom and when.
+
+Built on django-simple-history's records. Values are shown as the pages show them: choices by their label,
+related objects by name (fetched in bulk, one query per related model), dates and numbers in Danish.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from helhedsplan.core.formatting import format_number
+
+#: Bookkeeping fields no person needs to read about.
+HIDDEN_FIELDS = {"version", "id", "entered_at"}
+
+EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    when: datetime
+    user: object
+    kind: str  # "+", "~", "-"
+    changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return str({"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind])
+
+
+def _tracked_fields(model) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in HIDDEN_FIELDS and f.attname not in HIDDEN_FIELDS
+    ]
+
+
+def _label(model_field: models.Field) -> str:
+    text = str(model_field.verbose_name)
+    return text[:1].upper() + text[1:]
+
+
+class _Display:
+    """Turns stored values into words; related objects are looked up in bulk before use."""
+
+    def __init__(self, model, records):
+        self.model = model
+        wanted: dict[type, set] = defaultdict(set)
+        for record in records:
+            for f in _tracked_fields(model):
+                if f.is_relation and f.many_to_one:
+                    value = getattr(record, f.attname, None)
+                    if value is not None:
+                        wanted[f.related_model].add(value)
+        self.related = {rel: rel._default_manager.in_bulk(ids) for rel, ids in wanted.items()}
+
+    def __call__(self, model_field: models.Field, value) -> str:
+        if value is None or value == "":
+            return EMPTY
+        if model_field.is_relation and model_field.many_to_one:
+            obj = self.related.get(model_field.related_model, {}).get(value)
+            return str(obj) if obj is not None else str(_("(deleted)"))
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return str(_("yes")) if value else str(_("no"))
+        if isinstance(value, datetime):
+            return formats.date_format(value, "DATETIME_FORMAT")
+        if isinstance(value, date):
+            return formats.date_format(value, "DATE_FORMAT")
+        if isinstance(value, Decimal | int | float):
+            return format_number(value)
+        if isinstance(model_field, models.FileField):
+            return str(_("a file")) if value else EMPTY
+        return str(value)
+
+
+def _diff(model, display: _Display, old, new) -> list[FieldChange]:
+    changes = []
+    for f in _tracked_fields(model):
+        before = getattr(old, f.attname, None) if old is not None else None
+        after = getattr(new, f.attname, None) if new is not None else None
+        if before != after and not (before in (None, "") and after in (None, "")):
+            changes.append(FieldChange(_label(f), display(f, before), display(f, after)))
+    return changes
+
+
+def entries_for(obj) -> list[Entry]:
+    """The object's change log, newest first (one query for records and users, plus one per related model)."""
+    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    model = type(obj)
+    display = _Display(model, records)
+    entries, previous = [], None
+    for record in records:
+        kind = record.history_type
+        changes = _diff(model, display, previous, record) if kind != "-" else []
+        entries.append(Entry(when=record.history_date, user=record.history_user, kind=kind, changes=changes))
+        previous = record
+    entries.reverse()
+    return entries
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """What others changed after the version a user started editing."""
+
+    changes: list[FieldChange]
+    users: list
+    last_changed: datetime | None
+
+
+def changes_since(obj, version: int) -> Conflict:
+    """The fields that differ between the stored object and the version the user saw, and who changed them."""
+    model = type(obj)
+    seen = obj.history.filter(version=version).order_by("-history_date").first()
+    later = list(
+        obj.history.filter(version__gt=version).select_related("history_user").order_by("history_date")
+    )
+    current = obj.history.order_by("-history_date", "-history_id").first()
+    display = _Display(model, [r for r in (seen, current) if r is not None])
+    changes = _diff(model, display, seen, current) if seen is not None and current is not None else []
+    users = []
+    for record in later:
+        if record.history_user and record.history_user not in users:
+            users.append(record.history_user)
+    return Conflict(changes=changes, users=users, last_changed=later[-1].history_date if later else None)
