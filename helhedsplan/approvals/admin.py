@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
+
+from .models import ApprovalStep, EstateDecision
+
+
+class EstateDecisionInline(BaseTabularInline):
+    model = EstateDecision
+    fields = (
+        "body",
+        "result",
+        "date",
+        "expected_date",
+        "votes_for",
+        "votes_against",
+        "minutes",
+        "is_example",
+    )
+
+
+@admin.register(EstateDecision)
+class EstateDecisionAdmin(BaseAdmin):
+    list_display = (
+        "estate",
+        "body",
+        "result",
+        "date",
+        "expected_date",
+        "votes_for",
+        "votes_against",
+        "is_example",
+    )
+    list_filter = ("estate__plan", "result", "body", "estate__housing_association", "is_example")
+    list_select_related = ("estate",)
+    search_fields = ("estate__name", "note")
+    date_hierarchy = "date"
+
+
+@admin.register(ApprovalStep)
+class ApprovalStepAdmin(BaseAdmin):
+    list_display = ("order", "title", "body", "plan", "date", "date_is_expected", "status", "is_example")
+    list_display_links = ("title",)
+    list_filter = ("plan", "status", "is_example")
+    list_select_related = ("plan",)
+    search_fields = ("title", "body", "reference")
+    autocomplete_fields = ("plan",)

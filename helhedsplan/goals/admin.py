@@ -1,0 +1,141 @@
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
+
+from .models import Activity, Goal, Indicator, Measurement
+
+INDICATOR_INLINE_FIELDS = (
+    "name",
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "data_source",
+    "is_example",
+)
+
+
+class GoalInline(BaseTabularInline):
+    model = Goal
+    fields = ("title", "order", "is_example")
+
+
+class IndicatorInline(BaseTabularInline):
+    """A goal's indicators; their plan is the goal's (set on save)."""
+
+    model = Indicator
+    fk_name = "goal"
+    fields = INDICATOR_INLINE_FIELDS
+
+
+class KeyFigureInline(BaseTabularInline):
+    """A strategic goal's own indicators: the area's key figures."""
+
+    model = Indicator
+    fk_name = "strategic_goal"
+    fields = INDICATOR_INLINE_FIELDS
+    verbose_name = _("key figure")
+    verbose_name_plural = _("key figures")
+
+
+class MeasurementInline(BaseTabularInline):
+    model = Measurement
+    fields = ("date", "value", "note", "entered_by", "is_example")
+    autocomplete_fields = ("entered_by",)
+
+
+class ActivityInline(BaseTabularInline):
+    model = Activity
+    fields = (
+        "name",
+        "status",
+        "responsible_organisation",
+        "start_date",
+        "end_date",
+        "participants",
+        "is_example",
+    )
+    autocomplete_fields = ("responsible_organisation",)
+
+
+@admin.register(Goal)
+class GoalAdmin(BaseAdmin):
+    list_display = ("title", "sub_agreement", "sub_agreement__plan", "order", "is_example")
+    list_filter = ("sub_agreement__plan", "sub_agreement__focus_area", "is_example")
+    list_select_related = ("sub_agreement__plan",)
+    search_fields = ("title", "description")
+    inlines = (IndicatorInline,)
+
+    def get_inlines(self, request, obj):
+        # An indicator needs a saved goal to belong to: add indicators once the goal is saved.
+        return self.inlines if obj is not None else ()
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(BaseAdmin):
+    list_display = (
+        "name",
+        "goal",
+        "strategic_goal",
+        "plan",
+        "direction",
+        "baseline_value",
+        "target_value",
+        "unit",
+        "progress_status",
+        "is_example",
+    )
+    list_filter = (
+        "plan",
+        "direction",
+        "goal__sub_agreement__focus_area",
+        "strategic_goal__focus_area",
+        "is_example",
+    )
+    list_select_related = ("plan", "goal", "strategic_goal")
+    search_fields = ("name", "data_source")
+    autocomplete_fields = ("plan",)
+    inlines = (MeasurementInline,)
+
+    def get_queryset(self, request):
+        # The status column needs each indicator's measurements: one extra query for the whole page.
+        return super().get_queryset(request).prefetch_related(Prefetch("measurements"))
+
+    @admin.display(description=_("status"))
+    def progress_status(self, obj: Indicator) -> str:
+        return obj.progress().label
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(BaseAdmin):
+    list_display = ("indicator", "date", "value", "entered_by", "entered_at", "is_example")
+    list_filter = ("indicator__plan", "is_example")
+    list_select_related = ("indicator", "entered_by")
+    search_fields = ("indicator__name", "note")
+    date_hierarchy = "date"
+    autocomplete_fields = ("entered_by",)
+    readonly_fields = ("entered_at",)
+
+
+@admin.register(Activity)
+class ActivityAdmin(BaseAdmin):
+    list_display = (
+        "name",
+        "sub_agreement",
+        "sub_agreement__plan",
+        "status",
+        "responsible_organisation",
+        "start_date",
+        "end_date",
+        "participants",
+        "is_example",
+    )
+    list_filter = ("status", "sub_agreement__plan", "sub_agreement__focus_area", "is_example")
+    list_select_related = ("sub_agreement__plan", "responsible_organisation")
+    search_fields = ("name", "description", "target_group")
+    autocomplete_fields = ("responsible_organisation",)
+    filter_horizontal = ("goals",)

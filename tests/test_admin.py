@@ -1,0 +1,265 @@
+"""Every admin page answers for a superuser, with a whole plan in the database."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from helhedsplan.agreements.models import FocusArea
+from helhedsplan.core.admin import BaseAdmin
+from helhedsplan.goals.models import Goal, Indicator
+from helhedsplan.plans.models import Membership
+from tests.agreements.factories import (
+    StrategicAgreementFactory,
+    StrategicGoalFactory,
+    SubAgreementFactory,
+    SubAgreementPartyFactory,
+)
+from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
+from tests.budget.factories import (
+    ActualSpendFactory,
+    BudgetAmountFactory,
+    BudgetLineFactory,
+    FundingFactory,
+    FundingSourceFactory,
+)
+from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.plans.factories import EstateFactory, MembershipFactory, PlanFactory, UserFactory
+from tests.preparedness.factories import (
+    ActionCardFactory,
+    ContactFactory,
+    EscalationLevelFactory,
+    IncidentFactory,
+    IncidentLogEntryFactory,
+    PreparednessPlanFactory,
+)
+
+PROJECT_MODELS = [model for model in admin.site._registry if model.__module__.startswith("helhedsplan.")]
+
+
+@pytest.fixture
+def whole_plan(db):
+    """One of every model, all in one plan."""
+    plan = PlanFactory(name="Boligsocial helhedsplan Amager 2022-2025", slug="amager-2022-2025")
+    StrategicAgreementFactory(plan=plan)
+    strategic_goal = StrategicGoalFactory(plan=plan, focus_area=FocusArea.EMPLOYMENT)
+    sub_agreement = SubAgreementFactory(plan=plan, focus_area=FocusArea.EDUCATION)
+    SubAgreementPartyFactory(sub_agreement=sub_agreement)
+    goal = GoalFactory(sub_agreement=sub_agreement)
+    MeasurementFactory(indicator=IndicatorFactory(goal=goal))
+    IndicatorFactory(goal=None, strategic_goal=strategic_goal, plan=plan)
+    ActivityFactory(sub_agreement=sub_agreement).goals.add(goal)
+    estate = EstateFactory(plan=plan, name="Hørgården", homes=748)
+    EstateDecisionFactory(estate=estate)
+    ApprovalStepFactory(plan=plan)
+    line = BudgetLineFactory(plan=plan, sub_agreement=sub_agreement)
+    BudgetAmountFactory(line=line)
+    ActualSpendFactory(line=line)
+    FundingFactory(source=FundingSourceFactory(plan=plan))
+    preparedness_plan = PreparednessPlanFactory(plan=plan)
+    level = EscalationLevelFactory(preparedness_plan=preparedness_plan)
+    ContactFactory(preparedness_plan=preparedness_plan)
+    ActionCardFactory(preparedness_plan=preparedness_plan)
+    IncidentLogEntryFactory(incident=IncidentFactory(plan=plan, level=level, estate=estate))
+    MembershipFactory(plan=plan, role=Membership.Role.EDITOR, sub_agreements=[sub_agreement])
+    return plan
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_project_model_is_registered_with_history():
+    registered = {model._meta.label for model in PROJECT_MODELS}
+    assert {
+        "plans.Organisation",
+        "plans.Plan",
+        "plans.Estate",
+        "plans.Membership",
+        "agreements.StrategicAgreement",
+        "agreements.StrategicGoal",
+        "agreements.SubAgreement",
+        "agreements.SubAgreementParty",
+        "goals.Goal",
+        "goals.Indicator",
+        "goals.Measurement",
+        "goals.Activity",
+        "budget.BudgetLine",
+        "budget.BudgetAmount",
+        "budget.ActualSpend",
+        "budget.FundingSource",
+        "budget.Funding",
+        "approvals.EstateDecision",
+        "approvals.ApprovalStep",
+        "preparedness.PreparednessPlan",
+        "preparedness.EscalationLevel",
+        "preparedness.Contact",
+        "preparedness.ActionCard",
+        "preparedness.Incident",
+        "preparedness.IncidentLogEntry",
+    } <= registered
+    assert all(isinstance(admin.site._registry[model], BaseAdmin) for model in PROJECT_MODELS)
+
+
+def test_site_header(superuser_client):
+    response = superuser_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert response.context["site_header"] == "Helhedsplan – administration"
+
+
+@pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m._meta.label)
+def test_changelist_add_change_and_history_pages_answer(superuser_client, whole_plan, model):
+    obj = model.objects.order_by("pk").first()
+    assert obj is not None, f"the fixture has no {model._meta.label}"
+    for url in (
+        admin_url(model, "changelist"),
+        admin_url(model, "add"),
+        admin_url(model, "change", obj.pk),
+        admin_url(model, "history", obj.pk),
+    ):
+        response = superuser_client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m._meta.label)
+def test_changelist_search_answers(superuser_client, whole_plan, model):
+    if not admin.site._registry[model].search_fields:
+        pytest.fail(f"{model._meta.label} has no search fields")
+    response = superuser_client.get(admin_url(model, "changelist"), {"q": "Amager"})
+    assert response.status_code == 200
+
+
+def test_change_page_offers_only_the_plans_own_sub_agreements(superuser_client, whole_plan):
+    other = SubAgreementFactory(focus_area=FocusArea.COHESION)
+    membership = Membership.objects.get(plan=whole_plan)
+    response = superuser_client.get(admin_url(Membership, "change", membership.pk))
+    choices = list(response.context["adminform"].form.fields["sub_agreements"].queryset)
+    assert choices == list(whole_plan.sub_agreements.all())
+    assert other not in choices
+
+
+def test_a_choice_from_another_plan_is_refused(superuser_client, whole_plan):
+    other_plan = PlanFactory()
+    other_goal = GoalFactory(sub_agreement=SubAgreementFactory(plan=other_plan))
+    indicator = Indicator.objects.filter(goal__isnull=False).first()
+    response = superuser_client.get(admin_url(Indicator, "add"))
+    form_class = type(response.context["adminform"].form)
+    data = {
+        "plan": whole_plan.pk,
+        "goal": other_goal.pk,
+        "name": "Andel i job",
+        "unit": "%",
+        "direction": Indicator.Direction.HIGHER_IS_BETTER,
+        "baseline_value": "40",
+        "baseline_date": "2022-01-01",
+        "target_value": "50",
+        "target_date": "2025-12-31",
+        "measurement_interval_months": "12",
+    }
+    form = form_class(data=data)
+    assert not form.is_valid()
+    assert "goal" in form.errors
+    form = form_class(data={**data, "goal": indicator.goal_id})
+    assert form.is_valid(), form.errors
+
+
+def form_data(form) -> dict:
+    """What the browser would post back for an unchanged bound-less form."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            data[form.add_prefix(name)] = [str(v) for v in value]
+        else:
+            data[form.add_prefix(name)] = "" if value is None else value
+    return data
+
+
+def change_page_data(response) -> dict:
+    """The whole change page as posted back unchanged: the object's form and every inline formset."""
+    data = form_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(form_data(formset.management_form))
+        for form in formset.initial_forms:
+            data.update(form_data(form))
+    return data
+
+
+def add_inline_row(data: dict, prefix: str, values: dict) -> None:
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})
+
+
+def test_measurement_added_inline_is_stamped_with_the_administrator(superuser_client, whole_plan):
+    indicator = Indicator.objects.filter(goal__isnull=False).first()
+    url = admin_url(Indicator, "change", indicator.pk)
+    data = change_page_data(superuser_client.get(url))
+    add_inline_row(data, "measurements", {"date": "2024-06-30", "value": "55"})
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 302
+    added = indicator.measurements.get(date="2024-06-30")
+    assert added.entered_by.username == "admin"
+    indicator.refresh_from_db()
+    assert indicator.version == 2
+    assert added.history.get().history_user.username == "admin"
+
+
+def test_indicator_added_under_a_goal_takes_the_goals_plan(superuser_client, whole_plan):
+    goal = Goal.objects.get()
+    url = admin_url(Goal, "change", goal.pk)
+    data = change_page_data(superuser_client.get(url))
+    add_inline_row(
+        data,
+        "indicators",
+        {
+            "name": "Unge uden for uddannelse og job",
+            "unit": "personer",
+            "direction": Indicator.Direction.LOWER_IS_BETTER,
+            "baseline_value": "375",
+            "baseline_date": "2021-12-31",
+            "target_value": "300",
+            "target_date": "2025-12-31",
+        },
+    )
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 302
+    added = goal.indicators.get(name="Unge uden for uddannelse og job")
+    assert added.plan == whole_plan
+    assert added.strategic_goal is None
+
+
+def test_indicator_inline_refuses_a_target_against_the_direction(superuser_client, whole_plan):
+    goal = Goal.objects.get()
+    url = admin_url(Goal, "change", goal.pk)
+    data = change_page_data(superuser_client.get(url))
+    add_inline_row(
+        data,
+        "indicators",
+        {
+            "name": "Forkert retning",
+            "unit": "%",
+            "direction": Indicator.Direction.HIGHER_IS_BETTER,
+            "baseline_value": "50",
+            "baseline_date": "2022-01-01",
+            "target_value": "40",
+            "target_date": "2025-12-31",
+        },
+    )
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 200
+    assert not goal.indicators.filter(name="Forkert retning").exists()
+    assert response.context["errors"]
