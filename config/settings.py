@@ -26,7 +26,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
-TESTING = env_bool("DJANGO_TESTING", False)
+# pytest sets PYTEST_VERSION before pytest-django loads these settings, which happens before any conftest.py
+# could set DJANGO_TESTING.
+TESTING = env_bool("DJANGO_TESTING", "PYTEST_VERSION" in os.environ)
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 
@@ -64,7 +66,6 @@ INSTALLED_APPS = [
     "helhedsplan.budget",
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
-    "helhedsplan.reports",
 ]
 
 MIDDLEWARE = [
@@ -165,7 +166,9 @@ STORAGES = {
 # Uploaded files (approval minutes) are private: kept outside the static files and served only through a
 # permission-checked view, never by a public URL.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = None
+# No URL pattern serves this prefix, so a file's ``.url`` leads nowhere. It cannot be None: Django's live test
+# server and the admin's file widget both need a string.
+MEDIA_URL = "/private-media/"
 MINUTES_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

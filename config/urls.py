@@ -11,7 +11,6 @@ plan_patterns = [
     path("budget/", include("helhedsplan.budget.urls")),
     path("godkendelser/", include("helhedsplan.approvals.urls")),
     path("beredskab/", include("helhedsplan.preparedness.urls")),
-    path("rapporter/", include("helhedsplan.reports.urls")),
 ]
 
 urlpatterns = [
