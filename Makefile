@@ -1,0 +1,149 @@
+# Helhedsplan. Two commands matter:
+#
+#   make run    install what is missing, migrate, load the Amager plan and demo logins, serve on 127.0.0.1:$(PORT)
+#   make test   install what is missing, lint, check migrations, run the whole test suite
+#
+# Installing happens only when something is missing or out of date: the virtual environment is rebuilt when
+# pyproject.toml changes, node_modules when package-lock.json changes (stamp files record the last install),
+# and Debian packages are installed (as root, with apt-get) only when they are not there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+# Unit tests run in parallel on every core; browser tests on two workers, each with its own Chromium.
+PYTEST_WORKERS ?= auto
+BROWSER_WORKERS ?= 2
+GUNICORN_WORKERS ?= 3
+PYTEST_ARGS ?=
+
+# Debian packages. Running needs gettext (compilemessages), fonts and Pango (WeasyPrint's PDFs); testing also
+# needs Chromium for the browser tests (Debian's, never a Playwright download).
+DEBIAN_RUN := gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+DEBIAN_TEST := $(DEBIAN_RUN) chromium
+
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: help run test install install-test debian-run debian-test compilemessages messages lint format \
+	check-deploy serve-production clean
+
+help:
+	@echo "make run               install what is missing, migrate, load the demo plan, serve on http://$(HOST):$(PORT)"
+	@echo "make test              install what is missing, ruff, migration check, unit and browser tests"
+	@echo "make lint / format     ruff check and format --check / fix and format"
+	@echo "make messages          update locale/da/LC_MESSAGES/django.po from the source"
+	@echo "make serve-production  collectstatic, migrate and gunicorn with DJANGO_ENV=production (see README)"
+
+# --- installing ------------------------------------------------------------------------------------------
+
+$(VENV_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# npm ci empties node_modules first, so the stamp inside it is written afterwards.
+$(NODE_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Each package counts as present if its command is on the PATH (chromium, msgfmt) or dpkg has it installed.
+# Off Debian only the commands are checked, and missing ones are reported for you to install.
+define ensure_debian_packages
+	@missing=""; \
+	for package in $(1); do \
+	  case "$$package" in \
+	    chromium) command -v chromium >/dev/null && continue ;; \
+	    gettext) command -v msgfmt >/dev/null && continue ;; \
+	  esac; \
+	  if command -v dpkg-query >/dev/null; then \
+	    dpkg-query -W -f='$${db:Status-Status}' "$$package" 2>/dev/null | grep -qx installed && continue; \
+	  else \
+	    case "$$package" in chromium|gettext) ;; *) continue ;; esac; \
+	  fi; \
+	  missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ]; then \
+	    echo "Missing system packages:$$missing. Install them (as root: apt-get install$$missing) and try again." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian packages:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq; \
+	  apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+debian-run:
+	$(call ensure_debian_packages,$(DEBIAN_RUN))
+
+debian-test:
+	$(call ensure_debian_packages,$(DEBIAN_TEST))
+
+install: debian-run $(VENV_STAMP) $(NODE_STAMP)
+
+install-test: debian-test $(VENV_STAMP) $(NODE_STAMP)
+
+# --- translations ----------------------------------------------------------------------------------------
+
+# Compiled only when there is something to compile: locale/ may still be empty.
+compilemessages: $(VENV_STAMP)
+	@if compgen -G 'locale/*/LC_MESSAGES/*.po' >/dev/null; then \
+	  $(PY) manage.py compilemessages -l da --ignore=.venv --ignore=node_modules; \
+	else \
+	  echo "No .po files in locale/ yet; nothing to compile."; \
+	fi
+
+messages: $(VENV_STAMP)
+	$(PY) manage.py makemessages -l da --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests \
+	  --ignore=staticfiles --ignore=media
+
+# --- running ---------------------------------------------------------------------------------------------
+
+run: install compilemessages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# --- checking --------------------------------------------------------------------------------------------
+
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Unit tests and browser tests run in separate pytest invocations: Playwright keeps an asyncio loop running
+# in the process that drives the browser, which unit tests should never share. pytest exits with 5 when it
+# collects no tests; that fails the target like any other non-zero exit.
+test: install-test compilemessages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(BROWSER_WORKERS) -m browser $(PYTEST_ARGS)
+
+# --- production ------------------------------------------------------------------------------------------
+
+# Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS in the environment; see README.md, "Production".
+check-deploy: install compilemessages
+	DJANGO_ENV=production $(PY) manage.py check --deploy --fail-level WARNING
+
+serve-production: check-deploy
+	DJANGO_ENV=production $(PY) manage.py collectstatic --noinput
+	DJANGO_ENV=production $(PY) manage.py migrate --noinput
+	DJANGO_ENV=production $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(GUNICORN_WORKERS) \
+	  --access-logfile -
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
