@@ -1,0 +1,28 @@
+"""``manage.py setup_demo``: the Amager plan and the demo logins, made once; safe to run again."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from helhedsplan.plans.planfile import PlanFileError
+from helhedsplan.plans.planfile.demo import DEMO_PASSWORD, ensure_amager_plan, ensure_demo_logins
+
+
+class Command(BaseCommand):
+    help = _("Import the Amager plan if it is missing, create the demo logins if missing, and list them.")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            plan, imported = ensure_amager_plan()
+        except PlanFileError as error:
+            raise CommandError("\n".join(error.messages)) from error
+        if imported:
+            self.stdout.write(self.style.SUCCESS(_("Imported %(plan)s.") % {"plan": plan.name}))
+        else:
+            self.stdout.write(_("%(plan)s is already there.") % {"plan": plan.name})
+        self.stdout.write(_("Demo logins (password %(password)s):") % {"password": DEMO_PASSWORD})
+        for login, created in ensure_demo_logins(plan):
+            state = _("created") if created else _("already there")
+            self.stdout.write(
+                f"  {login.username:<10} {login.role:<12} {login.organisation:<5} {state}"
+                + (" · " + _("superuser") if login.superuser else "")
+            )

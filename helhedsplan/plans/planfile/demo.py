@@ -1,0 +1,78 @@
+"""The demo: the Amager plan from its plan file, and four logins to try it with.
+
+Made by ``manage.py setup_demo``, never by a migration: a real installation must not get known passwords.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from helhedsplan.plans.models import Membership, Organisation, Plan
+
+from .importer import import_plan
+
+AMAGER_FILE = Path(settings.BASE_DIR) / "data" / "amager-2022-2025.yaml"
+AMAGER_SLUG = "amager-2022-2025"
+DEMO_PASSWORD = "amager2022"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str  # a Membership.Role value
+    organisation: str  # short name
+    superuser: bool = False
+
+
+DEMO_LOGINS = (
+    DemoLogin("admin", Membership.Role.COORDINATOR, "TMF", superuser=True),
+    DemoLogin("kommune", Membership.Role.COORDINATOR, "TMF"),
+    DemoLogin("boligorg", Membership.Role.EDITOR, "3B"),
+    DemoLogin("lbf", Membership.Role.REVIEWER, "LBF"),
+)
+
+
+def ensure_amager_plan() -> tuple[Plan, bool]:
+    """The Amager plan, imported from its file when no plan has its slug. Returns (plan, imported)."""
+    plan = Plan.objects.filter(slug=AMAGER_SLUG).first()
+    if plan is not None:
+        return plan, False
+    return import_plan(AMAGER_FILE), True
+
+
+@transaction.atomic
+def ensure_demo_logins(plan: Plan) -> list[tuple[DemoLogin, bool]]:
+    """Create each demo login that is missing, as a member of ``plan``; returns (login, created) pairs.
+
+    An existing user keeps its password and other settings; only a missing membership is added.
+    """
+    user_model = get_user_model()
+    result = []
+    for login in DEMO_LOGINS:
+        user = user_model.objects.filter(username=login.username).first()
+        created = user is None
+        if created:
+            user = user_model(
+                username=login.username,
+                email=f"{login.username}@example.org",
+                is_staff=login.superuser,
+                is_superuser=login.superuser,
+            )
+            # A known demo password on purpose; the password validators guard real users' choices.
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user,
+            plan=plan,
+            defaults={
+                "role": login.role,
+                "organisation": Organisation.objects.get(short_name=login.organisation),
+            },
+        )
+        result.append((login, created))
+    return result

@@ -1,0 +1,362 @@
+"""Exporting a plan as a plan file, in one fixed order so the same plan always gives the same bytes.
+
+Keys come in the schema's order and are left out when they hold their default (empty text, no date,
+``is_example: false``, …), so a file only says what the plan says. Rows come in the order a reader expects:
+focus areas in LBF's order, estates by name, measurements by date, steps and levels by their number.
+Datetimes are written in the project's time zone, with their offset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from helhedsplan.agreements.models import FocusArea, StrategicAgreement
+from helhedsplan.approvals.models import EstateDecision
+from helhedsplan.budget.models import BudgetCategory, BudgetLine, FundingSource
+from helhedsplan.goals.models import Activity, Goal
+from helhedsplan.plans.models import Estate, Organisation, Plan
+from helhedsplan.preparedness.models import PreparednessPlan
+
+from . import schema, yamlio
+
+FOCUS_ORDER = {value: index for index, value in enumerate(FocusArea.values)}
+CATEGORY_ORDER = {value: index for index, value in enumerate(BudgetCategory.values)}
+BODY_ORDER = {value: index for index, value in enumerate(EstateDecision.Body.values)}
+SOURCE_KIND_ORDER = {value: index for index, value in enumerate(FundingSource.Kind.values)}
+ORG_KIND_ORDER = {value: index for index, value in enumerate(Organisation.Kind.values)}
+
+
+def compact(spec: schema.Record, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` in the schema's key order, without the optional keys that hold their default."""
+    result = {}
+    for key, field in spec.fields.items():
+        value = values.get(key)
+        if not field.required and (value is None or value == field.missing()):
+            continue
+        result[key] = value
+    return result
+
+
+def _local(value):
+    return None if value is None else timezone.localtime(value)
+
+
+def export_plan(plan: Plan) -> str:
+    """The plan as the text of a plan file."""
+    return yamlio.dump(plan_data(plan))
+
+
+def plan_data(plan: Plan) -> dict[str, Any]:
+    """The plan as the data of a plan file (plain dicts and lists, ready for YAML)."""
+    plan = (
+        Plan.objects.filter(pk=plan.pk)
+        .prefetch_related(
+            "organisations",
+            Prefetch(
+                "estates",
+                queryset=Estate.objects.select_related("housing_association").prefetch_related("decisions"),
+                to_attr="estate_list",
+            ),
+            "strategic_goals__key_figures__measurements",
+            "sub_agreements__parties__organisation",
+            "sub_agreements__goals__indicators__measurements",
+            Prefetch(
+                "sub_agreements__activities",
+                queryset=Activity.objects.select_related("responsible_organisation").prefetch_related(
+                    Prefetch("goals", queryset=Goal.objects.select_related("sub_agreement"))
+                ),
+            ),
+            Prefetch(
+                "budget_lines",
+                queryset=BudgetLine.objects.select_related("sub_agreement").prefetch_related(
+                    "amounts", "actuals"
+                ),
+            ),
+            Prefetch(
+                "funding_sources",
+                queryset=FundingSource.objects.select_related("organisation").prefetch_related("fundings"),
+            ),
+            "approval_steps",
+        )
+        .get()
+    )
+    sub_agreements = sorted(plan.sub_agreements.all(), key=lambda s: FOCUS_ORDER[s.focus_area])
+    preparedness = _preparedness(plan)
+    organisations = _organisations(plan, sub_agreements, preparedness)
+    data: dict[str, Any] = {
+        "format_version": schema.FORMAT_VERSION,
+        "organisations": [
+            compact(schema.ORGANISATION, {"short_name": o.short_name, "name": o.name, "kind": o.kind})
+            for o in organisations
+        ],
+        "plan": _plan(plan, organisations),
+        "estates": [_estate(estate) for estate in sorted(plan.estate_list, key=lambda e: (e.name, e.pk))],
+        "strategic_agreement": _strategic_agreement(plan),
+        "strategic_goals": [
+            compact(
+                schema.STRATEGIC_GOAL,
+                {
+                    "focus_area": goal.focus_area,
+                    "text": goal.text,
+                    "key_figures": _indicators(goal.key_figures.all()),
+                },
+            )
+            for goal in sorted(plan.strategic_goals.all(), key=lambda g: FOCUS_ORDER[g.focus_area])
+        ],
+        "sub_agreements": _sub_agreements(sub_agreements),
+        "budget": _budget(plan),
+        "approval_steps": [
+            compact(
+                schema.APPROVAL_STEP,
+                {field: getattr(step, field) for field in schema.APPROVAL_STEP.fields},
+            )
+            for step in sorted(plan.approval_steps.all(), key=lambda s: s.order)
+        ],
+        "preparedness_plan": preparedness and _preparedness_data(preparedness),
+    }
+    return compact(schema.PLAN_FILE, data)
+
+
+def _organisations(plan: Plan, sub_agreements, preparedness) -> list[Organisation]:
+    """Every organisation the plan names anywhere: the file must carry them to be read on its own."""
+    found: dict[int, Organisation] = {org.pk: org for org in plan.organisations.all()}
+    found.update({e.housing_association.pk: e.housing_association for e in plan.estate_list})
+    for sub in sub_agreements:
+        found.update({party.organisation.pk: party.organisation for party in sub.parties.all()})
+        found.update(
+            {
+                a.responsible_organisation.pk: a.responsible_organisation
+                for a in sub.activities.all()
+                if a.responsible_organisation
+            }
+        )
+    found.update({s.organisation.pk: s.organisation for s in plan.funding_sources.all() if s.organisation})
+    if preparedness is not None:
+        found.update({c.organisation.pk: c.organisation for c in preparedness.contacts.all()})
+    return sorted(found.values(), key=lambda o: (ORG_KIND_ORDER[o.kind], o.short_name))
+
+
+def _plan(plan: Plan, organisations: list[Organisation]) -> dict[str, Any]:
+    party_ids = {org.pk for org in plan.organisations.all()}
+    values = {field: getattr(plan, field) for field in schema.PLAN.fields if field != "parties"}
+    values["parties"] = [org.short_name for org in organisations if org.pk in party_ids]
+    return compact(schema.PLAN, values)
+
+
+def _estate(estate) -> dict[str, Any]:
+    decisions = sorted(estate.decisions.all(), key=lambda d: BODY_ORDER[d.body])
+    values = {
+        field: getattr(estate, field) for field in ("name", "number", "homes", "residents", "name_is_known")
+    }
+    values["housing_association"] = estate.housing_association.short_name
+    values["decisions"] = [
+        compact(schema.ESTATE_DECISION, {field: getattr(d, field) for field in schema.ESTATE_DECISION.fields})
+        for d in decisions
+    ]
+    return compact(schema.ESTATE, values)
+
+
+def _strategic_agreement(plan: Plan) -> dict[str, Any] | None:
+    try:
+        agreement = plan.strategic_agreement
+    except StrategicAgreement.DoesNotExist:
+        return None
+    return compact(
+        schema.STRATEGIC_AGREEMENT,
+        {field: getattr(agreement, field) for field in schema.STRATEGIC_AGREEMENT.fields},
+    )
+
+
+def _indicators(indicators) -> list[dict[str, Any]]:
+    rows = []
+    for indicator in sorted(indicators, key=lambda i: i.pk):
+        values = {
+            field: getattr(indicator, field) for field in schema.INDICATOR.fields if field != "measurements"
+        }
+        values["measurements"] = [
+            compact(schema.MEASUREMENT, {field: getattr(m, field) for field in schema.MEASUREMENT.fields})
+            for m in sorted(indicator.measurements.all(), key=lambda m: m.date)
+        ]
+        rows.append(compact(schema.INDICATOR, values))
+    return rows
+
+
+def _goal_titles(sub_agreements) -> dict[str, list[str]]:
+    return {sub.focus_area: [goal.title for goal in sub.goals.all()] for sub in sub_agreements}
+
+
+def _goal_ref(titles: dict[str, list[str]], own_focus: str, goal: Goal) -> str | dict[str, str]:
+    """The goal's bare title when that finds it from the activity's delaftale; else the long form."""
+    focus = goal.sub_agreement.focus_area
+    if schema.resolve_goal(titles, own_focus, (None, goal.title)) == (focus, goal.title):
+        return goal.title
+    return {"sub_agreement": focus, "goal": goal.title}
+
+
+def _sub_agreements(sub_agreements) -> list[dict[str, Any]]:
+    titles = _goal_titles(sub_agreements)
+    rows = []
+    for sub in sub_agreements:
+        goals = sorted(sub.goals.all(), key=lambda g: (g.order, g.pk))
+        activities = sorted(sub.activities.all(), key=lambda a: (a.name, a.pk))
+        values = {
+            field: getattr(sub, field)
+            for field in ("focus_area", "purpose", "problem", "target_groups", "anchoring")
+        }
+        values["parties"] = [
+            compact(
+                schema.PARTY,
+                {
+                    "organisation": party.organisation.short_name,
+                    "contact_name": party.contact_name,
+                    "contact_title": party.contact_title,
+                    "commitment": party.commitment,
+                },
+            )
+            for party in sorted(sub.parties.all(), key=lambda p: p.organisation.short_name)
+        ]
+        values["goals"] = [
+            compact(
+                schema.GOAL,
+                {
+                    "title": goal.title,
+                    "description": goal.description,
+                    "order": goal.order,
+                    "is_example": goal.is_example,
+                    "indicators": _indicators(goal.indicators.all()),
+                },
+            )
+            for goal in goals
+        ]
+        values["activities"] = [_activity(titles, sub.focus_area, activity) for activity in activities]
+        rows.append(compact(schema.SUB_AGREEMENT, values))
+    return rows
+
+
+def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
+    values = {
+        field: getattr(activity, field)
+        for field in schema.ACTIVITY.fields
+        if field not in ("responsible_organisation", "goals")
+    }
+    org = activity.responsible_organisation
+    values["responsible_organisation"] = org.short_name if org else None
+    served = sorted(
+        activity.goals.all(), key=lambda g: (FOCUS_ORDER[g.sub_agreement.focus_area], g.order, g.pk)
+    )
+    values["goals"] = [_goal_ref(titles, own_focus, goal) for goal in served]
+    return compact(schema.ACTIVITY, values)
+
+
+def _budget(plan: Plan) -> dict[str, Any]:
+    def line_key(line: BudgetLine):
+        focus = FOCUS_ORDER[line.sub_agreement.focus_area] if line.sub_agreement else -1
+        return (focus, CATEGORY_ORDER[line.category], line.description, line.pk)
+
+    lines = []
+    for line in sorted(plan.budget_lines.all(), key=line_key):
+        actuals = {}
+        for actual in sorted(line.actuals.all(), key=lambda a: a.year):
+            actuals[actual.year] = (
+                {"amount": actual.amount, "note": actual.note} if actual.note else actual.amount
+            )
+        lines.append(
+            compact(
+                schema.BUDGET_LINE,
+                {
+                    "sub_agreement": line.sub_agreement.focus_area if line.sub_agreement else "",
+                    "category": line.category,
+                    "description": line.description,
+                    "is_example": line.is_example,
+                    "amounts": {a.year: a.amount for a in sorted(line.amounts.all(), key=lambda a: a.year)},
+                    "actuals": actuals,
+                },
+            )
+        )
+    sources = [
+        compact(
+            schema.FUNDING_SOURCE,
+            {
+                "name": source.name,
+                "kind": source.kind,
+                "organisation": source.organisation.short_name if source.organisation else None,
+                "basis": source.basis,
+                "is_example": source.is_example,
+                "amounts": {f.year: f.amount for f in sorted(source.fundings.all(), key=lambda f: f.year)},
+            },
+        )
+        for source in sorted(plan.funding_sources.all(), key=lambda s: (SOURCE_KIND_ORDER[s.kind], s.name))
+    ]
+    return compact(schema.BUDGET, {"lines": lines, "funding_sources": sources}) or None
+
+
+def _preparedness(plan: Plan) -> PreparednessPlan | None:
+    return (
+        PreparednessPlan.objects.filter(plan=plan)
+        .prefetch_related("levels", "contacts__organisation", "action_cards")
+        .first()
+    )
+
+
+def _preparedness_data(preparedness: PreparednessPlan) -> dict[str, Any]:
+    lists = ("escalation_levels", "contacts", "action_cards", "incidents")
+    values = {
+        field: getattr(preparedness, field) for field in schema.PREPAREDNESS_PLAN.fields if field not in lists
+    }
+    values["escalation_levels"] = [
+        compact(
+            schema.ESCALATION_LEVEL,
+            {field: getattr(level, field) for field in schema.ESCALATION_LEVEL.fields},
+        )
+        for level in sorted(preparedness.levels.all(), key=lambda lvl: lvl.order)
+    ]
+    values["contacts"] = [
+        compact(
+            schema.CONTACT,
+            {
+                **{
+                    field: getattr(contact, field)
+                    for field in schema.CONTACT.fields
+                    if field != "organisation"
+                },
+                "organisation": contact.organisation.short_name,
+            },
+        )
+        for contact in sorted(preparedness.contacts.all(), key=lambda c: (c.order, c.role, c.pk))
+    ]
+    values["action_cards"] = [
+        compact(schema.ACTION_CARD, {field: getattr(card, field) for field in schema.ACTION_CARD.fields})
+        for card in sorted(preparedness.action_cards.all(), key=lambda c: (c.order, c.scenario))
+    ]
+    incidents = preparedness.plan.incidents.select_related("level", "estate").prefetch_related("log_entries")
+    values["incidents"] = [
+        _incident(incident) for incident in sorted(incidents, key=lambda i: (i.occurred_at, i.pk))
+    ]
+    return compact(schema.PREPAREDNESS_PLAN, values)
+
+
+def _incident(incident) -> dict[str, Any]:
+    skip = ("level", "estate", "log", "occurred_at", "closed_at")
+    values = {field: getattr(incident, field) for field in schema.INCIDENT.fields if field not in skip}
+    values.update(
+        occurred_at=_local(incident.occurred_at),
+        closed_at=_local(incident.closed_at),
+        level=incident.level.name,
+        estate=incident.estate.name if incident.estate else "",
+        log=[
+            compact(
+                schema.LOG_ENTRY,
+                {
+                    "at": _local(entry.at),
+                    "text": entry.text,
+                    "action_owner": entry.action_owner,
+                    "deadline": _local(entry.deadline),
+                },
+            )
+            for entry in sorted(incident.log_entries.all(), key=lambda e: (e.at, e.pk))
+        ],
+    )
+    return compact(schema.INCIDENT, values)

@@ -1,0 +1,728 @@
+"""What a plan file may hold, and the check of a whole file before anything is written.
+
+``validate(data)`` walks the loaded YAML once, collects every problem with the place it was found
+(``sub_agreements[2].goals[0].indicators[1].baseline_value: expected a number``) and returns the cleaned
+tree: every key of every record present, optional ones with their default, values converted to the Python
+types the models take. References (organisations, estates, escalation levels, goals, focus areas) are
+checked here too, so the importer only has to write.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from helhedsplan.agreements.models import FocusArea
+from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+from helhedsplan.budget.models import BudgetCategory, FundingSource
+from helhedsplan.goals.models import Activity, Indicator
+from helhedsplan.plans.models import Organisation
+from helhedsplan.preparedness.models import Incident
+
+FORMAT_VERSION = 1
+
+#: Marks a value that failed its check (its error is already recorded).
+INVALID: Any = object()
+
+
+class PlanFileError(Exception):
+    """A plan file that cannot be imported. ``messages`` name each problem and where it is."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+@dataclass
+class Reader:
+    """Collects errors while specs read a file; holds what later checks need to know."""
+
+    errors: list[str] = field(default_factory=list)
+    organisation_kinds: dict[str, str] = field(default_factory=dict)
+    first_year: int | None = None
+    last_year: int | None = None
+
+    def error(self, path: str, message: str) -> Any:
+        self.errors.append(f"{path or _('(file)')}: {message}")
+        return INVALID
+
+
+class Spec:
+    """How one value is read. ``required`` values must be present and not empty."""
+
+    def __init__(self, *, required: bool = False, default: Any = None):
+        self.required = required
+        self.default = default
+
+    def missing(self) -> Any:
+        return self.default() if callable(self.default) else self.default
+
+    def read(self, reader: Reader, value: Any, path: str) -> Any:
+        raise NotImplementedError
+
+
+class Text(Spec):
+    def __init__(self, *, required: bool = False):
+        super().__init__(required=required, default="")
+
+    def read(self, reader, value, path):
+        # A bare number (an estate number like 14) is text the author did not quote.
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            return reader.error(path, _("expected text"))
+        if self.required and not value.strip():
+            return reader.error(path, _("must not be empty"))
+        return value
+
+
+class Integer(Spec):
+    def __init__(self, *, required: bool = False, default: int | None = None, minimum: int = 0):
+        super().__init__(required=required, default=default)
+        self.minimum = minimum
+
+    def read(self, reader, value, path):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return reader.error(path, _("expected a whole number"))
+        if value < self.minimum:
+            return reader.error(path, _("must be at least %(minimum)s") % {"minimum": self.minimum})
+        return value
+
+
+class Number(Spec):
+    """An exact amount or measured value: at most 14 digits, two of them after the decimal point."""
+
+    def read(self, reader, value, path):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+            return reader.error(path, _("expected a number"))
+        try:
+            number = Decimal(value.strip().replace("_", "")) if isinstance(value, str) else Decimal(value)
+        except InvalidOperation:
+            return reader.error(path, _("expected a number"))
+        if not number.is_finite():
+            return reader.error(path, _("expected a number"))
+        if number != number.quantize(Decimal("0.01")) or abs(number) >= Decimal("1e12"):
+            return reader.error(
+                path, _("expected a number with at most 12 digits before and 2 after the decimal point")
+            )
+        return number
+
+
+class Date(Spec):
+    def read(self, reader, value, path):
+        if isinstance(value, datetime.datetime):
+            return reader.error(path, _("expected a date (YYYY-MM-DD), not a date and time"))
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        return reader.error(path, _("expected a date (YYYY-MM-DD)"))
+
+
+class DateTime(Spec):
+    def read(self, reader, value, path):
+        if isinstance(value, str):
+            try:
+                value = datetime.datetime.fromisoformat(value.strip())
+            except ValueError:
+                return reader.error(path, _("expected a date and time, e.g. 2023-05-12T21:30:00+02:00"))
+        if not isinstance(value, datetime.datetime):
+            return reader.error(path, _("expected a date and time, e.g. 2023-05-12T21:30:00+02:00"))
+        if value.tzinfo is None or value.utcoffset() is None:
+            return reader.error(path, _("the date and time needs its UTC offset, e.g. +02:00"))
+        return value
+
+
+class Boolean(Spec):
+    def __init__(self, *, default: bool = False):
+        super().__init__(default=default)
+
+    def read(self, reader, value, path):
+        if not isinstance(value, bool):
+            return reader.error(path, _("expected true or false"))
+        return value
+
+
+class Choice(Spec):
+    def __init__(self, choices: type[models.TextChoices], *, required: bool = False, default: str = ""):
+        super().__init__(required=required, default=default)
+        self.values = list(choices.values)
+
+    def read(self, reader, value, path):
+        if value not in self.values:
+            return reader.error(path, _("expected one of: %(values)s") % {"values": ", ".join(self.values)})
+        return value
+
+
+class OrganisationRef(Spec):
+    """An organisation's short name, which must be listed under ``organisations``."""
+
+    def __init__(self, *, required: bool = False, kind: str | None = None):
+        super().__init__(required=required)
+        self.kind = kind
+
+    def read(self, reader, value, path):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # "3B" is text, but a short name like 112 would not be
+        if not isinstance(value, str):
+            return reader.error(path, _("expected an organisation's short name"))
+        if value not in reader.organisation_kinds:
+            return reader.error(
+                path, _("unknown organisation %(name)r: list it under organisations") % {"name": value}
+            )
+        if self.kind and reader.organisation_kinds[value] != self.kind:
+            return reader.error(
+                path,
+                _("%(name)s is not a %(kind)s") % {"name": value, "kind": Organisation.Kind(self.kind).label},
+            )
+        return value
+
+
+class ListOf(Spec):
+    """A list of items; ``unique`` names keys whose values may appear only once in the list."""
+
+    def __init__(self, item: Spec, *, required: bool = False, unique: tuple[str, ...] = ()):
+        super().__init__(required=required, default=list)
+        self.item = item
+        self.unique = unique
+
+    def read(self, reader, value, path):
+        if not isinstance(value, list):
+            return reader.error(path, _("expected a list"))
+        items = [self.item.read(reader, entry, join(path, index)) for index, entry in enumerate(value)]
+        for key in self.unique:
+            seen: dict[Any, int] = {}
+            for index, entry in enumerate(items):
+                if not isinstance(entry, dict) or entry.get(key) in (INVALID, None, ""):
+                    continue
+                if entry[key] in seen:
+                    reader.error(
+                        join(join(path, index), key),
+                        _("%(value)s appears more than once (also at %(other)s)")
+                        % {"value": entry[key], "other": join(path, seen[entry[key]])},
+                    )
+                else:
+                    seen[entry[key]] = index
+        return items
+
+
+class YearMap(Spec):
+    """``{2022: value, 2023: value}``: years of the plan's period mapped to values."""
+
+    def __init__(self, item: Spec):
+        super().__init__(default=dict)
+        self.item = item
+
+    def read(self, reader, value, path):
+        if not isinstance(value, dict):
+            return reader.error(path, _("expected years mapped to amounts, e.g. 2022: 1155000"))
+        result = {}
+        for year, entry in value.items():
+            place = join(path, year) if isinstance(year, int) else join(path, str(year))
+            if isinstance(year, bool) or not isinstance(year, int):
+                reader.error(place, _("expected a year"))
+                continue
+            if reader.first_year is not None and not (reader.first_year <= year <= reader.last_year):
+                reader.error(
+                    place,
+                    _("%(year)s is outside the plan's period (%(first)s–%(last)s).")
+                    % {"year": year, "first": reader.first_year, "last": reader.last_year},
+                )
+                continue
+            result[year] = self.item.read(reader, entry, place)
+        return result
+
+
+class Record(Spec):
+    """A mapping with known keys. Unknown keys are refused: a misspelt key would otherwise be lost."""
+
+    def __init__(self, fields: dict[str, Spec], *, required: bool = False):
+        super().__init__(required=required)
+        self.fields = fields
+
+    def read(self, reader, value, path):
+        if not isinstance(value, dict):
+            return reader.error(path, _("expected a mapping of keys to values"))
+        for key in value:
+            if key not in self.fields:
+                reader.error(join(path, str(key)), _("unknown key"))
+        result = {}
+        for key, spec in self.fields.items():
+            place = join(path, key)
+            if value.get(key) is None:
+                if spec.required:
+                    result[key] = reader.error(place, _("missing required key"))
+                else:
+                    result[key] = spec.missing()
+                continue
+            result[key] = spec.read(reader, value[key], place)
+        return result
+
+
+class Either(Spec):
+    """A short form or a record: ``2022: 125000`` or ``2022: {amount: 125000, note: …}``."""
+
+    def __init__(self, short: Spec, record: Record, expand: Callable[[Any], dict]):
+        super().__init__()
+        self.short, self.record, self.expand = short, record, expand
+
+    def read(self, reader, value, path):
+        if isinstance(value, dict):
+            return self.record.read(reader, value, path)
+        result = self.short.read(reader, value, path)
+        return INVALID if result is INVALID else self.expand(result)
+
+
+class GoalRef(Spec):
+    """A goal an activity serves: its title, or ``{sub_agreement: focus area, goal: title}``."""
+
+    record = Record({"sub_agreement": Choice(FocusArea, required=True), "goal": Text(required=True)})
+
+    def read(self, reader, value, path):
+        if isinstance(value, str):
+            return (None, value)
+        if isinstance(value, dict):
+            result = self.record.read(reader, value, path)
+            return (result["sub_agreement"], result["goal"])
+        return reader.error(path, _("expected a goal's title"))
+
+
+# The records of a plan file. Keys follow the models' field names.
+
+MEASUREMENT = Record(
+    {"date": Date(required=True), "value": Number(required=True), "note": Text(), "is_example": Boolean()}
+)
+
+INDICATOR = Record(
+    {
+        "name": Text(required=True),
+        "unit": Text(required=True),
+        "direction": Choice(Indicator.Direction, required=True),
+        "baseline_value": Number(required=True),
+        "baseline_date": Date(required=True),
+        "target_value": Number(required=True),
+        "target_date": Date(required=True),
+        "data_source": Text(),
+        "measurement_interval_months": Integer(default=12, minimum=1),
+        "is_example": Boolean(),
+        "measurements": ListOf(MEASUREMENT, unique=("date",)),
+    }
+)
+
+ORGANISATION = Record(
+    {
+        "short_name": Text(required=True),
+        "name": Text(required=True),
+        "kind": Choice(Organisation.Kind, required=True),
+    }
+)
+
+PLAN = Record(
+    {
+        "slug": Text(required=True),
+        "name": Text(required=True),
+        "area": Text(required=True),
+        "start_date": Date(required=True),
+        "end_date": Date(required=True),
+        "description": Text(),
+        "homes": Integer(),
+        "residents": Integer(),
+        "parties": ListOf(OrganisationRef()),
+    },
+    required=True,
+)
+
+ESTATE_DECISION = Record(
+    {
+        "body": Choice(EstateDecision.Body, required=True),
+        "result": Choice(EstateDecision.Result, default=EstateDecision.Result.PENDING),
+        "date": Date(),
+        "expected_date": Date(),
+        "votes_for": Integer(),
+        "votes_against": Integer(),
+        "note": Text(),
+        "is_example": Boolean(),
+    }
+)
+
+ESTATE = Record(
+    {
+        "name": Text(required=True),
+        "number": Text(),
+        "housing_association": OrganisationRef(required=True, kind=Organisation.Kind.HOUSING_ASSOCIATION),
+        "homes": Integer(),
+        "residents": Integer(),
+        "name_is_known": Boolean(default=True),
+        "decisions": ListOf(ESTATE_DECISION, unique=("body",)),
+    }
+)
+
+STRATEGIC_AGREEMENT = Record(
+    {
+        "vision": Text(),
+        "challenges": Text(),
+        "steering_tools": Text(),
+        "resident_involvement": Text(),
+        "governance": Text(),
+    }
+)
+
+STRATEGIC_GOAL = Record(
+    {
+        "focus_area": Choice(FocusArea, required=True),
+        "text": Text(required=True),
+        "key_figures": ListOf(INDICATOR),
+    }
+)
+
+PARTY = Record(
+    {
+        "organisation": OrganisationRef(required=True),
+        "contact_name": Text(),
+        "contact_title": Text(),
+        "commitment": Text(),
+    }
+)
+
+GOAL = Record(
+    {
+        "title": Text(required=True),
+        "description": Text(),
+        "order": Integer(default=0),
+        "is_example": Boolean(),
+        "indicators": ListOf(INDICATOR),
+    }
+)
+
+ACTIVITY = Record(
+    {
+        "name": Text(required=True),
+        "description": Text(),
+        "target_group": Text(),
+        "status": Choice(Activity.Status, default=Activity.Status.PLANNED),
+        "responsible_organisation": OrganisationRef(),
+        "start_date": Date(),
+        "end_date": Date(),
+        "participants": Integer(),
+        "goals": ListOf(GoalRef()),
+        "is_example": Boolean(),
+    }
+)
+
+SUB_AGREEMENT = Record(
+    {
+        "focus_area": Choice(FocusArea, required=True),
+        "purpose": Text(),
+        "problem": Text(),
+        "target_groups": Text(),
+        "anchoring": Text(),
+        "parties": ListOf(PARTY, unique=("organisation",)),
+        "goals": ListOf(GOAL),
+        "activities": ListOf(ACTIVITY),
+    }
+)
+
+ACTUAL = Either(
+    Number(),
+    Record({"amount": Number(required=True), "note": Text()}),
+    expand=lambda amount: {"amount": amount, "note": ""},
+)
+
+BUDGET_LINE = Record(
+    {
+        "sub_agreement": Choice(FocusArea),
+        "category": Choice(BudgetCategory, required=True),
+        "description": Text(),
+        "is_example": Boolean(),
+        "amounts": YearMap(Number()),
+        "actuals": YearMap(ACTUAL),
+    }
+)
+
+FUNDING_SOURCE = Record(
+    {
+        "name": Text(required=True),
+        "kind": Choice(FundingSource.Kind, required=True),
+        "organisation": OrganisationRef(),
+        "basis": Text(),
+        "is_example": Boolean(),
+        "amounts": YearMap(Number()),
+    }
+)
+
+BUDGET = Record(
+    {
+        "lines": ListOf(BUDGET_LINE),
+        "funding_sources": ListOf(FUNDING_SOURCE, unique=("name",)),
+    }
+)
+
+APPROVAL_STEP = Record(
+    {
+        "order": Integer(required=True),
+        "title": Text(required=True),
+        "body": Text(required=True),
+        "date": Date(),
+        "date_is_expected": Boolean(),
+        "status": Choice(ApprovalStep.Status, default=ApprovalStep.Status.PLANNED),
+        "reference": Text(),
+        "note": Text(),
+        "is_example": Boolean(),
+    }
+)
+
+ESCALATION_LEVEL = Record(
+    {"order": Integer(required=True), "name": Text(required=True), "criteria": Text(), "response": Text()}
+)
+
+CONTACT = Record(
+    {
+        "name": Text(required=True),
+        "role": Text(required=True),
+        "organisation": OrganisationRef(required=True),
+        "phone": Text(),
+        "email": Text(),
+        "availability": Text(),
+        "last_verified": Date(),
+        "order": Integer(default=0),
+        "is_example": Boolean(),
+    }
+)
+
+ACTION_CARD = Record(
+    {
+        "scenario": Text(required=True),
+        "responsible_role": Text(required=True),
+        "order": Integer(default=0),
+        "trigger": Text(),
+        "steps_first_hour": Text(),
+        "steps_first_day": Text(),
+        "steps_first_days": Text(),
+        "partners": Text(),
+        "tools": Text(),
+        "is_example": Boolean(),
+    }
+)
+
+LOG_ENTRY = Record(
+    {
+        "at": DateTime(required=True),
+        "text": Text(required=True),
+        "action_owner": Text(),
+        "deadline": DateTime(),
+    }
+)
+
+INCIDENT = Record(
+    {
+        "occurred_at": DateTime(required=True),
+        "level": Text(required=True),
+        "summary": Text(required=True),
+        "estate": Text(),
+        "location": Text(),
+        "status": Choice(Incident.Status, default=Incident.Status.OPEN),
+        "closed_at": DateTime(),
+        "evaluation_what_worked": Text(),
+        "evaluation_lessons": Text(),
+        "evaluation_plan_changes": Text(),
+        "is_example": Boolean(),
+        "log": ListOf(LOG_ENTRY),
+    }
+)
+
+PREPAREDNESS_PLAN = Record(
+    {
+        "purpose": Text(),
+        "scope": Text(),
+        "ssp_link": Text(),
+        "activation": Text(),
+        "stand_down": Text(),
+        "communication": Text(),
+        "last_reviewed": Date(),
+        "is_example": Boolean(),
+        "escalation_levels": ListOf(ESCALATION_LEVEL, unique=("order", "name")),
+        "contacts": ListOf(CONTACT),
+        "action_cards": ListOf(ACTION_CARD, unique=("scenario",)),
+        "incidents": ListOf(INCIDENT),
+    }
+)
+
+#: The whole file, in the order it is read: organisations and the plan's period come first because the
+#: checks of everything after them use them.
+PLAN_FILE = Record(
+    {
+        "format_version": Integer(required=True),
+        "organisations": ListOf(ORGANISATION, required=True, unique=("short_name", "name")),
+        "plan": PLAN,
+        "estates": ListOf(ESTATE, unique=("name",)),
+        "strategic_agreement": STRATEGIC_AGREEMENT,
+        "strategic_goals": ListOf(STRATEGIC_GOAL, unique=("focus_area",)),
+        "sub_agreements": ListOf(SUB_AGREEMENT, unique=("focus_area",)),
+        "budget": BUDGET,
+        "approval_steps": ListOf(APPROVAL_STEP, unique=("order",)),
+        "preparedness_plan": PREPAREDNESS_PLAN,
+    }
+)
+
+
+class _PlanFileRecord(Record):
+    """The top level: learns the organisations and the period as soon as they are read."""
+
+    def read(self, reader, value, path):
+        if not isinstance(value, dict):
+            return reader.error(path, _("expected a mapping of keys to values"))
+        for key in value:
+            if key not in self.fields:
+                reader.error(join(path, str(key)), _("unknown key"))
+        result: dict[str, Any] = {}
+        for key, spec in self.fields.items():
+            if value.get(key) is None:
+                result[key] = (
+                    reader.error(key, _("missing required key")) if spec.required else spec.missing()
+                )
+            else:
+                result[key] = spec.read(reader, value[key], key)
+            if key == "organisations" and isinstance(result[key], list):
+                reader.organisation_kinds = {
+                    org["short_name"]: org["kind"]
+                    for org in result[key]
+                    if org is not INVALID and org["short_name"] is not INVALID and org["kind"] is not INVALID
+                }
+            if key == "plan" and result[key] is not INVALID:
+                _learn_period(reader, result[key])
+        return result
+
+
+def _learn_period(reader: Reader, plan: dict) -> None:
+    start, end = plan["start_date"], plan["end_date"]
+    if start is INVALID or end is INVALID:
+        return
+    if end <= start:
+        reader.error("plan.end_date", _("the plan must end after it starts"))
+        return
+    reader.first_year, reader.last_year = start.year, end.year
+
+
+def _check_format_version(reader: Reader, data: dict) -> None:
+    version = data["format_version"]
+    if version is not INVALID and version != FORMAT_VERSION:
+        reader.error(
+            "format_version",
+            _("this is format %(found)s; only format %(known)s can be read")
+            % {"found": version, "known": FORMAT_VERSION},
+        )
+
+
+def resolve_goal(
+    titles: dict[str, list[str]], own_focus: str, ref: tuple[str | None, str]
+) -> tuple[str, str] | str:
+    """Find the goal a reference names: ``(focus area, title)``, or an error message.
+
+    ``titles`` maps each focus area to its goals' titles. A bare title is looked up in the activity's own
+    delaftale first, then in the others; it must name exactly one goal.
+    """
+    focus, title = ref
+    if focus is not None:
+        count = titles.get(focus, []).count(title)
+    else:
+        count = titles.get(own_focus, []).count(title)
+        if count:
+            focus = own_focus
+        else:
+            matches = [area for area, area_titles in titles.items() if title in area_titles]
+            count = sum(titles[area].count(title) for area in matches)
+            focus = matches[0] if matches else None
+    if count == 0:
+        return _("no goal is titled %(title)r") % {"title": title}
+    if count > 1:
+        return _("more than one goal is titled %(title)r; give the goals different titles") % {"title": title}
+    return (focus, title)
+
+
+def _check_references(reader: Reader, data: dict) -> None:
+    """What single values cannot check: goals, estates, levels and delaftaler named elsewhere in the file."""
+    sub_agreements = (
+        [s for s in data["sub_agreements"] or [] if s is not INVALID]
+        if isinstance(data["sub_agreements"], list)
+        else []
+    )
+    titles: dict[str, list[str]] = {}
+    for sub in sub_agreements:
+        if sub["focus_area"] is INVALID or not isinstance(sub["goals"], list):
+            continue
+        titles.setdefault(sub["focus_area"], []).extend(
+            goal["title"] for goal in sub["goals"] if goal is not INVALID and goal["title"] is not INVALID
+        )
+    for s_index, sub in enumerate(data["sub_agreements"] if isinstance(data["sub_agreements"], list) else []):
+        if sub is INVALID or not isinstance(sub["activities"], list):
+            continue
+        for a_index, activity in enumerate(sub["activities"]):
+            if activity is INVALID or not isinstance(activity["goals"], list):
+                continue
+            for g_index, ref in enumerate(activity["goals"]):
+                if ref is INVALID:
+                    continue
+                found = resolve_goal(titles, sub["focus_area"], ref)
+                if isinstance(found, str):
+                    reader.error(f"sub_agreements[{s_index}].activities[{a_index}].goals[{g_index}]", found)
+
+    focus_areas = {sub["focus_area"] for sub in sub_agreements}
+    budget = data["budget"]
+    if budget is not INVALID and budget and isinstance(budget["lines"], list):
+        for index, line in enumerate(budget["lines"]):
+            if line is INVALID or line["sub_agreement"] in ("", INVALID):
+                continue
+            if line["sub_agreement"] not in focus_areas:
+                reader.error(
+                    f"budget.lines[{index}].sub_agreement",
+                    _("the file has no sub-agreement for %(focus_area)s")
+                    % {"focus_area": line["sub_agreement"]},
+                )
+
+    estates = data["estates"] if isinstance(data["estates"], list) else []
+    estate_names = {estate["name"] for estate in estates if estate is not INVALID}
+    preparedness = data["preparedness_plan"]
+    if preparedness is INVALID or not preparedness:
+        return
+    levels = preparedness["escalation_levels"]
+    level_names = {lvl["name"] for lvl in levels if lvl is not INVALID} if isinstance(levels, list) else set()
+    incidents = preparedness["incidents"] if isinstance(preparedness["incidents"], list) else []
+    for index, incident in enumerate(incidents):
+        if incident is INVALID:
+            continue
+        place = f"preparedness_plan.incidents[{index}]"
+        if incident["level"] is not INVALID and incident["level"] not in level_names:
+            reader.error(
+                f"{place}.level",
+                _("no escalation level is named %(name)r") % {"name": incident["level"]},
+            )
+        if incident["estate"] not in ("", INVALID) and incident["estate"] not in estate_names:
+            reader.error(f"{place}.estate", _("no estate is named %(name)r") % {"name": incident["estate"]})
+
+
+def validate(data: Any) -> dict:
+    """The cleaned plan file, or PlanFileError listing every problem with its place."""
+    reader = Reader()
+    top = _PlanFileRecord(PLAN_FILE.fields, required=True)
+    cleaned = top.read(reader, data, "")
+    if cleaned is not INVALID:
+        _check_format_version(reader, cleaned)
+        _check_references(reader, cleaned)
+    if reader.errors:
+        raise PlanFileError(reader.errors)
+    return cleaned

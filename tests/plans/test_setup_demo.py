@@ -1,0 +1,77 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.utils import translation
+
+from helhedsplan.plans.models import Membership, Plan
+from helhedsplan.plans.planfile.demo import AMAGER_SLUG, DEMO_PASSWORD
+
+EXPECTED = {
+    "admin": ("coordinator", "TMF", True),
+    "kommune": ("coordinator", "TMF", False),
+    "boligorg": ("editor", "3B", False),
+    "lbf": ("reviewer", "LBF", False),
+}
+
+
+def run_setup_demo() -> str:
+    out = StringIO()
+    with translation.override("en"):
+        call_command("setup_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_setup_demo_imports_the_plan_and_makes_the_logins_once():
+    first = run_setup_demo()
+    assert "Imported Boligsocial helhedsplan Amager 2022-2025." in first
+    for username in EXPECTED:
+        assert username in first
+    assert DEMO_PASSWORD in first
+
+    second = run_setup_demo()
+    assert "is already there" in second
+    assert "created" not in second.replace("already there", "")
+    assert Plan.objects.filter(slug=AMAGER_SLUG).count() == 1
+    assert get_user_model().objects.filter(username__in=EXPECTED).count() == 4
+    assert Membership.objects.filter(plan__slug=AMAGER_SLUG).count() == 4
+
+
+@pytest.mark.django_db
+def test_setup_demo_leaves_an_existing_user_as_it_is():
+    run_setup_demo()
+    user = get_user_model().objects.get(username="kommune")
+    user.set_password("a-new-secret-1")
+    user.save()
+    run_setup_demo()
+    user.refresh_from_db()
+    assert user.check_password("a-new-secret-1")
+
+
+def test_demo_logins_have_their_roles_and_organisations(demo_users, amager_plan):
+    assert set(demo_users) == set(EXPECTED)
+    for username, (role, organisation, superuser) in EXPECTED.items():
+        user = demo_users[username]
+        membership = Membership.objects.get(user=user, plan=amager_plan)
+        assert (membership.role, membership.organisation.short_name) == (role, organisation)
+        assert user.is_superuser is superuser
+        assert user.is_staff is superuser
+
+
+def test_demo_logins_work_with_the_demo_password(demo_users):
+    request = RequestFactory().post("/login/")
+    for username in EXPECTED:
+        assert authenticate(request, username=username, password=DEMO_PASSWORD) == demo_users[username]
+    assert authenticate(request, username="lbf", password="wrong") is None
+
+
+def test_demo_logins_get_the_rights_of_their_role(demo_users, amager_plan):
+    goal = amager_plan.sub_agreements.get(focus_area="education").goals.first()
+    assert demo_users["kommune"].has_perm("plan.manage", amager_plan)
+    assert demo_users["boligorg"].has_perm("plan.edit_goals", goal)
+    assert not demo_users["boligorg"].has_perm("plan.manage", amager_plan)
+    assert demo_users["lbf"].has_perm("plan.view", amager_plan)
+    assert not demo_users["lbf"].has_perm("plan.edit_goals", goal)
