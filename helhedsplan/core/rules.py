@@ -20,6 +20,7 @@ Permission names (pass the object, or the plan, as the second argument to ``user
 from __future__ import annotations
 
 import rules
+from django.utils.functional import LazyObject
 
 from helhedsplan.plans.models import Membership
 
@@ -31,7 +32,10 @@ def membership_for(user, obj) -> Membership | None:
     plan = obj.owning_plan
     if plan is None:
         return None
-    cache = user.__dict__.setdefault("_membership_cache", {})
+    # request.user is a lazy wrapper while user.has_perm() hands the backend the wrapped user: keep one cache on
+    # the real user so a page asks for the membership once, not once per wrapper.
+    real_user = user._wrapped if isinstance(user, LazyObject) else user
+    cache = real_user.__dict__.setdefault("_membership_cache", {})
     if plan.pk not in cache:
         cache[plan.pk] = (
             Membership.objects.filter(user=user, plan=plan)
