@@ -18,6 +18,11 @@ class EstateState:
     decision: EstateDecision | None  # the decision that settles it, or the pending one
     expected_date: datetime.date | None
 
+    @property
+    def result_label(self) -> str:
+        """The result in words, as the pages show it."""
+        return str(EstateDecision.Result(self.result).label)
+
 
 @dataclass(frozen=True)
 class ApprovalSummary:

@@ -1,0 +1,374 @@
+"""The approvals overview: every estate's decision, 'n af 19 godkendt' as of a chosen day, the steps in order."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+from helhedsplan.plans.models import Membership
+from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
+from tests.plans.factories import EstateFactory, HousingAssociationFactory, MembershipFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+SEPT_27 = datetime.date(2021, 9, 27)
+NOV_4 = datetime.date(2021, 11, 4)
+
+#: The Amager plan's steps as the seed tells them (dates the seed gives; the rest planned).
+AMAGER_STEPS = [
+    ("Budgetaftale 2021", "Borgerrepræsentationen", datetime.date(2020, 10, 1), ApprovalStep.Status.DONE),
+    ("Medfinansiering", "Borgerrepræsentationen", datetime.date(2020, 10, 8), ApprovalStep.Status.DONE),
+    ("Boligafdelingerne godkender", "Afdelingsbestyrelserne", NOV_4, ApprovalStep.Status.PENDING),
+    ("Godkendelse af indholdet", "Teknik- og Miljøudvalget", None, ApprovalStep.Status.PLANNED),
+    ("Endelig behandling", "Landsbyggefonden", None, ApprovalStep.Status.PLANNED),
+    ("Indsatserne starter", "Helhedsplanen", datetime.date(2022, 1, 1), ApprovalStep.Status.PLANNED),
+]
+
+
+def build_amager_approvals(plan=None):
+    """19 estates as in the Amager plan on 27 September 2021: 18 approved, VIBO's Støberigården I+II pending
+    (expected 4 November 2021), and the political and funder steps in order. Returns (plan, støberigården)."""
+    plan = plan or PlanFactory(name="Boligsocial helhedsplan Amager 2022-2025", slug="amager-2022-2025")
+    threeb = HousingAssociationFactory(name="Boligselskabet 3B", short_name="3B")
+    vibo = HousingAssociationFactory(name="VIBO", short_name="VIBO")
+    known = [
+        "Hørgården",
+        "Remisevænget Øst",
+        "Remisevænget Vest",
+        "Remisevænget Nord",
+        "Dyvekevænget",
+        "Gullandsgården",
+        "Skotlandsgade",
+        "Røgeritoften",
+        "Signalgården",
+        "Sundholm Syd",
+        "Store Solvænget",
+    ]
+    names = known + [f"Afdeling {n} (navn ukendt)" for n in range(12, 19)]
+    for index, name in enumerate(names):
+        estate = EstateFactory(plan=plan, name=name, housing_association=threeb)
+        EstateDecisionFactory(
+            estate=estate,
+            body=EstateDecision.Body.DEPARTMENT_MEETING,
+            result=EstateDecision.Result.APPROVED,
+            date=datetime.date(2021, 6, 1) + datetime.timedelta(days=index),
+            votes_for=20 + index,
+            votes_against=1,
+        )
+    støberigården = EstateFactory(plan=plan, name="Støberigården I+II", housing_association=vibo)
+    EstateDecisionFactory(
+        estate=støberigården,
+        body=EstateDecision.Body.DEPARTMENT_BOARD,
+        result=EstateDecision.Result.PENDING,
+        date=None,
+        expected_date=NOV_4,
+    )
+    for order, (title, body, date, status) in enumerate(AMAGER_STEPS, start=1):
+        ApprovalStepFactory(
+            plan=plan,
+            order=order,
+            title=title,
+            body=body,
+            date=date,
+            status=status,
+            date_is_expected=status != ApprovalStep.Status.DONE,
+        )
+    return plan, støberigården
+
+
+@pytest.fixture
+def approvals_plan():
+    return build_amager_approvals()
+
+
+@pytest.fixture
+def coordinator(approvals_plan):
+    plan, _ = approvals_plan
+    return MembershipFactory(plan=plan, role=Membership.Role.COORDINATOR).user
+
+
+def overview(client, plan, **params):
+    return client.get(reverse("approvals:overview", kwargs={"plan": plan.slug}), params)
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def approved_text(approved: int, total: int) -> str:
+    with translation.override("da"):
+        return gettext("%(approved)s of %(total)s approved") % {"approved": approved, "total": total}
+
+
+def test_on_27_september_2021_eighteen_of_nineteen_have_approved(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    client.force_login(coordinator)
+
+    response = overview(client, plan, dato="2021-09-27")
+
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert (summary.approved_count, summary.total) == (18, 19)
+    page = text_of(response)
+    assert 'data-approved="18" data-total="19"' in page
+    assert approved_text(18, 19) in page
+    pending = re.search(r'<ul class="mb-0" id="pending-estates">(.*?)</ul>', page).group(1)
+    assert "Støberigården I+II (VIBO)" in pending
+    assert "4. november 2021" in pending
+    assert pending.count("<li>") == 1
+    # Every estate is listed, with its housing association.
+    for state in summary.estates:
+        assert f'<th scope="row">{state.estate.name}</th>' in page
+
+
+def test_recording_the_missing_approval_gives_nineteen_of_nineteen(client, approvals_plan, coordinator):
+    plan, støberigården = approvals_plan
+    decision = støberigården.decisions.get()
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("approvals:decision_update", kwargs={"plan": plan.slug, "pk": decision.pk}),
+        {
+            "version": decision.version,
+            "estate": støberigården.pk,
+            "body": EstateDecision.Body.DEPARTMENT_BOARD,
+            "result": EstateDecision.Result.APPROVED,
+            "date": "2021-11-04",
+            "expected_date": "2021-11-04",
+            "votes_for": "7",
+            "votes_against": "0",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+
+    after = overview(client, plan, dato="2021-11-04")
+    assert (after.context["summary"].approved_count, after.context["summary"].total) == (19, 19)
+    assert approved_text(19, 19) in text_of(after)
+    assert 'id="pending-estates"' not in text_of(after)
+    # The day before, it was still 18: the summary reads the decision's date, not when it was typed in.
+    before = overview(client, plan, dato="2021-11-03")
+    assert before.context["summary"].approved_count == 18
+
+
+def test_the_date_defaults_to_today(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    client.force_login(coordinator)
+
+    response = overview(client, plan)
+
+    assert response.context["summary"].as_of == datetime.date.today()
+    assert response.context["summary"].approved_count == 18  # Støberigården's decision is still pending
+
+
+def test_an_invalid_date_is_answered_with_a_message_and_today_is_shown(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    client.force_login(coordinator)
+
+    response = overview(client, plan, dato="27-09-2021")
+
+    assert response.status_code == 200
+    assert response.context["date_form"].errors["dato"]
+    assert 'id="dato-error"' in text_of(response)
+    assert 'aria-invalid="true"' in text_of(response)
+    assert response.context["summary"].as_of == datetime.date.today()
+
+
+def test_steps_are_shown_in_order_with_status_and_date(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    client.force_login(coordinator)
+
+    page = text_of(overview(client, plan, dato="2021-09-27"))
+
+    timeline = re.search(r'<ol class="approval-timeline list-unstyled">(.*?)</ol>', page).group(1)
+    positions = [timeline.index(title) for title, *_ in AMAGER_STEPS]
+    assert positions == sorted(positions)
+    assert "1. oktober 2020" in timeline
+    assert "8. oktober 2020" in timeline
+    assert "1. januar 2022" in timeline
+    assert timeline.count('class="status ') == len(AMAGER_STEPS)
+
+
+def test_a_rejected_decision_counts_as_rejected_with_words(client, coordinator, approvals_plan):
+    plan, støberigården = approvals_plan
+    decision = støberigården.decisions.get()
+    decision.result, decision.date = EstateDecision.Result.REJECTED, datetime.date(2021, 9, 20)
+    decision.save()
+    client.force_login(coordinator)
+
+    response = overview(client, plan, dato="2021-09-27")
+
+    summary = response.context["summary"]
+    assert [state.estate for state in summary.rejected] == [støberigården]
+    assert str(EstateDecision.Result.REJECTED.label).capitalize() in text_of(response)
+
+
+def test_a_coordinator_records_a_new_decision_and_adds_a_step(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    extra = EstateFactory(plan=plan, name="Ny afdeling")
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("approvals:decision_create", kwargs={"plan": plan.slug}),
+        {"estate": extra.pk, "body": "ballot", "result": "approved", "date": "2021-10-01", "votes_for": "40"},
+    )
+    assert response.status_code == 302
+    assert extra.decisions.get().votes_for == 40
+
+    response = client.post(
+        reverse("approvals:step_create", kwargs={"plan": plan.slug}),
+        {"order": "7", "title": "Opfølgning", "body": "Bestyrelsen", "status": "planned"},
+    )
+    assert response.status_code == 302
+    assert ApprovalStep.objects.in_plan(plan).get(order=7).title == "Opfølgning"
+
+
+def test_the_estate_choice_offers_only_the_plans_estates(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    foreign = EstateFactory(name="Fremmed afdeling")
+    client.force_login(coordinator)
+
+    response = client.get(reverse("approvals:decision_create", kwargs={"plan": plan.slug}))
+    assert "Fremmed afdeling" not in response.content.decode()
+
+    response = client.post(
+        reverse("approvals:decision_create", kwargs={"plan": plan.slug}),
+        {"estate": foreign.pk, "body": "ballot", "result": "approved", "date": "2021-10-01"},
+    )
+    assert response.status_code == 200
+    assert "estate" in response.context["form"].errors
+    assert not foreign.decisions.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"result": "approved", "date": ""}, "date"),
+        ({"votes_for": "mange"}, "votes_for"),
+        ({"votes_for": "-3"}, "votes_for"),
+        ({"date": "2021-13-45"}, "date"),
+        ({"body": ""}, "body"),
+    ],
+)
+def test_bad_decision_input_is_refused_next_to_the_field(client, approvals_plan, coordinator, data, field):
+    plan, støberigården = approvals_plan
+    decision = støberigården.decisions.get()
+    client.force_login(coordinator)
+    before = EstateDecision.objects.values().get(pk=decision.pk)
+    post = {
+        "version": decision.version,
+        "estate": støberigården.pk,
+        "body": decision.body,
+        "result": "pending",
+        "expected_date": "2021-11-04",
+        **data,
+    }
+
+    response = client.post(
+        reverse("approvals:decision_update", kwargs={"plan": plan.slug, "pk": decision.pk}), post
+    )
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'class="invalid-feedback' in response.content.decode()
+    assert EstateDecision.objects.values().get(pk=decision.pk) == before
+
+
+def test_two_steps_cannot_share_a_place_in_the_timeline(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    client.force_login(coordinator)
+    count = ApprovalStep.objects.count()
+
+    response = client.post(
+        reverse("approvals:step_create", kwargs={"plan": plan.slug}),
+        {"order": "1", "title": "Dublet", "body": "BR", "status": "planned"},
+    )
+
+    assert response.status_code == 200
+    assert "order" in response.context["form"].errors
+    assert ApprovalStep.objects.count() == count
+
+
+def test_a_stale_decision_edit_is_refused(client, approvals_plan, coordinator):
+    plan, støberigården = approvals_plan
+    decision = støberigården.decisions.get()
+    stale_version = decision.version
+    decision.note = "Rettet af en kollega"
+    decision.save()
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("approvals:decision_update", kwargs={"plan": plan.slug, "pk": decision.pk}),
+        {
+            "version": stale_version,
+            "estate": støberigården.pk,
+            "body": decision.body,
+            "result": "approved",
+            "date": "2021-11-04",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["conflict"] is not None
+    decision.refresh_from_db()
+    assert decision.result == EstateDecision.Result.PENDING
+    assert decision.note == "Rettet af en kollega"
+
+
+def test_deleting_a_step_and_a_decision(client, approvals_plan, coordinator):
+    plan, støberigården = approvals_plan
+    decision = støberigården.decisions.get()
+    step = ApprovalStep.objects.in_plan(plan).get(order=6)
+    client.force_login(coordinator)
+
+    assert (
+        client.post(reverse("approvals:step_delete", kwargs={"plan": plan.slug, "pk": step.pk})).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            reverse("approvals:decision_delete", kwargs={"plan": plan.slug, "pk": decision.pk})
+        ).status_code
+        == 302
+    )
+
+    assert not ApprovalStep.objects.filter(pk=step.pk).exists()
+    assert not EstateDecision.objects.filter(pk=decision.pk).exists()
+
+
+def test_every_decision_and_step_links_to_its_history(client, approvals_plan, coordinator):
+    plan, støberigården = approvals_plan
+    client.force_login(coordinator)
+
+    page = overview(client, plan).content.decode()
+
+    decision = støberigården.decisions.get()
+    step = ApprovalStep.objects.in_plan(plan).first()
+    assert f"/historik/approvals.estatedecision/{decision.pk}/" in page
+    assert f"/historik/approvals.approvalstep/{step.pk}/" in page
+    history = client.get(f"/plan/{plan.slug}/historik/approvals.estatedecision/{decision.pk}/")
+    assert history.status_code == 200
+
+
+def test_the_overview_uses_the_same_number_of_queries_with_one_or_many_estates(
+    client, django_assert_num_queries
+):
+    small = PlanFactory()
+    user = MembershipFactory(plan=small, role=Membership.Role.COORDINATOR).user
+    EstateDecisionFactory(estate=EstateFactory(plan=small))
+    ApprovalStepFactory(plan=small)
+    client.force_login(user)
+    big, _ = build_amager_approvals()
+    MembershipFactory(plan=big, user=user, role=Membership.Role.COORDINATOR)
+
+    # 1 session, 2 user, 3 plan (through the memberships), 4 membership with organisation, 5 its delaftale
+    # limits, 6 estates with housing associations, 7 their decisions, 8 the steps.
+    for plan in (small, big):
+        with django_assert_num_queries(8):
+            assert overview(client, plan, dato="2021-09-27").status_code == 200
