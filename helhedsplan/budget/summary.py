@@ -11,7 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
+from helhedsplan.agreements.models import FocusArea, SubAgreement
+
+from .models import ActualSpend, BudgetAmount, BudgetCategory, BudgetLine, Funding, FundingSource
 
 LBF_MINIMUM_LOCAL_SHARE = Decimal("0.25")
 MUNICIPAL_COMMITMENT_SHARE = Decimal("0.125")
@@ -38,6 +40,18 @@ class LineRow:
         known = [v for v in self.actual_by_year.values() if v is not None]
         return sum(known, ZERO) if known else None
 
+    def variance(self, year: int) -> Variance:
+        return Variance(self.budget_by_year.get(year, ZERO), self.actual_by_year.get(year))
+
+    @property
+    def variances(self) -> list[tuple[int, Variance]]:
+        return [(year, self.variance(year)) for year in self.budget_by_year]
+
+    @property
+    def total_variance(self) -> Variance:
+        """Actual against budget over the years whose spend is known, so an unfinished year is not an underspend."""
+        return _variance_over_known_years(self.budget_by_year, self.actual_by_year)
+
 
 @dataclass
 class Variance:
@@ -52,6 +66,88 @@ class Variance:
     @property
     def fraction(self) -> Decimal | None:
         return None if self.actual is None else share(self.actual - self.budget, self.budget)
+
+
+def _variance_over_known_years(budget: dict[int, Decimal], actual: dict[int, Decimal | None]) -> Variance:
+    known = [year for year, value in actual.items() if value is not None]
+    if not known:
+        return Variance(sum(budget.values(), ZERO), None)
+    return Variance(
+        sum((budget.get(year, ZERO) for year in known), ZERO),
+        sum((actual[year] for year in known), ZERO),
+    )
+
+
+@dataclass
+class SubAgreementGroup:
+    """The budget lines of one delaftale, or of the shared costs (secretariat) when ``sub_agreement`` is None."""
+
+    sub_agreement: SubAgreement | None
+    rows: list[LineRow]
+    years: list[int]
+
+    @property
+    def budget_by_year(self) -> dict[int, Decimal]:
+        return {y: sum((r.budget_by_year[y] for r in self.rows), ZERO) for y in self.years}
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.total for r in self.rows), ZERO)
+
+    @property
+    def is_shared(self) -> bool:
+        return self.sub_agreement is None
+
+
+@dataclass
+class SourceRow:
+    """One funding source: what it pays per year, in all, and its share of the plan's funding."""
+
+    source: FundingSource
+    by_year: dict[int, Decimal]
+    total: Decimal
+    share: Decimal | None
+
+
+@dataclass
+class BalanceRow:
+    """Funding against budget in one year. ``difference`` is funding minus budget."""
+
+    year: int
+    budget: Decimal
+    funding: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.funding - self.budget
+
+    @property
+    def is_balanced(self) -> bool:
+        return self.difference == 0
+
+    @property
+    def is_short(self) -> bool:
+        """The budget is not fully funded."""
+        return self.difference < 0
+
+    @property
+    def missing(self) -> Decimal:
+        """How much funding is missing (0 when none is)."""
+        return max(-self.difference, ZERO)
+
+    @property
+    def surplus(self) -> Decimal:
+        """How much funding is not budgeted (0 when none is)."""
+        return max(self.difference, ZERO)
+
+
+_FOCUS_AREA_ORDER = {value: index for index, value in enumerate(FocusArea.values)}
+_CATEGORY_ORDER = {value: index for index, value in enumerate(BudgetCategory.values)}
+
+
+def _line_order(row: LineRow) -> tuple:
+    """Within a delaftale: the order of LBF's budget template (salaries first), then by description."""
+    return (_CATEGORY_ORDER.get(row.line.category, len(_CATEGORY_ORDER)), row.line.description, row.line.pk)
 
 
 @dataclass
@@ -131,6 +227,62 @@ class BudgetSummary:
     def total_actual(self) -> Decimal | None:
         known = [v for v in self.actual_by_year.values() if v is not None]
         return sum(known, ZERO) if known else None
+
+    @property
+    def variances(self) -> list[tuple[int, Variance]]:
+        return [(year, self.variance(year)) for year in self.years]
+
+    @property
+    def total_variance(self) -> Variance:
+        """Actual against budget over the years whose spend is known."""
+        return _variance_over_known_years(self.budget_by_year, self.actual_by_year)
+
+    @property
+    def housing_associations_share(self) -> Decimal | None:
+        return share(self.housing_associations_amount, self.total_funding)
+
+    @property
+    def groups(self) -> list[SubAgreementGroup]:
+        """Lines grouped by delaftale in the order of LBF's focus areas, shared costs (secretariat) last."""
+        by_key: dict = {}
+        for row in self.lines:
+            by_key.setdefault(row.line.sub_agreement, []).append(row)
+
+        def order(sub_agreement: SubAgreement | None) -> tuple[int, int]:
+            if sub_agreement is None:
+                return (len(_FOCUS_AREA_ORDER) + 1, 0)
+            return (_FOCUS_AREA_ORDER.get(sub_agreement.focus_area, len(_FOCUS_AREA_ORDER)), sub_agreement.pk)
+
+        return [
+            SubAgreementGroup(
+                sub_agreement=key,
+                rows=sorted(by_key[key], key=_line_order),
+                years=self.years,
+            )
+            for key in sorted(by_key, key=order)
+        ]
+
+    @property
+    def source_rows(self) -> list[SourceRow]:
+        total = self.total_funding
+        rows = []
+        for source, by_year in self.sources:
+            amount = sum(by_year.values(), ZERO)
+            rows.append(SourceRow(source=source, by_year=by_year, total=amount, share=share(amount, total)))
+        return rows
+
+    @property
+    def balance_rows(self) -> list[BalanceRow]:
+        return [
+            BalanceRow(
+                year=y, budget=self.budget_by_year.get(y, ZERO), funding=self.funding_by_year.get(y, ZERO)
+            )
+            for y in self.years
+        ]
+
+    @property
+    def lines_with_actuals(self) -> list[LineRow]:
+        return [row for row in self.lines if row.actual_total is not None]
 
 
 def summarise(

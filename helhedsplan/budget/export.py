@@ -1,0 +1,133 @@
+"""The budget overview's tables as an .xlsx workbook (openpyxl): budget, funding and shares, balance, actual spend.
+
+Amounts are written as numbers with a Danish-looking number format, so the sheet can be summed and checked; the
+figures are the summary's, never recomputed here.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .summary import BudgetSummary
+
+KR_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0%"
+BOLD = Font(bold=True)
+
+
+def _header(sheet, values: list) -> None:
+    sheet.append([str(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
+
+
+def _total_row(sheet, values: list) -> None:
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
+
+
+def _format_amounts(sheet, first_column: int) -> None:
+    for row in sheet.iter_rows(min_row=2, min_col=first_column):
+        for cell in row:
+            if isinstance(cell.value, int | float) and cell.number_format == "General":
+                cell.number_format = KR_FORMAT
+    for index, column in enumerate(sheet.columns, start=1):
+        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 60)
+
+
+def budget_workbook(plan, summary: BudgetSummary) -> bytes:
+    years = summary.years
+    book = Workbook()
+
+    sheet = book.active
+    sheet.title = _("Budget")[:31]
+    _header(sheet, [_("Sub-agreement"), _("Category"), _("Description"), *years, _("Total")])
+    for group in summary.groups:
+        where = str(group.sub_agreement) if group.sub_agreement else _("Shared / secretariat")
+        for row in group.rows:
+            sheet.append(
+                [
+                    where,
+                    row.line.get_category_display(),
+                    row.line.description,
+                    *(float(row.budget_by_year[y]) for y in years),
+                    float(row.total),
+                ]
+            )
+        _total_row(
+            sheet,
+            [_("Total %(name)s") % {"name": where}, "", "", *(float(group.budget_by_year[y]) for y in years)]
+            + [float(group.total)],
+        )
+    _total_row(
+        sheet,
+        [_("Total"), "", "", *(float(summary.budget_by_year[y]) for y in years), float(summary.total_budget)],
+    )
+    _format_amounts(sheet, 4)
+
+    sheet = book.create_sheet(_("Funding")[:31])
+    _header(sheet, [_("Funding source"), _("Kind"), *years, _("Total"), _("Share")])
+    for source_row in summary.source_rows:
+        sheet.append(
+            [
+                source_row.source.name,
+                source_row.source.get_kind_display(),
+                *(float(source_row.by_year[y]) for y in years),
+                float(source_row.total),
+                float(source_row.share) if source_row.share is not None else None,
+            ]
+        )
+        sheet.cell(sheet.max_row, len(years) + 4).number_format = PERCENT_FORMAT
+    _total_row(
+        sheet,
+        [_("Total"), "", *(float(summary.funding_by_year[y]) for y in years), float(summary.total_funding)],
+    )
+    sheet.append([])
+    for label, amount, fraction in (
+        (_("Local co-financing"), summary.local_amount, summary.local_share),
+        (_("Municipal co-financing"), summary.municipality_amount, summary.municipality_share),
+        (_("Landsbyggefonden"), summary.lbf_amount, summary.lbf_share),
+    ):
+        sheet.append(
+            [str(label), "", *([""] * len(years)), float(amount), float(fraction) if fraction else None]
+        )
+        sheet.cell(sheet.max_row, len(years) + 4).number_format = PERCENT_FORMAT
+    _format_amounts(sheet, 3)
+
+    sheet = book.create_sheet(_("Balance")[:31])
+    _header(sheet, [_("Year"), _("Budget"), _("Funding"), _("Funding minus budget")])
+    for balance in summary.balance_rows:
+        sheet.append([balance.year, float(balance.budget), float(balance.funding), float(balance.difference)])
+    _format_amounts(sheet, 2)
+
+    sheet = book.create_sheet(_("Actual spend")[:31])
+    _header(
+        sheet,
+        [_("Budget line"), _("Year"), _("Budget"), _("Actual spend"), _("Variance (kr.)"), _("Variance")],
+    )
+    for row in summary.lines:
+        for year in years:
+            variance = row.variance(year)
+            sheet.append(
+                [
+                    str(row.line),
+                    year,
+                    float(variance.budget),
+                    float(variance.actual) if variance.actual is not None else None,
+                    float(variance.amount) if variance.amount is not None else None,
+                    float(variance.fraction) if variance.fraction is not None else None,
+                ]
+            )
+            sheet.cell(sheet.max_row, 6).number_format = PERCENT_FORMAT
+    _format_amounts(sheet, 3)
+
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
