@@ -6,12 +6,13 @@ the same bytes for the same plan.
 """
 
 from .exporter import export_plan, plan_data
-from .importer import import_plan, parse, read
+from .importer import delete_plan, import_plan, parse, read
 from .schema import FORMAT_VERSION, PlanFileError, validate
 
 __all__ = [
     "FORMAT_VERSION",
     "PlanFileError",
+    "delete_plan",
     "export_plan",
     "import_plan",
     "parse",

@@ -47,9 +47,9 @@ def parse(text: str) -> Any:
         raise PlanFileError([str(error)]) from error
 
 
-def read(source: Mapping | str | os.PathLike) -> Any:
-    """Already-loaded data as it is, or the data of the file at a path."""
-    if isinstance(source, Mapping):
+def read(source: Any) -> Any:
+    """The data of the file at a path (str or PathLike); anything else is taken as already-loaded data."""
+    if not isinstance(source, str | os.PathLike):
         return source
     try:
         text = Path(source).read_text(encoding="utf-8")
@@ -158,7 +158,7 @@ class _Writer:
             (membership, [s.focus_area for s in membership.sub_agreements.all()])
             for membership in old.memberships.prefetch_related("sub_agreements")
         ]
-        old.delete()
+        delete_plan(old)
         return kept
 
     def _restore_memberships(self, plan: Plan, kept, sub_agreements: dict[str, SubAgreement]) -> None:
@@ -358,6 +358,18 @@ class _Writer:
                 continue
             for e_index, entry in enumerate(incident_row["log"]):
                 self.save(IncidentLogEntry(incident=incident, **entry), f"{place}.log[{e_index}]", entry)
+
+
+def delete_plan(plan: Plan) -> None:
+    """Delete a plan and everything in it.
+
+    Budget lines protect their delaftale and incidents their estate and level, so that deleting those alone
+    cannot take spending or the log with them; a whole plan goes, so those rows are removed first.
+    """
+    with transaction.atomic():
+        Incident.objects.filter(plan=plan).delete()
+        BudgetLine.objects.filter(plan=plan).delete()
+        plan.delete()
 
 
 def _fields(row: dict, *names: str) -> dict:
