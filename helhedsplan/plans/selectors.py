@@ -1,0 +1,181 @@
+"""Reads for the plan's dashboard: what needs attention and what changed lately, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, Model, OuterRef
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+from helhedsplan.budget.models import BudgetLine
+from helhedsplan.core.formatting import format_number
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
+from helhedsplan.plans.models import Plan
+
+
+def share_plan(objects: Iterable[Model], plan: Plan, attribute: str = "plan") -> None:
+    """Put the already-loaded plan on rows fetched through it.
+
+    URLs, history links and permission checks follow ``obj.plan``; without this each row would fetch the same
+    plan again (one query per row), which is exactly what a list page must not do.
+    """
+    for obj in objects:
+        setattr(obj, attribute, plan)
+
+
+# --- What needs attention -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueMeasurement:
+    indicator: Indicator
+    #: When the next measurement was due; None means the indicator has never been measured.
+    due: datetime.date | None
+    latest_date: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Attention:
+    indicators: list[OverdueMeasurement]
+    activities: list[Activity]
+
+    @property
+    def count(self) -> int:
+        return len(self.indicators) + len(self.activities)
+
+
+def needs_attention(indicators: Iterable[Indicator], activities: Iterable[Activity], today) -> Attention:
+    """Indicators never measured or whose next measurement is overdue, and activities past their end.
+
+    Works on prefetched rows (``measurements`` on the indicators), so it adds no queries.
+    """
+    overdue = []
+    for indicator in indicators:
+        latest = indicator.latest_measurement()
+        due = indicator.next_measurement_due()
+        if latest is None or due < today:
+            overdue.append(
+                OverdueMeasurement(indicator=indicator, due=due, latest_date=latest.date if latest else None)
+            )
+    overdue.sort(key=lambda item: (item.latest_date is not None, item.due, item.indicator.pk))
+    late_activities = sorted(
+        (activity for activity in activities if activity.is_overdue(today)),
+        key=lambda activity: (activity.end_date, activity.pk),
+    )
+    return Attention(indicators=overdue, activities=late_activities)
+
+
+# --- Recent changes -------------------------------------------------------------------------------------------
+
+
+def _focus_area(record) -> str:
+    return record.get_focus_area_display()
+
+
+def _party(record) -> str:
+    return f"{record.organisation.short_name} · {record.sub_agreement.get_focus_area_display()}"
+
+
+def _measurement(record) -> str:
+    return _("%(indicator)s: %(value)s on %(date)s") % {
+        "indicator": record.indicator.name,
+        "value": format_number(record.value),
+        "date": formats.date_format(record.date, "DATE_FORMAT"),
+    }
+
+
+def _budget_line(record) -> str:
+    where = record.sub_agreement.get_focus_area_display() if record.sub_agreement_id else _("Shared")
+    text = f"{where} · {record.get_category_display()}"
+    return f"{text} · {record.description}" if record.description else text
+
+
+def _estate_decision(record) -> str:
+    return f"{record.estate.name} · {record.get_body_display()} · {record.get_result_display()}"
+
+
+@dataclass(frozen=True)
+class Tracked:
+    model: type[Model]
+    #: Relations the label reads, joined into the one query per model.
+    select_related: tuple[str, ...]
+    label: Callable[[Model], str]
+
+
+#: What the dashboard's "recent changes" follows: the plan's content that people edit on these pages.
+#: Personal data (the emergency plan's contacts) and memberships are left out on purpose.
+TRACKED: tuple[Tracked, ...] = (
+    Tracked(StrategicAgreement, (), lambda record: _("Strategic agreement")),
+    Tracked(StrategicGoal, (), _focus_area),
+    Tracked(SubAgreement, (), _focus_area),
+    Tracked(SubAgreementParty, ("organisation", "sub_agreement"), _party),
+    Tracked(Goal, (), lambda record: record.title),
+    Tracked(Indicator, (), lambda record: record.name),
+    Tracked(Measurement, ("indicator",), _measurement),
+    Tracked(Activity, (), lambda record: record.name),
+    Tracked(BudgetLine, ("sub_agreement",), _budget_line),
+    Tracked(EstateDecision, ("estate",), _estate_decision),
+    Tracked(ApprovalStep, (), lambda record: record.title),
+)
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    when: datetime.datetime
+    user: object
+    kind: str  # "+", "~", "-"
+    model_label: str
+    label: str
+    #: The object's history page, or None when the object no longer exists.
+    history_url: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return {"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind]
+
+
+def recent_changes(plan: Plan, limit: int = 10) -> list[RecentChange]:
+    """The newest ``limit`` changes to the plan's content, newest first.
+
+    One query per tracked model (its newest ``limit`` records, with the user and what the label needs joined,
+    and whether the object still exists), then merged here — so the count never grows with the history.
+    """
+    changes: list[RecentChange] = []
+    for tracked in TRACKED:
+        model = tracked.model
+        records = (
+            model.history.filter(**{model.plan_lookup: plan})
+            .select_related("history_user", *tracked.select_related)
+            .annotate(still_exists=Exists(model.objects.filter(pk=OuterRef("id"))))
+            .order_by("-history_date", "-history_id")[:limit]
+        )
+        for record in records:
+            url = None
+            if record.still_exists:
+                url = reverse(
+                    "history",
+                    kwargs={
+                        "plan": plan.slug,
+                        "app_label": model._meta.app_label,
+                        "model_name": model._meta.model_name,
+                        "pk": record.id,
+                    },
+                )
+            changes.append(
+                RecentChange(
+                    when=record.history_date,
+                    user=record.history_user,
+                    kind=record.history_type,
+                    model_label=str(model._meta.verbose_name),
+                    label=tracked.label(record),
+                    history_url=url,
+                )
+            )
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]
