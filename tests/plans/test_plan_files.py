@@ -205,6 +205,18 @@ def test_references_to_goals_levels_estates_and_sub_agreements_are_checked(amage
     assert "budget.lines[12].sub_agreement: the file has no sub-agreement for cohesion" in messages
 
 
+def test_decisions_incidents_and_amounts_are_checked_for_sense(amager_data, db):
+    del amager_data["estates"][0]["decisions"][0]["date"]  # approved, but when?
+    del amager_data["preparedness_plan"]["incidents"][0]["closed_at"]  # closed, but when?
+    amager_data["budget"]["lines"][1]["actuals"][2022] = -5
+    messages = refused(amager_data)
+    assert "estates[0].decisions[0].date: a decided decision needs its date" in messages
+    assert (
+        "preparedness_plan.incidents[0].closed_at: a closed incident needs the time it was closed" in messages
+    )
+    assert "budget.lines[1].actuals[2022]: must be at least 0" in messages
+
+
 def test_the_models_own_rules_are_applied_and_a_late_failure_saves_nothing(amager_data, db):
     # Valid in form, wrong by the model's rule: found while writing, after much was already written.
     indicator = amager_data["sub_agreements"][3]["goals"][1]["indicators"][0]

@@ -104,6 +104,10 @@ class Integer(Spec):
 class Number(Spec):
     """An exact amount or measured value: at most 14 digits, two of them after the decimal point."""
 
+    def __init__(self, *, required: bool = False, minimum: Decimal | None = None):
+        super().__init__(required=required)
+        self.minimum = minimum
+
     def read(self, reader, value, path):
         if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
             return reader.error(path, _("expected a number"))
@@ -117,6 +121,8 @@ class Number(Spec):
             return reader.error(
                 path, _("expected a number with at most 12 digits before and 2 after the decimal point")
             )
+        if self.minimum is not None and number < self.minimum:
+            return reader.error(path, _("must be at least %(minimum)s") % {"minimum": self.minimum})
         return number
 
 
@@ -251,9 +257,16 @@ class YearMap(Spec):
 class Record(Spec):
     """A mapping with known keys. Unknown keys are refused: a misspelt key would otherwise be lost."""
 
-    def __init__(self, fields: dict[str, Spec], *, required: bool = False):
+    def __init__(
+        self,
+        fields: dict[str, Spec],
+        *,
+        required: bool = False,
+        check: Callable[[Reader, dict, str], None] | None = None,
+    ):
         super().__init__(required=required)
         self.fields = fields
+        self.check = check
 
     def read(self, reader, value, path):
         if not isinstance(value, dict):
@@ -271,6 +284,8 @@ class Record(Spec):
                     result[key] = spec.missing()
                 continue
             result[key] = spec.read(reader, value[key], place)
+        if self.check is not None and INVALID not in result.values():
+            self.check(reader, result, path)
         return result
 
 
@@ -347,6 +362,24 @@ PLAN = Record(
     required=True,
 )
 
+
+def _check_decision(reader: Reader, decision: dict, path: str) -> None:
+    if decision["result"] != EstateDecision.Result.PENDING and decision["date"] is None:
+        reader.error(join(path, "date"), _("a decided decision needs its date"))
+
+
+def _check_incident(reader: Reader, incident: dict, path: str) -> None:
+    closed_at = incident["closed_at"]
+    if incident["status"] == Incident.Status.CLOSED and closed_at is None:
+        reader.error(join(path, "closed_at"), _("a closed incident needs the time it was closed"))
+    elif incident["status"] == Incident.Status.OPEN and closed_at is not None:
+        reader.error(
+            join(path, "closed_at"), _("an open incident has no closing time; close it or remove this")
+        )
+    elif closed_at is not None and closed_at < incident["occurred_at"]:
+        reader.error(join(path, "closed_at"), _("must not come before occurred_at"))
+
+
 ESTATE_DECISION = Record(
     {
         "body": Choice(EstateDecision.Body, required=True),
@@ -357,7 +390,8 @@ ESTATE_DECISION = Record(
         "votes_against": Integer(),
         "note": Text(),
         "is_example": Boolean(),
-    }
+    },
+    check=_check_decision,
 )
 
 ESTATE = Record(
@@ -437,9 +471,11 @@ SUB_AGREEMENT = Record(
     }
 )
 
+AMOUNT = Number(minimum=Decimal(0))
+
 ACTUAL = Either(
-    Number(),
-    Record({"amount": Number(required=True), "note": Text()}),
+    AMOUNT,
+    Record({"amount": Number(required=True, minimum=Decimal(0)), "note": Text()}),
     expand=lambda amount: {"amount": amount, "note": ""},
 )
 
@@ -449,7 +485,7 @@ BUDGET_LINE = Record(
         "category": Choice(BudgetCategory, required=True),
         "description": Text(),
         "is_example": Boolean(),
-        "amounts": YearMap(Number()),
+        "amounts": YearMap(AMOUNT),
         "actuals": YearMap(ACTUAL),
     }
 )
@@ -461,7 +497,7 @@ FUNDING_SOURCE = Record(
         "organisation": OrganisationRef(),
         "basis": Text(),
         "is_example": Boolean(),
-        "amounts": YearMap(Number()),
+        "amounts": YearMap(AMOUNT),
     }
 )
 
@@ -542,7 +578,8 @@ INCIDENT = Record(
         "evaluation_plan_changes": Text(),
         "is_example": Boolean(),
         "log": ListOf(LOG_ENTRY),
-    }
+    },
+    check=_check_incident,
 )
 
 PREPAREDNESS_PLAN = Record(
