@@ -1,0 +1,228 @@
+"""The plan's dashboard: headline figures, the delaftaler's progress, what needs attention, recent changes —
+in a number of queries that does not grow with the plan."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from helhedsplan.agreements.models import FocusArea
+from helhedsplan.approvals.models import EstateDecision
+from helhedsplan.goals.models import Activity, Goal
+from helhedsplan.plans import selectors
+from helhedsplan.plans.views import DashboardView
+from tests.agreements.factories import SubAgreementPartyFactory
+from tests.agreements.test_permissions import build_world
+from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
+from tests.budget.factories import (
+    BudgetAmountFactory,
+    BudgetLineFactory,
+    FundingFactory,
+    FundingSourceFactory,
+)
+from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.plans.factories import EstateFactory, HousingAssociationFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+TODAY = datetime.date(2024, 1, 15)
+
+
+@pytest.fixture
+def world(monkeypatch):
+    # The dashboard judges "overdue" against today; pin it inside the plan's period.
+    monkeypatch.setattr(DashboardView, "today", lambda self: TODAY)
+    return build_world()
+
+
+def dashboard_url(world) -> str:
+    return reverse("plans:dashboard", kwargs={"plan": world.plan.slug})
+
+
+def grow(world, n: int) -> None:
+    """Give every part of the plan n more rows: goals, indicators, measurements, activities, parties, budget
+    lines, funding, estates with decisions, approval steps — so each prefetch has rows at every size."""
+    association = HousingAssociationFactory()
+    for sub_agreement in world.sub_agreements.values():
+        for _goal in range(n):
+            goal = GoalFactory(sub_agreement=sub_agreement)
+            for i in range(n):
+                indicator = IndicatorFactory(goal=goal)
+                for m in range(n):
+                    MeasurementFactory(indicator=indicator, date=datetime.date(2022, 6 + m, 1 + i))
+            activity = ActivityFactory(sub_agreement=sub_agreement, end_date=datetime.date(2022, 12, 31))
+            activity.goals.add(goal)
+            SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=OrganisationFactory())
+    for strategic_goal in world.strategic_goals.values():
+        for _figure in range(n):
+            indicator = IndicatorFactory(goal=None, strategic_goal=strategic_goal)
+            MeasurementFactory(indicator=indicator)
+    for _row in range(n):
+        line = BudgetLineFactory(plan=world.plan, sub_agreement=world.sub_agreements[FocusArea.EDUCATION])
+        BudgetAmountFactory(line=line, year=2022, amount=Decimal("1000000"))
+        source = FundingSourceFactory(plan=world.plan)
+        FundingFactory(source=source, year=2022, amount=Decimal("1000000"))
+        estate = EstateFactory(plan=world.plan, housing_association=association, homes=100, residents=220)
+        EstateDecisionFactory(estate=estate)
+        ApprovalStepFactory(plan=world.plan)
+
+
+# The dashboard reads the whole plan. Its queries, whatever the plan's size:
+#  1 session, 2 user                                   (the logged-in request)
+#  3 plan by slug among the user's plans               (PlanViewMixin: get_plan_or_404)
+#  4 membership, 5 its delaftale limits                (core.rules.membership_for, cached for the request)
+#  6 delaftaler, 7 goals, 8 indicators, 9 measurements (goals.selectors.sub_agreements_with_goal_tree)
+# 10 activities with responsible organisation, 11 the goals they serve (with_activities=True)
+# 12 strategic goals, 13 key figures, 14 their measurements (strategic_goals_with_key_figures)
+# 15-19 budget lines, amounts, actual spend, funding sources, fundings (budget.summary.budget_summary)
+# 20 estates with housing association, 21 their decisions (approvals.summary.approval_summary)
+# 22-32 one per model followed by "recent changes" (plans.selectors.TRACKED: 11 models)
+DASHBOARD_QUERIES = 21 + len(selectors.TRACKED)
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_dashboard_queries_do_not_grow_with_the_plan(client, world, django_assert_num_queries, n):
+    grow(world, n)
+    client.force_login(world.users["limited_editor"])
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(dashboard_url(world))
+
+    assert response.status_code == 200
+    assert len(response.context["cards"]) == 4
+
+
+def test_dashboard_shows_the_headline_figures(client, world):
+    association = HousingAssociationFactory()
+    approved = EstateFactory(plan=world.plan, housing_association=association, homes=748, residents=1500)
+    EstateDecisionFactory(estate=approved, date=datetime.date(2021, 9, 27))
+    pending = EstateFactory(plan=world.plan, housing_association=association, homes=100, residents=200)
+    EstateDecisionFactory(estate=pending, result=EstateDecision.Result.PENDING, date=None)
+    line = BudgetLineFactory(plan=world.plan)
+    for year in (2022, 2023, 2024, 2025):
+        BudgetAmountFactory(line=line, year=year, amount=Decimal("7800000"))
+    client.force_login(world.users["reviewer"])
+
+    response = client.get(dashboard_url(world))
+
+    page = response.content.decode()
+    assert response.context["total_budget"] == Decimal("31200000")
+    assert "31,2" in page  # 31,2 mio. kr.
+    assert response.context["approvals"].approved_count == 1
+    assert response.context["approvals"].total == 2
+    assert response.context["estate_homes"] == 848
+    assert "848" in page
+    # The plan's period in Danish date format.
+    assert "2022" in page and "2025" in page
+
+
+def test_dashboard_cards_link_to_each_delaftale_with_its_status(client, world):
+    client.force_login(world.users["reviewer"])
+
+    response = client.get(dashboard_url(world))
+
+    page = response.content.decode()
+    for sub_agreement in world.sub_agreements.values():
+        assert reverse("agreements:sub_agreement", kwargs={"plan": "amager", "pk": sub_agreement.pk}) in page
+    cards = {card.sub_agreement.focus_area: card for card in response.context["cards"]}
+    # 375 → 340 of the way to 300 by the end of 2023: 47 % there, about half the time gone.
+    assert cards[FocusArea.EDUCATION].progress.percent == 46
+    assert cards[FocusArea.EMPLOYMENT].progress.status == "no_data"
+    # Status in words, never by colour alone.
+    assert 'class="status status-no_data"' in page
+
+
+def test_needs_attention_lists_overdue_measurements_and_late_activities(client, world):
+    education = world.sub_agreements[FocusArea.EDUCATION]
+    goal = Goal.objects.get(sub_agreement=education)
+    measured_long_ago = IndicatorFactory(
+        goal=goal, name="Målt for længe siden", measurement_interval_months=6
+    )
+    MeasurementFactory(indicator=measured_long_ago, date=datetime.date(2022, 3, 1))
+    late = ActivityFactory(
+        sub_agreement=education, name="Forsinket aktivitet", end_date=datetime.date(2022, 6, 30)
+    )
+    ActivityFactory(
+        sub_agreement=education,
+        name="Afsluttet aktivitet",
+        end_date=datetime.date(2022, 6, 30),
+        status=Activity.Status.COMPLETED,
+    )
+    client.force_login(world.users["reviewer"])
+
+    response = client.get(dashboard_url(world))
+
+    attention = response.context["attention"]
+    names = [item.indicator.name for item in attention.indicators]
+    # The key figure on the employment goal has never been measured: listed first.
+    assert names[0] == "Andel i beskæftigelse"
+    assert "Målt for længe siden" in names
+    assert [a.name for a in attention.activities] == [late.name]
+    assert "Forsinket aktivitet" in response.content.decode()
+
+
+def test_needs_attention_is_empty_when_all_is_well():
+    today = datetime.date(2023, 1, 1)
+    indicator = IndicatorFactory(measurement_interval_months=12)
+    MeasurementFactory(indicator=indicator, date=datetime.date(2022, 6, 30))
+    activity = ActivityFactory(
+        sub_agreement=indicator.goal.sub_agreement, end_date=datetime.date(2023, 6, 30)
+    )
+
+    attention = selectors.needs_attention([indicator], [activity], today)
+
+    assert attention.count == 0
+
+
+def test_recent_changes_are_the_newest_across_models_with_links_to_history(world, django_user_model):
+    goal = Goal.objects.get()
+    goal.title = "Nyt navn"
+    goal.save()
+    deleted = ActivityFactory(sub_agreement=goal.sub_agreement, name="Slettet aktivitet")
+    deleted.delete()
+
+    changes = selectors.recent_changes(world.plan, limit=10)
+
+    assert len(changes) == 10
+    assert changes == sorted(changes, key=lambda c: c.when, reverse=True)
+    newest = changes[0]
+    assert (newest.kind, newest.label, newest.history_url) == ("-", "Slettet aktivitet", None)
+    goal_change = next(c for c in changes if c.label == "Nyt navn")
+    assert goal_change.kind == "~"
+    assert goal_change.history_url == reverse(
+        "history", kwargs={"plan": "amager", "app_label": "goals", "model_name": "goal", "pk": goal.pk}
+    )
+
+
+def test_recent_changes_leave_other_plans_out(world):
+    GoalFactory(sub_agreement__plan=world.other_plan, title="Et andet plans mål")
+
+    labels = [change.label for change in selectors.recent_changes(world.plan, limit=100)]
+
+    assert "Et andet plans mål" not in labels
+    assert "Flere unge i uddannelse" in labels
+
+
+def test_dashboard_says_what_to_do_when_the_plan_is_empty(client, world):
+    from tests.plans.factories import MembershipFactory, PlanFactory, UserFactory
+
+    empty = PlanFactory(slug="tom")
+    user = MembershipFactory(plan=empty, user=UserFactory(password=None), role="reviewer").user
+    client.force_login(user)
+
+    response = client.get(reverse("plans:dashboard", kwargs={"plan": "tom"}))
+
+    assert response.status_code == 200
+    assert response.context["cards"] == []
+    assert response.context["recent_changes"] == []
+    assert response.context["total_budget"] == 0
+    assert 'class="alert alert-info"' in response.content.decode()
+
+
+def test_today_is_the_local_date():
+    assert DashboardView().today() == timezone.localdate()
