@@ -74,18 +74,18 @@ def build_world() -> World:
     )
     activity.goals.add(goal)
 
+    def member(role, plan=plan, **kwargs):
+        # Tests log in with force_login, so no password is hashed (hashing six per test is slow).
+        return MembershipFactory(plan=plan, role=role, user__password=None, **kwargs).user
+
     users = {
-        "coordinator": MembershipFactory(plan=plan, role=Membership.Role.COORDINATOR).user,
-        "editor": MembershipFactory(plan=plan, role=Membership.Role.EDITOR).user,
-        "editor_this": MembershipFactory(
-            plan=plan, role=Membership.Role.EDITOR, sub_agreements=[sub_agreement]
-        ).user,
-        "editor_other": MembershipFactory(
-            plan=plan, role=Membership.Role.EDITOR, sub_agreements=[other_sub_agreement]
-        ).user,
-        "reviewer": MembershipFactory(plan=plan, role=Membership.Role.REVIEWER).user,
+        "coordinator": member(Membership.Role.COORDINATOR),
+        "editor": member(Membership.Role.EDITOR),
+        "editor_this": member(Membership.Role.EDITOR, sub_agreements=[sub_agreement]),
+        "editor_other": member(Membership.Role.EDITOR, sub_agreements=[other_sub_agreement]),
+        "reviewer": member(Membership.Role.REVIEWER),
         # A coordinator, but of another plan: this plan does not exist for them.
-        "outsider": MembershipFactory(plan=other_plan, role=Membership.Role.COORDINATOR).user,
+        "outsider": member(Membership.Role.COORDINATOR, plan=other_plan),
     }
     return World(
         plan=plan,
