@@ -17,8 +17,8 @@ import yaml
 HEADER = "# A helhedsplan plan file. The format is described in docs/plan-format.md.\n"
 
 
-class PlanFileLoader(yaml.SafeLoader):
-    """The safe loader, with exact decimals."""
+class PlanFileLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader (libyaml's when installed: many times faster, same result), with exact decimals."""
 
 
 def _construct_decimal(loader: PlanFileLoader, node: yaml.ScalarNode) -> Decimal | float:
@@ -64,7 +64,7 @@ PlanFileDumper.add_representer(str, _represent_str)
 
 
 def load(text: str) -> Any:
-    return yaml.load(text, Loader=PlanFileLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=PlanFileLoader)  # noqa: S506 - a safe loader
 
 
 def dump(data: Any) -> str:
