@@ -278,15 +278,19 @@ class Record(Spec):
         for key, spec in self.fields.items():
             place = join(path, key)
             if value.get(key) is None:
-                if spec.required:
-                    result[key] = reader.error(place, _("missing required key"))
-                else:
-                    result[key] = spec.missing()
+                result[key] = (
+                    reader.error(place, _("missing required key")) if spec.required else spec.missing()
+                )
+                self.after_key(reader, key, result[key])
                 continue
             result[key] = spec.read(reader, value[key], place)
+            self.after_key(reader, key, result[key])
         if self.check is not None and INVALID not in result.values():
             self.check(reader, result, path)
         return result
+
+    def after_key(self, reader: Reader, key: str, value: Any) -> None:
+        """Called with each key's cleaned value, in the schema's order."""
 
 
 class Either(Spec):
@@ -620,29 +624,15 @@ PLAN_FILE = Record(
 class _PlanFileRecord(Record):
     """The top level: learns the organisations and the period as soon as they are read."""
 
-    def read(self, reader, value, path):
-        if not isinstance(value, dict):
-            return reader.error(path, _("expected a mapping of keys to values"))
-        for key in value:
-            if key not in self.fields:
-                reader.error(join(path, str(key)), _("unknown key"))
-        result: dict[str, Any] = {}
-        for key, spec in self.fields.items():
-            if value.get(key) is None:
-                result[key] = (
-                    reader.error(key, _("missing required key")) if spec.required else spec.missing()
-                )
-            else:
-                result[key] = spec.read(reader, value[key], key)
-            if key == "organisations" and isinstance(result[key], list):
-                reader.organisation_kinds = {
-                    org["short_name"]: org["kind"]
-                    for org in result[key]
-                    if org is not INVALID and org["short_name"] is not INVALID and org["kind"] is not INVALID
-                }
-            if key == "plan" and result[key] is not INVALID:
-                _learn_period(reader, result[key])
-        return result
+    def after_key(self, reader, key, value):
+        if key == "organisations":
+            reader.organisation_kinds = {
+                org["short_name"]: org["kind"]
+                for _index, org in valid_rows(value)
+                if INVALID not in (org["short_name"], org["kind"])
+            }
+        elif key == "plan" and value is not INVALID:
+            _learn_period(reader, value)
 
 
 def _learn_period(reader: Reader, plan: dict) -> None:
@@ -691,72 +681,53 @@ def resolve_goal(
     return (focus, title)
 
 
+def valid_rows(rows: Any) -> list[tuple[int, dict]]:
+    """The rows of a cleaned list that passed their own checks, with their places in the list."""
+    if not isinstance(rows, list):
+        return []
+    return [(index, row) for index, row in enumerate(rows) if row is not INVALID]
+
+
 def _check_references(reader: Reader, data: dict) -> None:
     """What single values cannot check: goals, estates, levels and delaftaler named elsewhere in the file."""
-    sub_agreements = (
-        [s for s in data["sub_agreements"] or [] if s is not INVALID]
-        if isinstance(data["sub_agreements"], list)
-        else []
-    )
+    sub_agreements = valid_rows(data["sub_agreements"])
     titles: dict[str, list[str]] = {}
-    for sub in sub_agreements:
-        if sub["focus_area"] is INVALID or not isinstance(sub["goals"], list):
-            continue
+    for _index, sub in sub_agreements:
         titles.setdefault(sub["focus_area"], []).extend(
-            goal["title"] for goal in sub["goals"] if goal is not INVALID and goal["title"] is not INVALID
+            goal["title"] for _i, goal in valid_rows(sub["goals"])
         )
-    for s_index, sub in enumerate(data["sub_agreements"] if isinstance(data["sub_agreements"], list) else []):
-        if sub is INVALID or not isinstance(sub["activities"], list):
-            continue
-        for a_index, activity in enumerate(sub["activities"]):
-            if activity is INVALID or not isinstance(activity["goals"], list):
-                continue
-            for g_index, ref in enumerate(activity["goals"]):
-                if ref is INVALID:
-                    continue
-                found = resolve_goal(titles, sub["focus_area"], ref)
+    for s_index, sub in sub_agreements:
+        for a_index, activity in valid_rows(sub["activities"]):
+            for g_index, ref in enumerate(activity["goals"] if isinstance(activity["goals"], list) else []):
+                found = INVALID if ref is INVALID else resolve_goal(titles, sub["focus_area"], ref)
                 if isinstance(found, str):
                     reader.error(f"sub_agreements[{s_index}].activities[{a_index}].goals[{g_index}]", found)
 
-    focus_areas = {sub["focus_area"] for sub in sub_agreements}
-    budget = data["budget"]
-    if budget is not INVALID and budget and isinstance(budget["lines"], list):
-        for index, line in enumerate(budget["lines"]):
-            if line is INVALID or line["sub_agreement"] in ("", INVALID):
-                continue
-            if line["sub_agreement"] not in focus_areas:
-                reader.error(
-                    f"budget.lines[{index}].sub_agreement",
-                    _("the file has no sub-agreement for %(focus_area)s")
-                    % {"focus_area": line["sub_agreement"]},
-                )
-
-    estates = data["estates"] if isinstance(data["estates"], list) else []
-    estate_names = {estate["name"] for estate in estates if estate is not INVALID}
-    preparedness = data["preparedness_plan"]
-    if preparedness is INVALID or not preparedness:
-        return
-    levels = preparedness["escalation_levels"]
-    level_names = {lvl["name"] for lvl in levels if lvl is not INVALID} if isinstance(levels, list) else set()
-    incidents = preparedness["incidents"] if isinstance(preparedness["incidents"], list) else []
-    for index, incident in enumerate(incidents):
-        if incident is INVALID:
-            continue
-        place = f"preparedness_plan.incidents[{index}]"
-        if incident["level"] is not INVALID and incident["level"] not in level_names:
+    budget = data["budget"] if isinstance(data["budget"], dict) else {}
+    for index, line in valid_rows(budget.get("lines")):
+        if line["sub_agreement"] not in ("", INVALID, *titles):
             reader.error(
-                f"{place}.level",
-                _("no escalation level is named %(name)r") % {"name": incident["level"]},
+                f"budget.lines[{index}].sub_agreement",
+                _("the file has no sub-agreement for %(focus_area)s") % {"focus_area": line["sub_agreement"]},
             )
-        if incident["estate"] not in ("", INVALID) and incident["estate"] not in estate_names:
+
+    preparedness = data["preparedness_plan"] if isinstance(data["preparedness_plan"], dict) else {}
+    estate_names = {estate["name"] for _index, estate in valid_rows(data["estates"])}
+    level_names = {level["name"] for _index, level in valid_rows(preparedness.get("escalation_levels"))}
+    for index, incident in valid_rows(preparedness.get("incidents")):
+        place = f"preparedness_plan.incidents[{index}]"
+        if incident["level"] not in (INVALID, *level_names):
+            reader.error(
+                f"{place}.level", _("no escalation level is named %(name)r") % {"name": incident["level"]}
+            )
+        if incident["estate"] not in ("", INVALID, *estate_names):
             reader.error(f"{place}.estate", _("no estate is named %(name)r") % {"name": incident["estate"]})
 
 
 def validate(data: Any) -> dict:
     """The cleaned plan file, or PlanFileError listing every problem with its place."""
     reader = Reader()
-    top = _PlanFileRecord(PLAN_FILE.fields, required=True)
-    cleaned = top.read(reader, data, "")
+    cleaned = _PlanFileRecord(PLAN_FILE.fields, required=True).read(reader, data, "")
     if cleaned is not INVALID:
         _check_format_version(reader, cleaned)
         _check_references(reader, cleaned)
