@@ -32,7 +32,7 @@ DEBIAN_TEST := $(DEBIAN_RUN) chromium
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help run test install install-test debian-run debian-test compilemessages messages lint format \
+.PHONY: help run test install install-test debian-run debian-test debian-venv compilemessages messages lint format \
 	check-deploy serve-production clean
 
 help:
@@ -44,8 +44,12 @@ help:
 
 # --- installing ------------------------------------------------------------------------------------------
 
+# Debian's own python3 can only make a virtual environment with python3-venv installed.
 $(VENV_STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if [ ! -x $(PY) ]; then \
+	  $(PYTHON) -c 'import ensurepip' 2>/dev/null || $(MAKE) --no-print-directory debian-venv; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
@@ -87,6 +91,9 @@ debian-run:
 
 debian-test:
 	$(call ensure_debian_packages,$(DEBIAN_TEST))
+
+debian-venv:
+	$(call ensure_debian_packages,python3-venv)
 
 install: debian-run $(VENV_STAMP) $(NODE_STAMP)
 
