@@ -116,7 +116,9 @@ class PlanObjectMixin(PlanViewMixin):
         return []
 
     def get_breadcrumbs(self):
-        return [*self.get_parent_breadcrumbs(), (str(self.object), self.object.get_absolute_url())]
+        # Some objects live on a parent's page and have no URL of their own (an escalation level, a log entry).
+        url = self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else None
+        return [*self.get_parent_breadcrumbs(), (str(self.object), url)]
 
 
 class PlanDetailView(PlanObjectMixin, generic.DetailView):
