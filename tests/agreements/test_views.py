@@ -73,6 +73,46 @@ def test_the_coordinator_edits_the_strategic_agreement_and_each_strategic_goal(c
         assert f"/historik/agreements.strategicgoal/{goal.pk}/" in html
 
 
+def test_key_figures_are_added_by_coordinators_and_unlimited_editors(client, world):
+    employment = world.strategic_goals[FocusArea.EMPLOYMENT]
+    new_figure = reverse(
+        "goals:key_figure_create", kwargs={"plan": "amager", "strategic_goal": employment.pk}
+    )
+    seen = {}
+    for visitor in ["coordinator", "editor", "limited_editor", "reviewer"]:
+        client.force_login(world.users[visitor])
+        seen[visitor] = new_figure in client.get(strategic_url()).content.decode()
+
+    # Key figures belong to no delaftale, so an editor limited to some delaftaler does not keep them.
+    assert seen == {"coordinator": True, "editor": True, "limited_editor": False, "reviewer": False}
+
+
+def test_the_short_measurement_form_posts_what_the_goals_app_expects(client, world):
+    client.force_login(world.users["editor"])
+    indicator = Indicator.objects.get(goal__isnull=False)
+    page = sub_agreement_url(world)
+
+    html = client.get(page).content.decode()
+
+    action = reverse("goals:measurement_create", kwargs={"plan": "amager", "indicator": indicator.pk})
+    form = html[html.index(f'action="{action}"') : html.index("</form>", html.index(f'action="{action}"'))]
+    for field in ("date", "value", "note", "next", "csrfmiddlewaretoken"):
+        assert f'name="{field}"' in form
+    # Every input has a label.
+    for input_id in re.findall(r'<input[^>]* id="([^"]+)"', form):
+        assert f'for="{input_id}"' in form
+
+    response = client.post(
+        action,
+        {"date": "2024-06-30", "value": "320", "note": "", "next": f"{page}#indicator-{indicator.pk}"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{page}#indicator-{indicator.pk}"
+    followed = client.get(page)
+    assert followed.context["goals"][0]["indicators"][0].latest_measurement().value == Decimal(320)
+
+
 def test_the_strategic_page_shows_key_figures_with_progress(client, world):
     employment = world.strategic_goals[FocusArea.EMPLOYMENT]
     figure = Indicator.objects.get(strategic_goal=employment)
