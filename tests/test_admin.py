@@ -37,7 +37,7 @@ def superuser_client(client, db):
         username="superadmin",
         is_staff=True,
         is_superuser=True,
-        password="!",  # unusable, and no slow hashing: the test client logs in without it
+        password=None,  # unusable, and no slow hashing: the test client logs in without it
     )
     client.force_login(user)
     return client
