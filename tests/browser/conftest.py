@@ -8,8 +8,8 @@ Fixtures:
 - ``login(page, user_or_username)``: logs the page in without the login form (see ``login`` for why).
 - ``assert_no_axe_violations(page)``: runs axe-core's WCAG 2.1 A/AA rules on the page.
 
-Every test in this folder, and every test anywhere that uses ``page``, is marked ``browser`` automatically, so
-``make test`` can run them in their own pytest invocation.
+Every test in this folder is marked ``browser`` automatically, so ``make test`` runs them in their own pytest
+invocation even if a test forgets the mark.
 """
 
 import os
@@ -58,10 +58,10 @@ def chromium_executable() -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # A browser test without the mark would end up in the parallel unit-test run; mark it here instead.
+    # A browser test without the mark would end up in the unit-test run; mark it here instead. The fixtures
+    # below exist only for tests in this folder, so the folder is the whole of it.
     for item in items:
-        in_browser_dir = BROWSER_DIR in Path(str(item.path)).resolve().parents
-        if in_browser_dir or "page" in getattr(item, "fixturenames", ()):
+        if BROWSER_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
 
 
