@@ -174,17 +174,26 @@ class LevelCreate(PreparednessCreateMixin, PlanCreateView):
         return _url("overview", self.plan) + "#levels"
 
 
-class LevelUpdate(InPreparednessFormMixin, PlanUpdateView):
+class LevelObjectMixin:
     model = EscalationLevel
+
+    @cached_property
+    def object(self):
+        level = super().object
+        # EscalationLevel has no page of its own (nor get_absolute_url): it lives in the overview's table, which
+        # the generic breadcrumbs, cancel links and "in use" redirects should lead to.
+        level.get_absolute_url = lambda: _url("overview", self.plan) + "#levels"
+        return level
+
+
+class LevelUpdate(LevelObjectMixin, InPreparednessFormMixin, PlanUpdateView):
     form_class = EscalationLevelForm
 
     def get_success_url(self) -> str:
         return _url("overview", self.plan) + "#levels"
 
 
-class LevelDelete(InPreparednessObjectMixin, PlanDeleteView):
-    model = EscalationLevel
-
+class LevelDelete(LevelObjectMixin, InPreparednessObjectMixin, PlanDeleteView):
     def get_success_url(self) -> str:
         return _url("overview", self.plan)
 
@@ -302,6 +311,8 @@ class IncidentsView(PlanTemplateView):
             .select_related("level", "estate")
             .order_by("-occurred_at", "-pk")
         )
+        for incident in incidents:
+            incident.plan = self.plan  # their links need the plan's address: no query per row
         context["open_incidents"] = [incident for incident in incidents if incident.is_open]
         context["closed_incidents"] = [incident for incident in incidents if not incident.is_open]
         return context
