@@ -9,10 +9,10 @@ from django.urls import reverse
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.core.admin import BaseAdmin
 from helhedsplan.goals.models import Goal, Indicator
-from helhedsplan.plans.models import Membership
+from helhedsplan.plans.models import Membership, Organisation, Plan
 from tests.agreements.factories import SubAgreementFactory
 from tests.goals.factories import GoalFactory
-from tests.plans.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.plans.factories import HousingAssociationFactory, MembershipFactory, PlanFactory, UserFactory
 
 #: Session, user, count, rows, a prefetch or two and the filter sidebar's choices.
 MAX_CHANGELIST_QUERIES = 12
@@ -249,3 +249,59 @@ def test_indicator_inline_refuses_a_target_against_the_direction(superuser_clien
     assert response.status_code == 200
     assert not goal.indicators.filter(name="Forkert retning").exists()
     assert response.context["errors"]
+
+
+def management_form(prefix: str) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0"}
+
+
+def test_a_plan_is_built_from_nothing_with_its_estates(superuser_client, db):
+    housing_association = HousingAssociationFactory(short_name="VIBO", name="VIBO")
+    data = {
+        "name": "Boligsocial helhedsplan Amager 2022-2025",
+        "slug": "amager",
+        "area": "Amager",
+        "start_date": "2022-01-01",
+        "end_date": "2025-12-31",
+        "homes": "4135",
+        "residents": "9027",
+        **management_form("estates"),
+        **management_form("memberships"),
+    }
+    add_inline_row(
+        data,
+        "estates",
+        {"name": "Støberigården I+II", "housing_association": housing_association.pk, "name_is_known": "on"},
+    )
+
+    response = superuser_client.post(admin_url(Plan, "add"), data)
+
+    assert response.status_code == 302
+    plan = Plan.objects.get(slug="amager")
+    assert plan.version == 1
+    assert [(e.name, e.housing_association) for e in plan.estates.all()] == [
+        ("Støberigården I+II", housing_association)
+    ]
+    assert plan.history.get().history_user.username == "superadmin"
+
+
+def test_a_membership_limited_to_another_plans_delaftale_is_refused(superuser_client, whole_plan):
+    other_plan = PlanFactory()
+    foreign = SubAgreementFactory(plan=other_plan)
+    own = whole_plan.sub_agreements.order_by("pk").first()
+    user = UserFactory(password=None)
+    data = {
+        "user": user.pk,
+        "plan": whole_plan.pk,
+        "organisation": Organisation.objects.order_by("pk").first().pk,
+        "role": Membership.Role.EDITOR,
+    }
+
+    response = superuser_client.post(admin_url(Membership, "add"), {**data, "sub_agreements": [foreign.pk]})
+    assert response.status_code == 200
+    assert "sub_agreements" in response.context["adminform"].form.errors
+    assert not Membership.objects.filter(user=user).exists()
+
+    response = superuser_client.post(admin_url(Membership, "add"), {**data, "sub_agreements": [own.pk]})
+    assert response.status_code == 302
+    assert list(Membership.objects.get(user=user).sub_agreements.all()) == [own]
