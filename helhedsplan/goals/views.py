@@ -28,7 +28,7 @@ from . import progress as progress_rules
 from .charts import indicator_chart
 from .forms import ActivityForm, GoalForm, IndicatorForm, MeasurementForm
 from .models import Activity, Goal, Indicator, Measurement
-from .selectors import indicators_prefetch
+from .selectors import measurements_prefetch
 
 EDIT_GOALS = "plan.edit_goals"
 
@@ -168,7 +168,7 @@ class GoalDetailView(PlanDetailView):
             super()
             .get_queryset()
             .prefetch_related(
-                indicators_prefetch(),
+                _indicators_prefetch(),
                 _activities_prefetch(),
             )
         )
@@ -191,10 +191,17 @@ class GoalDetailView(PlanDetailView):
         return context
 
 
-def _activities_prefetch() -> Prefetch:
-    return Prefetch(
-        "activities", queryset=Activity.objects.select_related("responsible_organisation").order_by("name")
+def _indicators_prefetch() -> Prefetch:
+    # The plan is joined because each indicator links to its own page (the URL holds the plan's slug).
+    indicators = (
+        Indicator.objects.select_related("plan").order_by("pk").prefetch_related(measurements_prefetch())
     )
+    return Prefetch("indicators", queryset=indicators)
+
+
+def _activities_prefetch() -> Prefetch:
+    activities = Activity.objects.select_related("sub_agreement__plan", "responsible_organisation")
+    return Prefetch("activities", queryset=activities.order_by("name"))
 
 
 class GoalCreateView(ParentMixin, PlanCreateView):
