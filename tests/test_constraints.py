@@ -265,3 +265,17 @@ def test_indicator_clean_wants_exactly_one_parent():
     assert_invalid(both, "goal")
     neither = IndicatorFactory.build(goal=None, strategic_goal=None, plan=goal.sub_agreement.plan)
     assert_invalid(neither, "goal")
+
+
+@pytest.mark.django_db
+def test_a_whole_plan_can_be_deleted_but_a_delaftale_with_budget_lines_cannot(amager_plan):
+    from django.db.models import RestrictedError
+
+    from helhedsplan.agreements.models import SubAgreement
+    from helhedsplan.budget.models import BudgetLine
+
+    sub_agreement = SubAgreement.objects.in_plan(amager_plan).filter(budget_lines__isnull=False).first()
+    with pytest.raises(RestrictedError), transaction.atomic():
+        sub_agreement.delete()
+    amager_plan.delete()
+    assert not BudgetLine.objects.exists()

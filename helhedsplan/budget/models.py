@@ -39,7 +39,7 @@ class BudgetLine(PlanContent, ExampleFlag):
     )
     sub_agreement = models.ForeignKey(
         SubAgreement,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="budget_lines",

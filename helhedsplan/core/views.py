@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -224,7 +224,7 @@ class PlanDeleteView(PlanObjectMixin, generic.DeleteView):
         url = self.get_success_url()
         try:
             self.object.delete()
-        except ProtectedError:
+        except (ProtectedError, RestrictedError):
             messages.error(self.request, _("%(name)s is in use and cannot be deleted.") % {"name": name})
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("%(name)s was deleted.") % {"name": name})

@@ -163,7 +163,7 @@ class Incident(PlanContent, ExampleFlag):
     occurred_at = models.DateTimeField(_("when"))
     estate = models.ForeignKey(
         Estate,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="incidents",
@@ -171,7 +171,7 @@ class Incident(PlanContent, ExampleFlag):
     )
     location = models.CharField(_("where"), max_length=300, blank=True)
     level = models.ForeignKey(
-        EscalationLevel, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("level")
+        EscalationLevel, on_delete=models.RESTRICT, related_name="incidents", verbose_name=_("level")
     )
     summary = models.TextField(_("summary"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)

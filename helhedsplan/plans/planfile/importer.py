@@ -367,13 +367,10 @@ class _Writer:
 def delete_plan(plan: Plan) -> None:
     """Delete a plan and everything in it.
 
-    Budget lines protect their delaftale and incidents their estate and level, so that deleting those alone
-    cannot take spending or the log with them; a whole plan goes, so those rows are removed first.
+    Budget lines restrict deleting their delaftale, and incidents their estate and level (RESTRICT, not
+    PROTECT), so those cannot go alone and take spending or the log with them — but a whole plan can.
     """
-    with transaction.atomic():
-        Incident.objects.filter(plan=plan).delete()
-        BudgetLine.objects.filter(plan=plan).delete()
-        plan.delete()
+    plan.delete()
 
 
 def _fields(row: dict, *names: str) -> dict:
