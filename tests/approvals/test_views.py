@@ -372,3 +372,27 @@ def test_the_overview_uses_the_same_number_of_queries_with_one_or_many_estates(
     for plan in (small, big):
         with django_assert_num_queries(8):
             assert overview(client, plan, dato="2021-09-27").status_code == 200
+
+
+def test_the_amager_plan_on_27_september_2021_reads_18_of_19(client, demo_users, amager_plan):
+    """The imported Amager plan, read by LBF's reviewer, says what the seed says."""
+    client.force_login(demo_users["lbf"])
+
+    response = overview(client, amager_plan, dato="2021-09-27")
+
+    assert response.status_code == 200
+    page = text_of(response)
+    assert 'data-approved="18" data-total="19"' in page
+    assert approved_text(18, 19) in page
+    pending = re.search(r'<ul class="mb-0" id="pending-estates">(.*?)</ul>', page).group(1)
+    assert "Støberigården I+II (VIBO)" in pending
+    assert "4. november 2021" in pending
+    assert pending.count("<li>") == 1
+    timeline = re.search(r'<ol class="approval-timeline list-unstyled">(.*?)</ol>', page).group(1)
+    for date in ("1. oktober 2020", "8. oktober 2020", "1. januar 2022"):
+        assert date in timeline
+    assert (
+        timeline.index("Budgetaftale 2021")
+        < timeline.index("Teknik- og Miljøudvalget")
+        < timeline.index("Landsbyggefonden")
+    )
