@@ -107,6 +107,7 @@ class SourceRow:
     by_year: dict[int, Decimal]
     total: Decimal
     share: Decimal | None
+    share_of_budget: Decimal | None = None
 
 
 @dataclass
@@ -241,6 +242,21 @@ class BudgetSummary:
     def housing_associations_share(self) -> Decimal | None:
         return share(self.housing_associations_amount, self.total_funding)
 
+    # Shares of the *budget*: the same as the shares of the funding while the two balance. When a budget line
+    # grows before the funding does, these show how much of the plan each party now covers.
+
+    @property
+    def local_share_of_budget(self) -> Decimal | None:
+        return share(self.local_amount, self.total_budget)
+
+    @property
+    def municipality_share_of_budget(self) -> Decimal | None:
+        return share(self.municipality_amount, self.total_budget)
+
+    @property
+    def lbf_share_of_budget(self) -> Decimal | None:
+        return share(self.lbf_amount, self.total_budget)
+
     @property
     def groups(self) -> list[SubAgreementGroup]:
         """Lines grouped by delaftale in the order of LBF's focus areas, shared costs (secretariat) last."""
@@ -264,11 +280,19 @@ class BudgetSummary:
 
     @property
     def source_rows(self) -> list[SourceRow]:
-        total = self.total_funding
+        total, budget = self.total_funding, self.total_budget
         rows = []
         for source, by_year in self.sources:
             amount = sum(by_year.values(), ZERO)
-            rows.append(SourceRow(source=source, by_year=by_year, total=amount, share=share(amount, total)))
+            rows.append(
+                SourceRow(
+                    source=source,
+                    by_year=by_year,
+                    total=amount,
+                    share=share(amount, total),
+                    share_of_budget=share(amount, budget),
+                )
+            )
         return rows
 
     @property
@@ -334,11 +358,18 @@ def summarise(
 def budget_summary(plan) -> BudgetSummary:
     """The whole budget of ``plan`` in five queries, whatever its size:
     lines (with their delaftale joined), amounts, actuals, funding sources, fundings."""
+    lines = list(BudgetLine.objects.in_plan(plan).select_related("sub_agreement"))
+    sources = list(FundingSource.objects.in_plan(plan).select_related("organisation"))
+    # Every row belongs to ``plan``: hand it over so links (a delaftale's URL needs its plan's slug) cost nothing.
+    for obj in [*lines, *sources]:
+        obj.plan = plan
+        if getattr(obj, "sub_agreement", None) is not None:
+            obj.sub_agreement.plan = plan
     return summarise(
         years=plan.years,
-        lines=list(BudgetLine.objects.in_plan(plan).select_related("sub_agreement")),
+        lines=lines,
         amounts=list(BudgetAmount.objects.in_plan(plan)),
         actuals=list(ActualSpend.objects.in_plan(plan)),
-        sources=list(FundingSource.objects.in_plan(plan).select_related("organisation")),
+        sources=sources,
         fundings=list(Funding.objects.in_plan(plan)),
     )

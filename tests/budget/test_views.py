@@ -1,0 +1,394 @@
+"""The budget page as people read it, with the Amager plan's own figures, and the coordinators' forms at work."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, plan, **kwargs) -> str:
+    return reverse(f"budget:{name}", kwargs={"plan": plan.slug, **kwargs})
+
+
+def text_of(response) -> str:
+    """The page's text without tags, whitespace collapsed, so assertions read like what people see."""
+    html = response.content.decode()
+    html = html[html.index("<main") :]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def coordinator_client(client, demo_users):
+    client.force_login(demo_users["kommune"])
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, demo_users):
+    client.force_login(demo_users["lbf"])
+    return client
+
+
+def line_named(plan, description: str) -> BudgetLine:
+    return BudgetLine.objects.in_plan(plan).get(description=description)
+
+
+def test_the_amager_figures_are_on_the_page(reviewer_client, amager_plan):
+    response = reviewer_client.get(url("overview", amager_plan))
+
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "31,2 mio. kr." in text  # in all
+    assert "31.200.000 kr." in text
+    assert "4,62 mio. kr." in text  # the municipality, and the housing associations matching it
+    assert "2,91 mio. kr." in text  # Sikker By
+    assert "19,05 mio. kr." in text  # LBF
+    assert "12,15 mio. kr." in text  # local co-financing
+    assert "39 %" in text
+    assert "61 %" in text
+    assert "14,8 %" in text  # the municipality's share, against its 12,5 %
+
+
+def test_the_headline_figures_sit_in_their_cards(reviewer_client, amager_plan):
+    html = reviewer_client.get(url("overview", amager_plan)).content.decode()
+
+    assert re.search(r'data-figure="total">\s*31,2 mio\. kr\.', html)
+    assert re.search(r'data-figure="local-share">\s*39 %', html)
+    assert re.search(r'data-figure="municipality">\s*4,62 mio\. kr\.', html)
+    assert re.search(r'data-figure="lbf">\s*19,05 mio\. kr\.', html)
+    assert re.search(r'data-share="lbf">\s*61 %', html)
+
+
+def test_the_checks_are_shown_in_words_and_symbols(reviewer_client, amager_plan):
+    html = reviewer_client.get(url("overview", amager_plan)).content.decode()
+
+    met = re.findall(r'<span class="status status-ok"><span aria-hidden="true">✓</span>\s*(\w+)', html)
+    # Two places each for LBF's 25 % and the municipality's 12,5 %: the key figures and the requirements list.
+    assert len(met) >= 4
+    assert "status-problem" not in html  # Amager balances and meets both
+
+
+def test_a_check_not_met_says_so(reviewer_client, amager_plan):
+    # Without the municipality's money the municipal commitment is not met.
+    Funding.objects.filter(source__plan=amager_plan, source__kind=FundingSource.Kind.MUNICIPALITY).update(
+        amount=Decimal(0)
+    )
+    html = reviewer_client.get(url("overview", amager_plan)).content.decode()
+
+    assert re.search(r'status-problem"><span aria-hidden="true">✗</span>', html)
+
+
+def test_the_budget_table_has_totals_per_delaftale_per_year_and_in_all(reviewer_client, amager_plan):
+    text = text_of(reviewer_client.get(url("overview", amager_plan)))
+
+    # Uddannelse og livschancer: 1.200.000 + 400.000 in 2022, 6.200.000 in all (see data/amager-2022-2025.yaml).
+    assert "1.600.000 kr. 1.600.000 kr. 1.550.000 kr. 1.450.000 kr. 6.200.000 kr." in text
+    # The secretariat's shared costs: 2.250.000 kr. a year until the evaluation grows in 2024 and 2025.
+    assert "2.250.000 kr. 2.250.000 kr. 2.300.000 kr. 2.400.000 kr. 9.200.000 kr." in text
+    # The plan in all, per year and together.
+    assert "7.800.000 kr. 7.800.000 kr. 7.800.000 kr. 7.800.000 kr. 31.200.000 kr." in text
+
+
+def test_the_shared_costs_come_last(reviewer_client, amager_plan):
+    text = text_of(reviewer_client.get(url("overview", amager_plan)))
+    shared = text.index("Boligsocial leder og sekretariat")
+    for description in ["Lektiecaféer og læseprojekter", "Mødregrupper og beboerarrangementer"]:
+        assert text.index(description) < shared
+
+
+def test_funding_against_budget_names_the_difference(reviewer_client, amager_plan):
+    funding = Funding.objects.get(source__plan=amager_plan, source__kind=FundingSource.Kind.LBF, year=2023)
+    funding.amount -= Decimal(200_000)
+    funding.save()
+
+    html = reviewer_client.get(url("overview", amager_plan)).content.decode()
+
+    cell = re.search(r'data-balance-year="2023">(.*?)</td>', html, re.S).group(1)
+    assert "200.000 kr." in cell
+    assert "2023" in cell
+    assert "status-problem" in cell
+    assert "status-ok" in re.search(r'data-balance-year="2022">(.*?)</td>', html, re.S).group(1)
+
+
+def test_actual_spend_with_variance_and_a_chart(reviewer_client, amager_plan):
+    html = reviewer_client.get(url("overview", amager_plan)).content.decode()
+
+    # The chart is an SVG with a text alternative and a bar per year for budget and for each known actual.
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg
+    assert svg.count('class="chart-budget"') == 4
+    assert svg.count('class="chart-actual"') == 3  # 2025 is not yet known
+    assert "," not in re.sub(r"<text[^>]*>.*?</text>|<title.*?</title>|<desc.*?</desc>", "", svg, flags=re.S)
+    # Its table equivalent: 2022's budget 7.800.000 kr. against the yaml's actual spend.
+    actual_2022 = sum(a.amount for a in ActualSpend.objects.in_plan(amager_plan).filter(year=2022))
+    table = re.search(r'id="actual-by-year".*?</table>', html, re.S).group(0)
+    assert f"{actual_2022:,.0f}".replace(",", ".") + " kr." in table
+    variance = actual_2022 - Decimal(7_800_000)  # an underspend: shown with a minus sign
+    assert "−" + f"{abs(variance):,.0f}".replace(",", ".") + " kr." in table
+
+
+def test_a_line_without_actuals_has_no_variance(reviewer_client, amager_plan):
+    line = line_named(amager_plan, "Revision")
+    line.actuals.all().delete()
+    html = reviewer_client.get(url("overview", amager_plan)).content.decode()
+
+    block = re.search(rf'id="actual-line-{line.pk}">(.*?)</tbody>', html, re.S).group(1)
+    cells = [c.strip() for c in re.findall(r'<td class="num">(.*?)</td>', block, re.S)]
+    assert len(cells) == 4 * 4  # budget, actual, variance in kr., variance in % for each year
+    assert cells[0::4] == ["60.000 kr."] * 4
+    assert cells[2::4] == ["—"] * 4  # no variance while the spend is not known
+    assert cells[3::4] == ["—"] * 4
+
+
+def test_reviewers_see_no_edit_controls(reviewer_client, amager_plan):
+    html = reviewer_client.get(url("overview", amager_plan)).content.decode()
+    line = line_named(amager_plan, "Revision")
+    assert url("line_edit", amager_plan, pk=line.pk) not in html
+    assert url("line_create", amager_plan) not in html
+    assert url("source_create", amager_plan) not in html
+    # Everyone who reads may see the history.
+    assert url("line_history", amager_plan, pk=line.pk) in html
+
+
+def test_coordinators_see_edit_controls(coordinator_client, amager_plan):
+    html = coordinator_client.get(url("overview", amager_plan)).content.decode()
+    line = line_named(amager_plan, "Revision")
+    source = FundingSource.objects.in_plan(amager_plan).get(kind=FundingSource.Kind.LBF)
+    for link in [
+        url("line_create", amager_plan),
+        url("line_edit", amager_plan, pk=line.pk),
+        url("line_actuals", amager_plan, pk=line.pk),
+        url("line_delete", amager_plan, pk=line.pk),
+        url("source_create", amager_plan),
+        url("source_edit", amager_plan, pk=source.pk),
+        url("source_delete", amager_plan, pk=source.pk),
+        url("source_history", amager_plan, pk=source.pk),
+    ]:
+        assert link in html
+
+
+def test_editing_a_line_changes_the_totals(coordinator_client, amager_plan):
+    line = line_named(amager_plan, "Revision")
+    response = coordinator_client.post(
+        url("line_edit", amager_plan, pk=line.pk),
+        {
+            "version": line.version,
+            "sub_agreement": "",
+            "category": line.category,
+            "description": "Revision og regnskab",
+            "amount_2022": "1,06 mio.",
+            "amount_2023": "60.000",
+            "amount_2024": "60.000,00",
+            "amount_2025": "60000",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#line-{line.pk}")
+    line.refresh_from_db()
+    assert line.description == "Revision og regnskab"
+    assert line.amounts.get(year=2022).amount == Decimal(1_060_000)
+
+    html = coordinator_client.get(url("overview", amager_plan)).content.decode()
+    assert "32,2 mio. kr." in html
+    short = re.search(r'data-balance-year="2022">(.*?)</td>', html, re.S).group(1)
+    assert "status-problem" in short and "1.000.000 kr." in short and "2022" in short
+
+
+def test_a_stale_form_is_refused_even_when_only_an_amount_changed(coordinator_client, amager_plan):
+    line = line_named(amager_plan, "Revision")
+    opened_version = line.version
+    data = {
+        "version": opened_version,
+        "sub_agreement": "",
+        "category": line.category,
+        "description": line.description,
+        "amount_2022": "60.000",
+        "amount_2023": "60.000",
+        "amount_2024": "60.000",
+        "amount_2025": "60.000",
+    }
+    # Someone else changes only 2023's amount...
+    first = coordinator_client.post(
+        url("line_edit", amager_plan, pk=line.pk), {**data, "amount_2023": "70.000"}
+    )
+    assert first.status_code == 302
+    # ...so a save from the form opened before is refused and changes nothing.
+    second = coordinator_client.post(
+        url("line_edit", amager_plan, pk=line.pk), {**data, "amount_2024": "90.000"}
+    )
+    assert second.status_code == 200
+    assert second.context["form"].non_field_errors()
+    assert line.amounts.get(year=2023).amount == Decimal(70_000)
+    assert line.amounts.get(year=2024).amount == Decimal(60_000)
+
+
+def test_a_stale_actual_spend_form_is_refused(coordinator_client, amager_plan):
+    line = line_named(amager_plan, "Revision")
+    data = {
+        "version": line.version,
+        "amount_2022": "58.750",
+        "amount_2023": "61.250",
+        "amount_2024": "60.000",
+    }
+    assert (
+        coordinator_client.post(
+            url("line_actuals", amager_plan, pk=line.pk), {**data, "amount_2025": "1"}
+        ).status_code
+        == 302
+    )
+    response = coordinator_client.post(
+        url("line_actuals", amager_plan, pk=line.pk), {**data, "amount_2025": "2"}
+    )
+    assert response.status_code == 200
+    assert line.actuals.get(year=2025).amount == Decimal(1)
+
+
+def test_entering_actual_spend(coordinator_client, amager_plan):
+    line = line_named(amager_plan, "Revision")
+    response = coordinator_client.post(
+        url("line_actuals", amager_plan, pk=line.pk),
+        {
+            "version": line.version,
+            "amount_2022": "58.750",
+            "amount_2023": "",
+            "amount_2024": "60.000",
+            "amount_2025": "15.000",
+        },
+    )
+    assert response.status_code == 302
+    assert dict(line.actuals.values_list("year", "amount")) == {
+        2022: Decimal(58_750),
+        2024: Decimal(60_000),
+        2025: Decimal(15_000),
+    }  # 2023 left empty: not yet known, so its row is gone
+
+
+def test_creating_and_deleting_a_line(coordinator_client, amager_plan):
+    sub_agreement = amager_plan.sub_agreements.get(focus_area="employment")
+    response = coordinator_client.post(
+        url("line_create", amager_plan),
+        {
+            "sub_agreement": sub_agreement.pk,
+            "category": "training",
+            "description": "Kurser",
+            "amount_2022": "25.000",
+            "amount_2023": "",
+            "amount_2024": "",
+            "amount_2025": "",
+        },
+    )
+    assert response.status_code == 302
+    line = line_named(amager_plan, "Kurser")
+    assert line.sub_agreement == sub_agreement
+    assert list(line.amounts.values_list("year", "amount")) == [(2022, Decimal(25_000))]
+
+    response = coordinator_client.post(url("line_delete", amager_plan, pk=line.pk))
+    assert response.status_code == 302
+    assert not BudgetLine.objects.filter(pk=line.pk).exists()
+    assert not BudgetAmount.objects.filter(line_id=line.pk).exists()
+
+
+def test_creating_editing_and_deleting_a_funding_source(coordinator_client, amager_plan):
+    response = coordinator_client.post(
+        url("source_create", amager_plan),
+        {
+            "name": "Fonden for boligsocialt arbejde",
+            "kind": "other",
+            "organisation": "",
+            "basis": "Bevilling 2022",
+            "amount_2022": "100.000",
+            "amount_2023": "",
+            "amount_2024": "",
+            "amount_2025": "",
+        },
+    )
+    assert response.status_code == 302
+    source = FundingSource.objects.in_plan(amager_plan).get(name="Fonden for boligsocialt arbejde")
+    assert list(source.fundings.values_list("year", "amount")) == [(2022, Decimal(100_000))]
+    assert response["Location"].endswith(f"#source-{source.pk}")
+
+    response = coordinator_client.post(
+        url("source_edit", amager_plan, pk=source.pk),
+        {
+            "version": source.version,
+            "name": source.name,
+            "kind": "other",
+            "organisation": "",
+            "basis": "",
+            "amount_2022": "100.000",
+            "amount_2023": "0,2 mio.",
+            "amount_2024": "",
+            "amount_2025": "",
+        },
+    )
+    assert response.status_code == 302
+    assert source.fundings.get(year=2023).amount == Decimal(200_000)
+
+    assert coordinator_client.post(url("source_delete", amager_plan, pk=source.pk)).status_code == 302
+    assert not FundingSource.objects.filter(pk=source.pk).exists()
+
+
+def test_a_funding_source_name_is_unique_in_the_plan(coordinator_client, amager_plan):
+    response = coordinator_client.post(
+        url("source_create", amager_plan),
+        {"name": "Landsbyggefonden", "kind": "lbf", "amount_2022": "1"},
+    )
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert FundingSource.objects.in_plan(amager_plan).filter(name="Landsbyggefonden").count() == 1
+
+
+def test_the_line_history_shows_the_yearly_amounts(coordinator_client, amager_plan):
+    line = line_named(amager_plan, "Revision")
+    coordinator_client.post(
+        url("line_edit", amager_plan, pk=line.pk),
+        {
+            "version": line.version,
+            "sub_agreement": "",
+            "category": line.category,
+            "description": line.description,
+            "amount_2022": "60.000",
+            "amount_2023": "65.000",
+            "amount_2024": "60.000",
+            "amount_2025": "60.000",
+        },
+    )
+    response = coordinator_client.get(url("line_history", amager_plan, pk=line.pk))
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "2023" in text
+    assert "60.000" in text and "65.000" in text
+    user = response.wsgi_request.user
+    assert (user.get_full_name() or user.username) in text
+
+
+def test_the_source_history_shows_the_yearly_funding(reviewer_client, amager_plan):
+    source = FundingSource.objects.in_plan(amager_plan).get(kind=FundingSource.Kind.LBF)
+    response = reviewer_client.get(url("source_history", amager_plan, pk=source.pk))
+    assert response.status_code == 200
+    assert "4.762.500" in text_of(response)
+
+
+def test_the_spreadsheet_holds_the_page_tables(reviewer_client, amager_plan):
+    response = reviewer_client.get(url("export_xlsx", amager_plan))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(BytesIO(response.content))
+    assert len(book.sheetnames) == 4
+    budget = book[book.sheetnames[0]]
+    last = [c.value for c in budget[budget.max_row]]
+    assert last[3:] == [7_800_000, 7_800_000, 7_800_000, 7_800_000, 31_200_000]
+    funding = book[book.sheetnames[1]]
+    values = [[c.value for c in row] for row in funding.iter_rows()]
+    shares = {row[0]: row[-1] for row in values if row and row[-1] is not None and isinstance(row[-1], float)}
+    assert round(shares["Landsbyggefonden"], 4) == round(19.05 / 31.2, 4)
