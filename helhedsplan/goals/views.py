@@ -13,6 +13,7 @@ from datetime import date
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,7 +46,8 @@ ACTIVITY_RELATED = ("sub_agreement__plan", "responsible_organisation")
 
 
 def sub_agreement_crumbs(sub_agreement: SubAgreement) -> Crumbs:
-    return [(str(sub_agreement), sub_agreement.get_absolute_url())]
+    sub_agreements_url = reverse("agreements:sub_agreements", kwargs={"plan": sub_agreement.plan.slug})
+    return [(_("Sub-agreements"), sub_agreements_url), (str(sub_agreement), sub_agreement.get_absolute_url())]
 
 
 def goal_crumbs(goal: Goal) -> Crumbs:
