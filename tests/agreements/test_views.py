@@ -329,6 +329,21 @@ def test_two_edits_of_the_strategic_agreement_from_the_same_version(client, worl
     assert world.agreement.vision == "Den anden vision"
 
 
+def test_two_coordinators_writing_the_first_strategic_agreement_do_not_overwrite_each_other(client, world):
+    StrategicAgreement.objects.all().delete()
+    client.force_login(world.users["coordinator"])
+    url = reverse("agreements:strategic_update", kwargs={"plan": "amager"})
+    empty = {"challenges": "", "steering_tools": "", "resident_involvement": "", "governance": ""}
+    # Both opened the empty form (no version: nothing existed yet); the first saves.
+    assert client.post(url, {**empty, "vision": "Den første"}).status_code == 302
+
+    second = client.post(url, {**empty, "vision": "Den anden"})
+
+    assert second.status_code == 200
+    assert second.context["conflict"] is not None
+    assert StrategicAgreement.objects.get(plan=world.plan).vision == "Den første"
+
+
 def test_an_edit_without_a_version_is_refused(client, world):
     client.force_login(world.users["coordinator"])
     education = world.sub_agreements[FocusArea.EDUCATION]
