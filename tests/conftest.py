@@ -27,3 +27,11 @@ def demo_users(amager_plan):
     ensure_demo_logins(amager_plan)
     users = get_user_model().objects.filter(username__in=[login.username for login in DEMO_LOGINS])
     return {user.username: user for user in users}
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Uploaded minutes go to a throw-away folder, never into the project's media/; passwords are hashed
+    cheaply, since the real hasher is slow on purpose and tests make many users."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -93,6 +93,9 @@ class BudgetAmount(PlanContent):
     def __str__(self) -> str:
         return f"{self.line} · {self.year}"
 
+    def get_absolute_url(self) -> str:
+        return self.line.get_absolute_url()
+
     def clean(self) -> None:
         if self.line_id:
             self.line.plan.validate_year(self.year)
@@ -123,6 +126,9 @@ class ActualSpend(PlanContent):
 
     def __str__(self) -> str:
         return f"{self.line} · {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return self.line.get_absolute_url()
 
     def clean(self) -> None:
         if self.line_id:
@@ -166,6 +172,9 @@ class FundingSource(PlanContent, ExampleFlag):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("budget:overview", kwargs={"plan": self.plan.slug}) + f"#source-{self.pk}"
+
     @property
     def is_local(self) -> bool:
         """Local co-financing is everything but Landsbyggefonden's money."""
@@ -196,6 +205,9 @@ class Funding(PlanContent):
 
     def __str__(self) -> str:
         return f"{self.source} · {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return self.source.get_absolute_url()
 
     def clean(self) -> None:
         if self.source_id:

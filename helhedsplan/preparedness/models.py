@@ -65,6 +65,9 @@ class EscalationLevel(PlanContent):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("preparedness:overview", kwargs={"plan": self.preparedness_plan.plan.slug}) + "#levels"
+
 
 class Contact(PlanContent, ExampleFlag):
     """A person to call. Personal data: names, phones and e-mails are hidden from reviewers."""

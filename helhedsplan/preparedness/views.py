@@ -177,14 +177,6 @@ class LevelCreate(PreparednessCreateMixin, PlanCreateView):
 class LevelObjectMixin:
     model = EscalationLevel
 
-    @cached_property
-    def object(self):
-        level = super().object
-        # EscalationLevel has no page of its own (nor get_absolute_url): it lives in the overview's table, which
-        # the generic breadcrumbs, cancel links and "in use" redirects should lead to.
-        level.get_absolute_url = lambda: _url("overview", self.plan) + "#levels"
-        return level
-
 
 class LevelUpdate(LevelObjectMixin, InPreparednessFormMixin, PlanUpdateView):
     form_class = EscalationLevelForm
