@@ -151,3 +151,52 @@ def test_later_of_two_goal_edits_is_refused_with_an_explanation(
         assert goal.title == "Færre unge bliver sigtet for kriminalitet"
     finally:
         other_context.close()
+
+
+def test_every_goals_page_passes_axe_also_with_form_errors(
+    page, login, assert_no_axe_violations, amager_plan, demo_users
+):
+    """The pages the journeys above do not pass through: activities, indicator and measurement forms, the
+    confirmations before deleting, a form showing errors, and a key figure."""
+    goal = Goal.objects.get(sub_agreement__plan=amager_plan, title=GOAL_TITLE)
+    indicator = Indicator.objects.get(goal=goal, name=INDICATOR_NAME)
+    measurement = indicator.measurements.first()
+    activity = goal.activities.first()
+    key_figure = Indicator.objects.filter(plan=amager_plan, strategic_goal__isnull=False).first()
+    login(page, demo_users["kommune"])  # a coordinator sees every control
+    plan = amager_plan.slug
+
+    def goals_url(name: str, **kwargs) -> str:
+        return reverse(f"goals:{name}", kwargs={"plan": plan, **kwargs})
+
+    for path in [
+        goals_url("activity", pk=activity.pk),
+        goals_url("activity_create", sub_agreement=goal.sub_agreement_id),
+        goals_url("activity_update", pk=activity.pk),
+        goals_url("activity_delete", pk=activity.pk),
+        goals_url("goal_create", sub_agreement=goal.sub_agreement_id),
+        goals_url("goal_delete", pk=goal.pk),
+        goals_url("indicator_create", goal=goal.pk),
+        goals_url("indicator_update", pk=indicator.pk),
+        goals_url("indicator_delete", pk=indicator.pk),
+        goals_url("key_figure_create", strategic_goal=key_figure.strategic_goal_id),
+        goals_url("indicator", pk=key_figure.pk),
+        goals_url("measurement_create", indicator=indicator.pk),
+        goals_url("measurement_update", pk=measurement.pk),
+        goals_url("measurement_delete", pk=measurement.pk),
+        reverse("history", kwargs={"plan": plan, "app_label": "goals", "model_name": "goal", "pk": goal.pk}),
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+        assert_no_axe_violations(page)
+
+    # A form with errors: the messages sit next to their fields and are announced with them.
+    page.goto(goals_url("indicator_create", goal=goal.pk))
+    page.locator("#id_name").fill("")
+    page.locator("#id_baseline_value").fill("tre komma to")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#id_baseline_value")).to_have_class(re.compile("is-invalid"))
+    expect(page.locator("#id_name")).to_have_class(re.compile("is-invalid"))
+    assert_no_axe_violations(page)
+    assert not Indicator.objects.filter(goal=goal).exclude(pk=indicator.pk).exists()
