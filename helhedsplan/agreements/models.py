@@ -132,3 +132,6 @@ class SubAgreementParty(PlanContent):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.sub_agreement}"
+
+    def get_absolute_url(self) -> str:
+        return self.sub_agreement.get_absolute_url() + f"#party-{self.pk}"

@@ -1,0 +1,60 @@
+"""A second, small plan with one object of every kind, for tests that must prove plans are kept apart."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from helhedsplan.agreements.models import FocusArea
+from tests.agreements.factories import (
+    StrategicAgreementFactory,
+    StrategicGoalFactory,
+    SubAgreementFactory,
+    SubAgreementPartyFactory,
+)
+from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
+from tests.budget.factories import ActualSpendFactory, BudgetAmountFactory, FundingFactory
+from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.plans.factories import EstateFactory, OrganisationFactory, PlanFactory
+from tests.preparedness.factories import (
+    ActionCardFactory,
+    ContactFactory,
+    EscalationLevelFactory,
+    IncidentFactory,
+    IncidentLogEntryFactory,
+    PreparednessPlanFactory,
+)
+
+
+def build_other_plan():
+    plan = PlanFactory(slug="anden-plan", name="Anden helhedsplan 2022-2025")
+    organisation = OrganisationFactory(short_name="ANDEN", name="Anden forvaltning")
+    plan.organisations.add(organisation)
+    StrategicAgreementFactory(plan=plan)
+    strategic_goal = StrategicGoalFactory(plan=plan, focus_area=FocusArea.EMPLOYMENT)
+    sub_agreement = SubAgreementFactory(plan=plan, focus_area=FocusArea.EMPLOYMENT)
+    SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=organisation)
+    goal = GoalFactory(sub_agreement=sub_agreement)
+    indicator = IndicatorFactory(goal=goal)
+    IndicatorFactory(goal=None, strategic_goal=strategic_goal, plan=plan)
+    MeasurementFactory(indicator=indicator)
+    activity = ActivityFactory(sub_agreement=sub_agreement)
+    activity.goals.add(goal)
+    amount = BudgetAmountFactory(line__plan=plan, line__sub_agreement=sub_agreement)
+    ActualSpendFactory(line=amount.line)
+    FundingFactory(source__plan=plan)
+    estate = EstateFactory(plan=plan)
+    decision = EstateDecisionFactory(estate=estate)
+    decision.minutes.save("referat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    ApprovalStepFactory(plan=plan)
+    preparedness = PreparednessPlanFactory(plan=plan)
+    level = EscalationLevelFactory(preparedness_plan=preparedness)
+    ContactFactory(preparedness_plan=preparedness, organisation=organisation)
+    ActionCardFactory(preparedness_plan=preparedness)
+    incident = IncidentFactory(
+        plan=plan, level=level, estate=estate, occurred_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    IncidentLogEntryFactory(incident=incident)
+    return plan
