@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helhedsplan.agreements.models import StrategicGoal, SubAgreement
+from helhedsplan.core.formatting import format_number
 from helhedsplan.core.models import ExampleFlag, PlanContent
 from helhedsplan.plans.models import Organisation, Plan
 
@@ -200,7 +202,7 @@ class Measurement(PlanContent, ExampleFlag):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.value} ({self.date})"
+        return f"{self.indicator}: {format_number(self.value)} {self.indicator.unit} ({date_format(self.date, 'DATE_FORMAT')})"
 
     def get_absolute_url(self) -> str:
         return self.indicator.get_absolute_url()

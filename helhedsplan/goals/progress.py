@@ -58,6 +58,8 @@ class Progress:
         return self.status.label
 
 
+PRECISION = Decimal("0.0001")
+
 NO_DATA = Progress(value=None, expected=None, status=Status.NO_DATA)
 
 
@@ -86,9 +88,14 @@ def indicator_progress(
         return NO_DATA
     value = (Decimal(latest_value) - Decimal(baseline_value)) / span
     expected = _share_of_time(baseline_date, target_date, latest_date)
-    status = Status.ON_TRACK if value >= expected else Status.BEHIND
+    return _progress(value, expected)
+
+
+def _progress(value: Decimal, expected: Decimal) -> Progress:
+    """Status from the same rounded figures that are shown, so the two never disagree."""
+    value, expected = value.quantize(PRECISION), expected.quantize(PRECISION)
     return Progress(
-        value=value.quantize(Decimal("0.0001")), expected=expected.quantize(Decimal("0.0001")), status=status
+        value=value, expected=expected, status=Status.ON_TRACK if value >= expected else Status.BEHIND
     )
 
 
@@ -100,10 +107,7 @@ def roll_up(children: Iterable[Progress]) -> Progress:
     count = Decimal(len(with_data))
     value = sum((p.value for p in with_data), Decimal(0)) / count
     expected = sum((p.expected for p in with_data), Decimal(0)) / count
-    status = Status.ON_TRACK if value >= expected else Status.BEHIND
-    return Progress(
-        value=value.quantize(Decimal("0.0001")), expected=expected.quantize(Decimal("0.0001")), status=status
-    )
+    return _progress(value, expected)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
