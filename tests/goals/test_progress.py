@@ -74,6 +74,20 @@ class TestIndicatorProgress:
         assert result.value == result.expected
         assert result.status is Status.ON_TRACK
 
+    def test_status_agrees_with_the_rounded_figures_shown(self):
+        # 200,00 of 200,01 on the target date is shown as 100 % of 100 % expected: that is on track, even though
+        # the unrounded progress (0,99995) lies a hair below. Found by hypothesis.
+        result = indicator_progress(
+            baseline_value=Decimal(0),
+            baseline_date=datetime.date(2000, 1, 1),
+            target_value=Decimal("200.01"),
+            target_date=datetime.date(2000, 1, 2),
+            latest_value=Decimal("200.00"),
+            latest_date=datetime.date(2000, 1, 2),
+        )
+        assert (result.value, result.expected) == (Decimal(1), Decimal(1))
+        assert result.status is Status.ON_TRACK
+
     def test_worse_than_baseline_is_negative_and_behind(self):
         result = young_people_outside_education(390)
         assert result.value == Decimal("-0.2000")
