@@ -305,3 +305,18 @@ def test_a_membership_limited_to_another_plans_delaftale_is_refused(superuser_cl
     response = superuser_client.post(admin_url(Membership, "add"), {**data, "sub_agreements": [own.pk]})
     assert response.status_code == 302
     assert list(Membership.objects.get(user=user).sub_agreements.all()) == [own]
+
+
+@pytest.mark.django_db
+def test_the_admin_never_links_to_a_minutes_file(admin_client, amager_plan):
+    from django.core.files.base import ContentFile
+
+    from helhedsplan.approvals.models import EstateDecision
+
+    decision = EstateDecision.objects.in_plan(amager_plan).first()
+    decision.minutes.save("referat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    response = admin_client.get(reverse("admin:approvals_estatedecision_change", args=[decision.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert decision.minutes.name in html
+    assert f'href="{decision.minutes.url}"' not in html

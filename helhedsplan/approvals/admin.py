@@ -1,12 +1,24 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
 
 from .models import ApprovalStep, EstateDecision
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """Shows the stored file's name, never a link: minutes are private and have no public URL."""
+
+    template_name = "approvals/widgets/private_file_input.html"
+
+
+PRIVATE_FILES = {models.FileField: {"widget": PrivateFileInput}}
+
+
 class EstateDecisionInline(BaseTabularInline):
     model = EstateDecision
+    formfield_overrides = PRIVATE_FILES
     fields = (
         "body",
         "result",
@@ -21,6 +33,7 @@ class EstateDecisionInline(BaseTabularInline):
 
 @admin.register(EstateDecision)
 class EstateDecisionAdmin(BaseAdmin):
+    formfield_overrides = PRIVATE_FILES
     list_display = (
         "estate",
         "body",
