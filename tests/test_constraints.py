@@ -279,3 +279,23 @@ def test_a_whole_plan_can_be_deleted_but_a_delaftale_with_budget_lines_cannot(am
         sub_agreement.delete()
     amager_plan.delete()
     assert not BudgetLine.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_indicator_or_incident_cannot_point_into_another_plan():
+    from tests.goals.factories import GoalFactory, IndicatorFactory
+    from tests.plans.factories import EstateFactory, PlanFactory
+    from tests.preparedness.factories import IncidentFactory
+
+    other_plan = PlanFactory()
+    indicator = IndicatorFactory()
+    indicator.goal = GoalFactory(sub_agreement__plan=other_plan)
+    with pytest.raises(ValidationError) as raised:
+        indicator.full_clean()
+    assert "goal" in raised.value.message_dict
+
+    incident = IncidentFactory()
+    incident.estate = EstateFactory(plan=other_plan)
+    with pytest.raises(ValidationError) as raised:
+        incident.full_clean()
+    assert "estate" in raised.value.message_dict

@@ -140,6 +140,10 @@ class Indicator(PlanContent, ExampleFlag):
             errors["target_date"] = _("The target date must come after the baseline date.")
         if bool(self.goal_id) == bool(self.strategic_goal_id):
             errors["goal"] = _("An indicator belongs either to a goal or to a strategic goal.")
+        elif self.plan_id:
+            parent_plan_id = self.goal.sub_agreement.plan_id if self.goal_id else self.strategic_goal.plan_id
+            if parent_plan_id != self.plan_id:
+                errors["goal" if self.goal_id else "strategic_goal"] = _("It belongs to another plan.")
         if errors:
             raise ValidationError(errors)
 

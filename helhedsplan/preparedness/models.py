@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -213,6 +214,15 @@ class Incident(PlanContent, ExampleFlag):
 
     def get_absolute_url(self) -> str:
         return reverse("preparedness:incident", kwargs={"plan": self.plan.slug, "pk": self.pk})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.level_id and self.plan_id and self.level.preparedness_plan.plan_id != self.plan_id:
+            errors["level"] = _("It belongs to another plan.")
+        if self.estate_id and self.plan_id and self.estate.plan_id != self.plan_id:
+            errors["estate"] = _("It belongs to another plan.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_open(self) -> bool:
