@@ -76,7 +76,7 @@ def test_points_follow_the_measurements_in_order():
     assert xs == sorted(xs)
     assert ys[1] < ys[0] and ys[2] > ys[1]  # 44 → 50 rises, 50 → 48 falls
     assert [t.label for t in chart.y_ticks] == ["40", "45", "50", "55", "60"]
-    assert chart.points[1].label == "50 % on 30. juni 2023"
+    assert chart.points[1].label == "50 % den 30. juni 2023"
 
 
 def test_coordinates_never_use_a_decimal_comma():

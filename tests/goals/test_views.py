@@ -214,7 +214,7 @@ def test_record_measurement_from_the_indicator_page(editor_client, world):
     assert measurement.value == Decimal("55.5")
     assert measurement.entered_by == world.users["editor_this"]
     assert response.redirect_chain[-1][0] == world.indicator.get_absolute_url()
-    assert any("55,5 % on 30. juni 2024" in m for m in messages_of(response))
+    assert any("55,5 % den 30. juni 2024" in m for m in messages_of(response))
 
 
 def test_record_measurement_returns_to_a_safe_next_page(editor_client, world):
@@ -260,7 +260,7 @@ def test_delete_measurement(editor_client, world):
     response = editor_client.post(world.url("measurement_delete", pk=world.measurement.pk), follow=True)
     assert not Measurement.objects.filter(pk=world.measurement.pk).exists()
     assert response.redirect_chain[-1][0] == world.indicator.get_absolute_url()
-    assert any("50 % on 30. juni 2023" in m for m in messages_of(response))
+    assert any("50 % den 30. juni 2023" in m for m in messages_of(response))
 
 
 # Activities
