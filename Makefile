@@ -24,10 +24,10 @@ BROWSER_WORKERS ?= 2
 GUNICORN_WORKERS ?= 3
 PYTEST_ARGS ?=
 
-# Debian packages. Running needs gettext (compilemessages), fonts and Pango (WeasyPrint's PDFs); testing also
-# needs Chromium for the browser tests (Debian's, never a Playwright download).
-DEBIAN_RUN := gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-DEBIAN_TEST := $(DEBIAN_RUN) chromium
+# Debian packages. Running needs gettext (compilemessages); testing also needs Chromium for the browser tests
+# (Debian's, never a Playwright download) and a font for it to draw text with.
+DEBIAN_RUN := gettext
+DEBIAN_TEST := $(DEBIAN_RUN) chromium fonts-dejavu-core
 
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
