@@ -1,8 +1,8 @@
 """Every main page fits a phone (390 px) and a laptop (1280 px) without the document scrolling sideways.
 
-Wide tables may scroll inside their ``.table-responsive`` wrapper (that is Bootstrap's way to keep a table usable
-on a phone), but the page itself must never be wider than the window: a sideways-scrolling page hides the
-navigation and half of every paragraph. One browser context per viewport, all pages visited in one test per role
+Wide tables may scroll inside their ``.table-responsive`` wrapper on a phone (that is Bootstrap's way to keep a
+table usable there), but the page itself must never be wider than the window: a sideways-scrolling page hides the
+navigation and half of every paragraph. On a laptop every table shows all its columns. One browser context per viewport, all pages visited in one test per role
 and viewport, so the check stays fast.
 
 Set ``LAYOUT_SCREENSHOTS=/some/folder`` to also save a full-page screenshot of every page visited, for looking at
@@ -55,6 +55,17 @@ OVERFLOW_SCRIPT = """() => {
         culprits: culprits.slice(0, 8),
     };
 }"""
+
+
+# On a laptop every table should show all its columns; on a phone they may scroll inside their wrapper.
+SCROLLING_TABLES_SCRIPT = """() => [...document.querySelectorAll('.table-responsive')]
+    .filter((wrapper) => wrapper.scrollWidth > wrapper.clientWidth)
+    .map((wrapper) => {
+        const table = wrapper.querySelector('table');
+        const caption = table && table.querySelector('caption');
+        const name = (caption && caption.textContent.trim()) || (table && table.getAttribute('aria-labelledby')) || '?';
+        return `${name} (${wrapper.scrollWidth} px in ${wrapper.clientWidth} px)`;
+    })"""
 
 
 def main_pages(plan: Plan, role: str) -> list[tuple[str, str]]:
@@ -135,5 +146,11 @@ def test_no_page_is_wider_than_the_window(sized_page, login, demo_users, amager_
                 f"- {name} ({url}): document {measured['scrollWidth']} px wide in a {width} px window; "
                 f"sticking out: {', '.join(measured['culprits']) or 'nothing found outside table wrappers'}"
             )
+        if width >= LAPTOP["width"]:
+            scrolling = page.evaluate(SCROLLING_TABLES_SCRIPT)
+            if scrolling:
+                too_wide.append(
+                    f"- {name} ({url}): tables scroll sideways on a laptop: {'; '.join(scrolling)}"
+                )
 
     assert not too_wide, f"Pages wider than the window for {username}:\n" + "\n".join(too_wide)
