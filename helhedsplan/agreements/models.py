@@ -51,7 +51,7 @@ class StrategicGoal(PlanContent):
         Plan, on_delete=models.CASCADE, related_name="strategic_goals", verbose_name=_("plan")
     )
     focus_area = models.CharField(_("focus area"), max_length=30, choices=FocusArea.choices)
-    text = models.TextField(_("goal"))
+    text = models.TextField(_("wording of the goal"))
     history = HistoricalRecords()
 
     class Meta:

@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -210,7 +213,8 @@ class Incident(PlanContent, ExampleFlag):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d} · {self.summary[:60]}"
+        when = date_format(timezone.localtime(self.occurred_at), "DATE_FORMAT")
+        return f"{when} · {Truncator(self.summary).chars(60)}"
 
     def get_absolute_url(self) -> str:
         return reverse("preparedness:incident", kwargs={"plan": self.plan.slug, "pk": self.pk})
@@ -257,4 +261,5 @@ class IncidentLogEntry(PlanContent):
         ordering = ["incident", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} · {self.text[:60]}"
+        when = date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
+        return f"{when} · {Truncator(self.text).chars(60)}"

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from helhedsplan.plans.models import Membership
 from helhedsplan.plans.planfile import PlanFileError
 from helhedsplan.plans.planfile.demo import DEMO_PASSWORD, ensure_amager_plan, ensure_demo_logins
 
@@ -23,6 +24,6 @@ class Command(BaseCommand):
         for login, created in ensure_demo_logins(plan):
             state = _("created") if created else _("already there")
             self.stdout.write(
-                f"  {login.username:<10} {login.role:<12} {login.organisation:<5} {state}"
+                f"  {login.username:<10} {Membership.Role(login.role).label:<12} {login.organisation:<5} {state}"
                 + (" · " + _("superuser") if login.superuser else "")
             )
