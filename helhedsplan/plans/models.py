@@ -142,6 +142,9 @@ class Estate(PlanContent):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("approvals:overview", kwargs={"plan": self.plan.slug}) + f"#estate-{self.pk}"
+
 
 class Membership(PlanContent):
     """Who has which role in which plan, and for which organisation."""

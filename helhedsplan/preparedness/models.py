@@ -263,3 +263,6 @@ class IncidentLogEntry(PlanContent):
     def __str__(self) -> str:
         when = date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
         return f"{when} · {Truncator(self.text).chars(60)}"
+
+    def get_absolute_url(self) -> str:
+        return self.incident.get_absolute_url() + f"#entry-{self.pk}"
