@@ -20,6 +20,20 @@ class FocusArea(models.TextChoices):
     COHESION = "cohesion", _("Cohesion and citizenship")
 
 
+def focus_area_order(path: str = "focus_area") -> models.Case:
+    """An ``order_by`` term for LBF's order of the focus areas (education, employment, crime prevention,
+    cohesion) rather than their names; rows without one (shared budget lines) come last on every database.
+    For top-level queries only: Django cannot prefix it into Meta.ordering across relations."""
+    return models.Case(
+        *(
+            models.When(**{path: value}, then=models.Value(index))
+            for index, value in enumerate(FocusArea.values)
+        ),
+        default=models.Value(len(FocusArea.values)),
+        output_field=models.IntegerField(),
+    )
+
+
 class StrategicAgreement(PlanContent):
     """Frame and direction of the whole plan (strategisk samarbejdsaftale)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from helhedsplan.agreements.models import StrategicGoal, SubAgreement
+from helhedsplan.agreements.models import StrategicGoal, SubAgreement, focus_area_order
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 
 
@@ -41,7 +41,7 @@ def sub_agreements_with_goal_tree(plan, *, with_activities: bool = False, with_p
         lookups.append(activities_prefetch())
     if with_parties:
         lookups.append(Prefetch("parties", queryset=_parties()))
-    return SubAgreement.objects.in_plan(plan).prefetch_related(*lookups)
+    return SubAgreement.objects.in_plan(plan).order_by(focus_area_order()).prefetch_related(*lookups)
 
 
 def _parties():
@@ -52,9 +52,13 @@ def _parties():
 
 def strategic_goals_with_key_figures(plan):
     """Strategic goals → key-figure indicators → measurements: three queries."""
-    return StrategicGoal.objects.in_plan(plan).prefetch_related(
-        Prefetch(
-            "key_figures",
-            queryset=Indicator.objects.order_by("pk").prefetch_related(measurements_prefetch()),
+    return (
+        StrategicGoal.objects.in_plan(plan)
+        .order_by(focus_area_order())
+        .prefetch_related(
+            Prefetch(
+                "key_figures",
+                queryset=Indicator.objects.order_by("pk").prefetch_related(measurements_prefetch()),
+            )
         )
     )
