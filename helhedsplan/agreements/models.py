@@ -20,6 +20,10 @@ class FocusArea(models.TextChoices):
     COHESION = "cohesion", _("Cohesion and citizenship")
 
 
+#: Each focus area's place in LBF's order, for sorting in Python.
+FOCUS_AREA_RANK = {value: index for index, value in enumerate(FocusArea.values)}
+
+
 def focus_area_order(path: str = "focus_area") -> models.Case:
     """An ``order_by`` term for LBF's order of the focus areas (education, employment, crime prevention,
     cohesion) rather than their names; rows without one (shared budget lines) come last on every database.

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from helhedsplan.agreements.models import FocusArea, SubAgreement
+from helhedsplan.agreements.models import FOCUS_AREA_RANK, SubAgreement
 
 from .models import ActualSpend, BudgetAmount, BudgetCategory, BudgetLine, Funding, FundingSource
 
@@ -142,7 +142,7 @@ class BalanceRow:
         return max(self.difference, ZERO)
 
 
-_FOCUS_AREA_ORDER = {value: index for index, value in enumerate(FocusArea.values)}
+_FOCUS_AREA_ORDER = FOCUS_AREA_RANK
 _CATEGORY_ORDER = {value: index for index, value in enumerate(BudgetCategory.values)}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from helhedsplan.agreements.models import FocusArea, StrategicAgreement
+from helhedsplan.agreements.models import FOCUS_AREA_RANK, StrategicAgreement
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.budget.models import BudgetCategory, BudgetLine, FundingSource
 from helhedsplan.goals.models import Activity, Goal
@@ -22,7 +22,7 @@ from helhedsplan.preparedness.models import PreparednessPlan
 
 from . import schema, yamlio
 
-FOCUS_ORDER = {value: index for index, value in enumerate(FocusArea.values)}
+FOCUS_ORDER = FOCUS_AREA_RANK
 CATEGORY_ORDER = {value: index for index, value in enumerate(BudgetCategory.values)}
 BODY_ORDER = {value: index for index, value in enumerate(EstateDecision.Body.values)}
 SOURCE_KIND_ORDER = {value: index for index, value in enumerate(FundingSource.Kind.values)}
