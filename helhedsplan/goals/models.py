@@ -172,6 +172,10 @@ class Indicator(PlanContent, ExampleFlag):
         since = latest.date if latest else self.baseline_date
         return progress.add_months(since, self.measurement_interval_months)
 
+    def measurement_is_overdue(self, today) -> bool:
+        """A new measurement was due before today."""
+        return self.next_measurement_due() < today
+
 
 class Measurement(PlanContent, ExampleFlag):
     """One measured value of an indicator at a date."""

@@ -99,13 +99,12 @@ class IndicatorSummary:
 
 
 def summarise(indicator: Indicator, today: date) -> IndicatorSummary:
-    next_due = indicator.next_measurement_due()
     return IndicatorSummary(
         indicator=indicator,
         progress=indicator.progress(),
         latest=indicator.latest_measurement(),
-        next_due=next_due,
-        overdue=next_due < today,
+        next_due=indicator.next_measurement_due(),
+        overdue=indicator.measurement_is_overdue(today),
     )
 
 

@@ -58,10 +58,13 @@ def needs_attention(indicators: Iterable[Indicator], activities: Iterable[Activi
     overdue = []
     for indicator in indicators:
         latest = indicator.latest_measurement()
-        due = indicator.next_measurement_due()
-        if latest is None or due < today:
+        if latest is None or indicator.measurement_is_overdue(today):
             overdue.append(
-                OverdueMeasurement(indicator=indicator, due=due, latest_date=latest.date if latest else None)
+                OverdueMeasurement(
+                    indicator=indicator,
+                    due=indicator.next_measurement_due(),
+                    latest_date=latest.date if latest else None,
+                )
             )
     overdue.sort(key=lambda item: (item.latest_date is not None, item.due, item.indicator.pk))
     late_activities = sorted(
