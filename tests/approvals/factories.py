@@ -5,6 +5,23 @@ import factory
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from tests.plans.factories import EstateFactory, PlanFactory
 
+#: The Amager estates the seed names (besides Støberigården I+II), and the seven it does not.
+AMAGER_KNOWN_ESTATES = [
+    "Hørgården",
+    "Remisevænget Øst",
+    "Remisevænget Vest",
+    "Remisevænget Nord",
+    "Dyvekevænget",
+    "Gullandsgården",
+    "Skotlandsgade",
+    "Røgeritoften",
+    "Signalgården",
+    "Sundholm Syd",
+    "Store Solvænget",
+]
+AMAGER_UNKNOWN_ESTATES = [f"Afdeling {n} (navn ukendt)" for n in range(13, 20)]
+STOBERIGARDEN = "Støberigården I+II"
+
 
 class EstateDecisionFactory(factory.django.DjangoModelFactory):
     class Meta:

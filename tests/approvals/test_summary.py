@@ -11,24 +11,16 @@ import pytest
 
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.approvals.summary import approval_summary, estate_state
-from tests.approvals.factories import EstateDecisionFactory
+from tests.approvals.factories import (
+    AMAGER_KNOWN_ESTATES,
+    AMAGER_UNKNOWN_ESTATES,
+    STOBERIGARDEN,
+    EstateDecisionFactory,
+)
 from tests.plans.factories import EstateFactory, HousingAssociationFactory, PlanFactory
 
-KNOWN_NAMES = [
-    "Hørgården",
-    "Remisevænget Øst",
-    "Remisevænget Vest",
-    "Remisevænget Nord",
-    "Dyvekevænget",
-    "Gullandsgården",
-    "Skotlandsgade",
-    "Røgeritoften",
-    "Signalgården",
-    "Sundholm Syd",
-    "Store Solvænget",
-]
-UNKNOWN_NAMES = [f"Afdeling {n} (navn ukendt)" for n in range(13, 20)]
-STOBERIGARDEN = "Støberigården I+II"
+KNOWN_NAMES = AMAGER_KNOWN_ESTATES
+UNKNOWN_NAMES = AMAGER_UNKNOWN_ESTATES
 
 SEED_DATE = datetime.date(2021, 9, 27)
 EXPECTED_FINAL = datetime.date(2021, 11, 4)

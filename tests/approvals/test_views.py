@@ -12,7 +12,13 @@ from django.utils.translation import gettext
 
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.plans.models import Membership
-from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
+from tests.approvals.factories import (
+    AMAGER_KNOWN_ESTATES,
+    AMAGER_UNKNOWN_ESTATES,
+    STOBERIGARDEN,
+    ApprovalStepFactory,
+    EstateDecisionFactory,
+)
 from tests.plans.factories import EstateFactory, HousingAssociationFactory, MembershipFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,20 +43,7 @@ def build_amager_approvals(plan=None):
     plan = plan or PlanFactory(name="Boligsocial helhedsplan Amager 2022-2025", slug="amager-2022-2025")
     threeb = HousingAssociationFactory(name="Boligselskabet 3B", short_name="3B")
     vibo = HousingAssociationFactory(name="VIBO", short_name="VIBO")
-    known = [
-        "Hørgården",
-        "Remisevænget Øst",
-        "Remisevænget Vest",
-        "Remisevænget Nord",
-        "Dyvekevænget",
-        "Gullandsgården",
-        "Skotlandsgade",
-        "Røgeritoften",
-        "Signalgården",
-        "Sundholm Syd",
-        "Store Solvænget",
-    ]
-    names = known + [f"Afdeling {n} (navn ukendt)" for n in range(12, 19)]
+    names = AMAGER_KNOWN_ESTATES + AMAGER_UNKNOWN_ESTATES
     for index, name in enumerate(names):
         estate = EstateFactory(plan=plan, name=name, housing_association=threeb)
         EstateDecisionFactory(
@@ -61,7 +54,7 @@ def build_amager_approvals(plan=None):
             votes_for=20 + index,
             votes_against=1,
         )
-    støberigården = EstateFactory(plan=plan, name="Støberigården I+II", housing_association=vibo)
+    støberigården = EstateFactory(plan=plan, name=STOBERIGARDEN, housing_association=vibo)
     EstateDecisionFactory(
         estate=støberigården,
         body=EstateDecision.Body.DEPARTMENT_BOARD,
