@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "helhedsplan.budget",
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
+    "helhedsplan.reports",
 ]
 
 MIDDLEWARE = [

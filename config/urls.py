@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from helhedsplan.core import views as core_views
+from helhedsplan.plans import views as plan_views
 
 # Everything inside a plan lives under /plan/<slug>/, so every view resolves its plan from the URL first.
 plan_patterns = [
-    path("", include("helhedsplan.plans.urls")),
+    path("", include("helhedsplan.reports.urls")),
     path("aftaler/", include("helhedsplan.agreements.urls")),
     path("maal/", include("helhedsplan.goals.urls")),
     path("budget/", include("helhedsplan.budget.urls")),
@@ -15,9 +15,9 @@ plan_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("helhedsplan.core.urls")),
+    path("", include("helhedsplan.plans.urls")),
     path("plan/<slug:plan>/", include(plan_patterns)),
 ]
 
-handler403 = core_views.permission_denied
-handler404 = core_views.page_not_found
+handler403 = plan_views.permission_denied
+handler404 = plan_views.page_not_found

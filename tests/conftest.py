@@ -10,8 +10,8 @@ import pytest  # noqa: E402
 @pytest.fixture
 def amager_plan(db):
     """The Amager plan as data/amager-2022-2025.yaml describes it, imported afresh for each test."""
-    from helhedsplan.plans.planfile import import_plan
-    from helhedsplan.plans.planfile.demo import AMAGER_FILE
+    from helhedsplan.reports.planfile import import_plan
+    from helhedsplan.reports.planfile.demo import AMAGER_FILE
 
     return import_plan(AMAGER_FILE)
 
@@ -22,7 +22,7 @@ def demo_users(amager_plan):
     kommune (coordinator, TMF), boligorg (editor, 3B), lbf (reviewer, LBF); password amager2022."""
     from django.contrib.auth import get_user_model
 
-    from helhedsplan.plans.planfile.demo import DEMO_LOGINS, ensure_demo_logins
+    from helhedsplan.reports.planfile.demo import DEMO_LOGINS, ensure_demo_logins
 
     ensure_demo_logins(amager_plan)
     users = get_user_model().objects.filter(username__in=[login.username for login in DEMO_LOGINS])

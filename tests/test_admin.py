@@ -196,7 +196,7 @@ def test_measurement_added_inline_is_stamped_with_the_administrator(superuser_cl
     added = indicator.measurements.get(date="2024-06-30")
     assert added.entered_by.username == "superadmin"
     indicator.refresh_from_db()
-    assert indicator.version == 2
+    assert indicator.lock_version == 2
     assert added.history.get().history_user.username == "superadmin"
 
 
@@ -278,7 +278,7 @@ def test_a_plan_is_built_from_nothing_with_its_estates(superuser_client, db):
 
     assert response.status_code == 302
     plan = Plan.objects.get(slug="amager")
-    assert plan.version == 1
+    assert plan.lock_version == 1
     assert [(e.name, e.housing_association) for e in plan.estates.all()] == [
         ("Støberigården I+II", housing_association)
     ]

@@ -19,9 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from helhedsplan.agreements.models import StrategicGoal, SubAgreement
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
-from helhedsplan.core.models import PlanContent
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
-from helhedsplan.plans.models import Estate, Membership
+from helhedsplan.plans.models import Estate, Membership, PlanContent
 from helhedsplan.preparedness.models import ActionCard, Contact, EscalationLevel, Incident, IncidentLogEntry
 
 #: URL keyword → the model whose pk it carries (``pk`` itself is the view's own model).
@@ -98,7 +97,7 @@ def _snapshot():
     rows = []
     for model in apps.get_models():
         if issubclass(model, PlanContent):
-            agg = model.objects.aggregate(total=Sum("version"))
+            agg = model.objects.aggregate(total=Sum("lock_version"))
             rows.append((model._meta.label, model.objects.count(), agg["total"]))
     return rows
 

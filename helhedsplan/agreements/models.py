@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helhedsplan.core.models import PlanContent
-from helhedsplan.plans.models import Organisation, Plan
+from helhedsplan.plans.models import Organisation, Plan, PlanContent
 
 
 class FocusArea(models.TextChoices):

@@ -21,17 +21,17 @@ from helhedsplan.agreements.forms import (
     SubAgreementPartyForm,
 )
 from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
-from helhedsplan.core import access
-from helhedsplan.core.views import (
+from helhedsplan.goals import progress
+from helhedsplan.goals.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
+from helhedsplan.plans import access
+from helhedsplan.plans.views import (
     PlanCreateView,
     PlanDeleteView,
     PlanDetailView,
     PlanTemplateView,
     PlanUpdateView,
 )
-from helhedsplan.goals import progress
-from helhedsplan.goals.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
-from helhedsplan.plans.selectors import share_plan
+from helhedsplan.reports.selectors import share_plan
 
 
 def _strategic_crumb(plan) -> tuple[str, str]:

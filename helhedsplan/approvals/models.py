@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helhedsplan.core.models import ExampleFlag, PlanContent
-from helhedsplan.plans.models import Estate, Plan
+from helhedsplan.core.models import ExampleFlag
+from helhedsplan.plans.models import Estate, Plan, PlanContent
 
 
 def minutes_upload_to(instance: EstateDecision, filename: str) -> str:

@@ -17,10 +17,10 @@ def _delete_file_after_commit(storage: Storage, name: str) -> None:
 
 
 @transaction.atomic
-def save_decision(form, *, expected_version: int | None = None) -> EstateDecision:
+def save_decision(form, *, expected_lock_version: int | None = None) -> EstateDecision:
     """Create or update a decision from a valid EstateDecisionForm.
 
-    An update is refused with ``EditConflict`` when someone saved the decision after ``expected_version``.
+    An update is refused with ``EditConflict`` when someone saved the decision after ``expected_lock_version``.
     Minutes that are replaced or removed are deleted from storage once the new state is committed.
     """
     decision: EstateDecision = form.instance
@@ -30,7 +30,7 @@ def save_decision(form, *, expected_version: int | None = None) -> EstateDecisio
     )
     if form.cleaned_data.get("remove_minutes") and "minutes" not in form.files:
         decision.minutes = ""
-    decision = form.save() if creating else save_versioned(form, expected_version)
+    decision = form.save() if creating else save_versioned(form, expected_lock_version)
     if old_name and old_name != decision.minutes.name:
         _delete_file_after_commit(decision.minutes.storage, old_name)
     return decision

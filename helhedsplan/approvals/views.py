@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from helhedsplan.core.services import EditConflict
-from helhedsplan.core.views import (
+from helhedsplan.plans.views import (
     PlanCreateView,
     PlanDeleteView,
     PlanObjectMixin,
@@ -101,7 +101,7 @@ class DecisionUpdateView(DecisionObjectMixin, PlanUpdateView):
 
     def form_valid(self, form):
         try:
-            services.save_decision(form, expected_version=form.cleaned_data.get("version"))
+            services.save_decision(form, expected_lock_version=form.cleaned_data.get("lock_version"))
         except EditConflict as conflict:
             return self.conflict(form, conflict)
         messages.success(self.request, self.get_success_message())

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helhedsplan.agreements.models import SubAgreement
-from helhedsplan.core.models import ExampleFlag, PlanContent
-from helhedsplan.plans.models import Organisation, Plan
+from helhedsplan.core.models import ExampleFlag
+from helhedsplan.plans.models import Organisation, Plan, PlanContent
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 YEAR_RANGE = Q(year__gte=1990) & Q(year__lte=2100)

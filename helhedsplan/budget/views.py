@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from helhedsplan.core.history import Entry, entries_for
-from helhedsplan.core.views import (
+from helhedsplan.plans.views import (
     PlanCreateView,
     PlanDeleteView,
     PlanObjectMixin,

@@ -18,8 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from helhedsplan.core.models import PlanContent
-from helhedsplan.plans.models import Plan
+from helhedsplan.plans.models import Plan, PlanContent
 
 admin.site.site_header = _("Helhedsplan – administration")
 admin.site.site_title = _("Helhedsplan – administration")
@@ -98,8 +97,11 @@ class BaseAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if any(f.name == "version" for f in self.model._meta.concrete_fields) and "version" not in fields:
-            fields.append("version")
+        if (
+            any(f.name == "lock_version" for f in self.model._meta.concrete_fields)
+            and "lock_version" not in fields
+        ):
+            fields.append("lock_version")
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -96,15 +96,15 @@ class PlanModelForm(forms.ModelForm):
     stored one so a later save never silently overwrites an earlier one (see ``core.services.save_versioned``).
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan=None, **kwargs):
         self.plan = plan
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
-            self.fields["version"].initial = self.instance.version
+            self.fields["lock_version"].initial = self.instance.lock_version
         if self.instance.pk is None:
-            del self.fields["version"]
+            del self.fields["lock_version"]
         for name, field in list(self.fields.items()):
             if type(field) is forms.DecimalField:
                 # Model decimals are typed the Danish way (12,5), not as <input type=number>.

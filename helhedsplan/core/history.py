@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from helhedsplan.core.formatting import format_number
 
 #: Bookkeeping fields no person needs to read about.
-HIDDEN_FIELDS = {"version", "id", "entered_at"}
+HIDDEN_FIELDS = {"lock_version", "id", "entered_at"}
 
 EMPTY = "—"
 
@@ -127,9 +127,9 @@ class Conflict:
 def changes_since(obj, version: int) -> Conflict:
     """The fields that differ between the stored object and the version the user saw, and who changed them."""
     model = type(obj)
-    seen = obj.history.filter(version=version).order_by("-history_date").first()
+    seen = obj.history.filter(lock_version=version).order_by("-history_date").first()
     later = list(
-        obj.history.filter(version__gt=version).select_related("history_user").order_by("history_date")
+        obj.history.filter(lock_version__gt=version).select_related("history_user").order_by("history_date")
     )
     current = obj.history.order_by("-history_date", "-history_id").first()
     display = _Display(model, [r for r in (seen, current) if r is not None])

@@ -13,8 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from helhedsplan.agreements.models import StrategicGoal, SubAgreement
 from helhedsplan.core.formatting import format_number
-from helhedsplan.core.models import ExampleFlag, PlanContent
-from helhedsplan.plans.models import Organisation, Plan
+from helhedsplan.core.models import ExampleFlag
+from helhedsplan.plans.models import Organisation, Plan, PlanContent
 
 from . import progress
 

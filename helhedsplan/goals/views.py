@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helhedsplan.agreements.models import StrategicGoal, SubAgreement
-from helhedsplan.core import access
 from helhedsplan.core.formatting import format_number
-from helhedsplan.core.views import PlanCreateView, PlanDeleteView, PlanDetailView, PlanUpdateView
+from helhedsplan.plans import access
+from helhedsplan.plans.views import PlanCreateView, PlanDeleteView, PlanDetailView, PlanUpdateView
 
 from . import progress as progress_rules
 from .charts import indicator_chart

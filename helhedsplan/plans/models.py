@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,97 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helhedsplan.core.models import PlanContent
+# --- Who may do what: the one role table -----------------------------------------------------------------------
+
+#: Every permission a page or query may ask for, and the roles that hold it. ``plans.rules`` (objects) and
+#: ``PlanScopedQuerySet.for_user`` (querysets) are both built from this table.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "plan.view": frozenset({"coordinator", "editor", "reviewer"}),
+    "plan.manage": frozenset({"coordinator"}),
+    "plan.edit_goals": frozenset({"coordinator", "editor"}),
+    "plan.view_contact_details": frozenset({"coordinator", "editor"}),
+    "plan.log_incidents": frozenset({"coordinator", "editor"}),
+}
+
+#: Permissions an editor limited to some delaftaler holds only inside those delaftaler.
+LIMITED_BY_SUB_AGREEMENT: frozenset[str] = frozenset({"plan.edit_goals"})
+
+
+class PlanScopedQuerySet(models.QuerySet):
+    def in_plan(self, plan) -> Self:
+        """Only the rows that belong to ``plan`` (a Plan or its pk)."""
+        return self.filter(**{self.model.plan_lookup: plan})
+
+    def for_user(self, user, action: str = "plan.view") -> Self:
+        """Only the rows ``user`` may ``action`` (a permission of ROLE_PERMISSIONS), in every plan at once.
+
+        The same answer as asking ``user.has_perm(action, row)`` of each row, in one query: a membership with a
+        role that holds the permission, and for an editor limited to some delaftaler, only rows inside those.
+        """
+        if user is None or not user.is_authenticated:
+            return self.none()
+        roles = ROLE_PERMISSIONS[action]
+        memberships = Membership.objects.filter(user=user, role__in=roles)
+        plan_path = self.model.plan_lookup
+        if action not in LIMITED_BY_SUB_AGREEMENT:
+            return self.filter(**{f"{plan_path}__in": memberships.values("plan")})
+        unlimited = memberships.exclude(role=Membership.Role.EDITOR, sub_agreements__isnull=False)
+        allowed = Q(**{f"{plan_path}__in": unlimited.values("plan")})
+        sub_agreement_path = self.model.sub_agreement_lookup
+        if sub_agreement_path is not None:
+            limits = Membership.sub_agreements.through.objects.filter(
+                membership__user=user, membership__role=Membership.Role.EDITOR
+            )
+            allowed |= Q(**{f"{sub_agreement_path}__in": limits.values("subagreement")})
+        return self.filter(allowed).distinct()
+
+
+class PlanContent(models.Model):
+    """Something that lives inside one plan.
+
+    Each model gives the same three things: a path to the plan it belongs to (so every lookup can be scoped to
+    the plans a user is a member of), a lock counter for optimistic locking (no lost updates), and its parent
+    for navigation (breadcrumbs, where to go back to).
+    """
+
+    #: The ORM path from this model to its Plan, e.g. ``"goal__sub_agreement__plan"``.
+    plan_lookup: ClassVar[str] = "plan"
+    #: The ORM path to the delaftale the object lives in, or None for plan-wide objects. An editor limited to
+    #: some delaftaler edits only objects inside them.
+    sub_agreement_lookup: ClassVar[str | None] = None
+    #: The field holding the object this one is shown under (its delaftale, goal, indicator …); None: the plan.
+    parent_field: ClassVar[str | None] = None
+
+    lock_version = models.PositiveIntegerField(
+        _("edit number"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by one on every save; an edit based on an older version is refused."),
+    )
+
+    objects = PlanScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            self.lock_version = (self.lock_version or 0) + 1
+        super().save(*args, **kwargs)
+
+    @property
+    def owning_plan(self):
+        """The Plan this object belongs to, following ``plan_lookup``."""
+        obj = self
+        for part in self.plan_lookup.split("__"):
+            obj = getattr(obj, part)
+            if obj is None:
+                return None
+        return obj
+
+    def navigation_parent(self):
+        """What this object is shown under: a model object, a ``core.navigation.Crumb``, or None (the plan)."""
+        return getattr(self, self.parent_field) if self.parent_field else None
 
 
 class Organisation(models.Model):
@@ -58,7 +149,7 @@ class Plan(models.Model):
     organisations = models.ManyToManyField(
         Organisation, related_name="plans", blank=True, verbose_name=_("parties")
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    lock_version = models.PositiveIntegerField(_("edit number"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[organisations])
 
     plan_lookup = "pk"
@@ -78,11 +169,11 @@ class Plan(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:
-            self.version += 1
+            self.lock_version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:dashboard", kwargs={"plan": self.slug})
+        return reverse("reports:dashboard", kwargs={"plan": self.slug})
 
     @property
     def owning_plan(self) -> Plan:

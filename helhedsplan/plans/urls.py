@@ -1,9 +1,16 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from helhedsplan.plans import views
 
-app_name = "plans"
-
+# No app namespace: login, logout and home are the names Django's auth settings refer to.
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("", views.HomeView.as_view(), name="home"),
+    path("konto/log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "plan/<slug:plan>/historik/<str:app_label>.<str:model_name>/<int:pk>/",
+        views.HistoryView.as_view(),
+        name="history",
+    ),
 ]

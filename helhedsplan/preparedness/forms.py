@@ -194,7 +194,7 @@ class LogEntryForm(forms.ModelForm):
 class CloseIncidentForm(forms.Form):
     """The evaluation an incident is closed with: what worked and what to learn are required."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
     what_worked = forms.CharField(label=_("What worked"), widget=forms.Textarea(attrs={"rows": 3}))
     lessons = forms.CharField(label=_("What to learn"), widget=forms.Textarea(attrs={"rows": 3}))
     plan_changes = forms.CharField(
@@ -207,4 +207,4 @@ class CloseIncidentForm(forms.Form):
     def __init__(self, *args, incident: Incident, **kwargs):
         self.incident = incident
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = incident.version
+        self.fields["lock_version"].initial = incident.lock_version

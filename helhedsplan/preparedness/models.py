@@ -13,8 +13,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helhedsplan.core.models import ExampleFlag, PlanContent
-from helhedsplan.plans.models import Estate, Organisation, Plan
+from helhedsplan.core.models import ExampleFlag
+from helhedsplan.plans.models import Estate, Organisation, Plan, PlanContent
 
 
 class PreparednessPlan(PlanContent, ExampleFlag):

@@ -46,7 +46,7 @@ def close_incident(
     what_worked: str,
     lessons: str,
     plan_changes: str = "",
-    expected_version: int,
+    expected_lock_version: int,
     now: datetime.datetime | None = None,
 ) -> Incident:
     """Close an open incident with its evaluation.
@@ -57,8 +57,8 @@ def close_incident(
     current = _lock(incident)
     if not current.is_open:
         raise IncidentClosed
-    if current.version != expected_version:
-        raise EditConflict(changes_since(current, expected_version), current.version)
+    if current.lock_version != expected_lock_version:
+        raise EditConflict(changes_since(current, expected_lock_version), current.lock_version)
     current.status = Incident.Status.CLOSED
     # Never before the incident itself (its time may have been typed in slightly ahead of the server's clock).
     current.closed_at = max(now or timezone.now(), current.occurred_at)

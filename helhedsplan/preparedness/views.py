@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from helhedsplan.core.services import EditConflict
-from helhedsplan.core.views import (
+from helhedsplan.plans.views import (
     PlanCreateView,
     PlanDeleteView,
     PlanDetailView,
@@ -448,7 +448,7 @@ class IncidentClose(IncidentActionMixin, generic.FormView):
                 what_worked=form.cleaned_data["what_worked"],
                 lessons=form.cleaned_data["lessons"],
                 plan_changes=form.cleaned_data["plan_changes"],
-                expected_version=form.cleaned_data["version"],
+                expected_lock_version=form.cleaned_data["lock_version"],
             )
         except services.IncidentClosed:
             return self.refuse_closed()
@@ -461,7 +461,9 @@ class IncidentClose(IncidentActionMixin, generic.FormView):
                 ),
             )
             data = form.data.copy()
-            data["version"] = Incident.objects.values_list("version", flat=True).get(pk=self.object.pk)
+            data["lock_version"] = Incident.objects.values_list("lock_version", flat=True).get(
+                pk=self.object.pk
+            )
             form.data = data
             return self.form_invalid(form)
         messages.success(self.request, _("The incident was closed with its evaluation."))

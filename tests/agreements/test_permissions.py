@@ -119,7 +119,7 @@ def url_for(world: World, name: str) -> str:
     slug = world.plan.slug
     education = world.sub_agreements[FocusArea.EDUCATION]
     kwargs = {
-        "plans:dashboard": {},
+        "reports:dashboard": {},
         "agreements:strategic": {},
         "agreements:strategic_update": {},
         "agreements:strategic_goal_update": {"pk": world.strategic_goals[FocusArea.EDUCATION].pk},
@@ -134,7 +134,7 @@ def url_for(world: World, name: str) -> str:
 
 
 PAGES = {
-    "plans:dashboard": READ,
+    "reports:dashboard": READ,
     "agreements:strategic": READ,
     "agreements:sub_agreements": READ,
     "agreements:sub_agreement": READ,
@@ -205,24 +205,24 @@ def post_data(world: World, name: str) -> dict:
             "steering_tools": "",
             "resident_involvement": "",
             "governance": "",
-            "version": world.agreement.version,
+            "lock_version": world.agreement.lock_version,
         },
         "agreements:strategic_goal_update": {
             "text": "Nyt strategisk mål",
-            "version": world.strategic_goals[FocusArea.EDUCATION].version,
+            "lock_version": world.strategic_goals[FocusArea.EDUCATION].lock_version,
         },
         "agreements:sub_agreement_update": {
             "purpose": "Nyt formål",
             "problem": "",
             "target_groups": "",
             "anchoring": "",
-            "version": education.version,
+            "lock_version": education.lock_version,
         },
         "agreements:party_create": {"organisation": world.organisations[1].pk, "commitment": "Jobvejledning"},
         "agreements:party_update": {
             "organisation": world.party.organisation_id,
             "commitment": "Ny forpligtelse",
-            "version": world.party.version,
+            "lock_version": world.party.lock_version,
         },
         "agreements:party_delete": {},
     }[name]

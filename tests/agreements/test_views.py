@@ -47,7 +47,7 @@ def edit_links(html: str) -> set[str]:
 def test_the_reviewer_sees_no_edit_control_anywhere(client, world, url):
     client.force_login(world.users["reviewer"])
     path = {
-        "dashboard": reverse("plans:dashboard", kwargs={"plan": "amager"}),
+        "dashboard": reverse("reports:dashboard", kwargs={"plan": "amager"}),
         "strategic": strategic_url(),
         "sub_agreements": reverse("agreements:sub_agreements", kwargs={"plan": "amager"}),
         "sub_agreement": sub_agreement_url(world),
@@ -298,13 +298,13 @@ def test_two_edits_of_the_strategic_agreement_from_the_same_version(client, worl
     """Two coordinators open the form; the first saves; the second is refused with the change shown."""
     client.force_login(world.users["coordinator"])
     url = reverse("agreements:strategic_update", kwargs={"plan": "amager"})
-    opened = client.get(url).context["form"]["version"].value()
+    opened = client.get(url).context["form"]["lock_version"].value()
     fields = {
         "challenges": "",
         "steering_tools": "",
         "resident_involvement": "",
         "governance": "",
-        "version": opened,
+        "lock_version": opened,
     }
 
     first = client.post(url, {**fields, "vision": "Den første vision"})
@@ -322,7 +322,8 @@ def test_two_edits_of_the_strategic_agreement_from_the_same_version(client, worl
     assert "Den anden vision" in html  # the second person's text is kept in the form
     # A deliberate second save, now knowing the change, goes through.
     third = client.post(
-        url, {**fields, "vision": "Den anden vision", "version": second.context["form"].data["version"]}
+        url,
+        {**fields, "vision": "Den anden vision", "lock_version": second.context["form"].data["lock_version"]},
     )
     assert third.status_code == 302
     world.agreement.refresh_from_db()
@@ -367,7 +368,7 @@ def test_an_empty_strategic_goal_is_refused_next_to_the_field(client, world):
 
     response = client.post(
         reverse("agreements:strategic_goal_update", kwargs={"plan": "amager", "pk": goal.pk}),
-        {"text": "   ", "version": goal.version},
+        {"text": "   ", "lock_version": goal.lock_version},
     )
 
     assert response.status_code == 200

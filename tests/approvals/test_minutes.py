@@ -43,7 +43,7 @@ def stored_files(root) -> list:
 
 def post_decision(client, decision, upload, **extra):
     data = {
-        "version": decision.version,
+        "lock_version": decision.lock_version,
         "estate": decision.estate_id,
         "body": decision.body,
         "result": "approved",

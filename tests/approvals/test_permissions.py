@@ -87,7 +87,7 @@ def valid_post(world, name: str) -> dict:
         }
     if name == "decision_update":
         return {
-            "version": decision.version,
+            "lock_version": decision.lock_version,
             "estate": decision.estate_id,
             "body": decision.body,
             "result": "approved",
@@ -96,7 +96,13 @@ def valid_post(world, name: str) -> dict:
     if name == "step_create":
         return {"order": "2", "title": "Nyt trin", "body": "LBF", "status": "planned"}
     if name == "step_update":
-        return {"version": step.version, "order": "1", "title": "Ændret", "body": "LBF", "status": "done"}
+        return {
+            "lock_version": step.lock_version,
+            "order": "1",
+            "title": "Ændret",
+            "body": "LBF",
+            "status": "done",
+        }
     return {}  # deletes
 
 

@@ -128,7 +128,7 @@ def test_recording_the_missing_approval_gives_nineteen_of_nineteen(client, appro
     response = client.post(
         reverse("approvals:decision_update", kwargs={"plan": plan.slug, "pk": decision.pk}),
         {
-            "version": decision.version,
+            "lock_version": decision.lock_version,
             "estate": støberigården.pk,
             "body": EstateDecision.Body.DEPARTMENT_BOARD,
             "result": EstateDecision.Result.APPROVED,
@@ -255,7 +255,7 @@ def test_bad_decision_input_is_refused_next_to_the_field(client, approvals_plan,
     client.force_login(coordinator)
     before = EstateDecision.objects.values().get(pk=decision.pk)
     post = {
-        "version": decision.version,
+        "lock_version": decision.lock_version,
         "estate": støberigården.pk,
         "body": decision.body,
         "result": "pending",
@@ -291,7 +291,7 @@ def test_two_steps_cannot_share_a_place_in_the_timeline(client, approvals_plan, 
 def test_a_stale_decision_edit_is_refused(client, approvals_plan, coordinator):
     plan, støberigården = approvals_plan
     decision = støberigården.decisions.get()
-    stale_version = decision.version
+    stale_version = decision.lock_version
     decision.note = "Rettet af en kollega"
     decision.save()
     client.force_login(coordinator)
@@ -299,7 +299,7 @@ def test_a_stale_decision_edit_is_refused(client, approvals_plan, coordinator):
     response = client.post(
         reverse("approvals:decision_update", kwargs={"plan": plan.slug, "pk": decision.pk}),
         {
-            "version": stale_version,
+            "lock_version": stale_version,
             "estate": støberigården.pk,
             "body": decision.body,
             "result": "approved",

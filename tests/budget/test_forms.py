@@ -104,7 +104,7 @@ def test_a_refused_post_saves_nothing_and_shows_the_message_at_the_field(coordin
         reverse("budget:line_edit", kwargs={"plan": plan.slug, "pk": line.pk}),
         {
             **line_data(amount_2022="500.000", amount_2023=written),
-            "version": line.version,
+            "lock_version": line.lock_version,
             "description": "Nyt",
         },
     )
@@ -125,7 +125,7 @@ def test_empty_years_mean_nothing_budgeted(plan):
     line = BudgetLineFactory(plan=plan)
     BudgetAmountFactory(line=line, year=2022, amount=Decimal(1))
     form = BudgetLineForm(
-        data={**line_data(amount_2023="0"), "version": line.version}, instance=line, plan=plan
+        data={**line_data(amount_2023="0"), "lock_version": line.lock_version}, instance=line, plan=plan
     )
 
     assert form.is_valid(), form.errors
@@ -160,7 +160,7 @@ def test_the_edit_form_shows_the_amounts_the_danish_way(plan):
 def test_actual_spend_left_empty_is_not_yet_known(plan):
     line = BudgetLineFactory(plan=plan)
     form = ActualSpendForm(
-        data={"version": line.version, "amount_2022": "98.000,50", "amount_2023": ""},
+        data={"lock_version": line.lock_version, "amount_2022": "98.000,50", "amount_2023": ""},
         instance=line,
         plan=plan,
     )
@@ -173,7 +173,9 @@ def test_actual_spend_left_empty_is_not_yet_known(plan):
 
 def test_actual_spend_refuses_negative_amounts(plan):
     line = BudgetLineFactory(plan=plan)
-    form = ActualSpendForm(data={"version": line.version, "amount_2022": "-1"}, instance=line, plan=plan)
+    form = ActualSpendForm(
+        data={"lock_version": line.lock_version, "amount_2022": "-1"}, instance=line, plan=plan
+    )
 
     assert not form.is_valid()
     assert list(form.errors) == ["amount_2022"]

@@ -79,17 +79,17 @@ def post_data(world, name: str) -> dict:
     return {
         "line_create": {"sub_agreement": "", "category": "audit", "description": "Revision", **years},
         "line_edit": {
-            "version": line.version,
+            "lock_version": line.lock_version,
             "sub_agreement": world["sub_agreement"].pk,
             "category": "activities",
             "description": "Ny tekst",
             **years,
         },
-        "line_actuals": {"version": line.version, **years},
+        "line_actuals": {"lock_version": line.lock_version, **years},
         "line_delete": {},
         "source_create": {"name": "Fonden", "kind": "other", "organisation": "", "basis": "", **years},
         "source_edit": {
-            "version": source.version,
+            "lock_version": source.lock_version,
             "name": "Landsbyggefonden",
             "kind": "lbf",
             "organisation": "",

@@ -39,12 +39,12 @@ def test_a_new_line_is_saved_with_its_amounts(plan):
 def test_changing_only_an_amount_raises_the_lines_version(plan):
     line = BudgetLineFactory(plan=plan)
     BudgetAmountFactory(line=line, year=2022, amount=Decimal(100))
-    version = line.version
+    version = line.lock_version
 
     services.save_budget_line(plan, line, {2022: Decimal(150)})
 
     line.refresh_from_db()
-    assert line.version == version + 1
+    assert line.lock_version == version + 1
     assert line.amounts.get(year=2022).amount == Decimal(150)
 
 
@@ -52,14 +52,14 @@ def test_changing_only_an_amount_raises_the_lines_version(plan):
 def test_a_year_outside_the_period_is_refused_and_nothing_is_saved(plan, year):
     line = BudgetLineFactory(plan=plan)
     BudgetAmountFactory(line=line, year=2022, amount=Decimal(100))
-    version = line.version
+    version = line.lock_version
 
     with pytest.raises(ValidationError) as error:
         services.save_budget_line(plan, line, {2022: Decimal(999), year: Decimal(5)})
 
     assert str(year) in str(error.value.messages) and "2022" in str(error.value.messages)
     line.refresh_from_db()
-    assert line.version == version
+    assert line.lock_version == version
     assert list(BudgetAmount.objects.values_list("year", "amount")) == [(2022, Decimal(100))]
 
 
@@ -97,7 +97,7 @@ def test_actual_spend_is_set_changed_and_cleared(plan):
     line = BudgetLineFactory(plan=plan)
     ActualSpendFactory(line=line, year=2022, amount=Decimal(90))
     ActualSpendFactory(line=line, year=2023, amount=Decimal(80))
-    version = line.version
+    version = line.lock_version
 
     changed = services.save_actual_spend(plan, line, {2022: Decimal(95), 2023: None, 2024: Decimal(0)})
 
@@ -105,18 +105,18 @@ def test_actual_spend_is_set_changed_and_cleared(plan):
     # 0 kr. spent is a known fact, unlike an empty field.
     assert dict(line.actuals.values_list("year", "amount")) == {2022: Decimal(95), 2024: Decimal(0)}
     line.refresh_from_db()
-    assert line.version == version + 1
+    assert line.lock_version == version + 1
 
 
 def test_unchanged_actual_spend_leaves_the_line_alone(plan):
     line = BudgetLineFactory(plan=plan)
     ActualSpendFactory(line=line, year=2022, amount=Decimal(90))
-    version = line.version
+    version = line.lock_version
 
     assert not services.save_actual_spend(plan, line, {2022: Decimal(90), 2023: None})
 
     line.refresh_from_db()
-    assert line.version == version
+    assert line.lock_version == version
 
 
 def test_actual_spend_outside_the_period_is_refused(plan):
@@ -133,12 +133,12 @@ def test_a_funding_source_with_its_funding(plan):
         plan, FundingSource(name="Landsbyggefonden", kind="lbf"), {2022: Decimal(4_762_500), 2023: None}
     )
     assert dict(source.fundings.values_list("year", "amount")) == {2022: Decimal(4_762_500)}
-    version = source.version
+    version = source.lock_version
 
     services.save_funding_source(plan, source, {2022: None, 2023: Decimal(1)})
 
     source.refresh_from_db()
-    assert source.version == version + 1
+    assert source.lock_version == version + 1
     assert dict(source.fundings.values_list("year", "amount")) == {2023: Decimal(1)}
 
 

@@ -181,7 +181,7 @@ def test_editing_a_line_changes_the_totals(coordinator_client, amager_plan):
     response = coordinator_client.post(
         url("line_edit", amager_plan, pk=line.pk),
         {
-            "version": line.version,
+            "lock_version": line.lock_version,
             "sub_agreement": "",
             "category": line.category,
             "description": "Revision og regnskab",
@@ -205,9 +205,9 @@ def test_editing_a_line_changes_the_totals(coordinator_client, amager_plan):
 
 def test_a_stale_form_is_refused_even_when_only_an_amount_changed(coordinator_client, amager_plan):
     line = line_named(amager_plan, "Revision")
-    opened_version = line.version
+    opened_version = line.lock_version
     data = {
-        "version": opened_version,
+        "lock_version": opened_version,
         "sub_agreement": "",
         "category": line.category,
         "description": line.description,
@@ -234,7 +234,7 @@ def test_a_stale_form_is_refused_even_when_only_an_amount_changed(coordinator_cl
 def test_a_stale_actual_spend_form_is_refused(coordinator_client, amager_plan):
     line = line_named(amager_plan, "Revision")
     data = {
-        "version": line.version,
+        "lock_version": line.lock_version,
         "amount_2022": "58.750",
         "amount_2023": "61.250",
         "amount_2024": "60.000",
@@ -257,7 +257,7 @@ def test_entering_actual_spend(coordinator_client, amager_plan):
     response = coordinator_client.post(
         url("line_actuals", amager_plan, pk=line.pk),
         {
-            "version": line.version,
+            "lock_version": line.lock_version,
             "amount_2022": "58.750",
             "amount_2023": "",
             "amount_2024": "60.000",
@@ -319,7 +319,7 @@ def test_creating_editing_and_deleting_a_funding_source(coordinator_client, amag
     response = coordinator_client.post(
         url("source_edit", amager_plan, pk=source.pk),
         {
-            "version": source.version,
+            "lock_version": source.lock_version,
             "name": source.name,
             "kind": "other",
             "organisation": "",
@@ -352,7 +352,7 @@ def test_the_line_history_shows_the_yearly_amounts(coordinator_client, amager_pl
     coordinator_client.post(
         url("line_edit", amager_plan, pk=line.pk),
         {
-            "version": line.version,
+            "lock_version": line.lock_version,
             "sub_agreement": "",
             "category": line.category,
             "description": line.description,

@@ -24,30 +24,30 @@ def _bound(goal, **data):
 @pytest.mark.django_db
 def test_saving_from_the_current_version_raises_the_version():
     goal = GoalFactory(title="Flere tager en uddannelse")
-    form = _bound(goal, title="Flere gennemfører en uddannelse", version=goal.version)
+    form = _bound(goal, title="Flere gennemfører en uddannelse", lock_version=goal.lock_version)
     assert form.is_valid(), form.errors
-    save_versioned(form, form.cleaned_data["version"])
+    save_versioned(form, form.cleaned_data["lock_version"])
     goal.refresh_from_db()
     assert goal.title == "Flere gennemfører en uddannelse"
-    assert goal.version == 2
+    assert goal.lock_version == 2
 
 
 @pytest.mark.django_db
 def test_the_second_of_two_edits_from_the_same_version_is_refused_and_told_what_changed():
     goal = GoalFactory(title="Oprindelig titel")
-    opened_version = goal.version
-    first = _bound(goal, title="Første redaktørs titel", version=opened_version)
+    opened_version = goal.lock_version
+    first = _bound(goal, title="Første redaktørs titel", lock_version=opened_version)
     assert first.is_valid()
     save_versioned(first, opened_version)
 
-    second = _bound(goal, title="Anden redaktørs titel", version=opened_version)
+    second = _bound(goal, title="Anden redaktørs titel", lock_version=opened_version)
     assert second.is_valid()
     with pytest.raises(EditConflict) as raised:
         save_versioned(second, opened_version)
 
     goal.refresh_from_db()
     assert goal.title == "Første redaktørs titel"  # nothing overwritten
-    assert raised.value.current_version == goal.version
+    assert raised.value.current_lock_version == goal.lock_version
     [change] = raised.value.conflict.changes
     assert (change.old, change.new) == ("Oprindelig titel", "Første redaktørs titel")
 
@@ -58,11 +58,11 @@ def test_a_conflict_names_who_saved_meanwhile():
 
     user = UserFactory(username="kollega", first_name="Kirsten", last_name="Kollega")
     goal = GoalFactory()
-    opened_version = goal.version
+    opened_version = goal.lock_version
     goal._history_user = user
     goal.title = "Ændret af en kollega"
     goal.save()
-    stale = _bound(goal, title="Min titel", version=opened_version)
+    stale = _bound(goal, title="Min titel", lock_version=opened_version)
     assert stale.is_valid()
     with pytest.raises(EditConflict) as raised:
         save_versioned(stale, opened_version)
@@ -72,6 +72,6 @@ def test_a_conflict_names_who_saved_meanwhile():
 @pytest.mark.django_db
 def test_the_version_field_is_hidden_and_only_on_existing_objects():
     goal = GoalFactory()
-    assert isinstance(GoalForm(instance=goal).fields["version"].widget, forms.HiddenInput)
-    assert GoalForm(instance=goal).fields["version"].initial == goal.version
-    assert "version" not in GoalForm().fields
+    assert isinstance(GoalForm(instance=goal).fields["lock_version"].widget, forms.HiddenInput)
+    assert GoalForm(instance=goal).fields["lock_version"].initial == goal.lock_version
+    assert "lock_version" not in GoalForm().fields

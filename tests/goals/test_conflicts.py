@@ -30,7 +30,7 @@ def logged_in(user) -> Client:
 
 
 def version_in(html: str) -> str:
-    return re.search(r'name="version" value="(\d+)"', html).group(1)
+    return re.search(r'name="lock_version" value="(\d+)"', html).group(1)
 
 
 def test_the_later_of_two_goal_edits_is_refused_with_what_changed(world):
@@ -41,7 +41,7 @@ def test_the_later_of_two_goal_edits_is_refused_with_what_changed(world):
     assert first_version == second_version == "1"
 
     saved = first.post(
-        url, {"title": "Flere unge gennemfører en uddannelse", "order": "0", "version": first_version}
+        url, {"title": "Flere unge gennemfører en uddannelse", "order": "0", "lock_version": first_version}
     )
     assert saved.status_code == 302
 
@@ -51,7 +51,7 @@ def test_the_later_of_two_goal_edits_is_refused_with_what_changed(world):
             "title": "Flere unge starter på en uddannelse",
             "description": "Også 10. klasse.",
             "order": "1",
-            "version": second_version,
+            "lock_version": second_version,
         },
     )
 
@@ -80,12 +80,12 @@ def test_the_later_of_two_goal_edits_is_refused_with_what_changed(world):
             "title": "Flere unge starter på en uddannelse",
             "description": "Også 10. klasse.",
             "order": "1",
-            "version": version_in(html),
+            "lock_version": version_in(html),
         },
     )
     assert again.status_code == 302
     goal.refresh_from_db()
-    assert (goal.title, goal.version) == ("Flere unge starter på en uddannelse", 3)
+    assert (goal.title, goal.lock_version) == ("Flere unge starter på en uddannelse", 3)
     assert goal.history.count() == 3  # created, first edit, second edit: every change recorded
 
 
@@ -107,8 +107,8 @@ def test_every_edit_page_refuses_a_stale_save(world, name, model, attribute, mak
     url = world.url(name, pk=obj.pk)
     first, second = logged_in(world.users["editor"]), logged_in(world.users["editor_this"])
 
-    assert first.post(url, {**make_data("Første"), "version": "1"}).status_code == 302
-    refused = second.post(url, {**make_data("Anden"), "version": "1"})
+    assert first.post(url, {**make_data("Første"), "lock_version": "1"}).status_code == 302
+    refused = second.post(url, {**make_data("Anden"), "lock_version": "1"})
 
     assert refused.status_code == 200
     assert refused.context["conflict"].changes

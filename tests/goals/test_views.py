@@ -135,12 +135,12 @@ def test_new_goal_form_proposes_the_next_order(editor_client, world):
 def test_update_goal(editor_client, world):
     response = editor_client.post(
         world.url("goal_update", pk=world.goal.pk),
-        {"title": "Flere unge i uddannelse og job", "description": "", "order": "1", "version": "1"},
+        {"title": "Flere unge i uddannelse og job", "description": "", "order": "1", "lock_version": "1"},
         follow=True,
     )
     world.goal.refresh_from_db()
     assert world.goal.title == "Flere unge i uddannelse og job"
-    assert world.goal.version == 2
+    assert world.goal.lock_version == 2
     assert response.redirect_chain[-1][0] == world.goal.get_absolute_url()
     assert any("Flere unge i uddannelse og job" in m for m in messages_of(response))
 
@@ -186,7 +186,7 @@ def test_create_key_figure_on_a_strategic_goal(client, world):
 
 
 def test_update_indicator(editor_client, world):
-    data = {**INDICATOR_DATA, "name": "Unge i uddannelse (18-25 år)", "version": "1"}
+    data = {**INDICATOR_DATA, "name": "Unge i uddannelse (18-25 år)", "lock_version": "1"}
     editor_client.post(world.url("indicator_update", pk=world.indicator.pk), data)
     world.indicator.refresh_from_db()
     assert world.indicator.name == "Unge i uddannelse (18-25 år)"
@@ -249,7 +249,7 @@ def test_short_form_page_keeps_next_and_shows_errors_there(editor_client, world)
 def test_update_measurement(editor_client, world):
     response = editor_client.post(
         world.url("measurement_update", pk=world.measurement.pk),
-        {"date": "2023-06-30", "value": "52", "note": "Rettet", "version": "1"},
+        {"date": "2023-06-30", "value": "52", "note": "Rettet", "lock_version": "1"},
     )
     world.measurement.refresh_from_db()
     assert world.measurement.value == Decimal("52")
@@ -318,7 +318,7 @@ def test_all_organisations_are_offered_when_the_plan_lists_no_parties(editor_cli
 def test_update_activity(editor_client, world):
     editor_client.post(
         world.url("activity_update", pk=world.activity.pk),
-        {"name": "Lektiecafé i Hørgården", "status": "completed", "version": "1", "goals": []},
+        {"name": "Lektiecafé i Hørgården", "status": "completed", "lock_version": "1", "goals": []},
     )
     world.activity.refresh_from_db()
     assert world.activity.name == "Lektiecafé i Hørgården"
@@ -356,7 +356,7 @@ BAD_INPUT = {
     ),
     "empty goal title on edit": lambda w: (
         w.url("goal_update", pk=w.goal.pk),
-        {"title": "", "order": "1", "version": "1"},
+        {"title": "", "order": "1", "lock_version": "1"},
         "title",
     ),
     "empty indicator name": lambda w: (_indicator_create(w), {**INDICATOR_DATA, "name": ""}, "name"),

@@ -76,7 +76,9 @@ def test_a_log_entry_on_a_closed_incident_is_refused_with_a_message_and_nothing_
 def test_the_service_refuses_an_entry_once_the_incident_is_closed(world):
     """Even when the incident closes between showing the form and saving it."""
     incident = world["open_incident"]
-    services.close_incident(incident, what_worked="a", lessons="b", expected_version=incident.version)
+    services.close_incident(
+        incident, what_worked="a", lessons="b", expected_lock_version=incident.lock_version
+    )
     count = IncidentLogEntry.objects.count()
 
     with pytest.raises(services.IncidentClosed):
@@ -115,7 +117,7 @@ def test_closing_with_an_evaluation(editor_client, world):
     response = editor_client.post(
         url(world, "incident_close", pk=incident.pk),
         {
-            "version": incident.version,
+            "lock_version": incident.lock_version,
             "what_worked": "Hurtig alarmering.",
             "lessons": "Nøgler til kælderen manglede.",
             "plan_changes": "Tilføj nøgleboks til handlingskortet.",
@@ -135,7 +137,12 @@ def test_closing_with_an_evaluation(editor_client, world):
 def test_closing_without_the_required_evaluation_is_refused(editor_client, world, missing):
     incident = world["open_incident"]
     before = incident_state(incident)
-    data = {"version": incident.version, "what_worked": "Noget", "lessons": "Noget andet", missing: "  "}
+    data = {
+        "lock_version": incident.lock_version,
+        "what_worked": "Noget",
+        "lessons": "Noget andet",
+        missing: "  ",
+    }
 
     response = editor_client.post(url(world, "incident_close", pk=incident.pk), data)
 
@@ -147,18 +154,19 @@ def test_closing_without_the_required_evaluation_is_refused(editor_client, world
 def test_closing_twice_or_after_a_change_is_refused(editor_client, world):
     closed = world["closed_incident"]
     before = incident_state(closed)
-    data = {"version": closed.version, "what_worked": "x", "lessons": "y"}
+    data = {"lock_version": closed.lock_version, "what_worked": "x", "lessons": "y"}
     response = editor_client.post(url(world, "incident_close", pk=closed.pk), data)
     assert response.status_code == 302
     assert incident_state(closed) == before
 
     incident = world["open_incident"]
-    seen = incident.version
+    seen = incident.lock_version
     incident.summary = "Rettet af koordinatoren"
     incident.save()
     before = incident_state(incident)
     response = editor_client.post(
-        url(world, "incident_close", pk=incident.pk), {"version": seen, "what_worked": "x", "lessons": "y"}
+        url(world, "incident_close", pk=incident.pk),
+        {"lock_version": seen, "what_worked": "x", "lessons": "y"},
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()

@@ -103,15 +103,15 @@ def valid_post(world, name: str) -> dict:
         world["open_incident"],
     )
     return {
-        "plan_update": {"purpose": "Nyt", "version": world["preparedness_plan"].version},
+        "plan_update": {"purpose": "Nyt", "lock_version": world["preparedness_plan"].lock_version},
         "level_create": {"order": "9", "name": "Ny"},
-        "level_update": {"order": "3", "name": "Omdøbt", "version": level.version},
+        "level_update": {"order": "3", "name": "Omdøbt", "lock_version": level.lock_version},
         "card_create": {"scenario": "Nyt scenarie", "responsible_role": "Leder", "order": "0"},
         "card_update": {
             "scenario": "Omdøbt",
             "responsible_role": "Leder",
             "order": "0",
-            "version": card.version,
+            "lock_version": card.lock_version,
         },
         "contact_create": {"name": "N", "role": "R", "organisation": world["ssp"].pk, "order": "0"},
         "contact_update": {
@@ -119,7 +119,7 @@ def valid_post(world, name: str) -> dict:
             "role": "R",
             "organisation": world["ssp"].pk,
             "order": "0",
-            "version": contact.version,
+            "lock_version": contact.lock_version,
         },
         "incident_create": {
             "occurred_at": (now - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
@@ -130,10 +130,10 @@ def valid_post(world, name: str) -> dict:
             "occurred_at": timezone.localtime(incident.occurred_at).strftime("%Y-%m-%dT%H:%M"),
             "level": level.pk,
             "summary": "Rettet",
-            "version": incident.version,
+            "lock_version": incident.lock_version,
         },
         "log_entry_create": {"text": "Ny linje"},
-        "incident_close": {"version": incident.version, "what_worked": "a", "lessons": "b"},
+        "incident_close": {"lock_version": incident.lock_version, "what_worked": "a", "lessons": "b"},
     }.get(name, {})
 
 

@@ -179,8 +179,8 @@ def test_without_an_emergency_plan_the_coordinator_is_offered_to_write_one(clien
 def test_a_coordinator_edits_the_plan_with_optimistic_locking(client, world):
     client = as_user(client, world, "coordinator")
     preparedness_plan = world["preparedness_plan"]
-    stale_version = preparedness_plan.version
-    data = {"purpose": "Nyt formål", "scope": "", "version": stale_version}
+    stale_version = preparedness_plan.lock_version
+    data = {"purpose": "Nyt formål", "scope": "", "lock_version": stale_version}
 
     assert client.post(url(world, "plan_update"), data).status_code == 302
     preparedness_plan.refresh_from_db()
@@ -205,7 +205,7 @@ def test_a_coordinator_adds_edits_and_deletes_levels_cards_and_contacts(client, 
     assert level.preparedness_plan == world["preparedness_plan"]
     response = client.post(
         url(world, "level_update", pk=level.pk),
-        {"order": "3", "name": "Bydækkende niveau", "version": level.version},
+        {"order": "3", "name": "Bydækkende niveau", "lock_version": level.lock_version},
     )
     assert response.status_code == 302
     assert client.post(url(world, "level_delete", pk=level.pk)).status_code == 302
@@ -246,7 +246,7 @@ def test_a_coordinator_adds_edits_and_deletes_levels_cards_and_contacts(client, 
             "role": "Vagtleder",
             "organisation": world["ssp"].pk,
             "order": "3",
-            "version": contact.version,
+            "lock_version": contact.lock_version,
         },
     )
     assert response.status_code == 302
@@ -279,7 +279,7 @@ def test_bad_contact_input_is_refused_next_to_the_field(client, world, data, fie
         "phone": contact.phone,
         "email": contact.email,
         "order": "1",
-        "version": contact.version,
+        "lock_version": contact.lock_version,
         **data,
     }
 
@@ -471,7 +471,7 @@ def test_a_coordinator_corrects_an_incident_and_its_evaluation(client, world):
             "summary": incident.summary,
             "evaluation_what_worked": "Rettet vurdering",
             "evaluation_lessons": incident.evaluation_lessons,
-            "version": incident.version,
+            "lock_version": incident.lock_version,
         },
     )
 

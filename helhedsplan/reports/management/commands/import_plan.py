@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from helhedsplan.plans.planfile import PlanFileError, import_plan
+from helhedsplan.reports.planfile import PlanFileError, import_plan
 
 
 class Command(BaseCommand):

@@ -1,12 +1,12 @@
-"""Who may do what: the role matrix of helhedsplan/core/rules.py."""
+"""Who may do what: the role matrix of helhedsplan/plans/rules.py."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from helhedsplan.agreements.models import FocusArea
-from helhedsplan.core.rules import membership_for
 from helhedsplan.goals.models import Goal
 from helhedsplan.plans.models import Membership
+from helhedsplan.plans.rules import membership_for
 from tests.agreements.factories import StrategicGoalFactory, SubAgreementFactory
 from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
 from tests.plans.factories import MembershipFactory, PlanFactory, UserFactory

@@ -1,6 +1,7 @@
 """Who may do what, in one place (django-rules).
 
-Every permission is asked of an object inside a plan (or the plan itself); the user's membership of that plan
+The roles that hold each permission are one table, ``plans.models.ROLE_PERMISSIONS``, which the
+querysets' ``for_user`` reads too. Every permission is asked of an object inside a plan (or the plan itself); the user's membership of that plan
 decides. Roles: a *coordinator* may do everything in the plan; an *editor* keeps goals, indicators,
 measurements and activities (only in their delaftaler when the membership is limited) and logs incidents; a
 *reviewer* reads everything but the emergency plan's personal contact details and changes nothing. Django
@@ -22,7 +23,7 @@ from __future__ import annotations
 import rules
 from django.utils.functional import LazyObject
 
-from helhedsplan.plans.models import Membership
+from helhedsplan.plans.models import LIMITED_BY_SUB_AGREEMENT, ROLE_PERMISSIONS, Membership
 
 
 def membership_for(user, obj) -> Membership | None:
@@ -51,29 +52,8 @@ def _sub_agreement_of(obj):
     return getattr(obj, "sub_agreement", None)
 
 
-@rules.predicate
-def is_member(user, obj) -> bool:
-    return membership_for(user, obj) is not None
-
-
-@rules.predicate
-def is_coordinator(user, obj) -> bool:
-    membership = membership_for(user, obj)
-    return membership is not None and membership.role == Membership.Role.COORDINATOR
-
-
-@rules.predicate
-def is_editor(user, obj) -> bool:
-    membership = membership_for(user, obj)
-    return membership is not None and membership.role == Membership.Role.EDITOR
-
-
-@rules.predicate
-def editor_may_edit(user, obj) -> bool:
+def _within_limits(membership: Membership, obj) -> bool:
     """An editor with no limit edits the whole plan; a limited one only inside their delaftaler."""
-    membership = membership_for(user, obj)
-    if membership is None or membership.role != Membership.Role.EDITOR:
-        return False
     limits = {s.pk for s in membership.sub_agreements.all()}
     if not limits:
         return True
@@ -81,8 +61,20 @@ def editor_may_edit(user, obj) -> bool:
     return sub_agreement is not None and sub_agreement.pk in limits
 
 
-rules.add_perm("plan.view", is_member)
-rules.add_perm("plan.manage", is_coordinator)
-rules.add_perm("plan.edit_goals", is_coordinator | editor_may_edit)
-rules.add_perm("plan.view_contact_details", is_coordinator | is_editor)
-rules.add_perm("plan.log_incidents", is_coordinator | is_editor)
+def _predicate_for(permission: str) -> rules.Predicate:
+    roles = ROLE_PERMISSIONS[permission]
+    limited = permission in LIMITED_BY_SUB_AGREEMENT
+
+    def holds(user, obj) -> bool:
+        membership = membership_for(user, obj)
+        if membership is None or membership.role not in roles:
+            return False
+        if limited and membership.role == Membership.Role.EDITOR:
+            return _within_limits(membership, obj)
+        return True
+
+    return rules.Predicate(holds, name=f"has_role_for_{permission}")
+
+
+for _permission in ROLE_PERMISSIONS:
+    rules.add_perm(_permission, _predicate_for(_permission))

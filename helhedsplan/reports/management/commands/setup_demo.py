@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from helhedsplan.plans.models import Membership
-from helhedsplan.plans.planfile import PlanFileError
-from helhedsplan.plans.planfile.demo import DEMO_PASSWORD, ensure_amager_plan, ensure_demo_logins
+from helhedsplan.reports.planfile import PlanFileError
+from helhedsplan.reports.planfile.demo import DEMO_PASSWORD, ensure_amager_plan, ensure_demo_logins
 
 
 class Command(BaseCommand):

@@ -35,6 +35,6 @@ def get_in_plan_or_404(queryset: QuerySet | type[Model], plan: Plan, **lookup) -
 
 def membership_of(user, plan: Plan) -> Membership | None:
     """The user's membership of ``plan``, shared with the permission rules' per-request cache."""
-    from helhedsplan.core.rules import membership_for
+    from helhedsplan.plans.rules import membership_for
 
     return membership_for(user, plan)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.goals.models import Activity, Goal
-from helhedsplan.plans import selectors
-from helhedsplan.plans.views import DashboardView
+from helhedsplan.reports import selectors
+from helhedsplan.reports.views import DashboardView
 from tests.agreements.factories import SubAgreementPartyFactory
 from tests.agreements.test_permissions import build_world
 from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
@@ -41,7 +41,7 @@ def world(monkeypatch):
 
 
 def dashboard_url(world) -> str:
-    return reverse("plans:dashboard", kwargs={"plan": world.plan.slug})
+    return reverse("reports:dashboard", kwargs={"plan": world.plan.slug})
 
 
 def grow(world, n: int) -> None:
@@ -75,7 +75,7 @@ def grow(world, n: int) -> None:
 # The dashboard reads the whole plan. Its queries, whatever the plan's size:
 #  1 session, 2 user                                   (the logged-in request)
 #  3 plan by slug among the user's plans               (PlanViewMixin: get_plan_or_404)
-#  4 membership, 5 its delaftale limits                (core.rules.membership_for, cached for the request)
+#  4 membership, 5 its delaftale limits                (plans.rules.membership_for, cached for the request)
 #  6 delaftaler, 7 goals, 8 indicators, 9 measurements (goals.selectors.sub_agreements_with_goal_tree)
 # 10 activities with responsible organisation, 11 the goals they serve (with_activities=True)
 # 12 strategic goals, 13 key figures, 14 their measurements (strategic_goals_with_key_figures)
@@ -215,7 +215,7 @@ def test_dashboard_says_what_to_do_when_the_plan_is_empty(client, world):
     user = MembershipFactory(plan=empty, user=UserFactory(password=None), role="reviewer").user
     client.force_login(user)
 
-    response = client.get(reverse("plans:dashboard", kwargs={"plan": "tom"}))
+    response = client.get(reverse("reports:dashboard", kwargs={"plan": "tom"}))
 
     assert response.status_code == 200
     assert response.context["cards"] == []

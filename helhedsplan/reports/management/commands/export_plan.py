@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from helhedsplan.plans.models import Plan
-from helhedsplan.plans.planfile import export_plan
+from helhedsplan.reports.planfile import export_plan
 
 
 class Command(BaseCommand):

@@ -17,11 +17,11 @@ from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.budget.summary import budget_summary
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.goals.progress import Status
-from helhedsplan.plans.management.commands import import_plan as import_plan_command
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
-from helhedsplan.plans.planfile import PlanFileError, delete_plan, export_plan, import_plan, parse, read
-from helhedsplan.plans.planfile.demo import AMAGER_FILE, AMAGER_SLUG, ensure_demo_logins
 from helhedsplan.preparedness.models import Incident
+from helhedsplan.reports.management.commands import import_plan as import_plan_command
+from helhedsplan.reports.planfile import PlanFileError, delete_plan, export_plan, import_plan, parse, read
+from helhedsplan.reports.planfile.demo import AMAGER_FILE, AMAGER_SLUG, ensure_demo_logins
 
 MIO = Decimal(1_000_000)
 

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from helhedsplan.plans.models import Membership, Plan
-from helhedsplan.plans.planfile.demo import AMAGER_SLUG, DEMO_PASSWORD
+from helhedsplan.reports.planfile.demo import AMAGER_SLUG, DEMO_PASSWORD
 
 EXPECTED = {
     "admin": ("coordinator", "TMF", True),
