@@ -28,7 +28,7 @@ admin.site.index_title = _("Plans, organisations and users")
 USER_STAMP_FIELDS = ("entered_by", "opened_by")
 
 
-def plan_of(obj) -> Plan | None:
+def plan_of(obj):
     """The plan an object (or the plan itself) belongs to; None while that is not yet known."""
     if obj is None:
         return None
@@ -39,7 +39,7 @@ def plan_of(obj) -> Plan | None:
 
 
 def _is_plan_content(model) -> bool:
-    return issubclass(model, PlanContent)
+    return hasattr(model, "plan_lookup") and hasattr(model.objects, "in_plan")
 
 
 def _label_with_plan(obj) -> str:
@@ -47,7 +47,7 @@ def _label_with_plan(obj) -> str:
     return f"{obj} ({plan})" if plan is not None else str(obj)
 
 
-def scope_choices(fields: dict[str, forms.Field], plan: Plan | None) -> None:
+def scope_choices(fields: dict[str, forms.Field], plan) -> None:
     """Limit the choices of plan content to ``plan``; without a plan, name each choice's plan instead.
 
     Works on a form class's ``base_fields``, which ModelAdmin builds afresh for every request.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.formatting import format_number, parse_danish_number
@@ -90,10 +90,15 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class PlanModelForm(forms.ModelForm):
-    """A ModelForm that knows its plan, with Danish widgets for dates and numbers, and a hidden version.
+    """A ModelForm that knows its plan, with Danish widgets for dates and numbers, and a hidden lock counter.
 
-    ``version`` carries the version of the object the user started editing; the update view compares it with the
-    stored one so a later save never silently overwrites an earlier one (see ``core.services.save_versioned``).
+    It validates through the model: the instance it is given has its parent (delaftale, indicator, plan …)
+    already set, and those fields are validated too although they are not on the form, so the model's
+    ``clean()`` and its constraints — "one measurement per date" — answer here with their own messages. The form
+    never saves: the view hands ``model_data()`` to the app's service.
+
+    ``lock_version`` carries the lock counter of the object the user started editing; the service compares it
+    with the stored one so a later save never silently overwrites an earlier one (``core.services``).
     """
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -121,6 +126,38 @@ class PlanModelForm(forms.ModelForm):
             elif isinstance(field, forms.DateTimeField) and not isinstance(field.widget, forms.HiddenInput):
                 field.widget = DateTimeInput(attrs=field.widget.attrs)
                 field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def _get_validation_exclusions(self):
+        # Fields the view set on the instance (its parent, its plan) are validated too: constraints over them
+        # ("one measurement per indicator and date") are then checked here, not first by the database.
+        exclusions = super()._get_validation_exclusions()
+        return {
+            name
+            for name in exclusions
+            if not (name in self._parent_fields and getattr(self.instance, f"{name}_id", None) is not None)
+        }
+
+    @property
+    def _parent_fields(self) -> set[str]:
+        return {
+            f.name
+            for f in self.instance._meta.concrete_fields
+            if f.many_to_one and f.name not in self.fields and getattr(f, "editable", True)
+        }
+
+    def _update_errors(self, errors):
+        # An error about a field that is not on the form (the parent) is shown at the top of the form.
+        if hasattr(errors, "error_dict"):
+            for name in list(errors.error_dict):
+                if name not in self.fields and name != NON_FIELD_ERRORS:
+                    errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(errors.error_dict.pop(name))
+        super()._update_errors(errors)
+
+    def model_data(self) -> dict:
+        """The model's fields from the cleaned form: what the app's service writes."""
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data
+        }
 
     def limit_to_plan(self, field_name: str, queryset) -> None:
         """Offer only the plan's own objects in a choice field."""

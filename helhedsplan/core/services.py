@@ -1,10 +1,26 @@
-"""Writes shared by every app: saving with an optimistic lock, deleting with a change reason."""
+"""The generic writes every app's services are built from: create, update with an optimistic lock, delete.
+
+Each app's ``services.py`` names its writes for what they do (``goal_create(*, sub_agreement, data, actor)``,
+``measurement_update(*, measurement, data, expected_lock_version, actor)``, …) and builds them on these. Every
+write runs in one transaction, validates through the model (``full_clean()``: fields, ``clean()`` and the
+constraints with their messages), and records ``actor`` in the object's history. An update compares the lock
+counter the user started from with the stored one while the row is locked, so of two edits made from the same
+version exactly one wins; the other raises ``EditConflict`` with what changed meanwhile, and nothing is written.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.db import models, transaction
 
 from helhedsplan.core.history import Conflict, changes_since
+
+M = TypeVar("M", bound=models.Model)
+
+#: Field name → value, as a form's ``cleaned_data`` or a plan file gives them.
+Data = Mapping[str, Any]
 
 
 class EditConflict(Exception):
@@ -16,20 +32,64 @@ class EditConflict(Exception):
         self.current_lock_version = current_lock_version
 
 
-@transaction.atomic
-def save_versioned(form, expected_lock_version: int | None):
-    """Save a bound, valid ModelForm for an existing object, unless it changed since ``expected_lock_version``.
+def record_actor(obj: models.Model, actor: Any) -> None:
+    """Name ``actor`` (a user, or None for a command) as the author of the next history record of ``obj``."""
+    obj._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]
 
-    The row is locked while comparing versions, so of two concurrent saves from the same version exactly one
-    wins; the other raises EditConflict with what changed meanwhile and nothing is written.
-    """
-    instance = form.instance
-    model = type(instance)
-    stored_version = (
-        model._default_manager.select_for_update().values_list("lock_version", flat=True).get(pk=instance.pk)
-    )
-    if expected_lock_version is None or stored_version != expected_lock_version:
-        stored = model._default_manager.get(pk=instance.pk)
-        raise EditConflict(changes_since(stored, expected_lock_version or 0), stored_version)
-    instance.lock_version = stored_version
-    return form.save()
+
+def assign(obj: M, data: Data) -> dict[str, Any]:
+    """Set the concrete fields in ``data`` on ``obj``; return the many-to-many values, set after saving."""
+    many_to_many: dict[str, Any] = {}
+    for name, value in data.items():
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            many_to_many[name] = value
+        else:
+            setattr(
+                obj,
+                field.attname if field.is_relation and not isinstance(value, models.Model) else name,
+                value,
+            )
+    return many_to_many
+
+
+def check_lock(obj: models.Model, expected_lock_version: int | None) -> int:
+    """Lock ``obj``'s row and refuse with EditConflict unless it is still at ``expected_lock_version``."""
+    model = type(obj)
+    stored = model._default_manager.select_for_update().values_list("lock_version", flat=True).get(pk=obj.pk)
+    if expected_lock_version is None or stored != expected_lock_version:
+        current = model._default_manager.get(pk=obj.pk)
+        raise EditConflict(changes_since(current, expected_lock_version or 0), stored)
+    return stored
+
+
+@transaction.atomic
+def object_create(obj: M, *, data: Data | None = None, actor: Any) -> M:
+    """Validate and save a new ``obj`` (its parent already set) with ``data``."""
+    many_to_many = assign(obj, data or {})
+    obj.full_clean()
+    record_actor(obj, actor)
+    obj.save()
+    for name, value in many_to_many.items():
+        getattr(obj, name).set(value)
+    return obj
+
+
+@transaction.atomic
+def object_update(obj: M, *, data: Data, expected_lock_version: int | None, actor: Any) -> M:
+    """Change ``obj`` by ``data`` unless someone saved it after ``expected_lock_version`` (EditConflict)."""
+    obj.lock_version = check_lock(obj, expected_lock_version)  # type: ignore[attr-defined]
+    many_to_many = assign(obj, data)
+    obj.full_clean()
+    record_actor(obj, actor)
+    obj.save()
+    for name, value in many_to_many.items():
+        getattr(obj, name).set(value)
+    return obj
+
+
+@transaction.atomic
+def object_delete(obj: models.Model, *, actor: Any) -> None:
+    """Delete ``obj``; the deletion is recorded in its history with ``actor``. Protected rows raise as usual."""
+    record_actor(obj, actor)
+    obj.delete()

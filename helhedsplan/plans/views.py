@@ -2,14 +2,19 @@
 
 Every view inside a plan resolves the plan from the URL through the user's memberships (404 for anyone else),
 then asks one permission of one object (403 when refused). Subclasses are declarative: a model, a form, a
-template, and which permission on which object.
+template, the service that writes, and which permission on which object. Breadcrumbs, "cancel", where a save
+or delete returns to and a safe ``next`` all come from the model's declared parent (``core.navigation``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponseRedirect
@@ -19,8 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from helhedsplan.core import services as core_services
 from helhedsplan.core.history import entries_for
-from helhedsplan.core.services import EditConflict, save_versioned
+from helhedsplan.core.navigation import Crumb, parent_of, return_url, safe_next_url, trail
+from helhedsplan.core.services import EditConflict
 from helhedsplan.plans import access
 
 
@@ -32,39 +39,45 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
-class HomeView(LoginRequiredMixin, generic.TemplateView):
+class HomeView(generic.TemplateView):
     """The user's plans; straight to the plan when there is only one."""
 
     template_name = "core/home.html"
 
     def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         plans = list(access.plans_of(request.user))
         if len(plans) == 1:
             return redirect(plans[0])
         return self.render_to_response({"plans": plans})
 
 
-class PlanViewMixin(LoginRequiredMixin):
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class PlanViewMixin:
     """Resolves ``self.plan`` from the URL and checks ``permission_required`` on ``get_permission_object()``."""
 
     permission_required: str = "plan.view"
-    #: Breadcrumb title of this page; the object's own str() when None on object pages.
+    #: Title of this page (and its last breadcrumb); the object's own str() when None on object pages.
     page_title: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return self.handle_no_permission()
+            return redirect_to_login(request.get_full_path())
         self.plan = access.get_plan_or_404(request.user, kwargs["plan"])
         self.membership = access.membership_of(request.user, self.plan)
         if not request.user.has_perm(self.permission_required, self.get_permission_object()):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_permission_object(self):
         return self.plan
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["plan"] = self.plan
         context["membership"] = self.membership
         context["page_title"] = self.get_page_title()
@@ -74,9 +87,13 @@ class PlanViewMixin(LoginRequiredMixin):
     def get_page_title(self) -> str:
         return str(self.page_title or "")
 
-    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
-        """(title, url) pairs between the plan and this page; the last has no link."""
-        return [(self.get_page_title(), None)]
+    def get_breadcrumbs(self) -> list[Crumb]:
+        """The trail between the plan and this page; the last step has no link."""
+        return [Crumb(self.get_page_title())]
+
+    @property
+    def plan_url(self) -> str:
+        return self.plan.get_absolute_url()
 
 
 class PlanTemplateView(PlanViewMixin, generic.TemplateView):
@@ -86,7 +103,7 @@ class PlanTemplateView(PlanViewMixin, generic.TemplateView):
 class PlanObjectMixin(PlanViewMixin):
     """A view about one object of the plan, fetched through the plan (another plan's object is a 404)."""
 
-    model = None
+    model: Any = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
 
@@ -111,59 +128,103 @@ class PlanObjectMixin(PlanViewMixin):
     def get_page_title(self) -> str:
         return str(self.page_title or self.object)
 
-    def get_parent_breadcrumbs(self) -> list[tuple[str, str | None]]:
-        """Override to put the object under its parents (delaftale → goal → indicator)."""
-        return []
-
-    def get_breadcrumbs(self):
-        # Some objects live on a parent's page and have no URL of their own (an escalation level, a log entry).
-        url = self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else None
-        return [*self.get_parent_breadcrumbs(), (str(self.object), url)]
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(parent_of(self.object)), Crumb(self.get_page_title())]
 
 
 class PlanDetailView(PlanObjectMixin, generic.DetailView):
-    def get_breadcrumbs(self):
-        return [*self.get_parent_breadcrumbs(), (self.get_page_title(), None)]
+    pass
 
 
 class PlanFormMixin:
-    """Forms know their plan; saving says so in a message."""
+    """Forms know their plan; the write goes through ``service``; "cancel" and the return follow ``next`` or
+    the model's declared parent."""
 
     template_name = "core/form.html"
     success_message: str = gettext_lazy("Saved.")
-    cancel_url: str | None = None
+    #: The app's service that writes (see the subclasses for how it is called).
+    service: Callable[..., Any] | None = None
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["plan"] = self.plan
+        kwargs = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs["plan"] = self.plan  # type: ignore[attr-defined]
         return kwargs
 
     def get_success_message(self) -> str:
         return str(self.success_message)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["cancel_url"] = self.get_cancel_url()
+        context["next_url"] = safe_next_url(self.request)  # type: ignore[attr-defined]
         return context
 
     def get_cancel_url(self) -> str:
-        return self.cancel_url or self.plan.get_absolute_url()
+        return safe_next_url(self.request) or return_url(self.navigation_target(), self.plan_url)  # type: ignore[attr-defined]
+
+    def get_success_url(self) -> str:
+        return safe_next_url(self.request) or return_url(self.object, self.plan_url)  # type: ignore[attr-defined]
+
+    def navigation_target(self):
+        """What the page is about for "cancel": the parent of a new object, the object being edited."""
+        raise NotImplementedError
+
+    def object_name(self) -> str:
+        """The keyword the services take the object by: ``goal``, ``budget_line``, ``action_card``."""
+        return _snake_case(self.model.__name__)  # type: ignore[attr-defined]
 
 
 class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
-    """Create an object in the plan. Set ``permission_required`` and, when the right depends on a parent
-    (an editor limited to some delaftaler), return that parent from ``get_permission_object``."""
+    """Create an object in the plan, under a parent or directly in the plan.
+
+    With ``parent_field`` (the model's foreign key to its parent, also the URL keyword of the parent's pk) the
+    parent is fetched through the plan, answers the permission question (an editor limited to some delaftaler)
+    and is handed to the service as ``service(<parent_field>=parent, data=…, actor=user)``; without it the
+    service is called as ``service(plan=plan, data=…, actor=user)``.
+    """
 
     permission_required = "plan.manage"
+    parent_field: str | None = None
+    #: Related rows the parent's page needs (breadcrumbs, permission check).
+    parent_related: tuple[str, ...] = ()
+
+    @cached_property
+    def parent(self):
+        if self.parent_field is None:
+            return None
+        parent_model = self.model._meta.get_field(self.parent_field).related_model
+        queryset = parent_model.objects.select_related(*self.parent_related)
+        return access.get_in_plan_or_404(queryset, self.plan, pk=self.kwargs[self.parent_field])
+
+    def get_permission_object(self):
+        return self.parent if self.parent is not None else self.plan
+
+    def new_instance(self):
+        """The unsaved object the form validates, its parent set so the model's own rules run."""
+        if self.parent_field is None:
+            field_names = {f.name for f in self.model._meta.concrete_fields}
+            return self.model(plan=self.plan) if "plan" in field_names else self.model()
+        return self.model(**{self.parent_field: self.parent})
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.new_instance()
+        return kwargs
 
     def form_valid(self, form):
-        self.prepare_instance(form.instance)
-        response = super().form_valid(form)
+        self.object = self.create(form)
         messages.success(self.request, self.get_success_message())
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
-    def prepare_instance(self, instance) -> None:
-        """Set the fields the user does not choose (the plan, the parent object, who entered it)."""
+    def create(self, form):
+        data = form.model_data()
+        if self.service is None:
+            return core_services.object_create(form.instance, data=data, actor=self.request.user)
+        where = {self.parent_field: self.parent} if self.parent_field else {"plan": self.plan}
+        return self.service(**where, data=data, actor=self.request.user)
+
+    def navigation_target(self):
+        return self.parent
 
     def get_success_message(self) -> str:
         return _("%(name)s was created.") % {"name": self.object}
@@ -171,19 +232,36 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
     def get_page_title(self) -> str:
         return str(self.page_title or _("New %(model)s") % {"model": self.model._meta.verbose_name})
 
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(self.parent), Crumb(self.get_page_title())]
+
 
 class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
-    """Edit an object; a save based on an older version is refused with what changed meanwhile."""
+    """Edit an object through ``service(<object_name>=obj, data=…, expected_lock_version=…, actor=user)``; a
+    save based on an older version is refused with what changed meanwhile."""
 
     permission_required = "plan.manage"
 
     def form_valid(self, form):
         try:
-            save_versioned(form, form.cleaned_data.get("lock_version"))
+            self.update(form, form.cleaned_data.get("lock_version"))
         except EditConflict as conflict:
             return self.conflict(form, conflict)
         messages.success(self.request, self.get_success_message())
         return HttpResponseRedirect(self.get_success_url())
+
+    def update(self, form, expected_lock_version: int | None):
+        data = form.model_data()
+        if self.service is None:
+            return core_services.object_update(
+                self.object, data=data, expected_lock_version=expected_lock_version, actor=self.request.user
+            )
+        return self.service(
+            **{self.object_name(): self.object},
+            data=data,
+            expected_lock_version=expected_lock_version,
+            actor=self.request.user,
+        )
 
     def conflict(self, form, conflict: EditConflict):
         form.add_error(
@@ -199,45 +277,59 @@ class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
         form.data = data
         return self.render_to_response(self.get_context_data(form=form, conflict=conflict.conflict))
 
+    def navigation_target(self):
+        return self.object
+
     def get_success_message(self) -> str:
         return _("%(name)s was saved.") % {"name": self.object}
 
-    def get_success_url(self) -> str:
-        return self.object.get_absolute_url()
-
-    def get_cancel_url(self) -> str:
-        return self.cancel_url or self.object.get_absolute_url()
-
-    def get_breadcrumbs(self):
-        return [*super().get_breadcrumbs(), (_("Edit"), None)]
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(self.object), Crumb(_("Edit"))]
 
     def get_page_title(self) -> str:
-        return _("Edit %(name)s") % {"name": self.object}
+        return str(self.page_title or _("Edit %(name)s") % {"name": self.object})
 
 
 class PlanDeleteView(PlanObjectMixin, generic.DeleteView):
+    """Delete an object through ``service(<object_name>=obj, actor=user)``; back to its parent's page."""
+
     permission_required = "plan.manage"
     template_name = "core/confirm_delete.html"
+    service: Callable[..., Any] | None = None
 
     def form_valid(self, form):
-        name = str(self.object)
-        url = self.get_success_url()
+        name, url = self.describe(), self.get_success_url()
         try:
-            self.object.delete()
+            if self.service is None:
+                core_services.object_delete(self.object, actor=self.request.user)
+            else:
+                self.service(**{_snake_case(self.model.__name__): self.object}, actor=self.request.user)
         except (ProtectedError, RestrictedError):
             messages.error(self.request, _("%(name)s is in use and cannot be deleted.") % {"name": name})
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        messages.success(self.request, _("%(name)s was deleted.") % {"name": name})
+            return HttpResponseRedirect(return_url(self.object, self.plan_url))
+        messages.success(self.request, self.get_success_message(name))
         return HttpResponseRedirect(url)
 
-    def get_success_url(self) -> str:
-        return self.plan.get_absolute_url()
+    def describe(self) -> str:
+        """How the messages name the object."""
+        return str(self.object)
 
-    def get_breadcrumbs(self):
-        return [*super().get_breadcrumbs(), (_("Delete"), None)]
+    def get_success_message(self, name: str) -> str:
+        return _("%(name)s was deleted.") % {"name": name}
+
+    def get_success_url(self) -> str:
+        return safe_next_url(self.request) or return_url(parent_of(self.object), self.plan_url)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = safe_next_url(self.request) or return_url(self.object, self.plan_url)
+        return context
+
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(self.object), Crumb(_("Delete"))]
 
     def get_page_title(self) -> str:
-        return _("Delete %(name)s") % {"name": self.object}
+        return str(self.page_title or _("Delete %(name)s") % {"name": self.object})
 
 
 class HistoryView(PlanObjectMixin, generic.TemplateView):
@@ -272,8 +364,8 @@ class HistoryView(PlanObjectMixin, generic.TemplateView):
         context["entries"] = entries_for(self.object)
         return context
 
-    def get_breadcrumbs(self):
-        return [*super().get_breadcrumbs(), (_("History"), None)]
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(self.object), Crumb(_("History"))]
 
     def get_page_title(self) -> str:
         return _("History of %(name)s") % {"name": self.object}
