@@ -18,8 +18,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from helhedsplan.plans.models import Plan, PlanContent
-
 admin.site.site_header = _("Helhedsplan – administration")
 admin.site.site_title = _("Helhedsplan – administration")
 admin.site.index_title = _("Plans, organisations and users")
