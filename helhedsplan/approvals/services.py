@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.storage import Storage
 from django.db import transaction
 
-from helhedsplan.core.services import save_versioned
+from helhedsplan.core.services import check_lock
 
 from .models import EstateDecision
 
@@ -30,7 +30,9 @@ def save_decision(form, *, expected_lock_version: int | None = None) -> EstateDe
     )
     if form.cleaned_data.get("remove_minutes") and "minutes" not in form.files:
         decision.minutes = ""
-    decision = form.save() if creating else save_versioned(form, expected_lock_version)
+    if not creating:
+        check_lock(decision, expected_lock_version)
+    decision = form.save()
     if old_name and old_name != decision.minutes.name:
         _delete_file_after_commit(decision.minutes.storage, old_name)
     return decision
