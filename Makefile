@@ -38,7 +38,7 @@ NODE_STAMP := node_modules/.installed
 help:
 	@echo "make run               install what is missing, migrate, load the demo plan, serve on http://$(HOST):$(PORT)"
 	@echo "make test              install what is missing, ruff, migration check, unit and browser tests"
-	@echo "make lint / format     ruff check and format --check / fix and format"
+	@echo "make lint / format     ruff, import layers, mypy / fix and format"
 	@echo "make messages          update locale/da/LC_MESSAGES/django.po from the source"
 	@echo "make serve-production  collectstatic, migrate and gunicorn with DJANGO_ENV=production (see README)"
 
@@ -122,9 +122,12 @@ run: install compilemessages
 
 # --- checking --------------------------------------------------------------------------------------------
 
+# ruff, the layers contract (import-linter, see docs/architecture.md) and the types (mypy with django-stubs).
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV_STAMP)
 	$(BIN)/ruff check --fix .
@@ -133,9 +136,7 @@ format: $(VENV_STAMP)
 # Unit tests and browser tests run in separate pytest invocations: Playwright keeps an asyncio loop running
 # in the process that drives the browser, which unit tests should never share. pytest exits with 5 when it
 # collects no tests; that fails the target like any other non-zero exit.
-test: install-test compilemessages
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: install-test compilemessages lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 	$(BIN)/pytest -n $(BROWSER_WORKERS) -m browser $(PYTEST_ARGS)

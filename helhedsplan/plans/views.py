@@ -140,7 +140,7 @@ class PlanFormMixin:
     """Forms know their plan; the write goes through ``service``; "cancel" and the return follow ``next`` or
     the model's declared parent."""
 
-    template_name = "core/form.html"
+    template_name: str | None = "core/form.html"
     success_message: str = gettext_lazy("Saved.")
     #: The app's service that writes (see the subclasses for how it is called).
     service: Callable[..., Any] | None = None
