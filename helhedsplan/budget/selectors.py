@@ -86,8 +86,7 @@ class SubjectEntry:
 def _yearly_entries(model: type[models.Model], parent_field: str, parent, label: str) -> list[SubjectEntry]:
     """The change log of every yearly row ``parent`` has had, deleted ones included, by year.
 
-    One query for the records of all rows (with their users) and one for the parent they name, however many
-    years there are. (``core.history.entries_for`` reads one object's records; called per row it cost two
+    One query for the records of all rows (with their users), however many years there are. (``core.history.entries_for`` reads one object's records; called per row it cost two
     queries per year.)
     """
     records = list(
@@ -95,7 +94,9 @@ def _yearly_entries(model: type[models.Model], parent_field: str, parent, label:
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    display = _Display(model, records)
+    # Every record names the same parent, which is at hand: the display needs to look nothing up.
+    display = _Display(model, [])
+    display.related = {type(parent): {parent.pk: parent}}
     by_row: dict[int, list] = defaultdict(list)
     for record in records:
         by_row[record.id].append(record)
