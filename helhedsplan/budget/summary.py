@@ -2,18 +2,17 @@
 
 Shares are of the plan's total funding. Local co-financing is every source but Landsbyggefonden; LBF asks for at
 least 25 % local money, and Københavns Kommune has committed to 12,5 % of a plan's budget (hovedaftale with BL,
-BR 11 Dec 2014). All figures come from five queries for any number of plans (``budget_summaries``); nothing here queries per row.
+BR 11 Dec 2014). Everything here is arithmetic over rows already read (``selectors.budget_summaries`` reads
+them, in five queries for any number of plans); nothing here queries.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from helhedsplan.agreements.models import FOCUS_AREA_RANK, SubAgreement
-from helhedsplan.plans.models import Plan
 
 from .models import ActualSpend, BudgetAmount, BudgetCategory, BudgetLine, Funding, FundingSource
 
@@ -357,40 +356,12 @@ def summarise(
     return summary
 
 
-def budget_summaries(plans: Iterable[Plan]) -> dict[int, BudgetSummary]:
-    """The whole budget of each of ``plans``, by plan id, in five queries whatever their number and size:
-    lines (with their plan and their delaftale's), amounts, actuals, funding sources (with their plan and
-    organisation), fundings. Rows come with their plan, so links and permission checks cost nothing more."""
-    plans = list(plans)
-    lines = list(BudgetLine.objects.filter(plan__in=plans).select_related("plan", "sub_agreement__plan"))
-    sources = list(FundingSource.objects.filter(plan__in=plans).select_related("plan", "organisation"))
-    plan_of_line = {line.pk: line.plan_id for line in lines}
-    plan_of_source = {source.pk: source.plan_id for source in sources}
-    # A row added since its line was read (a concurrent save) lands under None and is not shown.
-    by_plan: dict[int | None, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for line in lines:
-        by_plan[line.plan_id]["lines"].append(line)
-    for source in sources:
-        by_plan[source.plan_id]["sources"].append(source)
-    for amount in BudgetAmount.objects.filter(line__plan__in=plans):
-        by_plan[plan_of_line.get(amount.line_id)]["amounts"].append(amount)
-    for actual in ActualSpend.objects.filter(line__plan__in=plans):
-        by_plan[plan_of_line.get(actual.line_id)]["actuals"].append(actual)
-    for funding in Funding.objects.filter(source__plan__in=plans):
-        by_plan[plan_of_source.get(funding.source_id)]["fundings"].append(funding)
-    return {
-        plan.pk: summarise(
-            years=plan.years,
-            lines=by_plan[plan.pk]["lines"],
-            amounts=by_plan[plan.pk]["amounts"],
-            actuals=by_plan[plan.pk]["actuals"],
-            sources=by_plan[plan.pk]["sources"],
-            fundings=by_plan[plan.pk]["fundings"],
-        )
-        for plan in plans
-    }
+def __getattr__(name: str):
+    """``budget_summary`` and ``budget_summaries`` read the database, so they live in ``selectors``; this keeps
+    ``from helhedsplan.budget.summary import budget_summary`` (the dashboard's) working until it imports them
+    from there."""
+    if name in ("budget_summary", "budget_summaries"):
+        from . import selectors
 
-
-def budget_summary(plan: Plan) -> BudgetSummary:
-    """The whole budget of ``plan`` in five queries, whatever its size (see ``budget_summaries``)."""
-    return budget_summaries([plan])[plan.pk]
+        return getattr(selectors, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

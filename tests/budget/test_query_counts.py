@@ -24,7 +24,7 @@ from tests.plans.factories import MembershipFactory, OrganisationFactory, PlanFa
 pytestmark = pytest.mark.django_db
 
 # 1 the session, 2 its user, 3 the plan through the user's memberships, 4 the membership (for the rules), 5 its
-# delaftale limits (prefetched with it), then budget_summary's five: 6 lines with their delaftale, 7 budgeted
+# delaftale limits (prefetched with it), then selectors.budget_summary's five: 6 lines with their delaftale, 7 budgeted
 # amounts, 8 actual spend, 9 funding sources with their organisation, 10 funding.
 OVERVIEW_QUERIES = 10
 
