@@ -1,24 +1,27 @@
 """Forms for the budget: a line with an amount per plan year, its actual spend, a funding source with its funding.
 
-Each form offers one Danish amount field per year of the plan (``31.200.000``, ``31.200.000,00``, ``4,62 mio.``)
-and writes through ``services`` so the line (or source) and its yearly rows are saved together or not at all.
+Each form offers one Danish amount field per year of the plan (``31.200.000``, ``31.200.000,00``, ``4,62 mio.``).
+The forms validate through the models — the line or source and each year's row — and never save: the views hand
+``model_data()`` and ``year_amounts()`` to the budget's services, which write the object and its yearly rows
+together or not at all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model, Q
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.core.forms import DanishAmountField, PlanModelForm
 from helhedsplan.plans.models import Organisation
 
-from . import services
-from .models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
+from . import selectors
+from .models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource, validate_yearly_rows
 
 
 def year_field_name(year: int) -> str:
@@ -26,22 +29,18 @@ def year_field_name(year: int) -> str:
 
 
 class YearAmountsMixin:
-    """Adds one DanishAmountField per year of the plan, filled from the object's yearly rows."""
+    """Adds one DanishAmountField per year of the plan, filled from the object's yearly rows, and validates
+    each year's row through its model so its refusal is shown next to that year's field."""
 
-    #: The model of the yearly rows and the name of its foreign key to the form's object.
-    year_model: type = BudgetAmount
+    #: The model of the yearly rows, its foreign key to the form's object, and what the form starts from.
+    year_model: type[Model] = BudgetAmount
     year_parent_field: str = "line"
+    year_initial: Callable = staticmethod(selectors.budget_of)
     year_label = _("Budget %(year)s")
     year_help_text = _("In kroner. Leave empty for nothing.")
 
     def add_year_fields(self) -> None:
-        current: dict[int, Decimal] = {}
-        if self.year_parent.pk is not None:
-            current = dict(
-                self.year_model.objects.filter(**{self.year_parent_field: self.year_parent}).values_list(
-                    "year", "amount"
-                )
-            )
+        current = self.year_initial(self.instance)
         for year in self.plan.years:
             self.fields[year_field_name(year)] = DanishAmountField(
                 required=False,
@@ -50,19 +49,33 @@ class YearAmountsMixin:
                 initial=current.get(year),
             )
 
-    @property
-    def year_parent(self):
-        return self.instance
-
     def year_amounts(self) -> dict[int, Decimal | None]:
         return {year: self.cleaned_data.get(year_field_name(year)) for year in self.plan.years}
 
-    def validate_years(self) -> None:
-        # The fields only offer the plan's years; the service checks again, and its message lands on the form.
+    def clean(self):
+        cleaned = super().clean()
+        rows = [
+            self.year_model(**{self.year_parent_field: self.instance, "year": year, "amount": amount})
+            for year, amount in self.year_amounts().items()
+            if amount is not None
+        ]
         try:
-            services.validate_year_amounts(self.plan, self.year_amounts())
+            # The parent may be new, and an existing year is rewritten rather than added: the service
+            # validates the rows it writes again, against what is stored then.
+            validate_yearly_rows(rows, exclude=[self.year_parent_field])
         except ValidationError as error:
+            self.add_write_errors(error)
+        return cleaned
+
+    def add_write_errors(self, error: ValidationError) -> None:
+        """Show a refusal of the services at the field it is about: a year's (keyed by the year) or the
+        form's own; anything else at the top of the form."""
+        if not hasattr(error, "error_dict"):
             self.add_error(None, error)
+            return
+        for key, errors in error.error_dict.items():
+            name = year_field_name(key) if isinstance(key, int) else key
+            self.add_error(name if name in self.fields else NON_FIELD_ERRORS, errors)
 
 
 class BudgetLineForm(YearAmountsMixin, PlanModelForm):
@@ -76,22 +89,14 @@ class BudgetLineForm(YearAmountsMixin, PlanModelForm):
         super().__init__(*args, **kwargs)
         self.limit_to_plan("sub_agreement", SubAgreement.objects.all())
         self.fields["sub_agreement"].empty_label = _("Shared / secretariat")
-        self.instance.plan = self.plan
         self.add_year_fields()
-
-    def clean(self):
-        cleaned = super().clean()
-        self.validate_years()
-        return cleaned
-
-    def save(self, commit: bool = True) -> BudgetLine:
-        return services.save_budget_line(self.plan, self.instance, self.year_amounts())
 
 
 class ActualSpendForm(YearAmountsMixin, PlanModelForm):
     """What one budget line actually spent per year; empty means not yet known."""
 
     year_model = ActualSpend
+    year_initial = staticmethod(selectors.actual_spend_of)
     year_label = _("Actual spend %(year)s")
     year_help_text = _("In kroner. Leave empty while the year's spend is not known.")
 
@@ -103,21 +108,13 @@ class ActualSpendForm(YearAmountsMixin, PlanModelForm):
         super().__init__(*args, **kwargs)
         self.add_year_fields()
 
-    def clean(self):
-        cleaned = super().clean()
-        self.validate_years()
-        return cleaned
-
-    def save(self, commit: bool = True) -> BudgetLine:
-        services.save_actual_spend(self.plan, self.instance, self.year_amounts())
-        return self.instance
-
 
 class FundingSourceForm(YearAmountsMixin, PlanModelForm):
     """Who pays, on what basis, and how much each year."""
 
     year_model = Funding
     year_parent_field = "source"
+    year_initial = staticmethod(selectors.funding_of)
     year_label = _("Funding %(year)s")
 
     class Meta:
@@ -133,23 +130,4 @@ class FundingSourceForm(YearAmountsMixin, PlanModelForm):
             .distinct()
             .order_by("name")
         )
-        self.instance.plan = self.plan
         self.add_year_fields()
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"]
-        # The plan is not a form field, so Django's own check of the (plan, name) constraint skips it.
-        others = (
-            FundingSource.objects.in_plan(self.plan).filter(name__iexact=name).exclude(pk=self.instance.pk)
-        )
-        if others.exists():
-            raise ValidationError(_("The plan already has a funding source with this name."), code="unique")
-        return name
-
-    def clean(self):
-        cleaned = super().clean()
-        self.validate_years()
-        return cleaned
-
-    def save(self, commit: bool = True) -> FundingSource:
-        return services.save_funding_source(self.plan, self.instance, self.year_amounts())

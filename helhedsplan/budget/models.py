@@ -3,19 +3,54 @@ actual spend per line and year."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helhedsplan.agreements.models import SubAgreement
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
 from helhedsplan.core.models import ExampleFlag
+from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.models import Organisation, Plan, PlanContent
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 YEAR_RANGE = Q(year__gte=1990) & Q(year__lte=2100)
+AMOUNT_NOT_NEGATIVE = Q(amount__gte=0)
+NEGATIVE_MESSAGE = _("The amount cannot be negative.")
+YEAR_RANGE_MESSAGE = _("The year must be between 1990 and 2100.")
+
+
+def budget_crumb(plan: Plan, section: str) -> Crumb:
+    """The budget page, at the section (``budget-lines``, ``funding``) where lines and sources are shown."""
+    return Crumb(str(_("Budget")), reverse("budget:overview", kwargs={"plan": plan.slug}) + f"#{section}")
+
+
+def validate_year_in_period(year: int | None, parent) -> None:
+    """A yearly row's year lies inside the period of its line's (or source's) plan.
+
+    ``parent`` may be unsaved (a new line being validated with its amounts), so it is read as loaded.
+    """
+    plan = getattr(parent, "plan", None)
+    if plan is not None:
+        plan.validate_year(year)
+
+
+def validate_yearly_rows(rows: Iterable[models.Model], exclude: Iterable[str] = ()) -> None:
+    """Validate yearly rows through their model; refuse with a ValidationError keyed by year (an int)."""
+    errors: dict[int, list[str]] = {}
+    for row in rows:
+        try:
+            row.full_clean(exclude=list(exclude))
+        except ValidationError as error:
+            errors.setdefault(row.year, []).extend(error.messages)  # type: ignore[attr-defined]
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
 
 
 class BudgetCategory(models.TextChoices):
@@ -63,6 +98,9 @@ class BudgetLine(PlanContent, ExampleFlag):
     def get_absolute_url(self) -> str:
         return reverse("budget:overview", kwargs={"plan": self.plan.slug}) + f"#line-{self.pk}"
 
+    def navigation_parent(self) -> Crumb:
+        return budget_crumb(self.plan, "budget-lines")
+
     def clean(self) -> None:
         if self.sub_agreement_id and self.plan_id and self.sub_agreement.plan_id != self.plan_id:
             raise ValidationError({"sub_agreement": _("The sub-agreement belongs to another plan.")})
@@ -85,9 +123,24 @@ class BudgetAmount(PlanContent):
         verbose_name_plural = _("budgeted amounts")
         ordering = ["line", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["line", "year"], name="one_budget_amount_per_line_and_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
-            models.CheckConstraint(condition=YEAR_RANGE, name="budget_amount_year_sensible"),
+            UniqueConstraint(
+                fields=["line", "year"],
+                name="one_budget_amount_per_line_and_year",
+                violation_error_message=_("The budget line already has an amount for this year."),
+                error_field="year",
+            ),
+            CheckConstraint(
+                condition=AMOUNT_NOT_NEGATIVE,
+                name="budget_amount_not_negative",
+                violation_error_message=NEGATIVE_MESSAGE,
+                error_field="amount",
+            ),
+            CheckConstraint(
+                condition=YEAR_RANGE,
+                name="budget_amount_year_sensible",
+                violation_error_message=YEAR_RANGE_MESSAGE,
+                error_field="year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,8 +150,7 @@ class BudgetAmount(PlanContent):
         return self.line.get_absolute_url()
 
     def clean(self) -> None:
-        if self.line_id:
-            self.line.plan.validate_year(self.year)
+        validate_year_in_period(self.year, getattr(self, "line", None))
 
 
 class ActualSpend(PlanContent):
@@ -119,9 +171,24 @@ class ActualSpend(PlanContent):
         verbose_name_plural = _("actual spend")
         ordering = ["line", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["line", "year"], name="one_actual_per_line_and_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="actual_spend_not_negative"),
-            models.CheckConstraint(condition=YEAR_RANGE, name="actual_spend_year_sensible"),
+            UniqueConstraint(
+                fields=["line", "year"],
+                name="one_actual_per_line_and_year",
+                violation_error_message=_("The budget line already has actual spend for this year."),
+                error_field="year",
+            ),
+            CheckConstraint(
+                condition=AMOUNT_NOT_NEGATIVE,
+                name="actual_spend_not_negative",
+                violation_error_message=NEGATIVE_MESSAGE,
+                error_field="amount",
+            ),
+            CheckConstraint(
+                condition=YEAR_RANGE,
+                name="actual_spend_year_sensible",
+                violation_error_message=YEAR_RANGE_MESSAGE,
+                error_field="year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,8 +198,7 @@ class ActualSpend(PlanContent):
         return self.line.get_absolute_url()
 
     def clean(self) -> None:
-        if self.line_id:
-            self.line.plan.validate_year(self.year)
+        validate_year_in_period(self.year, getattr(self, "line", None))
 
 
 class FundingSource(PlanContent, ExampleFlag):
@@ -166,7 +232,14 @@ class FundingSource(PlanContent, ExampleFlag):
         verbose_name_plural = _("funding sources")
         ordering = ["plan", "kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="funding_source_name_unique_in_plan"),
+            # Names differing only in capitals are the same source to a reader.
+            UniqueConstraint(
+                Lower("name"),
+                "plan",
+                name="funding_source_name_unique_in_plan",
+                violation_error_message=_("The plan already has a funding source with this name."),
+                error_field="name",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,6 +247,9 @@ class FundingSource(PlanContent, ExampleFlag):
 
     def get_absolute_url(self) -> str:
         return reverse("budget:overview", kwargs={"plan": self.plan.slug}) + f"#source-{self.pk}"
+
+    def navigation_parent(self) -> Crumb:
+        return budget_crumb(self.plan, "funding")
 
     @property
     def is_local(self) -> bool:
@@ -198,9 +274,24 @@ class Funding(PlanContent):
         verbose_name_plural = _("funding")
         ordering = ["source", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "year"], name="one_funding_per_source_and_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="funding_not_negative"),
-            models.CheckConstraint(condition=YEAR_RANGE, name="funding_year_sensible"),
+            UniqueConstraint(
+                fields=["source", "year"],
+                name="one_funding_per_source_and_year",
+                violation_error_message=_("The funding source already has funding for this year."),
+                error_field="year",
+            ),
+            CheckConstraint(
+                condition=AMOUNT_NOT_NEGATIVE,
+                name="funding_not_negative",
+                violation_error_message=NEGATIVE_MESSAGE,
+                error_field="amount",
+            ),
+            CheckConstraint(
+                condition=YEAR_RANGE,
+                name="funding_year_sensible",
+                violation_error_message=YEAR_RANGE_MESSAGE,
+                error_field="year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,5 +301,4 @@ class Funding(PlanContent):
         return self.source.get_absolute_url()
 
     def clean(self) -> None:
-        if self.source_id:
-            self.source.plan.validate_year(self.year)
+        validate_year_in_period(self.year, getattr(self, "source", None))

@@ -6,9 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from helhedsplan.budget import services
 from helhedsplan.budget.forms import ActualSpendForm, BudgetLineForm, FundingSourceForm
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.core.forms import DanishAmountField
@@ -44,6 +46,18 @@ def line_data(**amounts) -> dict:
     }
 
 
+def new_line_form(plan, data) -> BudgetLineForm:
+    """The form as the page builds it: for a new line of ``plan``."""
+    return BudgetLineForm(data=data, instance=BudgetLine(plan=plan), plan=plan)
+
+
+def create_line(form: BudgetLineForm) -> BudgetLine:
+    """What the page does with a valid form: the service writes, the form does not."""
+    return services.budget_line_create(
+        plan=form.plan, data=form.model_data(), amounts=form.year_amounts(), actor=None
+    )
+
+
 def snapshot(plan) -> dict:
     return {
         model.__name__: sorted(model.objects.in_plan(plan).values_list())
@@ -64,10 +78,10 @@ def snapshot(plan) -> dict:
     ],
 )
 def test_danish_amounts_are_accepted_and_saved(plan, written, kroner):
-    form = BudgetLineForm(data=line_data(amount_2023=written), plan=plan)
+    form = new_line_form(plan, line_data(amount_2023=written))
 
     assert form.is_valid(), form.errors
-    line = form.save()
+    line = create_line(form)
 
     assert list(line.amounts.values_list("year", "amount")) == [(2023, kroner)]
 
@@ -86,7 +100,7 @@ def test_danish_amounts_are_accepted_and_saved(plan, written, kroner):
 )
 def test_bad_amounts_are_refused_next_to_the_field(plan, written, code):
     with translation.override("da"):
-        form = BudgetLineForm(data=line_data(amount_2022="100.000", amount_2024=written), plan=plan)
+        form = new_line_form(plan, line_data(amount_2022="100.000", amount_2024=written))
 
         assert not form.is_valid()
         assert list(form.errors) == ["amount_2024"]
@@ -129,7 +143,13 @@ def test_empty_years_mean_nothing_budgeted(plan):
     )
 
     assert form.is_valid(), form.errors
-    form.save()
+    services.budget_line_update(
+        line=line,
+        data=form.model_data(),
+        amounts=form.year_amounts(),
+        expected_lock_version=form.cleaned_data["lock_version"],
+        actor=None,
+    )
 
     assert not line.amounts.exists()
 
@@ -142,9 +162,9 @@ def test_the_form_offers_only_the_plans_years(plan):
 
     assert [name for name in form.fields if name.startswith("amount_")] == ["amount_2022", "amount_2023"]
     # A year smuggled into the post is not a field, so it is never read.
-    form = BudgetLineForm(data={**line_data(amount_2022="1"), "amount_2026": "5"}, plan=short_plan)
+    form = new_line_form(short_plan, {**line_data(amount_2022="1"), "amount_2026": "5"})
     assert form.is_valid()
-    assert list(form.save().amounts.values_list("year", flat=True)) == [2022]
+    assert list(create_line(form).amounts.values_list("year", flat=True)) == [2022]
 
 
 def test_the_edit_form_shows_the_amounts_the_danish_way(plan):
@@ -166,7 +186,12 @@ def test_actual_spend_left_empty_is_not_yet_known(plan):
     )
 
     assert form.is_valid(), form.errors
-    form.save()
+    services.actual_spend_update(
+        line=line,
+        amounts=form.year_amounts(),
+        expected_lock_version=form.cleaned_data["lock_version"],
+        actor=None,
+    )
 
     assert list(line.actuals.values_list("year", "amount")) == [(2022, Decimal("98000.50"))]
 
@@ -183,7 +208,11 @@ def test_actual_spend_refuses_negative_amounts(plan):
 
 
 def test_a_funding_source_needs_a_name_and_a_kind(plan):
-    form = FundingSourceForm(data={"name": "", "kind": "", "amount_2022": "4,62 mio."}, plan=plan)
+    form = FundingSourceForm(
+        data={"name": "", "kind": "", "amount_2022": "4,62 mio."},
+        instance=FundingSource(plan=plan),
+        plan=plan,
+    )
 
     assert not form.is_valid()
     assert set(form.errors) == {"name", "kind"}
@@ -198,11 +227,14 @@ def test_a_funding_source_takes_danish_amounts(plan):
             "amount_2022": "1.155.000",
             "amount_2025": "1,155 mio.",
         },
+        instance=FundingSource(plan=plan),
         plan=plan,
     )
 
     assert form.is_valid(), form.errors
-    source = form.save()
+    source = services.funding_source_create(
+        plan=plan, data=form.model_data(), amounts=form.year_amounts(), actor=None
+    )
 
     assert dict(source.fundings.values_list("year", "amount")) == {
         2022: Decimal(1_155_000),
@@ -212,6 +244,42 @@ def test_a_funding_source_takes_danish_amounts(plan):
 
 def test_a_funding_source_name_may_repeat_in_another_plan(plan):
     FundingSourceFactory(plan=PlanFactory(), name="Landsbyggefonden")
-    form = FundingSourceForm(data={"name": "Landsbyggefonden", "kind": "lbf"}, plan=plan)
+    form = FundingSourceForm(
+        data={"name": "Landsbyggefonden", "kind": "lbf"}, instance=FundingSource(plan=plan), plan=plan
+    )
 
     assert form.is_valid(), form.errors
+
+
+def test_a_funding_source_name_is_refused_by_the_models_rule_whatever_its_capitals(plan):
+    FundingSourceFactory(plan=plan, name="Landsbyggefonden")
+    form = FundingSourceForm(
+        data={"name": "landsbyggefonden", "kind": "lbf"}, instance=FundingSource(plan=plan), plan=plan
+    )
+
+    assert not form.is_valid()
+    assert list(form.errors) == ["name"]
+
+
+def test_a_year_the_model_refuses_is_shown_at_that_years_field(plan):
+    """The rule "a year inside the plan's period" is the model's; the form shows it where the year is typed."""
+    line = BudgetLineFactory(plan=plan)
+    # A refusal from the service (e.g. the plan's period shortened meanwhile) lands at its year's field.
+    form = BudgetLineForm(
+        data={**line_data(amount_2025="1"), "lock_version": line.lock_version}, instance=line, plan=plan
+    )
+    assert form.is_valid()
+    amounts = form.year_amounts()
+    plan.end_date = plan.end_date.replace(year=2024)
+    with pytest.raises(ValidationError) as error:
+        services.budget_line_update(
+            line=line,
+            data=form.model_data(),
+            amounts=amounts,
+            expected_lock_version=line.lock_version,
+            actor=None,
+        )
+    form.add_write_errors(error.value)
+
+    assert list(form.errors) == ["amount_2025"]
+    assert "2025" in form.errors["amount_2025"][0]

@@ -12,10 +12,10 @@ import pytest
 
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.budget.models import BudgetCategory, FundingSource
+from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.budget.summary import (
     LBF_MINIMUM_LOCAL_SHARE,
     MUNICIPAL_COMMITMENT_SHARE,
-    budget_summary,
     share,
 )
 from tests.agreements.factories import SubAgreementFactory

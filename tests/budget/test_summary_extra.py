@@ -8,7 +8,7 @@ import pytest
 
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.budget.models import BudgetCategory, FundingSource
-from helhedsplan.budget.summary import budget_summary
+from helhedsplan.budget.selectors import budget_summary
 from tests.agreements.factories import SubAgreementFactory
 from tests.budget.factories import (
     ActualSpendFactory,

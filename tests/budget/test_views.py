@@ -392,3 +392,32 @@ def test_the_spreadsheet_holds_the_page_tables(reviewer_client, amager_plan):
     values = [[c.value for c in row] for row in funding.iter_rows()]
     shares = {row[0]: row[-1] for row in values if row and row[-1] is not None and isinstance(row[-1], float)}
     assert round(shares["Landsbyggefonden"], 4) == round(19.05 / 31.2, 4)
+
+
+def test_every_budget_page_sits_under_the_budget(coordinator_client, amager_plan):
+    """Lines and sources declare the budget page as their parent; the breadcrumbs and returns follow from it."""
+    line = line_named(amager_plan, "Revision")
+    source = FundingSource.objects.in_plan(amager_plan).get(kind=FundingSource.Kind.LBF)
+    lines_at, funding_at = (
+        url("overview", amager_plan) + "#budget-lines",
+        url("overview", amager_plan) + "#funding",
+    )
+    expected = {
+        url("line_create", amager_plan): [lines_at, None],
+        url("line_edit", amager_plan, pk=line.pk): [lines_at, line.get_absolute_url(), None],
+        url("line_actuals", amager_plan, pk=line.pk): [lines_at, line.get_absolute_url(), None],
+        url("line_history", amager_plan, pk=line.pk): [lines_at, line.get_absolute_url(), None],
+        url("line_delete", amager_plan, pk=line.pk): [lines_at, line.get_absolute_url(), None],
+        url("source_create", amager_plan): [funding_at, None],
+        url("source_edit", amager_plan, pk=source.pk): [funding_at, source.get_absolute_url(), None],
+        url("source_history", amager_plan, pk=source.pk): [funding_at, source.get_absolute_url(), None],
+    }
+    for page, links in expected.items():
+        crumbs = coordinator_client.get(page).context["breadcrumbs"]
+        assert [crumb.url for crumb in crumbs] == links, page
+        assert crumbs[0].title == coordinator_client.get(url("overview", amager_plan)).context["page_title"]
+
+    html = coordinator_client.get(url("line_create", amager_plan)).content.decode()
+    assert f'href="{lines_at}"' in html  # "cancel" goes back to the budget lines
+    response = coordinator_client.post(url("line_delete", amager_plan, pk=line.pk))
+    assert response["Location"] == lines_at
