@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext as _
 
-from helhedsplan.core.history import Entry, _diff, _Display, entries_for
+from helhedsplan.core.history import Entry, entries_for, entries_from_records
 from helhedsplan.plans.models import Plan
 
 from .charts import BudgetActualChart, budget_actual_chart
@@ -126,32 +126,23 @@ class SubjectEntry:
 def _yearly_entries(model: type[models.Model], parent_field: str, parent, label: str) -> list[SubjectEntry]:
     """The change log of every yearly row ``parent`` has had, deleted ones included, by year.
 
-    One query for the records of all rows (with their users), however many years there are. (``core.history.entries_for`` reads one object's records; called per row it cost two
-    queries per year.)
+    One query for the records of all rows (with their users), however many years there are.
+    (``core.history.entries_for`` reads one object's records; called per row it cost two queries per year.)
     """
     records = list(
         model.history.filter(**{f"{parent_field}_id": parent.pk})  # type: ignore[attr-defined]
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    # Every record names the same parent, which is at hand: the display needs to look nothing up.
-    display = _Display(model, [])
-    display.related = {type(parent): {parent.pk: parent}}
     by_row: dict[int, list] = defaultdict(list)
     for record in records:
         by_row[record.id].append(record)
     result = []
     for row_records in sorted(by_row.values(), key=lambda rows: rows[-1].year):
         subject = label % {"year": row_records[-1].year}
-        entries, previous = [], None
-        for record in row_records:
-            kind = record.history_type
-            changes = _diff(model, display, previous, record) if kind != "-" else []
-            entries.append(
-                Entry(when=record.history_date, user=record.history_user, kind=kind, changes=changes)
-            )
-            previous = record
-        result.extend(SubjectEntry(subject, entry) for entry in reversed(entries))
+        # Every record names the same parent, which is at hand: nothing is looked up.
+        entries = entries_from_records(model, row_records, known=[parent])
+        result.extend(SubjectEntry(subject, entry) for entry in entries)
     return result
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from helhedsplan.core.navigation import Crumb, parent_of, safe_next_url, trail
+from helhedsplan.core.navigation import Crumb, safe_next_url, trail
 from helhedsplan.plans.views import (
     HistoryView,
     PlanCreateView,
@@ -67,20 +67,6 @@ class YearlyWriteMixin:
             return self.form_invalid(form)  # type: ignore[attr-defined]
 
 
-class NewUnderBudgetMixin:
-    """A new line or source is shown under the budget page, as its model declares.
-
-    Kit workaround: ``PlanCreateView`` takes the trail and "cancel" from ``parent_field`` only, so a model whose
-    parent is a list page (a ``Crumb``) is asked here through an unsaved instance.
-    """
-
-    def navigation_target(self):
-        return parent_of(self.new_instance())  # type: ignore[attr-defined]
-
-    def get_breadcrumbs(self) -> list[Crumb]:
-        return [*trail(self.navigation_target()), Crumb(self.get_page_title())]  # type: ignore[attr-defined]
-
-
 class CombinedHistoryView(HistoryView):
     """The change log of a line or source together with its yearly rows' (``history``, a selector)."""
 
@@ -90,17 +76,14 @@ class CombinedHistoryView(HistoryView):
     def get_queryset(self):
         return super().get_queryset().select_related(*self.select_related)
 
-    def get_context_data(self, **kwargs):
-        # Kit workaround: HistoryView's own entries are the object's alone; skip them for the combined ones.
-        context = super(HistoryView, self).get_context_data(**kwargs)
-        context.update(object=self.object, entries=self.history(self.object))
-        return context
+    def get_entries(self) -> list:
+        return self.history(self.object)
 
 
 # --- Budget lines ---------------------------------------------------------------------------------------------
 
 
-class LineCreateView(NewUnderBudgetMixin, YearlyWriteMixin, PlanCreateView):
+class LineCreateView(YearlyWriteMixin, PlanCreateView):
     model = BudgetLine
     form_class = BudgetLineForm
     page_title = gettext_lazy("New budget line")
@@ -160,10 +143,10 @@ class LineDeleteView(PlanDeleteView):
     select_related = ("plan", "sub_agreement")
     template_name = "budget/confirm_delete.html"
 
-    @staticmethod
-    def service(*, budget_line: BudgetLine, actor) -> None:
-        # The kit names the object by its model (budget_line); the service by what it is (line).
-        services.budget_line_delete(line=budget_line, actor=actor)
+    service = staticmethod(services.budget_line_delete)
+
+    def object_name(self) -> str:
+        return "line"
 
 
 class LineHistoryView(CombinedHistoryView):
@@ -177,7 +160,7 @@ class LineHistoryView(CombinedHistoryView):
 # --- Funding sources ------------------------------------------------------------------------------------------
 
 
-class SourceCreateView(NewUnderBudgetMixin, YearlyWriteMixin, PlanCreateView):
+class SourceCreateView(YearlyWriteMixin, PlanCreateView):
     model = FundingSource
     form_class = FundingSourceForm
     page_title = gettext_lazy("New funding source")

@@ -7,6 +7,7 @@ related objects by name (fetched in bulk, one query per related model), dates an
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -58,16 +59,20 @@ def _label(model_field: models.Field) -> str:
 class _Display:
     """Turns stored values into words; related objects are looked up in bulk before use."""
 
-    def __init__(self, model, records):
+    def __init__(self, model, records, known: Iterable[models.Model] = ()):
         self.model = model
+        self.related: dict[type, dict] = defaultdict(dict)
+        for obj in known:
+            self.related[type(obj)][obj.pk] = obj
         wanted: dict[type, set] = defaultdict(set)
         for record in records:
             for f in _tracked_fields(model):
                 if f.is_relation and f.many_to_one:
                     value = getattr(record, f.attname, None)
-                    if value is not None:
+                    if value is not None and value not in self.related.get(f.related_model, {}):
                         wanted[f.related_model].add(value)
-        self.related = {rel: rel._default_manager.in_bulk(ids) for rel, ids in wanted.items()}
+        for rel, ids in wanted.items():
+            self.related[rel].update(rel._default_manager.in_bulk(ids))
 
     def __call__(self, model_field: models.Field, value) -> str:
         if value is None or value == "":
@@ -103,8 +108,16 @@ def _diff(model, display: _Display, old, new) -> list[FieldChange]:
 def entries_for(obj) -> list[Entry]:
     """The object's change log, newest first (one query for records and users, plus one per related model)."""
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
-    model = type(obj)
-    display = _Display(model, records)
+    return entries_from_records(type(obj), records)
+
+
+def entries_from_records(model, records: list, *, known: Iterable[models.Model] = ()) -> list[Entry]:
+    """The change log, newest first, of one object from its history ``records`` (oldest first, users joined).
+
+    Related objects named by the records are looked up in bulk, one query per related model, except those in
+    ``known`` (e.g. the parent every record names), which cost nothing.
+    """
+    display = _Display(model, records, known)
     entries, previous = [], None
     for record in records:
         kind = record.history_type

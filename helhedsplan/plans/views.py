@@ -131,6 +131,10 @@ class PlanObjectMixin(PlanViewMixin):
     def get_breadcrumbs(self) -> list[Crumb]:
         return [*trail(parent_of(self.object)), Crumb(self.get_page_title())]
 
+    def object_name(self) -> str:
+        """The keyword the services take the object by: ``goal``, ``budget_line``, ``action_card``."""
+        return _snake_case(self.model.__name__)
+
 
 class PlanDetailView(PlanObjectMixin, generic.DetailView):
     pass
@@ -168,10 +172,6 @@ class PlanFormMixin:
     def navigation_target(self):
         """What the page is about for "cancel": the parent of a new object, the object being edited."""
         raise NotImplementedError
-
-    def object_name(self) -> str:
-        """The keyword the services take the object by: ``goal``, ``budget_line``, ``action_card``."""
-        return _snake_case(self.model.__name__)  # type: ignore[attr-defined]
 
 
 class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
@@ -224,7 +224,8 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
         return self.service(**where, data=data, actor=self.request.user)
 
     def navigation_target(self):
-        return self.parent
+        """What a new object will be shown under: its parent, or what the model declares (a list page)."""
+        return self.parent if self.parent_field else parent_of(self.new_instance())
 
     def get_success_message(self) -> str:
         return _("%(name)s was created.") % {"name": self.object}
@@ -233,7 +234,7 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
         return str(self.page_title or _("New %(model)s") % {"model": self.model._meta.verbose_name})
 
     def get_breadcrumbs(self) -> list[Crumb]:
-        return [*trail(self.parent), Crumb(self.get_page_title())]
+        return [*trail(self.navigation_target()), Crumb(self.get_page_title())]
 
 
 class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
@@ -303,7 +304,7 @@ class PlanDeleteView(PlanObjectMixin, generic.DeleteView):
             if self.service is None:
                 core_services.object_delete(self.object, actor=self.request.user)
             else:
-                self.service(**{_snake_case(self.model.__name__): self.object}, actor=self.request.user)
+                self.service(**{self.object_name(): self.object}, actor=self.request.user)
         except (ProtectedError, RestrictedError):
             messages.error(self.request, _("%(name)s is in use and cannot be deleted.") % {"name": name})
             return HttpResponseRedirect(return_url(self.object, self.plan_url))
@@ -361,8 +362,12 @@ class HistoryView(PlanObjectMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
-        context["entries"] = entries_for(self.object)
+        context["entries"] = self.get_entries()
         return context
+
+    def get_entries(self) -> list:
+        """The change log shown; a page that adds its children's changes (a budget line's years) overrides it."""
+        return entries_for(self.object)
 
     def get_breadcrumbs(self) -> list[Crumb]:
         return [*trail(self.object), Crumb(_("History"))]
