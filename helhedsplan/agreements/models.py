@@ -89,7 +89,9 @@ class StrategicGoal(PlanContent):
         Plan, on_delete=models.CASCADE, related_name="strategic_goals", verbose_name=_("plan")
     )
     focus_area = models.CharField(_("focus area"), max_length=30, choices=FocusArea.choices)
-    text = models.TextField(_("wording of the goal"))
+    text = models.TextField(
+        _("wording of the goal"), error_messages={"blank": _("Write the strategic goal.")}
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -197,6 +199,10 @@ class SubAgreementParty(PlanContent):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.sub_agreement}"
+
+    @property
+    def crumb_title(self) -> str:
+        return str(self.organisation)
 
     def get_absolute_url(self) -> str:
         return self.sub_agreement.get_absolute_url() + f"#party-{self.pk}"

@@ -255,6 +255,10 @@ class Measurement(PlanContent, ExampleFlag):
         return self.indicator.get_absolute_url()
 
     @property
+    def crumb_title(self) -> str:
+        return _("Measurement of %(date)s") % {"date": date_format(self.date, "DATE_FORMAT")}
+
+    @property
     def sub_agreement(self) -> models.Model | None:
         return self.indicator.sub_agreement
 

@@ -110,7 +110,7 @@ def test_the_short_measurement_form_posts_what_the_goals_app_expects(client, wor
     assert response.status_code == 302
     assert response["Location"] == f"{page}#indicator-{indicator.pk}"
     followed = client.get(page)
-    assert followed.context["goals"][0]["indicators"][0].latest_measurement().value == Decimal(320)
+    assert followed.context["goals"][0].indicators[0].latest_measurement().value == Decimal(320)
 
 
 def test_the_strategic_page_shows_key_figures_with_progress(client, world):
@@ -186,7 +186,7 @@ def test_an_editor_gets_goal_controls_but_not_the_coordinators(client, world):
     html = response.content.decode()
     assert response.context["can_edit_goals"] is True
     assert response.context["can_manage"] is False
-    assert [i.name for i in response.context["goals"][0]["measurable"]] == ["Unge uden uddannelse og job"]
+    assert [i.name for i in response.context["goals"][0].measurable] == ["Unge uden uddannelse og job"]
     assert (
         reverse("agreements:sub_agreement_update", kwargs={"plan": "amager", "pk": education.pk}) not in html
     )
@@ -199,7 +199,7 @@ def test_an_editor_limited_to_another_delaftale_only_reads_this_one(client, worl
     response = client.get(sub_agreement_url(world))
 
     assert response.context["can_edit_goals"] is False
-    assert response.context["goals"][0]["measurable"] == []
+    assert response.context["goals"][0].measurable == []
     assert edit_links(response.content.decode()) == set()
 
     # ... and edits their own delaftale.
