@@ -23,13 +23,6 @@ class StrategicGoalForm(PlanModelForm):
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
-    def clean_text(self) -> str:
-        # A strategic goal is the plan's direction in one focus area; it cannot be blank.
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise forms.ValidationError(_("Write the strategic goal."), code="required")
-        return text
-
 
 class SubAgreementForm(PlanModelForm):
     class Meta:
@@ -39,15 +32,14 @@ class SubAgreementForm(PlanModelForm):
 
 
 class SubAgreementPartyForm(PlanModelForm):
-    """A party to a delaftale. Only the plan's own parties can be chosen, each at most once per delaftale."""
+    """A party to a delaftale: one of the plan's own parties (each at most once per delaftale: the model's rule)."""
 
     class Meta:
         model = SubAgreementParty
         fields = ["organisation", "contact_name", "contact_title", "commitment"]
         widgets = {"commitment": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, sub_agreement: SubAgreement, **kwargs):
-        self.sub_agreement = sub_agreement
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Organisations are shared by all plans; a delaftale's parties come from the plan's own parties.
         self.fields["organisation"].queryset = Organisation.objects.filter(plans=self.plan).order_by(
@@ -56,18 +48,3 @@ class SubAgreementPartyForm(PlanModelForm):
         self.fields["organisation"].help_text = _(
             "The plan's parties. An organisation missing here is added to the plan by an administrator."
         )
-
-    def clean_organisation(self) -> Organisation:
-        organisation = self.cleaned_data["organisation"]
-        # The (delaftale, organisation) constraint is not checked by the ModelForm since the delaftale is not a
-        # field of the form; say it here instead of failing in the database.
-        taken = SubAgreementParty.objects.filter(sub_agreement=self.sub_agreement, organisation=organisation)
-        if self.instance.pk is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(
-                _("%(organisation)s is already a party to this sub-agreement.")
-                % {"organisation": organisation},
-                code="unique",
-            )
-        return organisation

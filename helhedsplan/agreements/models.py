@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from helhedsplan.core.constraints import UniqueConstraint
+from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.models import Organisation, Plan, PlanContent
 
 
@@ -26,10 +30,13 @@ FOCUS_AREA_RANK = {value: index for index, value in enumerate(FocusArea.values)}
 def focus_area_order(path: str = "focus_area") -> models.Case:
     """An ``order_by`` term for LBF's order of the focus areas (education, employment, crime prevention,
     cohesion) rather than their names; rows without one (shared budget lines) come last on every database.
-    For top-level queries only: Django cannot prefix it into Meta.ordering across relations."""
+
+    It is the delaftaler's and strategic goals' default ordering too. The conditions are lookups over ``F()``
+    (not ``Q``) so Django can prefix them when another model orders by its delaftale
+    (``BudgetLine.objects.order_by("sub_agreement")``)."""
     return models.Case(
         *(
-            models.When(**{path: value}, then=models.Value(index))
+            models.When(Exact(F(path), value), then=models.Value(index))
             for index, value in enumerate(FocusArea.values)
         ),
         default=models.Value(len(FocusArea.values)),
@@ -57,8 +64,22 @@ class StrategicAgreement(PlanContent):
     def __str__(self) -> str:
         return str(_("Strategic agreement")) + f" · {self.plan}"
 
+    @property
+    def crumb_title(self) -> str:
+        return str(_("Strategic agreement"))
+
     def get_absolute_url(self) -> str:
         return reverse("agreements:strategic", kwargs={"plan": self.plan.slug})
+
+
+def strategic_agreement_crumb(plan: Plan) -> Crumb:
+    """The strategic agreement's page, which shows the strategic goals (written or not)."""
+    return Crumb(str(_("Strategic agreement")), reverse("agreements:strategic", kwargs={"plan": plan.slug}))
+
+
+def sub_agreements_crumb(plan: Plan) -> Crumb:
+    """The list of the plan's delaftaler."""
+    return Crumb(str(_("Sub-agreements")), reverse("agreements:sub_agreements", kwargs={"plan": plan.slug}))
 
 
 class StrategicGoal(PlanContent):
@@ -68,19 +89,33 @@ class StrategicGoal(PlanContent):
         Plan, on_delete=models.CASCADE, related_name="strategic_goals", verbose_name=_("plan")
     )
     focus_area = models.CharField(_("focus area"), max_length=30, choices=FocusArea.choices)
-    text = models.TextField(_("wording of the goal"))
+    text = models.TextField(
+        _("wording of the goal"), error_messages={"blank": _("Write the strategic goal.")}
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("strategic goal")
         verbose_name_plural = _("strategic goals")
-        ordering = ["plan", "focus_area"]
+        ordering = ["plan", focus_area_order()]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "focus_area"], name="one_strategic_goal_per_focus_area"),
+            UniqueConstraint(
+                fields=["plan", "focus_area"],
+                name="one_strategic_goal_per_focus_area",
+                error_field="focus_area",
+                violation_error_message=_("The plan already has a strategic goal for this focus area."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_focus_area_display()
+
+    @property
+    def crumb_title(self) -> str:
+        return _("Strategic goal: %(focus_area)s") % {"focus_area": self}
+
+    def navigation_parent(self) -> Crumb:
+        return strategic_agreement_crumb(self.plan)
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:strategic", kwargs={"plan": self.plan.slug}) + f"#strategic-goal-{self.pk}"
@@ -88,6 +123,8 @@ class StrategicGoal(PlanContent):
 
 class SubAgreement(PlanContent):
     """A delaftale: how the parties work together within one focus area."""
+
+    sub_agreement_lookup = "pk"
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="sub_agreements", verbose_name=_("plan")
@@ -104,13 +141,21 @@ class SubAgreement(PlanContent):
     class Meta:
         verbose_name = _("sub-agreement")
         verbose_name_plural = _("sub-agreements")
-        ordering = ["plan", "focus_area"]
+        ordering = ["plan", focus_area_order()]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "focus_area"], name="one_sub_agreement_per_focus_area"),
+            UniqueConstraint(
+                fields=["plan", "focus_area"],
+                name="one_sub_agreement_per_focus_area",
+                error_field="focus_area",
+                violation_error_message=_("The plan already has a sub-agreement for this focus area."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_focus_area_display()
+
+    def navigation_parent(self) -> Crumb:
+        return sub_agreements_crumb(self.plan)
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:sub_agreement", kwargs={"plan": self.plan.slug, "pk": self.pk})
@@ -125,6 +170,8 @@ class SubAgreementParty(PlanContent):
     """A party to a delaftale and what it commits to."""
 
     plan_lookup = "sub_agreement__plan"
+    sub_agreement_lookup = "sub_agreement"
+    parent_field = "sub_agreement"
 
     sub_agreement = models.ForeignKey(
         SubAgreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("sub-agreement")
@@ -142,13 +189,20 @@ class SubAgreementParty(PlanContent):
         verbose_name_plural = _("parties")
         ordering = ["sub_agreement", "organisation__short_name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["sub_agreement", "organisation"], name="one_party_row_per_organisation"
+            UniqueConstraint(
+                fields=["sub_agreement", "organisation"],
+                name="one_party_row_per_organisation",
+                error_field="organisation",
+                violation_error_message=_("This organisation is already a party to this sub-agreement."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.sub_agreement}"
+
+    @property
+    def crumb_title(self) -> str:
+        return str(self.organisation)
 
     def get_absolute_url(self) -> str:
         return self.sub_agreement.get_absolute_url() + f"#party-{self.pk}"

@@ -1,19 +1,17 @@
 """The strategic agreement and the delaftaler: read by everyone in the plan, texts kept by the coordinators.
 
 Goals, indicators, measurements and activities shown on the delaftale page are edited in the goals app; this
-page links to those forms only for the people allowed to use them.
+page links to those forms only for the people allowed to use them. Page data comes from ``selectors``, writes
+go through ``services``, breadcrumbs and return addresses follow the models' declared parents.
 """
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.db import IntegrityError, transaction
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from helhedsplan.agreements import selectors, services
 from helhedsplan.agreements.forms import (
     StrategicAgreementForm,
     StrategicGoalForm,
@@ -21,9 +19,7 @@ from helhedsplan.agreements.forms import (
     SubAgreementPartyForm,
 )
 from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
-from helhedsplan.goals import progress
-from helhedsplan.goals.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
-from helhedsplan.plans import access
+from helhedsplan.core.navigation import safe_next_url
 from helhedsplan.plans.views import (
     PlanCreateView,
     PlanDeleteView,
@@ -31,16 +27,6 @@ from helhedsplan.plans.views import (
     PlanTemplateView,
     PlanUpdateView,
 )
-from helhedsplan.reports.selectors import share_plan
-
-
-def _strategic_crumb(plan) -> tuple[str, str]:
-    return (_("Strategic agreement"), reverse("agreements:strategic", kwargs={"plan": plan.slug}))
-
-
-def _sub_agreements_crumb(plan) -> tuple[str, str]:
-    return (_("Sub-agreements"), reverse("agreements:sub_agreements", kwargs={"plan": plan.slug}))
-
 
 # --- Strategic agreement --------------------------------------------------------------------------------------
 
@@ -53,14 +39,7 @@ class StrategicAgreementView(PlanTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        agreement = StrategicAgreement.objects.in_plan(self.plan).first()
-        if agreement is not None:
-            agreement.plan = self.plan  # for its history link, without fetching the plan again
-        strategic_goals = list(strategic_goals_with_key_figures(self.plan))
-        share_plan(strategic_goals, self.plan)
-        for goal in strategic_goals:
-            share_plan(goal.key_figures.all(), self.plan)
-        context.update(agreement=agreement, strategic_goals=strategic_goals)
+        context.update(vars(selectors.strategic_agreement_page(self.plan)))
         return context
 
 
@@ -70,63 +49,37 @@ class StrategicAgreementUpdateView(PlanUpdateView):
     model = StrategicAgreement
     form_class = StrategicAgreementForm
     page_title = gettext_lazy("Edit the strategic agreement")
+    success_message = gettext_lazy("The strategic agreement was saved.")
 
     @cached_property
     def object(self):
-        agreement = StrategicAgreement.objects.in_plan(self.plan).first()
-        if agreement is None:
-            agreement = StrategicAgreement(plan=self.plan)
-        else:
-            agreement.plan = self.plan
-        return agreement
+        agreement = StrategicAgreement.objects.in_plan(self.plan).select_related("plan").first()
+        return agreement if agreement is not None else StrategicAgreement(plan=self.plan)
 
-    def get_permission_object(self):
-        return self.plan
-
-    def form_valid(self, form):
-        if self.object.pk is None:
-            try:
-                with transaction.atomic():
-                    form.save()
-            except IntegrityError:
-                # Another coordinator wrote the first version meanwhile; theirs stands, ours is not saved.
-                form.add_error(
-                    None,
-                    _("Someone else wrote the strategic agreement meanwhile. Nothing of yours was saved."),
-                )
-                return self.form_invalid(form)
-            messages.success(self.request, self.get_success_message())
-            return HttpResponseRedirect(self.get_success_url())
-        return super().form_valid(form)
+    def update(self, form, expected_lock_version: int | None):
+        return services.strategic_agreement_save(
+            plan=self.plan,
+            data=form.model_data(),
+            expected_lock_version=expected_lock_version,
+            actor=self.request.user,
+        )
 
     def get_success_message(self) -> str:
-        return _("The strategic agreement was saved.")
-
-    def get_success_url(self) -> str:
-        return reverse("agreements:strategic", kwargs={"plan": self.plan.slug})
-
-    def get_cancel_url(self) -> str:
-        return self.get_success_url()
-
-    def get_breadcrumbs(self):
-        return [_strategic_crumb(self.plan), (_("Edit"), None)]
-
-    def get_page_title(self) -> str:
-        return str(self.page_title)
+        return str(self.success_message)
 
 
 class StrategicGoalUpdateView(PlanUpdateView):
     model = StrategicGoal
     form_class = StrategicGoalForm
-
-    def get_parent_breadcrumbs(self):
-        return [_strategic_crumb(self.plan)]
+    select_related = ("plan",)
+    service = staticmethod(services.strategic_goal_update)
+    success_message = gettext_lazy("The strategic goal was saved.")
 
     def get_page_title(self) -> str:
         return _("Edit the strategic goal: %(focus_area)s") % {"focus_area": self.object}
 
     def get_success_message(self) -> str:
-        return _("The strategic goal was saved.")
+        return str(self.success_message)
 
 
 # --- Delaftaler -----------------------------------------------------------------------------------------------
@@ -140,16 +93,7 @@ class SubAgreementListView(PlanTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        sub_agreements = list(sub_agreements_with_goal_tree(self.plan))
-        share_plan(sub_agreements, self.plan)
-        context["rows"] = [
-            {
-                "sub_agreement": sub_agreement,
-                "progress": progress.sub_agreement_progress(sub_agreement),
-                "goal_count": len(sub_agreement.goals.all()),
-            }
-            for sub_agreement in sub_agreements
-        ]
+        context["rows"] = selectors.sub_agreement_rows(self.plan)
         return context
 
 
@@ -161,40 +105,16 @@ class SubAgreementDetailView(PlanDetailView):
     context_object_name = "sub_agreement"
 
     def get_queryset(self):
-        # The goal tree, activities and parties prefetched: the page's query count does not grow with the data.
-        return sub_agreements_with_goal_tree(self.plan, with_activities=True, with_parties=True)
-
-    @cached_property
-    def object(self):
-        sub_agreement = access.get_in_plan_or_404(self.get_queryset(), self.plan, pk=self.kwargs["pk"])
-        sub_agreement.plan = self.plan
-        return sub_agreement
-
-    def get_parent_breadcrumbs(self):
-        return [_sub_agreements_crumb(self.plan)]
+        # The goal tree, activities and parties prefetched, each indicator saying whether this user may record
+        # its measurements: the page's query count does not grow with the data.
+        return selectors.sub_agreements_for_page(self.plan, self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        sub_agreement, user = self.object, self.request.user
-        goals = []
-        for goal in sub_agreement.goals.all():
-            indicators = list(goal.indicators.all())
-            share_plan(indicators, self.plan)
-            goals.append(
-                {
-                    "goal": goal,
-                    "progress": goal.progress(),
-                    "indicators": indicators,
-                    # Measurements are recorded per indicator; an editor limited to other delaftaler gets no form.
-                    "measurable": [i for i in indicators if user.has_perm("plan.edit_goals", i)],
-                }
-            )
+        user = self.request.user
+        context.update(vars(selectors.sub_agreement_page(self.object)))
         context.update(
-            goals=goals,
-            progress=progress.sub_agreement_progress(sub_agreement),
-            activities=list(sub_agreement.activities.all()),
-            parties=list(sub_agreement.parties.all()),
-            can_edit_goals=user.has_perm("plan.edit_goals", sub_agreement),
+            can_edit_goals=user.has_perm("plan.edit_goals", self.object),
             can_manage=user.has_perm("plan.manage", self.plan),
         )
         return context
@@ -203,81 +123,37 @@ class SubAgreementDetailView(PlanDetailView):
 class SubAgreementUpdateView(PlanUpdateView):
     model = SubAgreement
     form_class = SubAgreementForm
-
-    def get_parent_breadcrumbs(self):
-        return [_sub_agreements_crumb(self.plan)]
+    select_related = ("plan",)
+    service = staticmethod(services.sub_agreement_update)
+    success_message = gettext_lazy("The sub-agreement was saved.")
 
     def get_page_title(self) -> str:
         return _("Edit the sub-agreement: %(focus_area)s") % {"focus_area": self.object}
 
     def get_success_message(self) -> str:
-        return _("The sub-agreement was saved.")
+        return str(self.success_message)
 
 
-# --- Parties to a delaftale -----------------------------------------------------------------------------------
+# --- Parties to a delaftale: rows of its page, which the links lead back to -------------------------------------
 
 
-class PartyFormMixin:
-    form_class = SubAgreementPartyForm
+class PartyCreateView(PlanCreateView):
     model = SubAgreementParty
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["sub_agreement"] = self.sub_agreement
-        return kwargs
-
-    def get_success_url(self) -> str:
-        return self.sub_agreement.get_absolute_url() + "#parties"
-
-    def get_cancel_url(self) -> str:
-        return self.get_success_url()
-
-
-class PartyCreateView(PartyFormMixin, PlanCreateView):
-    def get_permission_object(self):
-        return self.sub_agreement
-
-    @cached_property
-    def sub_agreement(self) -> SubAgreement:
-        sub_agreement = access.get_in_plan_or_404(SubAgreement, self.plan, pk=self.kwargs["sub_agreement"])
-        sub_agreement.plan = self.plan
-        return sub_agreement
-
-    def prepare_instance(self, instance) -> None:
-        instance.sub_agreement = self.sub_agreement
+    form_class = SubAgreementPartyForm
+    parent_field = "sub_agreement"
+    parent_related = ("plan",)
+    service = staticmethod(services.sub_agreement_party_create)
 
     def get_page_title(self) -> str:
-        return _("New party to %(sub_agreement)s") % {"sub_agreement": self.sub_agreement}
-
-    def get_breadcrumbs(self):
-        return [
-            _sub_agreements_crumb(self.plan),
-            (str(self.sub_agreement), self.sub_agreement.get_absolute_url()),
-            (self.get_page_title(), None),
-        ]
+        return _("New party to %(sub_agreement)s") % {"sub_agreement": self.parent}
 
 
-class PartyObjectMixin:
-    """A party has no page of its own: it is a row of its delaftale's page, which the links lead back to."""
-
+class PartyUpdateView(PlanUpdateView):
     model = SubAgreementParty
-    select_related = ("organisation", "sub_agreement")
+    form_class = SubAgreementPartyForm
+    select_related = ("organisation", "sub_agreement__plan")
+    service = staticmethod(services.sub_agreement_party_update)
 
-    @property
-    def sub_agreement(self) -> SubAgreement:
-        sub_agreement = self.object.sub_agreement
-        sub_agreement.plan = self.plan
-        return sub_agreement
-
-    def get_breadcrumbs(self):
-        return [
-            _sub_agreements_crumb(self.plan),
-            (str(self.sub_agreement), self.sub_agreement.get_absolute_url()),
-            (self.get_page_title(), None),
-        ]
-
-
-class PartyUpdateView(PartyObjectMixin, PartyFormMixin, PlanUpdateView):
     def get_page_title(self) -> str:
         return _("Edit the party %(organisation)s") % {"organisation": self.object.organisation}
 
@@ -285,24 +161,21 @@ class PartyUpdateView(PartyObjectMixin, PartyFormMixin, PlanUpdateView):
         return _("The party %(organisation)s was saved.") % {"organisation": self.object.organisation}
 
 
-class PartyDeleteView(PartyObjectMixin, PlanDeleteView):
+class PartyDeleteView(PlanDeleteView):
+    model = SubAgreementParty
+    select_related = ("organisation", "sub_agreement__plan")
+    service = staticmethod(services.sub_agreement_party_delete)
     template_name = "agreements/party_confirm_delete.html"
 
-    def form_valid(self, form):
-        organisation, url = self.object.organisation, self.get_success_url()
-        self.object.delete()
-        messages.success(
-            self.request, _("%(organisation)s is no longer a party.") % {"organisation": organisation}
-        )
-        return HttpResponseRedirect(url)
+    def describe(self) -> str:
+        return str(self.object.organisation)
+
+    def get_success_message(self, name: str) -> str:
+        return _("%(organisation)s is no longer a party.") % {"organisation": name}
 
     def get_success_url(self) -> str:
-        return self.sub_agreement.get_absolute_url() + "#parties"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = self.get_success_url()
-        return context
+        # Back to the parties' section of the delaftale's page: the removed row's own anchor is gone.
+        return safe_next_url(self.request) or self.object.sub_agreement.get_absolute_url() + "#parties"
 
     def get_page_title(self) -> str:
         return _("Remove the party %(organisation)s") % {"organisation": self.object.organisation}

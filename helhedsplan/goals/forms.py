@@ -1,14 +1,14 @@
 """Forms for goals, indicators, measurements and activities.
 
 Every form is built on an instance whose parent (delaftale, goal, strategic goal, indicator) and plan are set
-before validation, so the models' own ``clean`` rules (target ≠ baseline, dates inside the plan period) run
-and their messages land next to the field they are about.
+before validation, so the models' own rules — their constraints (target ≠ baseline, one measurement per date,
+an interval of at least a month) and ``clean`` (dates inside the plan period) — run and their messages land
+next to the field they are about. No rule is restated here, and no form saves: the views call the services.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.forms import PlanModelForm
@@ -40,36 +40,12 @@ class IndicatorForm(PlanModelForm):
             "measurement_interval_months",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The database refuses an interval below a month; say so next to the field instead of at the top.
-        interval = self.fields["measurement_interval_months"]
-        interval.min_value = 1
-        interval.widget.attrs["min"] = 1
-        interval.validators.append(MinValueValidator(1))
-
 
 class MeasurementForm(PlanModelForm):
-    #: Where to go after saving: the page the short form was posted from (checked by the view).
-    next = forms.CharField(widget=forms.HiddenInput, required=False)
-
     class Meta:
         model = Measurement
         fields = ["date", "value", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
-
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        # The one-per-date rule involves the indicator, which is not a form field, so Django's own
-        # uniqueness check skips it; without this the save would fail in the database instead.
-        others = Measurement.objects.filter(indicator_id=self.instance.indicator_id, date=day)
-        if self.instance.pk is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if day and others.exists():
-            raise forms.ValidationError(
-                _("There is already a measurement on this date. Edit that one instead."), code="unique"
-            )
-        return day
 
 
 class ActivityForm(PlanModelForm):

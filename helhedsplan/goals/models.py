@@ -1,9 +1,14 @@
-"""Goals, what is measured, the measurements, and the activities that serve the goals."""
+"""Goals, what is measured, the measurements, and the activities that serve the goals.
+
+The goals app lies below the agreements app: its models name the delaftale and the strategic goal by string
+("agreements.SubAgreement") and never import them.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -11,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helhedsplan.agreements.models import StrategicGoal, SubAgreement
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.plans.models import Organisation, Plan, PlanContent
@@ -23,9 +28,14 @@ class Goal(PlanContent, ExampleFlag):
     """A delmål inside a delaftale."""
 
     plan_lookup = "sub_agreement__plan"
+    sub_agreement_lookup = "sub_agreement"
+    parent_field = "sub_agreement"
 
     sub_agreement = models.ForeignKey(
-        SubAgreement, on_delete=models.CASCADE, related_name="goals", verbose_name=_("sub-agreement")
+        "agreements.SubAgreement",
+        on_delete=models.CASCADE,
+        related_name="goals",
+        verbose_name=_("sub-agreement"),
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -55,6 +65,8 @@ class Indicator(PlanContent, ExampleFlag):
         HIGHER_IS_BETTER = "higher", _("higher is better")
         LOWER_IS_BETTER = "lower", _("lower is better")
 
+    sub_agreement_lookup = "goal__sub_agreement"
+
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
     )
@@ -67,7 +79,7 @@ class Indicator(PlanContent, ExampleFlag):
         verbose_name=_("goal"),
     )
     strategic_goal = models.ForeignKey(
-        StrategicGoal,
+        "agreements.StrategicGoal",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -85,6 +97,7 @@ class Indicator(PlanContent, ExampleFlag):
     measurement_interval_months = models.PositiveSmallIntegerField(
         _("measured every (months)"),
         default=12,
+        validators=[MinValueValidator(1)],
         help_text=_("A new measurement is due this many months after the last one."),
     )
     history = HistoricalRecords()
@@ -94,24 +107,50 @@ class Indicator(PlanContent, ExampleFlag):
         verbose_name_plural = _("indicators")
         ordering = ["plan", "goal", "strategic_goal", "pk"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=(Q(goal__isnull=False, strategic_goal__isnull=True))
                 | (Q(goal__isnull=True, strategic_goal__isnull=False)),
                 name="indicator_on_goal_or_strategic_goal",
+                error_field="goal",
+                violation_error_message=_("An indicator belongs either to a goal or to a strategic goal."),
             ),
-            models.CheckConstraint(
-                condition=~Q(target_value=F("baseline_value")), name="indicator_target_differs_from_baseline"
+            CheckConstraint(
+                condition=~Q(target_value=F("baseline_value")),
+                name="indicator_target_differs_from_baseline",
+                error_field="target_value",
+                violation_error_message=_("The target must differ from the baseline."),
             ),
-            models.CheckConstraint(
-                condition=(Q(direction="higher", target_value__gt=F("baseline_value")))
-                | (Q(direction="lower", target_value__lt=F("baseline_value"))),
-                name="indicator_target_lies_in_its_direction",
+            # The two directions are separate rules so each says what is wrong; equal values are left to the
+            # rule above, so a target equal to the baseline gets one message, not two.
+            CheckConstraint(
+                condition=~Q(direction="higher") | Q(target_value__gte=F("baseline_value")),
+                name="indicator_target_above_baseline_when_higher",
+                error_field="target_value",
+                violation_error_message=_("When higher is better, the target must be above the baseline."),
             ),
-            models.CheckConstraint(
-                condition=Q(target_date__gt=F("baseline_date")), name="indicator_target_after_baseline"
+            CheckConstraint(
+                condition=~Q(direction="lower") | Q(target_value__lte=F("baseline_value")),
+                name="indicator_target_below_baseline_when_lower",
+                error_field="target_value",
+                violation_error_message=_("When lower is better, the target must be below the baseline."),
             ),
-            models.CheckConstraint(
-                condition=Q(measurement_interval_months__gte=1), name="indicator_interval_at_least_a_month"
+            CheckConstraint(
+                condition=Q(direction__in=["higher", "lower"]),
+                name="indicator_direction_is_known",
+                error_field="direction",
+                violation_error_message=_("Say whether higher or lower is better."),
+            ),
+            CheckConstraint(
+                condition=Q(target_date__gt=F("baseline_date")),
+                name="indicator_target_after_baseline",
+                error_field="target_date",
+                violation_error_message=_("The target date must come after the baseline date."),
+            ),
+            CheckConstraint(
+                condition=Q(measurement_interval_months__gte=1),
+                name="indicator_interval_at_least_a_month",
+                error_field="measurement_interval_months",
+                violation_error_message=_("The interval must be at least one month."),
             ),
         ]
 
@@ -122,30 +161,23 @@ class Indicator(PlanContent, ExampleFlag):
         return reverse("goals:indicator", kwargs={"plan": self.plan.slug, "pk": self.pk})
 
     @property
-    def sub_agreement(self) -> SubAgreement | None:
+    def sub_agreement(self) -> models.Model | None:
         return self.goal.sub_agreement if self.goal_id else None
 
+    def navigation_parent(self):
+        """A goal's indicator is shown under its goal, a key figure under its strategic goal."""
+        return self.goal if self.goal_id else self.strategic_goal
+
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.target_value is not None and self.baseline_value is not None:
-            if self.target_value == self.baseline_value:
-                errors["target_value"] = _("The target must differ from the baseline.")
-            elif (
-                self.direction == self.Direction.HIGHER_IS_BETTER and self.target_value < self.baseline_value
-            ):
-                errors["target_value"] = _("When higher is better, the target must be above the baseline.")
-            elif self.direction == self.Direction.LOWER_IS_BETTER and self.target_value > self.baseline_value:
-                errors["target_value"] = _("When lower is better, the target must be below the baseline.")
-        if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
-            errors["target_date"] = _("The target date must come after the baseline date.")
-        if bool(self.goal_id) == bool(self.strategic_goal_id):
-            errors["goal"] = _("An indicator belongs either to a goal or to a strategic goal.")
-        elif self.plan_id:
-            parent_plan_id = self.goal.sub_agreement.plan_id if self.goal_id else self.strategic_goal.plan_id
-            if parent_plan_id != self.plan_id:
-                errors["goal" if self.goal_id else "strategic_goal"] = _("It belongs to another plan.")
-        if errors:
-            raise ValidationError(errors)
+        # Target, direction, dates and "one parent" are the constraints' (with their messages); what the
+        # database cannot hold is that the parent lies in the indicator's own plan.
+        if not self.plan_id or bool(self.goal_id) == bool(self.strategic_goal_id):
+            return
+        parent_plan_id = self.goal.sub_agreement.plan_id if self.goal_id else self.strategic_goal.plan_id
+        if parent_plan_id != self.plan_id:
+            raise ValidationError(
+                {"goal" if self.goal_id else "strategic_goal": _("It belongs to another plan.")}
+            )
 
     def latest_measurement(self) -> Measurement | None:
         """The newest measurement. Uses a prefetched ``measurements`` list when there is one."""
@@ -181,6 +213,8 @@ class Measurement(PlanContent, ExampleFlag):
     """One measured value of an indicator at a date."""
 
     plan_lookup = "indicator__plan"
+    sub_agreement_lookup = "indicator__goal__sub_agreement"
+    parent_field = "indicator"
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicator")
@@ -204,8 +238,13 @@ class Measurement(PlanContent, ExampleFlag):
         verbose_name_plural = _("measurements")
         ordering = ["indicator", "date", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "date"], name="one_measurement_per_indicator_and_date"
+            UniqueConstraint(
+                fields=["indicator", "date"],
+                name="one_measurement_per_indicator_and_date",
+                error_field="date",
+                violation_error_message=_(
+                    "There is already a measurement on this date. Edit that one instead."
+                ),
             ),
         ]
 
@@ -216,7 +255,11 @@ class Measurement(PlanContent, ExampleFlag):
         return self.indicator.get_absolute_url()
 
     @property
-    def sub_agreement(self) -> SubAgreement | None:
+    def crumb_title(self) -> str:
+        return _("Measurement of %(date)s") % {"date": date_format(self.date, "DATE_FORMAT")}
+
+    @property
+    def sub_agreement(self) -> models.Model | None:
         return self.indicator.sub_agreement
 
     def clean(self) -> None:
@@ -238,9 +281,14 @@ class Activity(PlanContent, ExampleFlag):
         CANCELLED = "cancelled", _("cancelled")
 
     plan_lookup = "sub_agreement__plan"
+    sub_agreement_lookup = "sub_agreement"
+    parent_field = "sub_agreement"
 
     sub_agreement = models.ForeignKey(
-        SubAgreement, on_delete=models.CASCADE, related_name="activities", verbose_name=_("sub-agreement")
+        "agreements.SubAgreement",
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("sub-agreement"),
     )
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -267,11 +315,13 @@ class Activity(PlanContent, ExampleFlag):
         verbose_name_plural = _("activities")
         ordering = ["sub_agreement", "name"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="activity_ends_after_it_starts",
+                error_field="end_date",
+                violation_error_message=_("The end date must not come before the start date."),
             ),
         ]
 
@@ -282,9 +332,8 @@ class Activity(PlanContent, ExampleFlag):
         return reverse("goals:activity", kwargs={"plan": self.sub_agreement.plan.slug, "pk": self.pk})
 
     def clean(self) -> None:
+        # "Ends after it starts" is the constraint's; the plan's period is not the database's to know.
         errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The end date must not come before the start date.")
         if self.sub_agreement_id:
             plan = self.sub_agreement.plan
             for field in ("start_date", "end_date"):

@@ -1,64 +1,183 @@
-"""Reads of the goal tree with everything prefetched, so a page's query count does not grow with the data."""
+"""Reads of the goal tree: what the goal and indicator pages show, and the prefetches the agreements' and
+reports' reads build on.
+
+Everything is fetched with the rows' plan joined (``select_related``) or set by the prefetch from its parent, so
+a page's links and permission checks never query per row and its query count does not grow with the data.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
+from datetime import date
 
-from helhedsplan.agreements.models import StrategicGoal, SubAgreement, focus_area_order
-from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from . import progress as progress_rules
+from .charts import IndicatorChart, indicator_chart
+from .models import Activity, Goal, Indicator, Measurement
+
+EDIT_GOALS = "plan.edit_goals"
+
+# --- Prefetches of the tree, each row with what its links need ------------------------------------------------
 
 
 def measurements_prefetch() -> Prefetch:
+    """An indicator's measurements, oldest first (each knows its indicator through the prefetch)."""
     return Prefetch("measurements", queryset=Measurement.objects.order_by("date", "pk"))
 
 
-def indicators_prefetch() -> Prefetch:
-    return Prefetch(
-        "indicators", queryset=Indicator.objects.order_by("pk").prefetch_related(measurements_prefetch())
+def indicators_prefetch(*, measurable_by=None) -> Prefetch:
+    """A goal's indicators with their plan and measurements.
+
+    With ``measurable_by`` (a user) each indicator carries ``measurable``: whether that user may record its
+    measurements — the same answer as ``has_perm("plan.edit_goals", indicator)``, within the same query.
+    """
+    indicators = (
+        Indicator.objects.select_related("plan").order_by("pk").prefetch_related(measurements_prefetch())
     )
+    if measurable_by is not None:
+        allowed = Indicator.objects.for_user(measurable_by, EDIT_GOALS).filter(pk=OuterRef("pk"))
+        indicators = indicators.annotate(measurable=Exists(allowed))
+    return Prefetch("indicators", queryset=indicators)
 
 
-def goals_prefetch() -> Prefetch:
-    return Prefetch(
-        "goals", queryset=Goal.objects.order_by("order", "pk").prefetch_related(indicators_prefetch())
+def key_figures_prefetch() -> Prefetch:
+    """A strategic goal's key figures with their plan and measurements."""
+    key_figures = (
+        Indicator.objects.select_related("plan").order_by("pk").prefetch_related(measurements_prefetch())
     )
+    return Prefetch("key_figures", queryset=key_figures)
+
+
+def goals_prefetch(*, measurable_by=None) -> Prefetch:
+    """A delaftale's goals in their order, with indicators and measurements."""
+    goals = Goal.objects.order_by("order", "pk").prefetch_related(
+        indicators_prefetch(measurable_by=measurable_by)
+    )
+    return Prefetch("goals", queryset=goals)
 
 
 def activities_prefetch() -> Prefetch:
+    """A delaftale's activities by name, with the responsible organisation and the goals they serve."""
     return Prefetch(
         "activities",
         queryset=Activity.objects.select_related("responsible_organisation")
-        .prefetch_related("goals")
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.select_related("sub_agreement__plan")))
         .order_by("name"),
     )
 
 
-def sub_agreements_with_goal_tree(plan, *, with_activities: bool = False, with_parties: bool = False):
-    """The plan's delaftaler → goals → indicators → measurements: four queries (plus activities with their
-    goals: two, plus parties with their organisation: one), whatever the amount of data."""
-    lookups = [goals_prefetch()]
-    if with_activities:
-        lookups.append(activities_prefetch())
-    if with_parties:
-        lookups.append(Prefetch("parties", queryset=_parties()))
-    return SubAgreement.objects.in_plan(plan).order_by(focus_area_order()).prefetch_related(*lookups)
+# --- What lists show of an indicator and an activity ----------------------------------------------------------
 
 
-def _parties():
-    from helhedsplan.agreements.models import SubAgreementParty
+@dataclass(frozen=True)
+class IndicatorSummary:
+    """An indicator as lists show it: its progress and latest measurement, computed once."""
 
-    return SubAgreementParty.objects.select_related("organisation").order_by("organisation__short_name")
+    indicator: Indicator
+    progress: progress_rules.Progress
+    latest: Measurement | None
+    next_due: date
+    #: A new measurement was due before today.
+    overdue: bool
 
 
-def strategic_goals_with_key_figures(plan):
-    """Strategic goals → key-figure indicators → measurements: three queries."""
-    return (
-        StrategicGoal.objects.in_plan(plan)
-        .order_by(focus_area_order())
-        .prefetch_related(
-            Prefetch(
-                "key_figures",
-                queryset=Indicator.objects.order_by("pk").prefetch_related(measurements_prefetch()),
-            )
-        )
+def summarise(indicator: Indicator, today: date) -> IndicatorSummary:
+    return IndicatorSummary(
+        indicator=indicator,
+        progress=indicator.progress(),
+        latest=indicator.latest_measurement(),
+        next_due=indicator.next_measurement_due(),
+        overdue=indicator.measurement_is_overdue(today),
+    )
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    activity: Activity
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class MeasurementRow:
+    measurement: Measurement
+    #: Where the indicator stood when this value was measured.
+    progress: progress_rules.Progress
+
+
+# --- The goal page --------------------------------------------------------------------------------------------
+
+
+def goals_for_page() -> QuerySet[Goal]:
+    """Goals with what their page shows: delaftale and plan, indicators → measurements, activities."""
+    activities = Activity.objects.select_related("sub_agreement__plan", "responsible_organisation")
+    return Goal.objects.select_related("sub_agreement__plan").prefetch_related(
+        indicators_prefetch(), Prefetch("activities", queryset=activities.order_by("name"))
+    )
+
+
+@dataclass(frozen=True)
+class GoalPage:
+    goal: Goal
+    indicators: list[IndicatorSummary]
+    #: Rolled up from the indicators.
+    progress: progress_rules.Progress
+    activities: list[ActivityRow]
+
+
+def goal_page(goal: Goal, *, today: date) -> GoalPage:
+    """What the goal's page shows (``goal`` read through ``goals_for_page()``)."""
+    summaries = [summarise(indicator, today) for indicator in goal.indicators.all()]
+    return GoalPage(
+        goal=goal,
+        indicators=summaries,
+        progress=progress_rules.roll_up(s.progress for s in summaries),
+        activities=[ActivityRow(a, a.is_overdue(today)) for a in goal.activities.all()],
+    )
+
+
+# --- The indicator page ---------------------------------------------------------------------------------------
+
+
+def indicators_for_page() -> QuerySet[Indicator]:
+    """Indicators with what their page shows: plan, parent (goal → delaftale, or strategic goal), measurements
+    with who entered them."""
+    measurements = Measurement.objects.select_related("entered_by").order_by("date", "pk")
+    return Indicator.objects.select_related(
+        "plan", "goal__sub_agreement__plan", "strategic_goal__plan"
+    ).prefetch_related(Prefetch("measurements", queryset=measurements))
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    indicator: Indicator
+    summary: IndicatorSummary
+    #: Each measurement with the progress it showed.
+    rows: list[MeasurementRow]
+    chart: IndicatorChart
+    #: The goal, or the strategic goal of a key figure, the page links back to.
+    parent_url: str
+
+
+def progress_at(indicator: Indicator, measurement: Measurement) -> progress_rules.Progress:
+    """Where ``indicator`` stood with ``measurement`` as its latest."""
+    return progress_rules.indicator_progress(
+        baseline_value=indicator.baseline_value,
+        baseline_date=indicator.baseline_date,
+        target_value=indicator.target_value,
+        target_date=indicator.target_date,
+        latest_value=measurement.value,
+        latest_date=measurement.date,
+    )
+
+
+def indicator_page(indicator: Indicator, *, today: date) -> IndicatorPage:
+    """What the indicator's page shows (``indicator`` read through ``indicators_for_page()``)."""
+    measurements = list(indicator.measurements.all())
+    return IndicatorPage(
+        indicator=indicator,
+        summary=summarise(indicator, today),
+        rows=[MeasurementRow(m, progress_at(indicator, m)) for m in measurements],
+        chart=indicator_chart(indicator, measurements, indicator.plan),
+        parent_url=indicator.navigation_parent().get_absolute_url(),
     )

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.agreements.models import SubAgreement
+from helhedsplan.agreements.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
 from helhedsplan.approvals.summary import approval_summary
 from helhedsplan.budget.summary import budget_summary
 from helhedsplan.goals import progress
-from helhedsplan.goals.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
 from helhedsplan.plans.views import PlanTemplateView
 from helhedsplan.reports import selectors
 

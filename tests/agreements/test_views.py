@@ -110,7 +110,7 @@ def test_the_short_measurement_form_posts_what_the_goals_app_expects(client, wor
     assert response.status_code == 302
     assert response["Location"] == f"{page}#indicator-{indicator.pk}"
     followed = client.get(page)
-    assert followed.context["goals"][0]["indicators"][0].latest_measurement().value == Decimal(320)
+    assert followed.context["goals"][0].indicators[0].latest_measurement().value == Decimal(320)
 
 
 def test_the_strategic_page_shows_key_figures_with_progress(client, world):
@@ -186,7 +186,7 @@ def test_an_editor_gets_goal_controls_but_not_the_coordinators(client, world):
     html = response.content.decode()
     assert response.context["can_edit_goals"] is True
     assert response.context["can_manage"] is False
-    assert [i.name for i in response.context["goals"][0]["measurable"]] == ["Unge uden uddannelse og job"]
+    assert [i.name for i in response.context["goals"][0].measurable] == ["Unge uden uddannelse og job"]
     assert (
         reverse("agreements:sub_agreement_update", kwargs={"plan": "amager", "pk": education.pk}) not in html
     )
@@ -199,7 +199,7 @@ def test_an_editor_limited_to_another_delaftale_only_reads_this_one(client, worl
     response = client.get(sub_agreement_url(world))
 
     assert response.context["can_edit_goals"] is False
-    assert response.context["goals"][0]["measurable"] == []
+    assert response.context["goals"][0].measurable == []
     assert edit_links(response.content.decode()) == set()
 
     # ... and edits their own delaftale.
@@ -289,6 +289,36 @@ def test_delaftale_list_queries_do_not_grow(client, world, django_assert_num_que
     # COMMON, then 6 the delaftaler, 7 goals, 8 indicators, 9 measurements (for the rolled-up progress).
     with django_assert_num_queries(COMMON + 4):
         client.get(reverse("agreements:sub_agreements", kwargs={"plan": "amager"}))
+
+
+@pytest.mark.parametrize("name", ["sub_agreement", "strategic_goal", "party", "agreement"])
+def test_history_page_queries_do_not_grow(client, world, django_assert_num_queries, name):
+    obj = {
+        "sub_agreement": world.sub_agreements[FocusArea.EDUCATION],
+        "strategic_goal": world.strategic_goals[FocusArea.EDUCATION],
+        "party": world.party,
+        "agreement": world.agreement,
+    }[name]
+    for _edit in range(3):
+        obj.save()
+    client.force_login(world.users["reviewer"])
+    url = reverse(
+        "history",
+        kwargs={
+            "plan": "amager",
+            "app_label": "agreements",
+            "model_name": type(obj).__name__.lower(),
+            "pk": obj.pk,
+        },
+    )
+
+    # COMMON, then the object, one query per step up its declared parents (the delaftale, its plan) for the
+    # breadcrumbs, and its history records with who made them; a party also fetches its organisation (its
+    # name) for the page and for its history's rows.
+    expected = {"sub_agreement": 4, "strategic_goal": 4, "party": 7, "agreement": 3}[name]
+    with django_assert_num_queries(COMMON + expected):
+        response = client.get(url)
+    assert response.status_code == 200
 
 
 # --- No lost updates ------------------------------------------------------------------------------------------

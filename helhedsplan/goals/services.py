@@ -1,0 +1,110 @@
+"""Writes to the goal tree: goals, indicators (and the key figures of strategic goals), measurements, activities.
+
+Each function is keyword-only, takes its parent or object, the model fields as ``data`` and the ``actor``
+(a user, or None for a command), and runs in one transaction through ``core.services``: validated by the model
+(its constraints say what is wrong, next to the field), the lock counter checked on updates, the actor recorded
+in the history. Views, the admin, the plan-file importer and commands all write through these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from helhedsplan.core.services import Data, object_create, object_delete, object_update
+
+from .models import Activity, Goal, Indicator, Measurement
+
+# --- Goals ----------------------------------------------------------------------------------------------------
+
+
+def goal_create(*, sub_agreement: models.Model, data: Data, actor: Any) -> Goal:
+    """A new goal in ``sub_agreement`` (a delaftale)."""
+    return object_create(Goal(sub_agreement=sub_agreement), data=data, actor=actor)
+
+
+def goal_update(*, goal: Goal, data: Data, expected_lock_version: int | None, actor: Any) -> Goal:
+    return object_update(goal, data=data, expected_lock_version=expected_lock_version, actor=actor)
+
+
+def goal_delete(*, goal: Goal, actor: Any) -> None:
+    """Delete the goal with its indicators and their measurements."""
+    object_delete(goal, actor=actor)
+
+
+# --- Indicators and key figures -------------------------------------------------------------------------------
+
+
+def indicator_create(*, goal: Goal, data: Data, actor: Any) -> Indicator:
+    """A new indicator of ``goal``, in the goal's plan."""
+    indicator = Indicator(goal=goal, plan_id=goal.sub_agreement.plan_id)
+    return object_create(indicator, data=data, actor=actor)
+
+
+def key_figure_create(*, strategic_goal: models.Model, data: Data, actor: Any) -> Indicator:
+    """A new key figure of the area (an indicator) under ``strategic_goal``, in its plan."""
+    indicator = Indicator(strategic_goal=strategic_goal, plan_id=strategic_goal.plan_id)  # type: ignore[attr-defined]
+    return object_create(indicator, data=data, actor=actor)
+
+
+def indicator_update(
+    *, indicator: Indicator, data: Data, expected_lock_version: int | None, actor: Any
+) -> Indicator:
+    return object_update(indicator, data=data, expected_lock_version=expected_lock_version, actor=actor)
+
+
+def indicator_delete(*, indicator: Indicator, actor: Any) -> None:
+    """Delete the indicator (or key figure) with its measurements."""
+    object_delete(indicator, actor=actor)
+
+
+# --- Measurements ---------------------------------------------------------------------------------------------
+
+
+def measurement_create(*, indicator: Indicator, data: Data, actor: Any) -> Measurement:
+    """Record a measurement of ``indicator``; ``actor`` is kept as the one who entered it."""
+    entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    return object_create(Measurement(indicator=indicator, entered_by=entered_by), data=data, actor=actor)
+
+
+def measurement_update(
+    *, measurement: Measurement, data: Data, expected_lock_version: int | None, actor: Any
+) -> Measurement:
+    """Correct a measurement; who first entered it stays recorded (the history names who changed it)."""
+    return object_update(measurement, data=data, expected_lock_version=expected_lock_version, actor=actor)
+
+
+def measurement_delete(*, measurement: Measurement, actor: Any) -> None:
+    object_delete(measurement, actor=actor)
+
+
+# --- Activities -----------------------------------------------------------------------------------------------
+
+
+def _check_goals_served(sub_agreement_id: int | None, data: Data) -> None:
+    """An activity serves goals of its own delaftale only (the many-to-many is not the model's to check)."""
+    goals = data.get("goals")
+    if goals and any(goal.sub_agreement_id != sub_agreement_id for goal in goals):
+        raise ValidationError({"goals": _("An activity serves only goals of its own sub-agreement.")})
+
+
+@transaction.atomic
+def activity_create(*, sub_agreement: models.Model, data: Data, actor: Any) -> Activity:
+    """A new activity in ``sub_agreement``, with the goals it serves (``data["goals"]``)."""
+    _check_goals_served(sub_agreement.pk, data)
+    return object_create(Activity(sub_agreement=sub_agreement), data=data, actor=actor)
+
+
+@transaction.atomic
+def activity_update(
+    *, activity: Activity, data: Data, expected_lock_version: int | None, actor: Any
+) -> Activity:
+    _check_goals_served(activity.sub_agreement_id, data)
+    return object_update(activity, data=data, expected_lock_version=expected_lock_version, actor=actor)
+
+
+def activity_delete(*, activity: Activity, actor: Any) -> None:
+    object_delete(activity, actor=actor)
