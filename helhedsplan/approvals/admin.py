@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.db import models
 
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
+from helhedsplan.plans.models import Estate
 
+from . import services
 from .models import ApprovalStep, EstateDecision
 
 
@@ -31,6 +33,18 @@ class EstateDecisionInline(BaseTabularInline):
     )
 
 
+@admin.register(Estate)
+class EstateAdmin(BaseAdmin):
+    """The estates, each with its decisions: registered here, above the plans app, which knows no decisions."""
+
+    list_display = ("name", "number", "housing_association", "plan", "homes", "residents", "name_is_known")
+    list_filter = ("plan", "housing_association", "name_is_known")
+    list_select_related = ("plan", "housing_association")
+    search_fields = ("name", "number", "plan__name")
+    autocomplete_fields = ("plan", "housing_association")
+    inlines = (EstateDecisionInline,)
+
+
 @admin.register(EstateDecision)
 class EstateDecisionAdmin(BaseAdmin):
     formfield_overrides = PRIVATE_FILES
@@ -48,6 +62,10 @@ class EstateDecisionAdmin(BaseAdmin):
     list_select_related = ("estate",)
     search_fields = ("estate__name", "note")
     date_hierarchy = "date"
+
+    def delete_model(self, request, obj) -> None:
+        # Through the service: the minutes file goes with the decision.
+        services.estate_decision_delete(estate_decision=obj, actor=request.user)
 
 
 @admin.register(ApprovalStep)

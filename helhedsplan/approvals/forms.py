@@ -1,4 +1,8 @@
-"""Forms for the approvals pages: the date the summary is read at, estates' decisions and the plan's steps."""
+"""Forms for the approvals pages: the date the summary is read at, estates' decisions and the plan's steps.
+
+The rules (a decided decision has a date, minutes are a PDF, one step per place) are the models'; the forms
+validate through them.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,6 @@ from helhedsplan.core.forms import DateInput, PlanModelForm
 from helhedsplan.plans.models import Estate
 
 from .models import ApprovalStep, EstateDecision
-
-#: Every PDF file begins with these bytes, whatever its name says.
-PDF_SIGNATURE = b"%PDF-"
 
 
 class AsOfForm(forms.Form):
@@ -35,27 +36,6 @@ class AsOfForm(forms.Form):
         if self.is_valid() and self.cleaned_data["dato"]:
             return self.cleaned_data["dato"]
         return default
-
-
-def check_minutes_file(upload: UploadedFile) -> None:
-    """A PDF by name and by content, no larger than the site allows; raises ValidationError otherwise."""
-    if not upload.name.lower().endswith(".pdf"):
-        raise forms.ValidationError(_("Minutes must be a PDF file (ending in .pdf)."), code="not_pdf_name")
-    limit = settings.MINUTES_MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise forms.ValidationError(
-            _("The file is too large (%(size)s). Minutes may be at most %(limit)s."),
-            code="too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-        )
-    upload.seek(0)
-    head = upload.read(len(PDF_SIGNATURE))
-    upload.seek(0)
-    if head != PDF_SIGNATURE:
-        raise forms.ValidationError(
-            _("The file is not a PDF, whatever its name says. Upload the minutes as a PDF."),
-            code="not_pdf_content",
-        )
 
 
 class EstateDecisionForm(PlanModelForm):
@@ -92,18 +72,19 @@ class EstateDecisionForm(PlanModelForm):
         if not self.instance.minutes:
             del self.fields["remove_minutes"]
 
-    def clean_minutes(self):
-        minutes = self.cleaned_data.get("minutes")
-        if isinstance(minutes, UploadedFile):
-            check_minutes_file(minutes)
-        return minutes
+    def model_data(self) -> dict:
+        """The decision's fields; the minutes file travels apart (``uploaded_minutes``), as a file to store."""
+        data = super().model_data()
+        data.pop("minutes", None)
+        return data
 
-    def clean(self):
-        cleaned = super().clean()
-        result = cleaned.get("result")
-        if result and result != EstateDecision.Result.PENDING and not cleaned.get("date"):
-            self.add_error("date", _("Give the date of the decision when it is approved or rejected."))
-        return cleaned
+    def uploaded_minutes(self) -> UploadedFile | None:
+        """The newly uploaded minutes, or None when the stored ones (if any) stay."""
+        minutes = self.cleaned_data.get("minutes")
+        return minutes if isinstance(minutes, UploadedFile) else None
+
+    def removes_minutes(self) -> bool:
+        return bool(self.cleaned_data.get("remove_minutes"))
 
 
 class ApprovalStepForm(PlanModelForm):
@@ -111,10 +92,3 @@ class ApprovalStepForm(PlanModelForm):
         model = ApprovalStep
         fields = ["order", "title", "body", "date", "date_is_expected", "status", "reference", "note"]
         help_texts = {"order": _("The step's place in the timeline: 1 comes first.")}
-
-    def clean_order(self):
-        order = self.cleaned_data.get("order")
-        taken = ApprovalStep.objects.in_plan(self.plan).filter(order=order).exclude(pk=self.instance.pk)
-        if order is not None and taken.exists():
-            raise forms.ValidationError(_("Another step already has this place in the timeline."))
-        return order

@@ -4,15 +4,59 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.validators import FileExtensionValidator
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
 from helhedsplan.core.models import ExampleFlag
+from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.models import Estate, Plan, PlanContent
+
+#: Every PDF file begins with these bytes, whatever its name says.
+PDF_SIGNATURE = b"%PDF-"
+
+
+def overview_url(plan: Plan) -> str:
+    return reverse("approvals:overview", kwargs={"plan": plan.slug})
+
+
+def approvals_page(plan: Plan) -> Crumb:
+    """The approvals overview, which every decision and step is shown on (their parent in the navigation)."""
+    return Crumb(str(_("Approvals")), overview_url(plan))
+
+
+def validate_minutes(value: FieldFile) -> None:
+    """A newly uploaded file must be a PDF by name and by content, no larger than the site allows.
+
+    A file already stored was checked when it came in (and may be gone from storage): it is left alone.
+    """
+    if not value or getattr(value, "_committed", True):
+        return
+    if not value.name.lower().endswith(".pdf"):
+        raise ValidationError(_("Minutes must be a PDF file (ending in .pdf)."), code="not_pdf_name")
+    limit = settings.MINUTES_MAX_UPLOAD_BYTES
+    if value.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s). Minutes may be at most %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(value.size), "limit": filesizeformat(limit)},
+        )
+    upload = value.file
+    upload.seek(0)
+    head = upload.read(len(PDF_SIGNATURE))
+    upload.seek(0)
+    if head != PDF_SIGNATURE:
+        raise ValidationError(
+            _("The file is not a PDF, whatever its name says. Upload the minutes as a PDF."),
+            code="not_pdf_content",
+        )
 
 
 def minutes_upload_to(instance: EstateDecision, filename: str) -> str:
@@ -49,7 +93,7 @@ class EstateDecision(PlanContent, ExampleFlag):
         _("minutes (PDF)"),
         upload_to=minutes_upload_to,
         blank=True,
-        validators=[FileExtensionValidator(["pdf"])],
+        validators=[validate_minutes],
     )
     history = HistoricalRecords()
 
@@ -58,9 +102,17 @@ class EstateDecision(PlanContent, ExampleFlag):
         verbose_name_plural = _("estate decisions")
         ordering = ["estate__name", "body"]
         constraints = [
-            models.UniqueConstraint(fields=["estate", "body"], name="one_decision_per_estate_and_body"),
-            models.CheckConstraint(
-                condition=Q(result="pending") | Q(date__isnull=False), name="decided_decision_has_a_date"
+            UniqueConstraint(
+                fields=["estate", "body"],
+                name="one_decision_per_estate_and_body",
+                violation_error_message=_("The estate already has a decision by this body."),
+                error_field="body",
+            ),
+            CheckConstraint(
+                condition=Q(result="pending") | Q(date__isnull=False),
+                name="decided_decision_has_a_date",
+                violation_error_message=_("Give the date of the decision when it is approved or rejected."),
+                error_field="date",
             ),
         ]
 
@@ -68,10 +120,10 @@ class EstateDecision(PlanContent, ExampleFlag):
         return f"{self.estate} · {self.get_body_display()} · {self.get_result_display()}"
 
     def get_absolute_url(self) -> str:
-        return (
-            reverse("approvals:overview", kwargs={"plan": self.estate.plan.slug})
-            + f"#estate-{self.estate_id}"
-        )
+        return overview_url(self.estate.plan) + f"#estate-{self.estate_id}"
+
+    def navigation_parent(self) -> Crumb:
+        return approvals_page(self.estate.plan)
 
 
 class ApprovalStep(PlanContent, ExampleFlag):
@@ -105,11 +157,19 @@ class ApprovalStep(PlanContent, ExampleFlag):
         verbose_name_plural = _("approval steps")
         ordering = ["plan", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "order"], name="approval_step_order_unique_in_plan"),
+            UniqueConstraint(
+                fields=["plan", "order"],
+                name="approval_step_order_unique_in_plan",
+                violation_error_message=_("Another step already has this place in the timeline."),
+                error_field="order",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("approvals:overview", kwargs={"plan": self.plan.slug}) + f"#step-{self.pk}"
+        return overview_url(self.plan) + f"#step-{self.pk}"
+
+    def navigation_parent(self) -> Crumb:
+        return approvals_page(self.plan)

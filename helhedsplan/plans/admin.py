@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from helhedsplan.approvals.admin import EstateDecisionInline
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
 
 from .models import Estate, Membership, Organisation, Plan
@@ -33,16 +32,6 @@ class PlanAdmin(BaseAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("organisations",)
     inlines = (EstateInline, MembershipInline)
-
-
-@admin.register(Estate)
-class EstateAdmin(BaseAdmin):
-    list_display = ("name", "number", "housing_association", "plan", "homes", "residents", "name_is_known")
-    list_filter = ("plan", "housing_association", "name_is_known")
-    list_select_related = ("plan", "housing_association")
-    search_fields = ("name", "number", "plan__name")
-    autocomplete_fields = ("plan", "housing_association")
-    inlines = (EstateDecisionInline,)
 
 
 @admin.register(Membership)

@@ -1,26 +1,20 @@
-"""Forms of the emergency plan's pages: the plan, its levels, action cards, contacts and the incident log."""
+"""Forms of the emergency plan's pages: the plan, its levels, action cards, contacts and the incident log.
+
+The rules — a phone number of digits, dates and times not in the future, unique places and names within the
+emergency plan, a log entry not before its incident — are the models'; these forms validate through them with
+the parent set on the instance.
+"""
 
 from __future__ import annotations
-
-import datetime
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.core.forms import DateTimeInput, PlanModelForm
+from helhedsplan.core.forms import PlanModelForm
 from helhedsplan.plans.models import Estate
 
 from .models import ActionCard, Contact, EscalationLevel, Incident, IncidentLogEntry, PreparednessPlan
-
-#: Clocks differ a little between phones and the server; a time this far ahead is still "now".
-CLOCK_SLACK = datetime.timedelta(minutes=5)
-
-
-def _not_in_the_future(value: datetime.datetime | None) -> datetime.datetime | None:
-    if value is not None and value > timezone.now() + CLOCK_SLACK:
-        raise forms.ValidationError(_("The time cannot be in the future."))
-    return value
 
 
 class PreparednessPlanForm(PlanModelForm):
@@ -37,48 +31,15 @@ class PreparednessPlanForm(PlanModelForm):
         ]
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields[:-1]}
 
-    def clean_last_reviewed(self):
-        day = self.cleaned_data.get("last_reviewed")
-        if day is not None and day > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return day
 
-
-class _InPreparednessPlanForm(PlanModelForm):
-    """A form for something inside the emergency plan; ``unique_fields`` must be unique within it."""
-
-    unique_fields: tuple[tuple[str, str], ...] = ()
-
-    def __init__(self, *args, preparedness_plan: PreparednessPlan, **kwargs):
-        self.preparedness_plan = preparedness_plan
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        cleaned = super().clean()
-        siblings = type(self.instance).objects.filter(preparedness_plan=self.preparedness_plan)
-        siblings = siblings.exclude(pk=self.instance.pk)
-        for field, message in self.unique_fields:
-            value = cleaned.get(field)
-            if value not in (None, "") and siblings.filter(**{field: value}).exists():
-                self.add_error(field, message)
-        return cleaned
-
-
-class EscalationLevelForm(_InPreparednessPlanForm):
-    unique_fields = (
-        ("order", _("Another level already has this place.")),
-        ("name", _("Another level already has this name.")),
-    )
-
+class EscalationLevelForm(PlanModelForm):
     class Meta:
         model = EscalationLevel
         fields = ["order", "name", "criteria", "response"]
         help_texts = {"order": _("1 is the lowest level.")}
 
 
-class ActionCardForm(_InPreparednessPlanForm):
-    unique_fields = (("scenario", _("There is already an action card for this scenario.")),)
-
+class ActionCardForm(PlanModelForm):
     class Meta:
         model = ActionCard
         fields = [
@@ -95,7 +56,7 @@ class ActionCardForm(_InPreparednessPlanForm):
         help_texts = {"steps_first_hour": _("One step per line.")}
 
 
-class ContactForm(_InPreparednessPlanForm):
+class ContactForm(PlanModelForm):
     class Meta:
         model = Contact
         fields = ["name", "role", "organisation", "phone", "email", "availability", "last_verified", "order"]
@@ -105,18 +66,6 @@ class ContactForm(_InPreparednessPlanForm):
         super().__init__(*args, **kwargs)
         # Organisations are shared by all plans: offer the parties of this one.
         self.fields["organisation"].queryset = self.plan.organisations.order_by("kind", "short_name")
-
-    def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "").strip()
-        if phone and not all(ch.isdigit() or ch in " +-()" for ch in phone):
-            raise forms.ValidationError(_("Write the phone number with digits, e.g. +45 33 66 33 66."))
-        return phone
-
-    def clean_last_verified(self):
-        day = self.cleaned_data.get("last_verified")
-        if day is not None and day > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return day
 
 
 class IncidentForm(PlanModelForm):
@@ -134,16 +83,6 @@ class IncidentForm(PlanModelForm):
         self.limit_to_plan("level", EscalationLevel.objects.order_by("order"))
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
-
-    def clean_occurred_at(self):
-        return _not_in_the_future(self.cleaned_data.get("occurred_at"))
-
-    def clean(self):
-        cleaned = super().clean()
-        occurred_at = cleaned.get("occurred_at")
-        if self.instance.closed_at and occurred_at and occurred_at > self.instance.closed_at:
-            self.add_error("occurred_at", _("The incident cannot have happened after it was closed."))
-        return cleaned
 
 
 class IncidentCorrectionForm(IncidentForm):
@@ -164,31 +103,20 @@ class IncidentCorrectionForm(IncidentForm):
                 del self.fields[name]
 
 
-class LogEntryForm(forms.ModelForm):
-    """A line in the incident's log. The time defaults to now."""
+class LogEntryForm(PlanModelForm):
+    """A line in the incident's log. The time defaults to now (the service fills it in)."""
 
     class Meta:
         model = IncidentLogEntry
         fields = ["text", "at", "action_owner", "deadline"]
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 2}),
-            "at": DateTimeInput,
-            "deadline": DateTimeInput,
-        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"at": _("Leave empty for now.")}
 
     def __init__(self, *args, incident: Incident, **kwargs):
-        self.incident = incident
+        kwargs.setdefault("instance", IncidentLogEntry(incident=incident))
+        kwargs.setdefault("plan", incident.plan)
         super().__init__(*args, **kwargs)
         self.fields["at"].required = False
-        for name in ("at", "deadline"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-
-    def clean_at(self):
-        at = _not_in_the_future(self.cleaned_data.get("at")) or timezone.now()
-        if at < self.incident.occurred_at:
-            raise forms.ValidationError(_("The entry cannot be earlier than the incident."))
-        return at
 
 
 class CloseIncidentForm(forms.Form):
@@ -208,3 +136,11 @@ class CloseIncidentForm(forms.Form):
         self.incident = incident
         super().__init__(*args, **kwargs)
         self.fields["lock_version"].initial = incident.lock_version
+
+    def evaluation(self) -> dict[str, str]:
+        """The incident's evaluation fields from the form."""
+        return {
+            "evaluation_what_worked": self.cleaned_data["what_worked"],
+            "evaluation_lessons": self.cleaned_data["lessons"],
+            "evaluation_plan_changes": self.cleaned_data["plan_changes"],
+        }

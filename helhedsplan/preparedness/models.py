@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,8 +18,70 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.plans.models import Estate, Organisation, Plan, PlanContent
+
+# --- Rules of the fields -------------------------------------------------------------------------------------
+
+#: Clocks differ a little between phones and the server; a time this far ahead is still "now".
+CLOCK_SLACK = datetime.timedelta(minutes=5)
+
+
+def validate_date_not_in_the_future(value: datetime.date | None) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future")
+
+
+def validate_time_not_in_the_future(value: datetime.datetime | None) -> None:
+    if value is not None and value > timezone.now() + CLOCK_SLACK:
+        raise ValidationError(_("The time cannot be in the future."), code="future")
+
+
+#: Digits, spaces, "+", "-" and brackets: +45 33 66 33 66, (+45) 3366-3366.
+validate_phone = RegexValidator(
+    r"^[0-9 +\-()]*$",
+    message=_("Write the phone number with digits, e.g. +45 33 66 33 66."),
+    code="phone",
+)
+
+
+# --- Where the pages sit -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the emergency plan that is no object (the contacts, the incidents) as a step of the navigation:
+    it has a title, an address and the page it sits under, like the objects do."""
+
+    title: str
+    url: str
+    parent: Any = None
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+    def navigation_parent(self) -> Any:
+        return self.parent
+
+
+def _url(name: str, plan: Plan) -> str:
+    return reverse(f"preparedness:{name}", kwargs={"plan": plan.slug})
+
+
+def emergency_plan_page(plan: Plan) -> Page:
+    return Page(str(_("Emergency plan")), _url("overview", plan))
+
+
+def contacts_page(plan: Plan) -> Page:
+    return Page(str(_("Contacts")), _url("contacts", plan), emergency_plan_page(plan))
+
+
+def incidents_page(plan: Plan) -> Page:
+    return Page(str(_("Incidents")), _url("incidents", plan), emergency_plan_page(plan))
 
 
 class PreparednessPlan(PlanContent, ExampleFlag):
@@ -29,7 +96,9 @@ class PreparednessPlan(PlanContent, ExampleFlag):
     activation = models.TextField(_("who may activate it and when"), blank=True)
     stand_down = models.TextField(_("standing down"), blank=True)
     communication = models.TextField(_("communication"), blank=True)
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    last_reviewed = models.DateField(
+        _("last reviewed"), null=True, blank=True, validators=[validate_date_not_in_the_future]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -39,14 +108,19 @@ class PreparednessPlan(PlanContent, ExampleFlag):
     def __str__(self) -> str:
         return str(_("Emergency plan")) + f" · {self.plan}"
 
+    @property
+    def crumb_title(self) -> str:
+        return str(_("Emergency plan"))
+
     def get_absolute_url(self) -> str:
-        return reverse("preparedness:overview", kwargs={"plan": self.plan.slug})
+        return _url("overview", self.plan)
 
 
 class EscalationLevel(PlanContent):
     """normal / skærpet / akut / bydækkende, or what the plan calls its levels."""
 
     plan_lookup = "preparedness_plan__plan"
+    parent_field = "preparedness_plan"
 
     preparedness_plan = models.ForeignKey(
         PreparednessPlan, on_delete=models.CASCADE, related_name="levels", verbose_name=_("emergency plan")
@@ -62,15 +136,25 @@ class EscalationLevel(PlanContent):
         verbose_name_plural = _("escalation levels")
         ordering = ["preparedness_plan", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["preparedness_plan", "order"], name="escalation_order_unique"),
-            models.UniqueConstraint(fields=["preparedness_plan", "name"], name="escalation_name_unique"),
+            UniqueConstraint(
+                fields=["preparedness_plan", "order"],
+                name="escalation_order_unique",
+                violation_error_message=_("Another level already has this place."),
+                error_field="order",
+            ),
+            UniqueConstraint(
+                fields=["preparedness_plan", "name"],
+                name="escalation_name_unique",
+                violation_error_message=_("Another level already has this name."),
+                error_field="name",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("preparedness:overview", kwargs={"plan": self.preparedness_plan.plan.slug}) + "#levels"
+        return _url("overview", self.preparedness_plan.plan) + "#levels"
 
 
 class Contact(PlanContent, ExampleFlag):
@@ -88,10 +172,12 @@ class Contact(PlanContent, ExampleFlag):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("organisation")
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     availability = models.CharField(_("availability / stand-in"), max_length=300, blank=True)
-    last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    last_verified = models.DateField(
+        _("last verified"), null=True, blank=True, validators=[validate_date_not_in_the_future]
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -104,7 +190,10 @@ class Contact(PlanContent, ExampleFlag):
         return f"{self.role} ({self.organisation.short_name})"
 
     def get_absolute_url(self) -> str:
-        return reverse("preparedness:contacts", kwargs={"plan": self.preparedness_plan.plan.slug})
+        return _url("contacts", self.preparedness_plan.plan)
+
+    def navigation_parent(self) -> Page:
+        return contacts_page(self.preparedness_plan.plan)
 
     def needs_verification(self, today) -> bool:
         """Not verified within the last 12 months (or never)."""
@@ -121,6 +210,7 @@ class ActionCard(PlanContent, ExampleFlag):
     """What to do in one scenario: the first hour, 24 hours, 72 hours."""
 
     plan_lookup = "preparedness_plan__plan"
+    parent_field = "preparedness_plan"
 
     preparedness_plan = models.ForeignKey(
         PreparednessPlan,
@@ -144,8 +234,11 @@ class ActionCard(PlanContent, ExampleFlag):
         verbose_name_plural = _("action cards")
         ordering = ["preparedness_plan", "order", "scenario"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["preparedness_plan", "scenario"], name="one_action_card_per_scenario"
+            UniqueConstraint(
+                fields=["preparedness_plan", "scenario"],
+                name="one_action_card_per_scenario",
+                violation_error_message=_("There is already an action card for this scenario."),
+                error_field="scenario",
             ),
         ]
 
@@ -153,10 +246,7 @@ class ActionCard(PlanContent, ExampleFlag):
         return self.scenario
 
     def get_absolute_url(self) -> str:
-        return (
-            reverse("preparedness:overview", kwargs={"plan": self.preparedness_plan.plan.slug})
-            + f"#card-{self.pk}"
-        )
+        return _url("overview", self.preparedness_plan.plan) + f"#card-{self.pk}"
 
 
 class Incident(PlanContent, ExampleFlag):
@@ -167,7 +257,7 @@ class Incident(PlanContent, ExampleFlag):
         CLOSED = "closed", _("closed")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="incidents", verbose_name=_("plan"))
-    occurred_at = models.DateTimeField(_("when"))
+    occurred_at = models.DateTimeField(_("when"), validators=[validate_time_not_in_the_future])
     estate = models.ForeignKey(
         Estate,
         on_delete=models.RESTRICT,
@@ -201,14 +291,19 @@ class Incident(PlanContent, ExampleFlag):
         verbose_name_plural = _("incidents")
         ordering = ["-occurred_at"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(status="open", closed_at__isnull=True)
                 | Q(status="closed", closed_at__isnull=False),
                 name="closed_incident_has_closing_time",
+                violation_error_message=_(
+                    "A closed incident has the time it was closed; an open one has none."
+                ),
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("occurred_at")),
                 name="incident_closes_after_it_occurs",
+                violation_error_message=_("The incident cannot have happened after it was closed."),
+                error_field="occurred_at",
             ),
         ]
 
@@ -219,12 +314,18 @@ class Incident(PlanContent, ExampleFlag):
     def get_absolute_url(self) -> str:
         return reverse("preparedness:incident", kwargs={"plan": self.plan.slug, "pk": self.pk})
 
+    def navigation_parent(self) -> Page:
+        return incidents_page(self.plan)
+
     def clean(self) -> None:
         errors = {}
         if self.level_id and self.plan_id and self.level.preparedness_plan.plan_id != self.plan_id:
             errors["level"] = _("It belongs to another plan.")
         if self.estate_id and self.plan_id and self.estate.plan_id != self.plan_id:
             errors["estate"] = _("It belongs to another plan.")
+        # Also a constraint; said here so a form that leaves out the closing time shows it at the field.
+        if self.closed_at and self.occurred_at and self.occurred_at > self.closed_at:
+            errors["occurred_at"] = _("The incident cannot have happened after it was closed.")
         if errors:
             raise ValidationError(errors)
 
@@ -237,11 +338,12 @@ class IncidentLogEntry(PlanContent):
     """A timestamped line in an incident's log: what happened, what was done, by whom, by when."""
 
     plan_lookup = "incident__plan"
+    parent_field = "incident"
 
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="log_entries", verbose_name=_("incident")
     )
-    at = models.DateTimeField(_("time"))
+    at = models.DateTimeField(_("time"), validators=[validate_time_not_in_the_future])
     text = models.TextField(_("entry"))
     action_owner = models.CharField(_("action owner"), max_length=200, blank=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
@@ -266,3 +368,7 @@ class IncidentLogEntry(PlanContent):
 
     def get_absolute_url(self) -> str:
         return self.incident.get_absolute_url() + f"#entry-{self.pk}"
+
+    def clean(self) -> None:
+        if self.at and self.incident_id and self.at < self.incident.occurred_at:
+            raise ValidationError({"at": _("The entry cannot be earlier than the incident.")})

@@ -2,12 +2,16 @@
 
 Personal data: names, phones, e-mails and availability of contacts are rendered only for users with
 ``plan.view_contact_details`` (coordinators and editors); reviewers get roles and organisations.
+
+Where each page sits (under the emergency plan, its contacts or its incidents) is declared by the models; what
+the pages show comes from ``selectors``; what they write goes through ``services``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from helhedsplan.core.navigation import Crumb, parent_of, trail
 from helhedsplan.core.services import EditConflict
 from helhedsplan.plans.views import (
     PlanCreateView,
@@ -27,7 +32,7 @@ from helhedsplan.plans.views import (
     PlanUpdateView,
 )
 
-from . import services
+from . import selectors, services
 from .forms import (
     ActionCardForm,
     CloseIncidentForm,
@@ -38,78 +43,45 @@ from .forms import (
     LogEntryForm,
     PreparednessPlanForm,
 )
-from .models import ActionCard, Contact, EscalationLevel, Incident, IncidentLogEntry, PreparednessPlan
+from .models import ActionCard, Contact, EscalationLevel, Incident, PreparednessPlan, emergency_plan_page
 
 
-def _url(name: str, plan, **kwargs) -> str:
-    return reverse(f"preparedness:{name}", kwargs={"plan": plan.slug, **kwargs})
+class CreateView(PlanCreateView):
+    """Create views whose "cancel" and breadcrumbs follow the new object's declared parent (the contacts page,
+    the incidents page), not only the ``parent_field`` object — a local stand-in until the kit does so."""
+
+    def navigation_target(self) -> Any:
+        return parent_of(self.new_instance())
+
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(self.navigation_target()), Crumb(self.get_page_title())]
 
 
-class PreparednessMixin:
-    """The plan's emergency plan (or None), and breadcrumbs under the emergency plan's page."""
+class InPreparednessPlanCreate(CreateView):
+    """Create a level, action card or contact inside the plan's emergency plan (404 until it is written)."""
 
-    parent_page: tuple[str, str] | None = None  # (title, URL name) between the emergency plan and this page
+    parent_field = "preparedness_plan"
 
     @cached_property
-    def preparedness_plan(self) -> PreparednessPlan | None:
-        return PreparednessPlan.objects.filter(plan=self.plan).first()
-
-    def require_preparedness_plan(self) -> PreparednessPlan:
-        if self.preparedness_plan is None:
+    def parent(self) -> PreparednessPlan:
+        # The emergency plan is found by the plan in the URL, not by a pk of its own.
+        preparedness_plan = selectors.preparedness_plan_of(self.plan)
+        if preparedness_plan is None:
             raise Http404
-        return self.preparedness_plan
-
-    def get_parent_breadcrumbs(self):
-        crumbs = [(_("Emergency plan"), _url("overview", self.plan))]
-        if self.parent_page:
-            title, name = self.parent_page
-            crumbs.append((str(title), _url(name, self.plan)))
-        return crumbs
-
-    def get_cancel_url(self) -> str:
-        return _url(self.parent_page[1] if self.parent_page else "overview", self.plan)
+        return preparedness_plan
 
 
-class PreparednessCreateMixin(PreparednessMixin):
-    """Create something inside the emergency plan (which must exist)."""
+class PreparednessPageView(PlanTemplateView):
+    """A page under the emergency plan's own page."""
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["preparedness_plan"] = self.require_preparedness_plan()
-        return kwargs
-
-    def prepare_instance(self, instance) -> None:
-        instance.preparedness_plan = self.require_preparedness_plan()
-
-    def get_breadcrumbs(self):
-        return [*self.get_parent_breadcrumbs(), (self.get_page_title(), None)]
-
-    def get_success_url(self) -> str:
-        return self.object.get_absolute_url()
-
-
-class InPreparednessObjectMixin(PreparednessMixin):
-    select_related = ("preparedness_plan__plan",)
-
-
-class InPreparednessFormMixin(InPreparednessObjectMixin):
-    """Edit something inside the emergency plan with a form that checks uniqueness within it."""
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["preparedness_plan"] = self.object.preparedness_plan
-        return kwargs
-
-
-def contact_rows(contacts, today) -> list[tuple[Contact, bool]]:
-    """Each contact with whether it needs verifying (not verified within 12 months)."""
-    return [(contact, contact.needs_verification(today)) for contact in contacts]
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(emergency_plan_page(self.plan)), Crumb(self.get_page_title())]
 
 
 # The emergency plan itself -----------------------------------------------------------------------------------
 
 
-class OverviewView(PreparednessMixin, PlanTemplateView):
+class OverviewView(PlanTemplateView):
     """Purpose, scope, SSP link, activation, levels and action cards. Queries: the plan, its levels, its cards."""
 
     template_name = "preparedness/overview.html"
@@ -117,170 +89,149 @@ class OverviewView(PreparednessMixin, PlanTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        preparedness_plan = self.preparedness_plan
-        context["preparedness_plan"] = preparedness_plan
-        if preparedness_plan is not None:
-            preparedness_plan.plan = self.plan
-            context["levels"] = list(preparedness_plan.levels.order_by("order"))
-            context["cards"] = list(preparedness_plan.action_cards.all())
-            for item in (*context["levels"], *context["cards"]):
-                item.preparedness_plan = preparedness_plan  # their history links need the plan, not a query
+        overview = selectors.preparedness_overview(self.plan)
+        context.update(
+            preparedness_plan=overview.preparedness_plan, levels=overview.levels, cards=overview.cards
+        )
         return context
 
 
-class PlanCreate(PreparednessMixin, PlanCreateView):
+class PlanCreate(CreateView):
     model = PreparednessPlan
     form_class = PreparednessPlanForm
     page_title = gettext_lazy("Write the emergency plan")
+    service = staticmethod(services.preparedness_plan_create)
 
     def get(self, request, *args, **kwargs):
-        if self.preparedness_plan is not None:
-            return HttpResponseRedirect(_url("plan_update", self.plan))
+        if selectors.preparedness_plan_of(self.plan) is not None:
+            return HttpResponseRedirect(reverse("preparedness:plan_update", kwargs={"plan": self.plan.slug}))
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.preparedness_plan is not None:
-            return HttpResponseRedirect(_url("plan_update", self.plan))
+        if selectors.preparedness_plan_of(self.plan) is not None:
+            return HttpResponseRedirect(reverse("preparedness:plan_update", kwargs={"plan": self.plan.slug}))
         return super().post(request, *args, **kwargs)
 
-    def prepare_instance(self, instance) -> None:
-        instance.plan = self.plan
-
-    def get_breadcrumbs(self):
-        return [*self.get_parent_breadcrumbs(), (self.get_page_title(), None)]
+    def navigation_target(self) -> Any:
+        return emergency_plan_page(self.plan)
 
 
-class PlanUpdate(PreparednessMixin, PlanUpdateView):
+class PlanUpdate(PlanUpdateView):
     model = PreparednessPlan
     form_class = PreparednessPlanForm
+    service = staticmethod(services.preparedness_plan_update)
 
     @cached_property
     def object(self):
         return get_object_or_404(PreparednessPlan.objects.select_related("plan"), plan=self.plan)
 
-    def get_parent_breadcrumbs(self):
-        return []
-
 
 # Levels and action cards -------------------------------------------------------------------------------------
 
 
-class LevelCreate(PreparednessCreateMixin, PlanCreateView):
+class LevelCreate(InPreparednessPlanCreate):
     model = EscalationLevel
     form_class = EscalationLevelForm
     page_title = gettext_lazy("New escalation level")
-
-    def get_success_url(self) -> str:
-        return _url("overview", self.plan) + "#levels"
+    service = staticmethod(services.escalation_level_create)
 
 
-class LevelObjectMixin:
+class LevelUpdate(PlanUpdateView):
     model = EscalationLevel
-
-
-class LevelUpdate(LevelObjectMixin, InPreparednessFormMixin, PlanUpdateView):
     form_class = EscalationLevelForm
-
-    def get_success_url(self) -> str:
-        return _url("overview", self.plan) + "#levels"
-
-
-class LevelDelete(LevelObjectMixin, InPreparednessObjectMixin, PlanDeleteView):
-    def get_success_url(self) -> str:
-        return _url("overview", self.plan)
+    select_related = ("preparedness_plan__plan",)
+    service = staticmethod(services.escalation_level_update)
 
 
-class CardCreate(PreparednessCreateMixin, PlanCreateView):
+class LevelDelete(PlanDeleteView):
+    model = EscalationLevel
+    select_related = ("preparedness_plan__plan",)
+    service = staticmethod(services.escalation_level_delete)
+
+
+class CardCreate(InPreparednessPlanCreate):
     model = ActionCard
     form_class = ActionCardForm
     page_title = gettext_lazy("New action card")
+    service = staticmethod(services.action_card_create)
 
 
-class CardUpdate(InPreparednessFormMixin, PlanUpdateView):
+class CardUpdate(PlanUpdateView):
     model = ActionCard
     form_class = ActionCardForm
+    select_related = ("preparedness_plan__plan",)
+    service = staticmethod(services.action_card_update)
 
 
-class CardDelete(InPreparednessObjectMixin, PlanDeleteView):
+class CardDelete(PlanDeleteView):
     model = ActionCard
-
-    def get_success_url(self) -> str:
-        return _url("overview", self.plan)
+    select_related = ("preparedness_plan__plan",)
+    service = staticmethod(services.action_card_delete)
 
 
 # Contacts ---------------------------------------------------------------------------------------------------
 
 
-class ContactsView(PreparednessMixin, PlanTemplateView):
+class ContactsView(PreparednessPageView):
     """The contact list. Queries: the emergency plan, and its contacts with their organisations."""
 
     template_name = "preparedness/contacts.html"
     page_title = gettext_lazy("Contacts")
 
-    def get_breadcrumbs(self):
-        return [*self.get_parent_breadcrumbs(), (self.get_page_title(), None)]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["preparedness_plan"] = self.preparedness_plan
-        contacts = []
-        if self.preparedness_plan is not None:
-            self.preparedness_plan.plan = self.plan
-            contacts = list(self.preparedness_plan.contacts.select_related("organisation"))
-            for contact in contacts:
-                contact.preparedness_plan = self.preparedness_plan
-        context["rows"] = contact_rows(contacts, timezone.localdate())
-        context["show_details"] = self.request.user.has_perm("plan.view_contact_details", self.plan)
+        contacts = selectors.contact_list(self.plan, timezone.localdate())
+        context.update(
+            preparedness_plan=contacts.preparedness_plan,
+            rows=contacts.rows,
+            show_details=self.request.user.has_perm("plan.view_contact_details", self.plan),
+        )
         return context
 
 
-class ContactCreate(PreparednessCreateMixin, PlanCreateView):
+class ContactCreate(InPreparednessPlanCreate):
     model = Contact
     form_class = ContactForm
     page_title = gettext_lazy("New contact")
-    parent_page = (gettext_lazy("Contacts"), "contacts")
+    service = staticmethod(services.contact_create)
 
 
-class ContactObjectMixin(InPreparednessObjectMixin):
+class ContactUpdate(PlanUpdateView):
     model = Contact
-    parent_page = (gettext_lazy("Contacts"), "contacts")
-    select_related = ("preparedness_plan__plan", "organisation")
-
-    def get_success_url(self) -> str:
-        return _url("contacts", self.plan)
-
-
-class ContactUpdate(ContactObjectMixin, InPreparednessFormMixin, PlanUpdateView):
     form_class = ContactForm
+    select_related = ("preparedness_plan__plan", "organisation")
+    service = staticmethod(services.contact_update)
 
 
-class ContactDelete(ContactObjectMixin, PlanDeleteView):
-    pass
+class ContactDelete(PlanDeleteView):
+    model = Contact
+    select_related = ("preparedness_plan__plan", "organisation")
+    service = staticmethod(services.contact_delete)
 
 
 # Print -----------------------------------------------------------------------------------------------------
 
 
-class PrintView(PreparednessMixin, PlanTemplateView):
+class PrintView(PreparednessPageView):
     """Action cards and contacts on A4. Reviewers get the same without names, phones and e-mails."""
 
     template_name = "preparedness/print.html"
     page_title = gettext_lazy("Emergency plan for print")
 
-    def get_breadcrumbs(self):
-        return [*self.get_parent_breadcrumbs(), (self.get_page_title(), None)]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        preparedness_plan = self.require_preparedness_plan()
-        context["preparedness_plan"] = preparedness_plan
-        context["levels"] = list(preparedness_plan.levels.order_by("order"))
-        context["cards"] = list(preparedness_plan.action_cards.all())
-        context["rows"] = contact_rows(
-            preparedness_plan.contacts.select_related("organisation"), timezone.localdate()
+        preparedness_plan = selectors.preparedness_plan_of(self.plan)
+        if preparedness_plan is None:
+            raise Http404
+        sheet = selectors.print_sheet(preparedness_plan, timezone.localdate())
+        context.update(
+            preparedness_plan=sheet.preparedness_plan,
+            levels=sheet.levels,
+            cards=sheet.cards,
+            rows=sheet.rows,
+            printed_on=sheet.printed_on,
+            show_details=self.request.user.has_perm("plan.view_contact_details", self.plan),
         )
-        context["show_details"] = self.request.user.has_perm("plan.view_contact_details", self.plan)
-        context["printed_on"] = timezone.localdate()
         return context
 
 
@@ -293,32 +244,17 @@ class IncidentsView(PlanTemplateView):
     template_name = "preparedness/incidents.html"
     page_title = gettext_lazy("Incidents")
 
-    def get_breadcrumbs(self):
-        return [(_("Emergency plan"), _url("overview", self.plan)), (self.get_page_title(), None)]
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(emergency_plan_page(self.plan)), Crumb(self.get_page_title())]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        incidents = list(
-            Incident.objects.in_plan(self.plan)
-            .select_related("level", "estate")
-            .order_by("-occurred_at", "-pk")
-        )
-        for incident in incidents:
-            incident.plan = self.plan  # their links need the plan's address: no query per row
-        context["open_incidents"] = [incident for incident in incidents if incident.is_open]
-        context["closed_incidents"] = [incident for incident in incidents if not incident.is_open]
+        incidents = selectors.incident_list(self.plan)
+        context.update(open_incidents=incidents.open, closed_incidents=incidents.closed)
         return context
 
 
-class IncidentBreadcrumbs:
-    def get_parent_breadcrumbs(self):
-        return [
-            (_("Emergency plan"), _url("overview", self.plan)),
-            (_("Incidents"), _url("incidents", self.plan)),
-        ]
-
-
-class IncidentDetailView(IncidentBreadcrumbs, PlanDetailView):
+class IncidentDetailView(PlanDetailView):
     """The incident, its log as a timeline, and (for those who may, while it is open) the forms to log and close.
 
     Queries: the incident with its level, estate and opener; its log entries with who entered them.
@@ -326,12 +262,9 @@ class IncidentDetailView(IncidentBreadcrumbs, PlanDetailView):
 
     model = Incident
     template_name = "preparedness/incident_detail.html"
-    select_related = ("plan", "level", "estate", "opened_by")
-    prefetch_related = (
-        Prefetch(
-            "log_entries", queryset=IncidentLogEntry.objects.select_related("entered_by").order_by("at", "pk")
-        ),
-    )
+
+    def get_queryset(self):
+        return selectors.incident_queryset().in_plan(self.plan)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -339,38 +272,30 @@ class IncidentDetailView(IncidentBreadcrumbs, PlanDetailView):
         context["incident"] = incident
         context["entries"] = list(incident.log_entries.all())
         if incident.is_open and self.request.user.has_perm("plan.log_incidents", incident):
-            context["log_form"] = LogEntryForm(incident=incident)
+            context["log_form"] = LogEntryForm(incident=incident, plan=self.plan)
             context["close_form"] = CloseIncidentForm(incident=incident)
         return context
 
 
-class IncidentCreate(IncidentBreadcrumbs, PlanCreateView):
+class IncidentCreate(CreateView):
     model = Incident
     form_class = IncidentForm
     permission_required = "plan.log_incidents"
     page_title = gettext_lazy("Open an incident")
-
-    def get_breadcrumbs(self):
-        return [*self.get_parent_breadcrumbs(), (self.get_page_title(), None)]
-
-    def get_cancel_url(self) -> str:
-        return _url("incidents", self.plan)
-
-    def prepare_instance(self, instance) -> None:
-        instance.plan = self.plan
-        instance.opened_by = self.request.user
+    service = staticmethod(services.incident_open)
 
     def get_success_message(self) -> str:
         return _("The incident was opened. Log what happens below.")
 
 
-class IncidentUpdate(IncidentBreadcrumbs, PlanUpdateView):
+class IncidentUpdate(PlanUpdateView):
     model = Incident
     form_class = IncidentCorrectionForm
     select_related = ("plan",)
+    service = staticmethod(services.incident_update)
 
 
-class IncidentActionMixin(IncidentBreadcrumbs, PlanObjectMixin):
+class IncidentActionMixin(PlanObjectMixin):
     """A form about one open incident; a closed incident refuses it with a message and saves nothing."""
 
     model = Incident
@@ -389,6 +314,11 @@ class IncidentActionMixin(IncidentBreadcrumbs, PlanObjectMixin):
             return self.refuse_closed()
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        if not self.object.is_open:
+            return self.refuse_closed()
+        return super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["incident"] = self.object
@@ -399,60 +329,45 @@ class IncidentActionMixin(IncidentBreadcrumbs, PlanObjectMixin):
         context["cancel_url"] = self.object.get_absolute_url()
         return context
 
-    def get_breadcrumbs(self):
-        return [
-            *self.get_parent_breadcrumbs(),
-            (str(self.object), self.object.get_absolute_url()),
-            (self.get_page_title(), None),
-        ]
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(self.object), Crumb(self.get_page_title())]
 
 
 class LogEntryCreate(IncidentActionMixin, generic.FormView):
     form_class = LogEntryForm
     page_title = gettext_lazy("Add to the log")
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["plan"] = self.plan
+        return kwargs
+
     def form_valid(self, form):
         try:
-            services.add_log_entry(
-                self.object,
-                text=form.cleaned_data["text"],
-                at=form.cleaned_data["at"],
-                action_owner=form.cleaned_data["action_owner"],
-                deadline=form.cleaned_data["deadline"],
-                user=self.request.user,
+            services.incident_log_entry_add(
+                incident=self.object, data=form.model_data(), actor=self.request.user
             )
         except services.IncidentClosed:
             return self.refuse_closed()
         messages.success(self.request, _("The entry was added to the log."))
         return HttpResponseRedirect(self.object.get_absolute_url() + "#log")
 
-    def post(self, request, *args, **kwargs):
-        if not self.object.is_open:
-            return self.refuse_closed()
-        return super().post(request, *args, **kwargs)
-
 
 class IncidentClose(IncidentActionMixin, generic.FormView):
     form_class = CloseIncidentForm
     page_title = gettext_lazy("Close the incident with an evaluation")
 
-    def post(self, request, *args, **kwargs):
-        if not self.object.is_open:
-            return self.refuse_closed()
-        return super().post(request, *args, **kwargs)
-
     def form_valid(self, form):
         try:
-            services.close_incident(
-                self.object,
-                what_worked=form.cleaned_data["what_worked"],
-                lessons=form.cleaned_data["lessons"],
-                plan_changes=form.cleaned_data["plan_changes"],
+            services.incident_close(
+                incident=self.object,
+                data=form.evaluation(),
                 expected_lock_version=form.cleaned_data["lock_version"],
+                actor=self.request.user,
             )
         except services.IncidentClosed:
             return self.refuse_closed()
-        except EditConflict:
+        except EditConflict as conflict:
             form.add_error(
                 None,
                 _(
@@ -461,9 +376,7 @@ class IncidentClose(IncidentActionMixin, generic.FormView):
                 ),
             )
             data = form.data.copy()
-            data["lock_version"] = Incident.objects.values_list("lock_version", flat=True).get(
-                pk=self.object.pk
-            )
+            data["lock_version"] = conflict.current_lock_version
             form.data = data
             return self.form_invalid(form)
         messages.success(self.request, _("The incident was closed with its evaluation."))

@@ -194,3 +194,21 @@ def test_a_missing_file_is_a_404_not_an_error(client, decision, coordinator, med
     (media_root / decision.minutes.name).unlink()
 
     assert client.get(minutes_url(decision)).status_code == 404
+
+
+def test_the_model_refuses_a_file_that_is_not_a_pdf_whoever_writes(decision, media_root):
+    """The PDF rule is the model's: a service call (the admin, an import) is refused like the form."""
+    from django.core.exceptions import ValidationError
+
+    from helhedsplan.approvals import services
+
+    with pytest.raises(ValidationError) as raised:
+        services.estate_decision_update(
+            estate_decision=decision,
+            data={},
+            minutes=SimpleUploadedFile("referat.pdf", b"<html>", "application/pdf"),
+            expected_lock_version=decision.lock_version,
+            actor=None,
+        )
+    assert "minutes" in raised.value.message_dict
+    assert stored_files(media_root) == []

@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from helhedsplan.approvals.models import EstateDecision
-from helhedsplan.approvals.summary import approval_summary, estate_state
+from helhedsplan.approvals.summary import approval_summaries, approval_summary, estate_state
 from tests.approvals.factories import (
     AMAGER_KNOWN_ESTATES,
     AMAGER_UNKNOWN_ESTATES,
@@ -99,6 +99,32 @@ def test_the_summary_takes_two_queries(amager, django_assert_num_queries):
     with django_assert_num_queries(2):
         summary = approval_summary(amager, SEED_DATE)
         assert [state.estate.housing_association.short_name for state in summary.estates]
+
+
+def test_the_summaries_of_many_plans_take_two_queries_keyed_by_plan(amager, django_assert_num_queries):
+    others = [PlanFactory() for _ in range(3)]
+    for plan in others:
+        for name in ("Nord", "Syd"):
+            EstateDecisionFactory(estate=EstateFactory(plan=plan, name=name), date=datetime.date(2021, 8, 1))
+    empty = PlanFactory()
+    plans = [amager, *others, empty]
+
+    with django_assert_num_queries(2):
+        summaries = approval_summaries(plans, SEED_DATE)
+        # Each estate comes with its plan and association, each decision with its estate: no query per row.
+        assert all(
+            state.estate.plan.slug
+            and state.estate.housing_association.short_name
+            and state.decision.estate.plan
+            for summary in summaries.values()
+            for state in summary.estates
+        )
+
+    assert set(summaries) == {plan.pk for plan in plans}
+    assert (summaries[amager.pk].approved_count, summaries[amager.pk].total) == (18, 19)
+    assert [(s.approved_count, s.total) for s in (summaries[plan.pk] for plan in others)] == [(2, 2)] * 3
+    assert summaries[empty.pk].total == 0
+    assert summaries[amager.pk] == approval_summary(amager, SEED_DATE)
 
 
 def test_estates_of_other_plans_are_left_out(amager):

@@ -76,13 +76,18 @@ def test_a_log_entry_on_a_closed_incident_is_refused_with_a_message_and_nothing_
 def test_the_service_refuses_an_entry_once_the_incident_is_closed(world):
     """Even when the incident closes between showing the form and saving it."""
     incident = world["open_incident"]
-    services.close_incident(
-        incident, what_worked="a", lessons="b", expected_lock_version=incident.lock_version
+    services.incident_close(
+        incident=incident,
+        data={"evaluation_what_worked": "a", "evaluation_lessons": "b"},
+        expected_lock_version=incident.lock_version,
+        actor=None,
     )
     count = IncidentLogEntry.objects.count()
 
     with pytest.raises(services.IncidentClosed):
-        services.add_log_entry(incident, text="For sent", at=timezone.now(), user=None)
+        services.incident_log_entry_add(
+            incident=incident, data={"text": "For sent", "at": timezone.now()}, actor=None
+        )
 
     assert IncidentLogEntry.objects.count() == count
 

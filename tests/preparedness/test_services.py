@@ -1,0 +1,219 @@
+"""The emergency plan's writes without a form: the models' rules answer every caller, the actor is recorded."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from helhedsplan.core.services import EditConflict
+from helhedsplan.preparedness import services
+from helhedsplan.preparedness.models import Contact, Incident
+from tests.plans.factories import MembershipFactory, PlanFactory
+from tests.preparedness.factories import (
+    ActionCardFactory,
+    ContactFactory,
+    EscalationLevelFactory,
+    IncidentFactory,
+    IncidentLogEntryFactory,
+)
+from tests.preparedness.test_views import build_preparedness, url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world():
+    return build_preparedness()
+
+
+def contact_data(world, **changes) -> dict:
+    return {"name": "Ny Person", "role": "Vagthavende", "organisation": world["ssp"], "order": 3, **changes}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"phone": "ring til Hanne"}, "phone"),
+        ({"last_verified": datetime.date(2999, 1, 1)}, "last_verified"),
+    ],
+)
+def test_a_contacts_rules_are_the_models(world, changes, field):
+    count = Contact.objects.count()
+
+    with pytest.raises(ValidationError) as raised:
+        services.contact_create(
+            preparedness_plan=world["preparedness_plan"], data=contact_data(world, **changes), actor=None
+        )
+
+    assert field in raised.value.message_dict
+    assert Contact.objects.count() == count
+
+
+def test_a_contact_is_written_with_who_did_it(world):
+    coordinator = world["users"]["coordinator"]
+
+    contact = services.contact_create(
+        preparedness_plan=world["preparedness_plan"],
+        data=contact_data(world, phone="+45 33 66 33 66"),
+        actor=coordinator,
+    )
+    services.contact_update(
+        contact=contact,
+        data={"role": "Vagtleder"},
+        expected_lock_version=contact.lock_version,
+        actor=coordinator,
+    )
+
+    assert [record.history_user for record in contact.history.all()] == [coordinator, coordinator]
+    with pytest.raises(EditConflict):
+        services.contact_update(
+            contact=contact, data={"role": "X"}, expected_lock_version=1, actor=coordinator
+        )
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"order": 1}, "order"),
+        ({"name": "Normal"}, "name"),
+    ],
+)
+def test_a_levels_place_and_name_are_unique_in_the_emergency_plan_with_a_message(world, data, field):
+    with pytest.raises(ValidationError) as raised:
+        services.escalation_level_create(
+            preparedness_plan=world["preparedness_plan"], data={"order": 5, "name": "Ny", **data}, actor=None
+        )
+    assert raised.value.message_dict[field]
+
+
+def test_an_incident_cannot_happen_in_the_future_and_is_opened_by_the_actor(world):
+    editor = world["users"]["editor"]
+    data = {
+        "occurred_at": timezone.now() + datetime.timedelta(days=1),
+        "level": world["levels"][0],
+        "summary": "x",
+    }
+
+    with pytest.raises(ValidationError) as raised:
+        services.incident_open(plan=world["plan"], data=data, actor=editor)
+    assert "occurred_at" in raised.value.message_dict
+
+    incident = services.incident_open(
+        plan=world["plan"], data={**data, "occurred_at": timezone.now()}, actor=editor
+    )
+    assert incident.opened_by == editor
+    assert incident.history.get().history_user == editor
+
+
+def test_a_log_entry_without_a_time_is_logged_now_and_never_before_the_incident(world):
+    incident = world["open_incident"]
+    editor = world["users"]["editor"]
+
+    entry = services.incident_log_entry_add(incident=incident, data={"text": "Nu"}, actor=editor)
+
+    assert abs(entry.at - timezone.now()) < datetime.timedelta(minutes=1)
+    assert entry.entered_by == editor
+    with pytest.raises(ValidationError) as raised:
+        services.incident_log_entry_add(
+            incident=incident,
+            data={"text": "Før", "at": incident.occurred_at - datetime.timedelta(hours=1)},
+            actor=editor,
+        )
+    assert "at" in raised.value.message_dict
+
+
+def test_closing_records_the_actor_and_checks_the_lock(world):
+    incident = world["open_incident"]
+    editor = world["users"]["editor"]
+    evaluation = {"evaluation_what_worked": "a", "evaluation_lessons": "b"}
+
+    with pytest.raises(EditConflict):
+        services.incident_close(incident=incident, data=evaluation, expected_lock_version=0, actor=editor)
+    closed = services.incident_close(
+        incident=incident, data=evaluation, expected_lock_version=incident.lock_version, actor=editor
+    )
+
+    assert closed.status == Incident.Status.CLOSED
+    assert closed.history.latest().history_user == editor
+    with pytest.raises(services.IncidentClosed):
+        services.incident_close(
+            incident=incident, data=evaluation, expected_lock_version=closed.lock_version, actor=editor
+        )
+
+
+def test_the_pages_take_the_same_number_of_queries_with_few_or_many_rows(client, django_assert_num_queries):
+    few = build_preparedness(PlanFactory())
+    many = build_preparedness(PlanFactory())
+    for n in range(10):
+        EscalationLevelFactory(preparedness_plan=many["preparedness_plan"], order=10 + n, name=f"Niveau {n}")
+        ActionCardFactory(preparedness_plan=many["preparedness_plan"], scenario=f"Scenarie {n}")
+        ContactFactory(preparedness_plan=many["preparedness_plan"], organisation=many["ssp"])
+    user = few["users"]["coordinator"]
+    MembershipFactory(plan=many["plan"], user=user, role="coordinator")
+    client.force_login(user)
+
+    for name in ("overview", "contacts", "print"):
+        counts = []
+        for world in (few, many):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url(world, name)).status_code == 200
+            counts.append(len(queries.captured_queries))
+        assert counts[0] == counts[1], name
+
+
+@pytest.mark.parametrize("model_name", ["incident", "contact"])
+def test_a_history_page_takes_the_same_number_of_queries_however_long_the_history(
+    client, world, model_name, django_assert_num_queries
+):
+    obj = world["open_incident"] if model_name == "incident" else world["contact"]
+    client.force_login(world["users"]["coordinator"])
+    address = reverse(
+        "history",
+        kwargs={
+            "plan": world["plan"].slug,
+            "app_label": "preparedness",
+            "model_name": model_name,
+            "pk": obj.pk,
+        },
+    )
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(address).status_code == 200
+    for n in range(5):
+        if model_name == "incident":
+            obj.summary = f"Rettelse {n}"
+            IncidentLogEntryFactory(incident=obj)
+        else:
+            obj.role = f"Rolle {n}"
+        obj.save()
+
+    with django_assert_num_queries(len(short.captured_queries)):
+        assert client.get(address).status_code == 200
+
+
+def test_an_incident_that_closed_before_it_happened_is_refused_at_its_time(world):
+    incident = IncidentFactory(
+        plan=world["plan"],
+        level=world["levels"][0],
+        occurred_at=timezone.now() - datetime.timedelta(days=2),
+        status=Incident.Status.CLOSED,
+        closed_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.incident_update(
+            incident=incident,
+            data={"occurred_at": timezone.now() - datetime.timedelta(hours=1)},
+            expected_lock_version=incident.lock_version,
+            actor=None,
+        )
+    assert "occurred_at" in raised.value.message_dict
