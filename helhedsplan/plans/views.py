@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
@@ -62,7 +62,7 @@ class PlanViewMixin:
 
     permission_required: str = "plan.view"
     #: Title of this page (and its last breadcrumb); the object's own str() when None on object pages.
-    page_title: str | None = None
+    page_title: str | Promise | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -145,8 +145,8 @@ class PlanFormMixin:
     the model's declared parent."""
 
     template_name: str | None = "core/form.html"
-    success_message: str = gettext_lazy("Saved.")
-    #: The app's service that writes (see the subclasses for how it is called).
+    success_message: str | Promise = gettext_lazy("Saved.")
+    #: The app's service that writes (see the subclasses for how it is called); a plain function is fine.
     service: Callable[..., Any] | None = None
 
     def get_form_kwargs(self):
@@ -221,7 +221,7 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
         if self.service is None:
             return core_services.object_create(form.instance, data=data, actor=self.request.user)
         where = {self.parent_field: self.parent} if self.parent_field else {"plan": self.plan}
-        return self.service(**where, data=data, actor=self.request.user)
+        return type(self).service(**where, data=data, actor=self.request.user)
 
     def navigation_target(self):
         """What a new object will be shown under: its parent, or what the model declares (a list page)."""
@@ -257,7 +257,7 @@ class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
             return core_services.object_update(
                 self.object, data=data, expected_lock_version=expected_lock_version, actor=self.request.user
             )
-        return self.service(
+        return type(self).service(
             **{self.object_name(): self.object},
             data=data,
             expected_lock_version=expected_lock_version,
@@ -304,7 +304,7 @@ class PlanDeleteView(PlanObjectMixin, generic.DeleteView):
             if self.service is None:
                 core_services.object_delete(self.object, actor=self.request.user)
             else:
-                self.service(**{self.object_name(): self.object}, actor=self.request.user)
+                type(self).service(**{self.object_name(): self.object}, actor=self.request.user)
         except (ProtectedError, RestrictedError):
             messages.error(self.request, _("%(name)s is in use and cannot be deleted.") % {"name": name})
             return HttpResponseRedirect(return_url(self.object, self.plan_url))
