@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from helhedsplan.core.navigation import Crumb, trail
+from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.views import (
     PlanCreateView,
     PlanDeleteView,
@@ -44,26 +44,17 @@ class OverviewView(PlanTemplateView):
         return context
 
 
-class ApprovalsCreateView(PlanCreateView):
-    """A new decision or step is made from, and returns to, the approvals overview.
-
-    (Works around the kit's create view, which places a new object without ``parent_field`` under the plan.)
-    """
-
-    def navigation_target(self) -> Crumb:
-        return approvals_page(self.plan)
-
-    def get_breadcrumbs(self) -> list[Crumb]:
-        return [*trail(self.navigation_target()), Crumb(self.get_page_title())]
-
-
 # Decisions ------------------------------------------------------------------------------------------------
 
 
-class DecisionCreateView(ApprovalsCreateView):
+class DecisionCreateView(PlanCreateView):
     model = EstateDecision
     form_class = EstateDecisionForm
     page_title = gettext_lazy("Record an estate's decision")
+
+    def navigation_target(self) -> Crumb:
+        # The estate is chosen on the form, so the new decision cannot say yet where it belongs.
+        return approvals_page(self.plan)
 
     def get_initial(self):
         initial = super().get_initial()
@@ -125,7 +116,7 @@ class MinutesView(PlanObjectMixin, View):
 # Steps ----------------------------------------------------------------------------------------------------
 
 
-class StepCreateView(ApprovalsCreateView):
+class StepCreateView(PlanCreateView):
     model = ApprovalStep
     form_class = ApprovalStepForm
     page_title = gettext_lazy("New step")

@@ -224,8 +224,8 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
         return type(self).service(**where, data=data, actor=self.request.user)
 
     def navigation_target(self):
-        """What a new object will be shown under: its parent, or what the model declares (a list page)."""
-        return self.parent if self.parent_field else parent_of(self.new_instance())
+        """What a new object will be shown under, as its model declares (its parent, or a list page)."""
+        return parent_of(self.new_instance())
 
     def get_success_message(self) -> str:
         return _("%(name)s was created.") % {"name": self.object}

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from helhedsplan.core.navigation import Crumb, parent_of, trail
+from helhedsplan.core.navigation import Crumb, trail
 from helhedsplan.core.services import EditConflict
 from helhedsplan.plans.views import (
     PlanCreateView,
@@ -46,18 +46,7 @@ from .forms import (
 from .models import ActionCard, Contact, EscalationLevel, Incident, PreparednessPlan, emergency_plan_page
 
 
-class CreateView(PlanCreateView):
-    """Create views whose "cancel" and breadcrumbs follow the new object's declared parent (the contacts page,
-    the incidents page), not only the ``parent_field`` object — a local stand-in until the kit does so."""
-
-    def navigation_target(self) -> Any:
-        return parent_of(self.new_instance())
-
-    def get_breadcrumbs(self) -> list[Crumb]:
-        return [*trail(self.navigation_target()), Crumb(self.get_page_title())]
-
-
-class InPreparednessPlanCreate(CreateView):
+class InPreparednessPlanCreate(PlanCreateView):
     """Create a level, action card or contact inside the plan's emergency plan (404 until it is written)."""
 
     parent_field = "preparedness_plan"
@@ -96,7 +85,7 @@ class OverviewView(PlanTemplateView):
         return context
 
 
-class PlanCreate(CreateView):
+class PlanCreate(PlanCreateView):
     model = PreparednessPlan
     form_class = PreparednessPlanForm
     page_title = gettext_lazy("Write the emergency plan")
@@ -277,7 +266,7 @@ class IncidentDetailView(PlanDetailView):
         return context
 
 
-class IncidentCreate(CreateView):
+class IncidentCreate(PlanCreateView):
     model = Incident
     form_class = IncidentForm
     permission_required = "plan.log_incidents"
