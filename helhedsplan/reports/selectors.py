@@ -1,33 +1,35 @@
-"""Reads for the plan's dashboard: what needs attention and what changed lately, in a fixed number of queries."""
+"""Reads for the plan's dashboard — headline figures, how each delaftale is going, what needs attention, what
+changed lately — in a fixed number of queries. Rows come back with their plan (joined), so links and
+permission checks on them never fetch it again.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from helhedsplan.agreements.models import (
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+    SubAgreementParty,
+    focus_area_order,
+)
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+from helhedsplan.approvals.summary import ApprovalSummary, approval_summary
 from helhedsplan.budget.models import BudgetLine
+from helhedsplan.budget.summary import budget_summary
 from helhedsplan.core.formatting import format_number
+from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.plans.models import Plan
-
-
-def share_plan(objects: Iterable[Model], plan: Plan, attribute: str = "plan") -> None:
-    """Put the already-loaded plan on rows fetched through it.
-
-    URLs, history links and permission checks follow ``obj.plan``; without this each row would fetch the same
-    plan again (one query per row), which is exactly what a list page must not do.
-    """
-    for obj in objects:
-        setattr(obj, attribute, plan)
-
 
 # --- What needs attention -------------------------------------------------------------------------------------
 
@@ -182,3 +184,97 @@ def recent_changes(plan: Plan, limit: int = 10) -> list[RecentChange]:
             )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
+
+
+# --- The dashboard --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubAgreementCard:
+    sub_agreement: SubAgreement
+    progress: progress.Progress
+    goal_count: int
+    indicator_count: int
+    activity_count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the plan's start page shows."""
+
+    today: datetime.date
+    cards: list[SubAgreementCard]
+    plan_progress: progress.Progress
+    attention: Attention
+    recent_changes: list[RecentChange]
+    total_budget: Decimal
+    approvals: ApprovalSummary
+    #: The estates' homes and residents added up, for a plan that does not state its own.
+    estate_homes: int
+    estate_residents: int
+
+
+def _indicators() -> QuerySet[Indicator]:
+    """Indicators with their plan joined and their measurements (one more query), oldest first."""
+    measurements = Prefetch("measurements", queryset=Measurement.objects.order_by("date", "pk"))
+    return Indicator.objects.select_related("plan").order_by("pk").prefetch_related(measurements)
+
+
+def sub_agreements_for_dashboard(plan: Plan) -> QuerySet[SubAgreement]:
+    """The plan's delaftaler (plan joined) → goals → indicators (plan joined) → measurements, and their
+    activities: five queries, whatever the amount of data. A prefetched child knows its parent, so
+    ``activity.sub_agreement.plan`` and ``goal.sub_agreement.plan`` cost nothing either."""
+    goals = Goal.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("indicators", queryset=_indicators())
+    )
+    return (
+        SubAgreement.objects.in_plan(plan)
+        .select_related("plan")
+        .order_by(focus_area_order())
+        .prefetch_related(
+            Prefetch("goals", queryset=goals),
+            Prefetch("activities", queryset=Activity.objects.order_by("name", "pk")),
+        )
+    )
+
+
+def key_figures(plan: Plan) -> QuerySet[Indicator]:
+    """The strategic goals' key figures (plan joined) with their measurements: two queries."""
+    return _indicators().in_plan(plan).filter(strategic_goal__isnull=False)
+
+
+def dashboard(plan: Plan, today: datetime.date) -> Dashboard:
+    """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
+    the plan: five for the goal tree, two for the key figures, five for the budget, two for the approvals and
+    one per model that "recent changes" follows."""
+    sub_agreements = list(sub_agreements_for_dashboard(plan))
+    indicators: list[Indicator] = list(key_figures(plan))
+    activities: list[Activity] = []
+    cards = []
+    for sub_agreement in sub_agreements:
+        goals = list(sub_agreement.goals.all())
+        sub_indicators = [indicator for goal in goals for indicator in goal.indicators.all()]
+        sub_activities = list(sub_agreement.activities.all())
+        indicators.extend(sub_indicators)
+        activities.extend(sub_activities)
+        cards.append(
+            SubAgreementCard(
+                sub_agreement=sub_agreement,
+                progress=progress.sub_agreement_progress(sub_agreement),
+                goal_count=len(goals),
+                indicator_count=len(sub_indicators),
+                activity_count=len(sub_activities),
+            )
+        )
+    approvals = approval_summary(plan, today)
+    return Dashboard(
+        today=today,
+        cards=cards,
+        plan_progress=progress.plan_progress(sub_agreements),
+        attention=needs_attention(indicators, activities, today),
+        recent_changes=recent_changes(plan),
+        total_budget=budget_summary(plan).total_budget,
+        approvals=approvals,
+        estate_homes=sum(state.estate.homes or 0 for state in approvals.estates),
+        estate_residents=sum(state.estate.residents or 0 for state in approvals.estates),
+    )
