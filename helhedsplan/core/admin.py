@@ -73,6 +73,19 @@ def scope_choices(fields: dict[str, forms.Field], plan) -> None:
             field.label_from_instance = _label_with_plan
 
 
+class LockVersionField(forms.IntegerField):
+    """The hidden lock counter a form was opened with. It is never a change of its own: an inline row whose
+    values are untouched is not written, however old its counter."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
 def _has_lock(model) -> bool:
     return any(f.name == "lock_version" for f in model._meta.concrete_fields)
 
@@ -81,7 +94,7 @@ class PlanScopedForm(forms.ModelForm):
     """Refuses a form whose choices come from more than one plan (a goal of plan A in a delaftale of B), and a
     save of an object someone else saved after this form was opened (its hidden ``lock_version``)."""
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_version = LockVersionField()
     #: An inline row is refused only when it would write something; the main form always (see BaseInlineMixin).
     refuse_stale_only_when_changed = False
 
@@ -118,7 +131,7 @@ class PlanScopedForm(forms.ModelForm):
             return
         if cleaned_data.get("lock_version") == self.instance.lock_version:
             return
-        if self.refuse_stale_only_when_changed and not (set(self.changed_data) - {"lock_version"}):
+        if self.refuse_stale_only_when_changed and not self.has_changed():
             return  # an unchanged row is not written, so its age does not matter
         raise ValidationError(
             _(
