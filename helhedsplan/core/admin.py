@@ -100,7 +100,7 @@ class PlanScopedForm(forms.ModelForm):
 
     class Meta:
         # The model's lock counter is not editable; this form's own hidden field of that name carries it.
-        exclude = ("lock_version",)
+        exclude = ("lock_version",)  # noqa: DJ006 — a field list here would restrict every admin's form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

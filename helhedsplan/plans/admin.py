@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from helhedsplan.approvals.admin import EstateDecisionInline
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
 
 from .models import Estate, Membership, Organisation, Plan
@@ -42,7 +41,9 @@ class EstateAdmin(BaseAdmin):
     list_select_related = ("plan", "housing_association")
     search_fields = ("name", "number", "plan__name")
     autocomplete_fields = ("plan", "housing_association")
-    inlines = (EstateDecisionInline,)
+    # The estate's decisions are the approvals app's, a layer above: approvals.admin adds their inline here
+    # (``EstateAdmin.inlines = (*EstateAdmin.inlines, EstateDecisionInline)``); plans imports no app above it.
+    inlines: tuple = ()
 
 
 @admin.register(Membership)
