@@ -320,3 +320,98 @@ def test_the_admin_never_links_to_a_minutes_file(admin_client, amager_plan):
     html = response.content.decode()
     assert decision.minutes.name in html
     assert f'href="{decision.minutes.url}"' not in html
+
+
+# --- Stale saves: two administrators open the same object ---------------------------------------------------
+
+
+@pytest.fixture
+def second_admin_client(db):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(UserFactory(username="otheradmin", is_staff=True, is_superuser=True, password=None))
+    return client
+
+
+STALE = "Someone else saved this"
+
+
+def test_the_change_form_carries_the_lock_counter_hidden(superuser_client, whole_plan):
+    response = superuser_client.get(admin_url(Plan, "change", whole_plan.pk))
+
+    form = response.context["adminform"].form
+    assert form["lock_version"].is_hidden
+    assert form["lock_version"].value() == whole_plan.lock_version
+    assert f'type="hidden" name="lock_version" value="{whole_plan.lock_version}"' in response.content.decode()
+
+
+def test_the_second_of_two_admin_saves_is_refused_and_nothing_of_it_saved(
+    superuser_client, second_admin_client, whole_plan
+):
+    url = admin_url(Plan, "change", whole_plan.pk)
+    first = change_page_data(superuser_client.get(url))
+    second = change_page_data(second_admin_client.get(url))
+
+    assert superuser_client.post(url, {**first, "name": "Først gemt"}).status_code == 302
+    response = second_admin_client.post(url, {**second, "name": "Gemt bagefter", "homes": "1"})
+
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.non_field_errors()
+    assert error.startswith(STALE)
+    assert STALE in response.content.decode()
+    whole_plan.refresh_from_db()
+    assert (whole_plan.name, whole_plan.homes, whole_plan.lock_version) == ("Først gemt", 4135, 2)
+    assert whole_plan.history.filter(history_user__username="otheradmin").count() == 0
+
+
+def test_a_stale_inline_row_is_refused_and_nothing_of_the_page_saved(
+    superuser_client, second_admin_client, whole_plan
+):
+    indicator = Indicator.objects.filter(goal__isnull=False, plan=whole_plan).order_by("pk").first()
+    measurement = indicator.measurements.order_by("date").first()
+    url = admin_url(Indicator, "change", indicator.pk)
+    stale_page = change_page_data(second_admin_client.get(url))
+    # Meanwhile the first administrator changes the measurement on its own page (the indicator is untouched).
+    measurement_url = admin_url(type(measurement), "change", measurement.pk)
+    own = change_page_data(superuser_client.get(measurement_url))
+    assert superuser_client.post(measurement_url, {**own, "value": "11"}).status_code == 302
+
+    row = next(key for key, value in stale_page.items() if key.endswith("-id") and value == measurement.pk)
+    prefix = row.removesuffix("-id")
+    response = second_admin_client.post(
+        url, {**stale_page, f"{prefix}-value": "99", "name": "Nyt navn fra en gammel side"}
+    )
+
+    assert response.status_code == 200
+    errors = [str(e) for formset in response.context["inline_admin_formsets"] for e in formset.formset.errors]
+    assert any(STALE in error for error in errors)
+    measurement.refresh_from_db()
+    indicator.refresh_from_db()
+    assert measurement.value == 11
+    assert indicator.name != "Nyt navn fra en gammel side"
+
+
+def test_a_stale_inline_row_that_would_write_nothing_does_not_block_the_save(
+    superuser_client, second_admin_client, whole_plan
+):
+    indicator = Indicator.objects.filter(goal__isnull=False, plan=whole_plan).order_by("pk").first()
+    first, second = indicator.measurements.order_by("date")[:2]
+    url = admin_url(Indicator, "change", indicator.pk)
+    page = change_page_data(second_admin_client.get(url))
+    # Meanwhile the first administrator saves the first measurement unchanged: only its lock counter moves.
+    measurement_url = admin_url(type(first), "change", first.pk)
+    assert (
+        superuser_client.post(
+            measurement_url, change_page_data(superuser_client.get(measurement_url))
+        ).status_code
+        == 302
+    )
+
+    row = next(key for key, value in page.items() if key.endswith("-id") and value == second.pk)
+    response = second_admin_client.post(url, {**page, f"{row.removesuffix('-id')}-value": "12"})
+
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.value == 12
+    assert second.history.first().history_user.username == "otheradmin"

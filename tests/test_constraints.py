@@ -168,6 +168,36 @@ def test_activity_ends_after_it_starts():
     refused(ActivityFactory, start_date=datetime.date(2023, 6, 1), end_date=datetime.date(2023, 5, 31))
 
 
+# --- What the plan's own constraints say, and where (full_clean, as forms, services and plan files see it) -----
+
+
+def said(obj) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as caught:
+        obj.full_clean()
+    return caught.value.message_dict
+
+
+def test_a_plan_ending_before_it_starts_is_told_at_its_end_date():
+    plan = PlanFactory.build(start_date=datetime.date(2022, 1, 1), end_date=datetime.date(2021, 12, 31))
+    assert said(plan) == {"end_date": ["The plan must end after it starts."]}
+
+
+def test_a_second_estate_of_the_same_name_is_told_at_its_name():
+    estate = EstateFactory()
+    twin = EstateFactory.build(
+        plan=estate.plan, name=estate.name, housing_association=estate.housing_association
+    )
+    assert said(twin) == {"name": ["The plan already has an estate with this name."]}
+
+
+def test_a_second_membership_of_the_same_user_is_told_at_the_user():
+    membership = MembershipFactory(role=Membership.Role.EDITOR)
+    twin = Membership(
+        user=membership.user, plan=membership.plan, organisation=membership.organisation, role="reviewer"
+    )
+    assert said(twin) == {"user": ["This user is already a member of the plan."]}
+
+
 # --- clean() ------------------------------------------------------------------------------------------------
 
 

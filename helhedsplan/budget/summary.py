@@ -354,14 +354,3 @@ def summarise(
         known = [r.actual_by_year[y] for r in summary.lines if r.actual_by_year[y] is not None]
         summary.actual_by_year[y] = sum(known, ZERO) if known else None
     return summary
-
-
-def __getattr__(name: str):
-    """``budget_summary`` and ``budget_summaries`` read the database, so they live in ``selectors``; this keeps
-    ``from helhedsplan.budget.summary import budget_summary`` (the dashboard's) working until it imports them
-    from there."""
-    if name in ("budget_summary", "budget_summaries"):
-        from . import selectors
-
-        return getattr(selectors, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,7 +3,10 @@
 Administrators build and repair whole plans in the Django admin, so every model gets the same treatment:
 
 - history views (simple_history) on every model;
-- the optimistic-locking ``version`` shown read-only;
+- saves go through ``core.services`` (``object_create`` / ``object_update``): validated by the model, recorded
+  with the administrator, and — as on the pages — a save based on an older version is refused. The change form
+  carries the object's ``lock_version`` as a hidden field; a stale one is refused in the form's ``clean()``
+  (shown at the top of the form, or of the inline row) and checked again by the service under the row lock;
 - on a change page, every choice of a plan's content (delaftale, goal, level, …) is limited to the object's
   own plan; on an add page the choices name their plan, and a form that mixes two plans is refused;
 - inline children inherit their plan from the parent and "entered by"/"opened by" is filled in with the
@@ -12,11 +15,16 @@ Administrators build and repair whole plans in the Django admin, so every model 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from helhedsplan.core.services import object_create, object_delete, object_update, record_actor
 
 admin.site.site_header = _("Helhedsplan – administration")
 admin.site.site_title = _("Helhedsplan – administration")
@@ -65,11 +73,43 @@ def scope_choices(fields: dict[str, forms.Field], plan) -> None:
             field.label_from_instance = _label_with_plan
 
 
+class LockVersionField(forms.IntegerField):
+    """The hidden lock counter a form was opened with. It is never a change of its own: an inline row whose
+    values are untouched is not written, however old its counter."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
+def _has_lock(model) -> bool:
+    return any(f.name == "lock_version" for f in model._meta.concrete_fields)
+
+
 class PlanScopedForm(forms.ModelForm):
-    """Refuses a form whose choices come from more than one plan (a goal of plan A in a delaftale of B)."""
+    """Refuses a form whose choices come from more than one plan (a goal of plan A in a delaftale of B), and a
+    save of an object someone else saved after this form was opened (its hidden ``lock_version``)."""
+
+    lock_version = LockVersionField()
+    #: An inline row is refused only when it would write something; the main form always (see BaseInlineMixin).
+    refuse_stale_only_when_changed = False
+
+    class Meta:
+        # The model's lock counter is not editable; this form's own hidden field of that name carries it.
+        exclude = ("lock_version",)  # noqa: DJ006 — a field list here would restrict every admin's form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "lock_version" in self.fields and self.instance.pk is not None:
+            self.fields["lock_version"].initial = self.instance.lock_version
 
     def clean(self):
         cleaned_data = super().clean()
+        self._refuse_stale_edit(cleaned_data)
         plans: dict[int, str] = {}
         for name, value in cleaned_data.items():
             values = value if isinstance(value, models.QuerySet | list | tuple) else [value]
@@ -85,6 +125,45 @@ class PlanScopedForm(forms.ModelForm):
                 self.add_error(name if name in self.fields else None, _("This belongs to another plan."))
         return cleaned_data
 
+    def _refuse_stale_edit(self, cleaned_data) -> None:
+        """Refuse when the stored lock counter is no longer the one this form was opened with."""
+        if "lock_version" not in self.fields or self.instance.pk is None:
+            return
+        if cleaned_data.get("lock_version") == self.instance.lock_version:
+            return
+        if self.refuse_stale_only_when_changed and not self.has_changed():
+            return  # an unchanged row is not written, so its age does not matter
+        raise ValidationError(
+            _(
+                "Someone else saved this %(model)s after you opened it, so nothing was saved. Open it again "
+                "to see their changes, then make yours."
+            ),
+            code="edit_conflict",
+            params={"model": self._meta.model._meta.verbose_name},
+        )
+
+    @property
+    def expected_lock_version(self) -> int | None:
+        """The lock counter this form was opened with (what the service compares under the row lock)."""
+        return self.cleaned_data.get("lock_version")
+
+
+def admin_save(obj: models.Model, form: forms.Form | None, user: Any) -> None:
+    """Write ``obj`` (the admin form's values already on it) through core.services, as ``user``.
+
+    A new object is created; an existing one with a lock counter is updated only if still at the version the
+    form was opened with (EditConflict otherwise); one without a lock counter is validated and saved.
+    """
+    if obj._state.adding:
+        object_create(obj, data={}, actor=user)
+    elif _has_lock(type(obj)):
+        expected = getattr(form, "expected_lock_version", getattr(obj, "lock_version", None))
+        object_update(obj, data={}, expected_lock_version=expected, actor=user)
+    else:
+        obj.full_clean()
+        record_actor(obj, user)
+        obj.save()
+
 
 class BaseAdmin(SimpleHistoryAdmin):
     """The base of every ModelAdmin in the project."""
@@ -93,36 +172,35 @@ class BaseAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     save_on_top = True
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if (
-            any(f.name == "lock_version" for f in self.model._meta.concrete_fields)
-            and "lock_version" not in fields
-        ):
-            fields.append("lock_version")
-        return fields
+    def get_fieldsets(self, request, obj=None):
+        return _with_lock_version(super().get_fieldsets(request, obj), self.model, editing=obj is not None)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         scope_choices(form.base_fields, plan_of(obj))
+        _drop_lock_field_unless_locked(form)
         return form
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
             stamp_user(obj, request.user)
-        super().save_model(request, obj, form, change)
+        admin_save(obj, form, request.user)
+
+    def delete_model(self, request, obj) -> None:
+        object_delete(obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change) -> None:
         parent_plan = plan_of(form.instance)
+        forms_by_object = {id(row.instance): row for row in formset.forms}
         for obj in formset.save(commit=False):
             if obj._state.adding:
                 stamp_user(obj, request.user)
                 # Inlines leave out the child's own ``plan`` field (an indicator's): it is the parent's.
                 if _has_field(obj, "plan") and obj.plan_id is None and parent_plan is not None:
                     obj.plan = parent_plan
-            obj.save()
+            admin_save(obj, forms_by_object.get(id(obj)), request.user)
         for obj in formset.deleted_objects:
-            obj.delete()
+            object_delete(obj, actor=request.user)
         formset.save_m2m()
 
 
@@ -136,7 +214,14 @@ class BaseInlineMixin:
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         scope_choices(formset.form.base_fields, plan_of(obj))
+        _drop_lock_field_unless_locked(formset.form)
+        # Rows the administrator did not touch are not written, so only a changed stale row is refused.
+        formset.form.refuse_stale_only_when_changed = True
         return formset
+
+    def get_fieldsets(self, request, obj=None):
+        # Every row, new or not, has the hidden field (new rows leave it empty).
+        return _with_lock_version(super().get_fieldsets(request, obj), self.model, editing=True)
 
 
 class BaseTabularInline(BaseInlineMixin, admin.TabularInline):
@@ -145,6 +230,23 @@ class BaseTabularInline(BaseInlineMixin, admin.TabularInline):
 
 class BaseStackedInline(BaseInlineMixin, admin.StackedInline):
     pass
+
+
+def _drop_lock_field_unless_locked(form_class) -> None:
+    """A model without a lock counter (an organisation) gets no hidden ``lock_version``."""
+    if not _has_lock(form_class._meta.model):
+        form_class.base_fields.pop("lock_version", None)
+
+
+def _with_lock_version(fieldsets, model, *, editing: bool):
+    """Put the hidden ``lock_version`` into the first fieldset of a form that edits a locked model."""
+    if not editing or not _has_lock(model) or not fieldsets:
+        return fieldsets
+    names = [name for _title, options in fieldsets for name in options.get("fields", ())]
+    if "lock_version" in names:
+        return fieldsets
+    (title, options), *rest = fieldsets
+    return [(title, {**options, "fields": [*options["fields"], "lock_version"]}), *rest]
 
 
 def _has_field(obj, name: str) -> bool:

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
+
 # --- Who may do what: the one role table -----------------------------------------------------------------------
 
 #: Every permission a page or query may ask for, and the roles that hold it. ``plans.rules`` (objects) and
@@ -115,9 +117,18 @@ class Organisation(models.Model):
         FUNDER = "funder", _("funder")
         OTHER = "other", _("other")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("There is already an organisation with this name.")},
+    )
     short_name = models.CharField(
-        _("short name"), max_length=50, unique=True, help_text=_("E.g. ØKF, VIBO, LBF. Used in plan files.")
+        _("short name"),
+        max_length=50,
+        unique=True,
+        help_text=_("E.g. ØKF, VIBO, LBF. Used in plan files."),
+        error_messages={"unique": _("There is already an organisation with this short name.")},
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     history = HistoricalRecords()
@@ -135,7 +146,12 @@ class Plan(models.Model):
     """One boligsocial helhedsplan for one area over (usually) four years."""
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("short address"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("short address"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("There is already a plan with this short address.")},
+    )
     area = models.CharField(_("area"), max_length=200)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -159,8 +175,11 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["-start_date", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gt=models.F("start_date")), name="plan_ends_after_it_starts"
+            CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")),
+                name="plan_ends_after_it_starts",
+                violation_error_message=_("The plan must end after it starts."),
+                error_field="end_date",
             ),
         ]
 
@@ -227,7 +246,12 @@ class Estate(PlanContent):
         verbose_name_plural = _("estates")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="estate_name_unique_in_plan"),
+            UniqueConstraint(
+                fields=["plan", "name"],
+                name="estate_name_unique_in_plan",
+                violation_error_message=_("The plan already has an estate with this name."),
+                error_field="name",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -269,7 +293,12 @@ class Membership(PlanContent):
         verbose_name_plural = _("memberships")
         ordering = ["plan", "role", "user__username"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "plan"], name="one_membership_per_user_and_plan"),
+            UniqueConstraint(
+                fields=["user", "plan"],
+                name="one_membership_per_user_and_plan",
+                violation_error_message=_("This user is already a member of the plan."),
+                error_field="user",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,33 +1,35 @@
-"""Reads for the plan's dashboard: what needs attention and what changed lately, in a fixed number of queries."""
+"""Reads for the plan's dashboard — headline figures, how each delaftale is going, what needs attention, what
+changed lately — in a fixed number of queries. Rows come back with their plan (joined), so links and
+permission checks on them never fetch it again.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Exists, Model, OuterRef
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from helhedsplan.agreements.models import (
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+    SubAgreementParty,
+)
+from helhedsplan.agreements.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+from helhedsplan.approvals.summary import ApprovalSummary, approval_summary
 from helhedsplan.budget.models import BudgetLine
+from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.core.formatting import format_number
+from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.plans.models import Plan
-
-
-def share_plan(objects: Iterable[Model], plan: Plan, attribute: str = "plan") -> None:
-    """Put the already-loaded plan on rows fetched through it.
-
-    URLs, history links and permission checks follow ``obj.plan``; without this each row would fetch the same
-    plan again (one query per row), which is exactly what a list page must not do.
-    """
-    for obj in objects:
-        setattr(obj, attribute, plan)
-
 
 # --- What needs attention -------------------------------------------------------------------------------------
 
@@ -182,3 +184,70 @@ def recent_changes(plan: Plan, limit: int = 10) -> list[RecentChange]:
             )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
+
+
+# --- The dashboard --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubAgreementCard:
+    sub_agreement: SubAgreement
+    progress: progress.Progress
+    goal_count: int
+    indicator_count: int
+    activity_count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the plan's start page shows."""
+
+    today: datetime.date
+    cards: list[SubAgreementCard]
+    plan_progress: progress.Progress
+    attention: Attention
+    recent_changes: list[RecentChange]
+    total_budget: Decimal
+    approvals: ApprovalSummary
+    #: The estates' homes and residents added up, for a plan that does not state its own.
+    estate_homes: int
+    estate_residents: int
+
+
+def dashboard(plan: Plan, today: datetime.date) -> Dashboard:
+    """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
+    the plan: five for the goal tree, two for the key figures, five for the budget, two for the approvals and
+    one per model that "recent changes" follows."""
+    sub_agreements = list(sub_agreements_with_goal_tree(plan, with_activities=True))
+    indicators: list[Indicator] = [
+        indicator for goal in strategic_goals_with_key_figures(plan) for indicator in goal.key_figures.all()
+    ]
+    activities: list[Activity] = []
+    cards = []
+    for sub_agreement in sub_agreements:
+        goals = list(sub_agreement.goals.all())
+        sub_indicators = [indicator for goal in goals for indicator in goal.indicators.all()]
+        sub_activities = list(sub_agreement.activities.all())
+        indicators.extend(sub_indicators)
+        activities.extend(sub_activities)
+        cards.append(
+            SubAgreementCard(
+                sub_agreement=sub_agreement,
+                progress=progress.sub_agreement_progress(sub_agreement),
+                goal_count=len(goals),
+                indicator_count=len(sub_indicators),
+                activity_count=len(sub_activities),
+            )
+        )
+    approvals = approval_summary(plan, today)
+    return Dashboard(
+        today=today,
+        cards=cards,
+        plan_progress=progress.plan_progress(sub_agreements),
+        attention=needs_attention(indicators, activities, today),
+        recent_changes=recent_changes(plan),
+        total_budget=budget_summary(plan).total_budget,
+        approvals=approvals,
+        estate_homes=sum(state.estate.homes or 0 for state in approvals.estates),
+        estate_residents=sum(state.estate.residents or 0 for state in approvals.estates),
+    )

@@ -76,12 +76,14 @@ def grow(world, n: int) -> None:
 #  1 session, 2 user                                   (the logged-in request)
 #  3 plan by slug among the user's plans               (PlanViewMixin: get_plan_or_404)
 #  4 membership, 5 its delaftale limits                (plans.rules.membership_for, cached for the request)
-#  6 delaftaler, 7 goals, 8 indicators, 9 measurements (goals.selectors.sub_agreements_with_goal_tree)
-# 10 activities with responsible organisation, 11 the goals they serve (with_activities=True)
-# 12 strategic goals, 13 key figures, 14 their measurements (strategic_goals_with_key_figures)
-# 15-19 budget lines, amounts, actual spend, funding sources, fundings (budget.summary.budget_summary)
+#  6 delaftaler (plan joined), 7 goals, 8 indicators (plan joined), 9 measurements, 10 activities (responsible
+#    organisation joined), 11 the goals each activity serves (agreements.selectors.sub_agreements_with_goal_tree,
+#    the same read the delaftale pages use)
+# 12 strategic goals (plan joined), 13 key figures (plan joined), 14 their measurements
+#                                                      (agreements.selectors.strategic_goals_with_key_figures)
+# 15-19 budget lines, amounts, actual spend, funding sources, fundings (budget.selectors.budget_summary)
 # 20 estates with housing association, 21 their decisions (approvals.summary.approval_summary)
-# 22-32 one per model followed by "recent changes" (plans.selectors.TRACKED: 11 models)
+# 22-32 one per model followed by "recent changes" (reports.selectors.TRACKED: 11 models)
 DASHBOARD_QUERIES = 21 + len(selectors.TRACKED)
 
 
@@ -164,6 +166,20 @@ def test_needs_attention_lists_overdue_measurements_and_late_activities(client, 
     assert "Målt for længe siden" in names
     assert [a.name for a in attention.activities] == [late.name]
     assert "Forsinket aktivitet" in response.content.decode()
+
+
+def test_the_dashboard_rows_come_back_with_their_plan(world, django_assert_num_queries):
+    dashboard = selectors.dashboard(world.plan, TODAY)
+    indicators = [item.indicator for item in dashboard.attention.indicators]
+    assert indicators
+
+    with django_assert_num_queries(0):
+        for card in dashboard.cards:
+            assert card.sub_agreement.plan.slug == world.plan.slug
+        for indicator in indicators:
+            assert indicator.plan.slug == world.plan.slug
+        for activity in dashboard.attention.activities:
+            assert activity.sub_agreement.plan.slug == world.plan.slug
 
 
 def test_needs_attention_is_empty_when_all_is_well():

@@ -6,15 +6,16 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from helhedsplan.agreements.models import SubAgreement
+from helhedsplan.agreements.models import StrategicGoal, SubAgreement
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.approvals.summary import approval_summary
-from helhedsplan.budget.models import BudgetLine, FundingSource
-from helhedsplan.budget.summary import budget_summary
+from helhedsplan.budget.models import ActualSpend, BudgetLine, FundingSource
+from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.goals.progress import Status
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
@@ -43,6 +44,28 @@ def remove_all_plans_and_organisations() -> None:
     for plan in Plan.objects.all():
         delete_plan(plan)
     Organisation.objects.all().delete()
+
+
+def said_by(model, constraint_name: str, path: str, *, at_field: bool = True) -> str:
+    """The message the importer reports for a row at ``path`` that breaks the model's constraint.
+
+    The file restates no rule, so the test restates no wording: the constraint's own message at its
+    ``error_field`` (core.constraints; ``at_field=False`` where the file has no key for that field, as in
+    ``amounts: {2022: -5}``), or Django's default for a plain constraint, about the whole row.
+    """
+    constraint = next(c for c in model._meta.constraints if c.name == constraint_name)
+    error_field = getattr(constraint, "error_field", None) if at_field else None
+    if (
+        not hasattr(constraint, "error_field")
+        and getattr(constraint, "fields", ())
+        and constraint.violation_error_message == constraint.default_violation_error_message
+    ):
+        # A plain UniqueConstraint over fields without a message of its own: "… already exists."
+        message = model().unique_error_message(model, constraint.fields)
+    else:
+        message = constraint.get_violation_error_message()
+    [text] = ValidationError(message).messages
+    return f"{path}.{error_field}: {text}" if error_field else f"{path}: {text}"
 
 
 def refused(data) -> list[str]:
@@ -181,11 +204,33 @@ def test_a_bad_choice_is_refused(amager_data, db):
     ]
 
 
-def test_a_duplicate_focus_area_is_refused(amager_data, db):
+def test_a_duplicate_focus_area_is_refused_by_the_models_constraint(amager_data, db):
     amager_data["strategic_goals"][1]["focus_area"] = "education"
     assert refused(amager_data) == [
-        "strategic_goals[1].focus_area: education appears more than once (also at strategic_goals[0])"
+        said_by(StrategicGoal, "one_strategic_goal_per_focus_area", "strategic_goals[1]")
     ]
+
+
+def test_a_duplicate_name_is_refused_with_the_models_message_at_its_place(amager_data, db):
+    amager_data["estates"][1]["name"] = amager_data["estates"][0]["name"]
+    assert refused(amager_data) == ["estates[1].name: The plan already has an estate with this name."]
+
+
+def test_a_second_measurement_on_the_same_date_is_refused_at_its_place(amager_data, db):
+    measurements = amager_data["sub_agreements"][0]["goals"][0]["indicators"][0]["measurements"]
+    measurements[1]["date"] = measurements[0]["date"]
+    assert refused(amager_data) == [
+        said_by(
+            Measurement,
+            "one_measurement_per_indicator_and_date",
+            "sub_agreements[0].goals[0].indicators[0].measurements[1]",
+        )
+    ]
+
+
+def test_a_plan_that_ends_before_it_starts_is_refused_by_the_model(amager_data, db):
+    amager_data["plan"]["end_date"] = datetime.date(2021, 12, 31)
+    assert "plan.end_date: The plan must end after it starts." in refused(amager_data)
 
 
 def test_an_unknown_key_is_refused_so_a_typo_is_not_lost(amager_data, db):
@@ -210,11 +255,12 @@ def test_decisions_incidents_and_amounts_are_checked_for_sense(amager_data, db):
     del amager_data["preparedness_plan"]["incidents"][0]["closed_at"]  # closed, but when?
     amager_data["budget"]["lines"][1]["actuals"][2022] = -5
     messages = refused(amager_data)
-    assert "estates[0].decisions[0].date: a decided decision needs its date" in messages
+    assert said_by(EstateDecision, "decided_decision_has_a_date", "estates[0].decisions[0]") in messages
+    assert said_by(Incident, "closed_incident_has_closing_time", "preparedness_plan.incidents[0]") in messages
     assert (
-        "preparedness_plan.incidents[0].closed_at: a closed incident needs the time it was closed" in messages
+        said_by(ActualSpend, "actual_spend_not_negative", "budget.lines[1].actuals[2022]", at_field=False)
+        in messages
     )
-    assert "budget.lines[1].actuals[2022]: must be at least 0" in messages
 
 
 def test_the_models_own_rules_are_applied_and_a_late_failure_saves_nothing(amager_data, db):

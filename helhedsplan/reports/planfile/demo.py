@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from helhedsplan.plans.models import Membership, Organisation, Plan
+from helhedsplan.plans.services import membership_create
 
 from .importer import import_plan
 
@@ -66,13 +67,15 @@ def ensure_demo_logins(plan: Plan) -> list[tuple[DemoLogin, bool]]:
             # A known demo password on purpose; the password validators guard real users' choices.
             user.set_password(DEMO_PASSWORD)
             user.save()
-        Membership.objects.get_or_create(
-            user=user,
-            plan=plan,
-            defaults={
-                "role": login.role,
-                "organisation": Organisation.objects.get(short_name=login.organisation),
-            },
-        )
+        if not Membership.objects.filter(user=user, plan=plan).exists():
+            membership_create(
+                plan=plan,
+                data={
+                    "user": user,
+                    "role": login.role,
+                    "organisation": Organisation.objects.get(short_name=login.organisation),
+                },
+                actor=None,
+            )
         result.append((login, created))
     return result

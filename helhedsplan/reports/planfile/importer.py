@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
+from helhedsplan.core.services import object_create
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
+from helhedsplan.plans.services import estate_create, membership_create
 from helhedsplan.preparedness.models import (
     ActionCard,
     Contact,
@@ -28,6 +31,8 @@ from helhedsplan.preparedness.models import (
 
 from . import yamlio
 from .schema import PlanFileError, join, resolve_goal, validate
+
+M = TypeVar("M", bound=models.Model)
 
 
 def parse(text: str) -> Any:
@@ -81,14 +86,7 @@ def _check_against_database(cleaned: dict, *, replace: bool) -> None:
     errors = []
     for index, org in enumerate(cleaned["organisations"]):
         existing = Organisation.objects.filter(short_name=org["short_name"]).first()
-        if existing is None:
-            if Organisation.objects.filter(name=org["name"]).exists():
-                errors.append(
-                    f"organisations[{index}].name: "
-                    + _("an organisation named %(name)r already exists with another short name")
-                    % {"name": org["name"]}
-                )
-        elif (existing.name, existing.kind) != (org["name"], org["kind"]):
+        if existing is not None and (existing.name, existing.kind) != (org["name"], org["kind"]):
             errors.append(
                 f"organisations[{index}]: "
                 + _(
@@ -108,32 +106,49 @@ def _check_against_database(cleaned: dict, *, replace: bool) -> None:
 
 
 class _Writer:
-    """Writes a cleaned plan file. Every object passes the model's own checks (full_clean) first."""
+    """Writes a checked plan file row by row through the models' own rules, collecting their refusals.
+
+    Every row is created by ``core.services.object_create`` with its parent set, so ``full_clean()`` checks
+    its fields, its ``clean()`` and its constraints — "one measurement per date" against the rows written just
+    before it — and a refusal is reported with the model's message at the row's place in the file. A refused
+    row is not written (its savepoint is rolled back) and its children are skipped; the writing goes on so
+    that every problem is found, and the caller's transaction is rolled back when there was any.
+    """
 
     def __init__(self, cleaned: dict):
         self.data = cleaned
         self.errors: list[str] = []
         self.organisations: dict[str, Organisation] = {}
 
-    def save(self, obj: models.Model, path: str, keys: dict | None = None) -> bool:
-        """Check and save ``obj``; on failure record the model's messages at ``path`` and return False."""
-        # Links to other rows are left out of the check: they point at rows just written in this
-        # transaction, and the schema has already checked what must be unique within the plan. That saves
-        # a query per link and per constraint on thousands of rows; the database still guards them all.
-        links = [field.name for field in obj._meta.fields if field.is_relation]
+    def create(
+        self, obj: M, path: str, data: dict[str, Any], *, places: dict[str, str] | None = None
+    ) -> M | None:
+        """Create ``obj`` (its parent set) with ``data``; None, and the model's messages recorded, if refused."""
+        return self.attempt(lambda: object_create(obj, data=data, actor=None), path, data, places)
+
+    def attempt(
+        self, write: Callable[[], M], path: str, data: dict[str, Any], places: dict[str, str] | None = None
+    ) -> M | None:
+        """Run ``write``; if the model refuses, record its messages at their places in the file, return None.
+
+        A message about a field is placed at ``path.<field>`` (the file's keys are the models' field names),
+        or where ``places`` says; a message about the whole row at ``path``.
+        """
         try:
-            obj.full_clean(exclude=links)
+            return write()
         except ValidationError as error:
-            file_keys = set(keys or ())
-            for field, messages in error.message_dict.items():
-                place = join(path, field) if field in file_keys and field != NON_FIELD_ERRORS else path
+            for name, messages in error.message_dict.items():
+                if places and name in places:
+                    place = places[name]
+                elif name in data and name != NON_FIELD_ERRORS:
+                    place = join(path, name)
+                else:
+                    place = path
                 self.errors.extend(f"{place or _('(file)')}: {message}" for message in messages)
-            return False
-        obj.save()
-        return True
+            return None
 
     def org(self, short_name: str | None) -> Organisation | None:
-        return self.organisations[short_name] if short_name else None
+        return self.organisations.get(short_name) if short_name else None
 
     def write(self, *, replace: bool) -> Plan:
         data = self.data
@@ -167,125 +182,118 @@ class _Writer:
 
     def _restore_memberships(self, plan: Plan, kept, sub_agreements: dict[str, SubAgreement]) -> None:
         for membership, focus_areas in kept:
-            new = Membership.objects.create(
-                user_id=membership.user_id,
+            membership_create(
                 plan=plan,
-                organisation_id=membership.organisation_id,
-                role=membership.role,
+                data={
+                    "user": membership.user_id,
+                    "organisation": membership.organisation_id,
+                    "role": membership.role,
+                    "sub_agreements": [sub_agreements[f] for f in focus_areas if f in sub_agreements],
+                },
+                actor=None,
             )
-            new.sub_agreements.set([sub_agreements[f] for f in focus_areas if f in sub_agreements])
 
     def _write_organisations(self) -> None:
-        for index, row in enumerate(self.data["organisations"]):
-            org = Organisation.objects.filter(short_name=row["short_name"]).first()
-            if org is None:
-                org = Organisation(**row)
-                self.save(org, f"organisations[{index}]", row)
-            self.organisations[row["short_name"]] = org
+        rows = self.data["organisations"]
+        # Organisations already in the database are used as they are (the file describes them the same way,
+        # see _check_against_database); every other row is a new organisation, so a short name or name given
+        # twice in the file is refused by the model.
+        existing = Organisation.objects.in_bulk([row["short_name"] for row in rows], field_name="short_name")
+        for index, row in enumerate(rows):
+            org = existing.get(row["short_name"]) or self.create(
+                Organisation(), f"organisations[{index}]", row
+            )
+            if org is not None:
+                self.organisations.setdefault(row["short_name"], org)
 
     def _write_plan(self) -> Plan | None:
         row = self.data["plan"]
-        plan = Plan(**{k: v for k, v in row.items() if k != "parties"})
-        if not self.save(plan, "plan", row):
-            return None
-        plan.organisations.set([self.org(name) for name in row["parties"]])
-        return plan
+        data = {k: v for k, v in row.items() if k != "parties"}
+        data["organisations"] = [self.org(name) for name in row["parties"]]
+        return self.create(Plan(), "plan", data, places={"organisations": "plan.parties"})
 
     def _write_estates(self, plan: Plan) -> dict[str, Estate]:
         estates = {}
         for index, row in enumerate(self.data["estates"]):
             path = f"estates[{index}]"
-            estate = Estate(
-                plan=plan,
-                housing_association=self.org(row["housing_association"]),
-                **_fields(row, "name", "number", "homes", "residents", "name_is_known"),
-            )
-            if not self.save(estate, path, row):
+            data = {k: v for k, v in row.items() if k != "decisions"}
+            data["housing_association"] = self.org(row["housing_association"])
+            estate = self.attempt(partial(estate_create, plan=plan, data=data, actor=None), path, data)
+            if estate is None:
                 continue
-            estates[estate.name] = estate
+            estates.setdefault(estate.name, estate)
             for d_index, decision in enumerate(row["decisions"]):
-                self.save(
-                    EstateDecision(estate=estate, **decision),
-                    join(join(path, "decisions"), d_index),
-                    decision,
-                )
+                self.create(EstateDecision(estate=estate), f"{path}.decisions[{d_index}]", decision)
         return estates
 
     def _write_indicators(self, rows: list[dict], path: str, plan: Plan, **owner) -> None:
         for index, row in enumerate(rows):
             place = join(path, index)
-            indicator = Indicator(plan=plan, **owner, **{k: v for k, v in row.items() if k != "measurements"})
-            if not self.save(indicator, place, row):
+            data = {k: v for k, v in row.items() if k != "measurements"}
+            indicator = self.create(Indicator(plan=plan, **owner), place, data)
+            if indicator is None:
                 continue
             for m_index, measurement in enumerate(row["measurements"]):
-                self.save(
-                    Measurement(indicator=indicator, **measurement),
-                    join(join(place, "measurements"), m_index),
-                    measurement,
-                )
+                self.create(Measurement(indicator=indicator), f"{place}.measurements[{m_index}]", measurement)
 
     def _write_strategic(self, plan: Plan) -> None:
         agreement = self.data["strategic_agreement"]
         if agreement is not None:
-            self.save(StrategicAgreement(plan=plan, **agreement), "strategic_agreement", agreement)
+            self.create(StrategicAgreement(plan=plan), "strategic_agreement", agreement)
         for index, row in enumerate(self.data["strategic_goals"]):
             path = f"strategic_goals[{index}]"
-            goal = StrategicGoal(plan=plan, focus_area=row["focus_area"], text=row["text"])
-            if self.save(goal, path, row):
-                self._write_indicators(
-                    row["key_figures"], join(path, "key_figures"), plan, strategic_goal=goal
-                )
+            goal = self.create(StrategicGoal(plan=plan), path, _fields(row, "focus_area", "text"))
+            if goal is not None:
+                self._write_indicators(row["key_figures"], f"{path}.key_figures", plan, strategic_goal=goal)
 
     def _write_sub_agreements(self, plan: Plan) -> dict[str, SubAgreement]:
         subs: dict[str, SubAgreement] = {}
         goals: dict[tuple[str, str], Goal] = {}
+        written: list[tuple[int, dict, SubAgreement]] = []
         for index, row in enumerate(self.data["sub_agreements"]):
             path = f"sub_agreements[{index}]"
-            sub = SubAgreement(
-                plan=plan, **_fields(row, "focus_area", "purpose", "problem", "target_groups", "anchoring")
+            sub = self.create(
+                SubAgreement(plan=plan),
+                path,
+                _fields(row, "focus_area", "purpose", "problem", "target_groups", "anchoring"),
             )
-            if not self.save(sub, path, row):
+            if sub is None:
                 continue
-            subs[sub.focus_area] = sub
+            subs.setdefault(sub.focus_area, sub)
+            written.append((index, row, sub))
             for p_index, party in enumerate(row["parties"]):
-                self.save(
-                    SubAgreementParty(
-                        sub_agreement=sub,
-                        organisation=self.org(party["organisation"]),
-                        **_fields(party, "contact_name", "contact_title", "commitment"),
-                    ),
-                    f"{path}.parties[{p_index}]",
-                    party,
-                )
+                data = {**party, "organisation": self.org(party["organisation"])}
+                self.create(SubAgreementParty(sub_agreement=sub), f"{path}.parties[{p_index}]", data)
             for g_index, goal_row in enumerate(row["goals"]):
                 place = f"{path}.goals[{g_index}]"
-                goal = Goal(
-                    sub_agreement=sub, **_fields(goal_row, "title", "description", "order", "is_example")
-                )
-                if self.save(goal, place, goal_row):
-                    goals[(sub.focus_area, goal.title)] = goal
+                data = {k: v for k, v in goal_row.items() if k != "indicators"}
+                goal = self.create(Goal(sub_agreement=sub), place, data)
+                if goal is not None:
+                    goals.setdefault((sub.focus_area, goal.title), goal)
                     self._write_indicators(goal_row["indicators"], f"{place}.indicators", plan, goal=goal)
         titles: dict[str, list[str]] = {}
         for row in self.data["sub_agreements"]:
             titles.setdefault(row["focus_area"], []).extend(goal["title"] for goal in row["goals"])
-        for index, row in enumerate(self.data["sub_agreements"]):
-            sub = subs.get(row["focus_area"])
-            if sub is None:
-                continue
+        for index, row, sub in written:
             for a_index, activity_row in enumerate(row["activities"]):
-                activity = Activity(
-                    sub_agreement=sub,
-                    responsible_organisation=self.org(activity_row["responsible_organisation"]),
-                    **{
-                        k: v
-                        for k, v in activity_row.items()
-                        if k not in ("goals", "responsible_organisation")
-                    },
+                served = [resolve_goal(titles, sub.focus_area, ref) for ref in activity_row["goals"]]
+                data = {
+                    **activity_row,
+                    "responsible_organisation": self.org(activity_row["responsible_organisation"]),
+                    "goals": [goals[key] for key in served if key in goals],
+                }
+                self.create(
+                    Activity(sub_agreement=sub), f"sub_agreements[{index}].activities[{a_index}]", data
                 )
-                if self.save(activity, f"sub_agreements[{index}].activities[{a_index}]", activity_row):
-                    served = [resolve_goal(titles, sub.focus_area, ref) for ref in activity_row["goals"]]
-                    activity.goals.set([goals[key] for key in served if key in goals])
         return subs
+
+    def _write_year_map(self, new: Callable[[], models.Model], path: str, rows: dict) -> None:
+        """Amounts per year, each made by ``new()`` with its parent set. The year's entry is the place of every
+        message about the year or the amount."""
+        for year, row in rows.items():
+            place = f"{path}[{year}]"
+            data = {"year": year, **(row if isinstance(row, dict) else {"amount": row})}
+            self.create(new(), place, data, places={"year": place, "amount": place})
 
     def _write_budget(self, plan: Plan, subs: dict[str, SubAgreement]) -> None:
         budget = self.data["budget"]
@@ -293,32 +301,26 @@ class _Writer:
             return
         for index, row in enumerate(budget["lines"]):
             path = f"budget.lines[{index}]"
-            line = BudgetLine(
-                plan=plan,
-                sub_agreement=subs.get(row["sub_agreement"]) if row["sub_agreement"] else None,
-                **_fields(row, "category", "description", "is_example"),
-            )
-            if not self.save(line, path, row):
+            data = _fields(row, "category", "description", "is_example")
+            data["sub_agreement"] = subs.get(row["sub_agreement"]) if row["sub_agreement"] else None
+            line = self.create(BudgetLine(plan=plan), path, data)
+            if line is None:
                 continue
-            for year, amount in row["amounts"].items():
-                self.save(BudgetAmount(line=line, year=year, amount=amount), f"{path}.amounts[{year}]")
-            for year, actual in row["actuals"].items():
-                self.save(ActualSpend(line=line, year=year, **actual), f"{path}.actuals[{year}]", actual)
+            self._write_year_map(partial(BudgetAmount, line=line), f"{path}.amounts", row["amounts"])
+            self._write_year_map(partial(ActualSpend, line=line), f"{path}.actuals", row["actuals"])
         for index, row in enumerate(budget["funding_sources"]):
             path = f"budget.funding_sources[{index}]"
-            source = FundingSource(
-                plan=plan,
-                organisation=self.org(row["organisation"]),
+            data = {
                 **_fields(row, "name", "kind", "basis", "is_example"),
-            )
-            if not self.save(source, path, row):
-                continue
-            for year, amount in row["amounts"].items():
-                self.save(Funding(source=source, year=year, amount=amount), f"{path}.amounts[{year}]")
+                "organisation": self.org(row["organisation"]),
+            }
+            source = self.create(FundingSource(plan=plan), path, data)
+            if source is not None:
+                self._write_year_map(partial(Funding, source=source), f"{path}.amounts", row["amounts"])
 
     def _write_approval_steps(self, plan: Plan) -> None:
         for index, row in enumerate(self.data["approval_steps"]):
-            self.save(ApprovalStep(plan=plan, **row), f"approval_steps[{index}]", row)
+            self.create(ApprovalStep(plan=plan), f"approval_steps[{index}]", row)
 
     def _write_preparedness(self, plan: Plan, estates: dict[str, Estate]) -> None:
         row = self.data["preparedness_plan"]
@@ -326,42 +328,37 @@ class _Writer:
             return
         path = "preparedness_plan"
         lists = ("escalation_levels", "contacts", "action_cards", "incidents")
-        preparedness = PreparednessPlan(plan=plan, **{k: v for k, v in row.items() if k not in lists})
-        if not self.save(preparedness, path, row):
+        preparedness = self.create(
+            PreparednessPlan(plan=plan), path, {k: v for k, v in row.items() if k not in lists}
+        )
+        if preparedness is None:
             return
-        levels = {}
+        levels: dict[str, EscalationLevel] = {}
         for index, level_row in enumerate(row["escalation_levels"]):
-            level = EscalationLevel(preparedness_plan=preparedness, **level_row)
-            if self.save(level, f"{path}.escalation_levels[{index}]", level_row):
-                levels[level.name] = level
+            level = self.create(
+                EscalationLevel(preparedness_plan=preparedness),
+                f"{path}.escalation_levels[{index}]",
+                level_row,
+            )
+            if level is not None:
+                levels.setdefault(level.name, level)
         for index, contact in enumerate(row["contacts"]):
-            self.save(
-                Contact(
-                    preparedness_plan=preparedness,
-                    organisation=self.org(contact["organisation"]),
-                    **{k: v for k, v in contact.items() if k != "organisation"},
-                ),
-                f"{path}.contacts[{index}]",
-                contact,
-            )
+            data = {**contact, "organisation": self.org(contact["organisation"])}
+            self.create(Contact(preparedness_plan=preparedness), f"{path}.contacts[{index}]", data)
         for index, card in enumerate(row["action_cards"]):
-            self.save(
-                ActionCard(preparedness_plan=preparedness, **card), f"{path}.action_cards[{index}]", card
-            )
+            self.create(ActionCard(preparedness_plan=preparedness), f"{path}.action_cards[{index}]", card)
         for index, incident_row in enumerate(row["incidents"]):
             place = f"{path}.incidents[{index}]"
             if incident_row["level"] not in levels:
-                continue  # the level failed its own check, which is already reported
-            incident = Incident(
-                plan=plan,
-                level=levels[incident_row["level"]],
-                estate=estates.get(incident_row["estate"]) if incident_row["estate"] else None,
-                **{k: v for k, v in incident_row.items() if k not in ("level", "estate", "log")},
-            )
-            if not self.save(incident, place, incident_row):
+                continue  # the level was refused, which is already reported
+            data = {k: v for k, v in incident_row.items() if k != "log"}
+            data["level"] = levels[incident_row["level"]]
+            data["estate"] = estates.get(incident_row["estate"]) if incident_row["estate"] else None
+            incident = self.create(Incident(plan=plan), place, data)
+            if incident is None:
                 continue
             for e_index, entry in enumerate(incident_row["log"]):
-                self.save(IncidentLogEntry(incident=incident, **entry), f"{place}.log[{e_index}]", entry)
+                self.create(IncidentLogEntry(incident=incident), f"{place}.log[{e_index}]", entry)
 
 
 def delete_plan(plan: Plan) -> None:

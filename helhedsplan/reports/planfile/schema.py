@@ -1,10 +1,15 @@
-"""What a plan file may hold, and the check of a whole file before anything is written.
+"""The shape of a plan file and its cross-references, checked in full before anything is written.
 
 ``validate(data)`` walks the loaded YAML once, collects every problem with the place it was found
 (``sub_agreements[2].goals[0].indicators[1].baseline_value: expected a number``) and returns the cleaned
 tree: every key of every record present, optional ones with their default, values converted to the Python
-types the models take. References (organisations, estates, escalation levels, goals, focus areas) are
-checked here too, so the importer only has to write.
+types the models take. What only the file can know is checked here: the types, the required and the unknown
+keys, and the names one part of the file uses for another (organisations, estates, escalation levels, goals,
+focus areas).
+
+Everything the models know — "one measurement per date", amounts not negative, years inside the plan's
+period, at most two decimals, a decided decision has its date — is NOT restated here: the importer writes
+every row through the model's own checks and reports the model's message at the row's place in the file.
 """
 
 from __future__ import annotations
@@ -51,8 +56,6 @@ class Reader:
 
     errors: list[str] = field(default_factory=list)
     organisation_kinds: dict[str, str] = field(default_factory=dict)
-    first_year: int | None = None
-    last_year: int | None = None
 
     def error(self, path: str, message: str) -> Any:
         self.errors.append(f"{path or _('(file)')}: {message}")
@@ -60,7 +63,8 @@ class Reader:
 
 
 class Spec:
-    """How one value is read. ``required`` values must be present and not empty."""
+    """How one value is read. ``required`` values must be present (whether empty is allowed is the model's
+    rule)."""
 
     def __init__(self, *, required: bool = False, default: Any = None):
         self.required = required
@@ -83,30 +87,21 @@ class Text(Spec):
             value = str(value)
         if not isinstance(value, str):
             return reader.error(path, _("expected text"))
-        if self.required and not value.strip():
-            return reader.error(path, _("must not be empty"))
         return value
 
 
 class Integer(Spec):
-    def __init__(self, *, required: bool = False, default: int | None = None, minimum: int = 0):
+    def __init__(self, *, required: bool = False, default: int | None = None):
         super().__init__(required=required, default=default)
-        self.minimum = minimum
 
     def read(self, reader, value, path):
         if isinstance(value, bool) or not isinstance(value, int):
             return reader.error(path, _("expected a whole number"))
-        if value < self.minimum:
-            return reader.error(path, _("must be at least %(minimum)s") % {"minimum": self.minimum})
         return value
 
 
 class Number(Spec):
-    """An exact amount or measured value: at most 14 digits, two of them after the decimal point."""
-
-    def __init__(self, *, required: bool = False, minimum: Decimal | None = None):
-        super().__init__(required=required)
-        self.minimum = minimum
+    """An exact amount or measured value (how many digits it may have is the model field's rule)."""
 
     def read(self, reader, value, path):
         if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
@@ -117,12 +112,6 @@ class Number(Spec):
             return reader.error(path, _("expected a number"))
         if not number.is_finite():
             return reader.error(path, _("expected a number"))
-        if number != number.quantize(Decimal("0.01")) or abs(number) >= Decimal("1e12"):
-            return reader.error(
-                path, _("expected a number with at most 12 digits before and 2 after the decimal point")
-            )
-        if self.minimum is not None and number < self.minimum:
-            return reader.error(path, _("must be at least %(minimum)s") % {"minimum": self.minimum})
         return number
 
 
@@ -200,35 +189,21 @@ class OrganisationRef(Spec):
 
 
 class ListOf(Spec):
-    """A list of items; ``unique`` names keys whose values may appear only once in the list."""
+    """A list of items. Which values must be unique in it is the models' rule (their constraints)."""
 
-    def __init__(self, item: Spec, *, required: bool = False, unique: tuple[str, ...] = ()):
+    def __init__(self, item: Spec, *, required: bool = False):
         super().__init__(required=required, default=list)
         self.item = item
-        self.unique = unique
 
     def read(self, reader, value, path):
         if not isinstance(value, list):
             return reader.error(path, _("expected a list"))
-        items = [self.item.read(reader, entry, join(path, index)) for index, entry in enumerate(value)]
-        for key in self.unique:
-            seen: dict[Any, int] = {}
-            for index, entry in enumerate(items):
-                if not isinstance(entry, dict) or entry.get(key) in (INVALID, None, ""):
-                    continue
-                if entry[key] in seen:
-                    reader.error(
-                        join(join(path, index), key),
-                        _("%(value)s appears more than once (also at %(other)s)")
-                        % {"value": entry[key], "other": join(path, seen[entry[key]])},
-                    )
-                else:
-                    seen[entry[key]] = index
-        return items
+        return [self.item.read(reader, entry, join(path, index)) for index, entry in enumerate(value)]
 
 
 class YearMap(Spec):
-    """``{2022: value, 2023: value}``: years of the plan's period mapped to values."""
+    """``{2022: value, 2023: value}``: years mapped to values (that a year lies in the plan's period is the
+    model's rule)."""
 
     def __init__(self, item: Spec):
         super().__init__(default=dict)
@@ -243,13 +218,6 @@ class YearMap(Spec):
             if isinstance(year, bool) or not isinstance(year, int):
                 reader.error(place, _("expected a year"))
                 continue
-            if reader.first_year is not None and not (reader.first_year <= year <= reader.last_year):
-                reader.error(
-                    place,
-                    _("%(year)s is outside the plan's period (%(first)s–%(last)s).")
-                    % {"year": year, "first": reader.first_year, "last": reader.last_year},
-                )
-                continue
             result[year] = self.item.read(reader, entry, place)
         return result
 
@@ -257,16 +225,9 @@ class YearMap(Spec):
 class Record(Spec):
     """A mapping with known keys. Unknown keys are refused: a misspelt key would otherwise be lost."""
 
-    def __init__(
-        self,
-        fields: dict[str, Spec],
-        *,
-        required: bool = False,
-        check: Callable[[Reader, dict, str], None] | None = None,
-    ):
+    def __init__(self, fields: dict[str, Spec], *, required: bool = False):
         super().__init__(required=required)
         self.fields = fields
-        self.check = check
 
     def read(self, reader, value, path):
         if not isinstance(value, dict):
@@ -285,8 +246,6 @@ class Record(Spec):
                 continue
             result[key] = spec.read(reader, value[key], place)
             self.after_key(reader, key, result[key])
-        if self.check is not None and INVALID not in result.values():
-            self.check(reader, result, path)
         return result
 
     def after_key(self, reader: Reader, key: str, value: Any) -> None:
@@ -337,9 +296,9 @@ INDICATOR = Record(
         "target_value": Number(required=True),
         "target_date": Date(required=True),
         "data_source": Text(),
-        "measurement_interval_months": Integer(default=12, minimum=1),
+        "measurement_interval_months": Integer(default=12),
         "is_example": Boolean(),
-        "measurements": ListOf(MEASUREMENT, unique=("date",)),
+        "measurements": ListOf(MEASUREMENT),
     }
 )
 
@@ -367,23 +326,6 @@ PLAN = Record(
 )
 
 
-def _check_decision(reader: Reader, decision: dict, path: str) -> None:
-    if decision["result"] != EstateDecision.Result.PENDING and decision["date"] is None:
-        reader.error(join(path, "date"), _("a decided decision needs its date"))
-
-
-def _check_incident(reader: Reader, incident: dict, path: str) -> None:
-    closed_at = incident["closed_at"]
-    if incident["status"] == Incident.Status.CLOSED and closed_at is None:
-        reader.error(join(path, "closed_at"), _("a closed incident needs the time it was closed"))
-    elif incident["status"] == Incident.Status.OPEN and closed_at is not None:
-        reader.error(
-            join(path, "closed_at"), _("an open incident has no closing time; close it or remove this")
-        )
-    elif closed_at is not None and closed_at < incident["occurred_at"]:
-        reader.error(join(path, "closed_at"), _("must not come before occurred_at"))
-
-
 ESTATE_DECISION = Record(
     {
         "body": Choice(EstateDecision.Body, required=True),
@@ -394,8 +336,7 @@ ESTATE_DECISION = Record(
         "votes_against": Integer(),
         "note": Text(),
         "is_example": Boolean(),
-    },
-    check=_check_decision,
+    }
 )
 
 ESTATE = Record(
@@ -406,7 +347,7 @@ ESTATE = Record(
         "homes": Integer(),
         "residents": Integer(),
         "name_is_known": Boolean(default=True),
-        "decisions": ListOf(ESTATE_DECISION, unique=("body",)),
+        "decisions": ListOf(ESTATE_DECISION),
     }
 )
 
@@ -469,17 +410,17 @@ SUB_AGREEMENT = Record(
         "problem": Text(),
         "target_groups": Text(),
         "anchoring": Text(),
-        "parties": ListOf(PARTY, unique=("organisation",)),
+        "parties": ListOf(PARTY),
         "goals": ListOf(GOAL),
         "activities": ListOf(ACTIVITY),
     }
 )
 
-AMOUNT = Number(minimum=Decimal(0))
+AMOUNT = Number()
 
 ACTUAL = Either(
     AMOUNT,
-    Record({"amount": Number(required=True, minimum=Decimal(0)), "note": Text()}),
+    Record({"amount": Number(required=True), "note": Text()}),
     expand=lambda amount: {"amount": amount, "note": ""},
 )
 
@@ -508,7 +449,7 @@ FUNDING_SOURCE = Record(
 BUDGET = Record(
     {
         "lines": ListOf(BUDGET_LINE),
-        "funding_sources": ListOf(FUNDING_SOURCE, unique=("name",)),
+        "funding_sources": ListOf(FUNDING_SOURCE),
     }
 )
 
@@ -582,8 +523,7 @@ INCIDENT = Record(
         "evaluation_plan_changes": Text(),
         "is_example": Boolean(),
         "log": ListOf(LOG_ENTRY),
-    },
-    check=_check_incident,
+    }
 )
 
 PREPAREDNESS_PLAN = Record(
@@ -596,33 +536,33 @@ PREPAREDNESS_PLAN = Record(
         "communication": Text(),
         "last_reviewed": Date(),
         "is_example": Boolean(),
-        "escalation_levels": ListOf(ESCALATION_LEVEL, unique=("order", "name")),
+        "escalation_levels": ListOf(ESCALATION_LEVEL),
         "contacts": ListOf(CONTACT),
-        "action_cards": ListOf(ACTION_CARD, unique=("scenario",)),
+        "action_cards": ListOf(ACTION_CARD),
         "incidents": ListOf(INCIDENT),
     }
 )
 
-#: The whole file, in the order it is read: organisations and the plan's period come first because the
-#: checks of everything after them use them.
+#: The whole file, in the order it is read: organisations come first because the references after them use
+#: them.
 PLAN_FILE = Record(
     {
         "format_version": Integer(required=True),
-        "organisations": ListOf(ORGANISATION, required=True, unique=("short_name", "name")),
+        "organisations": ListOf(ORGANISATION, required=True),
         "plan": PLAN,
-        "estates": ListOf(ESTATE, unique=("name",)),
+        "estates": ListOf(ESTATE),
         "strategic_agreement": STRATEGIC_AGREEMENT,
-        "strategic_goals": ListOf(STRATEGIC_GOAL, unique=("focus_area",)),
-        "sub_agreements": ListOf(SUB_AGREEMENT, unique=("focus_area",)),
+        "strategic_goals": ListOf(STRATEGIC_GOAL),
+        "sub_agreements": ListOf(SUB_AGREEMENT),
         "budget": BUDGET,
-        "approval_steps": ListOf(APPROVAL_STEP, unique=("order",)),
+        "approval_steps": ListOf(APPROVAL_STEP),
         "preparedness_plan": PREPAREDNESS_PLAN,
     }
 )
 
 
 class _PlanFileRecord(Record):
-    """The top level: learns the organisations and the period as soon as they are read."""
+    """The top level: learns the organisations as soon as they are read, for the references after them."""
 
     def after_key(self, reader, key, value):
         if key == "organisations":
@@ -631,18 +571,6 @@ class _PlanFileRecord(Record):
                 for _index, org in valid_rows(value)
                 if INVALID not in (org["short_name"], org["kind"])
             }
-        elif key == "plan" and value is not INVALID:
-            _learn_period(reader, value)
-
-
-def _learn_period(reader: Reader, plan: dict) -> None:
-    start, end = plan["start_date"], plan["end_date"]
-    if start is INVALID or end is INVALID:
-        return
-    if end <= start:
-        reader.error("plan.end_date", _("the plan must end after it starts"))
-        return
-    reader.first_year, reader.last_year = start.year, end.year
 
 
 def _check_format_version(reader: Reader, data: dict) -> None:
