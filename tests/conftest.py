@@ -15,14 +15,12 @@ import os
 
 os.environ.setdefault("DJANGO_TESTING", "true")
 
-from dataclasses import dataclass  # noqa: E402
-
 import pytest  # noqa: E402
 
 # Imports of the project stay inside the fixtures: this module is read before Django is set up.
 
 #: The fixtures that need the module's shared world; a test asking for any of them runs late in its module.
-WORLD_FIXTURES = {"amager_plan", "other_plan", "personas", "demo_users"}
+WORLD_FIXTURES = {"_module_amager"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -40,26 +38,68 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
 
 
-@dataclass(frozen=True)
-class _WorldKeys:
-    """The primary keys of the module's shared world, from which each test reads fresh objects."""
-
-    amager: int
-    other: int
-    personas: dict[str, int]
+def _real_database(fixturenames) -> bool:
+    """Whether a test runs on a real database (no transaction around it): the browser journeys."""
+    return bool({"transactional_db", "live_server"} & set(fixturenames))
 
 
-def _build_world() -> _WorldKeys:
-    from helhedsplan.agreements.models import SubAgreement
+@pytest.fixture(scope="module")
+def _module_amager(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The pk of the Amager plan, imported in a transaction left open for the rest of the module (rolled back
+    after it); None in a module whose tests run on a real database, which import the plan for each test."""
+    from django.db import transaction
+
+    if any(
+        item.module is request.module and _real_database(item.fixturenames) for item in request.session.items
+    ):
+        yield None
+        return
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _in_module_settings(tmp_path_factory, _import_amager)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _module_people(_module_amager, django_db_blocker, tmp_path_factory) -> dict[str, int]:
+    """The pks of the second plan and the personas, added to the module's open transaction on first use."""
+    assert _module_amager is not None, "personas and the second plan are for tests inside a transaction"
+    with django_db_blocker.unblock():
+        return _in_module_settings(tmp_path_factory, lambda: _build_people(_module_amager))
+
+
+def _in_module_settings(tmp_path_factory, build):
+    """Run ``build`` as a test would: files to a throw-away folder, passwords hashed cheaply."""
+    from django.test import override_settings
+
+    with override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        return build()
+
+
+def _import_amager() -> int:
     from helhedsplan.reports.planfile import import_plan
     from helhedsplan.reports.planfile.demo import AMAGER_FILE
+
+    return import_plan(AMAGER_FILE).pk
+
+
+def _build_people(amager_pk: int) -> dict[str, int]:
+    from helhedsplan.agreements.models import SubAgreement
+    from helhedsplan.plans.models import Plan
     from tests.test_every_url_data import build_other_plan
     from tests.world import make_personas
 
-    amager = import_plan(AMAGER_FILE)
+    amager = Plan.objects.get(pk=amager_pk)
     other = build_other_plan()
-    # The limited editor keeps the delaftale that has a goal, a measurement, an activity and a budget line, so
-    # the walk can show them refused on the budget even there, and allowed on the goals there only.
+    # The limited editor keeps a delaftale with goals, measurements, activities and budget lines, so the walk
+    # shows them allowed on the goals there only, and refused on the budget even there.
     limited_to = (
         SubAgreement.objects.in_plan(amager)
         .filter(
@@ -77,71 +117,41 @@ def _build_world() -> _WorldKeys:
         organisation=amager.organisations.get(short_name="TMF"),
         prefix="walk-",
     )
-    return _WorldKeys(amager=amager.pk, other=other.pk, personas=personas.pks())
-
-
-@pytest.fixture(scope="module")
-def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The Amager plan, the second plan and the personas, in a transaction open for the rest of the module."""
-    from django.db import transaction
-    from django.test import override_settings
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            # The second plan's minutes file goes to a throw-away folder; cheap hashing, as for every test.
-            with override_settings(
-                MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            ):
-                keys = _build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            raise
-    yield keys
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-
-
-def _uses_a_real_database(request) -> bool:
-    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+    return {"other_plan": other.pk, **personas.pks()}
 
 
 @pytest.fixture
-def amager_plan(request, db):
-    """The Amager plan as data/amager-2022-2025.yaml describes it (read afresh, so each test has its own
-    Python object; the rows are the module's, and what a test writes is rolled back after it)."""
+def amager_plan(_module_amager, db):
+    """The Amager plan as data/amager-2022-2025.yaml describes it: the module's rows, read afresh so each test
+    has its own Python object; what a test writes is rolled back after it."""
     from helhedsplan.plans.models import Plan
+    from helhedsplan.reports.planfile import import_plan
+    from helhedsplan.reports.planfile.demo import AMAGER_FILE
 
-    if _uses_a_real_database(request):
-        from helhedsplan.reports.planfile import import_plan
-        from helhedsplan.reports.planfile.demo import AMAGER_FILE
-
+    if _module_amager is None:
         return import_plan(AMAGER_FILE)
-    return Plan.objects.get(pk=request.getfixturevalue("_module_world").amager)
+    return Plan.objects.get(pk=_module_amager)
 
 
 @pytest.fixture
-def other_plan(_module_world, db):
+def other_plan(_module_people, db):
     """A second, small plan with one object of every kind (tests/test_every_url_data.py): plans are kept apart."""
     from helhedsplan.plans.models import Plan
 
-    return Plan.objects.get(pk=_module_world.other)
+    return Plan.objects.get(pk=_module_people["other_plan"])
 
 
 @pytest.fixture
-def personas(_module_world, db):
+def personas(_module_people, db):
     """A user of every role in the Amager plan (tests/world.py's Personas): its coordinator, an editor, an editor
     limited to one delaftale, a reviewer, a signed-in member of no plan, and the second plan's coordinator."""
     from django.contrib.auth import get_user_model
 
     from tests.world import Personas
 
-    users = get_user_model().objects.in_bulk(_module_world.personas.values())
-    return Personas(**{role: users[pk] for role, pk in _module_world.personas.items()})
+    roles = {role: pk for role, pk in _module_people.items() if role != "other_plan"}
+    users = get_user_model().objects.in_bulk(roles.values())
+    return Personas(**{role: users[pk] for role, pk in roles.items()})
 
 
 @pytest.fixture
