@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Sum
+from django.db import connection
 from django.test import Client
 
 from helhedsplan.plans.models import Membership, Organisation, Plan, PlanContent
@@ -107,13 +107,15 @@ def _tracked_models() -> list:
 
 
 def snapshot() -> list[tuple]:
-    """Row count and summed lock counters of every plan model (and the memberships): any write changes it —
-    a create or delete the count, an update the lock counter it raises. One aggregate query per model."""
-    rows = []
+    """Row count and summed lock counters of every plan model (and the memberships, and the many-to-many tables
+    between them): any write changes it — a create or delete the count, an update the lock counter it raises.
+    One query for all tables."""
+    parts = []
     for model in _tracked_models():
-        if any(f.name == "lock_version" for f in model._meta.concrete_fields):
-            agg = model._default_manager.aggregate(rows=Count("pk"), total=Sum("lock_version"))
-        else:
-            agg = model._default_manager.aggregate(rows=Count("pk"))
-        rows.append((model._meta.label, *agg.values()))
-    return rows
+        table = connection.ops.quote_name(model._meta.db_table)
+        has_lock = any(f.name == "lock_version" for f in model._meta.concrete_fields)
+        total = "COALESCE(SUM(lock_version), 0)" if has_lock else "0"
+        parts.append(f"SELECT '{model._meta.label}', COUNT(*), {total} FROM {table}")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return sorted(tuple(row) for row in cursor.fetchall())
