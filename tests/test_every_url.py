@@ -1,53 +1,588 @@
-"""One parametrised walk over every URL inside a plan, as every role (the pretix way).
+"""Who may open and post to what: one table of every URL inside a plan × every role, walked on the Amager plan.
 
-Whatever a page is, these hold: anonymous visitors are sent to log in; a user of another plan gets 404, and so
-does a member asking for another plan's object; a reviewer reads but every edit URL answers 403 and a refused
-POST changes nothing; a coordinator may open everything; nothing answers 500. The per-app permission tests go
-into detail; this one makes sure no new URL escapes the rules.
+Each row of ``TABLE`` names a URL, what each role gets on GET (``Access``), and for a URL that writes, valid form
+data. One test per row tries every persona (tests/world.py) in turn, each inside a transaction rolled back
+afterwards, so every persona meets the same data and an allowed delete hides nothing from the next one:
+
+- GET answers the table's status; an anonymous visitor is sent to log in, back to the URL.
+- POST: a persona the table allows is sent on (302) and the database changed; a refused one gets the same answer
+  as on GET, and the database is exactly as it was (``snapshot``). A page that only reads answers 405 to a POST
+  of anyone allowed to read it.
+- Another plan's object, asked for through this plan's address, is not found (404), even by a coordinator, on
+  GET and POST, and changes nothing.
+
+A new URL inside a plan must be added to the table (``test_the_table_names_every_plan_url``): nothing escapes
+the rules unseen. Special assertions of one app (what a reviewer may not read on a page, which controls show)
+are in that app's ``test_permissions.py``.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
-from django.db.models import Sum
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from helhedsplan.agreements.models import StrategicGoal, SubAgreement
+from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
-from helhedsplan.plans.models import Estate, Membership, PlanContent
-from helhedsplan.preparedness.models import ActionCard, Contact, EscalationLevel, Incident, IncidentLogEntry
+from helhedsplan.plans.models import Plan
+from helhedsplan.preparedness.models import (
+    ActionCard,
+    Contact,
+    EscalationLevel,
+    Incident,
+    PreparednessPlan,
+)
+from tests.plans.factories import EstateFactory
+from tests.world import ROLES, Personas, client_for, snapshot
 
-#: URL keyword → the model whose pk it carries (``pk`` itself is the view's own model).
-KWARG_MODELS = {
-    "sub_agreement": SubAgreement,
-    "strategic_goal": StrategicGoal,
-    "goal": Goal,
-    "indicator": Indicator,
-    "measurement": Measurement,
-    "activity": Activity,
-    "line": BudgetLine,
-    "source": FundingSource,
-    "estate": Estate,
-    "decision": EstateDecision,
-    "step": ApprovalStep,
-    "contact": Contact,
-    "level": EscalationLevel,
-    "card": ActionCard,
-    "incident": Incident,
-    "entry": IncidentLogEntry,
+pytestmark = pytest.mark.django_db
+
+# --- What each role gets on GET -------------------------------------------------------------------------------
+
+#: Reading the plan: every member; outsiders and other plans' coordinators do not even learn the plan exists.
+READ = {
+    "anonymous": 302,
+    "outsider": 404,
+    "other_plan_coordinator": 404,
+    "reviewer": 200,
+    "limited_editor": 200,
+    "editor": 200,
+    "coordinator": 200,
+}
+#: Coordinator work: agreements' texts, budget, approvals, the emergency plan and its contacts.
+MANAGE = READ | {"reviewer": 403, "limited_editor": 403, "editor": 403}
+#: Goals, indicators, measurements, activities inside the limited editor's delaftale: every editor.
+EDIT_GOALS = READ | {"reviewer": 403}
+#: The same outside the limited editor's delaftale, or plan-wide (key figures): editors without a limit only.
+EDIT_GOALS_ELSEWHERE = EDIT_GOALS | {"limited_editor": 403}
+#: Incidents (open, log, close): coordinators and editors, never reviewers.
+LOG_INCIDENTS = READ | {"reviewer": 403}
+#: Names, phones and e-mails of the emergency plan's contacts (also their history): not for reviewers.
+CONTACT_DETAILS = READ | {"reviewer": 403}
+
+
+# --- Which object a URL is about ------------------------------------------------------------------------------
+
+
+#: The ORM path from each model with a delaftale to it.
+SUB_AGREEMENT_OF = {
+    Goal: "sub_agreement",
+    Indicator: "goal__sub_agreement",
+    Measurement: "indicator__goal__sub_agreement",
+    Activity: "sub_agreement",
+    BudgetLine: "sub_agreement",
 }
 
-EDIT_NAME = re.compile(r"(create|update|delete|close|edit|upload|add|remove)$")
+
+@dataclass
+class Objects:
+    """Finds the objects of one plan the URLs are about."""
+
+    plan: Plan
+    #: The limited editor's delaftale; None in the other plan, where "inside" and "elsewhere" are any delaftale.
+    limited_to: SubAgreement | None
+
+    def first(self, model, **filters):
+        obj = model.objects.in_plan(self.plan).filter(**filters).order_by("pk").first()
+        assert obj is not None, f"the test data has no {model.__name__} in {self.plan} with {filters}"
+        return obj
+
+    def inside(self, model):
+        """An object inside the limited editor's delaftale."""
+        if self.limited_to is None:
+            return self.first(model, **{f"{SUB_AGREEMENT_OF[model]}__isnull": False})
+        return self.first(model, **{SUB_AGREEMENT_OF[model]: self.limited_to})
+
+    def elsewhere(self, model):
+        """An object inside another delaftale than the limited editor's."""
+        if self.limited_to is None:
+            return self.inside(model)
+        obj = (
+            model.objects.in_plan(self.plan)
+            .exclude(**{SUB_AGREEMENT_OF[model]: self.limited_to})
+            .filter(**{f"{SUB_AGREEMENT_OF[model]}__isnull": False})
+            .order_by("pk")
+            .first()
+        )
+        assert obj is not None, f"the test data has no {model.__name__} outside {self.limited_to}"
+        return obj
+
+    def new_party(self):
+        """An organisation of the plan not yet a party to the delaftale of ``inside(Goal)`` (any, if all are)."""
+        organisations = self.plan.organisations.order_by("pk")
+        sub_agreement = self.inside(Goal).sub_agreement_id
+        return (
+            organisations.exclude(commitments__sub_agreement=sub_agreement).first() or organisations.first()
+        )
+
+    def key_figure(self):
+        return self.first(Indicator, goal__isnull=True)
+
+    def free_level(self):
+        """A level no incident uses (a level in use is protected from deletion)."""
+        return self.first(EscalationLevel, incidents__isnull=True)
+
+    def open_incident(self):
+        return self.first(Incident, status=Incident.Status.OPEN)
 
 
-def _plan_routes():
-    """(name, route parts, view class) of every URL whose path holds the plan slug."""
+def _history(obj) -> dict:
+    return {"app_label": obj._meta.app_label, "model_name": obj._meta.model_name, "pk": obj.pk}
+
+
+def _local(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+YEARS = {"amount_2022": "150.000", "amount_2023": "1,5 mio.", "amount_2024": "", "amount_2025": ""}
+INDICATOR_DATA = {
+    "name": "Børn i lektiecafé",
+    "unit": "personer",
+    "direction": "higher",
+    "baseline_value": "1.200,5",
+    "baseline_date": "2022-01-01",
+    "target_value": "1.500",
+    "target_date": "2025-12-31",
+    "data_source": "Lektiecaféernes optælling",
+    "measurement_interval_months": "6",
+}
+
+
+def plan_only(objects: Objects) -> dict:
+    """The keyword arguments of a URL about the plan as a whole: none but the plan's slug."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL: what it is about, who may GET it, and for a URL that writes, valid data to POST."""
+
+    name: str
+    access: dict[str, int]
+    #: The URL's keyword arguments besides the plan, from the plan's objects.
+    kwargs: Callable[[Objects], dict] = plan_only
+    #: Valid form data for the URL's object (None: a page that only reads). Called inside the transaction, so
+    #: it may create what the form refers to.
+    post: Callable[[Objects, dict], dict] | None = None
+    #: Tells rows of the same URL name apart (the same URL about another object).
+    variant: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.variant}]" if self.variant else self.name
+
+
+def pk(model) -> Callable[[Objects], dict]:
+    """kwargs ``{"pk": …}`` of the plan's first object of ``model``."""
+    return lambda o: {"pk": o.first(model).pk}
+
+
+NO_DATA: Callable[[Objects, dict], dict] = lambda o, kw: {}  # noqa: E731 - deletes post nothing
+
+
+TABLE: list[Row] = [
+    # The dashboard and the agreements.
+    Row("reports:dashboard", READ),
+    Row("agreements:strategic", READ),
+    Row("agreements:sub_agreements", READ),
+    Row("agreements:sub_agreement", READ, pk(SubAgreement)),
+    Row(
+        "agreements:strategic_update",
+        MANAGE,
+        post=lambda o, kw: {
+            "vision": "Ny vision",
+            "challenges": "",
+            "steering_tools": "",
+            "resident_involvement": "",
+            "governance": "",
+            "lock_version": o.first(StrategicAgreement).lock_version,
+        },
+    ),
+    Row(
+        "agreements:strategic_goal_update",
+        MANAGE,
+        pk(StrategicGoal),
+        lambda o, kw: {
+            "text": "Nyt strategisk mål",
+            "lock_version": StrategicGoal.objects.get(**kw).lock_version,
+        },
+    ),
+    Row(
+        "agreements:sub_agreement_update",
+        MANAGE,
+        pk(SubAgreement),
+        lambda o, kw: {
+            "purpose": "Nyt formål",
+            "problem": "",
+            "target_groups": "",
+            "anchoring": "",
+            "lock_version": SubAgreement.objects.get(**kw).lock_version,
+        },
+    ),
+    Row(
+        "agreements:party_create",
+        MANAGE,
+        lambda o: {"sub_agreement": o.inside(Goal).sub_agreement_id},
+        lambda o, kw: {"organisation": o.new_party().pk, "commitment": "Jobvejledning"},
+    ),
+    Row(
+        "agreements:party_update",
+        MANAGE,
+        pk(SubAgreementParty),
+        lambda o, kw: {
+            "organisation": SubAgreementParty.objects.get(**kw).organisation_id,
+            "commitment": "Ny forpligtelse",
+            "lock_version": SubAgreementParty.objects.get(**kw).lock_version,
+        },
+    ),
+    Row("agreements:party_delete", MANAGE, pk(SubAgreementParty), NO_DATA),
+    # Goals: inside the limited editor's delaftale, elsewhere, and on key figures (plan-wide).
+    Row("goals:goal", READ, lambda o: {"pk": o.inside(Goal).pk}),
+    Row("goals:indicator", READ, lambda o: {"pk": o.inside(Indicator).pk}),
+    Row("goals:indicator", READ, lambda o: {"pk": o.key_figure().pk}, variant="key_figure"),
+    Row("goals:activity", READ, lambda o: {"pk": o.inside(Activity).pk}),
+    *(
+        row
+        for where, access in [("inside", EDIT_GOALS), ("elsewhere", EDIT_GOALS_ELSEWHERE)]
+        for row in [
+            Row(
+                "goals:goal_create",
+                access,
+                lambda o, w=where: {"sub_agreement": getattr(o, w)(Goal).sub_agreement_id},
+                lambda o, kw: {"title": "Nyt delmål", "order": "99"},
+                variant=where,
+            ),
+            Row(
+                "goals:goal_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Goal).pk},
+                lambda o, kw: {
+                    "title": "Ændret delmål",
+                    "order": "1",
+                    "lock_version": Goal.objects.get(**kw).lock_version,
+                },
+                variant=where,
+            ),
+            Row(
+                "goals:goal_delete", access, lambda o, w=where: {"pk": getattr(o, w)(Goal).pk}, NO_DATA, where
+            ),
+            Row(
+                "goals:indicator_create",
+                access,
+                lambda o, w=where: {"goal": getattr(o, w)(Goal).pk},
+                lambda o, kw: INDICATOR_DATA,
+                variant=where,
+            ),
+            Row(
+                "goals:indicator_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Indicator).pk},
+                lambda o, kw: {**INDICATOR_DATA, "lock_version": Indicator.objects.get(**kw).lock_version},
+                variant=where,
+            ),
+            Row(
+                "goals:indicator_delete",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Indicator).pk},
+                NO_DATA,
+                variant=where,
+            ),
+            Row(
+                "goals:measurement_create",
+                access,
+                lambda o, w=where: {"indicator": getattr(o, w)(Indicator).pk},
+                lambda o, kw: {"date": "2022-02-13", "value": "55"},
+                variant=where,
+            ),
+            Row(
+                "goals:measurement_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Measurement).pk},
+                lambda o, kw: {
+                    "date": Measurement.objects.get(**kw).date.isoformat(),
+                    "value": "52",
+                    "lock_version": Measurement.objects.get(**kw).lock_version,
+                },
+                variant=where,
+            ),
+            Row(
+                "goals:measurement_delete",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Measurement).pk},
+                NO_DATA,
+                variant=where,
+            ),
+            Row(
+                "goals:activity_create",
+                access,
+                lambda o, w=where: {"sub_agreement": getattr(o, w)(Activity).sub_agreement_id},
+                lambda o, kw: {"name": "Fritidsjob", "status": "planned"},
+                variant=where,
+            ),
+            Row(
+                "goals:activity_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Activity).pk},
+                lambda o, kw: {
+                    "name": "Lektiecafé i Hørgården",
+                    "status": "ongoing",
+                    "lock_version": Activity.objects.get(**kw).lock_version,
+                },
+                variant=where,
+            ),
+            Row(
+                "goals:activity_delete",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Activity).pk},
+                NO_DATA,
+                variant=where,
+            ),
+        ]
+    ),
+    Row(
+        "goals:key_figure_create",
+        EDIT_GOALS_ELSEWHERE,
+        lambda o: {"strategic_goal": o.first(StrategicGoal).pk},
+        lambda o, kw: INDICATOR_DATA,
+    ),
+    Row(
+        "goals:indicator_update",
+        EDIT_GOALS_ELSEWHERE,
+        lambda o: {"pk": o.key_figure().pk},
+        lambda o, kw: {**INDICATOR_DATA, "lock_version": Indicator.objects.get(**kw).lock_version},
+        variant="key_figure",
+    ),
+    Row(
+        "goals:indicator_delete",
+        EDIT_GOALS_ELSEWHERE,
+        lambda o: {"pk": o.key_figure().pk},
+        NO_DATA,
+        "key_figure",
+    ),
+    Row(
+        "goals:measurement_create",
+        EDIT_GOALS_ELSEWHERE,
+        lambda o: {"indicator": o.key_figure().pk},
+        lambda o, kw: {"date": "2022-02-13", "value": "61"},
+        variant="key_figure",
+    ),
+    # The budget: the limited editor's own delaftale has a line, and still the budget is not theirs.
+    Row("budget:overview", READ),
+    Row("budget:export_xlsx", READ),
+    Row("budget:line_history", READ, lambda o: {"pk": o.inside(BudgetLine).pk}),
+    Row("budget:source_history", READ, pk(FundingSource)),
+    Row(
+        "budget:line_create",
+        MANAGE,
+        post=lambda o, kw: {"sub_agreement": "", "category": "audit", "description": "Revision", **YEARS},
+    ),
+    Row(
+        "budget:line_edit",
+        MANAGE,
+        lambda o: {"pk": o.inside(BudgetLine).pk},
+        lambda o, kw: {
+            "lock_version": BudgetLine.objects.get(**kw).lock_version,
+            "sub_agreement": o.inside(Goal).sub_agreement_id,
+            "category": "activities",
+            "description": "Ny tekst",
+            **YEARS,
+        },
+    ),
+    Row(
+        "budget:line_actuals",
+        MANAGE,
+        lambda o: {"pk": o.inside(BudgetLine).pk},
+        lambda o, kw: {"lock_version": BudgetLine.objects.get(**kw).lock_version, **YEARS},
+    ),
+    Row("budget:line_delete", MANAGE, lambda o: {"pk": o.inside(BudgetLine).pk}, NO_DATA),
+    Row(
+        "budget:source_create",
+        MANAGE,
+        post=lambda o, kw: {"name": "Fonden", "kind": "other", "organisation": "", "basis": "", **YEARS},
+    ),
+    Row(
+        "budget:source_edit",
+        MANAGE,
+        pk(FundingSource),
+        lambda o, kw: {
+            "lock_version": FundingSource.objects.get(**kw).lock_version,
+            "name": "Ny fond",
+            "kind": "other",
+            "organisation": "",
+            "basis": "Ny",
+            **YEARS,
+        },
+    ),
+    Row("budget:source_delete", MANAGE, pk(FundingSource), NO_DATA),
+    # Approvals.
+    Row("approvals:overview", READ),
+    Row("approvals:minutes", READ, pk(EstateDecision)),
+    Row(
+        "approvals:decision_create",
+        MANAGE,
+        post=lambda o, kw: {
+            "estate": EstateFactory(plan=o.plan, housing_association=o.plan.organisations.first()).pk,
+            "body": "ballot",
+            "result": "approved",
+            "date": "2021-10-01",
+        },
+    ),
+    Row(
+        "approvals:decision_update",
+        MANAGE,
+        pk(EstateDecision),
+        lambda o, kw: {
+            "lock_version": EstateDecision.objects.get(**kw).lock_version,
+            "estate": EstateDecision.objects.get(**kw).estate_id,
+            "body": EstateDecision.objects.get(**kw).body,
+            "result": "approved",
+            "date": "2021-11-04",
+        },
+    ),
+    Row("approvals:decision_delete", MANAGE, pk(EstateDecision), NO_DATA),
+    Row(
+        "approvals:step_create",
+        MANAGE,
+        post=lambda o, kw: {"order": "99", "title": "Nyt trin", "body": "LBF", "status": "planned"},
+    ),
+    Row(
+        "approvals:step_update",
+        MANAGE,
+        pk(ApprovalStep),
+        lambda o, kw: {
+            "lock_version": ApprovalStep.objects.get(**kw).lock_version,
+            "order": str(ApprovalStep.objects.get(**kw).order),
+            "title": "Ændret",
+            "body": "LBF",
+            "status": "done",
+        },
+    ),
+    Row("approvals:step_delete", MANAGE, pk(ApprovalStep), NO_DATA),
+    # The emergency plan.
+    Row("preparedness:overview", READ),
+    Row("preparedness:contacts", READ),
+    Row("preparedness:print", READ),
+    Row("preparedness:incidents", READ),
+    Row("preparedness:incident", READ, lambda o: {"pk": o.open_incident().pk}),
+    Row(
+        "preparedness:plan_update",
+        MANAGE,
+        post=lambda o, kw: {"purpose": "Nyt", "lock_version": o.first(PreparednessPlan).lock_version},
+    ),
+    Row("preparedness:level_create", MANAGE, post=lambda o, kw: {"order": "99", "name": "Ny"}),
+    Row(
+        "preparedness:level_update",
+        MANAGE,
+        lambda o: {"pk": o.free_level().pk},
+        lambda o, kw: {
+            "order": str(EscalationLevel.objects.get(**kw).order),
+            "name": "Omdøbt",
+            "lock_version": EscalationLevel.objects.get(**kw).lock_version,
+        },
+    ),
+    Row("preparedness:level_delete", MANAGE, lambda o: {"pk": o.free_level().pk}, NO_DATA),
+    Row(
+        "preparedness:card_create",
+        MANAGE,
+        post=lambda o, kw: {"scenario": "Nyt scenarie", "responsible_role": "Leder", "order": "0"},
+    ),
+    Row(
+        "preparedness:card_update",
+        MANAGE,
+        pk(ActionCard),
+        lambda o, kw: {
+            "scenario": "Omdøbt",
+            "responsible_role": "Leder",
+            "order": "0",
+            "lock_version": ActionCard.objects.get(**kw).lock_version,
+        },
+    ),
+    Row("preparedness:card_delete", MANAGE, pk(ActionCard), NO_DATA),
+    Row(
+        "preparedness:contact_create",
+        MANAGE,
+        post=lambda o, kw: {
+            "name": "N",
+            "role": "R",
+            "organisation": o.first(Contact).organisation_id,
+            "order": "0",
+        },
+    ),
+    Row(
+        "preparedness:contact_update",
+        MANAGE,
+        pk(Contact),
+        lambda o, kw: {
+            "name": "Omdøbt",
+            "role": "R",
+            "organisation": Contact.objects.get(**kw).organisation_id,
+            "order": "0",
+            "lock_version": Contact.objects.get(**kw).lock_version,
+        },
+    ),
+    Row("preparedness:contact_delete", MANAGE, pk(Contact), NO_DATA),
+    Row(
+        "preparedness:incident_create",
+        LOG_INCIDENTS,
+        post=lambda o, kw: {
+            "occurred_at": _local(timezone.now() - datetime.timedelta(hours=1)),
+            "level": o.first(EscalationLevel).pk,
+            "summary": "Ny hændelse",
+        },
+    ),
+    Row(
+        "preparedness:incident_update",
+        MANAGE,
+        lambda o: {"pk": o.open_incident().pk},
+        lambda o, kw: {
+            "occurred_at": _local(Incident.objects.get(**kw).occurred_at),
+            "level": Incident.objects.get(**kw).level_id,
+            "summary": "Rettet",
+            "lock_version": Incident.objects.get(**kw).lock_version,
+        },
+    ),
+    Row(
+        "preparedness:log_entry_create",
+        LOG_INCIDENTS,
+        lambda o: {"pk": o.open_incident().pk},
+        lambda o, kw: {"text": "Ny linje"},
+    ),
+    Row(
+        "preparedness:incident_close",
+        LOG_INCIDENTS,
+        lambda o: {"pk": o.open_incident().pk},
+        lambda o, kw: {
+            "lock_version": Incident.objects.get(**kw).lock_version,
+            "what_worked": "a",
+            "lessons": "b",
+        },
+    ),
+    # History: every member reads it, but a contact's only those who may see contact details. (Every model's
+    # history page is opened in tests/test_history_pages.py.)
+    Row("history", READ, lambda o: _history(o.inside(Goal)), variant="goal"),
+    Row("history", READ, lambda o: _history(o.first(Incident)), variant="incident"),
+    Row("history", CONTACT_DETAILS, lambda o: _history(o.first(Contact)), variant="contact"),
+]
+
+# preparedness:plan_create needs a plan without an emergency plan: tests/preparedness/test_permissions.py.
+ELSEWHERE_TESTED = {"preparedness:plan_create"}
+
+
+# --- The walk -------------------------------------------------------------------------------------------------
+
+
+def _plan_routes() -> list[tuple[str, str]]:
+    """(name, route) of every URL whose path holds the plan slug."""
     found = []
 
     def walk(patterns, prefix, namespace):
@@ -57,154 +592,119 @@ def _plan_routes():
                 ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
                 walk(entry.url_patterns, route, ns)
             elif isinstance(entry, URLPattern) and "<slug:plan>" in route and entry.name:
-                view_class = getattr(entry.callback, "view_class", None)
-                found.append((namespace + entry.name, route, view_class))
+                found.append((namespace + entry.name, route))
 
     walk(get_resolver().url_patterns, "", "")
     return sorted(found)
 
 
-ROUTES = _plan_routes()
-ROLES = ["anonymous", "outsider", "reviewer", "editor", "limited_editor", "coordinator"]
+EDIT_NAME = re.compile(r"(create|update|delete|close|edit|actuals|upload|add|remove)$")
 
 
-def _kwarg_names(route: str) -> list[str]:
-    return re.findall(r"<(?:\w+:)?(\w+)>", route)
+def test_the_table_names_every_plan_url():
+    """A URL missing from the table would escape the walk: add it, with who may open it and valid data."""
+    routes = {name for name, _route in _plan_routes()}
+    assert len(routes) > 30, "the walk found suspiciously few plan URLs"
+    assert routes - ELSEWHERE_TESTED == {row.name for row in TABLE}
+    for row in TABLE:
+        assert (row.post is not None) == bool(EDIT_NAME.search(row.name)), f"{row.id}: a write needs data"
 
 
-def _first_in(model, plan):
-    obj = model.objects.in_plan(plan).order_by("pk").first()
-    assert obj is not None, f"the test data has no {model.__name__} in {plan}"
-    return obj
-
-
-def _kwargs_for(name, route, view_class, plan):
-    kwargs = {"plan": plan.slug}
-    for key in _kwarg_names(route):
-        if key == "plan":
-            continue
-        if name == "history":
-            kwargs.update(app_label="goals", model_name="goal", pk=_first_in(Goal, plan).pk)
-            break
-        model = KWARG_MODELS.get(key) if key != "pk" else getattr(view_class, "model", None)
-        assert model is not None and isinstance(model, type), f"{name}: cannot tell which object <{key}> is"
-        kwargs[key] = _first_in(model, plan).pk
-    return kwargs
-
-
-def _snapshot():
-    """Row counts and summed versions of every plan model: any write changes it."""
-    rows = []
-    for model in apps.get_models():
-        if issubclass(model, PlanContent):
-            agg = model.objects.aggregate(total=Sum("lock_version"))
-            rows.append((model._meta.label, model.objects.count(), agg["total"]))
-    return rows
+@dataclass
+class Walk:
+    plan: Plan
+    other: Plan
+    personas: Personas
+    objects: Objects
+    other_objects: Objects
 
 
 @pytest.fixture
-def world(amager_plan, django_user_model):
-    """The Amager plan with one user per role, and a second plan with one of everything."""
-    from tests.plans.factories import MembershipFactory, UserFactory
-    from tests.test_every_url_data import build_other_plan
+def walk(amager_plan, other_plan, personas) -> Walk:
+    from tests.preparedness.factories import IncidentFactory
 
-    other = build_other_plan()
-    decision = EstateDecision.objects.in_plan(amager_plan).order_by("pk").first()
-    decision.minutes.save("referat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
-    org = amager_plan.organisations.first() or other.organisations.first()
-    sub_agreements = list(SubAgreement.objects.in_plan(amager_plan).order_by("focus_area"))
-    users = {"anonymous": None}
-    for role, membership_role, limit in [
-        ("reviewer", Membership.Role.REVIEWER, None),
-        ("editor", Membership.Role.EDITOR, None),
-        ("limited_editor", Membership.Role.EDITOR, [sub_agreements[-1]]),
-        ("coordinator", Membership.Role.COORDINATOR, None),
-    ]:
-        user = UserFactory(username=f"walk-{role}")
-        from helhedsplan.plans.models import Organisation
-
-        MembershipFactory(
-            user=user,
-            plan=amager_plan,
-            organisation=org or Organisation.objects.first(),
-            role=membership_role,
-            sub_agreements=limit or [],
-        )
-        users[role] = user
-    outsider = UserFactory(username="walk-outsider")
-    MembershipFactory(user=outsider, plan=other, role=Membership.Role.COORDINATOR)
-    users["outsider"] = outsider
-    return amager_plan, other, users
+    limited_to = personas.limited_editor.memberships.get().sub_agreements.get()
+    # The Amager plan's incidents are all closed: open one (at a level already in use, so a free one stays free).
+    levels = EscalationLevel.objects.in_plan(amager_plan).order_by("pk")
+    IncidentFactory(plan=amager_plan, level=levels.filter(incidents__isnull=False).first() or levels.first())
+    # Minutes live in files, which each test keeps in a folder of its own: give each plan's decision one.
+    for plan in (amager_plan, other_plan):
+        decision = EstateDecision.objects.in_plan(plan).order_by("pk").first()
+        decision.minutes.save("referat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return Walk(
+        plan=amager_plan,
+        other=other_plan,
+        personas=personas,
+        objects=Objects(amager_plan, limited_to),
+        other_objects=Objects(other_plan, None),
+    )
 
 
-def _client_for(client, users, role):
-    if users[role] is not None:
-        client.force_login(users[role])
-    return client
+def _url(row: Row, plan: Plan, objects: Objects) -> str:
+    return reverse(row.name, kwargs={"plan": plan.slug, **row.kwargs(objects)})
 
 
-@pytest.mark.django_db
-def test_every_plan_page_is_walked():
-    assert len(ROUTES) > 30, "the walk found suspiciously few plan URLs"
+def _form_errors(response) -> Any:
+    context = getattr(response, "context", None)
+    form = context.get("form") if context else None
+    return dict(form.errors) if form is not None else None
 
 
-def _expectation_failures(response, url: str, name: str, role: str, plan) -> list[str]:
-    status = response.status_code
-    # An action-only URL (close an incident, add a log entry) may send a GET on to its page in the same plan.
-    moves_on_in_plan = status == 302 and response["Location"].startswith(f"/plan/{plan.slug}/")
-    if role == "anonymous":
-        ok = status == 302 and response["Location"].startswith(reverse("login"))
-    elif role == "outsider":
-        ok = status == 404
-    elif role == "reviewer":
-        ok = status == 403 if EDIT_NAME.search(name) else status in (200, 403)
-    elif role == "coordinator":
-        ok = status == 200 or moves_on_in_plan
-    else:
-        ok = status in (200, 403) or moves_on_in_plan
-    return [] if ok else [f"{role}: GET {url} answered {status}"]
-
-
-# One test per URL walks all roles, so the plan data is built once per URL rather than once per role.
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "route", "view_class"), ROUTES, ids=[r[0] for r in ROUTES])
-def test_get_every_url_as_every_role(client, world, name, route, view_class):
-    plan, _other, users = world
-    url = reverse(name, kwargs=_kwargs_for(name, route, view_class, plan))
-    failures = []
+@pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
+def test_every_role_on_every_url(walk: Walk, row: Row):
+    url = _url(row, walk.plan, walk.objects)
+    login = f"{reverse('login')}?next={url}"
+    wrong = []
     for role in ROLES:
-        client.logout()
-        failures += _expectation_failures(_client_for(client, users, role).get(url), url, name, role, plan)
-    assert not failures, failures
+        client = client_for(walk.personas[role])
+        allowed = row.access[role] == 200
+
+        response = client.get(url)
+        if response.status_code != row.access[role]:
+            wrong.append(f"{role}: GET answered {response.status_code}, expected {row.access[role]}")
+        elif response.status_code == 302 and response["Location"] != login:
+            wrong.append(f"{role}: GET sent to {response['Location']}, not to log in")
+
+        with transaction.atomic():
+            data = _post_data(row, walk.objects)
+            before = snapshot()
+            response = client.post(url, data)
+            after = snapshot()
+            transaction.set_rollback(True)
+        # Allowed: a write is sent on, a page that only reads has nothing to post to. Refused: as on GET.
+        expected = (405 if row.post is None else 302) if allowed else row.access[role]
+        if response.status_code != expected:
+            wrong.append(
+                f"{role}: POST answered {response.status_code}, expected {expected} {_form_errors(response) or ''}"
+            )
+        elif response.status_code == 302 and not allowed and response["Location"] != login:
+            wrong.append(f"{role}: POST sent to {response['Location']}, not to log in")
+        if allowed and row.post is not None:
+            if after == before:
+                wrong.append(f"{role}: POST allowed, but nothing was saved")
+        elif after != before:
+            wrong.append(f"{role}: POST refused ({response.status_code}), but the database changed")
+    assert not wrong, f"{url}:\n" + "\n".join(wrong)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("name", "route", "view_class"),
-    [r for r in ROUTES if EDIT_NAME.search(r[0])],
-    ids=[r[0] for r in ROUTES if EDIT_NAME.search(r[0])],
-)
-def test_refused_posts_change_nothing(client, world, name, route, view_class):
-    plan, _other, users = world
-    url = reverse(name, kwargs=_kwargs_for(name, route, view_class, plan))
-    before = _snapshot()
-    expected = {"anonymous": 302, "outsider": 404, "reviewer": 403}
-    for role, status in expected.items():
-        client.logout()
-        response = _client_for(client, users, role).post(url, {"title": "x", "name": "x", "amount": "1"})
-        assert response.status_code == status, (role, url, response.status_code)
-        assert _snapshot() == before, f"a refused POST by {role} to {url} changed the database"
+def _post_data(row: Row, objects: Objects) -> dict:
+    if row.post is None:
+        return {}
+    kwargs = row.kwargs(objects)
+    return row.post(objects, {"pk": kwargs["pk"]} if "pk" in kwargs else {})
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("name", "route", "view_class"),
-    [r for r in ROUTES if len(_kwarg_names(r[1])) > 1],
-    ids=[r[0] for r in ROUTES if len(_kwarg_names(r[1])) > 1],
-)
-def test_another_plans_object_is_not_found(client, world, name, route, view_class):
-    plan, other, users = world
-    kwargs = _kwargs_for(name, route, view_class, other)
-    kwargs["plan"] = plan.slug  # the coordinator's own plan, but the other plan's object
-    response = _client_for(client, users, "coordinator").get(reverse(name, kwargs=kwargs))
-    assert response.status_code == 404
+OBJECT_ROWS = [row for row in TABLE if row.kwargs is not plan_only]
+
+
+@pytest.mark.parametrize("row", OBJECT_ROWS, ids=[row.id for row in OBJECT_ROWS])
+def test_another_plans_object_is_not_found(walk: Walk, row: Row):
+    """The coordinator's own plan in the URL, but another plan's object: 404 on GET and POST, nothing changed."""
+    url = _url(row, walk.plan, walk.other_objects)
+    client = client_for(walk.personas.coordinator)
+    data = _post_data(row, walk.other_objects)
+    before = snapshot()
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    assert snapshot() == before

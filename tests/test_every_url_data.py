@@ -52,6 +52,7 @@ def build_other_plan():
     preparedness = PreparednessPlanFactory(plan=plan)
     level = EscalationLevelFactory(preparedness_plan=preparedness)
     ContactFactory(preparedness_plan=preparedness, organisation=organisation)
+    EscalationLevelFactory(preparedness_plan=preparedness, order=level.order + 1)  # used by no incident
     ActionCardFactory(preparedness_plan=preparedness)
     incident = IncidentFactory(
         plan=plan, level=level, estate=estate, occurred_at=timezone.now() - datetime.timedelta(days=1)

@@ -11,6 +11,7 @@ from tests.agreements.factories import StrategicGoalFactory, SubAgreementFactory
 from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
 from tests.plans.factories import MembershipFactory, PlanFactory, UserFactory
 from tests.preparedness.factories import ContactFactory, IncidentFactory
+from tests.world import ROLES, make_personas
 
 
 def new_user():
@@ -18,12 +19,10 @@ def new_user():
     return UserFactory(password=None)
 
 
-ROLES = ["coordinator", "editor", "limited_editor", "reviewer", "non_member", "anonymous"]
-
-
 @pytest.fixture
 def world(db):
-    """A plan with two delaftaler, its objects, and one user of each kind."""
+    """A plan with two delaftaler, its objects, and one user of each kind (outsiders and another plan's
+    coordinator among them: they are never allowed anything)."""
     plan = PlanFactory()
     education = SubAgreementFactory(plan=plan, focus_area=FocusArea.EDUCATION)
     employment = SubAgreementFactory(plan=plan, focus_area=FocusArea.EMPLOYMENT)
@@ -31,17 +30,9 @@ def world(db):
     goal_in_employment = GoalFactory(sub_agreement=employment)
     key_figure = IndicatorFactory(goal=None, strategic_goal=StrategicGoalFactory(plan=plan), plan=plan)
     incident = IncidentFactory(plan=plan)
-    users = {
-        "coordinator": MembershipFactory(user=new_user(), plan=plan, role=Membership.Role.COORDINATOR).user,
-        "editor": MembershipFactory(user=new_user(), plan=plan, role=Membership.Role.EDITOR).user,
-        "limited_editor": MembershipFactory(
-            user=new_user(), plan=plan, role=Membership.Role.EDITOR, sub_agreements=[education]
-        ).user,
-        "reviewer": MembershipFactory(user=new_user(), plan=plan, role=Membership.Role.REVIEWER).user,
-        # A coordinator of another plan is a stranger to this one.
-        "non_member": MembershipFactory(user=new_user(), role=Membership.Role.COORDINATOR).user,
-        "anonymous": AnonymousUser(),
-    }
+    # The personas of tests/world.py, the limited editor limited to education; nobody signed in is AnonymousUser.
+    personas = make_personas(plan, limited_to=[education])
+    users = {role: personas[role] or AnonymousUser() for role in ROLES}
     objects = {
         "plan": plan,
         "delaftale in education": education,

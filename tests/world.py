@@ -1,0 +1,121 @@
+"""The test world's people and probes, in one place: the personas every permission test signs in as, a logged-in
+client for any of them, and a snapshot of the database that any write changes.
+
+The fixtures in ``tests/conftest.py`` build these on the Amager plan; a test with a plan of its own calls
+``make_personas(plan)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+
+from helhedsplan.plans.models import Membership, Organisation, Plan, PlanContent
+
+#: Every kind of visitor, from the least to the most trusted. "anonymous" is nobody signed in.
+ROLES = [
+    "anonymous",
+    "outsider",
+    "other_plan_coordinator",
+    "reviewer",
+    "limited_editor",
+    "editor",
+    "coordinator",
+]
+
+
+@dataclass
+class Personas:
+    """One user per role of a plan: its coordinator, an editor, an editor limited to some delaftaler, a
+    reviewer; a signed-in user who is a member of no plan (outsider); and the coordinator of another plan, for
+    whom this plan does not exist."""
+
+    coordinator: Any
+    editor: Any
+    limited_editor: Any
+    reviewer: Any
+    outsider: Any
+    other_plan_coordinator: Any
+
+    def __getitem__(self, role: str):
+        """The user of ``role`` (a name of ROLES); None for "anonymous"."""
+        return None if role == "anonymous" else getattr(self, role)
+
+    def pks(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name).pk for f in fields(self)}
+
+
+def make_personas(
+    plan: Plan,
+    *,
+    limited_to: list | None = None,
+    other_plan: Plan | None = None,
+    organisation: Organisation | None = None,
+    prefix: str = "",
+) -> Personas:
+    """A user of every role in ``plan``. The limited editor edits goals only inside ``limited_to`` (default: the
+    plan's first delaftale); the other plan's coordinator is a member of ``other_plan`` (default: a new plan).
+    Users have no password (tests sign in with ``force_login``, and hashing costs time)."""
+    from tests.agreements.factories import SubAgreementFactory
+    from tests.plans.factories import MembershipFactory, PlanFactory, UserFactory
+
+    if limited_to is None:
+        first = plan.sub_agreements.order_by("pk").first() if hasattr(plan, "sub_agreements") else None
+        limited_to = [first or SubAgreementFactory(plan=plan)]
+
+    def member(role: str, membership_role, *, of: Plan = plan, sub_agreements=None):
+        user = UserFactory(username=f"{prefix}{role}", password=None)
+        MembershipFactory(
+            user=user,
+            plan=of,
+            role=membership_role,
+            sub_agreements=sub_agreements or [],
+            **({"organisation": organisation} if organisation is not None and of == plan else {}),
+        )
+        return user
+
+    return Personas(
+        coordinator=member("coordinator", Membership.Role.COORDINATOR),
+        editor=member("editor", Membership.Role.EDITOR),
+        limited_editor=member("limited_editor", Membership.Role.EDITOR, sub_agreements=limited_to),
+        reviewer=member("reviewer", Membership.Role.REVIEWER),
+        outsider=UserFactory(username=f"{prefix}outsider", password=None),
+        other_plan_coordinator=member(
+            "other_plan_coordinator", Membership.Role.COORDINATOR, of=other_plan or PlanFactory()
+        ),
+    )
+
+
+def client_for(user) -> Client:
+    """A new client signed in as ``user`` (anonymous for None)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _tracked_models() -> list:
+    """The plan, every model living in a plan, the memberships, and the many-to-many tables between them (an
+    activity's goals, a plan's parties, a membership's delaftaler): what a page inside a plan may write."""
+    models = [Plan, Membership, *(m for m in apps.get_models() if issubclass(m, PlanContent))]
+    through = [f.remote_field.through for m in models for f in m._meta.local_many_to_many]
+    return models + through
+
+
+def snapshot() -> list[tuple]:
+    """Row count and summed lock counters of every plan model (and the memberships, and the many-to-many tables
+    between them): any write changes it — a create or delete the count, an update the lock counter it raises.
+    One query for all tables."""
+    parts = []
+    for model in _tracked_models():
+        table = connection.ops.quote_name(model._meta.db_table)
+        has_lock = any(f.name == "lock_version" for f in model._meta.concrete_fields)
+        total = "COALESCE(SUM(lock_version), 0)" if has_lock else "0"
+        parts.append(f"SELECT '{model._meta.label}', COUNT(*), {total} FROM {table}")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return sorted(tuple(row) for row in cursor.fetchall())
