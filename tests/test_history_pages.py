@@ -16,37 +16,35 @@ pytestmark = pytest.mark.django_db
 
 # Every page inside a plan starts with the same five queries: 1 the session, 2 the user, 3 the plan through the
 # user's memberships, 4 the membership with its organisation, 5 the delaftaler it is limited to. The history page
-# then reads 6 the object (in the plan), and 7 all its history records with the users who saved them, in one.
+# then reads 6 the object, joined with everything its breadcrumbs and name read (``PlanContent.trail_related``),
+# and 7 all its history records with the users who saved them, in one.
 REQUEST_AND_PAGE = 7
-# On top of those, per model, first what the breadcrumb trail (and the object's name) reads up to the plan — one
-# query per parent, since the generic page reads the object without them — then, after the records, one query
-# per other model the records refer to (their names, fetched in bulk for all records at once).
+# On top of those, one query per other model the records refer to: the names of the related objects a change
+# shows ("Delaftale: Beskæftigelse"), fetched in bulk for all records at once.
 HISTORY_PAGE = {
-    "agreements.StrategicAgreement": REQUEST_AND_PAGE + 1,  # trail: plan
-    "agreements.StrategicGoal": REQUEST_AND_PAGE + 2,  # trail: plan; names: plan
-    "agreements.SubAgreement": REQUEST_AND_PAGE + 2,  # trail: plan; names: plan
-    # trail: delaftale, plan, organisation; names: delaftale, organisation
-    "agreements.SubAgreementParty": REQUEST_AND_PAGE + 5,
-    "approvals.ApprovalStep": REQUEST_AND_PAGE + 2,  # trail: plan; names: plan
-    "approvals.EstateDecision": REQUEST_AND_PAGE + 3,  # trail: estate, plan; names: estate
-    "budget.ActualSpend": REQUEST_AND_PAGE + 5,  # trail: line, plan, delaftale; names: line, its delaftale
-    "budget.BudgetAmount": REQUEST_AND_PAGE + 5,  # trail: line, plan, delaftale; names: line, its delaftale
-    "budget.BudgetLine": REQUEST_AND_PAGE + 4,  # trail: plan, delaftale; names: plan, delaftale
-    "budget.Funding": REQUEST_AND_PAGE + 3,  # trail: source, plan; names: source
-    "budget.FundingSource": REQUEST_AND_PAGE + 2,  # trail: plan; names: plan
-    "goals.Activity": REQUEST_AND_PAGE + 3,  # trail: delaftale, plan; names: delaftale
-    "goals.Goal": REQUEST_AND_PAGE + 3,  # trail: delaftale, plan; names: delaftale
-    "goals.Indicator": REQUEST_AND_PAGE + 3,  # trail: plan; names: plan, goal
-    "goals.Measurement": REQUEST_AND_PAGE + 3,  # trail: indicator, plan; names: indicator
-    "plans.Estate": REQUEST_AND_PAGE + 3,  # trail: plan; names: plan, housing association
-    "plans.Membership": REQUEST_AND_PAGE + 5,  # trail: plan, user; names: user, plan, organisation
-    "preparedness.ActionCard": REQUEST_AND_PAGE + 4,  # trail: emergency plan, plan; names: both
-    # trail: emergency plan, plan, organisation; names: emergency plan, organisation, plan
-    "preparedness.Contact": REQUEST_AND_PAGE + 6,
-    "preparedness.EscalationLevel": REQUEST_AND_PAGE + 4,  # trail: emergency plan, plan; names: both
-    "preparedness.Incident": REQUEST_AND_PAGE + 4,  # trail: plan; names: plan, estate, level
-    "preparedness.IncidentLogEntry": REQUEST_AND_PAGE + 3,  # trail: incident, plan; names: incident
-    "preparedness.PreparednessPlan": REQUEST_AND_PAGE + 1,  # trail: plan
+    "agreements.StrategicAgreement": REQUEST_AND_PAGE,  # nothing else looked up
+    "agreements.StrategicGoal": REQUEST_AND_PAGE + 1,  # names: plan
+    "agreements.SubAgreement": REQUEST_AND_PAGE + 1,  # names: plan
+    "agreements.SubAgreementParty": REQUEST_AND_PAGE + 2,  # names: delaftale, organisation
+    "approvals.ApprovalStep": REQUEST_AND_PAGE + 1,  # names: plan
+    "approvals.EstateDecision": REQUEST_AND_PAGE + 1,  # names: estate
+    "budget.ActualSpend": REQUEST_AND_PAGE + 2,  # names: line, its delaftale (the line's name)
+    "budget.BudgetAmount": REQUEST_AND_PAGE + 2,  # names: line, its delaftale (the line's name)
+    "budget.BudgetLine": REQUEST_AND_PAGE + 2,  # names: plan, delaftale
+    "budget.Funding": REQUEST_AND_PAGE + 1,  # names: source
+    "budget.FundingSource": REQUEST_AND_PAGE + 1,  # names: plan
+    "goals.Activity": REQUEST_AND_PAGE + 1,  # names: delaftale
+    "goals.Goal": REQUEST_AND_PAGE + 1,  # names: delaftale
+    "goals.Indicator": REQUEST_AND_PAGE + 2,  # names: plan, goal
+    "goals.Measurement": REQUEST_AND_PAGE + 1,  # names: indicator
+    "plans.Estate": REQUEST_AND_PAGE + 2,  # names: plan, housing association
+    "plans.Membership": REQUEST_AND_PAGE + 3,  # names: user, plan, organisation
+    "preparedness.ActionCard": REQUEST_AND_PAGE + 2,  # names: emergency plan, its plan (its name)
+    "preparedness.Contact": REQUEST_AND_PAGE + 3,  # names: emergency plan, organisation, plan
+    "preparedness.EscalationLevel": REQUEST_AND_PAGE + 2,  # names: emergency plan, its plan (its name)
+    "preparedness.Incident": REQUEST_AND_PAGE + 3,  # names: plan, estate, level
+    "preparedness.IncidentLogEntry": REQUEST_AND_PAGE + 1,  # names: incident
+    "preparedness.PreparednessPlan": REQUEST_AND_PAGE,  # nothing else looked up
 }
 
 
@@ -143,11 +141,6 @@ def test_budget_history_page_queries_do_not_grow_with_changes(other_plan, person
     assert len(many) == len(one), "\n".join(many)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 7, point 3 (the budget's part): the history pages read each year's rows on their own; "
-    "remove this mark when the budget's selectors read them with the line",
-)
 @pytest.mark.parametrize("name", BUDGET_HISTORY_PAGES)
 def test_budget_history_page_queries_do_not_grow_with_years(other_plan, personas, name):
     obj, rows = _budget_object(other_plan, name)

@@ -169,6 +169,8 @@ class SubAgreement(PlanContent):
 class SubAgreementParty(PlanContent):
     """A party to a delaftale and what it commits to."""
 
+    trail_also_reads = ("organisation",)
+
     plan_lookup = "sub_agreement__plan"
     sub_agreement_lookup = "sub_agreement"
     parent_field = "sub_agreement"

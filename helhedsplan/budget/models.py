@@ -69,6 +69,8 @@ class BudgetCategory(models.TextChoices):
 class BudgetLine(PlanContent, ExampleFlag):
     """One row of the budget: a category within a delaftale, or shared (secretariat) when none is given."""
 
+    trail_also_reads = ("sub_agreement",)
+
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("plan")
     )
@@ -108,6 +110,8 @@ class BudgetLine(PlanContent, ExampleFlag):
 
 class BudgetAmount(PlanContent):
     """What a budget line has for one year."""
+
+    trail_also_reads = ("line__sub_agreement",)
 
     plan_lookup = "line__plan"
 
@@ -155,6 +159,8 @@ class BudgetAmount(PlanContent):
 
 class ActualSpend(PlanContent):
     """What a budget line actually spent in one year."""
+
+    trail_also_reads = ("line__sub_agreement",)
 
     plan_lookup = "line__plan"
 

@@ -66,6 +66,7 @@ class Indicator(PlanContent, ExampleFlag):
         LOWER_IS_BETTER = "lower", _("lower is better")
 
     sub_agreement_lookup = "goal__sub_agreement"
+    trail_also_reads = ("goal__sub_agreement__plan", "strategic_goal__plan")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")

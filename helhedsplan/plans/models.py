@@ -75,6 +75,9 @@ class PlanContent(models.Model):
     sub_agreement_lookup: ClassVar[str | None] = None
     #: The field holding the object this one is shown under (its delaftale, goal, indicator …); None: the plan.
     parent_field: ClassVar[str | None] = None
+    #: Relations the breadcrumbs or the object's name read besides the way to the plan and the parent's chain
+    #: (an indicator's goal or strategic goal, a budget line's delaftale), joined with it by ``trail_related``.
+    trail_also_reads: ClassVar[tuple[str, ...]] = ()
 
     lock_version = models.PositiveIntegerField(
         _("edit number"),
@@ -106,6 +109,18 @@ class PlanContent(models.Model):
     def navigation_parent(self):
         """What this object is shown under: a model object, a ``core.navigation.Crumb``, or None (the plan)."""
         return getattr(self, self.parent_field) if self.parent_field else None
+
+    @classmethod
+    def trail_related(cls) -> tuple[str, ...]:
+        """What a page reading one object joins (``select_related``) so its breadcrumbs cost no query: the way
+        to the plan, the parent with its own trail, and ``trail_also_reads``."""
+        paths = [] if cls.plan_lookup == "pk" else [cls.plan_lookup]
+        if cls.parent_field:
+            parent = cls._meta.get_field(cls.parent_field).related_model
+            paths.append(cls.parent_field)
+            paths += [f"{cls.parent_field}__{path}" for path in getattr(parent, "trail_related", tuple)()]
+        paths += cls.trail_also_reads
+        return tuple(dict.fromkeys(paths))
 
 
 class Organisation(models.Model):
@@ -263,6 +278,8 @@ class Estate(PlanContent):
 
 class Membership(PlanContent):
     """Who has which role in which plan, and for which organisation."""
+
+    trail_also_reads = ("user",)
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("coordinator")

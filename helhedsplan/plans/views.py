@@ -108,9 +108,10 @@ class PlanObjectMixin(PlanViewMixin):
     prefetch_related: tuple[str, ...] = ()
 
     def get_queryset(self):
-        queryset = self.model.objects.in_plan(self.plan)
-        if self.select_related:
-            queryset = queryset.select_related(*self.select_related)
+        # The object comes with what its breadcrumbs read (``PlanContent.trail_related``) and what the view asks.
+        queryset = self.model.objects.in_plan(self.plan).select_related(
+            *self.model.trail_related(), *self.select_related
+        )
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
         return queryset
@@ -353,7 +354,7 @@ class HistoryView(PlanObjectMixin, generic.TemplateView):
         return model
 
     def get_queryset(self):
-        return self.model.objects.in_plan(self.plan)
+        return self.model.objects.in_plan(self.plan).select_related(*self.model.trail_related())
 
     @property
     def permission_required(self) -> str:

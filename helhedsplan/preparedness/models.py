@@ -160,6 +160,8 @@ class EscalationLevel(PlanContent):
 class Contact(PlanContent, ExampleFlag):
     """A person to call. Personal data: names, phones and e-mails are hidden from reviewers."""
 
+    trail_also_reads = ("organisation",)
+
     plan_lookup = "preparedness_plan__plan"
     #: Its change log shows names and phone numbers, which reviewers may not see.
     history_permission = "plan.view_contact_details"
