@@ -6,8 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -391,29 +389,3 @@ def test_the_amager_plan_on_27_september_2021_reads_18_of_19(client, demo_users,
         < timeline.index("Teknik- og Miljøudvalget")
         < timeline.index("Landsbyggefonden")
     )
-
-
-def test_the_decision_history_page_takes_the_same_number_of_queries_however_long_the_history(
-    client, approvals_plan, coordinator, django_assert_num_queries
-):
-    plan, støberigården = approvals_plan
-    decision = støberigården.decisions.get()
-    client.force_login(coordinator)
-    url = reverse(
-        "history",
-        kwargs={
-            "plan": plan.slug,
-            "app_label": "approvals",
-            "model_name": "estatedecision",
-            "pk": decision.pk,
-        },
-    )
-    client.get(url)
-    with CaptureQueriesContext(connection) as short:
-        assert client.get(url).status_code == 200
-    for votes in range(5):
-        decision.votes_for = votes
-        decision.save()
-
-    with django_assert_num_queries(len(short.captured_queries)):
-        assert client.get(url).status_code == 200

@@ -95,30 +95,3 @@ def test_activity_page(client, world, django_assert_num_queries):
     with django_assert_num_queries(ACTIVITY_PAGE):
         response = client.get(world.url("activity", pk=world.activity.pk))
     assert response.status_code == 200
-
-
-# The history page of an object: REQUEST_AND_PERMISSION, then the object, one query per step up its declared
-# parents for the breadcrumbs (the generic HistoryView joins none of them), and its history records with who
-# made them. Fixed, however often the object was saved.
-HISTORY_PAGES = {
-    "goal": REQUEST_AND_PERMISSION + 5,
-    "indicator": REQUEST_AND_PERMISSION + 8,
-    "measurement": REQUEST_AND_PERMISSION + 8,
-    "activity": REQUEST_AND_PERMISSION + 6,
-}
-
-
-@pytest.mark.parametrize("name", list(HISTORY_PAGES))
-def test_history_page(client, world, name, django_assert_num_queries):
-    from django.urls import reverse
-
-    obj = getattr(world, name)
-    for _edit in range(3):
-        obj.save()
-    client.force_login(world.users["reviewer"])
-    url = reverse(
-        "history", kwargs={"plan": "amager", "app_label": "goals", "model_name": name, "pk": obj.pk}
-    )
-    with django_assert_num_queries(HISTORY_PAGES[name]):
-        response = client.get(url)
-    assert response.status_code == 200

@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from helhedsplan.core.services import EditConflict
@@ -20,7 +19,6 @@ from tests.preparedness.factories import (
     ContactFactory,
     EscalationLevelFactory,
     IncidentFactory,
-    IncidentLogEntryFactory,
 )
 from tests.preparedness.test_views import build_preparedness, url
 
@@ -170,35 +168,6 @@ def test_the_pages_take_the_same_number_of_queries_with_few_or_many_rows(client,
                 assert client.get(url(world, name)).status_code == 200
             counts.append(len(queries.captured_queries))
         assert counts[0] == counts[1], name
-
-
-@pytest.mark.parametrize("model_name", ["incident", "contact"])
-def test_a_history_page_takes_the_same_number_of_queries_however_long_the_history(
-    client, world, model_name, django_assert_num_queries
-):
-    obj = world["open_incident"] if model_name == "incident" else world["contact"]
-    client.force_login(world["users"]["coordinator"])
-    address = reverse(
-        "history",
-        kwargs={
-            "plan": world["plan"].slug,
-            "app_label": "preparedness",
-            "model_name": model_name,
-            "pk": obj.pk,
-        },
-    )
-    with CaptureQueriesContext(connection) as short:
-        assert client.get(address).status_code == 200
-    for n in range(5):
-        if model_name == "incident":
-            obj.summary = f"Rettelse {n}"
-            IncidentLogEntryFactory(incident=obj)
-        else:
-            obj.role = f"Rolle {n}"
-        obj.save()
-
-    with django_assert_num_queries(len(short.captured_queries)):
-        assert client.get(address).status_code == 200
 
 
 def test_an_incident_that_closed_before_it_happened_is_refused_at_its_time(world):
