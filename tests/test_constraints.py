@@ -179,7 +179,7 @@ def said(obj) -> dict[str, list[str]]:
 
 def test_a_plan_ending_before_it_starts_is_told_at_its_end_date():
     plan = PlanFactory.build(start_date=datetime.date(2022, 1, 1), end_date=datetime.date(2021, 12, 31))
-    assert said(plan) == {"end_date": ["The plan must end after it starts."]}
+    assert said(plan) == {"end_date": ["Planen skal slutte, efter den er startet."]}
 
 
 def test_a_second_estate_of_the_same_name_is_told_at_its_name():
@@ -187,7 +187,7 @@ def test_a_second_estate_of_the_same_name_is_told_at_its_name():
     twin = EstateFactory.build(
         plan=estate.plan, name=estate.name, housing_association=estate.housing_association
     )
-    assert said(twin) == {"name": ["The plan already has an estate with this name."]}
+    assert said(twin) == {"name": ["Planen har allerede en afdeling med dette navn."]}
 
 
 def test_a_second_membership_of_the_same_user_is_told_at_the_user():
@@ -195,7 +195,7 @@ def test_a_second_membership_of_the_same_user_is_told_at_the_user():
     twin = Membership(
         user=membership.user, plan=membership.plan, organisation=membership.organisation, role="reviewer"
     )
-    assert said(twin) == {"user": ["This user is already a member of the plan."]}
+    assert said(twin) == {"user": ["Brugeren er allerede medlem af planen."]}
 
 
 # --- clean() ------------------------------------------------------------------------------------------------

@@ -71,7 +71,6 @@ class StrategicAgreementUpdateView(PlanUpdateView):
 class StrategicGoalUpdateView(PlanUpdateView):
     model = StrategicGoal
     form_class = StrategicGoalForm
-    select_related = ("plan",)
     service = staticmethod(services.strategic_goal_update)
     success_message = gettext_lazy("The strategic goal was saved.")
 
@@ -123,7 +122,6 @@ class SubAgreementDetailView(PlanDetailView):
 class SubAgreementUpdateView(PlanUpdateView):
     model = SubAgreement
     form_class = SubAgreementForm
-    select_related = ("plan",)
     service = staticmethod(services.sub_agreement_update)
     success_message = gettext_lazy("The sub-agreement was saved.")
 
@@ -141,7 +139,6 @@ class PartyCreateView(PlanCreateView):
     model = SubAgreementParty
     form_class = SubAgreementPartyForm
     parent_field = "sub_agreement"
-    parent_related = ("plan",)
     service = staticmethod(services.sub_agreement_party_create)
 
     def get_page_title(self) -> str:
@@ -151,7 +148,6 @@ class PartyCreateView(PlanCreateView):
 class PartyUpdateView(PlanUpdateView):
     model = SubAgreementParty
     form_class = SubAgreementPartyForm
-    select_related = ("organisation", "sub_agreement__plan")
     service = staticmethod(services.sub_agreement_party_update)
 
     def get_page_title(self) -> str:
@@ -163,7 +159,6 @@ class PartyUpdateView(PlanUpdateView):
 
 class PartyDeleteView(PlanDeleteView):
     model = SubAgreementParty
-    select_related = ("organisation", "sub_agreement__plan")
     service = staticmethod(services.sub_agreement_party_delete)
     template_name = "agreements/party_confirm_delete.html"
 

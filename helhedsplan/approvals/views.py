@@ -96,7 +96,6 @@ class MinutesView(PlanObjectMixin, View):
     """The minutes PDF, only to members of the plan (others get 404, anonymous visitors the login page)."""
 
     model = EstateDecision
-    select_related = ("estate__plan",)
 
     def get(self, request, *args, **kwargs):
         decision = self.object
@@ -134,11 +133,9 @@ class StepCreateView(PlanCreateView):
 class StepUpdateView(PlanUpdateView):
     model = ApprovalStep
     form_class = ApprovalStepForm
-    select_related = ("plan",)
     service = staticmethod(services.approval_step_update)
 
 
 class StepDeleteView(PlanDeleteView):
     model = ApprovalStep
-    select_related = ("plan",)
     service = staticmethod(services.approval_step_delete)

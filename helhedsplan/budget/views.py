@@ -73,9 +73,6 @@ class CombinedHistoryView(HistoryView):
     template_name = "budget/history.html"
     history: Callable[[Any], list[selectors.SubjectEntry]]
 
-    def get_queryset(self):
-        return super().get_queryset().select_related(*self.select_related)
-
     def get_entries(self) -> list:
         return self.history(self.object)
 
@@ -96,7 +93,6 @@ class LineCreateView(YearlyWriteMixin, PlanCreateView):
 
 class LineUpdateView(YearlyWriteMixin, PlanUpdateView):
     model = BudgetLine
-    select_related = ("plan", "sub_agreement")
     form_class = BudgetLineForm
 
     def update(self, form, expected_lock_version):
@@ -111,7 +107,6 @@ class LineUpdateView(YearlyWriteMixin, PlanUpdateView):
 
 class LineActualsView(YearlyWriteMixin, PlanUpdateView):
     model = BudgetLine
-    select_related = ("plan", "sub_agreement")
     form_class = ActualSpendForm
 
     def update(self, form, expected_lock_version):
@@ -140,7 +135,6 @@ class LineActualsView(YearlyWriteMixin, PlanUpdateView):
 
 class LineDeleteView(PlanDeleteView):
     model = BudgetLine
-    select_related = ("plan", "sub_agreement")
     template_name = "budget/confirm_delete.html"
 
     service = staticmethod(services.budget_line_delete)
@@ -153,7 +147,6 @@ class LineHistoryView(CombinedHistoryView):
     """The line's own changes with those of its yearly budget and actual spend, in one list."""
 
     model = BudgetLine
-    select_related = ("plan", "sub_agreement")
     history = staticmethod(selectors.line_history)
 
 

@@ -23,11 +23,8 @@ from .models import Activity, Goal, Indicator, Measurement
 
 EDIT_GOALS = selectors.EDIT_GOALS
 
-# The related rows every page of an object needs for its breadcrumbs and its permission check.
-GOAL_RELATED = ("sub_agreement__plan",)
-INDICATOR_RELATED = ("plan", "goal__sub_agreement__plan", "strategic_goal__plan")
-MEASUREMENT_RELATED = tuple(f"indicator__{name}" for name in INDICATOR_RELATED)
-ACTIVITY_RELATED = ("sub_agreement__plan", "responsible_organisation")
+# An activity's pages name its responsible organisation (its breadcrumbs are joined by the kit).
+ACTIVITY_RELATED = ("responsible_organisation",)
 
 
 def describe_measurement(measurement: Measurement) -> str:
@@ -61,7 +58,6 @@ class GoalCreateView(PlanCreateView):
     form_class = GoalForm
     permission_required = EDIT_GOALS
     parent_field = "sub_agreement"
-    parent_related = ("plan",)
     service = staticmethod(services.goal_create)
     page_title = gettext_lazy("New goal")
 
@@ -74,14 +70,12 @@ class GoalUpdateView(PlanUpdateView):
     model = Goal
     form_class = GoalForm
     permission_required = EDIT_GOALS
-    select_related = GOAL_RELATED
     service = staticmethod(services.goal_update)
 
 
 class GoalDeleteView(PlanDeleteView):
     model = Goal
     permission_required = EDIT_GOALS
-    select_related = GOAL_RELATED
     service = staticmethod(services.goal_delete)
     template_name = "goals/goal_confirm_delete.html"
 
@@ -123,7 +117,6 @@ class IndicatorCreateView(PlanCreateView):
     form_class = IndicatorForm
     permission_required = EDIT_GOALS
     parent_field = "goal"
-    parent_related = GOAL_RELATED
     service = staticmethod(services.indicator_create)
     page_title = gettext_lazy("New indicator")
 
@@ -139,7 +132,6 @@ class KeyFigureCreateView(IndicatorCreateView):
     """A key figure of the area (LBF's Boligsociale Data) on a strategic goal."""
 
     parent_field = "strategic_goal"
-    parent_related = ("plan",)
     service = staticmethod(services.key_figure_create)
     page_title = gettext_lazy("New key figure")
 
@@ -148,14 +140,12 @@ class IndicatorUpdateView(PlanUpdateView):
     model = Indicator
     form_class = IndicatorForm
     permission_required = EDIT_GOALS
-    select_related = INDICATOR_RELATED
     service = staticmethod(services.indicator_update)
 
 
 class IndicatorDeleteView(PlanDeleteView):
     model = Indicator
     permission_required = EDIT_GOALS
-    select_related = INDICATOR_RELATED
     service = staticmethod(services.indicator_delete)
     template_name = "goals/indicator_confirm_delete.html"
 
@@ -179,7 +169,6 @@ class MeasurementCreateView(PlanCreateView):
     form_class = MeasurementForm
     permission_required = EDIT_GOALS
     parent_field = "indicator"
-    parent_related = INDICATOR_RELATED
     service = staticmethod(services.measurement_create)
     page_title = gettext_lazy("Record a measurement")
 
@@ -197,7 +186,6 @@ class MeasurementUpdateView(PlanUpdateView):
     model = Measurement
     form_class = MeasurementForm
     permission_required = EDIT_GOALS
-    select_related = MEASUREMENT_RELATED
     service = staticmethod(services.measurement_update)
 
     def get_page_title(self) -> str:
@@ -214,7 +202,6 @@ class MeasurementUpdateView(PlanUpdateView):
 class MeasurementDeleteView(PlanDeleteView):
     model = Measurement
     permission_required = EDIT_GOALS
-    select_related = MEASUREMENT_RELATED
     service = staticmethod(services.measurement_delete)
     template_name = "goals/measurement_confirm_delete.html"
 
@@ -262,7 +249,6 @@ class ActivityCreateView(PlanCreateView):
     form_class = ActivityForm
     permission_required = EDIT_GOALS
     parent_field = "sub_agreement"
-    parent_related = ("plan",)
     service = staticmethod(services.activity_create)
     page_title = gettext_lazy("New activity")
 

@@ -109,9 +109,11 @@ class PlanObjectMixin(PlanViewMixin):
 
     def get_queryset(self):
         # The object comes with what its breadcrumbs read (``PlanContent.trail_related``) and what the view asks.
-        queryset = self.model.objects.in_plan(self.plan).select_related(
-            *self.model.trail_related(), *self.select_related
-        )
+        related = (*self.model.trail_related(), *self.select_related)
+        # (select_related() without names would follow every non-null relation instead of none.)
+        queryset = self.model.objects.in_plan(self.plan)
+        if related:
+            queryset = queryset.select_related(*related)
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
         return queryset
@@ -186,7 +188,7 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
 
     permission_required = "plan.manage"
     parent_field: str | None = None
-    #: Related rows the parent's page needs (breadcrumbs, permission check).
+    #: Related rows of the parent to join besides what its breadcrumbs read (``PlanContent.trail_related``).
     parent_related: tuple[str, ...] = ()
 
     @cached_property
@@ -194,7 +196,7 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
         if self.parent_field is None:
             return None
         parent_model = self.model._meta.get_field(self.parent_field).related_model
-        queryset = parent_model.objects.select_related(*self.parent_related)
+        queryset = parent_model.objects.select_related(*parent_model.trail_related(), *self.parent_related)
         return access.get_in_plan_or_404(queryset, self.plan, pk=self.kwargs[self.parent_field])
 
     def get_permission_object(self):

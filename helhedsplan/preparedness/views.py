@@ -128,13 +128,11 @@ class LevelCreate(InPreparednessPlanCreate):
 class LevelUpdate(PlanUpdateView):
     model = EscalationLevel
     form_class = EscalationLevelForm
-    select_related = ("preparedness_plan__plan",)
     service = staticmethod(services.escalation_level_update)
 
 
 class LevelDelete(PlanDeleteView):
     model = EscalationLevel
-    select_related = ("preparedness_plan__plan",)
     service = staticmethod(services.escalation_level_delete)
 
 
@@ -148,13 +146,11 @@ class CardCreate(InPreparednessPlanCreate):
 class CardUpdate(PlanUpdateView):
     model = ActionCard
     form_class = ActionCardForm
-    select_related = ("preparedness_plan__plan",)
     service = staticmethod(services.action_card_update)
 
 
 class CardDelete(PlanDeleteView):
     model = ActionCard
-    select_related = ("preparedness_plan__plan",)
     service = staticmethod(services.action_card_delete)
 
 
@@ -188,13 +184,11 @@ class ContactCreate(InPreparednessPlanCreate):
 class ContactUpdate(PlanUpdateView):
     model = Contact
     form_class = ContactForm
-    select_related = ("preparedness_plan__plan", "organisation")
     service = staticmethod(services.contact_update)
 
 
 class ContactDelete(PlanDeleteView):
     model = Contact
-    select_related = ("preparedness_plan__plan", "organisation")
     service = staticmethod(services.contact_delete)
 
 
@@ -280,7 +274,6 @@ class IncidentCreate(PlanCreateView):
 class IncidentUpdate(PlanUpdateView):
     model = Incident
     form_class = IncidentCorrectionForm
-    select_related = ("plan",)
     service = staticmethod(services.incident_update)
 
 
@@ -288,7 +281,6 @@ class IncidentActionMixin(PlanObjectMixin):
     """A form about one open incident; a closed incident refuses it with a message and saves nothing."""
 
     model = Incident
-    select_related = ("plan",)
     permission_required = "plan.log_incidents"
     template_name = "core/form.html"
 
