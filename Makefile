@@ -32,7 +32,7 @@ DEBIAN_TEST := $(DEBIAN_RUN) chromium fonts-dejavu-core
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help run test install install-test debian-run debian-test debian-venv compilemessages messages lint format \
+.PHONY: help run test check-migrations install install-test debian-run debian-test debian-venv compilemessages messages lint format \
 	check-deploy serve-production clean
 
 help:
@@ -136,8 +136,18 @@ format: $(VENV_STAMP)
 # Unit tests and browser tests run in separate pytest invocations: Playwright keeps an asyncio loop running
 # in the process that drives the browser, which unit tests should never share. pytest exits with 5 when it
 # collects no tests; that fails the target like any other non-zero exit.
-test: install-test compilemessages lint
+# The unit tests build their database from the models (--no-migrations: fast), so the migrations are checked
+# here: none missing, and all of them apply to an empty database — a temporary SQLite file, or the database
+# MIGRATION_CHECK_DATABASE_URL names (CI gives a fresh PostgreSQL one).
+check-migrations: $(VENV_STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
+	@tmp=$$(mktemp -d); \
+	url="$${MIGRATION_CHECK_DATABASE_URL:-sqlite:///$$tmp/migrations.sqlite3}"; \
+	echo "Applying every migration to an empty database ($${url%%://*})"; \
+	DATABASE_URL="$$url" $(PY) manage.py migrate --noinput --verbosity 0; status=$$?; \
+	rm -rf "$$tmp"; exit $$status
+
+test: install-test compilemessages lint check-migrations
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 	$(BIN)/pytest -n $(BROWSER_WORKERS) -m browser $(PYTEST_ARGS)
 
