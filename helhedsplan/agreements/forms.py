@@ -42,7 +42,7 @@ class SubAgreementPartyForm(PlanModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Organisations are shared by all plans; a delaftale's parties come from the plan's own parties.
-        self.fields["organisation"].queryset = Organisation.objects.filter(plans=self.plan).order_by(
+        self.choice_field("organisation").queryset = Organisation.objects.filter(plans=self.plan).order_by(
             "short_name"
         )
         self.fields["organisation"].help_text = _(

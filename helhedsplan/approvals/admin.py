@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -15,7 +17,7 @@ class PrivateFileInput(forms.ClearableFileInput):
     template_name = "approvals/widgets/private_file_input.html"
 
 
-PRIVATE_FILES = {models.FileField: {"widget": PrivateFileInput}}
+PRIVATE_FILES: dict[type[models.Field], dict[str, Any]] = {models.FileField: {"widget": PrivateFileInput}}
 
 
 class EstateDecisionInline(BaseTabularInline):

@@ -37,7 +37,7 @@ def validate_minutes(value: FieldFile) -> None:
 
     A file already stored was checked when it came in (and may be gone from storage): it is left alone.
     """
-    if not value or getattr(value, "_committed", True):
+    if not value.name or getattr(value, "_committed", True):  # an empty FieldFile is one without a name
         return
     if not value.name.lower().endswith(".pdf"):
         raise ValidationError(_("Minutes must be a PDF file (ending in .pdf)."), code="not_pdf_name")

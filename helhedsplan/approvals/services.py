@@ -35,7 +35,7 @@ def estate_decision_create(
     """Record an estate's decision, with its minutes (a PDF) when given."""
     decision = EstateDecision(estate=estate)
     if minutes is not None:
-        decision.minutes = minutes  # type: ignore[assignment]
+        decision.minutes = minutes
     return object_create(decision, data=data, actor=actor)
 
 
@@ -56,9 +56,9 @@ def estate_decision_update(
     """
     old_name = EstateDecision.objects.values_list("minutes", flat=True).get(pk=estate_decision.pk)
     if minutes is not None:
-        estate_decision.minutes = minutes  # type: ignore[assignment]
+        estate_decision.minutes = minutes
     elif remove_minutes:
-        estate_decision.minutes = ""  # type: ignore[assignment]
+        estate_decision.minutes = ""
     decision = object_update(
         estate_decision, data=data, expected_lock_version=expected_lock_version, actor=actor
     )

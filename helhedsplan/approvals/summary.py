@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db.models import Prefetch
 
@@ -63,7 +64,7 @@ class ApprovalSummary:
 def estate_state(estate: Estate, decisions: list[EstateDecision], as_of: datetime.date) -> EstateState:
     decided = sorted(
         (d for d in decisions if d.result != EstateDecision.Result.PENDING and d.date and d.date <= as_of),
-        key=lambda d: d.date,
+        key=attrgetter("date"),  # every decision kept has a date
     )
     approvals = [d for d in decided if d.result == EstateDecision.Result.APPROVED]
     if approvals:
@@ -71,7 +72,7 @@ def estate_state(estate: Estate, decisions: list[EstateDecision], as_of: datetim
     if decided:
         return EstateState(estate, EstateDecision.Result.REJECTED, decided[-1], None)
     upcoming = [d for d in decisions if d not in decided]
-    expected = min((d.expected_date or d.date for d in upcoming if d.expected_date or d.date), default=None)
+    expected = min((day for d in upcoming if (day := d.expected_date or d.date) is not None), default=None)
     return EstateState(estate, EstateDecision.Result.PENDING, upcoming[0] if upcoming else None, expected)
 
 

@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
 
 from .models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _BudgetTotal(TypedDict):
+    budget_total: Decimal | None  # None without amounts
+
+
+class _FundingTotal(TypedDict):
+    funding_total: Decimal | None  # None without funding
 
 
 class BudgetAmountInline(BaseTabularInline):
@@ -35,7 +51,7 @@ class BudgetLineAdmin(BaseAdmin):
         return super().get_queryset(request).annotate(budget_total=Sum("amounts__amount"))
 
     @admin.display(description=_("budget in all (kr.)"), ordering="budget_total")
-    def total(self, obj: BudgetLine):
+    def total(self, obj: WithAnnotations[BudgetLine, _BudgetTotal]):
         return obj.budget_total
 
 
@@ -68,7 +84,7 @@ class FundingSourceAdmin(BaseAdmin):
         return super().get_queryset(request).annotate(funding_total=Sum("fundings__amount"))
 
     @admin.display(description=_("funding in all (kr.)"), ordering="funding_total")
-    def total(self, obj: FundingSource):
+    def total(self, obj: WithAnnotations[FundingSource, _FundingTotal]):
         return obj.funding_total
 
 

@@ -28,9 +28,11 @@ def year_field_name(year: int) -> str:
     return f"amount_{year}"
 
 
-class YearAmountsMixin:
+class YearAmountsMixin(PlanModelForm):
     """Adds one DanishAmountField per year of the plan, filled from the object's yearly rows, and validates
-    each year's row through its model so its refusal is shown next to that year's field."""
+    each year's row through its model so its refusal is shown next to that year's field.
+
+    Mixed in before ``PlanModelForm``; being one itself, it sits in the same place in the MRO either way."""
 
     #: The model of the yearly rows, its foreign key to the form's object, and what the form starts from.
     year_model: type[Model] = BudgetAmount
@@ -88,7 +90,7 @@ class BudgetLineForm(YearAmountsMixin, PlanModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_to_plan("sub_agreement", SubAgreement.objects.all())
-        self.fields["sub_agreement"].empty_label = _("Shared / secretariat")
+        self.choice_field("sub_agreement").empty_label = _("Shared / secretariat")
         self.add_year_fields()
 
 
@@ -125,7 +127,7 @@ class FundingSourceForm(YearAmountsMixin, PlanModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Organisations are shared by all plans: offer the plan's own parties (and the one already chosen).
-        self.fields["organisation"].queryset = (
+        self.choice_field("organisation").queryset = (
             Organisation.objects.filter(Q(plans=self.plan) | Q(pk=self.instance.organisation_id))
             .distinct()
             .order_by("name")

@@ -4,6 +4,7 @@ actual spend per line and year."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,7 +20,13 @@ from helhedsplan.core.models import ExampleFlag
 from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.models import Organisation, Plan, PlanContent
 
-AMOUNT = {"max_digits": 14, "decimal_places": 2}
+
+class _Digits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+AMOUNT: _Digits = {"max_digits": 14, "decimal_places": 2}
 YEAR_RANGE = Q(year__gte=1990) & Q(year__lte=2100)
 AMOUNT_NOT_NEGATIVE = Q(amount__gte=0)
 NEGATIVE_MESSAGE = _("The amount cannot be negative.")
@@ -104,7 +111,7 @@ class BudgetLine(PlanContent, ExampleFlag):
         return budget_crumb(self.plan, "budget-lines")
 
     def clean(self) -> None:
-        if self.sub_agreement_id and self.plan_id and self.sub_agreement.plan_id != self.plan_id:
+        if self.plan_id and self.sub_agreement is not None and self.sub_agreement.plan_id != self.plan_id:
             raise ValidationError({"sub_agreement": _("The sub-agreement belongs to another plan.")})
 
 

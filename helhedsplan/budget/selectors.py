@@ -137,7 +137,7 @@ def _yearly_entries(model: type[models.Model], parent_field: str, parent, label:
     by_row: dict[int, list] = defaultdict(list)
     for record in records:
         by_row[record.id].append(record)
-    result = []
+    result: list[SubjectEntry] = []
     for row_records in sorted(by_row.values(), key=lambda rows: rows[-1].year):
         subject = label % {"year": row_records[-1].year}
         # Every record names the same parent, which is at hand: nothing is looked up.

@@ -70,12 +70,12 @@ class Variance:
 
 
 def _variance_over_known_years(budget: dict[int, Decimal], actual: dict[int, Decimal | None]) -> Variance:
-    known = [year for year, value in actual.items() if value is not None]
+    known = {year: value for year, value in actual.items() if value is not None}
     if not known:
         return Variance(sum(budget.values(), ZERO), None)
     return Variance(
         sum((budget.get(year, ZERO) for year in known), ZERO),
-        sum((actual[year] for year in known), ZERO),
+        sum(known.values(), ZERO),
     )
 
 
@@ -351,6 +351,6 @@ def summarise(
     summary.budget_by_category = dict(by_category)
     summary.funding_by_year = {y: sum((f[y] for _, f in summary.sources), ZERO) for y in years}
     for y in years:
-        known = [r.actual_by_year[y] for r in summary.lines if r.actual_by_year[y] is not None]
+        known = [value for r in summary.lines if (value := r.actual_by_year[y]) is not None]
         summary.actual_by_year[y] = sum(known, ZERO) if known else None
     return summary

@@ -59,7 +59,10 @@ def scope_choices(fields: dict[str, forms.Field], plan) -> None:
     Works on a form class's ``base_fields``, which ModelAdmin builds afresh for every request.
     """
     for field in fields.values():
-        queryset = getattr(field, "queryset", None)
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        # Plan content's querysets have ``in_plan`` (plans.PlanScopedQuerySet, which core lies below).
+        queryset: Any = field.queryset
         if queryset is None or not _is_plan_content(queryset.model):
             continue
         model = queryset.model
@@ -70,7 +73,8 @@ def scope_choices(fields: dict[str, forms.Field], plan) -> None:
             field.queryset = queryset.in_plan(plan).select_related(*related)
         else:
             field.queryset = queryset.select_related(*related, model.plan_lookup)
-            field.label_from_instance = _label_with_plan
+            # Overriding the method on this one field (not its class) is the point: ModelChoiceField calls it.
+            field.label_from_instance = _label_with_plan  # type: ignore[method-assign]
 
 
 class LockVersionField(forms.IntegerField):
@@ -109,6 +113,7 @@ class PlanScopedForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        assert cleaned_data is not None  # ModelForm.clean() returns cleaned_data
         self._refuse_stale_edit(cleaned_data)
         plans: dict[int, str] = {}
         for name, value in cleaned_data.items():
@@ -204,10 +209,13 @@ class BaseAdmin(SimpleHistoryAdmin):
         formset.save_m2m()
 
 
-class BaseInlineMixin:
-    """Inline children: no empty rows unless asked for, a link to the full page, choices of the parent's plan."""
+class BaseInlineMixin(admin.options.InlineModelAdmin):
+    """Inline children: no empty rows unless asked for, a link to the full page, choices of the parent's plan.
 
-    form = PlanScopedForm
+    Mixed in before ``TabularInline`` or ``StackedInline``; its own base only comes after theirs in the MRO.
+    """
+
+    form: type[PlanScopedForm] = PlanScopedForm
     extra = 0
     show_change_link = True
 
@@ -216,6 +224,7 @@ class BaseInlineMixin:
         scope_choices(formset.form.base_fields, plan_of(obj))
         _drop_lock_field_unless_locked(formset.form)
         # Rows the administrator did not touch are not written, so only a changed stale row is refused.
+        assert issubclass(formset.form, PlanScopedForm)  # the formset's form is built from self.form
         formset.form.refuse_stale_only_when_changed = True
         return formset
 

@@ -42,7 +42,7 @@ class _SpeaksAtField:
         return path, args, kwargs
 
     def __eq__(self, other: object) -> bool:
-        return super().__eq__(other) and self.error_field == getattr(other, "error_field", None)  # type: ignore[misc]
+        return super().__eq__(other) and self.error_field == getattr(other, "error_field", None)
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.name))  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ MINUS = "−"  # a real minus sign reads better than a hyphen and screen readers
 
 
 def _group(digits: str) -> str:
-    parts = []
+    parts: list[str] = []
     while len(digits) > 3:
         parts.insert(0, digits[-3:])
         digits = digits[:-3]

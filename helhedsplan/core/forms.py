@@ -130,7 +130,7 @@ class PlanModelForm(forms.ModelForm):
     def _get_validation_exclusions(self):
         # Fields the view set on the instance (its parent, its plan) are validated too: constraints over them
         # ("one measurement per indicator and date") are then checked here, not first by the database.
-        exclusions = super()._get_validation_exclusions()
+        exclusions = super()._get_validation_exclusions()  # type: ignore[misc]  # private: not in the stubs
         return {
             name
             for name in exclusions
@@ -151,7 +151,7 @@ class PlanModelForm(forms.ModelForm):
             for name in list(errors.error_dict):
                 if name not in self.fields and name != NON_FIELD_ERRORS:
                     errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(errors.error_dict.pop(name))
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]  # private: not in the stubs
 
     def model_data(self) -> dict:
         """The model's fields from the cleaned form: what the app's service writes."""
@@ -159,7 +159,13 @@ class PlanModelForm(forms.ModelForm):
             name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data
         }
 
+    def choice_field(self, name: str) -> forms.ModelChoiceField:
+        """The field ``name``: the choice of objects a foreign key or a many-to-many gets."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField), f"{name} is not a choice of objects"
+        return field
+
     def limit_to_plan(self, field_name: str, queryset) -> None:
         """Offer only the plan's own objects in a choice field."""
         if field_name in self.fields:
-            self.fields[field_name].queryset = queryset.in_plan(self.plan)
+            self.choice_field(field_name).queryset = queryset.in_plan(self.plan)

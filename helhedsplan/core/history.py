@@ -51,6 +51,13 @@ def _tracked_fields(model) -> list[models.Field]:
     ]
 
 
+def _related_model(model_field: models.Field) -> type[models.Model]:
+    """The model a relation points to (a class once the app registry is ready, never 'self' or a name)."""
+    related = model_field.related_model
+    assert isinstance(related, type)
+    return related
+
+
 def _label(model_field: models.Field) -> str:
     text = str(model_field.verbose_name)
     return text[:1].upper() + text[1:]
@@ -61,16 +68,16 @@ class _Display:
 
     def __init__(self, model, records, known: Iterable[models.Model] = ()):
         self.model = model
-        self.related: dict[type, dict] = defaultdict(dict)
+        self.related: dict[type[models.Model], dict] = defaultdict(dict)
         for obj in known:
             self.related[type(obj)][obj.pk] = obj
-        wanted: dict[type, set] = defaultdict(set)
+        wanted: dict[type[models.Model], set] = defaultdict(set)
         for record in records:
             for f in _tracked_fields(model):
                 if f.is_relation and f.many_to_one:
                     value = getattr(record, f.attname, None)
-                    if value is not None and value not in self.related.get(f.related_model, {}):
-                        wanted[f.related_model].add(value)
+                    if value is not None and value not in self.related.get(_related_model(f), {}):
+                        wanted[_related_model(f)].add(value)
         for rel, ids in wanted.items():
             self.related[rel].update(rel._default_manager.in_bulk(ids))
 
@@ -78,7 +85,7 @@ class _Display:
         if value is None or value == "":
             return EMPTY
         if model_field.is_relation and model_field.many_to_one:
-            obj = self.related.get(model_field.related_model, {}).get(value)
+            obj = self.related.get(_related_model(model_field), {}).get(value)
             return str(obj) if obj is not None else str(_("(deleted)"))
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))

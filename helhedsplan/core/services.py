@@ -44,12 +44,10 @@ def assign(obj: M, data: Data) -> dict[str, Any]:
         field = obj._meta.get_field(name)
         if field.many_to_many:
             many_to_many[name] = value
+        elif isinstance(field, models.Field) and field.is_relation and not isinstance(value, models.Model):
+            setattr(obj, field.attname, value)  # a foreign key given by its pk: set its column
         else:
-            setattr(
-                obj,
-                field.attname if field.is_relation and not isinstance(value, models.Model) else name,
-                value,
-            )
+            setattr(obj, name, value)
     return many_to_many
 
 

@@ -163,7 +163,7 @@ class Indicator(PlanContent, ExampleFlag):
 
     @property
     def sub_agreement(self) -> models.Model | None:
-        return self.goal.sub_agreement if self.goal_id else None
+        return self.goal.sub_agreement if self.goal is not None else None
 
     def navigation_parent(self):
         """A goal's indicator is shown under its goal, a key figure under its strategic goal."""
@@ -174,8 +174,9 @@ class Indicator(PlanContent, ExampleFlag):
         # database cannot hold is that the parent lies in the indicator's own plan.
         if not self.plan_id or bool(self.goal_id) == bool(self.strategic_goal_id):
             return
-        parent_plan_id = self.goal.sub_agreement.plan_id if self.goal_id else self.strategic_goal.plan_id
-        if parent_plan_id != self.plan_id:
+        parent = self.goal.sub_agreement if self.goal is not None else self.strategic_goal
+        assert parent is not None  # exactly one of goal and strategic_goal is set, checked just above
+        if parent.plan_id != self.plan_id:
             raise ValidationError(
                 {"goal" if self.goal_id else "strategic_goal": _("It belongs to another plan.")}
             )

@@ -101,12 +101,13 @@ def _progress(value: Decimal, expected: Decimal) -> Progress:
 
 def roll_up(children: Iterable[Progress]) -> Progress:
     """The progress of a goal, delaftale or plan from its children's."""
-    with_data = [p for p in children if p.status is not Status.NO_DATA]
+    # A child has no data exactly when its figures are None (NO_DATA is the only Progress without them).
+    with_data = [(p.value, p.expected) for p in children if p.value is not None and p.expected is not None]
     if not with_data:
         return NO_DATA
     count = Decimal(len(with_data))
-    value = sum((p.value for p in with_data), Decimal(0)) / count
-    expected = sum((p.expected for p in with_data), Decimal(0)) / count
+    value = sum((child_value for child_value, _expected in with_data), Decimal(0)) / count
+    expected = sum((child_expected for _value, child_expected in with_data), Decimal(0)) / count
     return _progress(value, expected)
 
 

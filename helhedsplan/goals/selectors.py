@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch
+
+from helhedsplan.plans.models import PlanScopedQuerySet
 
 from . import progress as progress_rules
 from .charts import IndicatorChart, indicator_chart
@@ -108,7 +110,7 @@ class MeasurementRow:
 # --- The goal page --------------------------------------------------------------------------------------------
 
 
-def goals_for_page() -> QuerySet[Goal]:
+def goals_for_page() -> PlanScopedQuerySet:
     """Goals with what their page shows: delaftale and plan, indicators → measurements, activities."""
     activities = Activity.objects.select_related("sub_agreement__plan", "responsible_organisation")
     return Goal.objects.select_related("sub_agreement__plan").prefetch_related(
@@ -139,7 +141,7 @@ def goal_page(goal: Goal, *, today: date) -> GoalPage:
 # --- The indicator page ---------------------------------------------------------------------------------------
 
 
-def indicators_for_page() -> QuerySet[Indicator]:
+def indicators_for_page() -> PlanScopedQuerySet:
     """Indicators with what their page shows: plan, parent (goal → delaftale, or strategic goal), measurements
     with who entered them."""
     measurements = Measurement.objects.select_related("entered_by").order_by("date", "pk")

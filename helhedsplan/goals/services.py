@@ -23,7 +23,9 @@ from .models import Activity, Goal, Indicator, Measurement
 
 def goal_create(*, sub_agreement: models.Model, data: Data, actor: Any) -> Goal:
     """A new goal in ``sub_agreement`` (a delaftale)."""
-    return object_create(Goal(sub_agreement=sub_agreement), data=data, actor=actor)
+    # The goals app lies below agreements and cannot name SubAgreement, the type the foreign key asks for.
+    goal = Goal(sub_agreement=sub_agreement)  # type: ignore[misc]
+    return object_create(goal, data=data, actor=actor)
 
 
 def goal_update(*, goal: Goal, data: Data, expected_lock_version: int | None, actor: Any) -> Goal:
@@ -46,7 +48,8 @@ def indicator_create(*, goal: Goal, data: Data, actor: Any) -> Indicator:
 
 def key_figure_create(*, strategic_goal: models.Model, data: Data, actor: Any) -> Indicator:
     """A new key figure of the area (an indicator) under ``strategic_goal``, in its plan."""
-    indicator = Indicator(strategic_goal=strategic_goal, plan_id=strategic_goal.plan_id)  # type: ignore[attr-defined]
+    # As above, StrategicGoal cannot be named here: ``models.Model`` has neither its type nor its ``plan_id``.
+    indicator = Indicator(strategic_goal=strategic_goal, plan_id=strategic_goal.plan_id)  # type: ignore[attr-defined, misc]
     return object_create(indicator, data=data, actor=actor)
 
 
@@ -95,7 +98,8 @@ def _check_goals_served(sub_agreement_id: int | None, data: Data) -> None:
 def activity_create(*, sub_agreement: models.Model, data: Data, actor: Any) -> Activity:
     """A new activity in ``sub_agreement``, with the goals it serves (``data["goals"]``)."""
     _check_goals_served(sub_agreement.pk, data)
-    return object_create(Activity(sub_agreement=sub_agreement), data=data, actor=actor)
+    activity = Activity(sub_agreement=sub_agreement)  # type: ignore[misc]  # SubAgreement cannot be named here
+    return object_create(activity, data=data, actor=actor)
 
 
 @transaction.atomic

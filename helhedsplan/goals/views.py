@@ -10,6 +10,9 @@ return addresses from the models' declared parents, writes from ``services``, pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,7 +120,8 @@ class IndicatorCreateView(PlanCreateView):
     form_class = IndicatorForm
     permission_required = EDIT_GOALS
     parent_field = "goal"
-    service = staticmethod(services.indicator_create)
+    # Typed as any service: KeyFigureCreateView's takes a strategic goal instead of a goal.
+    service: Callable[..., Any] | None = staticmethod(services.indicator_create)
     page_title = gettext_lazy("New indicator")
 
     def new_instance(self) -> Indicator:
@@ -176,6 +180,7 @@ class MeasurementCreateView(PlanCreateView):
         return {"date": timezone.localdate()}
 
     def get_success_message(self) -> str:
+        assert self.object is not None  # form_valid() created it before asking for the message
         return _("The measurement %(measurement)s of %(indicator)s was recorded.") % {
             "measurement": describe_measurement(self.object),
             "indicator": self.parent,

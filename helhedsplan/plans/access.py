@@ -9,7 +9,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from helhedsplan.plans.models import Membership, Plan
+from helhedsplan.plans.models import Membership, Plan, PlanContent, PlanScopedQuerySet
 
 
 def plans_of(user) -> QuerySet[Plan]:
@@ -26,7 +26,7 @@ def get_plan_or_404(user, slug: str) -> Plan:
     return get_object_or_404(plans_of(user), slug=slug)
 
 
-def get_in_plan_or_404(queryset: QuerySet | type[Model], plan: Plan, **lookup) -> Model:
+def get_in_plan_or_404(queryset: PlanScopedQuerySet | type[PlanContent], plan: Plan, **lookup) -> Model:
     """An object of ``plan`` by ``lookup`` (usually pk); another plan's object is a 404."""
     if isinstance(queryset, type):
         queryset = queryset.objects.all()

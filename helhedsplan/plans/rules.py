@@ -35,7 +35,8 @@ def membership_for(user, obj) -> Membership | None:
         return None
     # request.user is a lazy wrapper while user.has_perm() hands the backend the wrapped user: keep one cache on
     # the real user so a page asks for the membership once, not once per wrapper.
-    real_user = user._wrapped if isinstance(user, LazyObject) else user
+    # The stubs leave out LazyObject's private ``_wrapped``; it is set, as is_authenticated was read above.
+    real_user = user._wrapped if isinstance(user, LazyObject) else user  # type: ignore[attr-defined]
     cache = real_user.__dict__.setdefault("_membership_cache", {})
     if plan.pk not in cache:
         cache[plan.pk] = (

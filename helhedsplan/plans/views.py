@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
@@ -63,15 +63,21 @@ class PlanViewMixin:
     permission_required: str = "plan.view"
     #: Title of this page (and its last breadcrumb); the object's own str() when None on object pages.
     page_title: str | Promise | None = None
+    # Set by the View this is mixed into (``View.setup``).
+    request: HttpRequest
+    kwargs: Any
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         self.plan = access.get_plan_or_404(request.user, kwargs["plan"])
         self.membership = access.membership_of(request.user, self.plan)
-        if not request.user.has_perm(self.permission_required, self.get_permission_object()):
+        if not request.user.has_perm(self.get_permission_required(), self.get_permission_object()):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_permission_required(self) -> str:
+        return self.permission_required
 
     def get_permission_object(self):
         return self.plan
@@ -221,10 +227,11 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
 
     def create(self, form):
         data = form.model_data()
-        if self.service is None:
+        service = type(self).service  # from the class: a plain function is not bound to the view
+        if service is None:
             return core_services.object_create(form.instance, data=data, actor=self.request.user)
         where = {self.parent_field: self.parent} if self.parent_field else {"plan": self.plan}
-        return type(self).service(**where, data=data, actor=self.request.user)
+        return service(**where, data=data, actor=self.request.user)
 
     def navigation_target(self):
         """What a new object will be shown under, as its model declares (its parent, or a list page)."""
@@ -256,11 +263,12 @@ class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
 
     def update(self, form, expected_lock_version: int | None):
         data = form.model_data()
-        if self.service is None:
+        service = type(self).service  # from the class: a plain function is not bound to the view
+        if service is None:
             return core_services.object_update(
                 self.object, data=data, expected_lock_version=expected_lock_version, actor=self.request.user
             )
-        return type(self).service(
+        return service(
             **{self.object_name(): self.object},
             data=data,
             expected_lock_version=expected_lock_version,
@@ -303,11 +311,12 @@ class PlanDeleteView(PlanObjectMixin, generic.DeleteView):
 
     def form_valid(self, form):
         name, url = self.describe(), self.get_success_url()
+        service = type(self).service  # from the class: a plain function is not bound to the view
         try:
-            if self.service is None:
+            if service is None:
                 core_services.object_delete(self.object, actor=self.request.user)
             else:
-                type(self).service(**{self.object_name(): self.object}, actor=self.request.user)
+                service(**{self.object_name(): self.object}, actor=self.request.user)
         except (ProtectedError, RestrictedError):
             messages.error(self.request, _("%(name)s is in use and cannot be deleted.") % {"name": name})
             return HttpResponseRedirect(return_url(self.object, self.plan_url))
@@ -358,8 +367,7 @@ class HistoryView(PlanObjectMixin, generic.TemplateView):
     def get_queryset(self):
         return self.model.objects.in_plan(self.plan).select_related(*self.model.trail_related())
 
-    @property
-    def permission_required(self) -> str:
+    def get_permission_required(self) -> str:
         return getattr(self.model, "history_permission", "plan.view")
 
     def get_context_data(self, **kwargs):

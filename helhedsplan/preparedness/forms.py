@@ -65,7 +65,7 @@ class ContactForm(PlanModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Organisations are shared by all plans: offer the parties of this one.
-        self.fields["organisation"].queryset = self.plan.organisations.order_by("kind", "short_name")
+        self.choice_field("organisation").queryset = self.plan.organisations.order_by("kind", "short_name")
 
 
 class IncidentForm(PlanModelForm):

@@ -323,7 +323,7 @@ class Incident(PlanContent, ExampleFlag):
         errors = {}
         if self.level_id and self.plan_id and self.level.preparedness_plan.plan_id != self.plan_id:
             errors["level"] = _("It belongs to another plan.")
-        if self.estate_id and self.plan_id and self.estate.plan_id != self.plan_id:
+        if self.plan_id and self.estate is not None and self.estate.plan_id != self.plan_id:
             errors["estate"] = _("It belongs to another plan.")
         # Also a constraint; said here so a form that leaves out the closing time shows it at the field.
         if self.closed_at and self.occurred_at and self.occurred_at > self.closed_at:

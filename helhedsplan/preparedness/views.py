@@ -277,7 +277,7 @@ class IncidentUpdate(PlanUpdateView):
     service = staticmethod(services.incident_update)
 
 
-class IncidentActionMixin(PlanObjectMixin):
+class IncidentActionMixin(PlanObjectMixin, generic.FormView):
     """A form about one open incident; a closed incident refuses it with a message and saves nothing."""
 
     model = Incident

@@ -9,8 +9,9 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.core.formatting import format_number
 from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
-from helhedsplan.plans.models import Plan
+from helhedsplan.plans.models import Plan, PlanContent
 
 # --- What needs attention -------------------------------------------------------------------------------------
 
@@ -107,10 +108,11 @@ def _estate_decision(record) -> str:
 
 @dataclass(frozen=True)
 class Tracked:
-    model: type[Model]
+    model: type[PlanContent]
     #: Relations the label reads, joined into the one query per model.
     select_related: tuple[str, ...]
-    label: Callable[[Model], str]
+    #: Names the change from its record (simple_history's historical model, which has no types).
+    label: Callable[[Any], str]
 
 
 #: What the dashboard's "recent changes" follows: the plan's content that people edit on these pages.
@@ -155,7 +157,8 @@ def recent_changes(plan: Plan, limit: int = 10) -> list[RecentChange]:
     for tracked in TRACKED:
         model = tracked.model
         records = (
-            model.history.filter(**{model.plan_lookup: plan})
+            # Each tracked model declares its own ``history`` (simple_history's manager); PlanContent does not.
+            model.history.filter(**{model.plan_lookup: plan})  # type: ignore[attr-defined]
             .select_related("history_user", *tracked.select_related)
             .annotate(still_exists=Exists(model.objects.filter(pk=OuterRef("id"))))
             .order_by("-history_date", "-history_id")[:limit]

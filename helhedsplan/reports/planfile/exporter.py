@@ -85,7 +85,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
     )
     sub_agreements = sorted(plan.sub_agreements.all(), key=lambda s: FOCUS_ORDER[s.focus_area])
     preparedness = _preparedness(plan)
-    organisations = _organisations(plan, sub_agreements, preparedness)
+    organisations = _organisations(plan, plan.estate_list, sub_agreements, preparedness)
     data: dict[str, Any] = {
         "format_version": schema.FORMAT_VERSION,
         "organisations": [
@@ -120,10 +120,10 @@ def plan_data(plan: Plan) -> dict[str, Any]:
     return compact(schema.PLAN_FILE, data)
 
 
-def _organisations(plan: Plan, sub_agreements, preparedness) -> list[Organisation]:
+def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedness) -> list[Organisation]:
     """Every organisation the plan names anywhere: the file must carry them to be read on its own."""
     found: dict[int, Organisation] = {org.pk: org for org in plan.organisations.all()}
-    found.update({e.housing_association.pk: e.housing_association for e in plan.estate_list})
+    found.update({e.housing_association.pk: e.housing_association for e in estates})
     for sub in sub_agreements:
         found.update({party.organisation.pk: party.organisation for party in sub.parties.all()})
         found.update(
@@ -251,7 +251,7 @@ def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
     return compact(schema.ACTIVITY, values)
 
 
-def _budget(plan: Plan) -> dict[str, Any]:
+def _budget(plan: Plan) -> dict[str, Any] | None:
     def line_key(line: BudgetLine):
         focus = FOCUS_ORDER[line.sub_agreement.focus_area] if line.sub_agreement else -1
         return (focus, CATEGORY_ORDER[line.category], line.description, line.pk)

@@ -213,7 +213,7 @@ class _Writer:
         return self.create(Plan(), "plan", data, places={"organisations": "plan.parties"})
 
     def _write_estates(self, plan: Plan) -> dict[str, Estate]:
-        estates = {}
+        estates: dict[str, Estate] = {}
         for index, row in enumerate(self.data["estates"]):
             path = f"estates[{index}]"
             data = {k: v for k, v in row.items() if k != "decisions"}
@@ -280,7 +280,7 @@ class _Writer:
                 data = {
                     **activity_row,
                     "responsible_organisation": self.org(activity_row["responsible_organisation"]),
-                    "goals": [goals[key] for key in served if key in goals],
+                    "goals": [goals[key] for key in served if isinstance(key, tuple) and key in goals],
                 }
                 self.create(
                     Activity(sub_agreement=sub), f"sub_agreements[{index}].activities[{a_index}]", data

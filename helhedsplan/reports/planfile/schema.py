@@ -606,6 +606,7 @@ def resolve_goal(
         return _("no goal is titled %(title)r") % {"title": title}
     if count > 1:
         return _("more than one goal is titled %(title)r; give the goals different titles") % {"title": title}
+    assert focus is not None  # exactly one goal has the title, so the focus area it lies in is known
     return (focus, title)
 
 

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 HEADER = "# A helhedsplan plan file. The format is described in docs/plan-format.md.\n"
 
 
-class PlanFileLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+if TYPE_CHECKING:
+    # Typed as the pure-Python loader: libyaml's has the same interface, but mypy cannot take a base chosen at
+    # run time.
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class PlanFileLoader(_SafeLoader):
     """The safe loader (libyaml's when installed: many times faster, same result), with exact decimals."""
 
 
