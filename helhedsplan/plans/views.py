@@ -15,7 +15,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from helhedsplan.core import services as core_services
 from helhedsplan.core.history import entries_for
 from helhedsplan.core.navigation import Crumb, parent_of, return_url, safe_next_url, trail
 from helhedsplan.core.services import EditConflict
@@ -51,6 +50,14 @@ class HomeView(generic.TemplateView):
         if len(plans) == 1:
             return redirect(plans[0])
         return self.render_to_response({"plans": plans})
+
+
+def _service_of(view: Any) -> Callable[..., Any]:
+    """The app service a writing view declares, read from the class (a plain function is not bound to it)."""
+    service = type(view).service
+    if service is None:
+        raise ImproperlyConfigured(f"{type(view).__name__} writes, so it names the app service that does it.")
+    return service
 
 
 def _snake_case(name: str) -> str:
@@ -227,9 +234,7 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
 
     def create(self, form):
         data = form.model_data()
-        service = type(self).service  # from the class: a plain function is not bound to the view
-        if service is None:
-            return core_services.object_create(form.instance, data=data, actor=self.request.user)
+        service = _service_of(self)
         where = {self.parent_field: self.parent} if self.parent_field else {"plan": self.plan}
         return service(**where, data=data, actor=self.request.user)
 
@@ -263,12 +268,7 @@ class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
 
     def update(self, form, expected_lock_version: int | None):
         data = form.model_data()
-        service = type(self).service  # from the class: a plain function is not bound to the view
-        if service is None:
-            return core_services.object_update(
-                self.object, data=data, expected_lock_version=expected_lock_version, actor=self.request.user
-            )
-        return service(
+        return _service_of(self)(
             **{self.object_name(): self.object},
             data=data,
             expected_lock_version=expected_lock_version,
@@ -311,12 +311,9 @@ class PlanDeleteView(PlanObjectMixin, generic.DeleteView):
 
     def form_valid(self, form):
         name, url = self.describe(), self.get_success_url()
-        service = type(self).service  # from the class: a plain function is not bound to the view
+        service = _service_of(self)
         try:
-            if service is None:
-                core_services.object_delete(self.object, actor=self.request.user)
-            else:
-                service(**{self.object_name(): self.object}, actor=self.request.user)
+            service(**{self.object_name(): self.object}, actor=self.request.user)
         except (ProtectedError, RestrictedError):
             messages.error(self.request, _("%(name)s is in use and cannot be deleted.") % {"name": name})
             return HttpResponseRedirect(return_url(self.object, self.plan_url))
