@@ -51,11 +51,11 @@ class DanishDecimalField(forms.DecimalField):
 
 
 class DanishAmountField(DanishDecimalField):
-    """Kroner: '31.200.000', '31.200.000,00', '4,62 mio.'; never negative, at most two decimals."""
+    """Kroner: '31.200.000', '31.200.000,00', '4,62 mio.'; at most two decimals (øre). Whether an amount may be
+    negative is the model's rule (a constraint with its message), not this field's."""
 
     default_error_messages = {
         "invalid": _("Write an amount in kroner, e.g. 31.200.000, 31.200.000,00 or 4,62 mio."),
-        "negative": _("The amount cannot be negative."),
         "too_precise": _("An amount has at most two decimals (øre)."),
     }
 
@@ -68,8 +68,6 @@ class DanishAmountField(DanishDecimalField):
         number = super().to_python(value)
         if number is None:
             return None
-        if number < 0:
-            raise ValidationError(self.error_messages["negative"], code="negative")
         if number != number.quantize(Decimal("0.01")):
             raise ValidationError(self.error_messages["too_precise"], code="too_precise")
         return number.quantize(Decimal("0.01"))
