@@ -38,6 +38,31 @@ def budget_crumb(plan: Plan, section: str) -> Crumb:
     return Crumb(str(_("Budget")), reverse("budget:overview", kwargs={"plan": plan.slug}) + f"#{section}")
 
 
+def yearly_row_constraints(*, parent: str, unique_name: str, prefix: str, unique_message) -> list:
+    """The rules every yearly row (budgeted amount, actual spend, funding) keeps: one row per parent and year,
+    never a negative amount, a year near any plan's."""
+    return [
+        UniqueConstraint(
+            fields=[parent, "year"],
+            name=unique_name,
+            violation_error_message=unique_message,
+            error_field="year",
+        ),
+        CheckConstraint(
+            condition=AMOUNT_NOT_NEGATIVE,
+            name=f"{prefix}_not_negative",
+            violation_error_message=NEGATIVE_MESSAGE,
+            error_field="amount",
+        ),
+        CheckConstraint(
+            condition=YEAR_RANGE,
+            name=f"{prefix}_year_sensible",
+            violation_error_message=YEAR_RANGE_MESSAGE,
+            error_field="year",
+        ),
+    ]
+
+
 def validate_year_in_period(year: int | None, parent) -> None:
     """A yearly row's year lies inside the period of its line's (or source's) plan.
 
@@ -115,67 +140,58 @@ class BudgetLine(PlanContent, ExampleFlag):
             raise ValidationError({"sub_agreement": _("The sub-agreement belongs to another plan.")})
 
 
-class BudgetAmount(PlanContent):
+class YearlyRow(PlanContent):
+    """An amount for one year of a budget line or a funding source (``parent_field`` names which)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount (kr.)"), **AMOUNT)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.navigation_parent()} · {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return self.navigation_parent().get_absolute_url()
+
+    def clean(self) -> None:
+        assert self.parent_field is not None  # every yearly row names its line or source
+        validate_year_in_period(self.year, getattr(self, self.parent_field, None))
+
+
+class BudgetAmount(YearlyRow):
     """What a budget line has for one year."""
 
-    trail_also_reads = ("line__sub_agreement",)
-
     plan_lookup = "line__plan"
+    parent_field = "line"
 
     line = models.ForeignKey(
         BudgetLine, on_delete=models.CASCADE, related_name="amounts", verbose_name=_("budget line")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
-    amount = models.DecimalField(_("amount (kr.)"), **AMOUNT)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("budgeted amount")
         verbose_name_plural = _("budgeted amounts")
         ordering = ["line", "year"]
-        constraints = [
-            UniqueConstraint(
-                fields=["line", "year"],
-                name="one_budget_amount_per_line_and_year",
-                violation_error_message=_("The budget line already has an amount for this year."),
-                error_field="year",
-            ),
-            CheckConstraint(
-                condition=AMOUNT_NOT_NEGATIVE,
-                name="budget_amount_not_negative",
-                violation_error_message=NEGATIVE_MESSAGE,
-                error_field="amount",
-            ),
-            CheckConstraint(
-                condition=YEAR_RANGE,
-                name="budget_amount_year_sensible",
-                violation_error_message=YEAR_RANGE_MESSAGE,
-                error_field="year",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.line} · {self.year}"
-
-    def get_absolute_url(self) -> str:
-        return self.line.get_absolute_url()
-
-    def clean(self) -> None:
-        validate_year_in_period(self.year, getattr(self, "line", None))
+        constraints = yearly_row_constraints(
+            parent="line",
+            unique_name="one_budget_amount_per_line_and_year",
+            prefix="budget_amount",
+            unique_message=_("The budget line already has an amount for this year."),
+        )
 
 
-class ActualSpend(PlanContent):
+class ActualSpend(YearlyRow):
     """What a budget line actually spent in one year."""
 
-    trail_also_reads = ("line__sub_agreement",)
-
     plan_lookup = "line__plan"
+    parent_field = "line"
 
     line = models.ForeignKey(
         BudgetLine, on_delete=models.CASCADE, related_name="actuals", verbose_name=_("budget line")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
-    amount = models.DecimalField(_("amount (kr.)"), **AMOUNT)
     note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords()
 
@@ -183,35 +199,12 @@ class ActualSpend(PlanContent):
         verbose_name = _("actual spend")
         verbose_name_plural = _("actual spend")
         ordering = ["line", "year"]
-        constraints = [
-            UniqueConstraint(
-                fields=["line", "year"],
-                name="one_actual_per_line_and_year",
-                violation_error_message=_("The budget line already has actual spend for this year."),
-                error_field="year",
-            ),
-            CheckConstraint(
-                condition=AMOUNT_NOT_NEGATIVE,
-                name="actual_spend_not_negative",
-                violation_error_message=NEGATIVE_MESSAGE,
-                error_field="amount",
-            ),
-            CheckConstraint(
-                condition=YEAR_RANGE,
-                name="actual_spend_year_sensible",
-                violation_error_message=YEAR_RANGE_MESSAGE,
-                error_field="year",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.line} · {self.year}"
-
-    def get_absolute_url(self) -> str:
-        return self.line.get_absolute_url()
-
-    def clean(self) -> None:
-        validate_year_in_period(self.year, getattr(self, "line", None))
+        constraints = yearly_row_constraints(
+            parent="line",
+            unique_name="one_actual_per_line_and_year",
+            prefix="actual_spend",
+            unique_message=_("The budget line already has actual spend for this year."),
+        )
 
 
 class FundingSource(PlanContent, ExampleFlag):
@@ -270,48 +263,24 @@ class FundingSource(PlanContent, ExampleFlag):
         return self.kind != self.Kind.LBF
 
 
-class Funding(PlanContent):
+class Funding(YearlyRow):
     """What a funding source pays in one year."""
 
     plan_lookup = "source__plan"
+    parent_field = "source"
 
     source = models.ForeignKey(
         FundingSource, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("source")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
-    amount = models.DecimalField(_("amount (kr.)"), **AMOUNT)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("funding")
         verbose_name_plural = _("funding")
         ordering = ["source", "year"]
-        constraints = [
-            UniqueConstraint(
-                fields=["source", "year"],
-                name="one_funding_per_source_and_year",
-                violation_error_message=_("The funding source already has funding for this year."),
-                error_field="year",
-            ),
-            CheckConstraint(
-                condition=AMOUNT_NOT_NEGATIVE,
-                name="funding_not_negative",
-                violation_error_message=NEGATIVE_MESSAGE,
-                error_field="amount",
-            ),
-            CheckConstraint(
-                condition=YEAR_RANGE,
-                name="funding_year_sensible",
-                violation_error_message=YEAR_RANGE_MESSAGE,
-                error_field="year",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.source} · {self.year}"
-
-    def get_absolute_url(self) -> str:
-        return self.source.get_absolute_url()
-
-    def clean(self) -> None:
-        validate_year_in_period(self.year, getattr(self, "source", None))
+        constraints = yearly_row_constraints(
+            parent="source",
+            unique_name="one_funding_per_source_and_year",
+            prefix="funding",
+            unique_message=_("The funding source already has funding for this year."),
+        )
