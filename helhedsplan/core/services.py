@@ -61,22 +61,7 @@ def check_lock(obj: models.Model, expected_lock_version: int | None) -> int:
     return stored
 
 
-@transaction.atomic
-def object_create(obj: M, *, data: Data | None = None, actor: Any) -> M:
-    """Validate and save a new ``obj`` (its parent already set) with ``data``."""
-    many_to_many = assign(obj, data or {})
-    obj.full_clean()
-    record_actor(obj, actor)
-    obj.save()
-    for name, value in many_to_many.items():
-        getattr(obj, name).set(value)
-    return obj
-
-
-@transaction.atomic
-def object_update(obj: M, *, data: Data, expected_lock_version: int | None, actor: Any) -> M:
-    """Change ``obj`` by ``data`` unless someone saved it after ``expected_lock_version`` (EditConflict)."""
-    obj.lock_version = check_lock(obj, expected_lock_version)  # type: ignore[attr-defined]
+def _validate_and_save(obj: M, data: Data, actor: Any) -> M:
     many_to_many = assign(obj, data)
     obj.full_clean()
     record_actor(obj, actor)
@@ -84,6 +69,19 @@ def object_update(obj: M, *, data: Data, expected_lock_version: int | None, acto
     for name, value in many_to_many.items():
         getattr(obj, name).set(value)
     return obj
+
+
+@transaction.atomic
+def object_create(obj: M, *, data: Data | None = None, actor: Any) -> M:
+    """Validate and save a new ``obj`` (its parent already set) with ``data``."""
+    return _validate_and_save(obj, data or {}, actor)
+
+
+@transaction.atomic
+def object_update(obj: M, *, data: Data, expected_lock_version: int | None, actor: Any) -> M:
+    """Change ``obj`` by ``data`` unless someone saved it after ``expected_lock_version`` (EditConflict)."""
+    obj.lock_version = check_lock(obj, expected_lock_version)  # type: ignore[attr-defined]
+    return _validate_and_save(obj, data, actor)
 
 
 @transaction.atomic

@@ -52,6 +52,13 @@ class HomeView(generic.TemplateView):
         return self.render_to_response({"plans": plans})
 
 
+def rebase_on(form, conflict: EditConflict) -> None:
+    """Base the form's next save on the current version: it is made knowing the conflict, so it may overwrite."""
+    data = form.data.copy()
+    data["lock_version"] = conflict.current_lock_version
+    form.data = data
+
+
 def _service_of(view: Any) -> Callable[..., Any]:
     """The app service a writing view declares, read from the class (a plain function is not bound to it)."""
     service = type(view).service
@@ -283,10 +290,7 @@ class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
                 "See what changed below; your text is still in the form — save again to overwrite."
             ),
         )
-        # The next save is made knowing the conflict, so it is based on the current version.
-        data = form.data.copy()
-        data["lock_version"] = conflict.current_lock_version
-        form.data = data
+        rebase_on(form, conflict)
         return self.render_to_response(self.get_context_data(form=form, conflict=conflict.conflict))
 
     def navigation_target(self):

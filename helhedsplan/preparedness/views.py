@@ -30,6 +30,7 @@ from helhedsplan.plans.views import (
     PlanObjectMixin,
     PlanTemplateView,
     PlanUpdateView,
+    rebase_on,
 )
 
 from . import selectors, services
@@ -356,9 +357,7 @@ class IncidentClose(IncidentActionMixin, generic.FormView):
                     "Read the incident again, then close it."
                 ),
             )
-            data = form.data.copy()
-            data["lock_version"] = conflict.current_lock_version
-            form.data = data
+            rebase_on(form, conflict)
             return self.form_invalid(form)
         messages.success(self.request, _("The incident was closed with its evaluation."))
         return HttpResponseRedirect(self.object.get_absolute_url())
