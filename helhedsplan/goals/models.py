@@ -270,7 +270,7 @@ class Measurement(PlanContent, ExampleFlag):
             # A measurement may sit at the baseline date, which can lie before the plan starts.
             earliest = min(plan.start_date, self.indicator.baseline_date)
             if not (earliest <= self.date <= max(plan.end_date, self.indicator.target_date)):
-                raise ValidationError({"date": _("The date lies outside the plan's period.")})
+                raise ValidationError({"date": plan.date_outside_period_message()})
 
 
 class Activity(PlanContent, ExampleFlag):
@@ -341,7 +341,7 @@ class Activity(PlanContent, ExampleFlag):
             for field in ("start_date", "end_date"):
                 day = getattr(self, field)
                 if day and not plan.contains_date(day):
-                    errors[field] = _("The date lies outside the plan's period.")
+                    errors[field] = plan.date_outside_period_message()
         if errors:
             raise ValidationError(errors)
 

@@ -107,7 +107,7 @@ class IndicatorDetailView(PlanDetailView):
             context["measurement_form"] = MeasurementForm(
                 plan=self.plan,
                 instance=Measurement(indicator=indicator),
-                initial={"date": timezone.localdate()},
+                initial={"date": self.plan.nearest_date_in_period(timezone.localdate())},
                 auto_id="measurement-%s",
             )
         return context
@@ -177,7 +177,8 @@ class MeasurementCreateView(PlanCreateView):
     page_title = gettext_lazy("Record a measurement")
 
     def get_initial(self):
-        return {"date": timezone.localdate()}
+        # Today, or the period's last day once it has ended: a default the form accepts.
+        return {"date": self.plan.nearest_date_in_period(timezone.localdate())}
 
     def get_success_message(self) -> str:
         assert self.object is not None  # form_valid() created it before asking for the message

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -220,6 +221,18 @@ class Plan(models.Model):
 
     def contains_date(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
+
+    def nearest_date_in_period(self, day: datetime.date) -> datetime.date:
+        """``day`` if it lies in the period, else the period's first or last day (a form's default date)."""
+        return min(max(day, self.start_date), self.end_date)
+
+    @property
+    def period_display(self) -> str:
+        """The period as people write it: '1. januar 2022 – 31. december 2025'."""
+        return f"{date_format(self.start_date, 'DATE_FORMAT')} – {date_format(self.end_date, 'DATE_FORMAT')}"
+
+    def date_outside_period_message(self) -> str:
+        return _("The date must lie within the plan's period, %(period)s.") % {"period": self.period_display}
 
     def contains_year(self, year: int) -> bool:
         return self.start_date.year <= year <= self.end_date.year

@@ -450,3 +450,46 @@ def test_bad_input_gets_a_message_next_to_the_field_and_saves_nothing(editor_cli
     assert f'id="error_1_id_{field}"' in response.content.decode()
     assert snapshot() == before
     assert get_user_model().objects.count() == len(world.users)
+
+
+# --- The plan's period ----------------------------------------------------------------------------------------
+
+
+def test_a_measurement_outside_the_period_is_refused_with_the_period_named(editor_client, world):
+    before = snapshot()
+    response = editor_client.post(
+        world.url("measurement_create", indicator=world.indicator.pk), {"date": "2026-06-30", "value": "55"}
+    )
+
+    assert response.status_code == 200
+    assert errors_of(response)["date"] == [
+        "Datoen skal ligge i planens periode, 1. januar 2022 – 31. december 2025."
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("today", "default"),
+    [
+        (datetime.date(2026, 12, 1), datetime.date(2025, 12, 31)),  # the period has ended: its last day
+        (datetime.date(2024, 3, 15), datetime.date(2024, 3, 15)),  # inside the period: today
+        (datetime.date(2021, 11, 2), datetime.date(2022, 1, 1)),  # before it starts: its first day
+    ],
+)
+def test_the_measurement_forms_default_date_is_one_the_form_accepts(
+    editor_client, world, monkeypatch, today, default
+):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: today)
+    for page, form_name in (
+        (world.indicator.get_absolute_url(), "measurement_form"),  # the short form on the indicator's page
+        (world.url("measurement_create", indicator=world.indicator.pk), "form"),  # its own page
+    ):
+        form = editor_client.get(page).context[form_name]
+        assert form["date"].value() == default, page
+
+    response = editor_client.post(
+        world.url("measurement_create", indicator=world.indicator.pk),
+        {"date": default.isoformat(), "value": "55"},
+    )
+    assert response.status_code == 302
+    assert Measurement.objects.filter(indicator=world.indicator, date=default).exists()

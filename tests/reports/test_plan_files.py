@@ -273,7 +273,10 @@ def test_the_models_own_rules_are_applied_and_a_late_failure_saves_nothing(amage
         "sub_agreements[3].goals[1].indicators[0].target_value: "
         "When higher is better, the target must be above the baseline."
     ) in messages
-    assert "sub_agreements[3].activities[0].end_date: The date lies outside the plan's period." in messages
+    assert (
+        "sub_agreements[3].activities[0].end_date: The date must lie within the plan's period, Jan. 1, 2022 – Dec. 31, 2025."
+        in messages
+    )
     assert Indicator.objects.count() == 0
     assert Goal.objects.count() == 0
 
