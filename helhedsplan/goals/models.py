@@ -6,6 +6,8 @@ The goals app lies below the agreements app: its models name the delaftale and t
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -200,15 +202,21 @@ class Indicator(PlanContent, ExampleFlag):
             latest_date=latest.date if latest else None,
         )
 
-    def next_measurement_due(self):
-        """When a new measurement is due: after the interval since the last one (or since the baseline)."""
+    def next_measurement_due(self) -> datetime.date | None:
+        """When a new measurement is due: after the interval since the last one (or since the baseline).
+
+        None when that falls after the plan's period: measurements are due only inside it, so once the period
+        is over nothing more is asked for (one missed inside the period stays overdue).
+        """
         latest = self.latest_measurement()
         since = latest.date if latest else self.baseline_date
-        return progress.add_months(since, self.measurement_interval_months)
+        due = progress.add_months(since, self.measurement_interval_months)
+        return due if due <= self.plan.end_date else None
 
-    def measurement_is_overdue(self, today) -> bool:
+    def measurement_is_overdue(self, today: datetime.date) -> bool:
         """A new measurement was due before today."""
-        return self.next_measurement_due() < today
+        due = self.next_measurement_due()
+        return due is not None and due < today
 
 
 class Measurement(PlanContent, ExampleFlag):

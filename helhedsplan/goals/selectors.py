@@ -79,7 +79,8 @@ class IndicatorSummary:
     indicator: Indicator
     progress: progress_rules.Progress
     latest: Measurement | None
-    next_due: date
+    #: None once the next measurement would fall after the plan's period: nothing more is due.
+    next_due: date | None
     #: A new measurement was due before today.
     overdue: bool
 

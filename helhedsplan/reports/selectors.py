@@ -69,7 +69,9 @@ def needs_attention(indicators: Iterable[Indicator], activities: Iterable[Activi
                     latest_date=latest.date if latest else None,
                 )
             )
-    overdue.sort(key=lambda item: (item.latest_date is not None, item.due, item.indicator.pk))
+    overdue.sort(
+        key=lambda item: (item.latest_date is not None, item.due or datetime.date.max, item.indicator.pk)
+    )
     late_activities = sorted(
         (activity for activity in activities if activity.is_overdue(today)),
         key=lambda activity: (activity.end_date, activity.pk),

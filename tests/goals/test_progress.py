@@ -297,3 +297,18 @@ def test_delaftale_and_plan_roll_up_their_goals(education):
     empty = SubAgreementFactory(plan=education.plan, focus_area=FocusArea.EMPLOYMENT)
     assert progress.sub_agreement_progress(empty) == NO_DATA
     assert progress.plan_progress([education, empty]) == result
+
+
+@pytest.mark.django_db
+def test_no_measurement_is_due_after_the_plans_period_but_one_missed_inside_it_stays_overdue():
+    # The plan runs 1 Jan 2022 – 31 Dec 2025 (the factory's period); the indicator is measured yearly.
+    after_the_end = datetime.date(2026, 12, 1)
+    measured_late = IndicatorFactory(measurement_interval_months=12)
+    MeasurementFactory(indicator=measured_late, date=datetime.date(2025, 6, 30))
+    assert measured_late.next_measurement_due() is None  # 30 June 2026 lies after the period
+    assert not measured_late.measurement_is_overdue(after_the_end)
+
+    missed = IndicatorFactory(measurement_interval_months=12)
+    MeasurementFactory(indicator=missed, date=datetime.date(2024, 6, 30))
+    assert missed.next_measurement_due() == datetime.date(2025, 6, 30)
+    assert missed.measurement_is_overdue(after_the_end)

@@ -493,3 +493,16 @@ def test_the_measurement_forms_default_date_is_one_the_form_accepts(
     )
     assert response.status_code == 302
     assert Measurement.objects.filter(indicator=world.indicator, date=default).exists()
+
+
+def test_after_the_period_the_indicator_page_asks_for_no_more_measurements(editor_client, world, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 12, 1))
+    # Measured yearly, last in June 2025: the next would be June 2026, after the period ended.
+    Indicator.objects.filter(pk=world.indicator.pk).update(measurement_interval_months=12)
+    Measurement.objects.filter(indicator=world.indicator).delete()
+    Measurement.objects.create(indicator=world.indicator, date=datetime.date(2025, 6, 30), value=Decimal(60))
+
+    html = editor_client.get(world.indicator.get_absolute_url()).content.decode()
+
+    assert "ingen: planperioden er slut" in html
+    assert "overskredet" not in html  # "overdue"
