@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -221,6 +222,11 @@ class Plan(models.Model):
 
     def contains_date(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
+
+    @property
+    def has_ended(self) -> bool:
+        """The period is over (as of today): nothing more is due, the results are final."""
+        return self.end_date < timezone.localdate()
 
     def nearest_date_in_period(self, day: datetime.date) -> datetime.date:
         """``day`` if it lies in the period, else the period's first or last day (a form's default date)."""

@@ -242,3 +242,15 @@ def test_dashboard_says_what_to_do_when_the_plan_is_empty(client, world):
 
 def test_today_is_the_local_date():
     assert DashboardView().today() == timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    ("today", "says_ended"), [(datetime.date(2026, 12, 1), True), (datetime.date(2025, 12, 31), False)]
+)
+def test_a_plan_whose_period_has_ended_says_so_on_its_pages(client, world, monkeypatch, today, says_ended):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: today)
+    client.force_login(world.users["reviewer"])
+
+    for url in (dashboard_url(world), reverse("agreements:sub_agreements", kwargs={"plan": world.plan.slug})):
+        html = client.get(url).content.decode()
+        assert ("Planperioden sluttede 31. december 2025." in html) is says_ended, url
