@@ -334,7 +334,7 @@ def second_admin_client(db):
     return client
 
 
-STALE = "En anden har gemt denne"
+STALE = "En anden har gemt ændringer i"
 
 
 def test_the_change_form_carries_the_lock_counter_hidden(superuser_client, whole_plan):

@@ -64,6 +64,10 @@ def check_lock(obj: models.Model, expected_lock_version: int | None) -> int:
 def _validate_and_save(obj: M, data: Data, actor: Any) -> M:
     many_to_many = assign(obj, data)
     obj.full_clean()
+    # A rule about a many-to-many (an activity's goals) is the model's too, asked before anything is written.
+    clean_many_to_many = getattr(obj, "clean_many_to_many", None)
+    if clean_many_to_many is not None and many_to_many:
+        clean_many_to_many(many_to_many)
     record_actor(obj, actor)
     obj.save()
     for name, value in many_to_many.items():

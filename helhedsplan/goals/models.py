@@ -353,6 +353,15 @@ class Activity(PlanContent, ExampleFlag):
         if errors:
             raise ValidationError(errors)
 
+    def clean_many_to_many(self, values: dict) -> None:
+        """An activity serves goals of its own plan only — of any of its delaftaler, as a lektiecafé may serve an
+        employment goal (the forms offer the activity's own delaftale's goals first of all). A many-to-many is
+        set after saving, so ``clean()`` cannot see it; ``core.services`` asks this before every write."""
+        goal_ids = [goal.pk for goal in values.get("goals") or ()]
+        plan_id = self.sub_agreement.plan_id
+        if goal_ids and Goal.objects.filter(pk__in=goal_ids).exclude(sub_agreement__plan_id=plan_id).exists():
+            raise ValidationError({"goals": _("An activity serves only goals of its own plan.")})
+
     def is_overdue(self, today) -> bool:
         """Past its end and neither completed nor cancelled."""
         return bool(

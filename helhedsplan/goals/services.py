@@ -3,16 +3,15 @@
 Each function is keyword-only, takes its parent or object, the model fields as ``data`` and the ``actor``
 (a user, or None for a command), and runs in one transaction through ``core.services``: validated by the model
 (its constraints say what is wrong, next to the field), the lock counter checked on updates, the actor recorded
-in the history. Views, the admin, the plan-file importer and commands all write through these.
+in the history. The views write through these; the admin and the plan-file importer through the same
+``core.services`` functions these are built on.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.utils.translation import gettext as _
+from django.db import models
 
 from helhedsplan.core.services import Data, object_create, object_delete, object_update
 
@@ -87,26 +86,15 @@ def measurement_delete(*, measurement: Measurement, actor: Any) -> None:
 # --- Activities -----------------------------------------------------------------------------------------------
 
 
-def _check_goals_served(sub_agreement_id: int | None, data: Data) -> None:
-    """An activity serves goals of its own delaftale only (the many-to-many is not the model's to check)."""
-    goals = data.get("goals")
-    if goals and any(goal.sub_agreement_id != sub_agreement_id for goal in goals):
-        raise ValidationError({"goals": _("An activity serves only goals of its own sub-agreement.")})
-
-
-@transaction.atomic
 def activity_create(*, sub_agreement: models.Model, data: Data, actor: Any) -> Activity:
     """A new activity in ``sub_agreement``, with the goals it serves (``data["goals"]``)."""
-    _check_goals_served(sub_agreement.pk, data)
     activity = Activity(sub_agreement=sub_agreement)  # type: ignore[misc]  # SubAgreement cannot be named here
     return object_create(activity, data=data, actor=actor)
 
 
-@transaction.atomic
 def activity_update(
     *, activity: Activity, data: Data, expected_lock_version: int | None, actor: Any
 ) -> Activity:
-    _check_goals_served(activity.sub_agreement_id, data)
     return object_update(activity, data=data, expected_lock_version=expected_lock_version, actor=actor)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from helhedsplan.core.services import EditConflict
 from helhedsplan.goals import services
 from helhedsplan.goals.models import Measurement
+from tests.agreements.factories import SubAgreementFactory
 from tests.goals.factories import GoalFactory
 from tests.goals.page_fixtures import build_world
 
@@ -82,8 +83,9 @@ def test_a_key_figure_lives_in_its_strategic_goals_plan(world):
     )
 
 
-def test_an_activity_serves_only_goals_of_its_own_delaftale(world):
-    elsewhere = GoalFactory(sub_agreement=world.other_sub_agreement)
+def test_an_activity_serves_only_goals_of_its_own_plan(world):
+    # A goal of another of the plan's delaftaler may be served (the plan files allow it); another plan's not.
+    elsewhere = GoalFactory(sub_agreement=SubAgreementFactory(plan=world.other_plan))
     with pytest.raises(ValidationError) as refusal:
         services.activity_update(
             activity=world.activity,
@@ -99,3 +101,14 @@ def test_a_stale_goal_edit_is_refused(world):
     services.goal_update(goal=world.goal, data={"title": "Første"}, expected_lock_version=1, actor=None)
     with pytest.raises(EditConflict):
         services.goal_update(goal=world.goal, data={"title": "Anden"}, expected_lock_version=1, actor=None)
+
+
+def test_an_activity_may_serve_a_goal_of_another_delaftale_of_its_plan(world):
+    neighbour = GoalFactory(sub_agreement=world.other_sub_agreement)
+    services.activity_update(
+        activity=world.activity,
+        data={"goals": [world.goal, neighbour]},
+        expected_lock_version=world.activity.lock_version,
+        actor=None,
+    )
+    assert set(world.activity.goals.all()) == {world.goal, neighbour}
