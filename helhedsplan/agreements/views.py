@@ -64,9 +64,6 @@ class StrategicAgreementUpdateView(PlanUpdateView):
             actor=self.request.user,
         )
 
-    def get_success_message(self) -> str:
-        return str(self.success_message)
-
 
 class StrategicGoalUpdateView(PlanUpdateView):
     model = StrategicGoal
@@ -76,9 +73,6 @@ class StrategicGoalUpdateView(PlanUpdateView):
 
     def get_page_title(self) -> str:
         return _("Edit the strategic goal: %(focus_area)s") % {"focus_area": self.object}
-
-    def get_success_message(self) -> str:
-        return str(self.success_message)
 
 
 # --- Delaftaler -----------------------------------------------------------------------------------------------
@@ -127,9 +121,6 @@ class SubAgreementUpdateView(PlanUpdateView):
 
     def get_page_title(self) -> str:
         return _("Edit the sub-agreement: %(focus_area)s") % {"focus_area": self.object}
-
-    def get_success_message(self) -> str:
-        return str(self.success_message)
 
 
 # --- Parties to a delaftale: rows of its page, which the links lead back to -------------------------------------

@@ -24,7 +24,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from helhedsplan.core.services import object_create, object_delete, object_update, record_actor
+from helhedsplan.core.services import object_create, object_delete, object_save, object_update
 
 admin.site.site_header = _("Helhedsplan – administration")
 admin.site.site_title = _("Helhedsplan – administration")
@@ -165,9 +165,7 @@ def admin_save(obj: models.Model, form: forms.Form | None, user: Any) -> None:
         expected = getattr(form, "expected_lock_version", getattr(obj, "lock_version", None))
         object_update(obj, data={}, expected_lock_version=expected, actor=user)
     else:
-        obj.full_clean()
-        record_actor(obj, user)
-        obj.save()
+        object_save(obj, actor=user)
 
 
 class BaseAdmin(SimpleHistoryAdmin):

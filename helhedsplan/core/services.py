@@ -82,6 +82,12 @@ def object_create(obj: M, *, data: Data | None = None, actor: Any) -> M:
 
 
 @transaction.atomic
+def object_save(obj: M, *, actor: Any) -> M:
+    """Validate and save ``obj`` as it is, without a lock check: for a model without a lock counter."""
+    return _validate_and_save(obj, {}, actor)
+
+
+@transaction.atomic
 def object_update(obj: M, *, data: Data, expected_lock_version: int | None, actor: Any) -> M:
     """Change ``obj`` by ``data`` unless someone saved it after ``expected_lock_version`` (EditConflict)."""
     obj.lock_version = check_lock(obj, expected_lock_version)  # type: ignore[attr-defined]

@@ -191,8 +191,10 @@ class Indicator(PlanContent, ExampleFlag):
             return max(items, key=lambda m: (m.date, m.pk)) if items else None
         return self.measurements.order_by("-date", "-pk").first()
 
-    def progress(self) -> progress.Progress:
-        latest = self.latest_measurement()
+    def progress(self, at: Measurement | None = None) -> progress.Progress:
+        """Where the indicator stands with its latest measurement, or with ``at`` as if that were the latest
+        (what a row of the indicator's measurements shows)."""
+        latest = at if at is not None else self.latest_measurement()
         return progress.indicator_progress(
             baseline_value=self.baseline_value,
             baseline_date=self.baseline_date,

@@ -162,25 +162,31 @@ class IndicatorPage:
     parent_url: str
 
 
-def progress_at(indicator: Indicator, measurement: Measurement) -> progress_rules.Progress:
-    """Where ``indicator`` stood with ``measurement`` as its latest."""
-    return progress_rules.indicator_progress(
-        baseline_value=indicator.baseline_value,
-        baseline_date=indicator.baseline_date,
-        target_value=indicator.target_value,
-        target_date=indicator.target_date,
-        latest_value=measurement.value,
-        latest_date=measurement.date,
-    )
-
-
 def indicator_page(indicator: Indicator, *, today: date) -> IndicatorPage:
     """What the indicator's page shows (``indicator`` read through ``indicators_for_page()``)."""
     measurements = list(indicator.measurements.all())
     return IndicatorPage(
         indicator=indicator,
         summary=summarise(indicator, today),
-        rows=[MeasurementRow(m, progress_at(indicator, m)) for m in measurements],
+        rows=[MeasurementRow(m, indicator.progress(at=m)) for m in measurements],
         chart=indicator_chart(indicator, measurements, indicator.plan),
         parent_url=indicator.navigation_parent().get_absolute_url(),
+    )
+
+
+# --- The activity page ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    activity: Activity
+    #: The goals it serves.
+    goals: list[Goal]
+    overdue: bool
+
+
+def activity_page(activity: Activity, *, today: date) -> ActivityPage:
+    """What the activity's page shows (``activity`` read with its goals prefetched)."""
+    return ActivityPage(
+        activity=activity, goals=list(activity.goals.all()), overdue=activity.is_overdue(today)
     )

@@ -240,13 +240,8 @@ class ActivityDetailView(PlanDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        activity = self.object
-        context.update(
-            activity=activity,
-            goals=list(activity.goals.all()),
-            overdue=activity.is_overdue(timezone.localdate()),
-            can_edit=self.request.user.has_perm(EDIT_GOALS, activity),
-        )
+        context.update(vars(selectors.activity_page(self.object, today=timezone.localdate())))
+        context["can_edit"] = self.request.user.has_perm(EDIT_GOALS, self.object)
         return context
 
 

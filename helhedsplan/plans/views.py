@@ -21,7 +21,6 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from helhedsplan.core.history import entries_for
@@ -168,7 +167,8 @@ class PlanFormMixin:
     the model's declared parent."""
 
     template_name: str | None = "core/form.html"
-    success_message: str | Promise = gettext_lazy("Saved.")
+    #: The message after a save; None: the generic "… was created." / "… was saved." naming the object.
+    success_message: str | Promise | None = None
     #: The app's service that writes (see the subclasses for how it is called); a plain function is fine.
     service: Callable[..., Any] | None = None
 
@@ -176,9 +176,6 @@ class PlanFormMixin:
         kwargs = super().get_form_kwargs()  # type: ignore[misc]
         kwargs["plan"] = self.plan  # type: ignore[attr-defined]
         return kwargs
-
-    def get_success_message(self) -> str:
-        return str(self.success_message)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -250,7 +247,7 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
         return parent_of(self.new_instance())
 
     def get_success_message(self) -> str:
-        return _("%(name)s was created.") % {"name": self.object}
+        return str(self.success_message or _("%(name)s was created.") % {"name": self.object})
 
     def get_page_title(self) -> str:
         return str(self.page_title or _("New %(model)s") % {"model": self.model._meta.verbose_name})
@@ -297,7 +294,7 @@ class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
         return self.object
 
     def get_success_message(self) -> str:
-        return _("%(name)s was saved.") % {"name": self.object}
+        return str(self.success_message or _("%(name)s was saved.") % {"name": self.object})
 
     def get_breadcrumbs(self) -> list[Crumb]:
         return [*trail(self.object), Crumb(_("Edit"))]
@@ -364,9 +361,6 @@ class HistoryView(PlanObjectMixin, generic.TemplateView):
         if not hasattr(model, "history") or not hasattr(model.objects, "in_plan"):
             raise Http404
         return model
-
-    def get_queryset(self):
-        return self.model.objects.in_plan(self.plan).select_related(*self.model.trail_related())
 
     def get_permission_required(self) -> str:
         return getattr(self.model, "history_permission", "plan.view")

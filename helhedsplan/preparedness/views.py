@@ -222,14 +222,11 @@ class PrintView(PreparednessPageView):
 # Incidents -------------------------------------------------------------------------------------------------
 
 
-class IncidentsView(PlanTemplateView):
+class IncidentsView(PreparednessPageView):
     """Open incidents first, then closed ones, newest first. One query for the incidents, whatever their number."""
 
     template_name = "preparedness/incidents.html"
     page_title = gettext_lazy("Incidents")
-
-    def get_breadcrumbs(self) -> list[Crumb]:
-        return [*trail(emergency_plan_page(self.plan)), Crumb(self.get_page_title())]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
