@@ -3,12 +3,40 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from helhedsplan.plans.models import Plan
+from django.db.models import Prefetch
 
-from .models import ApprovalStep
-from .summary import ApprovalSummary, approval_summary
+from helhedsplan.plans.models import Estate, Plan
+
+from .models import ApprovalStep, EstateDecision
+from .summary import ApprovalSummary, EstateState, estate_state
+
+
+def approval_summaries(plans: Iterable[Plan], on: datetime.date) -> dict[int, ApprovalSummary]:
+    """The summary of each plan as of ``on``, keyed by plan id: two queries however many plans and estates.
+
+    The estates come with their housing association and their plan, the decisions with their estate, so pages
+    link to them and check permissions without a query per row.
+    """
+    plan_ids = [plan.pk for plan in plans]
+    estates = (
+        Estate.objects.filter(plan_id__in=plan_ids)
+        .select_related("housing_association", "plan")
+        .prefetch_related(Prefetch("decisions", queryset=EstateDecision.objects.order_by("body", "pk")))
+    )
+    states: dict[int, list[EstateState]] = {plan_id: [] for plan_id in plan_ids}
+    for estate in estates:
+        states[estate.plan_id].append(estate_state(estate, list(estate.decisions.all()), on))
+    return {
+        plan_id: ApprovalSummary(as_of=on, estates=estate_states) for plan_id, estate_states in states.items()
+    }
+
+
+def approval_summary(plan: Plan, on: datetime.date) -> ApprovalSummary:
+    """One plan's summary as of ``on``: two queries (the estates, their decisions)."""
+    return approval_summaries([plan], on)[plan.pk]
 
 
 @dataclass(frozen=True)

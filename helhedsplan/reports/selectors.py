@@ -24,7 +24,8 @@ from helhedsplan.agreements.models import (
 )
 from helhedsplan.agreements.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
-from helhedsplan.approvals.summary import ApprovalSummary, approval_summary
+from helhedsplan.approvals.selectors import approval_summary
+from helhedsplan.approvals.summary import ApprovalSummary
 from helhedsplan.budget.models import BudgetLine
 from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.core.formatting import format_number

@@ -10,7 +10,8 @@ import datetime
 import pytest
 
 from helhedsplan.approvals.models import EstateDecision
-from helhedsplan.approvals.summary import approval_summaries, approval_summary, estate_state
+from helhedsplan.approvals.selectors import approval_summaries, approval_summary
+from helhedsplan.approvals.summary import estate_state
 from tests.approvals.factories import (
     AMAGER_KNOWN_ESTATES,
     AMAGER_UNKNOWN_ESTATES,

@@ -82,7 +82,7 @@ def grow(world, n: int) -> None:
 # 12 strategic goals (plan joined), 13 key figures (plan joined), 14 their measurements
 #                                                      (agreements.selectors.strategic_goals_with_key_figures)
 # 15-19 budget lines, amounts, actual spend, funding sources, fundings (budget.selectors.budget_summary)
-# 20 estates with housing association, 21 their decisions (approvals.summary.approval_summary)
+# 20 estates with housing association, 21 their decisions (approvals.selectors.approval_summary)
 # 22-32 one per model followed by "recent changes" (reports.selectors.TRACKED: 11 models)
 DASHBOARD_QUERIES = 21 + len(selectors.TRACKED)
 

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from helhedsplan.agreements.models import StrategicGoal, SubAgreement
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
-from helhedsplan.approvals.summary import approval_summary
+from helhedsplan.approvals.selectors import approval_summary
 from helhedsplan.budget.models import ActualSpend, BudgetLine, FundingSource
 from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
