@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from helhedsplan.agreements import services
 from helhedsplan.agreements.models import FocusArea, StrategicAgreement, SubAgreementParty
 from helhedsplan.core.services import EditConflict
-from tests.agreements.test_permissions import build_world
+from tests.agreements.page_fixtures import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from helhedsplan.agreements.models import FocusArea, StrategicAgreement, SubAgreementParty
 from helhedsplan.goals.models import Goal, Indicator
 from tests.agreements.factories import SubAgreementPartyFactory
-from tests.agreements.test_permissions import build_world
+from tests.agreements.page_fixtures import build_world
 from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
 from tests.plans.factories import OrganisationFactory
 

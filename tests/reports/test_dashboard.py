@@ -16,7 +16,7 @@ from helhedsplan.goals.models import Activity, Goal
 from helhedsplan.reports import selectors
 from helhedsplan.reports.views import DashboardView
 from tests.agreements.factories import SubAgreementPartyFactory
-from tests.agreements.test_permissions import build_world
+from tests.agreements.page_fixtures import build_world
 from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
 from tests.budget.factories import (
     BudgetAmountFactory,
