@@ -106,6 +106,20 @@ def build_world() -> World:
 GOALS_MODELS: tuple[type[Model], ...] = (Goal, Indicator, Measurement, Activity)
 
 
+#: A valid indicator as its form is filled in (Danish numbers).
+INDICATOR_DATA = {
+    "name": "Børn i lektiecafé",
+    "unit": "personer",
+    "direction": "higher",
+    "baseline_value": "1.200,5",
+    "baseline_date": "2022-01-01",
+    "target_value": "1.500",
+    "target_date": "2025-12-31",
+    "data_source": "Lektiecaféernes optælling",
+    "measurement_interval_months": "6",
+}
+
+
 def snapshot() -> dict:
     """Every row of the goals app, field by field (with the goals of each activity): equal before and after
     means nothing was written."""

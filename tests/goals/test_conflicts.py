@@ -9,8 +9,7 @@ import pytest
 from django.test import Client
 
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
-from tests.goals.page_fixtures import build_world
-from tests.goals.test_views import INDICATOR_DATA
+from tests.goals.page_fixtures import INDICATOR_DATA, build_world
 
 pytestmark = pytest.mark.django_db
 

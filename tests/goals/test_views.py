@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.plans.models import Organisation
 from tests.goals.factories import GoalFactory
-from tests.goals.page_fixtures import build_world, errors_of, snapshot
+from tests.goals.page_fixtures import INDICATOR_DATA, build_world, errors_of, snapshot
 from tests.plans.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +31,6 @@ def editor_client(client, world):
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
-
-
-INDICATOR_DATA = {
-    "name": "Børn i lektiecafé",
-    "unit": "personer",
-    "direction": "higher",
-    "baseline_value": "1.200,5",
-    "baseline_date": "2022-01-01",
-    "target_value": "1.500",
-    "target_date": "2025-12-31",
-    "data_source": "Lektiecaféernes optælling",
-    "measurement_interval_months": "6",
-}
 
 
 # What the pages show

@@ -13,7 +13,7 @@ from helhedsplan.preparedness import services
 from helhedsplan.preparedness.models import Incident, IncidentLogEntry
 from tests.plans.factories import MembershipFactory, PlanFactory
 from tests.preparedness.factories import IncidentFactory, IncidentLogEntryFactory
-from tests.preparedness.test_views import build_preparedness, url
+from tests.preparedness.page_fixtures import build_preparedness, url
 
 pytestmark = pytest.mark.django_db
 

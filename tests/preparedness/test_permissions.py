@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from helhedsplan.preparedness.models import PreparednessPlan
 from tests.plans.factories import PlanFactory
-from tests.preparedness.test_views import SECRET_EMAIL, SECRET_NAME, SECRET_PHONE, build_preparedness
+from tests.preparedness.page_fixtures import SECRET_EMAIL, SECRET_NAME, SECRET_PHONE, build_preparedness
 from tests.world import ROLES, client_for, make_personas
 
 pytestmark = pytest.mark.django_db

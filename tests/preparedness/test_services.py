@@ -20,7 +20,7 @@ from tests.preparedness.factories import (
     EscalationLevelFactory,
     IncidentFactory,
 )
-from tests.preparedness.test_views import build_preparedness, url
+from tests.preparedness.page_fixtures import build_preparedness, url
 
 pytestmark = pytest.mark.django_db
 
