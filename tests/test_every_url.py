@@ -33,7 +33,7 @@ from django.utils import timezone
 from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
-from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.models import (
     ActionCard,
@@ -80,6 +80,7 @@ SUB_AGREEMENT_OF = {
     Indicator: "goal__sub_agreement",
     Measurement: "indicator__goal__sub_agreement",
     Activity: "sub_agreement",
+    Milestone: "activity__sub_agreement",
     BudgetLine: "sub_agreement",
 }
 
@@ -344,6 +345,32 @@ TABLE: list[Row] = [
                 "goals:activity_delete",
                 access,
                 lambda o, w=where: {"pk": getattr(o, w)(Activity).pk},
+                NO_DATA,
+                variant=where,
+            ),
+            Row(
+                "goals:milestone_create",
+                access,
+                lambda o, w=where: {"activity": getattr(o, w)(Activity).pk},
+                lambda o, kw: {"name": "Åbning af lektiecafé", "due_date": "2024-03-01"},
+                variant=where,
+            ),
+            Row(
+                "goals:milestone_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Milestone).pk},
+                lambda o, kw: {
+                    "name": "Ændret milepæl",
+                    "due_date": "2024-03-01",
+                    "done_date": "2024-02-20",
+                    "lock_version": Milestone.objects.get(**kw).lock_version,
+                },
+                variant=where,
+            ),
+            Row(
+                "goals:milestone_delete",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Milestone).pk},
                 NO_DATA,
                 variant=where,
             ),

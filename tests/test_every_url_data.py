@@ -16,7 +16,13 @@ from tests.agreements.factories import (
 )
 from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
 from tests.budget.factories import ActualSpendFactory, BudgetAmountFactory, FundingFactory
-from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.goals.factories import (
+    ActivityFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    MilestoneFactory,
+)
 from tests.plans.factories import EstateFactory, OrganisationFactory, PlanFactory
 from tests.preparedness.factories import (
     ActionCardFactory,
@@ -41,6 +47,7 @@ def build_other_plan():
     IndicatorFactory(goal=None, strategic_goal=strategic_goal, plan=plan)
     MeasurementFactory(indicator=indicator)
     activity = ActivityFactory(sub_agreement=sub_agreement)
+    MilestoneFactory(activity=activity)
     activity.goals.add(goal)
     amount = BudgetAmountFactory(line__plan=plan, line__sub_agreement=sub_agreement)
     ActualSpendFactory(line=amount.line)

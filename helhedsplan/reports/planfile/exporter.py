@@ -66,7 +66,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             Prefetch(
                 "sub_agreements__activities",
                 queryset=Activity.objects.select_related("responsible_organisation").prefetch_related(
-                    Prefetch("goals", queryset=Goal.objects.select_related("sub_agreement"))
+                    Prefetch("goals", queryset=Goal.objects.select_related("sub_agreement")), "milestones"
                 ),
             ),
             Prefetch(
@@ -240,7 +240,7 @@ def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
     values = {
         field: getattr(activity, field)
         for field in schema.ACTIVITY.fields
-        if field not in ("responsible_organisation", "goals")
+        if field not in ("responsible_organisation", "goals", "milestones")
     }
     org = activity.responsible_organisation
     values["responsible_organisation"] = org.short_name if org else None
@@ -248,6 +248,10 @@ def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
         activity.goals.all(), key=lambda g: (FOCUS_ORDER[g.sub_agreement.focus_area], g.order, g.pk)
     )
     values["goals"] = [_goal_ref(titles, own_focus, goal) for goal in served]
+    values["milestones"] = [
+        compact(schema.MILESTONE, {field: getattr(m, field) for field in schema.MILESTONE.fields})
+        for m in sorted(activity.milestones.all(), key=lambda m: (m.due_date, m.name, m.pk))
+    ]
     return compact(schema.ACTIVITY, values)
 
 

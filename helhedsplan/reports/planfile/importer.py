@@ -17,7 +17,7 @@ from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, Sub
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.core.services import object_create
-from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
 from helhedsplan.plans.services import estate_create, membership_create
 from helhedsplan.preparedness.models import (
@@ -278,13 +278,16 @@ class _Writer:
             for a_index, activity_row in enumerate(row["activities"]):
                 served = [resolve_goal(titles, sub.focus_area, ref) for ref in activity_row["goals"]]
                 data = {
-                    **activity_row,
+                    **{k: v for k, v in activity_row.items() if k != "milestones"},
                     "responsible_organisation": self.org(activity_row["responsible_organisation"]),
                     "goals": [goals[key] for key in served if isinstance(key, tuple) and key in goals],
                 }
-                self.create(
-                    Activity(sub_agreement=sub), f"sub_agreements[{index}].activities[{a_index}]", data
-                )
+                place = f"sub_agreements[{index}].activities[{a_index}]"
+                activity = self.create(Activity(sub_agreement=sub), place, data)
+                if activity is None:
+                    continue
+                for m_index, milestone in enumerate(activity_row["milestones"]):
+                    self.create(Milestone(activity=activity), f"{place}.milestones[{m_index}]", milestone)
         return subs
 
     def _write_year_map(self, new: Callable[[], models.Model], path: str, rows: dict) -> None:

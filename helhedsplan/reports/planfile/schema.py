@@ -388,6 +388,16 @@ GOAL = Record(
     }
 )
 
+MILESTONE = Record(
+    {
+        "name": Text(required=True),
+        "due_date": Date(required=True),
+        "done_date": Date(),
+        "note": Text(),
+        "is_example": Boolean(),
+    }
+)
+
 ACTIVITY = Record(
     {
         "name": Text(required=True),
@@ -399,6 +409,7 @@ ACTIVITY = Record(
         "end_date": Date(),
         "participants": Integer(),
         "goals": ListOf(GoalRef()),
+        "milestones": ListOf(MILESTONE),
         "is_example": Boolean(),
     }
 )
