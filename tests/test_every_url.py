@@ -30,7 +30,13 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from helhedsplan.agreements.models import (
+    Narrative,
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+    SubAgreementParty,
+)
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
@@ -81,6 +87,7 @@ SUB_AGREEMENT_OF = {
     Measurement: "indicator__goal__sub_agreement",
     Activity: "sub_agreement",
     Milestone: "activity__sub_agreement",
+    Narrative: "sub_agreement",
     BudgetLine: "sub_agreement",
 }
 
@@ -345,6 +352,31 @@ TABLE: list[Row] = [
                 "goals:activity_delete",
                 access,
                 lambda o, w=where: {"pk": getattr(o, w)(Activity).pk},
+                NO_DATA,
+                variant=where,
+            ),
+            Row(
+                "agreements:narrative_create",
+                access,
+                lambda o, w=where: {"sub_agreement": getattr(o, w)(Narrative).sub_agreement_id},
+                lambda o, kw: {"year": "2025", "went_well": "Flere unge fik fritidsjob."},
+                variant=where,
+            ),
+            Row(
+                "agreements:narrative_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Narrative).pk},
+                lambda o, kw: {
+                    "year": str(Narrative.objects.get(**kw).year),
+                    "went_badly": "Få frivillige.",
+                    "lock_version": Narrative.objects.get(**kw).lock_version,
+                },
+                variant=where,
+            ),
+            Row(
+                "agreements:narrative_delete",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Narrative).pk},
                 NO_DATA,
                 variant=where,
             ),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from helhedsplan.agreements.models import FocusArea
 from tests.agreements.factories import (
+    NarrativeFactory,
     StrategicAgreementFactory,
     StrategicGoalFactory,
     SubAgreementFactory,
@@ -42,6 +43,7 @@ def build_other_plan():
     strategic_goal = StrategicGoalFactory(plan=plan, focus_area=FocusArea.EMPLOYMENT)
     sub_agreement = SubAgreementFactory(plan=plan, focus_area=FocusArea.EMPLOYMENT)
     SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=organisation)
+    NarrativeFactory(sub_agreement=sub_agreement)
     goal = GoalFactory(sub_agreement=sub_agreement)
     indicator = IndicatorFactory(goal=goal)
     IndicatorFactory(goal=None, strategic_goal=strategic_goal, plan=plan)

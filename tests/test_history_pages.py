@@ -25,6 +25,7 @@ HISTORY_PAGE = {
     "agreements.StrategicAgreement": REQUEST_AND_PAGE,  # nothing else looked up
     "agreements.StrategicGoal": REQUEST_AND_PAGE + 1,  # names: plan
     "agreements.SubAgreement": REQUEST_AND_PAGE + 1,  # names: plan
+    "agreements.Narrative": REQUEST_AND_PAGE + 1,  # names: delaftale
     "agreements.SubAgreementParty": REQUEST_AND_PAGE + 2,  # names: delaftale, organisation
     "approvals.ApprovalStep": REQUEST_AND_PAGE + 1,  # names: plan
     "approvals.EstateDecision": REQUEST_AND_PAGE + 1,  # names: estate

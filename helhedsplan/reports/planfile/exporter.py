@@ -62,6 +62,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             ),
             "strategic_goals__key_figures__measurements",
             "sub_agreements__parties__organisation",
+            "sub_agreements__narratives",
             "sub_agreements__goals__indicators__measurements",
             Prefetch(
                 "sub_agreements__activities",
@@ -232,6 +233,10 @@ def _sub_agreements(sub_agreements) -> list[dict[str, Any]]:
             for goal in goals
         ]
         values["activities"] = [_activity(titles, sub.focus_area, activity) for activity in activities]
+        values["narratives"] = [
+            compact(schema.NARRATIVE, {field: getattr(n, field) for field in schema.NARRATIVE.fields})
+            for n in sorted(sub.narratives.all(), key=lambda n: n.year)
+        ]
         rows.append(compact(schema.SUB_AGREEMENT, values))
     return rows
 

@@ -13,7 +13,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from helhedsplan.agreements.models import (
+    Narrative,
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+    SubAgreementParty,
+)
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.core.services import object_create
@@ -264,6 +270,8 @@ class _Writer:
             for p_index, party in enumerate(row["parties"]):
                 data = {**party, "organisation": self.org(party["organisation"])}
                 self.create(SubAgreementParty(sub_agreement=sub), f"{path}.parties[{p_index}]", data)
+            for n_index, narrative in enumerate(row["narratives"]):
+                self.create(Narrative(sub_agreement=sub), f"{path}.narratives[{n_index}]", narrative)
             for g_index, goal_row in enumerate(row["goals"]):
                 place = f"{path}.goals[{g_index}]"
                 data = {k: v for k, v in goal_row.items() if k != "indicators"}

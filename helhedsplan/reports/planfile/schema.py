@@ -414,6 +414,16 @@ ACTIVITY = Record(
     }
 )
 
+NARRATIVE = Record(
+    {
+        "year": Integer(required=True),
+        "went_well": Text(),
+        "went_badly": Text(),
+        "changes": Text(),
+        "is_example": Boolean(),
+    }
+)
+
 SUB_AGREEMENT = Record(
     {
         "focus_area": Choice(FocusArea, required=True),
@@ -424,6 +434,7 @@ SUB_AGREEMENT = Record(
         "parties": ListOf(PARTY),
         "goals": ListOf(GOAL),
         "activities": ListOf(ACTIVITY),
+        "narratives": ListOf(NARRATIVE),
     }
 )
 
