@@ -197,6 +197,7 @@ class NarrativeCreateView(PlanCreateView):
         return {"year": min(max(today.year, self.plan.start_date.year), self.plan.end_date.year)}
 
     def get_success_message(self) -> str:
+        assert self.object is not None  # form_valid() created it before asking for the message
         return _("The narrative of %(year)s was saved.") % {"year": self.object.year}
 
 
