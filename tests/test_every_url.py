@@ -41,6 +41,7 @@ from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.plans.models import Plan
+from helhedsplan.reports.models import Submission
 from helhedsplan.preparedness.models import (
     ActionCard,
     Contact,
@@ -49,6 +50,7 @@ from helhedsplan.preparedness.models import (
     PreparednessPlan,
 )
 from tests.plans.factories import EstateFactory
+from tests.reports.factories import SubmissionFactory
 from tests.world import ROLES, Personas, client_for, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +75,12 @@ EDIT_GOALS = READ | {"reviewer": 403}
 EDIT_GOALS_ELSEWHERE = EDIT_GOALS | {"limited_editor": 403}
 #: Incidents (open, log, close): coordinators and editors, never reviewers.
 LOG_INCIDENTS = READ | {"reviewer": 403}
+#: Submitting a report to Landsbyggefonden: coordinators.
+SUBMIT_REPORTS = MANAGE
+#: Answering a submitted report (approved / returned): Landsbyggefonden's reviewers, the one thing they write.
+REVIEW_REPORTS = READ | {"limited_editor": 403, "editor": 403, "coordinator": 403}
+#: Commenting on a submitted report: reviewers and coordinators.
+COMMENT_REPORTS = READ | {"limited_editor": 403, "editor": 403}
 #: Names, phones and e-mails of the emergency plan's contacts (also their history): not for reviewers.
 CONTACT_DETAILS = READ | {"reviewer": 403}
 
@@ -140,6 +148,12 @@ class Objects:
         """A level no incident uses (a level in use is protected from deletion)."""
         return self.first(EscalationLevel, incidents__isnull=True)
 
+    def submission(self):
+        """The plan's report submission awaiting an answer (not plan content: found through its report)."""
+        found = Submission.objects.filter(report__plan=self.plan).order_by("pk").first()
+        assert found is not None, f"the test data has no report submission in {self.plan}"
+        return found
+
     def open_incident(self):
         return self.first(Incident, status=Incident.Status.OPEN)
 
@@ -184,6 +198,9 @@ class Row:
     post: Callable[[Objects, dict], dict] | None = None
     #: Tells rows of the same URL name apart (the same URL about another object).
     variant: str = ""
+    #: The URL names an object of the plan (another plan's must be a 404); False for a page of the plan itself
+    #: that takes other arguments (a report's year).
+    about_object: bool = True
 
     @property
     def id(self) -> str:
@@ -201,6 +218,43 @@ NO_DATA: Callable[[Objects, dict], dict] = lambda o, kw: {}  # noqa: E731 - dele
 TABLE: list[Row] = [
     # The dashboard and the agreements.
     Row("reports:dashboard", READ),
+    # Reports to Landsbyggefonden.
+    Row("reports:archive", READ),
+    Row("reports:report", READ, lambda o: {"period": "2024"}, about_object=False),
+    Row("reports:report", READ, lambda o: {"period": "slut"}, variant="final", about_object=False),
+    *(
+        Row(
+            "reports:report_download",
+            READ,
+            lambda o, f=f: {"period": "2024", "format": f},
+            variant=f,
+            about_object=False,
+        )
+        for f in ("pdf", "xlsx", "yaml")
+    ),
+    Row(
+        "reports:submission_create",
+        SUBMIT_REPORTS,
+        lambda o: {"period": "slut"},
+        lambda o, kw: {},
+        about_object=False,
+    ),
+    Row(
+        "reports:answer_create",
+        REVIEW_REPORTS,
+        lambda o: {"pk": o.submission().pk},
+        lambda o, kw: {"outcome": "returned", "comment": "Beretningen for beskæftigelse mangler."},
+    ),
+    Row(
+        "reports:comment_create",
+        COMMENT_REPORTS,
+        lambda o: {"pk": o.submission().pk},
+        lambda o, kw: {"text": "Tallene for 2022 er rettet."},
+    ),
+    *(
+        Row("reports:submission_file", READ, lambda o, f=f: {"pk": o.submission().pk, "format": f}, variant=f)
+        for f in ("pdf", "xlsx", "yaml")
+    ),
     Row("agreements:strategic", READ),
     Row("agreements:sub_agreements", READ),
     Row("agreements:sub_agreement", READ, pk(SubAgreement)),
@@ -686,6 +740,8 @@ def walk(amager_plan, other_plan, personas) -> Walk:
     # The Amager plan's incidents are all closed: open one (at a level already in use, so a free one stays free).
     levels = EscalationLevel.objects.in_plan(amager_plan).order_by("pk")
     IncidentFactory(plan=amager_plan, level=levels.filter(incidents__isnull=False).first() or levels.first())
+    # A yearly report awaiting Landsbyggefonden's answer, so answering and commenting can be walked.
+    SubmissionFactory(report__plan=amager_plan, report__year=2022, submitted_by=personas.coordinator)
     # Minutes live in files, which each test keeps in a folder of its own: give each plan's decision one.
     for plan in (amager_plan, other_plan):
         decision = EstateDecision.objects.in_plan(plan).order_by("pk").first()
@@ -753,7 +809,7 @@ def _post_data(row: Row, objects: Objects) -> dict:
     return row.post(objects, {"pk": kwargs["pk"]} if "pk" in kwargs else {})
 
 
-OBJECT_ROWS = [row for row in TABLE if row.kwargs is not plan_only]
+OBJECT_ROWS = [row for row in TABLE if row.kwargs is not plan_only and row.about_object]
 
 
 @pytest.mark.parametrize("row", OBJECT_ROWS, ids=[row.id for row in OBJECT_ROWS])

@@ -25,6 +25,7 @@ from tests.goals.factories import (
     MilestoneFactory,
 )
 from tests.plans.factories import EstateFactory, OrganisationFactory, PlanFactory
+from tests.reports.factories import SubmissionFactory
 from tests.preparedness.factories import (
     ActionCardFactory,
     ContactFactory,
@@ -50,6 +51,7 @@ def build_other_plan():
     MeasurementFactory(indicator=indicator)
     activity = ActivityFactory(sub_agreement=sub_agreement)
     MilestoneFactory(activity=activity)
+    SubmissionFactory(report__plan=plan, report__year=2022)
     activity.goals.add(goal)
     amount = BudgetAmountFactory(line__plan=plan, line__sub_agreement=sub_agreement)
     ActualSpendFactory(line=amount.line)

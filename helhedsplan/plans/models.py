@@ -7,6 +7,7 @@ from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -27,6 +28,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "plan.edit_goals": frozenset({"coordinator", "editor"}),
     "plan.view_contact_details": frozenset({"coordinator", "editor"}),
     "plan.log_incidents": frozenset({"coordinator", "editor"}),
+    # Reports to Landsbyggefonden: a coordinator submits; a reviewer answers (approved or returned) — the one
+    # thing a reviewer writes; both comment on a submitted report.
+    "plan.submit_reports": frozenset({"coordinator"}),
+    "plan.review_reports": frozenset({"reviewer"}),
+    "plan.comment_reports": frozenset({"coordinator", "reviewer"}),
 }
 
 #: Permissions an editor limited to some delaftaler holds only inside those delaftaler.
@@ -178,6 +184,15 @@ class Plan(models.Model):
     )
     residents = models.PositiveIntegerField(
         _("residents in the area"), null=True, blank=True, help_text=_("Leave empty when unknown.")
+    )
+    report_due_months = models.PositiveSmallIntegerField(
+        _("months to report"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_(
+            "A yearly report to Landsbyggefonden is due this many months after its year ends, the final report "
+            "this many months after the period ends."
+        ),
     )
     organisations = models.ManyToManyField(
         Organisation, related_name="plans", blank=True, verbose_name=_("parties")

@@ -34,6 +34,7 @@ from helhedsplan.preparedness.models import (
     IncidentLogEntry,
     PreparednessPlan,
 )
+from helhedsplan.reports.models import Report
 
 from . import yamlio
 from .schema import PlanFileError, join, resolve_goal, validate
@@ -178,6 +179,14 @@ class _Writer:
         old = Plan.objects.filter(slug=slug).first()
         if old is None:
             return []
+        if Report.objects.filter(plan=old).exists():
+            # Submitted reports are frozen, and so is the plan they were made from: it is never replaced.
+            raise PlanFileError(
+                [
+                    _("The plan %(slug)s has reports to Landsbyggefonden and cannot be replaced.")
+                    % {"slug": slug}
+                ]
+            )
         # Memberships are about users, not plan data: keep them across a replace.
         kept = [
             (membership, [s.focus_area for s in membership.sub_agreements.all()])

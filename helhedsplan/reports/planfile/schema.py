@@ -320,6 +320,7 @@ PLAN = Record(
         "description": Text(),
         "homes": Integer(),
         "residents": Integer(),
+        "report_due_months": Integer(default=6),
         "parties": ListOf(OrganisationRef()),
     },
     required=True,
