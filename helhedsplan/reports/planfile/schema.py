@@ -343,7 +343,7 @@ ESTATE = Record(
     {
         "name": Text(required=True),
         "number": Text(),
-        "housing_association": OrganisationRef(required=True, kind=Organisation.Kind.HOUSING_ASSOCIATION),
+        "housing_association": OrganisationRef(kind=Organisation.Kind.HOUSING_ASSOCIATION),  # left out: unknown
         "homes": Integer(),
         "residents": Integer(),
         "name_is_known": Boolean(default=True),
