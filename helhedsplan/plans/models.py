@@ -262,9 +262,12 @@ class Estate(PlanContent):
     housing_association = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="estates",
         verbose_name=_("housing association"),
         limit_choices_to={"kind": Organisation.Kind.HOUSING_ASSOCIATION},
+        help_text=_("Empty when no source says which housing association the estate belongs to."),
     )
     homes = models.PositiveIntegerField(_("homes"), null=True, blank=True)
     residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
