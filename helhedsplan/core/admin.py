@@ -248,7 +248,8 @@ class LockVersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
+        # No label: a tabular inline would still write "edit number" into its (hidden) column heading.
+        super().__init__(required=False, label="", **kwargs)
 
     def has_changed(self, initial, data) -> bool:
         return False

@@ -121,7 +121,8 @@ class MeasurementAdmin(BaseAdmin):
     # date drill-down: it reads every date in the table to build its links; the filters and search find a
     # measurement.
     ordering = ("-date", "-id")
-    autocomplete_fields = ("entered_by",)
+    # A nation's indicators are too many for one drop-down: they are searched (and scoped to the user's plans).
+    autocomplete_fields = ("indicator", "entered_by")
     readonly_fields = ("entered_at",)
 
 

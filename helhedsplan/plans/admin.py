@@ -139,6 +139,10 @@ class UserAdmin(DjangoUserAdmin):
         queryset = super().get_queryset(request)
         return queryset if plan_pks is None else users_in_scope(queryset, request.user, plan_pks)
 
+    def get_inlines(self, request, obj):
+        # The user is made first (name and password), then given roles on their page, where the add leads.
+        return self.inlines if obj is not None else ()
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
