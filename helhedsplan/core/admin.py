@@ -2,6 +2,11 @@
 
 Administrators build and repair whole plans in the Django admin, so every model gets the same treatment:
 
+- who sees what: a superuser everything; any other staff user only the plans where they are coordinator —
+  every list, object (another plan's is a 404), inline row, choice, autocomplete and list filter goes through
+  the model's ``plan_lookup``, and the rights on plan content come from that role, not from Django's model
+  permissions (``ScopedAdminMixin``; the plans app registers which plans those are, as core lies below it);
+- inline rows read their choices once for the whole formset, not once per row (``preload_labels``);
 - history views (simple_history) on every model;
 - saves go through ``core.services`` (``object_create`` / ``object_update``): validated by the model, recorded
   with the administrator, and — as on the pages — a save based on an older version is refused. The change form
