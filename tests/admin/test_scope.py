@@ -72,6 +72,10 @@ def test_amagers_objects_are_not_found_by_another_plans_coordinator(other_staff,
         assert other_staff.get(admin_url(type(obj), "change", obj.pk)).status_code == 404
         assert other_staff.get(admin_url(type(obj), "delete", obj.pk)).status_code == 404
         assert other_staff.get(admin_url(type(obj), "history", obj.pk)).status_code in (403, 404)
+    # Nor an old version of it (the history's "revert" page).
+    version = contact.history.first()
+    revert = reverse("admin:preparedness_contact_simple_history", args=[contact.pk, version.history_id])
+    assert other_staff.get(revert).status_code == 403
     # Nor can they write it.
     response = other_staff.post(admin_url(Contact, "change", contact.pk), {"name": "Overtaget"})
     assert response.status_code == 404
