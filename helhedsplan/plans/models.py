@@ -302,6 +302,9 @@ class Membership(PlanContent):
     """Who has which role in which plan, and for which organisation."""
 
     trail_also_reads = ("user",)
+    #: Its change log names people and their roles: personal details, for coordinators and editors only (as
+    #: the emergency plan's contacts), not reviewers.
+    history_permission = "plan.view_contact_details"
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("coordinator")
