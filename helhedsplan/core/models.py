@@ -32,5 +32,6 @@ def cascading_relations(model: type[models.Model]) -> list:
         for relation in model._meta.related_objects
         if (relation.one_to_many or relation.one_to_one)
         and relation.on_delete is models.CASCADE
-        and not relation.related_model._meta.auto_created
+        # A relation's model is a class once the app registry is ready, never "self".
+        and not relation.related_model._meta.auto_created  # type: ignore[union-attr]
     ]

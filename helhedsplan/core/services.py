@@ -101,8 +101,8 @@ def object_delete(obj: models.Model, *, actor: Any) -> None:
     obj.delete()
 
 
-#: How long before an object's deletion the rows deleted with it may have been recorded: a delete and its
-#: cascade run in one transaction, within moments.
+#: How far from an object's deletion the rows deleted with it may have been recorded (before or after it, as
+#: Django's delete orders them): a delete and its cascade run in one transaction, within moments.
 CASCADE_WINDOW_SECONDS = 5
 
 
@@ -110,7 +110,7 @@ CASCADE_WINDOW_SECONDS = 5
 def object_restore(*, record: Any, actor: Any) -> models.Model:
     """Bring back the object a deletion ``record`` (django-simple-history's "-" record) tells of, as it was just
     before it was deleted, and with it the rows its delete took along (a goal's indicators and their
-    measurements: deleted under it, by the same person, just before it), parents before their children.
+    measurements: deleted under it, by the same person, within moments of it), parents before their children.
 
     Each row is validated through its model (``full_clean()``: a measurement on a date taken meanwhile is refused
     with the model's message) and nothing is written unless all are valid. Each gets a history record naming
@@ -141,11 +141,13 @@ def _restore_row(record: Any, actor: Any) -> models.Model:
     obj = before.instance
     obj.full_clean()
     record_actor(obj, actor)
-    obj._change_reason = RESTORED  # type: ignore[attr-defined]
+    obj._change_reason = RESTORED
     obj.save(force_insert=True)
     # A restored row keeps when it was first entered: the insert set "auto_now_add" fields to now.
     entered = {
-        f.attname: getattr(before, f.attname) for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)
+        f.attname: getattr(before, f.attname)
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now_add", False)
     }
     if entered:
         model._base_manager.filter(pk=obj.pk).update(**entered)
@@ -171,9 +173,15 @@ def _restore_links(obj: models.Model, before: Any) -> None:
             getattr(obj, m2m_field.name).set(others)
         finally:
             del obj.skip_history_when_saving  # type: ignore[attr-defined]
-        history_rows = getattr(restore_record, m2m_field.name)
-        history_rows.model.objects.bulk_create(
-            [history_rows.model(history=restore_record, **{source: obj, target: other}) for other in others]
+        through = getattr(obj, m2m_field.name).through
+        history_model = getattr(restore_record, m2m_field.name).model
+        history_model.objects.bulk_create(
+            [
+                history_model(
+                    history=restore_record, **{f.name: getattr(row, f.name) for f in through._meta.fields}
+                )
+                for row in through.objects.filter(**{source: obj})
+            ]
         )
 
 
@@ -186,8 +194,10 @@ def _restore_cascade(record: Any, actor: Any) -> None:
 
 def deleted_with(record: Any) -> list[Any]:
     """The deletion records of the rows deleted in the same delete as ``record``'s object and directly under it
-    (its cascade): pointing to it, deleted by the same person within moments before it, and not back since."""
+    (its cascade): pointing to it, deleted by the same person within moments of it, and not back since."""
     import datetime
+
+    from django.db.models import Q
 
     from helhedsplan.core.models import cascading_relations
 
@@ -197,12 +207,15 @@ def deleted_with(record: Any) -> list[Any]:
         history = getattr(relation.related_model, "history", None)
         if history is None:
             continue
+        # Rows a delete takes along are recorded with the person of the request (simple_history's middleware),
+        # or with nobody when the delete ran outside a request.
+        same_person = Q(history_user_id=record.history_user_id) | Q(history_user__isnull=True)
         candidates = history.filter(
+            same_person,
             **{relation.field.name: _pk_of(record)},
             history_type="-",
-            history_user_id=record.history_user_id,
             history_date__gte=record.history_date - window,
-            history_date__lte=record.history_date,
+            history_date__lte=record.history_date + window,
         ).order_by("history_date", "history_id")
         latest = {_pk_of(child): child for child in candidates}
         existing = set(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import ClassVar, Self
 
@@ -153,10 +154,8 @@ class PlanContent(models.Model):
         """Every row deleting this object deletes with it, parents before their children (what the delete page
         lists). A row that protects the object from deletion is not among them: the delete is refused anyway."""
         collector = _DependantsCollector(using=router.db_for_write(type(self), instance=self))
-        try:
+        with contextlib.suppress(ProtectedError, RestrictedError):
             collector.collect([self])
-        except (ProtectedError, RestrictedError):
-            pass
         return [
             obj
             for model, objs in collector.data.items()

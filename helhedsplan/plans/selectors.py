@@ -152,7 +152,7 @@ def deleted_under(obj: models.Model) -> list[DeletedItem]:
     for relation in _relations_with_history(type(obj)):
         child = relation.related_model
         deletions = (
-            child.history.filter(**{relation.field.name: obj.pk, "history_type": "-"})  # type: ignore[attr-defined]
+            child.history.filter(**{relation.field.name: obj.pk, "history_type": "-"})
             .annotate(still_exists=Exists(child._default_manager.filter(pk=OuterRef(child._meta.pk.attname))))
             .filter(still_exists=False)
             .order_by("history_date", "history_id")

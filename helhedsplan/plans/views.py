@@ -472,6 +472,9 @@ class HistoryView(HistoryModelMixin, PlanObjectMixin, generic.TemplateView):
     """
 
     template_name = "core/history.html"
+    #: Whether the page lists the rows deleted from under the object; a page showing its children's changes
+    #: itself (a budget line's years) does not need to.
+    lists_deleted_under = True
 
     @cached_property
     def live(self):
@@ -483,8 +486,12 @@ class HistoryView(HistoryModelMixin, PlanObjectMixin, generic.TemplateView):
         return self.live if self.live is not None else self.deleted.instance
 
     def get_permission_object(self):
-        # A deleted object's way to its plan may be gone: reading history is a right on the whole plan.
-        return self.object if self.live is not None else self.plan
+        if self.live is not None:
+            return self.live
+        # A deleted object's way to its plan may be gone: reading history is a right on the whole plan, asked
+        # once the object is known to have been deleted from this plan (else 404).
+        assert self.deleted is not None
+        return self.plan
 
     def get_permission_required(self) -> str:
         return getattr(self.model, "history_permission", "plan.view")
@@ -500,7 +507,9 @@ class HistoryView(HistoryModelMixin, PlanObjectMixin, generic.TemplateView):
             context["restore_url"] = reverse("restore", kwargs=self.kwargs)
         else:
             context["back_url"] = return_url(self.object, self.plan_url)
-            context["deleted_under"] = selectors.deleted_under(self.object)
+            context["deleted_under"] = (
+                selectors.deleted_under(self.object) if self.lists_deleted_under else []
+            )
         return context
 
     def get_entries(self) -> list:
@@ -525,6 +534,10 @@ class RestoreView(HistoryModelMixin, PlanViewMixin, generic.TemplateView):
 
     template_name = "core/confirm_restore.html"
     permission_required = rules.RESTORE
+
+    def get_permission_object(self):
+        assert self.deleted is not None  # 404 unless it was deleted from this plan
+        return self.plan
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

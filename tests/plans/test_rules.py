@@ -118,15 +118,21 @@ def test_key_figures_are_refused_to_editors_in_one_query_too(world):
     users, objects = world
 
     for role in ("editor", "limited_editor"):
-        assert not Indicator.objects.for_user(users[role], "plan.edit_goals").filter(
-            pk=objects["key figure"].pk
-        ).exists()
-        assert not Measurement.objects.for_user(users[role], "plan.edit_goals").filter(
-            pk=objects["measurement of key figure"].pk
-        ).exists()
-    assert Indicator.objects.for_user(users["coordinator"], "plan.edit_goals").filter(
-        pk=objects["key figure"].pk
-    ).exists()
+        assert (
+            not Indicator.objects.for_user(users[role], "plan.edit_goals")
+            .filter(pk=objects["key figure"].pk)
+            .exists()
+        )
+        assert (
+            not Measurement.objects.for_user(users[role], "plan.edit_goals")
+            .filter(pk=objects["measurement of key figure"].pk)
+            .exists()
+        )
+    assert (
+        Indicator.objects.for_user(users["coordinator"], "plan.edit_goals")
+        .filter(pk=objects["key figure"].pk)
+        .exists()
+    )
     editable = set(Indicator.objects.for_user(users["editor"], "plan.edit_goals"))
     assert objects["indicator in education"] in editable
 
