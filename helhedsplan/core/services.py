@@ -139,6 +139,18 @@ def _restore_row(record: Any, actor: Any) -> models.Model:
         raise ValidationError(_("%(name)s has already been restored.") % {"name": model._meta.verbose_name})
     before = record.prev_record or record
     obj = before.instance
+    for field in model._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if (
+            field.many_to_one
+            and value is not None
+            and field.remote_field.on_delete is models.CASCADE
+            and not field.related_model._default_manager.filter(pk=value).exists()
+        ):
+            raise ValidationError(
+                _("What it belonged to (%(parent)s) is deleted too: restore that first.")
+                % {"parent": field.related_model._meta.verbose_name}
+            )
     obj.full_clean()
     record_actor(obj, actor)
     obj._change_reason = RESTORED

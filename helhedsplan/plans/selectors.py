@@ -60,11 +60,16 @@ def name_of(obj: models.Model) -> str:
 
 
 def live_parent(obj: models.Model) -> Any:
-    """What a deleted object was shown under, if that still exists (else None: the plan)."""
+    """What a deleted object was shown under, if that still exists (else None: the plan), read again with what
+    its breadcrumbs read (``PlanContent.trail_related``): two queries."""
     try:
-        return obj.navigation_parent()  # type: ignore[attr-defined]
+        parent = obj.navigation_parent()  # type: ignore[attr-defined]
     except ObjectDoesNotExist:
         return None
+    trail_related = getattr(type(parent), "trail_related", None)
+    if not isinstance(parent, models.Model) or trail_related is None or not trail_related():
+        return parent
+    return type(parent)._default_manager.select_related(*trail_related()).get(pk=parent.pk)
 
 
 @dataclass(frozen=True)

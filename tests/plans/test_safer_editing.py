@@ -313,3 +313,35 @@ def test_key_figures_take_a_coordinator_as_the_strategic_agreement_does(world):
 def test_outsiders_still_get_404_not_403(world):
     response = client_for(world.users["outsider"]).get(world.url("goal_update", pk=world.goal.pk))
     assert response.status_code == 404
+
+
+def test_a_measurement_whose_indicator_is_gone_asks_to_restore_the_indicator_first(world):
+    measurement_pk, indicator_pk = world.measurement.pk, world.indicator.pk
+    object_delete(world.measurement, actor=None)
+    object_delete(world.indicator, actor=None)
+
+    response = client_for(world.users["coordinator"]).post(restore_url(world, Measurement, measurement_pk))
+
+    assert response.status_code == 200
+    assert "Det overordnede (indikator) er også slettet: gendan det først." in text_of(response)
+    assert not Measurement.objects.filter(pk=measurement_pk).exists()
+    assert not Indicator.objects.filter(pk=indicator_pk).exists()
+
+
+def test_a_deleted_objects_history_page_does_not_grow_with_its_records(world, django_assert_num_queries):
+    measurement = world.measurement
+    pk = measurement.pk
+    for value in ("51", "52", "53"):
+        measurement.value = Decimal(value)
+        measurement.save()
+    object_delete(measurement, actor=None)
+    client = client_for(world.users["coordinator"])
+    client.get(history_url(world, Measurement, pk))  # the session is read once before
+    # 1 the session, 2 its user, 3 the plan through the user's memberships, 4 the membership, 5 its delaftale
+    # limits; 6 the object, not found; 7 its history records with their users; 8 the indicator the deletion
+    # names, on the way to the plan; 9 the indicator as the deleted measurement's parent, and 10 again with what
+    # its breadcrumbs read; 11 the indicator the changes name (in bulk, for all records).
+    with django_assert_num_queries(11):
+        response = client.get(history_url(world, Measurement, pk))
+    assert response.status_code == 200
+    assert len(response.context["entries"]) == 5
