@@ -345,3 +345,45 @@ def test_a_deleted_objects_history_page_does_not_grow_with_its_records(world, dj
         response = client.get(history_url(world, Measurement, pk))
     assert response.status_code == 200
     assert len(response.context["entries"]) == 5
+
+
+# --- Every kind of object a page deletes comes back whole -----------------------------------------------------
+
+
+def _deletable_models():
+    from helhedsplan.agreements.models import SubAgreementParty
+    from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+    from helhedsplan.budget.models import BudgetLine, FundingSource
+    from helhedsplan.preparedness.models import ActionCard, Contact, EscalationLevel
+
+    return [
+        SubAgreementParty,
+        ApprovalStep,
+        EstateDecision,
+        BudgetLine,
+        FundingSource,
+        ActionCard,
+        Contact,
+        EscalationLevel,
+        Goal,
+        Indicator,
+        Measurement,
+        Activity,
+    ]
+
+
+@pytest.mark.parametrize("model", _deletable_models(), ids=lambda model: model.__name__)
+def test_every_deletable_object_is_restored_with_what_went_with_it(other_plan, model):
+    obj = model.objects.in_plan(other_plan).order_by("pk").first()
+    if model.__name__ == "EscalationLevel":  # a level in use by an incident cannot be deleted
+        obj = model.objects.in_plan(other_plan).filter(incidents__isnull=True).order_by("pk").first()
+    assert obj is not None, model
+    pk, dependants = obj.pk, [(type(row), row.pk) for row in obj.dependants()]
+    object_delete(obj, actor=None)
+    deletion = model.history.filter(id=pk, history_type="-").get()
+
+    object_restore(record=deletion, actor=None)
+
+    assert model.objects.filter(pk=pk).exists()
+    for row_model, row_pk in dependants:
+        assert row_model.objects.filter(pk=row_pk).exists(), (row_model, row_pk)
