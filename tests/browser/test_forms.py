@@ -27,7 +27,7 @@ def test_a_refused_form_page_starts_with_a_focused_error_summary_linking_to_the_
     expect(page.locator("[data-error-summary]")).to_have_count(0)
 
     page.locator("#id_title").fill("")
-    page.locator("#id_order").fill("x")
+    page.locator("#id_order").fill("-1")
     page.locator("main form button[type=submit]").click()
 
     summary = page.locator("[data-error-summary]")
