@@ -64,6 +64,11 @@ def test_the_histories_stay_open_to_readers(demo_users, amager_plan):
     decision = EstateDecision.objects.filter(estate__plan=amager_plan).first()
     url = reverse(
         "history",
-        kwargs={"plan": amager_plan.slug, "app_label": "approvals", "model_name": "estatedecision", "pk": decision.pk},
+        kwargs={
+            "plan": amager_plan.slug,
+            "app_label": "approvals",
+            "model_name": "estatedecision",
+            "pk": decision.pk,
+        },
     )
     assert "Historik" in page_for(demo_users["lbf"], url)

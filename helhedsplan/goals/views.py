@@ -14,12 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
-from helhedsplan.core.formatting import format_number
+from helhedsplan.core.formatting import format_date, format_number
 from helhedsplan.plans.views import PlanCreateView, PlanDeleteView, PlanDetailView, PlanUpdateView
 
 from . import selectors, services
@@ -37,7 +37,7 @@ def describe_measurement(measurement: Measurement) -> str:
     return _("%(value)s %(unit)s on %(date)s") % {
         "value": format_number(measurement.value),
         "unit": measurement.indicator.unit,
-        "date": formats.date_format(measurement.date, "DATE_FORMAT"),
+        "date": format_date(measurement.date),
     }
 
 
@@ -226,9 +226,7 @@ class MeasurementUpdateView(PlanUpdateView):
     service = staticmethod(services.measurement_update)
 
     def get_page_title(self) -> str:
-        return _("Edit the measurement of %(date)s") % {
-            "date": formats.date_format(self.object.date, "DATE_FORMAT")
-        }
+        return _("Edit the measurement of %(date)s") % {"date": format_date(self.object.date)}
 
     def get_success_message(self) -> str:
         return _("The measurement %(measurement)s was saved.") % {
@@ -243,9 +241,7 @@ class MeasurementDeleteView(PlanDeleteView):
     template_name = "goals/measurement_confirm_delete.html"
 
     def get_page_title(self) -> str:
-        return _("Delete the measurement of %(date)s") % {
-            "date": formats.date_format(self.object.date, "DATE_FORMAT")
-        }
+        return _("Delete the measurement of %(date)s") % {"date": format_date(self.object.date)}
 
     def describe(self) -> str:
         # Measurements are named by value and date, not by their str(), in the messages.

@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LINE = "Lektiecaféer og læseprojekter"
 
 
-def test_a_rows_menu_opens_and_is_used_from_the_keyboard(page, login, assert_no_axe_violations, amager_plan, demo_users):
+def test_a_rows_menu_opens_and_is_used_from_the_keyboard(
+    page, login, assert_no_axe_violations, amager_plan, demo_users
+):
     line = BudgetLine.objects.in_plan(amager_plan).get(description=LINE)
     login(page, demo_users["kommune"])
     page.goto(reverse("budget:overview", kwargs={"plan": amager_plan.slug}))
@@ -42,7 +44,8 @@ def test_a_rows_menu_opens_and_is_used_from_the_keyboard(page, login, assert_no_
     expect(menu.get_by_role("link", name=re.compile(r"^Faktisk forbrug ?:"))).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(
-        page.url.split("/plan/")[0] + reverse("budget:line_actuals", kwargs={"plan": amager_plan.slug, "pk": line.pk})
+        page.url.split("/plan/")[0]
+        + reverse("budget:line_actuals", kwargs={"plan": amager_plan.slug, "pk": line.pk})
     )
 
     # 12,50 kr. on a 400.000 kr. line: a slip, most likely — the form asks before saving.
@@ -67,5 +70,7 @@ def test_reviewers_get_no_row_menus_or_action_columns(page, login, amager_plan, 
     expect(page.locator("main").get_by_text("Historik")).to_have_count(0)
     # Every header row has as many columns as the body rows: no empty column left behind.
     header_cells = page.locator(".budget-table thead th").count()
-    first_row_cells = page.locator(".budget-table tbody tr:not(.budget-group-heading)").first.locator("th, td").count()
+    first_row_cells = (
+        page.locator(".budget-table tbody tr:not(.budget-group-heading)").first.locator("th, td").count()
+    )
     assert header_cells == first_row_cells

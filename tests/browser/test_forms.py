@@ -64,7 +64,9 @@ def test_a_refused_measurement_stays_on_the_indicator_page_with_its_chart(
     summary = page.locator("#measurement-form-area [data-error-summary]")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("Dato: Datoen skal ligge i planens periode, 1. januar 2022 – 31. december 2025.")
+    expect(summary).to_contain_text(
+        "Dato: Datoen skal ligge i planens periode, 1. januar 2022 – 31. december 2025."
+    )
     expect(summary).to_contain_text("Værdi: Dette felt er påkrævet.")
     # Still the indicator page, chart and all; what was typed is kept.
     assert page.url.endswith(indicator.get_absolute_url())

@@ -174,7 +174,9 @@ def test_contacts_show_each_number_in_view_and_tappable(sized_page, login, demo_
         phone.scroll_into_view_if_needed()
         box = phone.bounding_box()
         assert box is not None and box["width"] > 0
-        assert 0 <= box["x"] and box["x"] + box["width"] <= width, f"{phone.inner_text()} is cut off at {width} px"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (
+            f"{phone.inner_text()} is cut off at {width} px"
+        )
         assert phone.get_attribute("href") == "tel:" + phone.inner_text().replace(" ", "")
     if width == PHONE["width"]:
         # Cards: the rows stack, each cell named by its column.
@@ -198,4 +200,6 @@ def test_the_approvals_table_keeps_each_result_in_view(sized_page, login, demo_u
         result = results.nth(index)
         result.scroll_into_view_if_needed()
         box = result.locator(".status, span").first.bounding_box()
-        assert box is not None and box["x"] + box["width"] <= width, f"result {index} is cut off at {width} px"
+        assert box is not None and box["x"] + box["width"] <= width, (
+            f"result {index} is cut off at {width} px"
+        )

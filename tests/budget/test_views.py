@@ -173,7 +173,7 @@ def test_each_row_has_one_menu_with_its_actions(coordinator_client, amager_plan)
     # One button opens the menu (Bootstrap's dropdown, keyboard-operable); its links are menu items.
     assert row.count("<button") == 1
     assert 'data-bs-toggle="dropdown" ' in row and 'aria-expanded="false"' in row
-    assert "Handlinger<span class=\"visually-hidden\">: " in row
+    assert 'Handlinger<span class="visually-hidden">: ' in row
     assert 'class="btn' not in row.replace('class="btn btn-sm btn-outline-secondary dropdown-toggle"', "")
     items = re.findall(r'<a class="dropdown-item[^"]*" href="([^"]+)">', row)
     assert items == [
@@ -461,10 +461,16 @@ def test_every_budget_page_sits_under_the_budget(coordinator_client, amager_plan
 
 
 def actuals_data(line, **amounts) -> dict:
-    return {"lock_version": line.lock_version, **{f"amount_{year}": "" for year in range(2022, 2026)}, **amounts}
+    return {
+        "lock_version": line.lock_version,
+        **{f"amount_{year}": "" for year in range(2022, 2026)},
+        **amounts,
+    }
 
 
-def test_an_amount_far_below_the_lines_budget_asks_to_confirm_and_saves_nothing(coordinator_client, amager_plan):
+def test_an_amount_far_below_the_lines_budget_asks_to_confirm_and_saves_nothing(
+    coordinator_client, amager_plan
+):
     line = line_named(amager_plan, "Lektiecaféer og læseprojekter")
     budget_2023 = line.amounts.get(year=2023).amount
     before = dict(line.actuals.values_list("year", "amount"))

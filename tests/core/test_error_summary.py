@@ -49,5 +49,7 @@ def test_the_summary_is_titled_in_danish_focusable_and_links_each_field():
 
     assert 'role="alert" tabindex="-1" data-error-summary' in html
     assert '<h2 class="h5" id="error-summary-title">Der er et problem</h2>' in html
-    assert '<a class="alert-link" href="#id_name" data-field="id_name">Navn: Dette felt er påkrævet.</a>' in html
+    assert (
+        '<a class="alert-link" href="#id_name" data-field="id_name">Navn: Dette felt er påkrævet.</a>' in html
+    )
     assert "<li>Nogen gemte imens.</li>" in html

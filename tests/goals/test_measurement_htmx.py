@@ -41,7 +41,9 @@ def test_the_indicator_page_form_posts_with_htmx_into_its_area(editor_client, wo
 def test_a_refused_save_answers_with_the_form_alone_and_its_errors(editor_client, world):
     before = snapshot()
     response = editor_client.post(
-        world.url("measurement_create", indicator=world.indicator.pk), {"date": "2026-06-30", "value": ""}, **HTMX
+        world.url("measurement_create", indicator=world.indicator.pk),
+        {"date": "2026-06-30", "value": ""},
+        **HTMX,
     )
 
     html = response.content.decode()
@@ -49,8 +51,14 @@ def test_a_refused_save_answers_with_the_form_alone_and_its_errors(editor_client
     assert "<html" not in html and "<h1" not in html  # a fragment to swap in, not a page
     assert "Der er et problem" in html
     # Each error links to its field, whose id is the indicator page's ("measurement-…").
-    assert '<a class="alert-link" href="#measurement-date" data-field="measurement-date">Dato: Datoen skal ligge i planens periode' in html
-    assert '<a class="alert-link" href="#measurement-value" data-field="measurement-value">Værdi: Dette felt er påkrævet.</a>' in html
+    assert (
+        '<a class="alert-link" href="#measurement-date" data-field="measurement-date">Dato: Datoen skal ligge i planens periode'
+        in html
+    )
+    assert (
+        '<a class="alert-link" href="#measurement-value" data-field="measurement-value">Værdi: Dette felt er påkrævet.</a>'
+        in html
+    )
     assert 'id="measurement-date"' in html and 'id="measurement-value"' in html
     # What the user typed stays in the form.
     assert 'value="2026-06-30"' in html
@@ -59,7 +67,9 @@ def test_a_refused_save_answers_with_the_form_alone_and_its_errors(editor_client
 
 def test_a_save_with_htmx_reloads_the_indicator_page(editor_client, world):
     response = editor_client.post(
-        world.url("measurement_create", indicator=world.indicator.pk), {"date": "2024-06-30", "value": "55"}, **HTMX
+        world.url("measurement_create", indicator=world.indicator.pk),
+        {"date": "2024-06-30", "value": "55"},
+        **HTMX,
     )
 
     assert response.status_code == 200
@@ -78,4 +88,7 @@ def test_without_htmx_a_refused_save_is_the_form_page_with_the_error_summary(edi
     html = response.content.decode()
     assert response.status_code == 200
     assert "<h1" in html and "Der er et problem" in html
-    assert '<a class="alert-link" href="#id_value" data-field="id_value">Værdi: Skriv et tal, fx 12,5 eller 31.200.000.</a>' in html
+    assert (
+        '<a class="alert-link" href="#id_value" data-field="id_value">Værdi: Skriv et tal, fx 12,5 eller 31.200.000.</a>'
+        in html
+    )

@@ -33,6 +33,28 @@ def number(value, decimals=None) -> str:
 
 
 @register.filter
+def long_date(value) -> str:
+    """``{{ day|long_date }}`` → 1. januar 2022: the date on every page."""
+    return formatting.format_date(value)
+
+
+@register.filter
+def short_date(value) -> str:
+    """``{{ day|short_date }}`` → 01.01.2022: only in dense tables."""
+    return formatting.format_short_date(value)
+
+
+@register.filter
+def long_datetime(value) -> str:
+    return formatting.format_datetime(value)
+
+
+@register.filter
+def short_datetime(value) -> str:
+    return formatting.format_short_datetime(value)
+
+
+@register.filter
 def get_item(mapping, key):
     """``{{ mapping|get_item:key }}`` for dicts keyed by years or objects."""
     if mapping is None:
