@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
@@ -132,10 +132,19 @@ class _Writer:
         """Run ``write``; if the model refuses, record its messages at their places in the file, return None.
 
         A message about a field is placed at ``path.<field>`` (the file's keys are the models' field names),
-        or where ``places`` says; a message about the whole row at ``path``.
+        or where ``places`` says; a message about the whole row at ``path``. Should the database (or a number's
+        arithmetic) still refuse a row the model passed, that refusal is reported at ``path`` too, never as a
+        traceback: the row runs in its own savepoint, so the rest of the import goes on and is then rolled back.
         """
         try:
-            return write()
+            with transaction.atomic():
+                return write()
+        except (DatabaseError, ArithmeticError) as error:
+            self.errors.append(
+                f"{path or _('(file)')}: "
+                + _("the database could not store this: %(error)s") % {"error": error}
+            )
+            return None
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 if places and name in places:
