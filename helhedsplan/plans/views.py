@@ -351,6 +351,8 @@ class HistoryView(PlanObjectMixin, generic.TemplateView):
     """
 
     template_name = "core/history.html"
+    # Who changed what, and a contact's old phones and e-mails: Cache-Control: no-store (core.middleware).
+    personal_data = True
 
     @cached_property
     def model(self):
