@@ -472,6 +472,8 @@ class HistoryView(HistoryModelMixin, PlanObjectMixin, generic.TemplateView):
     """
 
     template_name = "core/history.html"
+    # Who changed what, and a contact's old phones and e-mails: Cache-Control: no-store (core.middleware).
+    personal_data = True
     #: Whether the page lists the rows deleted from under the object; a page showing its children's changes
     #: itself (a budget line's years) does not need to.
     lists_deleted_under = True

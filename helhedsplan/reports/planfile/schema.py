@@ -87,6 +87,12 @@ class Text(Spec):
             value = str(value)
         if not isinstance(value, str):
             return reader.error(path, _("expected text"))
+        if "\x00" in value:
+            # No database text column can hold it (PostgreSQL refuses it outright), so it is the file's
+            # problem, whatever else the model allows in a text.
+            return reader.error(
+                path, _("the text holds a NUL character (\\0), which cannot be stored; remove it")
+            )
         return value
 
 
