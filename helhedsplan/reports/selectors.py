@@ -209,6 +209,8 @@ class Dashboard:
     """What the plan's start page shows."""
 
     today: datetime.date
+    #: The day the statuses are judged on: today, or the period's last day once it has ended (then final).
+    as_of: progress.AsOf
     cards: list[SubAgreementCard]
     plan_progress: progress.Progress
     attention: Attention
@@ -224,6 +226,7 @@ def dashboard(plan: Plan, today: datetime.date) -> Dashboard:
     """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
     the plan: five for the goal tree, two for the key figures, five for the budget, two for the approvals and
     one per model that "recent changes" follows."""
+    as_of = progress.status_as_of(today=today, period_end=plan.end_date)
     sub_agreements = list(sub_agreements_with_goal_tree(plan, with_activities=True))
     indicators: list[Indicator] = [
         indicator for goal in strategic_goals_with_key_figures(plan) for indicator in goal.key_figures.all()
@@ -239,7 +242,7 @@ def dashboard(plan: Plan, today: datetime.date) -> Dashboard:
         cards.append(
             SubAgreementCard(
                 sub_agreement=sub_agreement,
-                progress=progress.sub_agreement_progress(sub_agreement),
+                progress=progress.sub_agreement_progress(sub_agreement, as_of),
                 goal_count=len(goals),
                 indicator_count=len(sub_indicators),
                 activity_count=len(sub_activities),
@@ -248,8 +251,9 @@ def dashboard(plan: Plan, today: datetime.date) -> Dashboard:
     approvals = approval_summary(plan, today)
     return Dashboard(
         today=today,
+        as_of=as_of,
         cards=cards,
-        plan_progress=progress.plan_progress(sub_agreements),
+        plan_progress=progress.plan_progress(sub_agreements, as_of),
         attention=needs_attention(indicators, activities, today),
         recent_changes=recent_changes(plan),
         total_budget=budget_summary(plan).total_budget,

@@ -254,3 +254,44 @@ def test_a_plan_whose_period_has_ended_says_so_on_its_pages(client, world, monke
     for url in (dashboard_url(world), reverse("agreements:sub_agreements", kwargs={"plan": world.plan.slug})):
         html = client.get(url).content.decode()
         assert ("Planperioden sluttede 31. december 2025." in html) is says_ended, url
+
+
+def test_an_ended_plan_shows_its_final_status_not_a_running_one(client, world, monkeypatch):
+    # 1 December 2026, eleven months after the period ended: 340 of 375 → 300 is 46 % of the way, judged final.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 12, 1))
+    monkeypatch.setattr(DashboardView, "today", lambda self: datetime.date(2026, 12, 1))
+    client.force_login(world.users["reviewer"])
+    goal = Goal.objects.get(title="Flere unge i uddannelse")
+    indicator = goal.indicators.get()
+    education = world.sub_agreements[FocusArea.EDUCATION]
+    slug = world.plan.slug
+    pages = {
+        "dashboard": dashboard_url(world),
+        "delaftaler": reverse("agreements:sub_agreements", kwargs={"plan": slug}),
+        "delaftale": reverse("agreements:sub_agreement", kwargs={"plan": slug, "pk": education.pk}),
+        "goal": reverse("goals:goal", kwargs={"plan": slug, "pk": goal.pk}),
+        "indicator": reverse("goals:indicator", kwargs={"plan": slug, "pk": indicator.pk}),
+    }
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        assert "Slutstatus: ikke nået" in html, name
+        assert "nået 46 % af målet" in html, name
+        # The legend explains the final status, judged at the period's end.
+        assert "vurderet ved periodens afslutning den 31. december 2025" in html, name
+        if name != "indicator":  # its measurement rows say how each stood when it was measured
+            assert "status-behind" not in html and "status-on_track" not in html, name
+    indicator_html = client.get(pages["indicator"]).content.decode()
+    assert "seneste måling 35 mdr. gammel" in indicator_html
+
+
+def test_a_running_plan_judges_its_statuses_as_of_today_with_a_legend(client, world, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
+    client.force_login(world.users["reviewer"])
+
+    response = client.get(dashboard_url(world))
+
+    assert response.context["as_of"].day == TODAY and not response.context["as_of"].final
+    html = response.content.decode()
+    assert "Status pr. 15. januar 2024." in html
+    assert "På sporet" in html and "Bagud" in html
+    assert "Slutstatus" not in html
