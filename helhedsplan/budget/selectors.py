@@ -7,8 +7,8 @@ plan (``select_related``), and a history reads the records of all yearly rows of
 
 from __future__ import annotations
 
-from collections import defaultdict
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
