@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
-    "axes",
+    "helhedsplan.core.apps.LoginLockoutsConfig",  # django-axes, named in Danish
     "csp",
     "helhedsplan.core",
     "helhedsplan.plans",
@@ -133,12 +133,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock a username + address after five failed logins for an hour.
+# django-axes (helhedsplan.core.login_safety): five failed logins lock a user name from that address, and 30
+# failures from one address, whatever the user names, lock the address (password spraying); every lock ends
+# after an hour. The client's address is REMOTE_ADDR unless DJANGO_TRUSTED_PROXY_COUNT says how many reverse
+# proxies in front of the app append to X-Forwarded-For (README, "Running behind a reverse proxy").
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "helhedsplan.core.login_safety.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "helhedsplan.core.login_safety.client_ip_address"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish"))]

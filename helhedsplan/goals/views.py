@@ -2,7 +2,8 @@
 
 Reading needs ``plan.view``. Creating asks ``plan.edit_goals`` of the parent (delaftale, goal, indicator or
 strategic goal), editing and deleting ask it of the object, so an editor limited to some delaftaler is refused
-everywhere else, and key figures on strategic goals are left to coordinators and unlimited editors.
+everywhere else, and key figures on strategic goals are left to coordinators, as the strategic agreement is.
+Deleting what takes other rows with it (a goal with indicators) is a coordinator's act too (the view kit).
 
 The views are declarative: the parent comes from the model's foreign key (``parent_field``), breadcrumbs and
 return addresses from the models' declared parents, writes from ``services``, page data from ``selectors``.
@@ -80,12 +81,6 @@ class GoalDeleteView(PlanDeleteView):
     model = Goal
     permission_required = EDIT_GOALS
     service = staticmethod(services.goal_delete)
-    template_name = "goals/goal_confirm_delete.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["indicator_count"] = self.object.indicators.count()
-        return context
 
 
 # Indicators
@@ -151,12 +146,6 @@ class IndicatorDeleteView(PlanDeleteView):
     model = Indicator
     permission_required = EDIT_GOALS
     service = staticmethod(services.indicator_delete)
-    template_name = "goals/indicator_confirm_delete.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["measurement_count"] = self.object.measurements.count()
-        return context
 
 
 # Measurements

@@ -73,7 +73,7 @@ def test_the_coordinator_edits_the_strategic_agreement_and_each_strategic_goal(c
         assert f"/historik/agreements.strategicgoal/{goal.pk}/" in html
 
 
-def test_key_figures_are_added_by_coordinators_and_unlimited_editors(client, world):
+def test_key_figures_are_added_by_coordinators_only(client, world):
     employment = world.strategic_goals[FocusArea.EMPLOYMENT]
     new_figure = reverse(
         "goals:key_figure_create", kwargs={"plan": "amager", "strategic_goal": employment.pk}
@@ -83,8 +83,8 @@ def test_key_figures_are_added_by_coordinators_and_unlimited_editors(client, wor
         client.force_login(world.users[visitor])
         seen[visitor] = new_figure in client.get(strategic_url()).content.decode()
 
-    # Key figures belong to no delaftale, so an editor limited to some delaftaler does not keep them.
-    assert seen == {"coordinator": True, "editor": True, "limited_editor": False, "reviewer": False}
+    # Key figures follow the strategic agreement they belong to, which only coordinators edit.
+    assert seen == {"coordinator": True, "editor": False, "limited_editor": False, "reviewer": False}
 
 
 def test_the_short_measurement_form_posts_what_the_goals_app_expects(client, world):

@@ -343,7 +343,8 @@ ESTATE = Record(
     {
         "name": Text(required=True),
         "number": Text(),
-        "housing_association": OrganisationRef(required=True, kind=Organisation.Kind.HOUSING_ASSOCIATION),
+        # Left out when no source says which housing association the estate belongs to.
+        "housing_association": OrganisationRef(kind=Organisation.Kind.HOUSING_ASSOCIATION),
         "homes": Integer(),
         "residents": Integer(),
         "name_is_known": Boolean(default=True),
