@@ -42,7 +42,6 @@ from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.core.services import object_delete
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.plans.models import Plan
-from helhedsplan.reports.models import Submission
 from helhedsplan.preparedness.models import (
     ActionCard,
     Contact,
@@ -50,6 +49,7 @@ from helhedsplan.preparedness.models import (
     Incident,
     PreparednessPlan,
 )
+from helhedsplan.reports.models import Submission
 from tests.plans.factories import EstateFactory
 from tests.reports.factories import SubmissionFactory
 from tests.world import ROLES, Personas, client_for, snapshot

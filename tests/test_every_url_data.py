@@ -25,7 +25,6 @@ from tests.goals.factories import (
     MilestoneFactory,
 )
 from tests.plans.factories import EstateFactory, OrganisationFactory, PlanFactory
-from tests.reports.factories import SubmissionFactory
 from tests.preparedness.factories import (
     ActionCardFactory,
     ContactFactory,
@@ -34,6 +33,7 @@ from tests.preparedness.factories import (
     IncidentLogEntryFactory,
     PreparednessPlanFactory,
 )
+from tests.reports.factories import SubmissionFactory
 
 
 def build_other_plan():

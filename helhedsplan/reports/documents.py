@@ -268,8 +268,8 @@ def report_xlsx(data: StatusReport) -> bytes:
     )
     approvals.add([])
     approvals.add([_("Step"), _("Body"), _("Date"), _("Expected"), _("Status")], bold=True)
-    for step in data.approvals.steps:
-        approvals.add([step.title, step.body, step.date, step.date_is_expected, step.get_status_display()])
+    for row in data.approvals.steps:
+        approvals.add([row.step.title, row.step.body, row.date, row.date_is_expected, row.status_label])
     approvals.finish()
 
     preparedness = _Sheet(book, _("Emergency plan"), data)

@@ -91,9 +91,15 @@ def test_a_due_measurement_missing_in_the_year_is_named(amager_plan, personas):
 def test_the_spreadsheet_opens_and_its_numbers_sum_to_the_pages_totals(amager_plan):
     data = status_report(final_report(amager_plan), as_of=AFTER_THE_PERIOD)
     book = load_workbook(BytesIO(documents.report_xlsx(data)))
-    assert {"Forside", "Resultater", "Aktiviteter", "Budget", "Godkendelser", "Beredskabsplan", "Beretninger"} <= set(
-        book.sheetnames
-    )
+    assert {
+        "Forside",
+        "Resultater",
+        "Aktiviteter",
+        "Budget",
+        "Godkendelser",
+        "Beredskabsplan",
+        "Beretninger",
+    } <= set(book.sheetnames)
     for sheet in book.worksheets:
         assert sheet["A1"].value == amager_plan.name
         assert "31. december 2025" in sheet["A2"].value
@@ -110,7 +116,7 @@ def test_the_spreadsheet_opens_and_its_numbers_sum_to_the_pages_totals(amager_pl
 def test_text_cells_are_text_never_formulas(amager_plan):
     line = amager_plan.budget_lines.first()
     goal = amager_plan.sub_agreements.first().goals.first()
-    goal.title = "=HYPERLINK(\"http://x\")"
+    goal.title = '=HYPERLINK("http://x")'
     goal.save()
     data = status_report(final_report(amager_plan), as_of=AFTER_THE_PERIOD)
     book = load_workbook(BytesIO(documents.report_xlsx(data)))
@@ -212,21 +218,32 @@ def test_the_whole_cycle_through_the_pages(amager_plan, people):
     assert "Kun en indsendt rapport, der afventer svar, kan besvares." in response.content.decode()
 
     assert (
-        coordinator.post(url(amager_plan, "comment_create", pk=submission.pk), {"text": "Rettet."}).status_code
+        coordinator.post(
+            url(amager_plan, "comment_create", pk=submission.pk), {"text": "Rettet."}
+        ).status_code
         == 302
     )
-    assert coordinator.post(url(amager_plan, "comment_create", pk=submission.pk), {"text": "  "}).status_code == 200
+    assert (
+        coordinator.post(url(amager_plan, "comment_create", pk=submission.pk), {"text": "  "}).status_code
+        == 200
+    )
     assert coordinator.post(url(amager_plan, "submission_create", period="2024")).status_code == 302
     second = Submission.objects.get(report__plan=amager_plan, report__year=2024, number=2)
-    assert reviewer.post(
-        url(amager_plan, "answer_create", pk=second.pk), {"outcome": "approved", "comment": ""}
-    ).status_code == 302
+    assert (
+        reviewer.post(
+            url(amager_plan, "answer_create", pk=second.pk), {"outcome": "approved", "comment": ""}
+        ).status_code
+        == 302
+    )
 
     html = reviewer.get(report_url).content.decode()
     assert "Beretningen for beskæftigelse mangler." in html and "Rettet." in html
     assert second.pdf_sha256 in html
     comments = Comment.objects.filter(submission__report__plan=amager_plan).order_by("pk")
-    assert [(c.author, c.outcome) for c in comments] == [(people.reviewer, "returned"), (people.coordinator, "")]
+    assert [(c.author, c.outcome) for c in comments] == [
+        (people.reviewer, "returned"),
+        (people.coordinator, ""),
+    ]
     rows = {(r.report.kind, r.report.year): r for r in report_archive(amager_plan, today=AFTER_THE_PERIOD)}
     assert rows[("yearly", 2024)].state == ReportState.APPROVED
     assert rows[("final", None)].state == ReportState.OVERDUE  # due 30 June 2026
@@ -240,7 +257,9 @@ def test_only_coordinators_submit_and_only_reviewers_answer(amager_plan, people)
         plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator, today=AFTER_THE_PERIOD
     )
     for who in (people.coordinator, people.editor):
-        response = client_for(who).post(url(amager_plan, "answer_create", pk=submission.pk), {"outcome": "approved"})
+        response = client_for(who).post(
+            url(amager_plan, "answer_create", pk=submission.pk), {"outcome": "approved"}
+        )
         assert response.status_code == 403
     assert Submission.objects.get(pk=submission.pk).outcome == "awaiting"
 
@@ -248,7 +267,11 @@ def test_only_coordinators_submit_and_only_reviewers_answer(amager_plan, people)
 def test_a_report_before_its_time_or_outside_the_period_is_refused(amager_plan, people):
     with pytest.raises(ValidationError) as error:
         services.report_submit(
-            plan=amager_plan, kind="final", year=None, actor=people.coordinator, today=datetime.date(2025, 6, 1)
+            plan=amager_plan,
+            kind="final",
+            year=None,
+            actor=people.coordinator,
+            today=datetime.date(2025, 6, 1),
         )
     assert "Slutrapporten kan først indsendes, når planperioden er slut." in error.value.messages
     with pytest.raises(ValidationError):

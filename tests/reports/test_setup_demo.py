@@ -87,7 +87,10 @@ def test_setup_demo_shows_every_state_of_the_reports_once():
     plan = Plan.objects.get(slug=AMAGER_SLUG)
     import datetime
 
-    states = {(r.report.kind, r.report.year): r.state for r in report_archive(plan, today=datetime.date(2026, 12, 1))}
+    states = {
+        (r.report.kind, r.report.year): r.state
+        for r in report_archive(plan, today=datetime.date(2026, 12, 1))
+    }
     assert states[("yearly", 2022)] == states[("yearly", 2023)] == ReportState.APPROVED
     assert states[("yearly", 2024)] == ReportState.RETURNED
     assert states[("final", None)] == ReportState.OVERDUE
