@@ -250,9 +250,10 @@ def report_xlsx(data: StatusReport) -> bytes:
     ):
         budget.add([])
         budget.add([heading, _("Budget"), _("Actual spend"), _("Variance"), _("Variance %")], bold=True)
-        for row in rows:
+        for budget_row in rows:
+            variance = budget_row.variance
             budget.add(
-                [row.label, row.budget, row.actual, row.variance.amount, row.variance.fraction],
+                [budget_row.label, budget_row.budget, budget_row.actual, variance.amount, variance.fraction],
                 formats={5: PERCENT_FORMAT},
             )
     budget.add([])
@@ -268,8 +269,8 @@ def report_xlsx(data: StatusReport) -> bytes:
     )
     approvals.add([])
     approvals.add([_("Step"), _("Body"), _("Date"), _("Expected"), _("Status")], bold=True)
-    for row in data.approvals.steps:
-        approvals.add([row.step.title, row.step.body, row.date, row.date_is_expected, row.status_label])
+    for step in data.approvals.steps:
+        approvals.add([step.step.title, step.step.body, step.date, step.date_is_expected, step.status_label])
     approvals.finish()
 
     preparedness = _Sheet(book, _("Emergency plan"), data)

@@ -92,17 +92,15 @@ class Report(PlanContent):
 
     @property
     def first_day(self) -> datetime.date:
-        return (
-            self.plan.start_date
-            if self.is_final
-            else max(self.plan.start_date, datetime.date(self.year, 1, 1))
-        )
+        if self.year is None:  # the final report: the whole period
+            return self.plan.start_date
+        return max(self.plan.start_date, datetime.date(self.year, 1, 1))
 
     @property
     def last_day(self) -> datetime.date:
-        return (
-            self.plan.end_date if self.is_final else min(self.plan.end_date, datetime.date(self.year, 12, 31))
-        )
+        if self.year is None:
+            return self.plan.end_date
+        return min(self.plan.end_date, datetime.date(self.year, 12, 31))
 
     @property
     def due_date(self) -> datetime.date:

@@ -308,7 +308,9 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
                         if first_day <= m.due_date <= last_day
                         or (m.done_date is not None and first_day <= m.done_date <= last_day)
                     ],
-                    next_year=[] if final else [m for m in milestones if m.due_date.year == report.year + 1],
+                    next_year=[]
+                    if report.year is None
+                    else [m for m in milestones if m.due_date.year == report.year + 1],
                 )
             )
         narratives = [n for n in sub.narratives.all() if final or n.year == report.year]
@@ -353,11 +355,10 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
 
 def _budget_section(plan: Plan, report: Report, as_of: datetime.date) -> BudgetSection:
     summary = budget_summary(plan)
-    years = summary.years if report.is_final else [report.year]
+    years = summary.years if report.year is None else [report.year]
 
     def known(values: dict[int, Decimal | None]) -> Decimal | None:
-        found = [values.get(y) for y in years if values.get(y) is not None]
-        return sum(found, ZERO) if found else None  # type: ignore[arg-type]
+        return _sum_known([values.get(y) for y in years])
 
     def rows_by(key, label) -> list[BudgetRow]:
         groups: dict = {}
@@ -523,7 +524,7 @@ def report_archive(plan: Plan, *, today: datetime.date) -> list[ArchiveRow]:
     rows = []
     for kind, year in wanted:
         report = stored.get((kind, year)) or Report(plan=plan, kind=kind, year=year)
-        submissions = list(report.submissions.all()) if report.pk else []
+        submissions: list[Submission] = list(report.submissions.all()) if report.pk else []  # type: ignore[misc]
         rows.append(
             ArchiveRow(report=report, state=report_state(report, submissions, today), submissions=submissions)
         )

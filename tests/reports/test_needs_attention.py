@@ -27,13 +27,13 @@ from tests.budget.factories import (
 )
 from tests.goals.factories import ActivityFactory, MeasurementFactory
 from tests.plans.factories import EstateFactory, MembershipFactory, PlanFactory, UserFactory
-from tests.reports.factories import SubmissionFactory
 from tests.preparedness.factories import (
     ContactFactory,
     EscalationLevelFactory,
     IncidentFactory,
     PreparednessPlanFactory,
 )
+from tests.reports.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
