@@ -41,6 +41,7 @@ HISTORY_PAGE = {
     "goals.Indicator": REQUEST_AND_PAGE + 2,  # names: plan, goal
     "goals.Measurement": REQUEST_AND_PAGE + 1,  # names: indicator
     "goals.Milestone": REQUEST_AND_PAGE + 1,  # names: activity
+    "reports.Report": REQUEST_AND_PAGE + 1,  # names: plan
     "plans.Estate": REQUEST_AND_PAGE + 2,  # names: plan, housing association
     "plans.Membership": REQUEST_AND_PAGE + 3,  # names: user, plan, organisation
     "preparedness.ActionCard": REQUEST_AND_PAGE + 2,  # names: emergency plan, its plan (its name)
