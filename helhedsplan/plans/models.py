@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
+from helhedsplan.core.dates import add_months
 from helhedsplan.core.models import cascading_relations
 
 # --- Who may do what: the one role table -----------------------------------------------------------------------
@@ -294,6 +295,11 @@ class Plan(models.Model):
     def has_ended(self) -> bool:
         """The period is over (as of today): nothing more is due, the results are final."""
         return self.end_date < timezone.localdate()
+
+    @property
+    def final_report_due(self) -> datetime.date:
+        """The final report to Landsbyggefonden is due this many months after the period ends."""
+        return add_months(self.end_date, self.report_due_months)
 
     def nearest_date_in_period(self, day: datetime.date) -> datetime.date:
         """``day`` if it lies in the period, else the period's first or last day (a form's default date)."""

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
-from helhedsplan.goals.progress import add_months
+from helhedsplan.core.dates import add_months
 from helhedsplan.plans.models import Plan, PlanContent
 
 
