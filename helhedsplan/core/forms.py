@@ -212,6 +212,17 @@ class PlanModelForm(forms.ModelForm):
         assert isinstance(field, forms.ModelChoiceField), f"{name} is not a choice of objects"
         return field
 
+    def offer(self, field_name: str, queryset) -> None:
+        """Offer ``queryset``'s objects in the choice field ``field_name`` — and the object already chosen, even
+        when ``queryset`` leaves it out (an organisation that is not, or no longer, one of the plan's parties,
+        as the police are in the emergency plan), so that an object always saves unchanged."""
+        field = self.choice_field(field_name)
+        current = getattr(self.instance, f"{field_name}_id", None) if self.instance.pk is not None else None
+        if current is not None:
+            chosen = models.Q(pk__in=queryset.values("pk")) | models.Q(pk=current)
+            queryset = queryset.model._default_manager.filter(chosen).order_by(*queryset.query.order_by)
+        field.queryset = queryset
+
     def limit_to_plan(self, field_name: str, queryset) -> None:
         """Offer only the plan's own objects in a choice field."""
         if field_name in self.fields:

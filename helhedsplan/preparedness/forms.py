@@ -64,8 +64,8 @@ class ContactForm(PlanModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Organisations are shared by all plans: offer the parties of this one.
-        self.choice_field("organisation").queryset = self.plan.organisations.order_by("kind", "short_name")
+        # Organisations are shared by all plans: offer the parties of this one (and the one already chosen).
+        self.offer("organisation", self.plan.organisations.order_by("kind", "short_name"))
 
 
 class IncidentForm(PlanModelForm):
