@@ -19,7 +19,7 @@ from helhedsplan.core.constraints import DateInBounds
 from helhedsplan.core.models import CleanInput
 from helhedsplan.goals.models import Measurement
 from helhedsplan.plans.models import PlanContent
-from helhedsplan.preparedness.models import Incident, IncidentLogEntry
+from helhedsplan.preparedness.models import EscalationLevel, Incident, IncidentLogEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +145,24 @@ def test_a_service_refuses_a_control_character_too(amager_plan, personas):
             actor=personas.editor,
         )
     assert refused.value.message_dict["summary"] == [TEXT_MESSAGE]
+
+
+def test_an_evaluation_with_a_control_character_is_a_form_error(client_for, personas, amager_plan):
+    from tests.preparedness.factories import IncidentFactory
+
+    level = EscalationLevel.objects.in_plan(amager_plan).order_by("pk").first()
+    incident = IncidentFactory(plan=amager_plan, level=level)
+
+    response = client_for(personas.coordinator).post(
+        reverse("preparedness:incident_close", kwargs={"plan": amager_plan.slug, "pk": incident.pk}),
+        {
+            "lock_version": incident.lock_version,
+            "what_worked": "Samarbejdet",
+            "lessons": "Ring\x1b tidligere",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["lessons"] == [TEXT_MESSAGE]
+    incident.refresh_from_db()
+    assert incident.is_open
