@@ -71,8 +71,8 @@ class DanishAmountField(DanishDecimalField):
         number = super().to_python(value)
         if number is None:
             return None
-        whole_digits = self.max_digits - self.decimal_places
-        if number.adjusted() >= whole_digits:
+        whole_digits = (self.max_digits or 0) - (self.decimal_places or 0)
+        if self.max_digits is not None and number.adjusted() >= whole_digits:
             # Too large to round to øre at all (decimal.InvalidOperation beyond 28 digits): say the limit.
             raise ValidationError(
                 DecimalValidator.messages["max_whole_digits"],
@@ -115,7 +115,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                     )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private: not in the stubs
 
 
 class DateInput(forms.DateInput):
