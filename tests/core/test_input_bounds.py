@@ -166,3 +166,24 @@ def test_an_evaluation_with_a_control_character_is_a_form_error(client_for, pers
     assert response.context["form"].errors["lessons"] == [TEXT_MESSAGE]
     incident.refresh_from_db()
     assert incident.is_open
+
+
+def test_the_plan_file_importer_refuses_both_at_their_places(db):
+    import copy
+
+    from helhedsplan.core.validators import CONTROL_CHARACTERS_MESSAGE, DATE_OUT_OF_BOUNDS
+    from helhedsplan.plans.models import Plan
+    from helhedsplan.reports.planfile import PlanFileError, import_plan, read
+    from helhedsplan.reports.planfile.demo import AMAGER_FILE
+
+    data = copy.deepcopy(read(AMAGER_FILE))
+    data["estates"][0]["name"] = "Hørgården\x0b"
+    data["sub_agreements"][0]["goals"][0]["indicators"][0]["baseline_date"] = datetime.date(1850, 1, 1)
+
+    with pytest.raises(PlanFileError) as refusal:
+        import_plan(data)
+
+    messages = refusal.value.messages
+    assert f"estates[0].name: {CONTROL_CHARACTERS_MESSAGE}" in messages
+    assert f"sub_agreements[0].goals[0].indicators[0].baseline_date: {DATE_OUT_OF_BOUNDS}" in messages
+    assert not Plan.objects.exists()
