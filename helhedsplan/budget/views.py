@@ -72,6 +72,7 @@ class CombinedHistoryView(HistoryView):
 
     template_name = "budget/history.html"
     history: Callable[[Any], list[selectors.SubjectEntry]]
+    lists_deleted_under = False  # the yearly rows' deletions are in the list itself
 
     def get_entries(self) -> list:
         return self.history(self.object)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.plans.models import Membership
 from tests.approvals.factories import (
+    AMAGER_ASSOCIATION_UNKNOWN,
     AMAGER_KNOWN_ESTATES,
     AMAGER_UNKNOWN_ESTATES,
     STOBERIGARDEN,
@@ -45,7 +46,8 @@ def build_amager_approvals(plan=None):
     vibo = HousingAssociationFactory(name="VIBO", short_name="VIBO")
     names = AMAGER_KNOWN_ESTATES + AMAGER_UNKNOWN_ESTATES
     for index, name in enumerate(names):
-        estate = EstateFactory(plan=plan, name=name, housing_association=threeb)
+        association = None if name in AMAGER_ASSOCIATION_UNKNOWN else threeb
+        estate = EstateFactory(plan=plan, name=name, housing_association=association)
         EstateDecisionFactory(
             estate=estate,
             body=EstateDecision.Body.DEPARTMENT_MEETING,
@@ -118,6 +120,26 @@ def test_on_27_september_2021_eighteen_of_nineteen_have_approved(client, approva
     # Every estate is listed, with its housing association.
     for state in summary.estates:
         assert f'<th scope="row">{state.estate.name}</th>' in page
+
+
+def test_an_estate_whose_housing_association_no_source_gives_says_so(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    gullandsgaarden = plan.estates.get(name="Gullandsgården")
+    # Pending, so that it is also listed among the estates awaiting a decision.
+    gullandsgaarden.decisions.update(result=EstateDecision.Result.PENDING, date=None, expected_date=NOV_4)
+    client.force_login(coordinator)
+
+    page = text_of(overview(client, plan, dato="2021-09-27"))
+
+    row = re.search(rf'<tr id="estate-{gullandsgaarden.pk}">(.*?)</tr>', page).group(1)
+    assert "Ukendt boligorganisation" in row
+    pending = re.search(r'<ul class="mb-0" id="pending-estates">(.*?)</ul>', page).group(1)
+    assert "Gullandsgården (ukendt boligorganisation)" in pending
+    assert "Støberigården I+II (VIBO)" in pending
+    # Every estate without an association says so; the others show theirs.
+    assert page.count("Ukendt boligorganisation") == len(AMAGER_ASSOCIATION_UNKNOWN)
+    hoergaarden = plan.estates.get(name="Hørgården")
+    assert "<td>3B</td>" in re.search(rf'<tr id="estate-{hoergaarden.pk}">(.*?)</tr>', page).group(1)
 
 
 def test_recording_the_missing_approval_gives_nineteen_of_nineteen(client, approvals_plan, coordinator):

@@ -132,11 +132,21 @@ def test_update_goal(editor_client, world):
     assert any("Flere unge i uddannelse og job" in m for m in messages_of(response))
 
 
-def test_delete_goal_deletes_its_indicators_and_returns_to_the_sub_agreement(editor_client, world):
-    confirm = editor_client.get(world.url("goal_delete", pk=world.goal.pk))
-    assert confirm.context["indicator_count"] == 1
+@pytest.fixture
+def coordinator_client(client, world):
+    client.force_login(world.users["coordinator"])
+    return client
 
-    response = editor_client.post(world.url("goal_delete", pk=world.goal.pk))
+
+def test_delete_goal_deletes_its_indicators_and_returns_to_the_sub_agreement(coordinator_client, world):
+    confirm = coordinator_client.get(world.url("goal_delete", pk=world.goal.pk))
+    # The page lists what goes with it: the indicator and its measurement.
+    assert confirm.context["dependants"] == [
+        ("indikatorer", ["Unge i uddannelse"]),
+        ("målinger", ["Måling fra 30. juni 2023"]),
+    ]
+
+    response = coordinator_client.post(world.url("goal_delete", pk=world.goal.pk))
 
     assert response.status_code == 302
     assert response["Location"] == world.sub_agreement.get_absolute_url()
@@ -180,8 +190,8 @@ def test_update_indicator(editor_client, world):
     assert world.indicator.measurement_interval_months == 6
 
 
-def test_delete_indicator_returns_to_its_goal(editor_client, world):
-    response = editor_client.post(world.url("indicator_delete", pk=world.indicator.pk))
+def test_delete_indicator_returns_to_its_goal(coordinator_client, world):
+    response = coordinator_client.post(world.url("indicator_delete", pk=world.indicator.pk))
     assert response["Location"] == world.goal.get_absolute_url()
     assert not Indicator.objects.filter(pk=world.indicator.pk).exists()
     assert not Measurement.objects.filter(pk=world.measurement.pk).exists()

@@ -174,7 +174,7 @@ def test_an_unknown_organisation_is_refused(amager_data, db):
     )
 
 
-def test_an_estate_must_belong_to_a_housing_association(amager_data, db):
+def test_an_estates_association_must_be_a_housing_association(amager_data, db):
     amager_data["estates"][0]["housing_association"] = "TMF"
     assert refused(amager_data) == ["estates[0].housing_association: TMF is not a housing association"]
 
@@ -403,11 +403,11 @@ def test_amager_estates_never_invent_a_name(amager_plan):
     assert len(unknown) == 7
     assert all(re.fullmatch(r"Afdeling \d+ \(navn ukendt\)", e.name) for e in unknown)
     by_name = {e.name: e for e in estates}
-    assert (by_name["Hørgården"].homes, by_name["Hørgården"].housing_association.short_name) == (748, "3B")
+    assert by_name["Hørgården"].housing_association.short_name == "3B"
     assert by_name["Dyvekevænget"].housing_association.short_name == "3B"
     assert by_name["Støberigården I+II"].housing_association.short_name == "VIBO"
-    # Only Hørgården's size is public: the others stay empty, never invented.
-    assert [e.name for e in estates if e.homes is not None] == ["Hørgården"]
+    # No source gives an estate's size: homes and residents stay empty, never invented.
+    assert [e.name for e in estates if e.homes is not None or e.residents is not None] == []
 
 
 def test_amager_funding_and_budget(amager_plan):
@@ -443,13 +443,15 @@ def test_amager_approvals(amager_plan):
     assert pending.decision.body == EstateDecision.Body.DEPARTMENT_BOARD
     assert not pending.decision.is_example
     steps = list(ApprovalStep.objects.in_plan(amager_plan).order_by("order"))
+    # After the seed: TMU's approval (November 2021, no exact date) and the start on 1 January 2022 from
+    # kk.dk; the estates' final approval and LBF's decision are unknown, so still pending.
     assert [(s.date, s.status) for s in steps] == [
         (datetime.date(2020, 10, 1), "done"),
         (datetime.date(2020, 10, 8), "done"),
         (datetime.date(2021, 11, 4), "pending"),
+        (None, "done"),
         (None, "pending"),
-        (None, "planned"),
-        (datetime.date(2022, 1, 1), "planned"),
+        (datetime.date(2022, 1, 1), "done"),
     ]
     assert steps[3].body == "Teknik- og Miljøudvalget"
     assert steps[4].body == "Landsbyggefonden"
