@@ -39,7 +39,11 @@ class OverviewView(PlanTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = selectors.budget_page(self.plan)
-        context.update(summary=page.summary, chart=page.chart)
+        context.update(
+            summary=page.summary,
+            chart=page.chart,
+            finished_years_without_actual=page.finished_years_without_actual,
+        )
         return context
 
 

@@ -27,7 +27,11 @@ class DashboardView(PlanTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        dashboard = selectors.dashboard(self.plan, self.today())
+        dashboard = selectors.dashboard(
+            self.plan,
+            self.today(),
+            may_see_contacts=self.request.user.has_perm("plan.view_contact_details", self.plan),
+        )
         context.update(
             {field.name: getattr(dashboard, field.name) for field in dataclasses.fields(dashboard)}
         )

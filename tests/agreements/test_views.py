@@ -113,7 +113,8 @@ def test_the_short_measurement_form_posts_what_the_goals_app_expects(client, wor
     assert followed.context["goals"][0].indicators[0].latest_measurement().value == Decimal(320)
 
 
-def test_the_strategic_page_shows_key_figures_with_progress(client, world):
+def test_the_strategic_page_shows_key_figures_with_progress(client, world, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2024, 2, 1))
     employment = world.strategic_goals[FocusArea.EMPLOYMENT]
     figure = Indicator.objects.get(strategic_goal=employment)
     MeasurementFactory(indicator=figure, date=datetime.date(2023, 12, 31), value=Decimal("55.5"))
@@ -124,6 +125,8 @@ def test_the_strategic_page_shows_key_figures_with_progress(client, world):
     assert "Andel i beskæftigelse" in html
     assert "55,5 %" in html  # the latest value, the Danish way
     assert 'class="status status-on_track"' in html
+    assert "målt for 4 uger siden" in html  # how old the latest figure is
+    assert "På sporet" in html and "Bagud" in html  # the legend
     assert "Bestyrelsen mødes fire gange om året." in html  # governance
 
 

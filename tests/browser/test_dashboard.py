@@ -3,6 +3,7 @@ a delaftale — finds the progress, finds no way to change anything, and every p
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -70,8 +71,10 @@ def test_the_reviewer_reads_the_plan_and_can_change_nothing(
 
 
 def test_an_editor_records_a_measurement_on_the_delaftale_page_and_sees_the_progress_change(
-    page, login, amager_plan, demo_users, assert_no_axe_violations
+    page, login, amager_plan, demo_users, assert_no_axe_violations, monkeypatch
 ):
+    # While the plan runs (statuses are judged as of today; after the period they are final).
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2025, 7, 1))
     from helhedsplan.goals.models import Indicator
 
     login(page, demo_users["boligorg"])

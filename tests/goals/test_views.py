@@ -36,7 +36,10 @@ def messages_of(response) -> list[str]:
 # What the pages show
 
 
-def test_goal_page_shows_indicators_with_progress_activities_and_edit_controls(editor_client, world):
+def test_goal_page_shows_indicators_with_progress_activities_and_edit_controls(
+    editor_client, world, monkeypatch
+):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2023, 7, 1))
     response = editor_client.get(world.url("goal", pk=world.goal.pk))
 
     assert response.status_code == 200
@@ -45,6 +48,7 @@ def test_goal_page_shows_indicators_with_progress_activities_and_edit_controls(e
     assert world.indicator.name in html and world.indicator.get_absolute_url() in html
     # 50 at mid-2023 between 40 and 60 is half the way, ahead of the 37 % expected by then.
     assert "status-on_track" in html
+    assert "Status pr. 1. juli 2023." in html  # the legend says what the statuses are judged against
     assert 'value="50"' in html
     assert world.activity.name in html and world.activity.get_absolute_url() in html
     assert world.url("goal_update", pk=world.goal.pk) in html

@@ -16,6 +16,7 @@ from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.approvals.selectors import approval_summary
 from helhedsplan.budget.models import ActualSpend, BudgetLine, FundingSource
 from helhedsplan.budget.selectors import budget_summary
+from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.goals.progress import Status
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
@@ -448,7 +449,7 @@ def test_amager_approvals(amager_plan):
     assert [(s.date, s.status) for s in steps] == [
         (datetime.date(2020, 10, 1), "done"),
         (datetime.date(2020, 10, 8), "done"),
-        (datetime.date(2021, 11, 4), "pending"),
+        (datetime.date(2021, 11, 4), "from_estates"),  # the estates' step follows their decisions
         (None, "done"),
         (None, "pending"),
         (datetime.date(2022, 1, 1), "done"),
@@ -474,8 +475,16 @@ def test_amager_goals_and_progress(amager_plan):
     goal_indicators = Indicator.objects.filter(plan=amager_plan, goal__isnull=False).prefetch_related(
         "measurements"
     )
-    statuses = {indicator.progress().status for indicator in goal_indicators}
+    # Each judged when it was last measured, the examples show both statuses ...
+    statuses = {indicator.progress(at=indicator.latest_measurement()).status for indicator in goal_indicators}
     assert {Status.ON_TRACK, Status.BEHIND} <= statuses
+    # ... and once the period has ended, each status is final.
+    ended = progress.status_as_of(today=datetime.date(2026, 12, 1), period_end=amager_plan.end_date)
+    assert {indicator.progress(as_of=ended).status for indicator in goal_indicators} <= {
+        Status.REACHED,
+        Status.NOT_REACHED,
+        Status.NO_DATA,
+    }
     for sub in amager_plan.sub_agreements.all():
         assert 2 <= sub.goals.count() <= 3
         assert sub.activities.exists()
