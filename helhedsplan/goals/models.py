@@ -411,6 +411,7 @@ class Milestone(PlanContent, ExampleFlag):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["activity", "due_date", "pk"]
+        constraints = [*dates_in_bounds("due_date", "done_date")]
 
     def __str__(self) -> str:
         return self.name

@@ -22,8 +22,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
+from helhedsplan.core.models import CleanInput
 from helhedsplan.plans.models import Plan, PlanContent
 
 
@@ -196,6 +197,7 @@ class Submission(models.Model):
                 name="submissions_numbered_once",
                 violation_error_message=_("This submission number is taken."),
             ),
+            *dates_in_bounds("as_of", times=("submitted_at", "answered_at")),
             UniqueConstraint(
                 fields=["report"],
                 condition=Q(outcome="awaiting"),
@@ -251,7 +253,7 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-class Comment(models.Model):
+class Comment(CleanInput, models.Model):
     # Comments are kept as written: never edited, never deleted (the queryset refuses it as a submission's does).
     """A comment on a submission: a reviewer's (with the answer, or on its own) or a coordinator's reply."""
 
@@ -274,6 +276,7 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         ordering = ["submission", "written_at", "pk"]
         constraints = [
+            *dates_in_bounds(times=("written_at",)),
             CheckConstraint(
                 condition=~Q(text=""),
                 name="comment_has_text",

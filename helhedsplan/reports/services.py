@@ -110,10 +110,7 @@ def submission_answer(*, submission: Submission, outcome: str, comment: str, act
 def comment_add(*, submission: Submission, text: str, actor: Any, outcome: str = "") -> Comment:
     """A comment on a submitted report: a reviewer's remark or a coordinator's answer to one."""
     comment = Comment(submission=submission, author=actor, text=(text or "").strip(), outcome=outcome)
-    try:
-        comment.full_clean()
-    except ValidationError as error:
-        raise ValidationError({"text": _("Write the comment.")}) from error
+    comment.full_clean()  # an empty comment, or one with control characters, is refused at its text
     record_actor(comment, actor)
     comment.save()
     return comment
