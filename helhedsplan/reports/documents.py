@@ -13,9 +13,10 @@ from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from helhedsplan.core.validators import without_control_characters
 
 from .planfile.exporter import export_plan
 from .report import IndicatorResult, StatusReport
@@ -63,11 +64,6 @@ def report_plan_file(data: StatusReport) -> bytes:
 # --- The spreadsheet ----------------------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    """Stored text as a cell can hold it: no control characters openpyxl refuses."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
-
-
 class _Sheet:
     """A worksheet that writes text as text (never a formula) and numbers as numbers in Danish formats, with the
     plan's name, the report and its as-of date on top."""
@@ -100,8 +96,8 @@ class _Sheet:
                 cell.value = value
                 cell.number_format = DATE_FORMAT
             else:
-                cell.value = _text(value)
-                cell.data_type = "s"  # "=1+2" stays text: no formula from stored data, ever
+                cell.value = without_control_characters(str(value))
+                cell.data_type = "s"  # "=1+2" stays text: no formula from stored data (as core.spreadsheet)
             if bold:
                 cell.font = BOLD
 
