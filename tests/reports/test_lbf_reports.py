@@ -288,3 +288,15 @@ def test_the_archive_lists_every_report_with_its_deadline(amager_plan, people):
         assert title in html
     assert "30. juni 2026" in html  # the final report: six months after the period
     assert "Overskredet" in html
+
+
+def test_submissions_are_not_in_the_admin_and_a_plan_with_reports_is_kept(amager_plan, people):
+    from django.contrib import admin
+    from django.db.models import ProtectedError
+
+    services.report_submit(
+        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD
+    )
+    assert not any(admin.site.is_registered(model) for model in (Report, Submission, Comment))
+    with pytest.raises(ProtectedError):
+        amager_plan.delete()
