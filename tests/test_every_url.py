@@ -158,6 +158,18 @@ class Objects:
             )
         return self.made[where]
 
+    def activity_without_milestones(self, where: str):
+        """An activity of the delaftale of ``inside``/``elsewhere`` with nothing under it: an editor may delete it."""
+        sub_agreement_id = getattr(self, where)(Activity).sub_agreement_id
+        found = (
+            Activity.objects.in_plan(self.plan)
+            .filter(sub_agreement_id=sub_agreement_id, milestones__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        # The other plan's one activity has a milestone; there it only has to be another plan's activity.
+        return found or getattr(self, where)(Activity)
+
     def deleted_measurement(self) -> int:
         """The pk of a measurement of the plan, deleted (once) for the walk."""
         if "deleted" not in self.made:
@@ -262,7 +274,7 @@ TABLE: list[Row] = [
         "reports:submission_create",
         SUBMIT_REPORTS,
         lambda o: {"period": "slut"},
-        lambda o, kw: {},
+        NO_DATA,  # a button: nothing but the CSRF token
         about_object=False,
     ),
     Row(
@@ -443,9 +455,16 @@ TABLE: list[Row] = [
             Row(
                 "goals:activity_delete",
                 access,
-                lambda o, w=where: {"pk": getattr(o, w)(Activity).pk},
+                lambda o, w=where: {"pk": o.activity_without_milestones(w).pk},
                 NO_DATA,
                 variant=where,
+            ),
+            Row(
+                "goals:activity_delete",
+                MANAGE,  # with its milestones: a coordinator's act
+                lambda o, w=where: {"pk": getattr(o, w)(Milestone).activity_id},
+                NO_DATA,
+                variant=f"{where}_with_milestones",
             ),
             Row(
                 "agreements:narrative_create",

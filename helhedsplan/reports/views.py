@@ -202,6 +202,11 @@ class AnswerCreateView(SubmissionActionView):
 
     permission_required = "plan.review_reports"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = context["answer_form"]  # the form this address takes
+        return context
+
     def post(self, request, *args, **kwargs):
         form = AnswerForm(request.POST)
         if form.is_valid():
@@ -223,6 +228,11 @@ class CommentCreateView(SubmissionActionView):
     """A comment on a submission: a reviewer's remark or the coordinator's answer to one."""
 
     permission_required = "plan.comment_reports"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = context["comment_form"]  # the form this address takes
+        return context
 
     def post(self, request, *args, **kwargs):
         form = CommentForm(request.POST)
