@@ -24,11 +24,12 @@ BROWSER_WORKERS ?= 2
 GUNICORN_WORKERS ?= 3
 PYTEST_ARGS ?=
 
-# Debian packages. Running needs gettext (compilemessages); testing also needs Chromium for the browser tests
-# (Debian's, never a Playwright download), a font for it to draw text with, and PostgreSQL's client programs
-# (pg_dump, pg_restore: the backup test of the PostgreSQL run follows the README's commands).
-DEBIAN_RUN := gettext
-DEBIAN_TEST := $(DEBIAN_RUN) chromium fonts-dejavu-core postgresql-client
+# Debian packages. Running needs gettext (compilemessages) and Pango for WeasyPrint's PDFs (with a font to draw
+# text with); testing also needs Chromium for the browser tests (Debian's, never a Playwright download),
+# poppler-utils (pdftotext) to read the reports' PDFs back, and PostgreSQL's client programs (pg_dump,
+# pg_restore: the backup test of the PostgreSQL run follows the README's commands).
+DEBIAN_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+DEBIAN_TEST := $(DEBIAN_RUN) chromium poppler-utils postgresql-client
 
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed

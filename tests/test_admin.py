@@ -265,6 +265,7 @@ def test_a_plan_is_built_from_nothing_with_its_estates(superuser_client, db):
         "end_date": "2025-12-31",
         "homes": "4135",
         "residents": "9027",
+        "report_due_months": "6",
         **management_form("estates"),
         **management_form("memberships"),
     }

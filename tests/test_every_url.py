@@ -30,11 +30,17 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from helhedsplan.agreements.models import (
+    Narrative,
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+    SubAgreementParty,
+)
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.core.services import object_delete
-from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.models import (
     ActionCard,
@@ -43,7 +49,9 @@ from helhedsplan.preparedness.models import (
     Incident,
     PreparednessPlan,
 )
+from helhedsplan.reports.models import Submission
 from tests.plans.factories import EstateFactory
+from tests.reports.factories import SubmissionFactory
 from tests.world import ROLES, Personas, client_for, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +79,12 @@ EDIT_GOALS_ELSEWHERE = EDIT_GOALS | {"limited_editor": 403}
 COORDINATOR_ONLY = MANAGE
 #: Incidents (open, log, close): coordinators and editors, never reviewers.
 LOG_INCIDENTS = READ | {"reviewer": 403}
+#: Submitting a report to Landsbyggefonden: coordinators.
+SUBMIT_REPORTS = MANAGE
+#: Answering a submitted report (approved / returned): Landsbyggefonden's reviewers, the one thing they write.
+REVIEW_REPORTS = READ | {"limited_editor": 403, "editor": 403, "coordinator": 403}
+#: Commenting on a submitted report: reviewers and coordinators.
+COMMENT_REPORTS = READ | {"limited_editor": 403, "editor": 403}
 #: Names, phones and e-mails of the emergency plan's contacts (also their history): not for reviewers.
 CONTACT_DETAILS = READ | {"reviewer": 403}
 
@@ -84,6 +98,8 @@ SUB_AGREEMENT_OF = {
     Indicator: "goal__sub_agreement",
     Measurement: "indicator__goal__sub_agreement",
     Activity: "sub_agreement",
+    Milestone: "activity__sub_agreement",
+    Narrative: "sub_agreement",
     BudgetLine: "sub_agreement",
 }
 
@@ -142,6 +158,18 @@ class Objects:
             )
         return self.made[where]
 
+    def activity_without_milestones(self, where: str):
+        """An activity of the delaftale of ``inside``/``elsewhere`` with nothing under it: an editor may delete it."""
+        sub_agreement_id = getattr(self, where)(Activity).sub_agreement_id
+        found = (
+            Activity.objects.in_plan(self.plan)
+            .filter(sub_agreement_id=sub_agreement_id, milestones__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        # The other plan's one activity has a milestone; there it only has to be another plan's activity.
+        return found or getattr(self, where)(Activity)
+
     def deleted_measurement(self) -> int:
         """The pk of a measurement of the plan, deleted (once) for the walk."""
         if "deleted" not in self.made:
@@ -153,6 +181,12 @@ class Objects:
     def free_level(self):
         """A level no incident uses (a level in use is protected from deletion)."""
         return self.first(EscalationLevel, incidents__isnull=True)
+
+    def submission(self):
+        """The plan's report submission awaiting an answer (not plan content: found through its report)."""
+        found = Submission.objects.filter(report__plan=self.plan).order_by("pk").first()
+        assert found is not None, f"the test data has no report submission in {self.plan}"
+        return found
 
     def open_incident(self):
         return self.first(Incident, status=Incident.Status.OPEN)
@@ -202,6 +236,9 @@ class Row:
     post: Callable[[Objects, dict], dict] | None = None
     #: Tells rows of the same URL name apart (the same URL about another object).
     variant: str = ""
+    #: The URL names an object of the plan (another plan's must be a 404); False for a page of the plan itself
+    #: that takes other arguments (a report's year).
+    about_object: bool = True
 
     @property
     def id(self) -> str:
@@ -219,6 +256,43 @@ NO_DATA: Callable[[Objects, dict], dict] = lambda o, kw: {}  # noqa: E731 - dele
 TABLE: list[Row] = [
     # The dashboard and the agreements.
     Row("reports:dashboard", READ),
+    # Reports to Landsbyggefonden.
+    Row("reports:archive", READ),
+    Row("reports:report", READ, lambda o: {"period": "2024"}, about_object=False),
+    Row("reports:report", READ, lambda o: {"period": "slut"}, variant="final", about_object=False),
+    *(
+        Row(
+            "reports:report_download",
+            READ,
+            lambda o, f=f: {"period": "2024", "format": f},
+            variant=f,
+            about_object=False,
+        )
+        for f in ("pdf", "xlsx", "yaml")
+    ),
+    Row(
+        "reports:submission_create",
+        SUBMIT_REPORTS,
+        lambda o: {"period": "slut"},
+        NO_DATA,  # a button: nothing but the CSRF token
+        about_object=False,
+    ),
+    Row(
+        "reports:answer_create",
+        REVIEW_REPORTS,
+        lambda o: {"pk": o.submission().pk},
+        lambda o, kw: {"outcome": "returned", "comment": "Beretningen for beskæftigelse mangler."},
+    ),
+    Row(
+        "reports:comment_create",
+        COMMENT_REPORTS,
+        lambda o: {"pk": o.submission().pk},
+        lambda o, kw: {"text": "Tallene for 2022 er rettet."},
+    ),
+    *(
+        Row("reports:submission_file", READ, lambda o, f=f: {"pk": o.submission().pk, "format": f}, variant=f)
+        for f in ("pdf", "xlsx", "yaml")
+    ),
     Row("agreements:strategic", READ),
     Row("agreements:sub_agreements", READ),
     Row("agreements:sub_agreement", READ, pk(SubAgreement)),
@@ -381,7 +455,65 @@ TABLE: list[Row] = [
             Row(
                 "goals:activity_delete",
                 access,
-                lambda o, w=where: {"pk": getattr(o, w)(Activity).pk},
+                lambda o, w=where: {"pk": o.activity_without_milestones(w).pk},
+                NO_DATA,
+                variant=where,
+            ),
+            Row(
+                "goals:activity_delete",
+                MANAGE,  # with its milestones: a coordinator's act
+                lambda o, w=where: {"pk": getattr(o, w)(Milestone).activity_id},
+                NO_DATA,
+                variant=f"{where}_with_milestones",
+            ),
+            Row(
+                "agreements:narrative_create",
+                access,
+                lambda o, w=where: {"sub_agreement": getattr(o, w)(Narrative).sub_agreement_id},
+                lambda o, kw: {"year": "2025", "went_well": "Flere unge fik fritidsjob."},
+                variant=where,
+            ),
+            Row(
+                "agreements:narrative_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Narrative).pk},
+                lambda o, kw: {
+                    "year": str(Narrative.objects.get(**kw).year),
+                    "went_badly": "Få frivillige.",
+                    "lock_version": Narrative.objects.get(**kw).lock_version,
+                },
+                variant=where,
+            ),
+            Row(
+                "agreements:narrative_delete",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Narrative).pk},
+                NO_DATA,
+                variant=where,
+            ),
+            Row(
+                "goals:milestone_create",
+                access,
+                lambda o, w=where: {"activity": getattr(o, w)(Activity).pk},
+                lambda o, kw: {"name": "Åbning af lektiecafé", "due_date": "2024-03-01"},
+                variant=where,
+            ),
+            Row(
+                "goals:milestone_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Milestone).pk},
+                lambda o, kw: {
+                    "name": "Ændret milepæl",
+                    "due_date": "2024-03-01",
+                    "done_date": "2024-02-20",
+                    "lock_version": Milestone.objects.get(**kw).lock_version,
+                },
+                variant=where,
+            ),
+            Row(
+                "goals:milestone_delete",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Milestone).pk},
                 NO_DATA,
                 variant=where,
             ),
@@ -668,6 +800,8 @@ def walk(amager_plan, other_plan, personas) -> Walk:
     # The Amager plan's incidents are all closed: open one (at a level already in use, so a free one stays free).
     levels = EscalationLevel.objects.in_plan(amager_plan).order_by("pk")
     IncidentFactory(plan=amager_plan, level=levels.filter(incidents__isnull=False).first() or levels.first())
+    # A yearly report awaiting Landsbyggefonden's answer, so answering and commenting can be walked.
+    SubmissionFactory(report__plan=amager_plan, report__year=2022, submitted_by=personas.coordinator)
     # Minutes live in files, which each test keeps in a folder of its own: give each plan's decision one.
     for plan in (amager_plan, other_plan):
         decision = EstateDecision.objects.in_plan(plan).order_by("pk").first()
@@ -735,7 +869,7 @@ def _post_data(row: Row, objects: Objects) -> dict:
     return row.post(objects, {"pk": kwargs["pk"]} if "pk" in kwargs else {})
 
 
-OBJECT_ROWS = [row for row in TABLE if row.kwargs is not plan_only]
+OBJECT_ROWS = [row for row in TABLE if row.kwargs is not plan_only and row.about_object]
 
 
 @pytest.mark.parametrize("row", OBJECT_ROWS, ids=[row.id for row in OBJECT_ROWS])

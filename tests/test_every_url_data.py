@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from helhedsplan.agreements.models import FocusArea
 from tests.agreements.factories import (
+    NarrativeFactory,
     StrategicAgreementFactory,
     StrategicGoalFactory,
     SubAgreementFactory,
@@ -16,7 +17,13 @@ from tests.agreements.factories import (
 )
 from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
 from tests.budget.factories import ActualSpendFactory, BudgetAmountFactory, FundingFactory
-from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.goals.factories import (
+    ActivityFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    MilestoneFactory,
+)
 from tests.plans.factories import EstateFactory, OrganisationFactory, PlanFactory
 from tests.preparedness.factories import (
     ActionCardFactory,
@@ -26,6 +33,7 @@ from tests.preparedness.factories import (
     IncidentLogEntryFactory,
     PreparednessPlanFactory,
 )
+from tests.reports.factories import SubmissionFactory
 
 
 def build_other_plan():
@@ -36,11 +44,14 @@ def build_other_plan():
     strategic_goal = StrategicGoalFactory(plan=plan, focus_area=FocusArea.EMPLOYMENT)
     sub_agreement = SubAgreementFactory(plan=plan, focus_area=FocusArea.EMPLOYMENT)
     SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=organisation)
+    NarrativeFactory(sub_agreement=sub_agreement)
     goal = GoalFactory(sub_agreement=sub_agreement)
     indicator = IndicatorFactory(goal=goal)
     IndicatorFactory(goal=None, strategic_goal=strategic_goal, plan=plan)
     MeasurementFactory(indicator=indicator)
     activity = ActivityFactory(sub_agreement=sub_agreement)
+    MilestoneFactory(activity=activity)
+    SubmissionFactory(report__plan=plan, report__year=2022)
     activity.goals.add(goal)
     amount = BudgetAmountFactory(line__plan=plan, line__sub_agreement=sub_agreement)
     ActualSpendFactory(line=amount.line)

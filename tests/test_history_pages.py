@@ -27,6 +27,7 @@ HISTORY_PAGE = {
     "agreements.StrategicAgreement": REQUEST_AND_PAGE,  # nothing else looked up
     "agreements.StrategicGoal": REQUEST_AND_PAGE + 1,  # names: plan
     "agreements.SubAgreement": REQUEST_AND_PAGE + 1,  # names: plan
+    "agreements.Narrative": REQUEST_AND_PAGE + 1,  # names: delaftale
     "agreements.SubAgreementParty": REQUEST_AND_PAGE + 2,  # names: delaftale, organisation
     "approvals.ApprovalStep": REQUEST_AND_PAGE + 1,  # names: plan
     "approvals.EstateDecision": REQUEST_AND_PAGE + 1,  # names: estate
@@ -39,6 +40,8 @@ HISTORY_PAGE = {
     "goals.Goal": REQUEST_AND_PAGE + 1,  # names: delaftale
     "goals.Indicator": REQUEST_AND_PAGE + 2,  # names: plan, goal
     "goals.Measurement": REQUEST_AND_PAGE + 1,  # names: indicator
+    "goals.Milestone": REQUEST_AND_PAGE + 1,  # names: activity
+    "reports.Report": REQUEST_AND_PAGE + 1,  # names: plan
     "plans.Estate": REQUEST_AND_PAGE + 2,  # names: plan, housing association
     "plans.Membership": REQUEST_AND_PAGE + 3,  # names: user, plan, organisation
     "preparedness.ActionCard": REQUEST_AND_PAGE + 2,  # names: emergency plan, its plan (its name)

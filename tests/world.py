@@ -101,9 +101,13 @@ def client_for(user) -> Client:
 def _tracked_models() -> list:
     """The plan, every model living in a plan, the memberships, and the many-to-many tables between them (an
     activity's goals, a plan's parties, a membership's delaftaler): what a page inside a plan may write."""
+    from helhedsplan.reports.models import Comment, Submission
+
     models = [Plan, Membership, *(m for m in apps.get_models() if issubclass(m, PlanContent))]
     through = [f.remote_field.through for m in models for f in m._meta.local_many_to_many]
-    return models + through
+    # A report's submissions and comments are never edited in place: an answer shows in their history rows.
+    reports = [Submission, Comment, Submission.history.model, Comment.history.model]
+    return models + through + reports
 
 
 def snapshot() -> list[tuple]:

@@ -3,7 +3,7 @@ from django.contrib import admin
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
 from helhedsplan.goals.admin import ActivityInline, GoalInline, KeyFigureInline
 
-from .models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from .models import Narrative, StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
 
 
 class SubAgreementPartyInline(BaseTabularInline):
@@ -51,3 +51,11 @@ class SubAgreementPartyAdmin(BaseAdmin):
     list_select_related = ("organisation", "sub_agreement__plan")
     search_fields = ("organisation__name", "organisation__short_name", "contact_name", "commitment")
     autocomplete_fields = ("organisation",)
+
+
+@admin.register(Narrative)
+class NarrativeAdmin(BaseAdmin):
+    list_display = ("sub_agreement", "year", "sub_agreement__plan")
+    list_filter = ("sub_agreement__plan", "sub_agreement__focus_area", "year")
+    list_select_related = ("sub_agreement__plan",)
+    search_fields = ("went_well", "went_badly", "changes")

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from helhedsplan.agreements.models import (
+    Narrative,
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+    SubAgreementParty,
+)
 from helhedsplan.core.forms import PlanModelForm
 from helhedsplan.plans.models import Organisation
 
@@ -47,3 +53,21 @@ class SubAgreementPartyForm(PlanModelForm):
         self.fields["organisation"].help_text = _(
             "The plan's parties. An organisation missing here is added to the plan by an administrator."
         )
+
+
+class NarrativeForm(PlanModelForm):
+    """One year's account of a delaftale; the year is one of the plan's."""
+
+    class Meta:
+        model = Narrative
+        fields = ["year", "went_well", "went_badly", "changes"]
+        widgets = {
+            "went_well": forms.Textarea(attrs={"rows": 5}),
+            "went_badly": forms.Textarea(attrs={"rows": 5}),
+            "changes": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = [(year, str(year)) for year in self.plan.years]
+        self.fields["year"].widget = forms.Select(choices=years)

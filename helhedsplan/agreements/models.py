@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import UniqueConstraint
+from helhedsplan.core.models import ExampleFlag
 from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.models import Organisation, Plan, PlanContent
 
@@ -208,3 +209,56 @@ class SubAgreementParty(PlanContent):
 
     def get_absolute_url(self) -> str:
         return self.sub_agreement.get_absolute_url() + f"#party-{self.pk}"
+
+
+class Narrative(PlanContent, ExampleFlag):
+    """A delaftale's account of one year for the report to Landsbyggefonden: what went well, what did not, and what
+    changes. Written by the coordinator or an editor of the delaftale; its history is kept like every other text."""
+
+    plan_lookup = "sub_agreement__plan"
+    sub_agreement_lookup = "sub_agreement"
+    parent_field = "sub_agreement"
+
+    sub_agreement = models.ForeignKey(
+        SubAgreement, on_delete=models.CASCADE, related_name="narratives", verbose_name=_("sub-agreement")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    went_well = models.TextField(_("what went well"), blank=True)
+    went_badly = models.TextField(_("what did not go well"), blank=True)
+    changes = models.TextField(_("what changes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yearly narrative")
+        verbose_name_plural = _("yearly narratives")
+        ordering = ["sub_agreement", "year"]
+        constraints = [
+            UniqueConstraint(
+                fields=["sub_agreement", "year"],
+                name="one_narrative_per_sub_agreement_and_year",
+                error_field="year",
+                violation_error_message=_(
+                    "This sub-agreement already has a narrative for that year. Edit that one instead."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(sub_agreement)s: the year %(year)s") % {
+            "sub_agreement": self.sub_agreement,
+            "year": self.year,
+        }
+
+    @property
+    def crumb_title(self) -> str:
+        return _("The year %(year)s") % {"year": self.year}
+
+    def get_absolute_url(self) -> str:
+        return self.sub_agreement.get_absolute_url() + f"#narrative-{self.year}"
+
+    def clean(self) -> None:
+        if self.sub_agreement_id:
+            self.sub_agreement.plan.validate_year(self.year)
+
+    def is_empty(self) -> bool:
+        return not (self.went_well or self.went_badly or self.changes)

@@ -17,7 +17,7 @@ from helhedsplan.goals.models import Activity, Goal, Indicator
 from helhedsplan.goals.selectors import activities_prefetch, goals_prefetch, key_figures_prefetch
 from helhedsplan.plans.models import Plan
 
-from .models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from .models import Narrative, StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
 
 
 def _parties_prefetch() -> Prefetch:
@@ -141,11 +141,21 @@ class SubAgreementPage:
     goals: list[GoalCard]
     activities: list[Activity]
     parties: list[SubAgreementParty]
+    #: One row per year of the plan, with that year's narrative if it is written.
+    narratives: list[YearNarrative]
+
+
+@dataclass(frozen=True)
+class YearNarrative:
+    year: int
+    narrative: Narrative | None
 
 
 def sub_agreements_for_page(plan: Plan, user) -> QuerySet[SubAgreement]:
-    """The plan's delaftaler with everything their page shows for ``user``: seven queries, whatever the data."""
-    return sub_agreements_with_goal_tree(plan, with_activities=True, with_parties=True, measurable_by=user)
+    """The plan's delaftaler with everything their page shows for ``user``: eight queries, whatever the data."""
+    return sub_agreements_with_goal_tree(
+        plan, with_activities=True, with_parties=True, measurable_by=user
+    ).prefetch_related("narratives")
 
 
 def sub_agreement_page(sub_agreement: SubAgreement) -> SubAgreementPage:
@@ -167,4 +177,11 @@ def sub_agreement_page(sub_agreement: SubAgreement) -> SubAgreementPage:
         goals=goals,
         activities=list(sub_agreement.activities.all()),
         parties=list(sub_agreement.parties.all()),
+        narratives=year_narratives(sub_agreement),
     )
+
+
+def year_narratives(sub_agreement: SubAgreement) -> list[YearNarrative]:
+    """Every year of the plan, newest first, with the delaftale's narrative of it (``narratives`` prefetched)."""
+    written = {narrative.year: narrative for narrative in sub_agreement.narratives.all()}
+    return [YearNarrative(year, written.get(year)) for year in reversed(sub_agreement.plan.years)]

@@ -15,7 +15,7 @@ from helhedsplan.core.history import changes_since
 from helhedsplan.core.services import Data, EditConflict, object_create, object_delete, object_update
 from helhedsplan.plans.models import Plan
 
-from .models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from .models import Narrative, StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
 
 # --- The strategic agreement ----------------------------------------------------------------------------------
 
@@ -83,3 +83,21 @@ def sub_agreement_party_update(
 
 def sub_agreement_party_delete(*, sub_agreement_party: SubAgreementParty, actor: Any) -> None:
     object_delete(sub_agreement_party, actor=actor)
+
+
+# --- The yearly narratives of a delaftale -----------------------------------------------------------------------
+
+
+def narrative_create(*, sub_agreement: SubAgreement, data: Data, actor: Any) -> Narrative:
+    """The narrative of one year of ``sub_agreement`` (``data["year"]`` and its three texts)."""
+    return object_create(Narrative(sub_agreement=sub_agreement), data=data, actor=actor)
+
+
+def narrative_update(
+    *, narrative: Narrative, data: Data, expected_lock_version: int | None, actor: Any
+) -> Narrative:
+    return object_update(narrative, data=data, expected_lock_version=expected_lock_version, actor=actor)
+
+
+def narrative_delete(*, narrative: Narrative, actor: Any) -> None:
+    object_delete(narrative, actor=actor)

@@ -22,4 +22,11 @@ urlpatterns = [
     ),
     path("parter/<int:pk>/rediger/", views.PartyUpdateView.as_view(), name="party_update"),
     path("parter/<int:pk>/slet/", views.PartyDeleteView.as_view(), name="party_delete"),
+    path(
+        "delaftaler/<int:sub_agreement>/beretninger/ny/",
+        views.NarrativeCreateView.as_view(),
+        name="narrative_create",
+    ),
+    path("beretninger/<int:pk>/rediger/", views.NarrativeUpdateView.as_view(), name="narrative_update"),
+    path("beretninger/<int:pk>/slet/", views.NarrativeDeleteView.as_view(), name="narrative_delete"),
 ]

@@ -7,18 +7,26 @@ go through ``services``, breadcrumbs and return addresses follow the models' dec
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helhedsplan.agreements import selectors, services
 from helhedsplan.agreements.forms import (
+    NarrativeForm,
     StrategicAgreementForm,
     StrategicGoalForm,
     SubAgreementForm,
     SubAgreementPartyForm,
 )
-from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from helhedsplan.agreements.models import (
+    Narrative,
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+    SubAgreementParty,
+)
 from helhedsplan.core.navigation import safe_next_url
 from helhedsplan.plans.views import (
     PlanCreateView,
@@ -165,3 +173,51 @@ class PartyDeleteView(PlanDeleteView):
 
     def get_page_title(self) -> str:
         return _("Remove the party %(organisation)s") % {"organisation": self.object.organisation}
+
+
+# --- The yearly narratives of a delaftale: written by whoever edits its goals ------------------------------------
+
+
+class NarrativeCreateView(PlanCreateView):
+    model = Narrative
+    form_class = NarrativeForm
+    permission_required = "plan.edit_goals"
+    parent_field = "sub_agreement"
+    service = staticmethod(services.narrative_create)
+
+    def get_page_title(self) -> str:
+        return _("Write the year's narrative: %(sub_agreement)s") % {"sub_agreement": self.parent}
+
+    def get_initial(self):
+        # The year asked for (the report's "write the narrative" link), else the last year that has begun.
+        asked = self.request.GET.get("year", "")
+        if asked.isascii() and asked.isdigit() and len(asked) == 4 and self.plan.contains_year(int(asked)):
+            return {"year": int(asked)}
+        today = timezone.localdate()
+        return {"year": min(max(today.year, self.plan.start_date.year), self.plan.end_date.year)}
+
+    def get_success_message(self) -> str:
+        assert self.object is not None  # form_valid() created it before asking for the message
+        return _("The narrative of %(year)s was saved.") % {"year": self.object.year}
+
+
+class NarrativeUpdateView(PlanUpdateView):
+    model = Narrative
+    form_class = NarrativeForm
+    permission_required = "plan.edit_goals"
+    service = staticmethod(services.narrative_update)
+
+    def get_page_title(self) -> str:
+        return _("Edit the narrative of %(year)s: %(sub_agreement)s") % {
+            "year": self.object.year,
+            "sub_agreement": self.object.sub_agreement,
+        }
+
+    def get_success_message(self) -> str:
+        return _("The narrative of %(year)s was saved.") % {"year": self.object.year}
+
+
+class NarrativeDeleteView(PlanDeleteView):
+    model = Narrative
+    permission_required = "plan.edit_goals"
+    service = staticmethod(services.narrative_delete)

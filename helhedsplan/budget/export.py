@@ -7,8 +7,10 @@ text is always a text cell, never a formula, and cannot break the file.
 
 from __future__ import annotations
 
+import datetime
 from io import BytesIO
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -32,7 +34,7 @@ def _total_row(sheet, values: list) -> None:
 
 
 def _format_amounts(sheet, first_column: int) -> None:
-    for row in sheet.iter_rows(min_row=2, min_col=first_column):
+    for row in sheet.iter_rows(min_row=5, min_col=first_column):  # below the title and the header
         for cell in row:
             if isinstance(cell.value, int | float) and cell.number_format == "General":
                 cell.number_format = KR_FORMAT
@@ -41,12 +43,20 @@ def _format_amounts(sheet, first_column: int) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 60)
 
 
-def budget_workbook(plan, summary: BudgetSummary) -> bytes:
+def _title(sheet, plan, as_of: datetime.date) -> None:
+    """Every sheet names the plan and the day its figures are from (the actual spend known by then)."""
+    append_row(sheet, [plan.name], font=BOLD)
+    append_row(sheet, [_("Budget as of %(date)s") % {"date": date_format(as_of, "DATE_FORMAT")}])
+    append_row(sheet, [])
+
+
+def budget_workbook(plan, summary: BudgetSummary, *, as_of: datetime.date) -> bytes:
     years = summary.years
     book = Workbook()
 
     sheet = book.active
     sheet.title = _("Budget")[:31]
+    _title(sheet, plan, as_of)
     _header(sheet, [_("Sub-agreement"), _("Category"), _("Description"), *years, _("Total")])
     for group in summary.groups:
         where = str(group.sub_agreement) if group.sub_agreement else _("Shared / secretariat")
@@ -73,6 +83,7 @@ def budget_workbook(plan, summary: BudgetSummary) -> bytes:
     _format_amounts(sheet, 4)
 
     sheet = book.create_sheet(_("Funding")[:31])
+    _title(sheet, plan, as_of)
     _header(sheet, [_("Funding source"), _("Kind"), *years, _("Total"), _("Share")])
     for source_row in summary.source_rows:
         append_row(
@@ -104,6 +115,7 @@ def budget_workbook(plan, summary: BudgetSummary) -> bytes:
     _format_amounts(sheet, 3)
 
     sheet = book.create_sheet(_("Balance")[:31])
+    _title(sheet, plan, as_of)
     _header(sheet, [_("Year"), _("Budget"), _("Funding"), _("Funding minus budget")])
     for balance in summary.balance_rows:
         append_row(
@@ -112,6 +124,7 @@ def budget_workbook(plan, summary: BudgetSummary) -> bytes:
     _format_amounts(sheet, 2)
 
     sheet = book.create_sheet(_("Actual spend")[:31])
+    _title(sheet, plan, as_of)
     _header(
         sheet,
         [_("Budget line"), _("Year"), _("Budget"), _("Actual spend"), _("Variance (kr.)"), _("Variance")],

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
@@ -51,11 +52,13 @@ class ExportXlsxView(PlanViewMixin, generic.View):
     """The overview's tables as a spreadsheet, for everyone who may read the budget (reviewers too)."""
 
     def get(self, request, *args, **kwargs):
-        content = export.budget_workbook(self.plan, selectors.budget_summary(self.plan))
+        today = timezone.localdate()
+        content = export.budget_workbook(self.plan, selectors.budget_summary(self.plan), as_of=today)
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response["Content-Disposition"] = f'attachment; filename="budget-{self.plan.slug}.xlsx"'
+        name = f"budget-{self.plan.slug}-{today.isoformat()}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
 
-from .models import Activity, Goal, Indicator, Measurement
+from .models import Activity, Goal, Indicator, Measurement, Milestone
 
 INDICATOR_INLINE_FIELDS = (
     "name",
@@ -46,6 +46,11 @@ class MeasurementInline(BaseTabularInline):
     model = Measurement
     fields = ("date", "value", "note", "entered_by", "is_example")
     autocomplete_fields = ("entered_by",)
+
+
+class MilestoneInline(BaseTabularInline):
+    model = Milestone
+    fields = ("name", "due_date", "done_date", "note", "is_example")
 
 
 class ActivityInline(BaseTabularInline):
@@ -144,3 +149,8 @@ class ActivityAdmin(BaseAdmin):
     search_fields = ("name", "description", "target_group")
     autocomplete_fields = ("responsible_organisation",)
     filter_horizontal = ("goals",)
+    inlines = (MilestoneInline,)
+
+    def get_inlines(self, request, obj):
+        # A milestone is checked against its activity's plan: add milestones once the activity is saved.
+        return self.inlines if obj is not None else ()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from helhedsplan.core.forms import PlanModelForm
 from helhedsplan.plans.models import Organisation
 
-from .models import Activity, Goal, Indicator, Measurement
+from .models import Activity, Goal, Indicator, Measurement, Milestone
 
 
 class GoalForm(PlanModelForm):
@@ -45,6 +45,13 @@ class MeasurementForm(PlanModelForm):
     class Meta:
         model = Measurement
         fields = ["date", "value", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class MilestoneForm(PlanModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["name", "due_date", "done_date", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 

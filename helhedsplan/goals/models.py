@@ -386,3 +386,58 @@ class Activity(PlanContent, ExampleFlag):
             and self.end_date < today
             and self.status not in (self.Status.COMPLETED, self.Status.CANCELLED)
         )
+
+
+class Milestone(PlanContent, ExampleFlag):
+    """A step of an activity with a due date — "the lektiecafé opens at Amagerbro Skole" — and, once reached, the
+    day it was done. The yearly report to Landsbyggefonden lists the year's milestones and next year's plan."""
+
+    plan_lookup = "activity__sub_agreement__plan"
+    sub_agreement_lookup = "activity__sub_agreement"
+    parent_field = "activity"
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("activity")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    due_date = models.DateField(_("due date"))
+    done_date = models.DateField(
+        _("done date"), null=True, blank=True, help_text=_("Leave empty until the milestone is reached.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["activity", "due_date", "pk"]
+        constraints = [*dates_in_bounds("due_date", "done_date")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return self.activity.get_absolute_url()
+
+    @property
+    def sub_agreement(self) -> models.Model:
+        return self.activity.sub_agreement
+
+    def clean(self) -> None:
+        # A milestone is planned and reached inside the plan's period.
+        errors = {}
+        if self.activity_id:
+            plan = self.activity.sub_agreement.plan
+            for field in ("due_date", "done_date"):
+                day = getattr(self, field)
+                if day and not plan.contains_date(day):
+                    errors[field] = plan.date_outside_period_message()
+        if errors:
+            raise ValidationError(errors)
+
+    def is_done(self) -> bool:
+        return self.done_date is not None
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """Past its due date and not reached."""
+        return self.done_date is None and self.due_date < today

@@ -18,7 +18,6 @@ children that have data, compared the same way; a final roll-up is reached only 
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +26,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from helhedsplan.core.dates import add_months
 
 
 class Status(StrEnum):
@@ -156,13 +157,6 @@ def roll_up(children: Iterable[Progress]) -> Progress:
             value=value, expected=expected, status=Status.REACHED if reached else Status.NOT_REACHED
         )
     return _progress(value, expected)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def sub_agreement_progress(sub_agreement, as_of: AsOf | None = None) -> Progress:

@@ -16,7 +16,7 @@ from helhedsplan.plans.models import PlanScopedQuerySet
 
 from . import progress as progress_rules
 from .charts import IndicatorChart, indicator_chart
-from .models import Activity, Goal, Indicator, Measurement
+from .models import Activity, Goal, Indicator, Measurement, Milestone
 
 EDIT_GOALS = "plan.edit_goals"
 
@@ -192,15 +192,29 @@ def indicator_page(indicator: Indicator, *, today: date) -> IndicatorPage:
 
 
 @dataclass(frozen=True)
+class MilestoneRow:
+    milestone: Milestone
+    overdue: bool
+
+
+@dataclass(frozen=True)
 class ActivityPage:
     activity: Activity
     #: The goals it serves.
     goals: list[Goal]
     overdue: bool
+    #: Its milestones by due date.
+    milestones: list[MilestoneRow]
 
 
 def activity_page(activity: Activity, *, today: date) -> ActivityPage:
-    """What the activity's page shows (``activity`` read with its goals prefetched)."""
+    """What the activity's page shows (``activity`` read with its goals and milestones prefetched)."""
     return ActivityPage(
-        activity=activity, goals=list(activity.goals.all()), overdue=activity.is_overdue(today)
+        activity=activity,
+        goals=list(activity.goals.all()),
+        overdue=activity.is_overdue(today),
+        milestones=[
+            MilestoneRow(milestone=milestone, overdue=milestone.is_overdue(today))
+            for milestone in activity.milestones.all()
+        ],
     )

@@ -1,4 +1,5 @@
-"""Writes to the goal tree: goals, indicators (and the key figures of strategic goals), measurements, activities.
+"""Writes to the goal tree: goals, indicators (and the key figures of strategic goals), measurements, activities
+and their milestones.
 
 Each function is keyword-only, takes its parent or object, the model fields as ``data`` and the ``actor``
 (a user, or None for a command), and runs in one transaction through ``core.services``: validated by the model
@@ -15,7 +16,7 @@ from django.db import models
 
 from helhedsplan.core.services import Data, object_create, object_delete, object_update
 
-from .models import Activity, Goal, Indicator, Measurement
+from .models import Activity, Goal, Indicator, Measurement, Milestone
 
 # --- Goals ----------------------------------------------------------------------------------------------------
 
@@ -100,3 +101,22 @@ def activity_update(
 
 def activity_delete(*, activity: Activity, actor: Any) -> None:
     object_delete(activity, actor=actor)
+
+
+# --- Milestones -----------------------------------------------------------------------------------------------
+
+
+def milestone_create(*, activity: Activity, data: Data, actor: Any) -> Milestone:
+    """A new milestone of ``activity``."""
+    return object_create(Milestone(activity=activity), data=data, actor=actor)
+
+
+def milestone_update(
+    *, milestone: Milestone, data: Data, expected_lock_version: int | None, actor: Any
+) -> Milestone:
+    """Change a milestone, e.g. record the day it was reached."""
+    return object_update(milestone, data=data, expected_lock_version=expected_lock_version, actor=actor)
+
+
+def milestone_delete(*, milestone: Milestone, actor: Any) -> None:
+    object_delete(milestone, actor=actor)

@@ -39,4 +39,12 @@ urlpatterns = [
     ),
     path("aktivitet/<int:pk>/rediger/", views.ActivityUpdateView.as_view(), name="activity_update"),
     path("aktivitet/<int:pk>/slet/", views.ActivityDeleteView.as_view(), name="activity_delete"),
+    # Milestones of an activity
+    path(
+        "aktivitet/<int:activity>/milepael/ny/",
+        views.MilestoneCreateView.as_view(),
+        name="milestone_create",
+    ),
+    path("milepael/<int:pk>/rediger/", views.MilestoneUpdateView.as_view(), name="milestone_update"),
+    path("milepael/<int:pk>/slet/", views.MilestoneDeleteView.as_view(), name="milestone_delete"),
 ]

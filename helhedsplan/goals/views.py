@@ -25,8 +25,8 @@ from helhedsplan.core.forms import id_from_query
 from helhedsplan.plans.views import PlanCreateView, PlanDeleteView, PlanDetailView, PlanUpdateView
 
 from . import selectors, services
-from .forms import ActivityForm, GoalForm, IndicatorForm, MeasurementForm
-from .models import Activity, Goal, Indicator, Measurement
+from .forms import ActivityForm, GoalForm, IndicatorForm, MeasurementForm, MilestoneForm
+from .models import Activity, Goal, Indicator, Measurement, Milestone
 
 EDIT_GOALS = selectors.EDIT_GOALS
 
@@ -253,7 +253,7 @@ class ActivityDetailView(PlanDetailView):
     model = Activity
     template_name = "goals/activity_detail.html"
     select_related = ACTIVITY_RELATED
-    prefetch_related = ("goals",)
+    prefetch_related = ("goals", "milestones")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -292,3 +292,28 @@ class ActivityDeleteView(PlanDeleteView):
     permission_required = EDIT_GOALS
     select_related = ACTIVITY_RELATED
     service = staticmethod(services.activity_delete)
+
+
+# Milestones of an activity
+
+
+class MilestoneCreateView(PlanCreateView):
+    model = Milestone
+    form_class = MilestoneForm
+    permission_required = EDIT_GOALS
+    parent_field = "activity"
+    service = staticmethod(services.milestone_create)
+    page_title = gettext_lazy("New milestone")
+
+
+class MilestoneUpdateView(PlanUpdateView):
+    model = Milestone
+    form_class = MilestoneForm
+    permission_required = EDIT_GOALS
+    service = staticmethod(services.milestone_update)
+
+
+class MilestoneDeleteView(PlanDeleteView):
+    model = Milestone
+    permission_required = EDIT_GOALS
+    service = staticmethod(services.milestone_delete)

@@ -8,6 +8,7 @@ from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.db.models.deletion import Collector
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
+from helhedsplan.core.dates import add_months
 from helhedsplan.core.models import CleanInput, cascading_relations
 
 # --- Who may do what: the one role table -----------------------------------------------------------------------
@@ -35,6 +37,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "plan.delete_with_dependants": frozenset({"coordinator"}),
     # Bringing back a deleted object from its history.
     "plan.restore": frozenset({"coordinator"}),
+    # Reports to Landsbyggefonden: a coordinator submits; a reviewer answers (approved or returned) — the one
+    # thing a reviewer writes; both comment on a submitted report.
+    "plan.submit_reports": frozenset({"coordinator"}),
+    "plan.review_reports": frozenset({"reviewer"}),
+    "plan.comment_reports": frozenset({"coordinator", "reviewer"}),
 }
 
 #: Permissions an editor limited to some delaftaler holds only inside those delaftaler.
@@ -231,6 +238,15 @@ class Plan(CleanInput, models.Model):
     residents = models.PositiveIntegerField(
         _("residents in the area"), null=True, blank=True, help_text=_("Leave empty when unknown.")
     )
+    report_due_months = models.PositiveSmallIntegerField(
+        _("months to report"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_(
+            "A yearly report to Landsbyggefonden is due this many months after its year ends, the final report "
+            "this many months after the period ends."
+        ),
+    )
     organisations = models.ManyToManyField(
         Organisation, related_name="plans", blank=True, verbose_name=_("parties")
     )
@@ -280,6 +296,11 @@ class Plan(CleanInput, models.Model):
     def has_ended(self) -> bool:
         """The period is over (as of today): nothing more is due, the results are final."""
         return self.end_date < timezone.localdate()
+
+    @property
+    def final_report_due(self) -> datetime.date:
+        """The final report to Landsbyggefonden is due this many months after the period ends."""
+        return add_months(self.end_date, self.report_due_months)
 
     def nearest_date_in_period(self, day: datetime.date) -> datetime.date:
         """``day`` if it lies in the period, else the period's first or last day (a form's default date)."""

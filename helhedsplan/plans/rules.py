@@ -21,6 +21,10 @@ Permission names (pass the object, or the plan, as the second argument to ``user
 - ``plan.restore``              bring back a deleted object from its history
 - ``plan.view_contact_details`` see names, phones and e-mails in the emergency plan's contact list
 - ``plan.log_incidents``        open incidents, add log entries, close them with an evaluation
+- ``plan.submit_reports``       submit a yearly or final report to Landsbyggefonden (coordinators)
+- ``plan.review_reports``       answer a submitted report: approve it or return it with a comment (reviewers:
+                                the one thing a reviewer writes)
+- ``plan.comment_reports``      comment on a submitted report (coordinators answer reviewers' comments)
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.plans.models import Plan, PlanContent
 from helhedsplan.preparedness.models import Contact, Incident, PreparednessPlan
 from helhedsplan.preparedness.selectors import contacts_of, open_incidents_of, preparedness_plan_of
+from helhedsplan.reports.report import ArchiveRow, ReportState, report_archive
 
 # --- What needs attention -------------------------------------------------------------------------------------
 #
@@ -118,6 +119,8 @@ class AttentionSources:
     #: The emergency plan, or None when it has not been written.
     preparedness_plan: PreparednessPlan | None
     contacts: list[Contact]
+    #: Every report the plan owes Landsbyggefonden, with where it stands.
+    reports: list[ArchiveRow]
     #: Whether the reader may see contacts (reviewers may not: their names and numbers are personal data).
     may_see_contacts: bool
 
@@ -333,11 +336,36 @@ def contacts_to_verify(sources: AttentionSources) -> AttentionGroup:
     )
 
 
+def reports_due(sources: AttentionSources) -> AttentionGroup:
+    """Reports to Landsbyggefonden that are overdue, returned for a new submission, or due — in that order."""
+    urgency = {ReportState.OVERDUE: 0, ReportState.RETURNED: 1, ReportState.DUE: 2}
+    rows = sorted(
+        (row for row in sources.reports if row.state in urgency),
+        key=lambda row: (urgency[row.state], row.report.due_date),
+    )
+    return AttentionGroup(
+        "reports",
+        _("Reports to Landsbyggefonden"),
+        [
+            AttentionItem(
+                title=str(row.report),
+                url=reverse("reports:report", kwargs={"plan": sources.plan.slug, **row.report.url_kwargs()}),
+                detail=_("returned by Landsbyggefonden: answer and submit again")
+                if row.state == ReportState.RETURNED
+                else (_("overdue since %(day)s") if row.state == ReportState.OVERDUE else _("due %(day)s"))
+                % {"day": _date(row.report.due_date)},
+            )
+            for row in rows
+        ],
+    )
+
+
 #: The providers of "Kræver opmærksomhed", most urgent kind first.
 ATTENTION_PROVIDERS: tuple[Callable[[AttentionSources], AttentionGroup], ...] = (
     open_incidents,
     missing_parts,
     overdue_approvals,
+    reports_due,
     measurements_due,
     activities_past_their_end,
     missing_actual_spend,
@@ -510,8 +538,9 @@ class Dashboard:
 def dashboard(plan: Plan, today: datetime.date, *, may_see_contacts: bool = False) -> Dashboard:
     """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
     the plan: six for the goal tree, three for the key figures, five for the budget, three for the approvals
-    (estates, decisions, steps), one for the open incidents, two for the emergency plan and its contacts, and
-    one per model that "recent changes" follows. ``may_see_contacts``: list contacts to verify (not for
+    (estates, decisions, steps), one for the open incidents, two for the emergency plan and its contacts, three for
+    the reports to Landsbyggefonden (reports, submissions, comments), and one per model that "recent changes"
+    follows. ``may_see_contacts``: list contacts to verify (not for
     reviewers); the contacts are read either way, so the count is the same for every role."""
     as_of = progress.status_as_of(today=today, period_end=plan.end_date)
     sub_agreements = list(sub_agreements_with_goal_tree(plan, with_activities=True))
@@ -549,6 +578,7 @@ def dashboard(plan: Plan, today: datetime.date, *, may_see_contacts: bool = Fals
         incidents=open_incidents_of(plan),
         preparedness_plan=preparedness_plan_of(plan),
         contacts=contacts_of(plan),
+        reports=report_archive(plan, today=today),
         may_see_contacts=may_see_contacts,
     )
     return Dashboard(

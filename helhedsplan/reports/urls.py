@@ -6,4 +6,20 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    # Reports to Landsbyggefonden: <period> is a year of the plan ("2024") or "slut" (the final report).
+    path("rapporter/", views.ReportArchiveView.as_view(), name="archive"),
+    path("rapporter/<str:period>/", views.ReportView.as_view(), name="report"),
+    path(
+        "rapporter/<str:period>/hent.<str:format>",
+        views.ReportDownloadView.as_view(),
+        name="report_download",
+    ),
+    path("rapporter/<str:period>/indsend/", views.SubmissionCreateView.as_view(), name="submission_create"),
+    path("indsendelser/<int:pk>/svar/", views.AnswerCreateView.as_view(), name="answer_create"),
+    path("indsendelser/<int:pk>/kommentar/", views.CommentCreateView.as_view(), name="comment_create"),
+    path(
+        "indsendelser/<int:pk>/fil.<str:format>",
+        views.SubmissionFileView.as_view(),
+        name="submission_file",
+    ),
 ]

@@ -1,15 +1,29 @@
-"""The plan's dashboard: how each delaftale is going, what needs attention, what changed lately."""
+"""The plan's dashboard (how each delaftale is going, what needs attention, what changed lately) and the reports to
+Landsbyggefonden: the archive, a report's page and files, submitting, answering and commenting."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+from pathlib import Path
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.views import PlanTemplateView
-from helhedsplan.reports import selectors
+from helhedsplan.reports import documents, selectors, services
+
+from .forms import AnswerForm, CommentForm, add_errors
+from .models import Report, Submission
+from .report import report_archive, report_submissions, status_report
 
 
 class DashboardView(PlanTemplateView):
@@ -36,3 +50,215 @@ class DashboardView(PlanTemplateView):
             {field.name: getattr(dashboard, field.name) for field in dataclasses.fields(dashboard)}
         )
         return context
+
+
+# --- Reports to Landsbyggefonden --------------------------------------------------------------------------------
+
+
+def _report_from_url(plan, period: str) -> Report:
+    """``2024`` → the yearly report of 2024, ``slut`` → the final report; stored or not yet (a draft). 404 for a year
+    outside the plan's period."""
+    if period == "slut":
+        kind, year = Report.Kind.FINAL, None
+    elif period.isascii() and period.isdigit() and len(period) == 4 and plan.contains_year(int(period)):
+        kind, year = Report.Kind.YEARLY, int(period)
+    else:
+        raise Http404
+    report = Report.objects.filter(plan=plan, kind=kind, year=year).select_related("plan").first()
+    return report or Report(plan=plan, kind=kind, year=year)
+
+
+def _as_of(request, report: Report) -> datetime.date:
+    """The as-of date: ``?dato=`` if it is a valid day inside the covered time, else the report's default."""
+    today = timezone.localdate()
+    asked = request.GET.get("dato", "")
+    try:
+        day = datetime.date.fromisoformat(asked) if len(asked) == 10 else None
+    except ValueError:
+        day = None
+    if day is not None and report.first_day <= day <= report.last_day:
+        return day
+    return report.default_as_of(today)
+
+
+class ReportArchiveView(PlanTemplateView):
+    """Every report the plan owes: due dates, where each stands, and every submission with its hashes."""
+
+    template_name = "reports/archive.html"
+    page_title = _("Reports to Landsbyggefonden")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = report_archive(self.plan, today=timezone.localdate())
+        return context
+
+
+class ReportView(PlanTemplateView):
+    """One report as a web page (printable), with its downloads, its submissions and the forms to act on it."""
+
+    template_name = "reports/report.html"
+
+    def get_page_title(self) -> str:
+        return str(self.report)
+
+    @cached_property
+    def report(self) -> Report:
+        return _report_from_url(self.plan, self.kwargs["period"])
+
+    def get_breadcrumbs(self):
+        archive = reverse("reports:archive", kwargs={"plan": self.plan.slug})
+        return [Crumb(str(_("Reports to Landsbyggefonden")), archive), Crumb(str(self.report))]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        as_of = _as_of(self.request, self.report)
+        user = self.request.user
+        today = timezone.localdate()
+        context.update(
+            data=status_report(self.report, as_of=as_of),
+            submissions=report_submissions(self.report),
+            can_submit=user.has_perm("plan.submit_reports", self.plan) and self.report.can_be_made(today),
+            can_review=user.has_perm("plan.review_reports", self.plan),
+            can_comment=user.has_perm("plan.comment_reports", self.plan),
+            answer_form=kwargs.get("answer_form") or AnswerForm(),
+            comment_form=kwargs.get("comment_form") or CommentForm(),
+            submit_errors=kwargs.get("submit_errors", []),
+            period=self.kwargs["period"],
+        )
+        return context
+
+
+class ReportDownloadView(ReportView):
+    """The draft report as PDF, spreadsheet or plan file, as of the page's date."""
+
+    def get(self, request, *args, **kwargs):
+        data = status_report(self.report, as_of=_as_of(request, self.report))
+        stem = documents.file_stem(data)
+        kind = kwargs["format"]
+        if kind == "pdf":
+            return _file_response(documents.report_pdf(data), f"{stem}.pdf", "application/pdf")
+        if kind == "xlsx":
+            return _file_response(documents.report_xlsx(data), f"{stem}.xlsx", XLSX)
+        return _file_response(documents.report_plan_file(data), f"{stem}.yaml", "application/yaml")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file_response(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class SubmissionCreateView(ReportView):
+    """A coordinator submits the report: its files are made and frozen. (GET shows the report's page.)"""
+
+    permission_required = "plan.submit_reports"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.report_submit(
+                plan=self.plan, kind=self.report.kind, year=self.report.year, actor=request.user
+            )
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(submit_errors=error.messages), status=200)
+        messages.success(
+            request, gettext("The report was submitted to Landsbyggefonden; its files are frozen.")
+        )
+        return redirect(
+            reverse("reports:report", kwargs={"plan": self.plan.slug, "period": kwargs["period"]})
+        )
+
+
+class SubmissionActionView(ReportView):
+    """Base of the answer and comment views: the submission through this plan's reports (another plan's: 404,
+    before any permission is asked). GET shows the submission's report page."""
+
+    def get_permission_object(self):
+        return self.submission
+
+    def get_context_data(self, **kwargs):
+        self.kwargs["period"] = self.report.url_kwargs()["period"]
+        return super().get_context_data(**kwargs)
+
+    @cached_property
+    def submission(self) -> Submission:
+        return get_object_or_404(
+            Submission.objects.select_related("report__plan"), pk=self.kwargs["pk"], report__plan=self.plan
+        )
+
+    @cached_property
+    def report(self) -> Report:
+        return self.submission.report
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        return redirect(self.report.get_absolute_url())
+
+
+class AnswerCreateView(SubmissionActionView):
+    """A reviewer of Landsbyggefonden approves the submission or returns it with a comment."""
+
+    permission_required = "plan.review_reports"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = context["answer_form"]  # the form this address takes
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.submission_answer(
+                    submission=self.submission,
+                    outcome=form.cleaned_data["outcome"],
+                    comment=form.cleaned_data["comment"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                return self.done(gettext("Your answer was saved."))
+        return self.render_to_response(self.get_context_data(answer_form=form))
+
+
+class CommentCreateView(SubmissionActionView):
+    """A comment on a submission: a reviewer's remark or the coordinator's answer to one."""
+
+    permission_required = "plan.comment_reports"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = context["comment_form"]  # the form this address takes
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_add(
+                    submission=self.submission, text=form.cleaned_data["text"], actor=request.user
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                return self.done(gettext("Your comment was saved."))
+        return self.render_to_response(self.get_context_data(comment_form=form))
+
+
+class SubmissionFileView(SubmissionActionView):
+    """A frozen file of a submission, exactly as stored."""
+
+    http_method_names = ["get"]
+
+    def get_permission_required(self) -> str:
+        return "plan.view"
+
+    def get(self, request, *args, **kwargs):
+        field = {"pdf": "pdf", "xlsx": "spreadsheet", "yaml": "plan_file"}[kwargs["format"]]
+        stored = getattr(self.submission, field)
+        content_type = {"pdf": "application/pdf", "xlsx": XLSX, "yaml": "application/yaml"}[kwargs["format"]]
+        with stored.open("rb") as handle:
+            return _file_response(handle.read(), Path(stored.name).name, content_type)

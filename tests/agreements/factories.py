@@ -2,6 +2,7 @@ import factory
 
 from helhedsplan.agreements.models import (
     FocusArea,
+    Narrative,
     StrategicAgreement,
     StrategicGoal,
     SubAgreement,
@@ -43,3 +44,12 @@ class SubAgreementPartyFactory(factory.django.DjangoModelFactory):
     sub_agreement = factory.SubFactory(SubAgreementFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     commitment = "Stiller medarbejdere til rådighed."
+
+
+class NarrativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Narrative
+
+    sub_agreement = factory.SubFactory(SubAgreementFactory)
+    year = 2022
+    went_well = "Lektiecaféerne åbnede."

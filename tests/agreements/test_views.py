@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from helhedsplan.agreements.models import FocusArea, StrategicAgreement, SubAgreementParty
 from helhedsplan.goals.models import Goal, Indicator
-from tests.agreements.factories import SubAgreementPartyFactory
+from tests.agreements.factories import NarrativeFactory, SubAgreementPartyFactory
 from tests.agreements.page_fixtures import build_world
 from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
 from tests.plans.factories import OrganisationFactory
@@ -249,6 +249,8 @@ def grow(world, n: int) -> None:
             goal
         )
         SubAgreementPartyFactory(sub_agreement=education, organisation=OrganisationFactory())
+    for year in range(2022, 2022 + n):
+        NarrativeFactory(sub_agreement=education, year=year)
     for strategic_goal in world.strategic_goals.values():
         for _figure in range(n):
             MeasurementFactory(indicator=IndicatorFactory(goal=None, strategic_goal=strategic_goal))
@@ -266,9 +268,9 @@ def test_delaftale_page_queries_do_not_grow(client, world, django_assert_num_que
     client.force_login(world.users[visitor])
 
     # COMMON, then 6 the delaftale, 7 its goals, 8 their indicators, 9 their measurements,
-    # 10 activities with responsible organisation, 11 the goals they serve, 12 parties with organisation.
-    # Permission checks per indicator use the membership already fetched: no queries.
-    with django_assert_num_queries(COMMON + 7):
+    # 10 activities with responsible organisation, 11 the goals they serve, 12 parties with organisation,
+    # 13 the yearly narratives. Permission checks per indicator use the membership already fetched: no queries.
+    with django_assert_num_queries(COMMON + 8):
         response = client.get(sub_agreement_url(world))
 
     assert len(response.context["goals"]) == n + 1

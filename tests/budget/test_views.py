@@ -8,6 +8,8 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
@@ -426,6 +428,12 @@ def test_the_spreadsheet_holds_the_page_tables(reviewer_client, amager_plan):
     values = [[c.value for c in row] for row in funding.iter_rows()]
     shares = {row[0]: row[-1] for row in values if row and row[-1] is not None and isinstance(row[-1], float)}
     assert round(shares["Landsbyggefonden"], 4) == round(19.05 / 31.2, 4)
+    # Every sheet names the plan and the day its figures are from; so does the file.
+    today = timezone.localdate()
+    for sheet in book.worksheets:
+        assert sheet["A1"].value == amager_plan.name
+        assert sheet["A2"].value == f"Budget pr. {date_format(today, 'DATE_FORMAT')}"
+    assert f"budget-{amager_plan.slug}-{today.isoformat()}.xlsx" in response["Content-Disposition"]
 
 
 def test_every_budget_page_sits_under_the_budget(coordinator_client, amager_plan):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import factory
 
-from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from tests.agreements.factories import SubAgreementFactory
 
 
@@ -50,3 +50,12 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     status = Activity.Status.ONGOING
     start_date = datetime.date(2022, 1, 1)
     end_date = datetime.date(2025, 12, 31)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    activity = factory.SubFactory(ActivityFactory)
+    name = factory.Sequence(lambda n: f"Milepæl {n}")
+    due_date = datetime.date(2023, 6, 30)

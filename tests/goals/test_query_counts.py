@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from helhedsplan.goals.progress import add_months
-from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.goals.factories import (
+    ActivityFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    MilestoneFactory,
+)
 from tests.goals.page_fixtures import build_world
 from tests.plans.factories import OrganisationFactory
 
@@ -31,9 +37,10 @@ INDICATOR_PAGE = REQUEST_AND_PERMISSION + 2
 #  6. the indicator with its plan, goal, delaftale and strategic goal (breadcrumbs, permission),
 #  7. its measurements with who entered them (chart, table, progress).
 
-ACTIVITY_PAGE = REQUEST_AND_PERMISSION + 2
+ACTIVITY_PAGE = REQUEST_AND_PERMISSION + 3
 #  6. the activity with its delaftale, plan and responsible organisation,
-#  7. the goals it serves.
+#  7. the goals it serves,
+#  8. its milestones (their activity, and so their plan for the history links, comes from the prefetch).
 
 
 def add_data(world, *, indicators: int, measurements: int, activities: int) -> None:
@@ -62,8 +69,9 @@ def add_data(world, *, indicators: int, measurements: int, activities: int) -> N
             responsible_organisation=OrganisationFactory(),
         )
         activity.goals.add(world.goal)
-        # The world's activity serves more goals too.
+        # The world's activity serves more goals too, and has milestones.
         world.activity.goals.add(GoalFactory(sub_agreement=world.sub_agreement))
+        MilestoneFactory(activity=world.activity, due_date=datetime.date(2022, 3, 1 + number))
 
 
 @pytest.fixture(params=["one", "many"])

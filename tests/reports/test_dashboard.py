@@ -32,6 +32,7 @@ from tests.preparedness.factories import (
     IncidentFactory,
     PreparednessPlanFactory,
 )
+from tests.reports.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def grow(world, n: int) -> None:
         for _figure in range(n):
             indicator = IndicatorFactory(goal=None, strategic_goal=strategic_goal)
             MeasurementFactory(indicator=indicator)
-    for _row in range(n):
+    for row in range(n):
         line = BudgetLineFactory(plan=world.plan, sub_agreement=world.sub_agreements[FocusArea.EDUCATION])
         BudgetAmountFactory(line=line, year=2022, amount=Decimal("1000000"))
         source = FundingSourceFactory(plan=world.plan)
@@ -88,6 +89,7 @@ def grow(world, n: int) -> None:
         estate = EstateFactory(plan=world.plan, housing_association=association, homes=100, residents=220)
         EstateDecisionFactory(estate=estate)
         ApprovalStepFactory(plan=world.plan)
+        SubmissionFactory(report__plan=world.plan, report__year=2022 + row)
 
 
 # The dashboard reads the whole plan. Its queries, whatever the plan's size:
@@ -105,8 +107,10 @@ def grow(world, n: int) -> None:
 # 23 open incidents (plan, level, estate joined)      (preparedness.selectors.open_incidents_of)
 # 24 the emergency plan, 25 its contacts (organisation, plan joined) — read for every role, listed only to those
 #                                                      who may see contacts (preparedness.selectors)
-# 26-36 one per model followed by "recent changes" (reports.selectors.TRACKED: 11 models)
-DASHBOARD_QUERIES = 25 + len(selectors.TRACKED)
+# 26 the reports to Landsbyggefonden, 27 their submissions (who submitted and answered joined), 28 the comments
+#                                                      (reports.report.report_archive: "reports due or overdue")
+# 29-39 one per model followed by "recent changes" (reports.selectors.TRACKED: 11 models)
+DASHBOARD_QUERIES = 28 + len(selectors.TRACKED)
 
 
 @pytest.mark.parametrize("n", [1, 3])

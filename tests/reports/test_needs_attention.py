@@ -33,6 +33,7 @@ from tests.preparedness.factories import (
     IncidentFactory,
     PreparednessPlanFactory,
 )
+from tests.reports.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,9 @@ def complete(world):
     EstateDecisionFactory(estate=EstateFactory(plan=plan, name="Hørgården"))
     ApprovalStepFactory(plan=plan, title="Borgerrepræsentationen", status=ApprovalStep.Status.DONE)
     PreparednessPlanFactory(plan=plan)
+    # The reports to Landsbyggefonden of the finished years, approved.
+    for year in (2022, 2023):
+        SubmissionFactory(report__plan=plan, report__year=year, outcome="approved")
     return world
 
 
@@ -269,3 +273,22 @@ def test_the_kinds_come_most_urgent_first(client, complete):
     assert kinds(found) == ["incidents", "approvals", "activities", "actual_spend", "contacts"]
     positions = [html.index(f'id="attention-{kind}"') for kind in kinds(found)]
     assert positions == sorted(positions)
+
+
+def test_reports_overdue_returned_and_due_appear_and_go(client, complete):
+    from helhedsplan.reports.models import Report, Submission
+
+    Submission.objects.filter(report__year=2023).update(outcome="returned")
+    Report.objects.filter(year=2022).first().submissions.all()._raw_delete(Submission.objects.db)
+    Report.objects.filter(year=2022).delete()
+
+    found, html = attention(client, complete)
+    assert titles(found, "reports") == ["Årsrapport 2022", "Årsrapport 2023"]
+    assert "overskredet siden 30. juni 2023" in html
+    assert "sendt retur af Landsbyggefonden: svar og indsend igen" in html
+    assert reverse("reports:report", kwargs={"plan": complete.plan.slug, "period": "2022"}) in html
+
+    SubmissionFactory(report__plan=complete.plan, report__year=2022, outcome="approved")
+    SubmissionFactory(report=Report.objects.get(year=2023), outcome="approved")
+    found, _html = attention(client, complete)
+    assert "reports" not in kinds(found)

@@ -75,3 +75,27 @@ def test_demo_logins_get_the_rights_of_their_role(demo_users, amager_plan):
     assert not demo_users["boligorg"].has_perm("plan.manage", amager_plan)
     assert demo_users["lbf"].has_perm("plan.view", amager_plan)
     assert not demo_users["lbf"].has_perm("plan.edit_goals", goal)
+
+
+@pytest.mark.django_db
+def test_setup_demo_shows_every_state_of_the_reports_once():
+    from helhedsplan.reports.models import Comment, Submission
+    from helhedsplan.reports.report import ReportState, report_archive
+
+    first = run_setup_demo()
+    assert "2024 returned and answered" in first
+    plan = Plan.objects.get(slug=AMAGER_SLUG)
+    import datetime
+
+    states = {
+        (r.report.kind, r.report.year): r.state
+        for r in report_archive(plan, today=datetime.date(2026, 12, 1))
+    }
+    assert states[("yearly", 2022)] == states[("yearly", 2023)] == ReportState.APPROVED
+    assert states[("yearly", 2024)] == ReportState.RETURNED
+    assert states[("final", None)] == ReportState.OVERDUE
+    assert Comment.objects.filter(submission__report__plan=plan).count() == 2
+    assert all(c.text.startswith("Eksempel:") for c in Comment.objects.all())
+
+    run_setup_demo()
+    assert Submission.objects.filter(report__plan=plan).count() == 3

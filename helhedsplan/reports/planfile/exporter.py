@@ -62,11 +62,12 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             ),
             "strategic_goals__key_figures__measurements",
             "sub_agreements__parties__organisation",
+            "sub_agreements__narratives",
             "sub_agreements__goals__indicators__measurements",
             Prefetch(
                 "sub_agreements__activities",
                 queryset=Activity.objects.select_related("responsible_organisation").prefetch_related(
-                    Prefetch("goals", queryset=Goal.objects.select_related("sub_agreement"))
+                    Prefetch("goals", queryset=Goal.objects.select_related("sub_agreement")), "milestones"
                 ),
             ),
             Prefetch(
@@ -233,6 +234,10 @@ def _sub_agreements(sub_agreements) -> list[dict[str, Any]]:
             for goal in goals
         ]
         values["activities"] = [_activity(titles, sub.focus_area, activity) for activity in activities]
+        values["narratives"] = [
+            compact(schema.NARRATIVE, {field: getattr(n, field) for field in schema.NARRATIVE.fields})
+            for n in sorted(sub.narratives.all(), key=lambda n: n.year)
+        ]
         rows.append(compact(schema.SUB_AGREEMENT, values))
     return rows
 
@@ -241,7 +246,7 @@ def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
     values = {
         field: getattr(activity, field)
         for field in schema.ACTIVITY.fields
-        if field not in ("responsible_organisation", "goals")
+        if field not in ("responsible_organisation", "goals", "milestones")
     }
     org = activity.responsible_organisation
     values["responsible_organisation"] = org.short_name if org else None
@@ -249,6 +254,10 @@ def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
         activity.goals.all(), key=lambda g: (FOCUS_ORDER[g.sub_agreement.focus_area], g.order, g.pk)
     )
     values["goals"] = [_goal_ref(titles, own_focus, goal) for goal in served]
+    values["milestones"] = [
+        compact(schema.MILESTONE, {field: getattr(m, field) for field in schema.MILESTONE.fields})
+        for m in sorted(activity.milestones.all(), key=lambda m: (m.due_date, m.name, m.pk))
+    ]
     return compact(schema.ACTIVITY, values)
 
 

@@ -13,11 +13,17 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
+from helhedsplan.agreements.models import (
+    Narrative,
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+    SubAgreementParty,
+)
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.core.services import object_create
-from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
 from helhedsplan.plans.services import estate_create, membership_create
 from helhedsplan.preparedness.models import (
@@ -28,6 +34,7 @@ from helhedsplan.preparedness.models import (
     IncidentLogEntry,
     PreparednessPlan,
 )
+from helhedsplan.reports.models import Report
 
 from . import yamlio
 from .schema import PlanFileError, join, resolve_goal, validate
@@ -188,6 +195,14 @@ class _Writer:
         old = Plan.objects.filter(slug=slug).first()
         if old is None:
             return []
+        if Report.objects.filter(plan=old).exists():
+            # Submitted reports are frozen, and so is the plan they were made from: it is never replaced.
+            raise PlanFileError(
+                [
+                    _("The plan %(slug)s has reports to Landsbyggefonden and cannot be replaced.")
+                    % {"slug": slug}
+                ]
+            )
         # Memberships are about users, not plan data: keep them across a replace.
         kept = [
             (membership, [s.focus_area for s in membership.sub_agreements.all()])
@@ -291,6 +306,8 @@ class _Writer:
             for p_index, party in enumerate(row["parties"]):
                 data = {**party, "organisation": self.org(party["organisation"])}
                 self.create(SubAgreementParty(sub_agreement=sub), f"{path}.parties[{p_index}]", data)
+            for n_index, narrative in enumerate(row["narratives"]):
+                self.create(Narrative(sub_agreement=sub), f"{path}.narratives[{n_index}]", narrative)
             for g_index, goal_row in enumerate(row["goals"]):
                 place = f"{path}.goals[{g_index}]"
                 data = {k: v for k, v in goal_row.items() if k != "indicators"}
@@ -305,13 +322,16 @@ class _Writer:
             for a_index, activity_row in enumerate(row["activities"]):
                 served = [resolve_goal(titles, sub.focus_area, ref) for ref in activity_row["goals"]]
                 data = {
-                    **activity_row,
+                    **{k: v for k, v in activity_row.items() if k != "milestones"},
                     "responsible_organisation": self.org(activity_row["responsible_organisation"]),
                     "goals": [goals[key] for key in served if isinstance(key, tuple) and key in goals],
                 }
-                self.create(
-                    Activity(sub_agreement=sub), f"sub_agreements[{index}].activities[{a_index}]", data
-                )
+                place = f"sub_agreements[{index}].activities[{a_index}]"
+                activity = self.create(Activity(sub_agreement=sub), place, data)
+                if activity is None:
+                    continue
+                for m_index, milestone in enumerate(activity_row["milestones"]):
+                    self.create(Milestone(activity=activity), f"{place}.milestones[{m_index}]", milestone)
         return subs
 
     def _write_year_map(self, new: Callable[[], models.Model], path: str, rows: dict) -> None:

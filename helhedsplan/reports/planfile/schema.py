@@ -326,6 +326,7 @@ PLAN = Record(
         "description": Text(),
         "homes": Integer(),
         "residents": Integer(),
+        "report_due_months": Integer(default=6),
         "parties": ListOf(OrganisationRef()),
     },
     required=True,
@@ -395,6 +396,16 @@ GOAL = Record(
     }
 )
 
+MILESTONE = Record(
+    {
+        "name": Text(required=True),
+        "due_date": Date(required=True),
+        "done_date": Date(),
+        "note": Text(),
+        "is_example": Boolean(),
+    }
+)
+
 ACTIVITY = Record(
     {
         "name": Text(required=True),
@@ -406,6 +417,17 @@ ACTIVITY = Record(
         "end_date": Date(),
         "participants": Integer(),
         "goals": ListOf(GoalRef()),
+        "milestones": ListOf(MILESTONE),
+        "is_example": Boolean(),
+    }
+)
+
+NARRATIVE = Record(
+    {
+        "year": Integer(required=True),
+        "went_well": Text(),
+        "went_badly": Text(),
+        "changes": Text(),
         "is_example": Boolean(),
     }
 )
@@ -420,6 +442,7 @@ SUB_AGREEMENT = Record(
         "parties": ListOf(PARTY),
         "goals": ListOf(GOAL),
         "activities": ListOf(ACTIVITY),
+        "narratives": ListOf(NARRATIVE),
     }
 )
 

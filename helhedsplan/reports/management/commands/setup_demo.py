@@ -5,7 +5,12 @@ from django.utils.translation import gettext as _
 
 from helhedsplan.plans.models import Membership
 from helhedsplan.reports.planfile import PlanFileError
-from helhedsplan.reports.planfile.demo import DEMO_PASSWORD, ensure_amager_plan, ensure_demo_logins
+from helhedsplan.reports.planfile.demo import (
+    DEMO_PASSWORD,
+    ensure_amager_plan,
+    ensure_demo_logins,
+    ensure_demo_reports,
+)
 
 
 class Command(BaseCommand):
@@ -26,4 +31,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username:<10} {Membership.Role(login.role).label:<12} {login.organisation:<5} {state}"
                 + (" · " + _("superuser") if login.superuser else "")
+            )
+        if ensure_demo_reports(plan):
+            self.stdout.write(
+                _(
+                    "Example reports to Landsbyggefonden: 2022 and 2023 approved, 2024 returned and answered, "
+                    "the final report due."
+                )
             )

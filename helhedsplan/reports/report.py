@@ -1,0 +1,543 @@
+"""The report to Landsbyggefonden as data: the one selector the web page, the PDF and the spreadsheet are built from.
+
+``status_report(report, as_of=…)`` reads the plan as it stood on ``as_of`` — only measurements made by then count,
+progress and status are judged at that day — in a fixed number of queries, whatever the number of delaftaler,
+indicators, measurements or incidents. A yearly report covers one year of the period, the final report all of it.
+No personal data is read: incidents are counted, never named; contacts are not read at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from helhedsplan.agreements.models import FOCUS_AREA_RANK, Narrative, StrategicGoal, SubAgreement
+from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overview
+from helhedsplan.budget.models import BudgetCategory
+from helhedsplan.budget.selectors import budget_summary
+from helhedsplan.budget.summary import BudgetSummary, Variance, share
+from helhedsplan.goals import progress as progress_rules
+from helhedsplan.goals.charts import IndicatorChart, indicator_chart
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.plans.models import Organisation, Plan
+from helhedsplan.preparedness.models import EscalationLevel, Incident
+
+from .models import Comment, Report, Submission
+
+ZERO = Decimal(0)
+
+
+# --- Results: indicators, goals, delaftaler ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    indicator: Indicator
+    #: The measurements in the time the report covers, up to its as-of date, oldest first.
+    measurements: list[Measurement]
+    #: The latest measurement made by the as-of date (possibly before the covered time).
+    latest: Measurement | None
+    progress: progress_rules.Progress
+    #: A measurement was due in the covered time and none was made: "ikke målt i året".
+    not_measured: bool
+    chart: IndicatorChart
+
+    @property
+    def chart_id(self) -> str:
+        return f"indicator-{self.indicator.pk}"
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    goal: Goal
+    progress: progress_rules.Progress
+    indicators: list[IndicatorResult]
+
+
+@dataclass(frozen=True)
+class ActivityResult:
+    activity: Activity
+    #: Milestones due or reached in the covered time.
+    milestones: list[Milestone]
+    #: For a yearly report: the milestones due next year (the milestone plan).
+    next_year: list[Milestone]
+
+
+@dataclass(frozen=True)
+class SubAgreementSection:
+    sub_agreement: SubAgreement
+    progress: progress_rules.Progress
+    key_figures: list[IndicatorResult]
+    goals: list[GoalResult]
+    activities: list[ActivityResult]
+    narratives: list[Narrative]
+
+
+# --- Budget against actual spend --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    label: str
+    budget: Decimal
+    #: None while no actual spend of the covered years is known.
+    actual: Decimal | None
+
+    @property
+    def variance(self) -> Variance:
+        return Variance(self.budget, self.actual)
+
+
+@dataclass(frozen=True)
+class YearRow:
+    year: int
+    budget: Decimal
+    actual: Decimal | None
+    funding: Decimal
+    #: The year is over by the as-of date.
+    finished: bool
+
+    @property
+    def variance(self) -> Variance:
+        return Variance(self.budget, self.actual)
+
+    @property
+    def unspent(self) -> Decimal | None:
+        """What was left unspent of a finished year with known spend (negative: overspent)."""
+        if not self.finished or self.actual is None:
+            return None
+        return self.budget - self.actual
+
+    @property
+    def missing_actual(self) -> bool:
+        return self.finished and self.actual is None
+
+
+@dataclass(frozen=True)
+class BudgetSection:
+    summary: BudgetSummary
+    years: list[int]
+    by_sub_agreement: list[BudgetRow]
+    by_category: list[BudgetRow]
+    by_year: list[YearRow]
+    #: Funding per source in the covered years, with its share of all funding of those years.
+    by_source: list[tuple[str, Decimal, Decimal | None]]
+    total: BudgetRow
+    lbf_share: Decimal | None
+
+    @property
+    def lbf_share_of_actual(self) -> Decimal | None:
+        """Landsbyggefonden's part of the actual spend, at its share of the funding."""
+        if self.total.actual is None or self.lbf_share is None:
+            return None
+        return self.total.actual * self.lbf_share
+
+
+# --- The emergency plan in numbers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentCounts:
+    total: int
+    by_level: list[tuple[str, int]]
+    #: (first day of the month, count), months with incidents only, oldest first.
+    by_month: list[tuple[datetime.date, int]]
+    closed: int
+    closed_with_evaluation: int
+
+
+# --- The report ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    report: Report
+    plan: Plan
+    as_of: datetime.date
+    first_day: datetime.date
+    last_day: datetime.date
+    parties: list[Organisation]
+    progress: progress_rules.Progress
+    sections: list[SubAgreementSection]
+    budget: BudgetSection
+    approvals: ApprovalsOverview
+    incidents: IncidentCounts
+    #: The latest submission, if the report has been submitted.
+    submission: Submission | None
+    #: Some of what the report shows is example data (marked as such in every form).
+    has_examples: bool = field(default=False)
+
+    @property
+    def title(self) -> str:
+        return str(self.report)
+
+    @property
+    def covers_period(self) -> bool:
+        return self.report.is_final
+
+
+def _measured(indicator: Indicator, as_of: datetime.date) -> list[Measurement]:
+    return [m for m in indicator.measurements.all() if m.date <= as_of]
+
+
+def _indicator_result(
+    indicator: Indicator, plan: Plan, first_day: datetime.date, as_of: datetime.date, final: bool
+) -> IndicatorResult:
+    made = _measured(indicator, as_of)  # oldest first (the prefetch orders them)
+    latest = made[-1] if made else None
+    in_time = [m for m in made if first_day <= m.date]
+    result = progress_rules.indicator_progress(
+        baseline_value=indicator.baseline_value,
+        baseline_date=indicator.baseline_date,
+        target_value=indicator.target_value,
+        target_date=indicator.target_date,
+        latest_value=latest.value if latest else None,
+        latest_date=latest.date if latest else None,
+    )
+    covered_months = (as_of.year - first_day.year) * 12 + as_of.month - first_day.month + 1
+    due = indicator.measurement_interval_months <= covered_months and indicator.baseline_date < as_of
+    return IndicatorResult(
+        indicator=indicator,
+        measurements=made if final else in_time,
+        latest=latest,
+        progress=result,
+        not_measured=due and not in_time,
+        chart=indicator_chart(indicator, made, plan),
+    )
+
+
+def _measurements_prefetch() -> Prefetch:
+    return Prefetch("measurements", queryset=Measurement.objects.order_by("date", "pk"))
+
+
+def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
+    """The report's content as of ``as_of``, in a fixed number of queries (each named below)."""
+    plan = report.plan
+    final = report.is_final
+    first_day, last_day = report.first_day, report.last_day
+    # Nothing after the covered time counts: a yearly report of 2024 read in 2026 is the report as of 31 Dec 2024.
+    as_of = min(as_of, last_day)
+    until = as_of
+
+    # 1 delaftaler, 2 goals, 3 indicators, 4 measurements, 5 activities with responsible organisation,
+    # 6 milestones, 7 narratives.
+    sub_agreements = sorted(
+        SubAgreement.objects.in_plan(plan)
+        .select_related("plan")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch(
+                        "indicators",
+                        queryset=Indicator.objects.select_related("plan").prefetch_related(
+                            _measurements_prefetch()
+                        ),
+                    )
+                ),
+            ),
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.select_related("responsible_organisation")
+                .order_by("name", "pk")
+                .prefetch_related(
+                    Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk"))
+                ),
+            ),
+            Prefetch("narratives", queryset=Narrative.objects.order_by("year")),
+        ),
+        key=lambda s: FOCUS_AREA_RANK.get(s.focus_area, len(FOCUS_AREA_RANK)),
+    )
+    # 8 strategic goals, 9 key figures, 10 their measurements.
+    strategic = {
+        goal.focus_area: goal
+        for goal in StrategicGoal.objects.in_plan(plan).prefetch_related(
+            Prefetch(
+                "key_figures",
+                queryset=Indicator.objects.select_related("plan").prefetch_related(_measurements_prefetch()),
+            )
+        )
+    }
+    examples = False
+    sections = []
+    for sub in sub_agreements:
+        goals = []
+        for goal in sub.goals.all():
+            indicators = [_indicator_result(i, plan, first_day, until, final) for i in goal.indicators.all()]
+            examples = (
+                examples
+                or goal.is_example
+                or any(
+                    r.indicator.is_example or any(m.is_example for m in r.measurements) for r in indicators
+                )
+            )
+            goals.append(
+                GoalResult(
+                    goal=goal,
+                    progress=progress_rules.roll_up(r.progress for r in indicators),
+                    indicators=indicators,
+                )
+            )
+        strategic_goal = strategic.get(sub.focus_area)
+        key_figures = (
+            [_indicator_result(i, plan, first_day, until, final) for i in strategic_goal.key_figures.all()]
+            if strategic_goal
+            else []
+        )
+        activities = []
+        for activity in sub.activities.all():
+            if (activity.start_date and activity.start_date > last_day) or (
+                activity.end_date and activity.end_date < first_day
+            ):
+                continue  # not running in the covered time
+            milestones = list(activity.milestones.all())
+            examples = examples or activity.is_example
+            activities.append(
+                ActivityResult(
+                    activity=activity,
+                    milestones=[
+                        m
+                        for m in milestones
+                        if first_day <= m.due_date <= last_day
+                        or (m.done_date is not None and first_day <= m.done_date <= last_day)
+                    ],
+                    next_year=[]
+                    if report.year is None
+                    else [m for m in milestones if m.due_date.year == report.year + 1],
+                )
+            )
+        narratives = [n for n in sub.narratives.all() if final or n.year == report.year]
+        examples = examples or any(n.is_example for n in narratives)
+        sections.append(
+            SubAgreementSection(
+                sub_agreement=sub,
+                progress=progress_rules.roll_up(g.progress for g in goals),
+                key_figures=key_figures,
+                goals=goals,
+                activities=activities,
+                narratives=narratives,
+            )
+        )
+
+    budget = _budget_section(plan, report, until)  # 11–15: lines, amounts, actuals, sources, fundings
+    examples = (
+        examples
+        or any(row.line.is_example for row in budget.summary.lines)
+        or any(source.is_example for source, _amounts in budget.summary.sources)
+    )
+    return StatusReport(
+        report=report,
+        plan=plan,
+        as_of=as_of,
+        first_day=first_day,
+        last_day=last_day,
+        parties=list(plan.organisations.order_by("name")),  # 16
+        progress=progress_rules.roll_up(s.progress for s in sections),
+        sections=sections,
+        budget=budget,
+        approvals=approvals_overview(plan, on=as_of),  # 17 estates, 18 decisions, 19 steps
+        incidents=_incident_counts(plan, first_day, until),  # 20 levels, 21 incidents
+        submission=report.submissions.select_related("submitted_by", "answered_by")
+        .order_by("-number")
+        .first()
+        if report.pk
+        else None,  # 22
+        has_examples=examples,
+    )
+
+
+def _budget_section(plan: Plan, report: Report, as_of: datetime.date) -> BudgetSection:
+    summary = budget_summary(plan)
+    years = summary.years if report.year is None else [report.year]
+
+    def known(values: dict[int, Decimal | None]) -> Decimal | None:
+        return _sum_known([values.get(y) for y in years])
+
+    def rows_by(key, label) -> list[BudgetRow]:
+        groups: dict = {}
+        for row in summary.lines:
+            groups.setdefault(key(row), []).append(row)
+        result = []
+        for group_key, rows in groups.items():
+            budget = sum((r.budget_by_year.get(y, ZERO) for r in rows for y in years), ZERO)
+            actuals = [known(r.actual_by_year) for r in rows]
+            actual = (
+                sum((a for a in actuals if a is not None), ZERO)
+                if any(a is not None for a in actuals)
+                else None
+            )
+            result.append(BudgetRow(label=label(group_key), budget=budget, actual=actual))
+        return result
+
+    by_sub_agreement = [
+        BudgetRow(
+            label=str(group.sub_agreement) if group.sub_agreement else _shared_label(), budget=b, actual=a
+        )
+        for group in summary.groups
+        for b, a in [
+            (
+                sum((group.budget_by_year.get(y, ZERO) for y in years), ZERO),
+                _sum_known([known(r.actual_by_year) for r in group.rows]),
+            )
+        ]
+    ]
+    by_category = rows_by(lambda r: r.line.category, lambda c: str(BudgetCategory(c).label))
+    by_year = [
+        YearRow(
+            year=y,
+            budget=summary.budget_by_year.get(y, ZERO),
+            actual=summary.actual_by_year.get(y),
+            funding=summary.funding_by_year.get(y, ZERO),
+            finished=datetime.date(y, 12, 31) <= as_of,
+        )
+        for y in years
+    ]
+    funding_total = sum((summary.funding_by_year.get(y, ZERO) for y in years), ZERO)
+    by_source = []
+    for source, amounts in summary.sources:
+        amount = sum((amounts.get(y, ZERO) for y in years), ZERO)
+        by_source.append((source.name, amount, share(amount, funding_total)))
+    total = BudgetRow(
+        label="",
+        budget=sum((r.budget for r in by_year), ZERO),
+        actual=_sum_known([r.actual for r in by_year]),
+    )
+    return BudgetSection(
+        summary=summary,
+        years=years,
+        by_sub_agreement=by_sub_agreement,
+        by_category=by_category,
+        by_year=by_year,
+        by_source=by_source,
+        total=total,
+        lbf_share=summary.lbf_share,
+    )
+
+
+def _sum_known(values: list[Decimal | None]) -> Decimal | None:
+    found = [v for v in values if v is not None]
+    return sum(found, ZERO) if found else None
+
+
+def _shared_label() -> str:
+    return gettext("Shared / secretariat")
+
+
+def _incident_counts(plan: Plan, first_day: datetime.date, until: datetime.date) -> IncidentCounts:
+    """Incidents in the covered time, counted by level and month — never a name, a phone or an e-mail."""
+    levels = list(EscalationLevel.objects.filter(preparedness_plan__plan=plan).order_by("order"))
+    rows = list(
+        Incident.objects.in_plan(plan)
+        .filter(occurred_at__date__gte=first_day, occurred_at__date__lte=until)
+        .values_list("level_id", "occurred_at", "status", "evaluation_what_worked", "evaluation_lessons")
+    )
+    level_counts = Counter(level_id for level_id, *_rest in rows)
+    month_counts = Counter(
+        timezone.localtime(moment).date().replace(day=1) for _level, moment, *_rest in rows
+    )
+    closed = [r for r in rows if r[2] == Incident.Status.CLOSED]
+    return IncidentCounts(
+        total=len(rows),
+        by_level=[(str(level), level_counts.get(level.pk, 0)) for level in levels],
+        by_month=sorted(month_counts.items()),
+        closed=len(closed),
+        closed_with_evaluation=sum(1 for r in closed if (r[3] or "").strip() or (r[4] or "").strip()),
+    )
+
+
+# --- The archive: what the plan owes, where each report stands ------------------------------------------------
+
+
+class ReportState:
+    NOT_YET = "not_yet"  # the time it covers is still running
+    DUE = "due"  # can be written, not submitted, due date not passed
+    OVERDUE = "overdue"
+    AWAITING = "awaiting"
+    APPROVED = "approved"
+    RETURNED = "returned"  # returned: a new submission is due
+
+
+STATE_LABELS = {
+    ReportState.NOT_YET: _("not yet: the time it covers is running"),
+    ReportState.DUE: _("due"),
+    ReportState.OVERDUE: _("overdue"),
+    ReportState.AWAITING: _("awaiting Landsbyggefonden's answer"),
+    ReportState.APPROVED: _("approved"),
+    ReportState.RETURNED: _("returned: submit again"),
+}
+
+
+@dataclass(frozen=True)
+class ArchiveRow:
+    report: Report
+    state: str
+    submissions: list[Submission]
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.state in (ReportState.OVERDUE, ReportState.RETURNED) or (self.state == ReportState.DUE)
+
+
+def report_state(report: Report, submissions: list[Submission], today: datetime.date) -> str:
+    latest = submissions[-1] if submissions else None
+    if latest is not None:
+        return {
+            Submission.Outcome.AWAITING: ReportState.AWAITING,
+            Submission.Outcome.APPROVED: ReportState.APPROVED,
+            Submission.Outcome.RETURNED: ReportState.RETURNED,
+        }[Submission.Outcome(latest.outcome)]
+    if not report.can_be_made(today):
+        return ReportState.NOT_YET
+    return ReportState.OVERDUE if report.due_date < today else ReportState.DUE
+
+
+def _submissions_prefetch() -> Prefetch:
+    return Prefetch(
+        "submissions",
+        queryset=Submission.objects.select_related("submitted_by", "answered_by")
+        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+        .order_by("number"),
+    )
+
+
+def report_archive(plan: Plan, *, today: datetime.date) -> list[ArchiveRow]:
+    """Every yearly report of the period and the final report, stored or not: three queries (reports,
+    submissions with who submitted and answered, comments with their authors)."""
+    stored = {
+        (r.kind, r.year): r
+        for r in Report.objects.filter(plan=plan)
+        .select_related("plan")
+        .prefetch_related(_submissions_prefetch())
+    }
+    wanted = [(Report.Kind.YEARLY, year) for year in plan.years] + [(Report.Kind.FINAL, None)]
+    rows = []
+    for kind, year in wanted:
+        report = stored.get((kind, year)) or Report(plan=plan, kind=kind, year=year)
+        submissions: list[Submission] = list(report.submissions.all()) if report.pk else []  # type: ignore[misc]
+        rows.append(
+            ArchiveRow(report=report, state=report_state(report, submissions, today), submissions=submissions)
+        )
+    return rows
+
+
+def report_submissions(report: Report) -> list[Submission]:
+    """A report's submissions, oldest first, with their comments (two queries; none for a report not stored)."""
+    if report.pk is None:
+        return []
+    return list(
+        Submission.objects.filter(report=report)
+        .select_related("submitted_by", "answered_by")
+        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+        .order_by("number")
+    )
