@@ -193,6 +193,7 @@ NO_DATA: Callable[[Objects, dict], dict] = lambda o, kw: {}  # noqa: E731 - dele
 TABLE: list[Row] = [
     # The dashboard and the agreements.
     Row("reports:dashboard", READ),
+    Row("reports:change_log", READ),
     Row("agreements:strategic", READ),
     Row("agreements:sub_agreements", READ),
     Row("agreements:sub_agreement", READ, pk(SubAgreement)),

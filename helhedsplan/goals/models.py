@@ -16,12 +16,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.models import ExampleFlag
-from helhedsplan.plans.models import Organisation, Plan, PlanContent
+from helhedsplan.plans.models import Organisation, Plan, PlanContent, PlanHistoricalRecords
 
 from . import progress
 
@@ -42,7 +41,7 @@ class Goal(PlanContent, ExampleFlag):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("goal")
@@ -103,7 +102,7 @@ class Indicator(PlanContent, ExampleFlag):
         validators=[MinValueValidator(1)],
         help_text=_("A new measurement is due this many months after the last one."),
     )
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator")
@@ -243,7 +242,7 @@ class Measurement(PlanContent, ExampleFlag):
         verbose_name=_("entered by"),
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("measurement")
@@ -320,7 +319,7 @@ class Activity(PlanContent, ExampleFlag):
     goals = models.ManyToManyField(
         Goal, blank=True, related_name="activities", verbose_name=_("goals served")
     )
-    history = HistoricalRecords(m2m_fields=[goals])
+    history = PlanHistoricalRecords(m2m_fields=[goals])
 
     class Meta:
         verbose_name = _("activity")

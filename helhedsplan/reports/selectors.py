@@ -6,14 +6,17 @@ permission checks on them never fetch it again.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, IntegerField, OuterRef, Subquery, Value
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from helhedsplan.agreements.models import (
@@ -26,12 +29,21 @@ from helhedsplan.agreements.selectors import strategic_goals_with_key_figures, s
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.approvals.selectors import approval_summary
 from helhedsplan.approvals.summary import ApprovalSummary
-from helhedsplan.budget.models import BudgetLine
+from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.core.formatting import format_number
+from helhedsplan.core.history import FieldChange, changes_of
 from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
-from helhedsplan.plans.models import Plan, PlanContent
+from helhedsplan.plans.models import Estate, Membership, Plan, PlanContent
+from helhedsplan.preparedness.models import (
+    ActionCard,
+    Contact,
+    EscalationLevel,
+    Incident,
+    IncidentLogEntry,
+    PreparednessPlan,
+)
 
 # --- What needs attention -------------------------------------------------------------------------------------
 
@@ -80,7 +92,23 @@ def needs_attention(indicators: Iterable[Indicator], activities: Iterable[Activi
     return Attention(indicators=overdue, activities=late_activities)
 
 
-# --- Recent changes -------------------------------------------------------------------------------------------
+# --- Recent changes and the change log ------------------------------------------------------------------------
+#
+# Every historical record of a model in a plan carries its plan (``history_plan``, see
+# ``plans.models.PlanHistoricalRecords``), indexed with the date: a plan's changes are read by plan, never by
+# scanning the whole country's history.
+
+
+def _deleted(function: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A label that names a related object which may since have been deleted (joined as None)."""
+
+    def label(record) -> str:
+        try:
+            return function(record)
+        except AttributeError:
+            return _("(deleted)")
+
+    return label
 
 
 def _focus_area(record) -> str:
@@ -99,10 +127,14 @@ def _measurement(record) -> str:
     }
 
 
-def _budget_line(record) -> str:
-    where = record.sub_agreement.get_focus_area_display() if record.sub_agreement_id else _("Shared")
-    text = f"{where} · {record.get_category_display()}"
-    return f"{text} · {record.description}" if record.description else text
+def _line(line) -> str:
+    where = line.sub_agreement.get_focus_area_display() if line.sub_agreement_id else _("Shared")
+    text = f"{where} · {line.get_category_display()}"
+    return f"{text} · {line.description}" if line.description else text
+
+
+def _yearly(record) -> str:
+    return f"{_line(record.line)} · {record.year}"
 
 
 def _estate_decision(record) -> str:
@@ -116,10 +148,12 @@ class Tracked:
     select_related: tuple[str, ...]
     #: Names the change from its record (simple_history's historical model, which has no types).
     label: Callable[[Any], str]
+    #: Personal data (the emergency plan's contacts, who has which role): only for those who may see contact
+    #: details (coordinators and editors), never for reviewers.
+    personal: bool = False
 
 
-#: What the dashboard's "recent changes" follows: the plan's content that people edit on these pages.
-#: Personal data (the emergency plan's contacts) and memberships are left out on purpose.
+#: What the change log follows: every model in a plan.
 TRACKED: tuple[Tracked, ...] = (
     Tracked(StrategicAgreement, (), lambda record: _("Strategic agreement")),
     Tracked(StrategicGoal, (), _focus_area),
@@ -129,9 +163,21 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(Indicator, (), lambda record: record.name),
     Tracked(Measurement, ("indicator",), _measurement),
     Tracked(Activity, (), lambda record: record.name),
-    Tracked(BudgetLine, ("sub_agreement",), _budget_line),
+    Tracked(BudgetLine, ("sub_agreement",), _line),
+    Tracked(BudgetAmount, ("line__sub_agreement",), _yearly),
+    Tracked(ActualSpend, ("line__sub_agreement",), _yearly),
+    Tracked(FundingSource, (), lambda record: record.name),
+    Tracked(Funding, ("source",), lambda record: f"{record.source.name} · {record.year}"),
+    Tracked(Estate, (), lambda record: record.name),
     Tracked(EstateDecision, ("estate",), _estate_decision),
     Tracked(ApprovalStep, (), lambda record: record.title),
+    Tracked(PreparednessPlan, (), lambda record: _("Emergency plan")),
+    Tracked(EscalationLevel, (), lambda record: record.name),
+    Tracked(ActionCard, (), lambda record: record.scenario),
+    Tracked(Incident, (), lambda record: Truncator(record.summary).chars(60)),
+    Tracked(IncidentLogEntry, (), lambda record: Truncator(record.text).chars(60)),
+    Tracked(Contact, ("organisation",), lambda record: f"{record.name} · {record.role}", personal=True),
+    Tracked(Membership, ("user",), lambda r: f"{r.user.username} · {r.get_role_display()}", personal=True),
 )
 
 
@@ -144,29 +190,70 @@ class RecentChange:
     label: str
     #: The object's history page, or None when the object no longer exists.
     history_url: str | None
+    #: What a change ("~") changed, field by field (old → new); empty for a creation or a deletion.
+    changes: tuple[FieldChange, ...] = ()
 
     @property
     def kind_label(self) -> str:
         return {"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind]
 
 
-def recent_changes(plan: Plan, limit: int = 10) -> list[RecentChange]:
-    """The newest ``limit`` changes to the plan's content, newest first.
+def tracked_for(plan: Plan, user) -> tuple[Tracked, ...]:
+    """The models whose changes ``user`` may read in ``plan``: personal data only with contact details."""
+    personal = user is not None and user.has_perm("plan.view_contact_details", plan)
+    return tuple(tracked for tracked in TRACKED if personal or not tracked.personal)
 
-    One query per tracked model (its newest ``limit`` records, with the user and what the label needs joined,
-    and whether the object still exists), then merged here — so the count never grows with the history.
+
+def change_keys(plan: Plan, tracked: tuple[Tracked, ...]):
+    """The plan's changes as one query (a UNION ALL over the historical tables, each read through its (plan,
+    date) index): (date, record id, position in ``tracked``) rows, newest first — for a paginator to count and
+    slice."""
+    queries = [
+        # Each tracked model declares its own ``history`` (simple_history's manager); PlanContent does not.
+        item.model.history.filter(history_plan=plan)  # type: ignore[attr-defined]
+        .order_by()
+        .annotate(tracked=Value(index, output_field=IntegerField()))
+        .values_list("history_date", "history_id", "tracked")
+        for index, item in enumerate(tracked)
+    ]
+    first, *others = queries
+    return first.union(*others, all=True).order_by("-history_date", "-history_id")
+
+
+def changes_for_keys(plan: Plan, tracked: tuple[Tracked, ...], keys: Iterable[tuple]) -> list[RecentChange]:
+    """The changes ``keys`` (rows of ``change_keys``) name, in their order, each saying what it changed.
+
+    Per model among them: one query for its records (with the user, what the label reads, whether the object
+    still exists and which record came before), one for those previous records when any record is a change;
+    related objects only when a relation changed (``core.history.changes_of``).
     """
-    changes: list[RecentChange] = []
-    for tracked in TRACKED:
-        model = tracked.model
-        records = (
-            # Each tracked model declares its own ``history`` (simple_history's manager); PlanContent does not.
-            model.history.filter(**{model.plan_lookup: plan})  # type: ignore[attr-defined]
-            .select_related("history_user", *tracked.select_related)
-            .annotate(still_exists=Exists(model.objects.filter(pk=OuterRef("id"))))
-            .order_by("-history_date", "-history_id")[:limit]
+    keys = list(keys)
+    wanted: dict[int, list[int]] = defaultdict(list)
+    for _when, history_id, index in keys:
+        wanted[index].append(history_id)
+    found: dict[tuple[int, int], RecentChange] = {}
+    for index, history_ids in wanted.items():
+        item = tracked[index]
+        model = item.model
+        history = model.history  # type: ignore[attr-defined]
+        previous = history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date")).order_by(
+            "-history_date", "-history_id"
         )
-        for record in records:
+        records = list(
+            history.filter(history_plan=plan, history_id__in=history_ids)
+            .select_related("history_user", *item.select_related)
+            .annotate(
+                still_exists=Exists(model.objects.filter(pk=OuterRef("id"))),
+                previous_id=Subquery(previous.values("history_id")[:1]),
+            )
+        )
+        previous_ids = [record.previous_id for record in records if record.history_type == "~"]
+        before = history.in_bulk([pk for pk in previous_ids if pk is not None]) if previous_ids else {}
+        pairs = [
+            (before.get(record.previous_id) if record.history_type == "~" else None, record)
+            for record in records
+        ]
+        for record, changes in zip(records, changes_of(model, pairs), strict=True):
             url = None
             if record.still_exists:
                 url = reverse(
@@ -178,18 +265,45 @@ def recent_changes(plan: Plan, limit: int = 10) -> list[RecentChange]:
                         "pk": record.id,
                     },
                 )
-            changes.append(
-                RecentChange(
-                    when=record.history_date,
-                    user=record.history_user,
-                    kind=record.history_type,
-                    model_label=str(model._meta.verbose_name),
-                    label=tracked.label(record),
-                    history_url=url,
-                )
+            found[(index, record.history_id)] = RecentChange(
+                when=record.history_date,
+                user=record.history_user,
+                kind=record.history_type,
+                model_label=str(model._meta.verbose_name),
+                label=_deleted(item.label)(record),
+                history_url=url,
+                changes=tuple(changes),
             )
-    changes.sort(key=lambda change: change.when, reverse=True)
-    return changes[:limit]
+    return [found[(index, history_id)] for _when, history_id, index in keys if (index, history_id) in found]
+
+
+def recent_changes(plan: Plan, user=None, limit: int = 10) -> list[RecentChange]:
+    """The newest ``limit`` changes to the plan's content that ``user`` may read, newest first.
+
+    One query for which changes (``change_keys``), then what ``changes_for_keys`` reads of the models among them
+    — so the count never grows with the history, only with how many kinds of object the newest changes touch.
+    """
+    tracked = tracked_for(plan, user)
+    return changes_for_keys(plan, tracked, change_keys(plan, tracked)[:limit])
+
+
+@dataclass(frozen=True)
+class ChangeLog:
+    page: Page
+    changes: list[RecentChange]
+
+
+CHANGE_LOG_PAGE_SIZE = 50
+
+
+def change_log(
+    plan: Plan, user, page_number: int | str | None = 1, per_page: int = CHANGE_LOG_PAGE_SIZE
+) -> ChangeLog:
+    """One page of the plan's full change log that ``user`` may read, newest first: a count and a slice of
+    ``change_keys``, then ``changes_for_keys`` for the page's changes."""
+    tracked = tracked_for(plan, user)
+    page = Paginator(change_keys(plan, tracked), per_page).get_page(page_number)
+    return ChangeLog(page=page, changes=changes_for_keys(plan, tracked, page.object_list))
 
 
 # --- The dashboard --------------------------------------------------------------------------------------------
@@ -220,10 +334,10 @@ class Dashboard:
     estate_residents: int
 
 
-def dashboard(plan: Plan, today: datetime.date) -> Dashboard:
+def dashboard(plan: Plan, today: datetime.date, user=None) -> Dashboard:
     """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
     the plan: five for the goal tree, two for the key figures, five for the budget, two for the approvals and
-    one per model that "recent changes" follows."""
+    those of "recent changes" (``recent_changes``: one, and one or two per kind of object among them)."""
     sub_agreements = list(sub_agreements_with_goal_tree(plan, with_activities=True))
     indicators: list[Indicator] = [
         indicator for goal in strategic_goals_with_key_figures(plan) for indicator in goal.key_figures.all()
@@ -251,7 +365,7 @@ def dashboard(plan: Plan, today: datetime.date) -> Dashboard:
         cards=cards,
         plan_progress=progress.plan_progress(sub_agreements),
         attention=needs_attention(indicators, activities, today),
-        recent_changes=recent_changes(plan),
+        recent_changes=recent_changes(plan, user),
         total_budget=budget_summary(plan).total_budget,
         approvals=approvals,
         estate_homes=sum(state.estate.homes or 0 for state in approvals.estates),

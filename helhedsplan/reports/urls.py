@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("aendringer/", views.ChangeLogView.as_view(), name="change_log"),
 ]
