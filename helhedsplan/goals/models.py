@@ -183,7 +183,10 @@ class Indicator(PlanContent, ExampleFlag):
             )
 
     def latest_measurement(self) -> Measurement | None:
-        """The newest measurement. Uses a prefetched ``measurements`` list when there is one."""
+        """The newest measurement. Uses what a prefetch read: the latest alone (``latest_measurements``, see
+        ``goals.selectors.measurements_prefetch``) or all ``measurements``; else asks the database."""
+        if hasattr(self, "latest_measurements"):
+            return self.latest_measurements[0] if self.latest_measurements else None
         cache = getattr(self, "_prefetched_objects_cache", {})
         if "measurements" in cache:
             items = list(cache["measurements"])
