@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, IntegerField, OuterRef, Subquery, Value
+from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import formats
 from django.utils.text import Truncator
@@ -204,20 +205,44 @@ def tracked_for(plan: Plan, user) -> tuple[Tracked, ...]:
     return tuple(tracked for tracked in TRACKED if personal or not tracked.personal)
 
 
-def change_keys(plan: Plan, tracked: tuple[Tracked, ...]):
-    """The plan's changes as one query (a UNION ALL over the historical tables, each read through its (plan,
-    date) index): (date, record id, position in ``tracked``) rows, newest first — for a paginator to count and
-    slice."""
-    queries = [
-        # Each tracked model declares its own ``history`` (simple_history's manager); PlanContent does not.
-        item.model.history.filter(history_plan=plan)  # type: ignore[attr-defined]
-        .order_by()
-        .annotate(tracked=Value(index, output_field=IntegerField()))
-        .values_list("history_date", "history_id", "tracked")
-        for index, item in enumerate(tracked)
-    ]
-    first, *others = queries
-    return first.union(*others, all=True).order_by("-history_date", "-history_id")
+class ChangeKeys:
+    """The plan's changes, newest first, as (date, record id, position in ``tracked``) rows: a UNION ALL over
+    the historical tables, each read by plan through its (plan, date) index. Counted and sliced in the database,
+    one query each — what a ``Paginator`` asks of it.
+
+    Written as SQL rather than as a union of querysets: the ORM took longer to compile the union of twenty-odd
+    tables than the database took to answer it.
+    """
+
+    def __init__(self, plan: Plan, tracked: tuple[Tracked, ...]):
+        self.plan_id = plan.pk
+        quote = connection.ops.quote_name
+        self.union = " UNION ALL ".join(
+            # Each tracked model declares its own ``history`` (simple_history's manager); PlanContent does not.
+            f"SELECT history_date, history_id, {index} AS tracked FROM "  # noqa: S608 (names from the models)
+            f"{quote(item.model.history.model._meta.db_table)} WHERE history_plan_id = %s"  # type: ignore[attr-defined]
+            for index, item in enumerate(tracked)
+        )
+        self.parameters = [self.plan_id] * len(tracked)
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.union}) AS changes", self.parameters)  # noqa: S608
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, window: slice) -> list[tuple]:
+        start, stop = window.start or 0, window.stop
+        assert stop is not None and window.step is None, "only a window of rows is read"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{self.union} ORDER BY 1 DESC, 2 DESC LIMIT %s OFFSET %s",  # noqa: S608
+                [*self.parameters, stop - start, start],
+            )
+            return [(when, history_id, index) for when, history_id, index in cursor.fetchall()]
+
+
+def change_keys(plan: Plan, tracked: tuple[Tracked, ...]) -> ChangeKeys:
+    return ChangeKeys(plan, tracked)
 
 
 def changes_for_keys(plan: Plan, tracked: tuple[Tracked, ...], keys: Iterable[tuple]) -> list[RecentChange]:
@@ -302,7 +327,9 @@ def change_log(
     """One page of the plan's full change log that ``user`` may read, newest first: a count and a slice of
     ``change_keys``, then ``changes_for_keys`` for the page's changes."""
     tracked = tracked_for(plan, user)
-    page = Paginator(change_keys(plan, tracked), per_page).get_page(page_number)
+    # ChangeKeys counts and slices as a Paginator asks, without the full sequence protocol the stubs declare.
+    keys: Any = change_keys(plan, tracked)
+    page: Page = Paginator(keys, per_page).get_page(page_number)
     return ChangeLog(page=page, changes=changes_for_keys(plan, tracked, page.object_list))
 
 
