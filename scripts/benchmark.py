@@ -67,6 +67,11 @@ while len(extra) < EXTRA and day <= plan.end_date:
     day += datetime.timedelta(days=3)
 Measurement.objects.bulk_create(extra)
 
+from django.db import connection
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load, as autovacuum would give
+
 from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.goals.models import Goal
