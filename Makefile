@@ -25,9 +25,10 @@ GUNICORN_WORKERS ?= 3
 PYTEST_ARGS ?=
 
 # Debian packages. Running needs gettext (compilemessages); testing also needs Chromium for the browser tests
-# (Debian's, never a Playwright download) and a font for it to draw text with.
+# (Debian's, never a Playwright download), a font for it to draw text with, and PostgreSQL's client programs
+# (pg_dump, pg_restore: the backup test of the PostgreSQL run follows the README's commands).
 DEBIAN_RUN := gettext
-DEBIAN_TEST := $(DEBIAN_RUN) chromium fonts-dejavu-core
+DEBIAN_TEST := $(DEBIAN_RUN) chromium fonts-dejavu-core postgresql-client
 
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
@@ -59,7 +60,8 @@ $(NODE_STAMP): package-lock.json package.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Each package counts as present if its command is on the PATH (chromium, msgfmt) or dpkg has it installed.
+# Each package counts as present if its command is on the PATH (chromium, msgfmt, pg_dump) or dpkg has it
+# installed.
 # Off Debian only the commands are checked, and missing ones are reported for you to install.
 define ensure_debian_packages
 	@missing=""; \
@@ -67,11 +69,12 @@ define ensure_debian_packages
 	  case "$$package" in \
 	    chromium) command -v chromium >/dev/null && continue ;; \
 	    gettext) command -v msgfmt >/dev/null && continue ;; \
+	    postgresql-client) command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && continue ;; \
 	  esac; \
 	  if command -v dpkg-query >/dev/null; then \
 	    dpkg-query -W -f='$${db:Status-Status}' "$$package" 2>/dev/null | grep -qx installed && continue; \
 	  else \
-	    case "$$package" in chromium|gettext) ;; *) continue ;; esac; \
+	    case "$$package" in chromium|gettext|postgresql-client) ;; *) continue ;; esac; \
 	  fi; \
 	  missing="$$missing $$package"; \
 	done; \

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -33,6 +33,7 @@ from django.utils import timezone
 from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
+from helhedsplan.core.services import object_delete
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.models import (
@@ -63,8 +64,11 @@ READ = {
 MANAGE = READ | {"reviewer": 403, "limited_editor": 403, "editor": 403}
 #: Goals, indicators, measurements, activities inside the limited editor's delaftale: every editor.
 EDIT_GOALS = READ | {"reviewer": 403}
-#: The same outside the limited editor's delaftale, or plan-wide (key figures): editors without a limit only.
+#: The same outside the limited editor's delaftale: editors without a limit only.
 EDIT_GOALS_ELSEWHERE = EDIT_GOALS | {"limited_editor": 403}
+#: Key figures follow the strategic agreement they belong to, and deleting what holds other rows (a goal with
+#: indicators, an indicator with measurements) is a coordinator's act; so is restoring a deleted object.
+COORDINATOR_ONLY = MANAGE
 #: Incidents (open, log, close): coordinators and editors, never reviewers.
 LOG_INCIDENTS = READ | {"reviewer": 403}
 #: Names, phones and e-mails of the emergency plan's contacts (also their history): not for reviewers.
@@ -91,26 +95,28 @@ class Objects:
     plan: Plan
     #: The limited editor's delaftale; None in the other plan, where "inside" and "elsewhere" are any delaftale.
     limited_to: SubAgreement | None
+    #: Objects made for the walk, made once however often a row asks.
+    made: dict = field(default_factory=dict)
 
     def first(self, model, **filters):
         obj = model.objects.in_plan(self.plan).filter(**filters).order_by("pk").first()
         assert obj is not None, f"the test data has no {model.__name__} in {self.plan} with {filters}"
         return obj
 
-    def inside(self, model):
-        """An object inside the limited editor's delaftale."""
+    def inside(self, model, **filters):
+        """An object inside the limited editor's delaftale (with ``filters``)."""
         if self.limited_to is None:
-            return self.first(model, **{f"{SUB_AGREEMENT_OF[model]}__isnull": False})
-        return self.first(model, **{SUB_AGREEMENT_OF[model]: self.limited_to})
+            return self.first(model, **{f"{SUB_AGREEMENT_OF[model]}__isnull": False}, **filters)
+        return self.first(model, **{SUB_AGREEMENT_OF[model]: self.limited_to}, **filters)
 
-    def elsewhere(self, model):
-        """An object inside another delaftale than the limited editor's."""
+    def elsewhere(self, model, **filters):
+        """An object inside another delaftale than the limited editor's (with ``filters``)."""
         if self.limited_to is None:
-            return self.inside(model)
+            return self.inside(model, **filters)
         obj = (
             model.objects.in_plan(self.plan)
             .exclude(**{SUB_AGREEMENT_OF[model]: self.limited_to})
-            .filter(**{f"{SUB_AGREEMENT_OF[model]}__isnull": False})
+            .filter(**{f"{SUB_AGREEMENT_OF[model]}__isnull": False}, **filters)
             .order_by("pk")
             .first()
         )
@@ -128,6 +134,22 @@ class Objects:
     def key_figure(self):
         return self.first(Indicator, goal__isnull=True)
 
+    def childless_goal(self, where: str):
+        """A new goal without indicators in the delaftale of ``inside``/``elsewhere``: an editor may delete it."""
+        if where not in self.made:
+            self.made[where] = Goal.objects.create(
+                sub_agreement_id=getattr(self, where)(Goal).sub_agreement_id, title="Tomt delmål", order=99
+            )
+        return self.made[where]
+
+    def deleted_measurement(self) -> int:
+        """The pk of a measurement of the plan, deleted (once) for the walk."""
+        if "deleted" not in self.made:
+            measurement = self.inside(Measurement)
+            self.made["deleted"] = measurement.pk
+            object_delete(measurement, actor=None)
+        return self.made["deleted"]
+
     def free_level(self):
         """A level no incident uses (a level in use is protected from deletion)."""
         return self.first(EscalationLevel, incidents__isnull=True)
@@ -138,6 +160,10 @@ class Objects:
 
 def _history(obj) -> dict:
     return {"app_label": obj._meta.app_label, "model_name": obj._meta.model_name, "pk": obj.pk}
+
+
+def _deleted(objects: Objects) -> dict:
+    return {"app_label": "goals", "model_name": "measurement", "pk": objects.deleted_measurement()}
 
 
 def _local(moment: datetime.datetime) -> str:
@@ -274,8 +300,20 @@ TABLE: list[Row] = [
                 },
                 variant=where,
             ),
+            # A goal with indicators only by a coordinator; one without by every editor who edits there.
             Row(
-                "goals:goal_delete", access, lambda o, w=where: {"pk": getattr(o, w)(Goal).pk}, NO_DATA, where
+                "goals:goal_delete",
+                COORDINATOR_ONLY,
+                lambda o, w=where: {"pk": getattr(o, w)(Goal, indicators__isnull=False).pk},
+                NO_DATA,
+                where,
+            ),
+            Row(
+                "goals:goal_delete",
+                access,
+                lambda o, w=where: {"pk": o.childless_goal(w).pk},
+                NO_DATA,
+                f"{where}_childless",
             ),
             Row(
                 "goals:indicator_create",
@@ -293,8 +331,8 @@ TABLE: list[Row] = [
             ),
             Row(
                 "goals:indicator_delete",
-                access,
-                lambda o, w=where: {"pk": getattr(o, w)(Indicator).pk},
+                COORDINATOR_ONLY,  # it has measurements
+                lambda o, w=where: {"pk": getattr(o, w)(Indicator, measurements__isnull=False).pk},
                 NO_DATA,
                 variant=where,
             ),
@@ -352,27 +390,27 @@ TABLE: list[Row] = [
     ),
     Row(
         "goals:key_figure_create",
-        EDIT_GOALS_ELSEWHERE,
+        COORDINATOR_ONLY,
         lambda o: {"strategic_goal": o.first(StrategicGoal).pk},
         lambda o, kw: INDICATOR_DATA,
     ),
     Row(
         "goals:indicator_update",
-        EDIT_GOALS_ELSEWHERE,
+        COORDINATOR_ONLY,
         lambda o: {"pk": o.key_figure().pk},
         lambda o, kw: {**INDICATOR_DATA, "lock_version": Indicator.objects.get(**kw).lock_version},
         variant="key_figure",
     ),
     Row(
         "goals:indicator_delete",
-        EDIT_GOALS_ELSEWHERE,
+        COORDINATOR_ONLY,
         lambda o: {"pk": o.key_figure().pk},
         NO_DATA,
         "key_figure",
     ),
     Row(
         "goals:measurement_create",
-        EDIT_GOALS_ELSEWHERE,
+        COORDINATOR_ONLY,
         lambda o: {"indicator": o.key_figure().pk},
         lambda o, kw: {"date": "2022-02-13", "value": "61"},
         variant="key_figure",
@@ -573,6 +611,9 @@ TABLE: list[Row] = [
     Row("history", READ, lambda o: _history(o.inside(Goal)), variant="goal"),
     Row("history", READ, lambda o: _history(o.first(Incident)), variant="incident"),
     Row("history", CONTACT_DETAILS, lambda o: _history(o.first(Contact)), variant="contact"),
+    # A deleted object's history is read by every member; restoring it is a coordinator's act.
+    Row("history", READ, lambda o: _deleted(o), variant="deleted_measurement"),
+    Row("restore", COORDINATOR_ONLY, lambda o: _deleted(o), NO_DATA),
 ]
 
 # preparedness:plan_create needs a plan without an emergency plan: tests/preparedness/test_permissions.py.
@@ -599,7 +640,7 @@ def _plan_routes() -> list[tuple[str, str]]:
     return sorted(found)
 
 
-EDIT_NAME = re.compile(r"(create|update|delete|close|edit|actuals|upload|add|remove)$")
+EDIT_NAME = re.compile(r"(create|update|delete|close|edit|actuals|upload|add|remove|restore)$")
 
 
 def test_the_table_names_every_plan_url():

@@ -133,6 +133,9 @@ class ApprovalStep(PlanContent, ExampleFlag):
         PENDING = "pending", _("awaiting decision")
         DONE = "done", _("done")
         REJECTED = "rejected", _("rejected")
+        #: The estates' own step ("Boligafdelingerne godkender helhedsplanen"): its status is never typed in but
+        #: read from the estate decisions, so the step and "n af N godkendt" cannot disagree.
+        FROM_ESTATES = "from_estates", _("follows the estates' decisions")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="approval_steps", verbose_name=_("plan")

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from helhedsplan.plans.models import Estate, Plan
 
 from .models import ApprovalStep, EstateDecision
-from .summary import ApprovalSummary, EstateState, estate_state
+from .summary import ApprovalSummary, EstateState, StepState, estate_state, step_states
 
 
 def approval_summaries(plans: Iterable[Plan], on: datetime.date) -> dict[int, ApprovalSummary]:
@@ -44,7 +44,12 @@ class ApprovalsOverview:
     """Every estate's decision as of a day, and the plan's political and funder steps in order."""
 
     summary: ApprovalSummary
-    steps: list[ApprovalStep]
+    #: Each step as of the summary's day: the estates' step reads its status from the summary.
+    steps: list[StepState]
+
+    @property
+    def overdue_steps(self) -> list[StepState]:
+        return [state for state in self.steps if state.overdue]
 
 
 def approval_steps(plan: Plan) -> list[ApprovalStep]:
@@ -54,4 +59,5 @@ def approval_steps(plan: Plan) -> list[ApprovalStep]:
 
 def approvals_overview(plan: Plan, on: datetime.date) -> ApprovalsOverview:
     """Three queries: the estates, their decisions, the steps — whatever their number."""
-    return ApprovalsOverview(summary=approval_summary(plan, on), steps=approval_steps(plan))
+    summary = approval_summary(plan, on)
+    return ApprovalsOverview(summary=summary, steps=step_states(approval_steps(plan), summary))

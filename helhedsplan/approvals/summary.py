@@ -1,5 +1,9 @@
 """'n af N godkendt' as of any date, computed from rows already read (``selectors`` reads them): an estate
-counts as approved on a day when one of its decisions approved the plan on or before that day."""
+counts as approved on a day when one of its decisions approved the plan on or before that day.
+
+The political and funder steps are read the same way (``step_states``): the estates' own step takes its status
+from the estate decisions — one source — and a step whose expected date has passed while it is not done is
+overdue."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from operator import attrgetter
 
 from helhedsplan.plans.models import Estate
 
-from .models import EstateDecision
+from .models import ApprovalStep, EstateDecision
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,14 @@ class EstateState:
     def result_label(self) -> str:
         """The result in words, as the pages show it."""
         return str(EstateDecision.Result(self.result).label)
+
+    def is_overdue(self, as_of: datetime.date) -> bool:
+        """Still pending although the decision was expected before ``as_of``."""
+        return (
+            self.result == EstateDecision.Result.PENDING
+            and self.expected_date is not None
+            and self.expected_date < as_of
+        )
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,64 @@ class ApprovalSummary:
     @property
     def all_approved(self) -> bool:
         return self.total > 0 and self.approved_count == self.total
+
+    @property
+    def overdue(self) -> list[EstateState]:
+        """Estates still pending whose decision was expected before the summary's day, the longest overdue
+        first."""
+        late = [state for state in self.estates if state.is_overdue(self.as_of)]
+        return sorted(late, key=lambda state: (state.expected_date, state.estate.name))
+
+    @property
+    def last_approval_date(self) -> datetime.date | None:
+        """When the last of the approving estates approved (the day the estates' step was done)."""
+        return max((s.decision.date for s in self.approved if s.decision and s.decision.date), default=None)
+
+
+@dataclass(frozen=True)
+class StepState:
+    """A political or funder step as of a day: its status (read from the estates for their own step) and
+    whether its expected date has passed without it being done."""
+
+    step: ApprovalStep
+    #: An ApprovalStep.Status value, never FROM_ESTATES.
+    status: str
+    date: datetime.date | None
+    date_is_expected: bool
+    #: For the estates' step: the estates' summary its status is read from ("n af N godkendt").
+    estates: ApprovalSummary | None
+    overdue: bool
+
+    @property
+    def status_label(self) -> str:
+        return str(ApprovalStep.Status(self.status).label)
+
+    @property
+    def follows_estates(self) -> bool:
+        return self.estates is not None
+
+
+def step_state(step: ApprovalStep, summary: ApprovalSummary) -> StepState:
+    """``step`` as of ``summary.as_of``; the estates' step reads its status from ``summary``."""
+    status, date, expected = step.status, step.date, step.date_is_expected
+    estates = None
+    if step.status == ApprovalStep.Status.FROM_ESTATES:
+        estates = summary
+        if summary.all_approved:
+            status, date, expected = ApprovalStep.Status.DONE, summary.last_approval_date, False
+        else:
+            status = ApprovalStep.Status.PENDING
+    overdue = (
+        status not in (ApprovalStep.Status.DONE, ApprovalStep.Status.REJECTED)
+        and expected
+        and date is not None
+        and date < summary.as_of
+    )
+    return StepState(step, status, date, expected, estates, bool(overdue))
+
+
+def step_states(steps: list[ApprovalStep], summary: ApprovalSummary) -> list[StepState]:
+    return [step_state(step, summary) for step in steps]
 
 
 def estate_state(estate: Estate, decisions: list[EstateDecision], as_of: datetime.date) -> EstateState:

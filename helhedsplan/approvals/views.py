@@ -6,6 +6,8 @@ services'.
 
 from __future__ import annotations
 
+import re
+
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.text import slugify
@@ -40,7 +42,12 @@ class OverviewView(PlanTemplateView):
         context = super().get_context_data(**kwargs)
         date_form = AsOfForm(self.request.GET or None)
         overview = approvals_overview(self.plan, date_form.as_of(default=timezone.localdate()))
-        context.update(date_form=date_form, summary=overview.summary, steps=overview.steps)
+        context.update(
+            date_form=date_form,
+            summary=overview.summary,
+            steps=overview.steps,
+            overdue_steps=overview.overdue_steps,
+        )
         return context
 
 
@@ -92,6 +99,12 @@ class DecisionDeleteView(PlanDeleteView):
     service = staticmethod(services.estate_decision_delete)
 
 
+def safe_name(text: str) -> str:
+    """A file-name part that keeps Danish letters: 'Støberigården I+II' → 'støberigården-i-ii'. Anything but
+    letters, digits and hyphens (path separators, dots, '+') becomes a word break, so no name leaves its folder."""
+    return slugify(re.sub(r"[^\w-]+", " ", text), allow_unicode=True)
+
+
 class MinutesView(PlanObjectMixin, View):
     """The minutes PDF, only to members of the plan (others get 404, anonymous visitors the login page)."""
 
@@ -105,7 +118,7 @@ class MinutesView(PlanObjectMixin, View):
             handle = decision.minutes.open("rb")
         except FileNotFoundError as error:
             raise Http404 from error
-        filename = f"referat-{slugify(decision.estate.name) or decision.estate_id}-{decision.body}.pdf"
+        filename = f"referat-{safe_name(decision.estate.name) or decision.estate_id}-{decision.body}.pdf"
         response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=filename)
         # Minutes name residents' representatives: keep them out of shared caches.
         response["Cache-Control"] = "private, no-store"

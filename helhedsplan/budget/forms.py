@@ -17,6 +17,7 @@ from django.db.models import Model, Q
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.agreements.models import SubAgreement
+from helhedsplan.core.formatting import format_kr
 from helhedsplan.core.forms import DanishAmountField, PlanModelForm
 from helhedsplan.plans.models import Organisation
 
@@ -94,8 +95,18 @@ class BudgetLineForm(YearAmountsMixin, PlanModelForm):
         self.add_year_fields()
 
 
+#: An actual amount below this share of its line's yearly budget is probably a slip (12,50 kr. typed for
+#: 12.500 kr. on a 400.000 kr. line): the form asks to confirm it. Not a rule of the model — it may be true.
+SMALL_ACTUAL_SHARE = Decimal("0.01")
+CONFIRM_SMALL_FIELD = "confirm_small_amounts"
+
+
 class ActualSpendForm(YearAmountsMixin, PlanModelForm):
-    """What one budget line actually spent per year; empty means not yet known."""
+    """What one budget line actually spent per year; empty means not yet known.
+
+    An amount far below the line's scale (under 1 % of that year's budget, or of its largest year when that
+    year has none) is refused once with a warning at the year, and saved when the user ticks "Yes, the amount
+    is right"; the box is shown only then."""
 
     year_model = ActualSpend
     year_initial = staticmethod(selectors.actual_spend_of)
@@ -109,6 +120,37 @@ class ActualSpendForm(YearAmountsMixin, PlanModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_year_fields()
+        # Hidden until an amount asks for it (then ``clean`` shows it as a checkbox).
+        self.fields[CONFIRM_SMALL_FIELD] = forms.BooleanField(
+            required=False, label=_("Yes, the amount is right"), widget=forms.HiddenInput
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        small = self.small_amounts()
+        if small and not cleaned.get(CONFIRM_SMALL_FIELD):
+            self.fields[CONFIRM_SMALL_FIELD].widget = forms.CheckboxInput()
+            for year, amount, scale in small:
+                self.add_error(
+                    year_field_name(year),
+                    _(
+                        "%(amount)s is less than 1 %% of the line's budget of %(scale)s. Check the amount; "
+                        "if it is right, tick “Yes, the amount is right” below and save again."
+                    )
+                    % {"amount": format_kr(amount, 2), "scale": format_kr(scale)},
+                )
+        return cleaned
+
+    def small_amounts(self) -> list[tuple[int, Decimal, Decimal]]:
+        """(year, amount, the line's yearly budget it is compared with) of each amount far below that budget."""
+        budget = selectors.budget_of(self.instance) if self.instance.pk else {}
+        largest = max(budget.values(), default=Decimal(0))
+        small = []
+        for year, amount in self.year_amounts().items():
+            scale = budget.get(year) or largest
+            if amount is not None and amount > 0 and scale > 0 and amount < scale * SMALL_ACTUAL_SHARE:
+                small.append((year, amount, scale))
+        return small
 
 
 class FundingSourceForm(YearAmountsMixin, PlanModelForm):

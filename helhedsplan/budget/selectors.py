@@ -7,12 +7,14 @@ plan (``select_related``), and a history reads the records of all yearly rows of
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhedsplan.core.history import Entry, entries_for, entries_from_records
@@ -82,12 +84,19 @@ def budget_summary(plan: Plan) -> BudgetSummary:
 class BudgetPage:
     summary: BudgetSummary
     chart: BudgetActualChart
+    #: Years that have ended with a budget but no actual spend recorded (a warning each).
+    finished_years_without_actual: list[int]
 
 
-def budget_page(plan: Plan) -> BudgetPage:
-    """The budget page: the summary's tables and the budget-against-actual chart (the summary's queries only)."""
+def budget_page(plan: Plan, today: datetime.date | None = None) -> BudgetPage:
+    """The budget page as of ``today`` (the local date unless given): the summary's tables and the
+    budget-against-actual chart (the summary's queries only)."""
     summary = budget_summary(plan)
-    return BudgetPage(summary=summary, chart=budget_actual_chart(summary))
+    return BudgetPage(
+        summary=summary,
+        chart=budget_actual_chart(summary),
+        finished_years_without_actual=summary.finished_years_without_actual(today or timezone.localdate()),
+    )
 
 
 # --- What a line's or source's form starts from ---------------------------------------------------------------

@@ -8,6 +8,7 @@ them, in five queries for any number of plans); nothing here queries.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -219,8 +220,25 @@ class BudgetSummary:
         return {year: self.balance(year) for year in self.years}
 
     @property
+    def is_empty(self) -> bool:
+        """Nothing budgeted and nothing funded yet: there is nothing to balance (a new plan)."""
+        return self.total_budget == 0 and self.total_funding == 0
+
+    @property
     def is_balanced(self) -> bool:
-        return all(value == 0 for value in self.balance_by_year.values())
+        """Funding equals budget in every year — never of an empty budget, which is not 'in balance' at 0 kr."""
+        return not self.is_empty and all(value == 0 for value in self.balance_by_year.values())
+
+    def finished_years_without_actual(self, today: datetime.date) -> list[int]:
+        """Budgeted years that ended before ``today`` with no actual spend recorded on any line: their spend is
+        not 'not yet known' but missing."""
+        return [
+            year
+            for year in self.years
+            if datetime.date(year, 12, 31) < today
+            and self.actual_by_year.get(year) is None
+            and self.budget_by_year.get(year, ZERO) != 0
+        ]
 
     def variance(self, year: int) -> Variance:
         return Variance(self.budget_by_year.get(year, ZERO), self.actual_by_year.get(year))

@@ -39,7 +39,11 @@ class OverviewView(PlanTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = selectors.budget_page(self.plan)
-        context.update(summary=page.summary, chart=page.chart)
+        context.update(
+            summary=page.summary,
+            chart=page.chart,
+            finished_years_without_actual=page.finished_years_without_actual,
+        )
         return context
 
 
@@ -72,6 +76,7 @@ class CombinedHistoryView(HistoryView):
 
     template_name = "budget/history.html"
     history: Callable[[Any], list[selectors.SubjectEntry]]
+    lists_deleted_under = False  # the yearly rows' deletions are in the list itself
 
     def get_entries(self) -> list:
         return self.history(self.object)

@@ -2,6 +2,11 @@
 
 Administrators build and repair whole plans in the Django admin, so every model gets the same treatment:
 
+- who sees what: a superuser everything; any other staff user only the plans where they are coordinator —
+  every list, object (another plan's is a 404), inline row, choice, autocomplete and list filter goes through
+  the model's ``plan_lookup``, and the rights on plan content come from that role, not from Django's model
+  permissions (``ScopedAdminMixin``; the plans app registers which plans those are, as core lies below it);
+- inline rows read their choices once for the whole formset, not once per row (``preload_labels``);
 - history views (simple_history) on every model;
 - saves go through ``core.services`` (``object_create`` / ``object_update``): validated by the model, recorded
   with the administrator, and — as on the pages — a save based on an older version is refused. The change form
@@ -15,12 +20,17 @@ Administrators build and repair whole plans in the Django admin, so every model 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -77,6 +87,165 @@ def scope_choices(fields: dict[str, forms.Field], plan) -> None:
             field.label_from_instance = _label_with_plan  # type: ignore[method-assign]
 
 
+# --- Who sees what: the plans a staff user administers -------------------------------------------------------
+
+#: The plans a (non-superuser) user administers, as a queryset of plans. The plans app sets this
+#: (``register_plan_scope``): core lies below it and cannot ask the memberships itself.
+_administered_plans: Callable[[Any], models.QuerySet] | None = None
+#: How to scope a model that does not live in a plan (the users), by the plans administered: set by its app.
+_model_scopes: dict[
+    type[models.Model], Callable[[models.QuerySet, Any, frozenset[int]], models.QuerySet]
+] = {}
+
+
+def register_plan_scope(administered_plans: Callable[[Any], models.QuerySet]) -> None:
+    """Tell the admin which plans a staff user administers (the plans where they are coordinator)."""
+    global _administered_plans
+    _administered_plans = administered_plans
+
+
+def register_model_scope(
+    model: type[models.Model], scope: Callable[[models.QuerySet, Any, frozenset[int]], models.QuerySet]
+) -> None:
+    """Scope a model outside the plans (``scope(queryset, user, plan_pks)``) for staff who are not superusers."""
+    _model_scopes[model] = scope
+
+
+def administered_plan_pks(request) -> frozenset[int] | None:
+    """None for an active superuser (every plan); else the pks of the plans the user administers (one query,
+    kept on the request)."""
+    user = request.user
+    if user.is_active and user.is_superuser:
+        return None
+    cached = getattr(request, "_administered_plan_pks", None)
+    if cached is None:
+        if _administered_plans is None or not (user.is_active and user.is_staff):
+            cached = frozenset()
+        else:
+            cached = frozenset(_administered_plans(user).values_list("pk", flat=True))
+        request._administered_plan_pks = cached
+    return cached
+
+
+def lives_in_a_plan(model) -> bool:
+    """A plan (``plan_lookup = "pk"``) or anything inside one."""
+    return hasattr(model, "plan_lookup")
+
+
+def scope_to_request(queryset: models.QuerySet, request) -> models.QuerySet:
+    """Only the rows of ``queryset`` that ``request.user`` may administer: everything for a superuser; the
+    rows of the plans they administer for other staff; shared rows (organisations) as they are."""
+    plan_pks = administered_plan_pks(request)
+    if plan_pks is None:
+        return queryset
+    model = queryset.model
+    if lives_in_a_plan(model):
+        return queryset.filter(**{f"{model.plan_lookup}__in": plan_pks})
+    scope = _model_scopes.get(model)
+    return scope(queryset, request.user, plan_pks) if scope is not None else queryset
+
+
+def may_administer(request, obj=None) -> bool:
+    """May the user administer plan content (``obj``, or such content in general)? A superuser everything;
+    other active staff what lies in the plans they administer."""
+    plan_pks = administered_plan_pks(request)
+    if plan_pks is None:
+        return True
+    if not plan_pks:
+        return False
+    if obj is None or not lives_in_a_plan(type(obj)):
+        return True  # an inline asks with its parent; a parent outside the plans (a user) is scoped itself
+    plan = plan_of(obj)
+    return plan is not None and plan.pk in plan_pks
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete whose chosen option's label comes from ``labels`` when set: an inline formset loads the
+    labels of all its rows at once (``preload_labels``) instead of one query per row."""
+
+    labels: dict[str, str] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        labels = self.labels
+        if labels is None or not set(chosen) <= labels.keys():
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in chosen:
+            options.append(self.create_option(name, key, labels[key], True, len(options)))
+        return [(None, options, 0)]
+
+
+def preload_labels(formset) -> None:
+    """Read what every row of an inline formset shows in its choices once for the whole formset, not once per
+    row: the labels of the autocompletes' chosen options (one query per field), and the options of the other
+    choice fields (one query per field, shared by every row and the empty row)."""
+    rows = list(formset.get_queryset())
+    for name, field in formset.form.base_fields.items():
+        if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+            continue
+        widget: Any = getattr(field.widget, "widget", field.widget)  # the admin wraps it (add/change links)
+        if not isinstance(widget, PreloadedAutocompleteSelect):
+            if not widget.is_hidden:
+                field.choices = widget.choices = list(field.choices)  # type: ignore[arg-type]
+            continue
+        attname = formset.model._meta.get_field(name).attname
+        pks = {getattr(row, attname) for row in rows} - {None}
+        widget.labels = {
+            str(obj.pk): field.label_from_instance(obj) for obj in field.queryset.filter(pk__in=pks)
+        }
+
+
+class ScopedAdminMixin:
+    """What every admin and inline shares: rows, objects and choices of the plans the staff user administers
+    (every plan for a superuser). Rights on plan content come from the plan role (coordinator), not from
+    Django's model permissions; models outside the plans keep Django's permissions."""
+
+    def get_queryset(self, request):
+        return scope_to_request(super().get_queryset(request), request)  # type: ignore[misc]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if (
+            "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request)  # type: ignore[attr-defined]
+        ):
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                using=kwargs.get("using"),
+            )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and getattr(field, "queryset", None) is not None:
+            field.queryset = scope_to_request(field.queryset, request)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and getattr(field, "queryset", None) is not None:
+            field.queryset = scope_to_request(field.queryset, request)
+        return field
+
+    def _role_decides(self, request) -> bool:
+        """For plan content the plan role decides, for staff who are not superusers."""
+        return administered_plan_pks(request) is not None and lives_in_a_plan(self.model)  # type: ignore[attr-defined]
+
+    def has_view_permission(self, request, obj=None):
+        if self._role_decides(request):
+            return may_administer(request, obj)
+        return super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request, obj=None):
+        if self._role_decides(request):
+            return may_administer(request, obj)
+        return super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request, obj=None):
+        if self._role_decides(request):
+            return may_administer(request, obj)
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
 class LockVersionField(forms.IntegerField):
     """The hidden lock counter a form was opened with. It is never a change of its own: an inline row whose
     values are untouched is not written, however old its counter."""
@@ -84,7 +253,8 @@ class LockVersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
+        # No label: a tabular inline would still write "edit number" into its (hidden) column heading.
+        super().__init__(required=False, label="", **kwargs)
 
     def has_changed(self, initial, data) -> bool:
         return False
@@ -168,7 +338,7 @@ def admin_save(obj: models.Model, form: forms.Form | None, user: Any) -> None:
         object_save(obj, actor=user)
 
 
-class BaseAdmin(SimpleHistoryAdmin):
+class BaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """The base of every ModelAdmin in the project."""
 
     form = PlanScopedForm
@@ -177,6 +347,31 @@ class BaseAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return _with_lock_version(super().get_fieldsets(request, obj), self.model, editing=obj is not None)
+
+    def has_module_permission(self, request):
+        if self._role_decides(request):
+            return may_administer(request)
+        return super().has_module_permission(request)
+
+    def has_add_permission(self, request):
+        if self._role_decides(request):
+            return may_administer(request)
+        return super().has_add_permission(request)
+
+    def get_object(self, request, object_id, from_field=None):
+        """Another plan's object (or none at all) is a 404, not the admin's redirect to its start page."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def get_list_filter(self, request):
+        """For staff who are not superusers a related filter offers only what their rows refer to, never the
+        names of other plans (or their delaftaler)."""
+        filters = super().get_list_filter(request)
+        if administered_plan_pks(request) is None:
+            return filters
+        return [_related_only(self.model, item) for item in filters]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -207,7 +402,13 @@ class BaseAdmin(SimpleHistoryAdmin):
         formset.save_m2m()
 
 
-class BaseInlineMixin(admin.options.InlineModelAdmin):
+def _related_only(model, item):
+    if isinstance(item, str) and get_fields_from_path(model, item)[-1].is_relation:
+        return (item, RelatedOnlyFieldListFilter)
+    return item
+
+
+class BaseInlineMixin(ScopedAdminMixin, admin.options.InlineModelAdmin):
     """Inline children: no empty rows unless asked for, a link to the full page, choices of the parent's plan.
 
     Mixed in before ``TabularInline`` or ``StackedInline``; its own base only comes after theirs in the MRO.
@@ -224,11 +425,28 @@ class BaseInlineMixin(admin.options.InlineModelAdmin):
         # Rows the administrator did not touch are not written, so only a changed stale row is refused.
         assert issubclass(formset.form, PlanScopedForm)  # the formset's form is built from self.form
         formset.form.refuse_stale_only_when_changed = True
-        return formset
+        return type(formset.__name__, (formset,), {"__init__": _init_preloading_labels})
+
+    def get_queryset(self, request):
+        # The rows' way to the plan and their parent (which their names and the plan check read): joined.
+        queryset = super().get_queryset(request)
+        if lives_in_a_plan(self.model) and self.model.plan_lookup != "pk":
+            queryset = queryset.select_related(*self.model.trail_related())
+        return queryset
+
+    def has_add_permission(self, request, obj=None):
+        if self._role_decides(request):
+            return may_administer(request, obj)
+        return super().has_add_permission(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         # Every row, new or not, has the hidden field (new rows leave it empty).
         return _with_lock_version(super().get_fieldsets(request, obj), self.model, editing=True)
+
+
+def _init_preloading_labels(formset, *args, **kwargs) -> None:
+    super(type(formset), formset).__init__(*args, **kwargs)
+    preload_labels(formset)
 
 
 class BaseTabularInline(BaseInlineMixin, admin.TabularInline):

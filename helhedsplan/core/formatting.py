@@ -1,14 +1,24 @@
-"""Danish number formats, in one place: 31.200.000 kr., 31,2 mio. kr., 39 %, 12,5.
+"""Danish formats, in one place: 31.200.000 kr., 31,2 mio. kr., 39 %, 12,5 — and dates.
 
-Django's own localisation formats dates (27. september 2021); these cover money, shares and measured values,
-where the product needs more control (rounding, 'mio. kr.') than ``floatformat`` gives.
+Numbers: money, shares and measured values, where the product needs more control (rounding, 'mio. kr.') than
+``floatformat`` gives.
+
+Dates have two forms, from Django's Danish locale, and every page uses them through the template filters
+``long_date`` / ``short_date`` / ``long_datetime`` / ``short_datetime`` (``core.templatetags.helhedsplan``):
+
+- the long form, "1. januar 2022", everywhere people read a date: in sentences, headings, facts and the
+  measurement table's rows;
+- the short form, "01.01.2022", only in dense tables where a date is secondary to the figures beside it (the
+  indicators' baseline/latest/target dates, activity periods, incident lists, the estates' decisions).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 THOUSANDS = "."
@@ -98,3 +108,38 @@ def parse_danish_number(text: str) -> Decimal:
     except InvalidOperation as error:
         raise ValueError(text) from error
     return -number if negative else number
+
+
+def _local(value):
+    """A datetime in the plan's time zone (a date as it is)."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def format_date(value) -> str:
+    """1. januar 2022 — the date as pages write it."""
+    if value in (None, ""):
+        return ""
+    return formats.date_format(_local(value), "DATE_FORMAT")
+
+
+def format_short_date(value) -> str:
+    """01.01.2022 — only in dense tables."""
+    if value in (None, ""):
+        return ""
+    return formats.date_format(_local(value), "SHORT_DATE_FORMAT")
+
+
+def format_datetime(value) -> str:
+    """1. januar 2022 14:05 — a moment (a change, an incident), in the plan's time zone."""
+    if value in (None, ""):
+        return ""
+    return formats.date_format(_local(value), "DATETIME_FORMAT")
+
+
+def format_short_datetime(value) -> str:
+    """01.01.2022 14:05 — a moment in a dense table."""
+    if value in (None, ""):
+        return ""
+    return formats.date_format(_local(value), "SHORT_DATETIME_FORMAT")

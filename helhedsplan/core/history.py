@@ -23,6 +23,9 @@ HIDDEN_FIELDS = {"lock_version", "id", "entered_at"}
 
 EMPTY = "—"
 
+#: The change reason (simple_history's ``history_change_reason``) of the record a restore writes.
+RESTORED = "restored"
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -37,9 +40,13 @@ class Entry:
     user: object
     kind: str  # "+", "~", "-"
     changes: list[FieldChange] = field(default_factory=list)
+    #: A "+" that brought back a deleted object (``core.services.object_restore``).
+    restored: bool = False
 
     @property
     def kind_label(self) -> str:
+        if self.restored:
+            return str(_("restored"))
         return str({"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind])
 
 
@@ -154,7 +161,16 @@ def entries_from_records(model, records: list, *, known: Iterable[models.Model] 
     for record in records:
         kind = record.history_type
         changes = _diff(model, display, previous, record) if kind != "-" else []
-        entries.append(Entry(when=record.history_date, user=record.history_user, kind=kind, changes=changes))
+        restored = getattr(record, "history_change_reason", None) == RESTORED
+        entries.append(
+            Entry(
+                when=record.history_date,
+                user=record.history_user,
+                kind=kind,
+                changes=changes,
+                restored=restored,
+            )
+        )
         previous = record
     entries.reverse()
     return entries

@@ -99,3 +99,139 @@ def object_delete(obj: models.Model, *, actor: Any) -> None:
     """Delete ``obj``; the deletion is recorded in its history with ``actor``. Protected rows raise as usual."""
     record_actor(obj, actor)
     obj.delete()
+
+
+#: How far from an object's deletion the rows deleted with it may have been recorded (before or after it, as
+#: Django's delete orders them): a delete and its cascade run in one transaction, within moments.
+CASCADE_WINDOW_SECONDS = 5
+
+
+@transaction.atomic
+def object_restore(*, record: Any, actor: Any) -> models.Model:
+    """Bring back the object a deletion ``record`` (django-simple-history's "-" record) tells of, as it was just
+    before it was deleted, and with it the rows its delete took along (a goal's indicators and their
+    measurements: deleted under it, by the same person, within moments of it), parents before their children.
+
+    Each row is validated through its model (``full_clean()``: a measurement on a date taken meanwhile is refused
+    with the model's message) and nothing is written unless all are valid. Each gets a history record naming
+    ``actor`` and saying it was restored; the many-to-many links its last version held (an activity's goals)
+    come back as far as their other ends still exist.
+    """
+    if record.history_type != "-":
+        raise ValueError("Only a deletion record can be restored.")
+    restored = _restore_row(record, actor)
+    _restore_cascade(record, actor)
+    return restored
+
+
+def _pk_of(record: Any) -> Any:
+    return getattr(record, record.instance_type._meta.pk.attname)
+
+
+def _restore_row(record: Any, actor: Any) -> models.Model:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from helhedsplan.core.history import RESTORED
+
+    model = record.instance_type
+    if model._default_manager.filter(pk=_pk_of(record)).exists():
+        raise ValidationError(_("%(name)s has already been restored.") % {"name": model._meta.verbose_name})
+    before = record.prev_record or record
+    obj = before.instance
+    for field in model._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if (
+            field.many_to_one
+            and value is not None
+            and field.remote_field.on_delete is models.CASCADE
+            and not field.related_model._default_manager.filter(pk=value).exists()
+        ):
+            raise ValidationError(
+                _("What it belonged to (%(parent)s) is deleted too: restore that first.")
+                % {"parent": field.related_model._meta.verbose_name}
+            )
+    obj.full_clean()
+    record_actor(obj, actor)
+    obj._change_reason = RESTORED
+    obj.save(force_insert=True)
+    # A restored row keeps when it was first entered: the insert set "auto_now_add" fields to now.
+    entered = {
+        f.attname: getattr(before, f.attname)
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now_add", False)
+    }
+    if entered:
+        model._base_manager.filter(pk=obj.pk).update(**entered)
+    _restore_links(obj, before)
+    return obj
+
+
+def _restore_links(obj: models.Model, before: Any) -> None:
+    """The many-to-many links ``before`` recorded, set again (to those still there) without another record; the
+    restore's record is given them, as a save's record holds the links it saved with."""
+    from simple_history import utils
+
+    fields = getattr(before, "_history_m2m_fields", ())
+    if not fields:
+        return
+    restore_record = obj.history.order_by("-history_date", "-history_id").first()  # type: ignore[attr-defined]
+    for m2m_field in fields:
+        source, target = utils.get_m2m_field_name(m2m_field), utils.get_m2m_reverse_field_name(m2m_field)
+        ids = [getattr(row, f"{target}_id") for row in getattr(before, m2m_field.name).all()]
+        others = list(m2m_field.related_model._default_manager.filter(pk__in=ids))
+        obj.skip_history_when_saving = True  # type: ignore[attr-defined]
+        try:
+            getattr(obj, m2m_field.name).set(others)
+        finally:
+            del obj.skip_history_when_saving  # type: ignore[attr-defined]
+        through = getattr(obj, m2m_field.name).through
+        history_model = getattr(restore_record, m2m_field.name).model
+        history_model.objects.bulk_create(
+            [
+                history_model(
+                    history=restore_record, **{f.name: getattr(row, f.name) for f in through._meta.fields}
+                )
+                for row in through.objects.filter(**{source: obj})
+            ]
+        )
+
+
+def _restore_cascade(record: Any, actor: Any) -> None:
+    """Restore the rows deleted together with ``record``'s object, each before its own children."""
+    for child_record in deleted_with(record):
+        _restore_row(child_record, actor)
+        _restore_cascade(child_record, actor)
+
+
+def deleted_with(record: Any) -> list[Any]:
+    """The deletion records of the rows deleted in the same delete as ``record``'s object and directly under it
+    (its cascade): pointing to it, deleted by the same person within moments of it, and not back since."""
+    import datetime
+
+    from django.db.models import Q
+
+    from helhedsplan.core.models import cascading_relations
+
+    window = datetime.timedelta(seconds=CASCADE_WINDOW_SECONDS)
+    found = []
+    for relation in cascading_relations(record.instance_type):
+        history = getattr(relation.related_model, "history", None)
+        if history is None:
+            continue
+        # Rows a delete takes along are recorded with the person of the request (simple_history's middleware),
+        # or with nobody when the delete ran outside a request.
+        same_person = Q(history_user_id=record.history_user_id) | Q(history_user__isnull=True)
+        candidates = history.filter(
+            same_person,
+            **{relation.field.name: _pk_of(record)},
+            history_type="-",
+            history_date__gte=record.history_date - window,
+            history_date__lte=record.history_date + window,
+        ).order_by("history_date", "history_id")
+        latest = {_pk_of(child): child for child in candidates}
+        existing = set(
+            relation.related_model._default_manager.filter(pk__in=latest).values_list("pk", flat=True)
+        )
+        found += [child for pk, child in latest.items() if pk not in existing]
+    return found

@@ -116,8 +116,13 @@ class MeasurementAdmin(BaseAdmin):
     list_filter = ("indicator__plan", "is_example")
     list_select_related = ("indicator", "entered_by")
     search_fields = ("indicator__name", "note")
-    date_hierarchy = "date"
-    autocomplete_fields = ("entered_by",)
+    # Newest first by the measurement's own columns: the model's ordering (indicator, date) follows the
+    # indicator's ordering through plan, goal and delaftale, joining and sorting every row to show fifty. No
+    # date drill-down: it reads every date in the table to build its links; the filters and search find a
+    # measurement.
+    ordering = ("-date", "-id")
+    # A nation's indicators are too many for one drop-down: they are searched (and scoped to the user's plans).
+    autocomplete_fields = ("indicator", "entered_by")
     readonly_fields = ("entered_at",)
 
 

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -54,9 +55,10 @@ class Goal(PlanContent, ExampleFlag):
     def get_absolute_url(self) -> str:
         return reverse("goals:goal", kwargs={"plan": self.sub_agreement.plan.slug, "pk": self.pk})
 
-    def progress(self) -> progress.Progress:
-        """Rolled up from the goal's indicators (prefetch ``indicators__measurements`` for lists)."""
-        return progress.roll_up(indicator.progress() for indicator in self.indicators.all())
+    def progress(self, as_of: progress.AsOf | None = None) -> progress.Progress:
+        """Rolled up from the goal's indicators (prefetch ``indicators__measurements`` for lists), as of
+        ``as_of`` (without one: as of today in the goal's plan)."""
+        return progress.roll_up(indicator.progress(as_of=as_of) for indicator in self.indicators.all())
 
 
 class Indicator(PlanContent, ExampleFlag):
@@ -193,10 +195,19 @@ class Indicator(PlanContent, ExampleFlag):
             return max(items, key=lambda m: (m.date, m.pk)) if items else None
         return self.measurements.order_by("-date", "-pk").first()
 
-    def progress(self, at: Measurement | None = None) -> progress.Progress:
-        """Where the indicator stands with its latest measurement, or with ``at`` as if that were the latest
-        (what a row of the indicator's measurements shows)."""
+    def status_as_of(self, today: datetime.date | None = None) -> progress.AsOf:
+        """The day this indicator's status is judged on: today, or its plan's last day once that has passed."""
+        return progress.status_as_of(today=today or timezone.localdate(), period_end=self.plan.end_date)
+
+    def progress(
+        self, at: Measurement | None = None, as_of: progress.AsOf | None = None
+    ) -> progress.Progress:
+        """Where the indicator stands with its latest measurement as of ``as_of`` (without one: as of today in
+        its plan), or with ``at`` as if that were the latest, judged on that measurement's own date (what a row
+        of the indicator's measurements shows)."""
         latest = at if at is not None else self.latest_measurement()
+        if at is None and as_of is None:
+            as_of = self.status_as_of()
         return progress.indicator_progress(
             baseline_value=self.baseline_value,
             baseline_date=self.baseline_date,
@@ -204,6 +215,7 @@ class Indicator(PlanContent, ExampleFlag):
             target_date=self.target_date,
             latest_value=latest.value if latest else None,
             latest_date=latest.date if latest else None,
+            as_of=as_of,
         )
 
     def next_measurement_due(self) -> datetime.date | None:

@@ -86,8 +86,12 @@ class IndicatorSummary:
     """An indicator as lists show it: its progress and latest measurement, computed once."""
 
     indicator: Indicator
+    #: Judged as of ``as_of``: today, or the plan's last day once its period has ended (then final).
     progress: progress_rules.Progress
+    as_of: progress_rules.AsOf
     latest: Measurement | None
+    #: How old the latest measurement is, in words ("målt for 3 uger siden"); None without one.
+    age: str | None
     #: None once the next measurement would fall after the plan's period: nothing more is due.
     next_due: date | None
     #: A new measurement was due before today.
@@ -95,10 +99,14 @@ class IndicatorSummary:
 
 
 def summarise(indicator: Indicator, today: date) -> IndicatorSummary:
+    as_of = indicator.status_as_of(today)
+    latest = indicator.latest_measurement()
     return IndicatorSummary(
         indicator=indicator,
-        progress=indicator.progress(),
-        latest=indicator.latest_measurement(),
+        progress=indicator.progress(as_of=as_of),
+        as_of=as_of,
+        latest=latest,
+        age=progress_rules.measurement_age(latest.date, today) if latest else None,
         next_due=indicator.next_measurement_due(),
         overdue=indicator.measurement_is_overdue(today),
     )
@@ -132,8 +140,9 @@ def goals_for_page() -> PlanScopedQuerySet:
 class GoalPage:
     goal: Goal
     indicators: list[IndicatorSummary]
-    #: Rolled up from the indicators.
+    #: Rolled up from the indicators, as of ``as_of``.
     progress: progress_rules.Progress
+    as_of: progress_rules.AsOf
     activities: list[ActivityRow]
 
 
@@ -144,6 +153,7 @@ def goal_page(goal: Goal, *, today: date) -> GoalPage:
         goal=goal,
         indicators=summaries,
         progress=progress_rules.roll_up(s.progress for s in summaries),
+        as_of=progress_rules.status_as_of(today=today, period_end=goal.sub_agreement.plan.end_date),
         activities=[ActivityRow(a, a.is_overdue(today)) for a in goal.activities.all()],
     )
 
@@ -176,6 +186,8 @@ class ChartValue:
 class IndicatorPage:
     indicator: Indicator
     summary: IndicatorSummary
+    #: The day the status is judged on (the legend says so).
+    as_of: progress_rules.AsOf
     #: One page of the measurements, newest first, each with the progress it showed.
     rows: list[MeasurementRow]
     #: That page (``page_obj.paginator.count``: all the measurements).
@@ -195,9 +207,11 @@ def indicator_page(indicator: Indicator, *, today: date, page_number: int | str 
     ]
     measurements = indicator.measurements.select_related("entered_by").order_by("-date", "-pk")
     page = Paginator(measurements, MEASUREMENTS_PER_PAGE).get_page(page_number)
+    summary = summarise(indicator, today)
     return IndicatorPage(
         indicator=indicator,
-        summary=summarise(indicator, today),
+        summary=summary,
+        as_of=summary.as_of,
         rows=[MeasurementRow(m, indicator.progress(at=m)) for m in page.object_list],
         page_obj=page,
         chart=indicator_chart(indicator, values, indicator.plan),

@@ -2,7 +2,8 @@
 
 Reading needs ``plan.view``. Creating asks ``plan.edit_goals`` of the parent (delaftale, goal, indicator or
 strategic goal), editing and deleting ask it of the object, so an editor limited to some delaftaler is refused
-everywhere else, and key figures on strategic goals are left to coordinators and unlimited editors.
+everywhere else, and key figures on strategic goals are left to coordinators, as the strategic agreement is.
+Deleting what takes other rows with it (a goal with indicators) is a coordinator's act too (the view kit).
 
 The views are declarative: the parent comes from the model's foreign key (``parent_field``), breadcrumbs and
 return addresses from the models' declared parents, writes from ``services``, page data from ``selectors``.
@@ -13,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import formats, timezone
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_htmx.http import HttpResponseClientRedirect
 
-from helhedsplan.core.formatting import format_number
+from helhedsplan.core.formatting import format_date, format_number
 from helhedsplan.plans.views import PlanCreateView, PlanDeleteView, PlanDetailView, PlanUpdateView
 
 from . import selectors, services
@@ -35,8 +38,13 @@ def describe_measurement(measurement: Measurement) -> str:
     return _("%(value)s %(unit)s on %(date)s") % {
         "value": format_number(measurement.value),
         "unit": measurement.indicator.unit,
-        "date": formats.date_format(measurement.date, "DATE_FORMAT"),
+        "date": format_date(measurement.date),
     }
+
+
+def is_htmx(request) -> bool:
+    """Whether htmx sent the request (django-htmx's middleware marks it)."""
+    return bool(getattr(request, "htmx", False))
 
 
 # Goals
@@ -80,12 +88,6 @@ class GoalDeleteView(PlanDeleteView):
     model = Goal
     permission_required = EDIT_GOALS
     service = staticmethod(services.goal_delete)
-    template_name = "goals/goal_confirm_delete.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["indicator_count"] = self.object.indicators.count()
-        return context
 
 
 # Indicators
@@ -156,12 +158,6 @@ class IndicatorDeleteView(PlanDeleteView):
     model = Indicator
     permission_required = EDIT_GOALS
     service = staticmethod(services.indicator_delete)
-    template_name = "goals/indicator_confirm_delete.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["measurement_count"] = self.object.measurements.count()
-        return context
 
 
 # Measurements
@@ -171,8 +167,14 @@ class MeasurementCreateView(PlanCreateView):
     """Record a measurement: the short form on the indicator and delaftale pages posts here.
 
     ``next`` (a local URL) brings the user back to the page the form was on; an invalid form is shown on its
-    own page with the errors next to the fields and ``next`` kept.
+    own page with the errors next to the fields and ``next`` kept. The indicator page's form posts with htmx:
+    a refused save answers with that form alone, errors and all, to swap in place (the page and its chart stay);
+    a save answers with HX-Redirect, so the page reloads with the new measurement, as without JavaScript.
     """
+
+    #: The form of the indicator page, for the htmx answer: its ids and the include it is drawn with.
+    htmx_template_name = "goals/includes/measurement_form.html"
+    htmx_auto_id = "measurement-%s"
 
     model = Measurement
     form_class = MeasurementForm
@@ -184,6 +186,24 @@ class MeasurementCreateView(PlanCreateView):
     def get_initial(self):
         # Today, or the period's last day once it has ended: a default the form accepts.
         return {"date": self.plan.nearest_date_in_period(timezone.localdate())}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if is_htmx(self.request):
+            kwargs["auto_id"] = self.htmx_auto_id
+        return kwargs
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if is_htmx(self.request):
+            return HttpResponseClientRedirect(response["Location"])
+        return response
+
+    def form_invalid(self, form):
+        if not is_htmx(self.request):
+            return super().form_invalid(form)
+        context = {"plan": self.plan, "indicator": self.parent, "measurement_form": form}
+        return render(self.request, self.htmx_template_name, context)
 
     def get_success_message(self) -> str:
         assert self.object is not None  # form_valid() created it before asking for the message
@@ -200,9 +220,7 @@ class MeasurementUpdateView(PlanUpdateView):
     service = staticmethod(services.measurement_update)
 
     def get_page_title(self) -> str:
-        return _("Edit the measurement of %(date)s") % {
-            "date": formats.date_format(self.object.date, "DATE_FORMAT")
-        }
+        return _("Edit the measurement of %(date)s") % {"date": format_date(self.object.date)}
 
     def get_success_message(self) -> str:
         return _("The measurement %(measurement)s was saved.") % {
@@ -217,9 +235,7 @@ class MeasurementDeleteView(PlanDeleteView):
     template_name = "goals/measurement_confirm_delete.html"
 
     def get_page_title(self) -> str:
-        return _("Delete the measurement of %(date)s") % {
-            "date": formats.date_format(self.object.date, "DATE_FORMAT")
-        }
+        return _("Delete the measurement of %(date)s") % {"date": format_date(self.object.date)}
 
     def describe(self) -> str:
         # Measurements are named by value and date, not by their str(), in the messages.

@@ -1,8 +1,45 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
+from helhedsplan.core.admin import (
+    BaseAdmin,
+    BaseTabularInline,
+    administered_plan_pks,
+    register_model_scope,
+    register_plan_scope,
+)
 
-from .models import Estate, Membership, Organisation, Plan
+from .models import ROLE_PERMISSIONS, Estate, Membership, Organisation, Plan
+
+User = get_user_model()
+
+
+def plans_administered_by(user):
+    """The plans whose content a staff user may administer: those where they hold ``plan.manage``
+    (coordinator). One membership row answers both conditions (a single join)."""
+    return Plan.objects.filter(
+        memberships__user=user, memberships__role__in=ROLE_PERMISSIONS["plan.manage"]
+    ).distinct()
+
+
+def users_in_scope(queryset, user, plan_pks):
+    """The users a coordinator may see and pick: members of the plans they administer, users who are not yet
+    a member of any plan (just made), and themselves; never a superuser."""
+    return (
+        queryset.filter(
+            Q(memberships__plan__in=plan_pks) | Q(memberships__isnull=True) | Q(pk=user.pk),
+        )
+        .exclude(Q(is_superuser=True) & ~Q(pk=user.pk))
+        .distinct()
+    )
+
+
+register_plan_scope(plans_administered_by)
+register_model_scope(User, users_in_scope)
 
 
 class EstateInline(BaseTabularInline):
@@ -16,12 +53,38 @@ class MembershipInline(BaseTabularInline):
     fields = ("user", "organisation", "role", "sub_agreements")
     autocomplete_fields = ("user", "organisation")
 
+    def get_queryset(self, request):
+        # The delaftale limits are shown on every row: one query for all of them.
+        return super().get_queryset(request).prefetch_related("sub_agreements")
+
+
+class UserMembershipInline(BaseTabularInline):
+    """A user's roles, made together with the user: the plan, the organisation they act for, the role."""
+
+    model = Membership
+    fk_name = "user"
+    fields = ("plan", "organisation", "role", "sub_agreements")
+    autocomplete_fields = ("plan", "organisation")
+    verbose_name = _("role in a plan")
+    verbose_name_plural = _("roles in plans")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sub_agreements")
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(BaseAdmin):
     list_display = ("name", "short_name", "kind")
     list_filter = ("kind",)
     search_fields = ("name", "short_name")
+
+    def has_view_permission(self, request, obj=None):
+        # Organisations are shared by all plans and hold no personal data: a coordinator picks them (the
+        # autocomplete asks this). Changing one changes every plan, so that takes Django's permission.
+        return super().has_view_permission(request, obj) or bool(administered_plan_pks(request))
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or bool(administered_plan_pks(request))
 
 
 @admin.register(Plan)
@@ -32,6 +95,13 @@ class PlanAdmin(BaseAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("organisations",)
     inlines = (EstateInline, MembershipInline)
+
+    def has_add_permission(self, request):
+        # A new plan has no coordinator yet: only a superuser makes one (and its first coordinator).
+        return administered_plan_pks(request) is None and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return administered_plan_pks(request) is None and super().has_delete_permission(request, obj)
 
 
 @admin.register(Membership)
@@ -44,3 +114,88 @@ class MembershipAdmin(BaseAdmin):
     # The delaftale limit is offered from the membership's own plan (see BaseAdmin.get_form); a limit from
     # another plan is refused by the form.
     filter_horizontal = ("sub_agreements",)
+
+
+#: What only a superuser sees and sets on a user: the flags that open the admin or everything, and Django's
+#: model permissions and groups, which play no part in the app (a user's rights come from their plan roles).
+SUPERUSER_ONLY_USER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """A user and their plan roles in one place. Coordinators who are staff (not superusers) see the members
+    of their plans and new users, give them roles in their plans, and never touch staff or superusers."""
+
+    inlines = (UserMembershipInline,)
+    list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+    list_filter = ("is_active", "is_staff", "is_superuser")
+
+    def get_queryset(self, request):
+        plan_pks = administered_plan_pks(request)
+        queryset = super().get_queryset(request)
+        return queryset if plan_pks is None else users_in_scope(queryset, request.user, plan_pks)
+
+    def get_inlines(self, request, obj):
+        # The user is made first (name and password), then given roles on their page, where the add leads.
+        return self.inlines if obj is not None else ()
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404  # another plan's member, or a superuser: not there for a coordinator
+        return obj
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if administered_plan_pks(request) is None or obj is None:
+            return fieldsets
+        return [
+            (
+                title,
+                {**options, "fields": [f for f in options["fields"] if f not in SUPERUSER_ONLY_USER_FIELDS]},
+            )
+            for title, options in fieldsets
+        ]
+
+    def get_list_filter(self, request):
+        return self.list_filter if administered_plan_pks(request) is None else ("is_active",)
+
+    def _coordinates(self, request) -> bool:
+        return bool(administered_plan_pks(request))
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._coordinates(request)
+
+    def has_view_permission(self, request, obj=None):
+        if administered_plan_pks(request) is None:
+            return super().has_view_permission(request, obj)
+        return self._coordinates(request) and (
+            obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+        )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) or self._coordinates(request)
+
+    def has_change_permission(self, request, obj=None):
+        plan_pks = administered_plan_pks(request)
+        if plan_pks is None:
+            return super().has_change_permission(request, obj)
+        if not plan_pks:
+            return False
+        if obj is None or obj.pk == request.user.pk:
+            return True
+        # Not another staff user, and no one who is also a member of a plan this coordinator does not run.
+        return (
+            not obj.is_staff
+            and not obj.is_superuser
+            and not obj.memberships.exclude(plan__in=plan_pks).exists()
+            and self.get_queryset(request).filter(pk=obj.pk).exists()
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a user takes their roles in every plan with them: a superuser's work.
+        return administered_plan_pks(request) is None and super().has_delete_permission(request, obj)

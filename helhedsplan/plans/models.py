@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, router
+from django.db.models import ProtectedError, Q, RestrictedError
+from django.db.models.deletion import Collector
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
+from helhedsplan.core.models import cascading_relations
 
 # --- Who may do what: the one role table -----------------------------------------------------------------------
 
@@ -28,6 +31,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "plan.edit_goals": frozenset({"coordinator", "editor"}),
     "plan.view_contact_details": frozenset({"coordinator", "editor"}),
     "plan.log_incidents": frozenset({"coordinator", "editor"}),
+    # Deleting an object together with the rows that go with it (a goal's indicators and their measurements, a
+    # budget line's amounts): asked on top of the right to edit the object, only when it has such rows.
+    "plan.delete_with_dependants": frozenset({"coordinator"}),
+    # Bringing back a deleted object from its history.
+    "plan.restore": frozenset({"coordinator"}),
 }
 
 #: Permissions an editor limited to some delaftaler holds only inside those delaftaler.
@@ -52,10 +60,17 @@ class PlanScopedQuerySet(models.QuerySet):
         plan_path = self.model.plan_lookup
         if action not in LIMITED_BY_SUB_AGREEMENT:
             return self.filter(**{f"{plan_path}__in": memberships.values("plan")})
-        unlimited = memberships.exclude(role=Membership.Role.EDITOR, sub_agreements__isnull=False)
-        allowed = Q(**{f"{plan_path}__in": unlimited.values("plan")})
+        # Coordinators everywhere; editors only inside delaftaler (what lies outside every delaftale, the
+        # strategic agreement's key figures, is the coordinators' as the strategic agreement is): all of the
+        # plan's without a limit, else only their own.
+        others = memberships.exclude(role=Membership.Role.EDITOR)
+        allowed = Q(**{f"{plan_path}__in": others.values("plan")})
         sub_agreement_path = self.model.sub_agreement_lookup
         if sub_agreement_path is not None:
+            unlimited = memberships.filter(role=Membership.Role.EDITOR, sub_agreements__isnull=True)
+            allowed |= Q(
+                **{f"{plan_path}__in": unlimited.values("plan"), f"{sub_agreement_path}__isnull": False}
+            )
             limits = Membership.sub_agreements.through.objects.filter(
                 membership__user=user, membership__role=Membership.Role.EDITOR
             )
@@ -122,6 +137,14 @@ def _store_the_plan_on_the_record(sender, instance, history_instance, **kwargs) 
 pre_create_historical_record.connect(_store_the_plan_on_the_record, dispatch_uid="plans.history_plan")
 
 
+class _DependantsCollector(Collector):
+    """Django's own collector of what a delete takes along, made to fetch every row instead of deleting some
+    in bulk unseen (as the admin's delete page does)."""
+
+    def can_fast_delete(self, *args, **kwargs) -> bool:
+        return False
+
+
 class PlanContent(models.Model):
     """Something that lives inside one plan.
 
@@ -171,6 +194,35 @@ class PlanContent(models.Model):
     def navigation_parent(self):
         """What this object is shown under: a model object, a ``core.navigation.Crumb``, or None (the plan)."""
         return getattr(self, self.parent_field) if self.parent_field else None
+
+    def has_dependants(self) -> bool:
+        """Whether deleting this object deletes other rows with it (a goal's indicators, an indicator's
+        measurements, a budget line's amounts): then the delete is a coordinator's act
+        (``plan.delete_with_dependants``). Reads a prefetched relation when there is one, else one query per
+        relation that cascades; links of a many-to-many (an activity's goals) are not rows that are deleted."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        for relation in cascading_relations(type(self)):
+            accessor = relation.get_accessor_name()
+            if accessor in cache:
+                if len(cache[accessor]):
+                    return True
+            elif relation.related_model._base_manager.filter(**{relation.field.name: self.pk}).exists():
+                return True
+        return False
+
+    def dependants(self) -> list[models.Model]:
+        """Every row deleting this object deletes with it, parents before their children (what the delete page
+        lists). A row that protects the object from deletion is not among them: the delete is refused anyway."""
+        collector = _DependantsCollector(using=router.db_for_write(type(self), instance=self))
+        with contextlib.suppress(ProtectedError, RestrictedError):
+            collector.collect([self])
+        return [
+            obj
+            for model, objs in collector.data.items()
+            if not model._meta.auto_created
+            for obj in sorted(objs, key=lambda obj: obj.pk)
+            if not (model is type(self) and obj.pk == self.pk)
+        ]
 
     @classmethod
     def trail_related(cls) -> tuple[str, ...]:
@@ -322,9 +374,12 @@ class Estate(PlanContent):
     housing_association = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="estates",
         verbose_name=_("housing association"),
         limit_choices_to={"kind": Organisation.Kind.HOUSING_ASSOCIATION},
+        help_text=_("Empty when no source says which housing association the estate belongs to."),
     )
     homes = models.PositiveIntegerField(_("homes"), null=True, blank=True)
     residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
@@ -359,6 +414,9 @@ class Membership(PlanContent):
     """Who has which role in which plan, and for which organisation."""
 
     trail_also_reads = ("user",)
+    #: Its change log names people and their roles: personal details, for coordinators and editors only (as
+    #: the emergency plan's contacts), not reviewers.
+    history_permission = "plan.view_contact_details"
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("coordinator")

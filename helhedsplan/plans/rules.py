@@ -12,8 +12,13 @@ Permission names (pass the object, or the plan, as the second argument to ``user
 - ``plan.view``                 read the plan's pages
 - ``plan.manage``               coordinator work: strategic agreement, delaftale texts, budget, approvals,
                                 emergency plan and contacts
-- ``plan.edit_goals``           create/edit/delete goals, indicators, measurements, activities — for an
-                                object inside a delaftale the editor's limit applies
+- ``plan.edit_goals``           create/edit/delete goals, indicators, measurements, activities — editors
+                                only inside delaftaler (their own when the membership is limited); the
+                                strategic agreement's key figures follow the strategic agreement: coordinators
+- ``plan.delete_with_dependants`` delete an object together with the rows that go with it (a goal with its
+                                indicators, an indicator with its measurements): asked besides the right to
+                                edit the object, only when it has such rows (``may_delete``)
+- ``plan.restore``              bring back a deleted object from its history
 - ``plan.view_contact_details`` see names, phones and e-mails in the emergency plan's contact list
 - ``plan.log_incidents``        open incidents, add log entries, close them with an evaluation
 """
@@ -23,7 +28,10 @@ from __future__ import annotations
 import rules
 from django.utils.functional import LazyObject
 
-from helhedsplan.plans.models import LIMITED_BY_SUB_AGREEMENT, ROLE_PERMISSIONS, Membership
+from helhedsplan.plans.models import LIMITED_BY_SUB_AGREEMENT, ROLE_PERMISSIONS, Membership, Plan
+
+DELETE_WITH_DEPENDANTS = "plan.delete_with_dependants"
+RESTORE = "plan.restore"
 
 
 def membership_for(user, obj) -> Membership | None:
@@ -54,12 +62,35 @@ def _sub_agreement_of(obj):
 
 
 def _within_limits(membership: Membership, obj) -> bool:
-    """An editor with no limit edits the whole plan; a limited one only inside their delaftaler."""
+    """An editor edits inside delaftaler: every one of the plan's without a limit, else only their own. What
+    lies outside every delaftale (the strategic agreement's key figures) is the coordinators', as the strategic
+    agreement itself is. Asked of the plan: whether the editor edits in all of it."""
     limits = {s.pk for s in membership.sub_agreements.all()}
-    if not limits:
-        return True
+    if isinstance(obj, Plan):
+        return not limits
     sub_agreement = _sub_agreement_of(obj)
-    return sub_agreement is not None and sub_agreement.pk in limits
+    return sub_agreement is not None and (not limits or sub_agreement.pk in limits)
+
+
+def roles_needed(permission: str, obj=None) -> list[str]:
+    """The roles that hold ``permission`` on ``obj``, coordinator first: what a refusal names."""
+    roles = set(ROLE_PERMISSIONS[permission])
+    if (
+        permission in LIMITED_BY_SUB_AGREEMENT
+        and obj is not None
+        and not isinstance(obj, Plan)
+        and _sub_agreement_of(obj) is None
+    ):
+        roles.discard(Membership.Role.EDITOR)
+    return [role for role in Membership.Role.values if role in roles]
+
+
+def may_delete(user, obj, permission: str) -> bool:
+    """The one rule of deleting: the right to edit ``obj`` (``permission``), and when other rows are deleted with
+    it (``PlanContent.has_dependants``), a coordinator's right too. The view kit and the pages ask this."""
+    if not user.has_perm(permission, obj):
+        return False
+    return user.has_perm(DELETE_WITH_DEPENDANTS, obj) or not obj.has_dependants()
 
 
 def _predicate_for(permission: str) -> rules.Predicate:
@@ -79,3 +110,9 @@ def _predicate_for(permission: str) -> rules.Predicate:
 
 for _permission in ROLE_PERMISSIONS:
     rules.add_perm(_permission, _predicate_for(_permission))
+
+#: For the pages' delete buttons: ``{% has_perm "plan.delete_goals" goal as can_delete %}``.
+rules.add_perm(
+    "plan.delete_goals",
+    rules.Predicate(lambda user, obj: may_delete(user, obj, "plan.edit_goals"), name="may_delete_goals"),
+)

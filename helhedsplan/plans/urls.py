@@ -13,4 +13,9 @@ urlpatterns = [
         views.HistoryView.as_view(),
         name="history",
     ),
+    path(
+        "plan/<slug:plan>/historik/<str:app_label>.<str:model_name>/<int:pk>/gendan/",
+        views.RestoreView.as_view(),
+        name="restore",
+    ),
 ]

@@ -15,22 +15,67 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils.functional import Promise, cached_property
+from django.utils.html import format_html
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from helhedsplan.core.history import entries_for
-from helhedsplan.core.navigation import Crumb, parent_of, return_url, safe_next_url, trail
-from helhedsplan.core.services import EditConflict
-from helhedsplan.plans import access
+from helhedsplan.core.history import entries_for, entries_from_records
+from helhedsplan.core.navigation import Crumb, parent_of, return_url, safe_next_url, title_of, trail
+from helhedsplan.core.services import EditConflict, object_restore
+from helhedsplan.plans import access, rules, selectors
+from helhedsplan.plans.models import Membership
+
+
+class Refused(PermissionDenied):
+    """A refusal that knows the permission asked (and of what), so the 403 page can name the role it takes."""
+
+    def __init__(self, permission: str, obj=None, reason: str | Promise | None = None):
+        super().__init__(permission)
+        self.permission = permission
+        self.obj = obj
+        self.reason = reason
+
+
+def _plan_of_request(request):
+    """The plan the refused URL lies under, if the user is a member of it (never reveals another plan)."""
+    try:
+        slug = resolve(request.path_info).kwargs.get("plan")
+    except Resolver404:
+        return None
+    if not slug or not request.user.is_authenticated:
+        return None
+    return access.plans_of(request.user).filter(slug=slug).first()
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    """The 403 page: inside a plan the user reads it keeps the plan's navigation, names the role the refused
+    action takes and the plan's coordinators to ask (names only)."""
+    context: dict[str, Any] = {}
+    plan = _plan_of_request(request)
+    if plan is not None:
+        context["plan"] = plan
+        context["membership"] = access.membership_of(request.user, plan)
+        coordinators = (
+            Membership.objects.filter(plan=plan, role=Membership.Role.COORDINATOR)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "user__username")
+        )
+        context["coordinators"] = [m.user.get_full_name() or m.user.username for m in coordinators]
+        if isinstance(exception, Refused):
+            roles = rules.roles_needed(exception.permission, exception.obj)
+            labels = [str(Membership.Role(role).label) for role in roles]
+            context["roles_needed"] = get_text_list(labels, _("or"))
+            membership = context["membership"]
+            context["role_held_but_limited"] = membership is not None and membership.role in roles
+            context["reason"] = exception.reason
+    return render(request, "403.html", context, status=403)
 
 
 def page_not_found(request, exception=None):
@@ -85,9 +130,14 @@ class PlanViewMixin:
             return redirect_to_login(request.get_full_path())
         self.plan = access.get_plan_or_404(request.user, kwargs["plan"])
         self.membership = access.membership_of(request.user, self.plan)
-        if not request.user.has_perm(self.get_permission_required(), self.get_permission_object()):
-            raise PermissionDenied
+        self.check_permissions()
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def check_permissions(self) -> None:
+        """Refuse (403, naming the permission) unless the user holds ``permission_required`` on the object."""
+        permission, obj = self.get_permission_required(), self.get_permission_object()
+        if not self.request.user.has_perm(permission, obj):
+            raise Refused(permission, obj)
 
     def get_permission_required(self) -> str:
         return self.permission_required
@@ -304,21 +354,46 @@ class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
 
 
 class PlanDeleteView(PlanObjectMixin, generic.DeleteView):
-    """Delete an object through ``service(<object_name>=obj, actor=user)``; back to its parent's page."""
+    """Delete an object through ``service(<object_name>=obj, actor=user)``; back to its parent's page.
+
+    Deleting an object that takes other rows with it (``PlanContent.has_dependants``: a goal's indicators, an
+    indicator's measurements) is a coordinator's act (``plan.delete_with_dependants``, as ``rules.may_delete``
+    says); the page lists those rows. The message after the delete links to the deleted object's history, where
+    a coordinator can restore it.
+    """
 
     permission_required = "plan.manage"
     template_name = "core/confirm_delete.html"
     service: Callable[..., Any] | None = None
 
+    def check_permissions(self) -> None:
+        super().check_permissions()
+        if not self.request.user.has_perm(rules.DELETE_WITH_DEPENDANTS, self.object) and self.has_dependants:
+            raise Refused(
+                rules.DELETE_WITH_DEPENDANTS,
+                self.object,
+                reason=_("Deleting something together with what it holds is a coordinator's task."),
+            )
+
+    @cached_property
+    def has_dependants(self) -> bool:
+        return self.object.has_dependants()
+
     def form_valid(self, form):
         name, url = self.describe(), self.get_success_url()
+        history = _history_url(self.plan, self.object)
         service = _service_of(self)
         try:
             service(**{self.object_name(): self.object}, actor=self.request.user)
         except (ProtectedError, RestrictedError):
             messages.error(self.request, _("%(name)s is in use and cannot be deleted.") % {"name": name})
             return HttpResponseRedirect(return_url(self.object, self.plan_url))
-        messages.success(self.request, self.get_success_message(name))
+        messages.success(
+            self.request,
+            format_html(
+                '{} <a href="{}">{}</a>', self.get_success_message(name), history, _("See it in the history.")
+            ),
+        )
         return HttpResponseRedirect(url)
 
     def describe(self) -> str:
@@ -334,6 +409,7 @@ class PlanDeleteView(PlanObjectMixin, generic.DeleteView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cancel_url"] = safe_next_url(self.request) or return_url(self.object, self.plan_url)
+        context["dependants"] = _grouped(self.object.dependants()) if self.has_dependants else []
         return context
 
     def get_breadcrumbs(self) -> list[Crumb]:
@@ -343,14 +419,30 @@ class PlanDeleteView(PlanObjectMixin, generic.DeleteView):
         return str(self.page_title or _("Delete %(name)s") % {"name": self.object})
 
 
-class HistoryView(PlanObjectMixin, generic.TemplateView):
-    """The change log of any object in the plan: ``/plan/<slug>/historik/<app>.<model>/<pk>/``.
+def _history_url(plan, obj) -> str:
+    return reverse(
+        "history",
+        kwargs={
+            "plan": plan.slug,
+            "app_label": obj._meta.app_label,
+            "model_name": obj._meta.model_name,
+            "pk": obj.pk,
+        },
+    )
 
-    A model may ask for a stronger permission than reading the plan (contacts hold personal data) with a
-    ``history_permission`` class attribute.
-    """
 
-    template_name = "core/history.html"
+def _grouped(objects: list) -> list[tuple[str, list[str]]]:
+    """Rows by kind, as the delete page lists them: [("indicators", ["Andel i job", …]), …]."""
+    groups: dict[str, list[str]] = {}
+    for obj in objects:
+        groups.setdefault(str(obj._meta.verbose_name_plural), []).append(title_of(obj))
+    return list(groups.items())
+
+
+class HistoryModelMixin:
+    """The model named by the URL's ``<app_label>.<model_name>``: one with a history that lives in a plan."""
+
+    kwargs: Any
 
     @cached_property
     def model(self):
@@ -362,6 +454,47 @@ class HistoryView(PlanObjectMixin, generic.TemplateView):
             raise Http404
         return model
 
+    @cached_property
+    def deleted(self) -> selectors.DeletedObject:
+        """The object as its history tells it, when it was deleted from this plan; else 404."""
+        deleted = selectors.deleted_object(self.model, self.kwargs["pk"], self.plan)  # type: ignore[attr-defined]
+        if deleted is None:
+            raise Http404
+        return deleted
+
+
+class HistoryView(HistoryModelMixin, PlanObjectMixin, generic.TemplateView):
+    """The change log of any object in the plan: ``/plan/<slug>/historik/<app>.<model>/<pk>/`` — also of one
+    that was deleted, with a button to restore it for those who may.
+
+    A model may ask for a stronger permission than reading the plan (contacts hold personal data) with a
+    ``history_permission`` class attribute.
+    """
+
+    template_name = "core/history.html"
+    # Who changed what, and a contact's old phones and e-mails: Cache-Control: no-store (core.middleware).
+    personal_data = True
+    #: Whether the page lists the rows deleted from under the object; a page showing its children's changes
+    #: itself (a budget line's years) does not need to.
+    lists_deleted_under = True
+
+    @cached_property
+    def live(self):
+        """The object if it exists; None when it was deleted (then ``deleted`` tells of it)."""
+        return self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+
+    @cached_property
+    def object(self):
+        return self.live if self.live is not None else self.deleted.instance
+
+    def get_permission_object(self):
+        if self.live is not None:
+            return self.live
+        # A deleted object's way to its plan may be gone: reading history is a right on the whole plan, asked
+        # once the object is known to have been deleted from this plan (else 404).
+        assert self.deleted is not None
+        return self.plan
+
     def get_permission_required(self) -> str:
         return getattr(self.model, "history_permission", "plan.view")
 
@@ -369,14 +502,62 @@ class HistoryView(PlanObjectMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
         context["entries"] = self.get_entries()
+        if self.live is None:
+            context["deleted"] = self.deleted
+            context["back_url"] = return_url(self.deleted.parent, self.plan_url)
+            context["can_restore"] = self.request.user.has_perm(rules.RESTORE, self.plan)
+            context["restore_url"] = reverse("restore", kwargs=self.kwargs)
+        else:
+            context["back_url"] = return_url(self.object, self.plan_url)
+            context["deleted_under"] = (
+                selectors.deleted_under(self.object) if self.lists_deleted_under else []
+            )
         return context
 
     def get_entries(self) -> list:
         """The change log shown; a page that adds its children's changes (a budget line's years) overrides it."""
+        if self.live is None:
+            return entries_from_records(self.model, self.deleted.records)
         return entries_for(self.object)
 
     def get_breadcrumbs(self) -> list[Crumb]:
+        if self.live is None:
+            return [*trail(self.deleted.parent), Crumb(self.deleted.name), Crumb(_("History"))]
         return [*trail(self.object), Crumb(_("History"))]
 
     def get_page_title(self) -> str:
-        return _("History of %(name)s") % {"name": self.object}
+        name = self.deleted.name if self.live is None else self.object
+        return _("History of %(name)s") % {"name": name}
+
+
+class RestoreView(HistoryModelMixin, PlanViewMixin, generic.TemplateView):
+    """Bring back a deleted object as it was just before it was deleted, with the rows deleted with it
+    (``core.services.object_restore``): a coordinator's act. GET asks, POST restores."""
+
+    template_name = "core/confirm_restore.html"
+    permission_required = rules.RESTORE
+
+    def get_permission_object(self):
+        assert self.deleted is not None  # 404 unless it was deleted from this plan
+        return self.plan
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["deleted"] = self.deleted
+        context["history_url"] = reverse("history", kwargs=self.kwargs)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            restored = object_restore(record=self.deleted.deletion, actor=request.user)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(errors=error.messages))
+        messages.success(request, _("%(name)s was restored.") % {"name": self.deleted.name})
+        return HttpResponseRedirect(return_url(restored, self.plan_url))
+
+    def get_breadcrumbs(self) -> list[Crumb]:
+        history = reverse("history", kwargs=self.kwargs)
+        return [*trail(self.deleted.parent), Crumb(self.deleted.name, history), Crumb(_("Restore"))]
+
+    def get_page_title(self) -> str:
+        return _("Restore %(name)s") % {"name": self.deleted.name}

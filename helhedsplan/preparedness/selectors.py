@@ -140,3 +140,23 @@ def incident_queryset():
             "log_entries", queryset=IncidentLogEntry.objects.select_related("entered_by").order_by("at", "pk")
         )
     )
+
+
+def open_incidents_of(plan: Plan) -> list[Incident]:
+    """The plan's open incidents with their plan, level and estate (one query), newest first."""
+    return list(
+        Incident.objects.in_plan(plan)
+        .filter(status=Incident.Status.OPEN)
+        .select_related("plan", "level", "estate")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def contacts_of(plan: Plan) -> list[Contact]:
+    """Every contact of the plan's emergency plan with its organisation and plan (one query, also when the plan
+    has no emergency plan yet). Personal data: the caller shows them only to those who may see contacts."""
+    return list(
+        Contact.objects.in_plan(plan)
+        .select_related("organisation", "preparedness_plan__plan")
+        .order_by("order", "role")
+    )

@@ -163,6 +163,7 @@ class ContactsView(PreparednessPageView):
 
     template_name = "preparedness/contacts.html"
     page_title = gettext_lazy("Contacts")
+    personal_data = True  # names, phones, e-mails: Cache-Control: no-store (core.middleware)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -179,17 +180,20 @@ class ContactCreate(InPreparednessPlanCreate):
     model = Contact
     form_class = ContactForm
     page_title = gettext_lazy("New contact")
+    personal_data = True  # names, phones, e-mails: Cache-Control: no-store (core.middleware)
     service = staticmethod(services.contact_create)
 
 
 class ContactUpdate(PlanUpdateView):
     model = Contact
+    personal_data = True  # names, phones, e-mails: Cache-Control: no-store (core.middleware)
     form_class = ContactForm
     service = staticmethod(services.contact_update)
 
 
 class ContactDelete(PlanDeleteView):
     model = Contact
+    personal_data = True  # names, phones, e-mails: Cache-Control: no-store (core.middleware)
     service = staticmethod(services.contact_delete)
 
 
@@ -201,6 +205,7 @@ class PrintView(PreparednessPageView):
 
     template_name = "preparedness/print.html"
     page_title = gettext_lazy("Emergency plan for print")
+    personal_data = True  # names, phones, e-mails: Cache-Control: no-store (core.middleware)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -28,10 +28,11 @@ from helhedsplan.agreements.models import (
 )
 from helhedsplan.agreements.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
-from helhedsplan.approvals.selectors import approval_summary
+from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overview
 from helhedsplan.approvals.summary import ApprovalSummary
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.budget.selectors import budget_summary
+from helhedsplan.budget.summary import BudgetSummary
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.history import FieldChange, changes_of
 from helhedsplan.goals import progress
@@ -45,8 +46,15 @@ from helhedsplan.preparedness.models import (
     IncidentLogEntry,
     PreparednessPlan,
 )
+from helhedsplan.preparedness.selectors import contacts_of, open_incidents_of, preparedness_plan_of
 
 # --- What needs attention -------------------------------------------------------------------------------------
+#
+# "Kræver opmærksomhed" is built from item providers: each reads what ``dashboard`` has already fetched
+# (``AttentionSources``) and returns one group of items, most urgent first; ``ATTENTION_PROVIDERS`` lists them in
+# order of urgency. A new kind of item — the reports that are due or overdue, once the plan has a report model —
+# is one more provider here (and, if it needs rows the dashboard does not read yet, one more field on
+# ``AttentionSources`` filled by one fixed query in ``dashboard``).
 
 
 @dataclass(frozen=True)
@@ -57,18 +65,8 @@ class OverdueMeasurement:
     latest_date: datetime.date | None
 
 
-@dataclass(frozen=True)
-class Attention:
-    indicators: list[OverdueMeasurement]
-    activities: list[Activity]
-
-    @property
-    def count(self) -> int:
-        return len(self.indicators) + len(self.activities)
-
-
-def needs_attention(indicators: Iterable[Indicator], activities: Iterable[Activity], today) -> Attention:
-    """Indicators never measured or whose next measurement is overdue, and activities past their end.
+def overdue_measurements(indicators: Iterable[Indicator], today: datetime.date) -> list[OverdueMeasurement]:
+    """Indicators never measured or whose next measurement is overdue, never measured first, then by due date.
 
     Works on prefetched rows (``measurements`` on the indicators), so it adds no queries.
     """
@@ -86,11 +84,297 @@ def needs_attention(indicators: Iterable[Indicator], activities: Iterable[Activi
     overdue.sort(
         key=lambda item: (item.latest_date is not None, item.due or datetime.date.max, item.indicator.pk)
     )
-    late_activities = sorted(
+    return overdue
+
+
+def late_activities(activities: Iterable[Activity], today: datetime.date) -> list[Activity]:
+    """Activities past their end and neither completed nor cancelled, the longest overdue first."""
+    return sorted(
         (activity for activity in activities if activity.is_overdue(today)),
         key=lambda activity: (activity.end_date, activity.pk),
     )
-    return Attention(indicators=overdue, activities=late_activities)
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    #: What it is about (the link's text).
+    title: str
+    #: Where to act on it.
+    url: str
+    #: Why it needs attention, in words.
+    detail: str
+    #: The row it is about (an indicator, activity, incident …), for the example badge; None for a missing part.
+    subject: object | None = None
+
+
+@dataclass(frozen=True)
+class AttentionGroup:
+    #: Names the kind in the page (``id="attention-<kind>"``) and in tests.
+    kind: str
+    heading: str
+    items: list[AttentionItem]
+
+
+@dataclass(frozen=True)
+class AttentionSources:
+    """Everything the providers read, fetched once by ``dashboard`` in a fixed number of queries."""
+
+    plan: Plan
+    today: datetime.date
+    sub_agreements: list[SubAgreement]
+    indicators: list[Indicator]
+    activities: list[Activity]
+    approvals: ApprovalsOverview
+    budget: BudgetSummary
+    incidents: list[Incident]
+    #: The emergency plan, or None when it has not been written.
+    preparedness_plan: PreparednessPlan | None
+    contacts: list[Contact]
+    #: Whether the reader may see contacts (reviewers may not: their names and numbers are personal data).
+    may_see_contacts: bool
+
+
+def _url(name: str, plan: Plan, anchor: str = "") -> str:
+    return reverse(name, kwargs={"plan": plan.slug}) + anchor
+
+
+def _date(day: datetime.date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def open_incidents(sources: AttentionSources) -> AttentionGroup:
+    """Open incidents, the highest escalation level (akut, bydækkende) first, then the newest."""
+    incidents = sorted(
+        (incident for incident in sources.incidents if incident.is_open),
+        key=lambda incident: (-incident.level.order, -incident.occurred_at.timestamp(), -incident.pk),
+    )
+    return AttentionGroup(
+        "incidents",
+        _("Open incidents"),
+        [
+            AttentionItem(
+                title=str(incident),
+                url=incident.get_absolute_url(),
+                detail=_("level %(level)s, still open") % {"level": incident.level.name},
+                subject=incident,
+            )
+            for incident in incidents
+        ],
+    )
+
+
+def missing_parts(sources: AttentionSources) -> AttentionGroup:
+    """What a new plan still lacks, in the order it is usually set up."""
+    plan, items = sources.plan, []
+
+    def missing(condition: bool, title: str, url: str, detail: str) -> None:
+        if condition:
+            items.append(AttentionItem(title=title, url=url, detail=detail))
+
+    goals = [goal for sub_agreement in sources.sub_agreements for goal in sub_agreement.goals.all()]
+    missing(
+        not sources.sub_agreements,
+        _("No sub-agreements"),
+        _url("agreements:sub_agreements", plan),
+        _("an administrator adds the four sub-agreements"),
+    )
+    missing(
+        bool(sources.sub_agreements) and not goals,
+        _("No goals"),
+        _url("agreements:sub_agreements", plan),
+        _("add the goals of each sub-agreement"),
+    )
+    missing(
+        bool(goals) and not any(goal.indicators.all() for goal in goals),
+        _("No indicators"),
+        _url("agreements:sub_agreements", plan),
+        _("add what is measured for each goal, with baseline and target"),
+    )
+    missing(
+        not sources.budget.lines,
+        _("No budget"),
+        _url("budget:overview", plan),
+        _("add the budget lines"),
+    )
+    missing(
+        not sources.budget.sources,
+        _("No funding sources"),
+        _url("budget:overview", plan, "#sources"),
+        _("add who pays: Landsbyggefonden, the municipality, the housing associations"),
+    )
+    missing(
+        not sources.approvals.summary.estates,
+        _("No estates"),
+        _url("approvals:overview", plan),
+        _("an administrator adds the estates taking part"),
+    )
+    missing(
+        not sources.approvals.steps,
+        _("No approval steps"),
+        _url("approvals:overview", plan, "#steps-heading"),
+        _("add the political and funder steps the plan goes through"),
+    )
+    missing(
+        sources.preparedness_plan is None,
+        _("No emergency plan"),
+        _url("preparedness:overview", plan),
+        _("write the emergency plan: levels, contacts and action cards"),
+    )
+    return AttentionGroup("setup", _("The plan is not complete yet"), items)
+
+
+def overdue_approvals(sources: AttentionSources) -> AttentionGroup:
+    """Approval steps and estate decisions whose expected date has passed, the longest overdue first."""
+    dated: list[tuple[datetime.date, AttentionItem]] = []
+    for row in sources.approvals.steps:
+        if row.overdue and row.date is not None:
+            dated.append(
+                (
+                    row.date,
+                    AttentionItem(
+                        title=row.step.title,
+                        url=row.step.get_absolute_url(),
+                        detail=_("expected %(day)s, still %(status)s")
+                        % {"day": _date(row.date), "status": row.status_label},
+                        subject=row.step,
+                    ),
+                )
+            )
+    summary = sources.approvals.summary
+    for state in summary.overdue:
+        assert state.expected_date is not None  # an overdue estate has an expected date
+        decision = state.decision
+        dated.append(
+            (
+                state.expected_date,
+                AttentionItem(
+                    title=state.estate.name,
+                    url=decision.get_absolute_url() if decision else _url("approvals:overview", sources.plan),
+                    detail=_("the decision (%(body)s) was expected %(day)s")
+                    % {
+                        "body": decision.get_body_display() if decision else "—",
+                        "day": _date(state.expected_date),
+                    },
+                    subject=decision,
+                ),
+            )
+        )
+    dated.sort(key=lambda pair: pair[0])
+    return AttentionGroup(
+        "approvals", _("Approvals past their expected date"), [item for _day, item in dated]
+    )
+
+
+def measurements_due(sources: AttentionSources) -> AttentionGroup:
+    items = []
+    for item in overdue_measurements(sources.indicators, sources.today):
+        if item.latest_date is None:
+            detail = _("never measured")
+        else:
+            assert item.due is not None  # measured and overdue: a measurement was due
+            detail = _("a new measurement was due %(due)s (last measured %(latest)s)") % {
+                "due": _date(item.due),
+                "latest": _date(item.latest_date),
+            }
+        items.append(
+            AttentionItem(
+                title=item.indicator.name,
+                url=item.indicator.get_absolute_url(),
+                detail=detail,
+                subject=item.indicator,
+            )
+        )
+    return AttentionGroup("measurements", _("Measurements due"), items)
+
+
+def activities_past_their_end(sources: AttentionSources) -> AttentionGroup:
+    return AttentionGroup(
+        "activities",
+        _("Activities past their end and not completed"),
+        [
+            AttentionItem(
+                title=activity.name,
+                url=activity.get_absolute_url(),
+                detail=_("ended %(end)s, still %(status)s")
+                % {"end": _date(activity.end_date), "status": activity.get_status_display()},
+                subject=activity,
+            )
+            for activity in late_activities(sources.activities, sources.today)
+            if activity.end_date is not None
+        ],
+    )
+
+
+def missing_actual_spend(sources: AttentionSources) -> AttentionGroup:
+    return AttentionGroup(
+        "actual_spend",
+        _("Finished years without actual spend"),
+        [
+            AttentionItem(
+                title=_("Actual spend %(year)s") % {"year": year},
+                url=_url("budget:overview", sources.plan, f"#finished-year-{year}"),
+                detail=_("the year has ended, but its actual spend has not been recorded"),
+            )
+            for year in sources.budget.finished_years_without_actual(sources.today)
+        ],
+    )
+
+
+def contacts_to_verify(sources: AttentionSources) -> AttentionGroup:
+    """Contacts not verified in 12 months, never verified first — only for those who may see contacts."""
+    contacts = []
+    if sources.may_see_contacts:
+        contacts = sorted(
+            (contact for contact in sources.contacts if contact.needs_verification(sources.today)),
+            key=lambda contact: (contact.last_verified or datetime.date.min, contact.pk),
+        )
+    return AttentionGroup(
+        "contacts",
+        _("Contacts not verified in 12 months"),
+        [
+            AttentionItem(
+                title=f"{contact.name}, {contact}",
+                url=contact.get_absolute_url(),
+                detail=_("last verified %(day)s") % {"day": _date(contact.last_verified)}
+                if contact.last_verified
+                else _("never verified"),
+                subject=contact,
+            )
+            for contact in contacts
+        ],
+    )
+
+
+#: The providers of "Kræver opmærksomhed", most urgent kind first.
+ATTENTION_PROVIDERS: tuple[Callable[[AttentionSources], AttentionGroup], ...] = (
+    open_incidents,
+    missing_parts,
+    overdue_approvals,
+    measurements_due,
+    activities_past_their_end,
+    missing_actual_spend,
+    contacts_to_verify,
+)
+
+
+@dataclass(frozen=True)
+class Attention:
+    #: The kinds that have items, most urgent first.
+    groups: list[AttentionGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.items) for group in self.groups)
+
+    def of(self, kind: str) -> list[AttentionItem]:
+        """The items of one kind (none when it has none)."""
+        return next((group.items for group in self.groups if group.kind == kind), [])
+
+
+def needs_attention(sources: AttentionSources) -> Attention:
+    """Every provider's items, over rows already read: adds no queries."""
+    groups = [provider(sources) for provider in ATTENTION_PROVIDERS]
+    return Attention(groups=[group for group in groups if group.items])
 
 
 # --- Recent changes and the change log ------------------------------------------------------------------------
@@ -199,9 +483,9 @@ class RecentChange:
         return {"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind]
 
 
-def tracked_for(plan: Plan, user) -> tuple[Tracked, ...]:
-    """The models whose changes ``user`` may read in ``plan``: personal data only with contact details."""
-    personal = user is not None and user.has_perm("plan.view_contact_details", plan)
+def tracked_for(*, personal: bool) -> tuple[Tracked, ...]:
+    """The models whose changes a reader sees: with ``personal`` (the reader may see contact details:
+    ``plan.view_contact_details``) also contacts and memberships."""
     return tuple(tracked for tracked in TRACKED if personal or not tracked.personal)
 
 
@@ -302,13 +586,14 @@ def changes_for_keys(plan: Plan, tracked: tuple[Tracked, ...], keys: Iterable[tu
     return [found[(index, history_id)] for _when, history_id, index in keys if (index, history_id) in found]
 
 
-def recent_changes(plan: Plan, user=None, limit: int = 10) -> list[RecentChange]:
-    """The newest ``limit`` changes to the plan's content that ``user`` may read, newest first.
+def recent_changes(plan: Plan, *, personal: bool = False, limit: int = 10) -> list[RecentChange]:
+    """The newest ``limit`` changes to the plan's content, newest first (with ``personal``, those of contacts
+    and memberships too: see ``tracked_for``).
 
     One query for which changes (``change_keys``), then what ``changes_for_keys`` reads of the models among them
     — so the count never grows with the history, only with how many kinds of object the newest changes touch.
     """
-    tracked = tracked_for(plan, user)
+    tracked = tracked_for(personal=personal)
     return changes_for_keys(plan, tracked, change_keys(plan, tracked)[:limit])
 
 
@@ -322,11 +607,11 @@ CHANGE_LOG_PAGE_SIZE = 50
 
 
 def change_log(
-    plan: Plan, user, page_number: int | str | None = 1, per_page: int = CHANGE_LOG_PAGE_SIZE
+    plan: Plan, *, personal: bool, page_number: int | str | None = 1, per_page: int = CHANGE_LOG_PAGE_SIZE
 ) -> ChangeLog:
-    """One page of the plan's full change log that ``user`` may read, newest first: a count and a slice of
-    ``change_keys``, then ``changes_for_keys`` for the page's changes."""
-    tracked = tracked_for(plan, user)
+    """One page of the plan's full change log, newest first (``personal``: see ``tracked_for``): a count and a
+    slice of ``change_keys``, then ``changes_for_keys`` for the page's changes."""
+    tracked = tracked_for(personal=personal)
     # ChangeKeys counts and slices as a Paginator asks, without the full sequence protocol the stubs declare.
     keys: Any = change_keys(plan, tracked)
     page: Page = Paginator(keys, per_page).get_page(page_number)
@@ -350,6 +635,8 @@ class Dashboard:
     """What the plan's start page shows."""
 
     today: datetime.date
+    #: The day the statuses are judged on: today, or the period's last day once it has ended (then final).
+    as_of: progress.AsOf
     cards: list[SubAgreementCard]
     plan_progress: progress.Progress
     attention: Attention
@@ -361,10 +648,13 @@ class Dashboard:
     estate_residents: int
 
 
-def dashboard(plan: Plan, today: datetime.date, user=None) -> Dashboard:
+def dashboard(plan: Plan, today: datetime.date, *, may_see_contacts: bool = False) -> Dashboard:
     """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
-    the plan: five for the goal tree, two for the key figures, five for the budget, two for the approvals and
-    those of "recent changes" (``recent_changes``: one, and one or two per kind of object among them)."""
+    the plan: six for the goal tree, three for the key figures, five for the budget, three for the approvals
+    (estates, decisions, steps), one for the open incidents, two for the emergency plan and its contacts, and
+    those of "recent changes" (``recent_changes``: one, and one or two per kind of object among them). ``may_see_contacts``: list contacts to verify (not for
+    reviewers); the contacts are read either way, so the count is the same for every role."""
+    as_of = progress.status_as_of(today=today, period_end=plan.end_date)
     sub_agreements = list(sub_agreements_with_goal_tree(plan, with_activities=True))
     indicators: list[Indicator] = [
         indicator for goal in strategic_goals_with_key_figures(plan) for indicator in goal.key_figures.all()
@@ -380,20 +670,36 @@ def dashboard(plan: Plan, today: datetime.date, user=None) -> Dashboard:
         cards.append(
             SubAgreementCard(
                 sub_agreement=sub_agreement,
-                progress=progress.sub_agreement_progress(sub_agreement),
+                progress=progress.sub_agreement_progress(sub_agreement, as_of),
                 goal_count=len(goals),
                 indicator_count=len(sub_indicators),
                 activity_count=len(sub_activities),
             )
         )
-    approvals = approval_summary(plan, today)
+    overview = approvals_overview(plan, today)
+    approvals = overview.summary
+    budget = budget_summary(plan)
+    sources = AttentionSources(
+        plan=plan,
+        today=today,
+        sub_agreements=sub_agreements,
+        indicators=indicators,
+        activities=activities,
+        approvals=overview,
+        budget=budget,
+        incidents=open_incidents_of(plan),
+        preparedness_plan=preparedness_plan_of(plan),
+        contacts=contacts_of(plan),
+        may_see_contacts=may_see_contacts,
+    )
     return Dashboard(
         today=today,
+        as_of=as_of,
         cards=cards,
-        plan_progress=progress.plan_progress(sub_agreements),
-        attention=needs_attention(indicators, activities, today),
-        recent_changes=recent_changes(plan, user),
-        total_budget=budget_summary(plan).total_budget,
+        plan_progress=progress.plan_progress(sub_agreements, as_of),
+        attention=needs_attention(sources),
+        recent_changes=recent_changes(plan, personal=may_see_contacts),
+        total_budget=budget.total_budget,
         approvals=approvals,
         estate_homes=sum(state.estate.homes or 0 for state in approvals.estates),
         estate_residents=sum(state.estate.residents or 0 for state in approvals.estates),

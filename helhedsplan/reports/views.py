@@ -27,7 +27,8 @@ class DashboardView(PlanTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        dashboard = selectors.dashboard(self.plan, self.today(), self.request.user)
+        may_see_contacts = self.request.user.has_perm("plan.view_contact_details", self.plan)
+        dashboard = selectors.dashboard(self.plan, self.today(), may_see_contacts=may_see_contacts)
         context.update(
             {field.name: getattr(dashboard, field.name) for field in dataclasses.fields(dashboard)}
         )
@@ -43,6 +44,11 @@ class ChangeLogView(PlanTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        log = selectors.change_log(self.plan, self.request.user, self.request.GET.get("side"))
+        log = selectors.change_log(
+            self.plan,
+            # Contacts and memberships are personal data: for coordinators and editors, never for reviewers.
+            personal=self.request.user.has_perm("plan.view_contact_details", self.plan),
+            page_number=self.request.GET.get("side"),
+        )
         context.update({"page_obj": log.page, "changes": log.changes, "page_parameter": "side"})
         return context

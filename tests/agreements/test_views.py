@@ -73,7 +73,7 @@ def test_the_coordinator_edits_the_strategic_agreement_and_each_strategic_goal(c
         assert f"/historik/agreements.strategicgoal/{goal.pk}/" in html
 
 
-def test_key_figures_are_added_by_coordinators_and_unlimited_editors(client, world):
+def test_key_figures_are_added_by_coordinators_only(client, world):
     employment = world.strategic_goals[FocusArea.EMPLOYMENT]
     new_figure = reverse(
         "goals:key_figure_create", kwargs={"plan": "amager", "strategic_goal": employment.pk}
@@ -83,8 +83,8 @@ def test_key_figures_are_added_by_coordinators_and_unlimited_editors(client, wor
         client.force_login(world.users[visitor])
         seen[visitor] = new_figure in client.get(strategic_url()).content.decode()
 
-    # Key figures belong to no delaftale, so an editor limited to some delaftaler does not keep them.
-    assert seen == {"coordinator": True, "editor": True, "limited_editor": False, "reviewer": False}
+    # Key figures follow the strategic agreement they belong to, which only coordinators edit.
+    assert seen == {"coordinator": True, "editor": False, "limited_editor": False, "reviewer": False}
 
 
 def test_the_short_measurement_form_posts_what_the_goals_app_expects(client, world):
@@ -113,7 +113,8 @@ def test_the_short_measurement_form_posts_what_the_goals_app_expects(client, wor
     assert followed.context["goals"][0].indicators[0].latest_measurement().value == Decimal(320)
 
 
-def test_the_strategic_page_shows_key_figures_with_progress(client, world):
+def test_the_strategic_page_shows_key_figures_with_progress(client, world, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2024, 2, 1))
     employment = world.strategic_goals[FocusArea.EMPLOYMENT]
     figure = Indicator.objects.get(strategic_goal=employment)
     MeasurementFactory(indicator=figure, date=datetime.date(2023, 12, 31), value=Decimal("55.5"))
@@ -124,6 +125,8 @@ def test_the_strategic_page_shows_key_figures_with_progress(client, world):
     assert "Andel i beskæftigelse" in html
     assert "55,5 %" in html  # the latest value, the Danish way
     assert 'class="status status-on_track"' in html
+    assert "målt for 4 uger siden" in html  # how old the latest figure is
+    assert "På sporet" in html and "Bagud" in html  # the legend
     assert "Bestyrelsen mødes fire gange om året." in html  # governance
 
 
@@ -215,9 +218,9 @@ def test_the_delaftale_page_shows_texts_parties_goals_indicators_and_activities(
     assert "Fagligt løft af børn og unge." in html  # purpose
     assert "Børne- og Ungdomsforvaltningen" in html and "Stiller medarbejdere til rådighed." in html
     assert "Flere unge i uddannelse" in html
-    # Baseline 375, latest 340, target 300 personer — Danish numbers and dates.
+    # Baseline 375, latest 340, target 300 personer — Danish numbers, and dates in the short form of a dense table.
     assert "375 personer" in html and "340 personer" in html and "300 personer" in html
-    assert "31. december 2023" in html
+    assert "31.12.2023" in html and "31. december 2023" not in html
     assert "Lektiecafé" in html
 
 

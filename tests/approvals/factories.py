@@ -5,7 +5,8 @@ import factory
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from tests.plans.factories import EstateFactory, PlanFactory
 
-#: The Amager estates the seed names (besides Støberigården I+II), and the seven it does not.
+#: The Amager estates public sources name (the seed names only Støberigården I+II; DESIGN.md, "Facts of the
+#: Amager plan"), and the seven whose names no source gives.
 AMAGER_KNOWN_ESTATES = [
     "Hørgården",
     "Remisevænget Øst",
@@ -20,6 +21,9 @@ AMAGER_KNOWN_ESTATES = [
     "Store Solvænget",
 ]
 AMAGER_UNKNOWN_ESTATES = [f"Afdeling {n} (navn ukendt)" for n in range(13, 20)]
+#: The estates no source places with a housing association: the three the Amager Partnerskab contract gives
+#: to "VIBO and HAB II" without saying which is whose, and the seven without a name.
+AMAGER_ASSOCIATION_UNKNOWN = ["Gullandsgården", "Skotlandsgade", "Røgeritoften", *AMAGER_UNKNOWN_ESTATES]
 STOBERIGARDEN = "Støberigården I+II"
 
 

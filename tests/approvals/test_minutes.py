@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve, reverse
 
 from helhedsplan.approvals.models import EstateDecision
+from helhedsplan.approvals.views import safe_name
 from helhedsplan.plans.models import Membership
 from tests.approvals.factories import EstateDecisionFactory
 from tests.plans.factories import EstateFactory, MembershipFactory, PlanFactory, UserFactory
@@ -82,7 +83,8 @@ def test_a_pdf_is_stored_privately_and_members_can_download_it(client, decision,
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"].startswith("attachment;")
-    assert "referat-" in download["Content-Disposition"]
+    # The estate's Danish letters stay in the file name: "Støberigården I+II" is not "stberigarden".
+    assert "referat-st%C3%B8berig%C3%A5rden-i-ii-" in download["Content-Disposition"]
     assert download["Cache-Control"] == "private, no-store"
     assert b"".join(download.streaming_content) == PDF
 
@@ -212,3 +214,16 @@ def test_the_model_refuses_a_file_that_is_not_a_pdf_whoever_writes(decision, med
         )
     assert "minutes" in raised.value.message_dict
     assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("Støberigården I+II", "støberigården-i-ii"),
+        ("Ærtebjerg/Øst", "ærtebjerg-øst"),
+        ("../../etc\\passwd", "etc-passwd"),
+        ("Remisevænget Øst.", "remisevænget-øst"),
+    ],
+)
+def test_a_minutes_file_name_keeps_danish_letters_and_nothing_that_leaves_its_folder(name, safe):
+    assert safe_name(name) == safe

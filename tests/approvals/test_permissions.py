@@ -32,5 +32,7 @@ def test_edit_controls_show_only_for_coordinators(role, sees_controls):
     update = reverse("approvals:decision_update", kwargs={"plan": plan.slug, "pk": decision.pk})
     assert (update in html) is sees_controls
     assert (reverse("approvals:step_create", kwargs={"plan": plan.slug}) in html) is sees_controls
-    # History is for every member.
-    assert f"/historik/approvals.estatedecision/{decision.pk}/" in html
+    # The history buttons and the "Ændringer" column come with the right to change: none on a reader's rows
+    # (the history pages themselves stay open to every member).
+    assert (f"/historik/approvals.estatedecision/{decision.pk}/" in html) is sees_controls
+    assert ("Ændringer</th>" in html) is sees_controls

@@ -9,13 +9,14 @@ import datetime
 
 import pytest
 
-from helhedsplan.approvals.models import EstateDecision
+from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.approvals.selectors import approval_summaries, approval_summary
-from helhedsplan.approvals.summary import estate_state
+from helhedsplan.approvals.summary import ApprovalSummary, estate_state, step_state
 from tests.approvals.factories import (
     AMAGER_KNOWN_ESTATES,
     AMAGER_UNKNOWN_ESTATES,
     STOBERIGARDEN,
+    ApprovalStepFactory,
     EstateDecisionFactory,
 )
 from tests.plans.factories import EstateFactory, HousingAssociationFactory, PlanFactory
@@ -190,3 +191,54 @@ class TestEstateState:
         state = estate_state(estate, [board, meeting], SEED_DATE)
         assert state.result == PENDING
         assert state.expected_date == datetime.date(2021, 10, 20)
+
+
+# --- The steps as of a day ------------------------------------------------------------------------------------
+
+
+def pending_summary(as_of: datetime.date, *, approved: bool) -> ApprovalSummary:
+    estate = EstateFactory.build(pk=1, name=STOBERIGARDEN)
+    decision = EstateDecisionFactory.build(
+        estate=estate,
+        result=APPROVED if approved else PENDING,
+        date=EXPECTED_FINAL if approved else None,
+        expected_date=EXPECTED_FINAL,
+    )
+    return ApprovalSummary(as_of=as_of, estates=[estate_state(estate, [decision], as_of)])
+
+
+def estates_step(**kwargs) -> ApprovalStep:
+    return ApprovalStepFactory.build(
+        status=ApprovalStep.Status.FROM_ESTATES, date=EXPECTED_FINAL, date_is_expected=True, **kwargs
+    )
+
+
+def test_the_estates_step_is_done_exactly_when_every_estate_has_approved():
+    waiting = step_state(estates_step(), pending_summary(SEED_DATE, approved=False))
+    assert (waiting.status, waiting.follows_estates, waiting.overdue) == (
+        ApprovalStep.Status.PENDING,
+        True,
+        False,
+    )
+    assert waiting.estates is not None and (waiting.estates.approved_count, waiting.estates.total) == (0, 1)
+
+    done = step_state(estates_step(), pending_summary(datetime.date(2021, 12, 1), approved=True))
+    assert done.status == ApprovalStep.Status.DONE
+    assert (done.date, done.date_is_expected, done.overdue) == (EXPECTED_FINAL, False, False)
+    assert done.status_label == "gennemført"
+
+
+def test_a_pending_step_is_overdue_the_day_after_its_expected_date():
+    step = ApprovalStepFactory.build(
+        status=ApprovalStep.Status.PENDING, date=EXPECTED_FINAL, date_is_expected=True
+    )
+    on_the_day = pending_summary(EXPECTED_FINAL, approved=False)
+    day_after = pending_summary(EXPECTED_FINAL + datetime.timedelta(days=1), approved=False)
+    assert not step_state(step, on_the_day).overdue
+    assert step_state(step, day_after).overdue
+    assert [state.estate.name for state in day_after.overdue] == [STOBERIGARDEN]
+    assert on_the_day.overdue == []
+    # A date that happened (not expected), or a step without a date, is never overdue.
+    step.date_is_expected = False
+    assert not step_state(step, day_after).overdue
+    assert not step_state(ApprovalStepFactory.build(status="planned"), day_after).overdue

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.plans.models import Membership
 from tests.approvals.factories import (
+    AMAGER_ASSOCIATION_UNKNOWN,
     AMAGER_KNOWN_ESTATES,
     AMAGER_UNKNOWN_ESTATES,
     STOBERIGARDEN,
@@ -45,7 +46,8 @@ def build_amager_approvals(plan=None):
     vibo = HousingAssociationFactory(name="VIBO", short_name="VIBO")
     names = AMAGER_KNOWN_ESTATES + AMAGER_UNKNOWN_ESTATES
     for index, name in enumerate(names):
-        estate = EstateFactory(plan=plan, name=name, housing_association=threeb)
+        association = None if name in AMAGER_ASSOCIATION_UNKNOWN else threeb
+        estate = EstateFactory(plan=plan, name=name, housing_association=association)
         EstateDecisionFactory(
             estate=estate,
             body=EstateDecision.Body.DEPARTMENT_MEETING,
@@ -118,6 +120,26 @@ def test_on_27_september_2021_eighteen_of_nineteen_have_approved(client, approva
     # Every estate is listed, with its housing association.
     for state in summary.estates:
         assert f'<th scope="row">{state.estate.name}</th>' in page
+
+
+def test_an_estate_whose_housing_association_no_source_gives_says_so(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    gullandsgaarden = plan.estates.get(name="Gullandsgården")
+    # Pending, so that it is also listed among the estates awaiting a decision.
+    gullandsgaarden.decisions.update(result=EstateDecision.Result.PENDING, date=None, expected_date=NOV_4)
+    client.force_login(coordinator)
+
+    page = text_of(overview(client, plan, dato="2021-09-27"))
+
+    row = re.search(rf'<tr id="estate-{gullandsgaarden.pk}">(.*?)</tr>', page).group(1)
+    assert "Ukendt boligorganisation" in row
+    pending = re.search(r'<ul class="mb-0" id="pending-estates">(.*?)</ul>', page).group(1)
+    assert "Gullandsgården (ukendt boligorganisation)" in pending
+    assert "Støberigården I+II (VIBO)" in pending
+    # Every estate without an association says so; the others show theirs.
+    assert page.count("Ukendt boligorganisation") == len(AMAGER_ASSOCIATION_UNKNOWN)
+    hoergaarden = plan.estates.get(name="Hørgården")
+    assert "<td>3B</td>" in re.search(rf'<tr id="estate-{hoergaarden.pk}">(.*?)</tr>', page).group(1)
 
 
 def test_recording_the_missing_approval_gives_nineteen_of_nineteen(client, approvals_plan, coordinator):
@@ -389,3 +411,123 @@ def test_the_amager_plan_on_27_september_2021_reads_18_of_19(client, demo_users,
         < timeline.index("Teknik- og Miljøudvalget")
         < timeline.index("Landsbyggefonden")
     )
+
+
+# --- The estates' step follows the decisions; overdue steps and decisions are flagged --------------------------
+
+
+def estates_step(plan) -> ApprovalStep:
+    return ApprovalStep.objects.get(plan=plan, title="Boligafdelingerne godkender")
+
+
+def timeline_of(response) -> str:
+    return re.search(r'<ol class="approval-timeline list-unstyled">(.*?)</ol>', text_of(response)).group(1)
+
+
+def step_html(response, step) -> str:
+    return re.search(rf'<li id="step-{step.pk}"(.*?)</li>', text_of(response)).group(1)
+
+
+def test_the_estates_step_takes_its_status_from_the_decisions(client, approvals_plan, coordinator):
+    plan, støberigården = approvals_plan
+    step = estates_step(plan)
+    step.status = ApprovalStep.Status.FROM_ESTATES
+    step.save()
+    client.force_login(coordinator)
+
+    before = step_html(overview(client, plan, dato="2021-09-27"), step)
+    assert "Afventer beslutning" in before
+    assert "18 af 19 boligafdelinger har godkendt" in before
+
+    decision = støberigården.decisions.get()
+    decision.result, decision.date = EstateDecision.Result.APPROVED, NOV_4
+    decision.save()
+
+    after = overview(client, plan, dato="2021-11-05")
+    step_after = step_html(after, step)
+    assert "Gennemført" in step_after
+    assert "19 af 19 boligafdelinger har godkendt" in step_after
+    assert (
+        "4. november 2021" in step_after and "forventet" not in step_after
+    )  # the day the last estate approved
+    # One source: the summary says the same, and nowhere does the page say 18.
+    assert approved_text(19, 19) in text_of(after)
+    assert "18 af 19" not in text_of(after)
+
+
+def test_a_step_keeps_its_own_status_unless_it_follows_the_estates(client, approvals_plan, coordinator):
+    plan, støberigården = approvals_plan
+    decision = støberigården.decisions.get()
+    decision.result, decision.date = EstateDecision.Result.APPROVED, NOV_4
+    decision.save()
+    client.force_login(coordinator)
+
+    step = step_html(overview(client, plan, dato="2021-11-05"), estates_step(plan))
+
+    assert "Afventer beslutning" in step and "boligafdelinger har godkendt" not in step
+
+
+def test_a_step_whose_expected_date_has_passed_is_flagged(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    step = estates_step(plan)  # pending, expected 4 November 2021
+    client.force_login(coordinator)
+
+    on_time = overview(client, plan, dato="2021-11-04")
+    assert "overskredet" not in step_html(on_time, step)
+    assert 'id="overdue-steps"' not in text_of(on_time)
+    assert on_time.context["overdue_steps"] == []
+
+    late = overview(client, plan, dato="2021-11-10")
+    assert "overskredet: forventet 4. november 2021" in step_html(late, step)
+    alert = re.search(r'<p class="alert alert-warning" id="overdue-steps">(.*?)</p>', text_of(late)).group(1)
+    assert f'href="#step-{step.pk}"' in alert
+    assert [row.step for row in late.context["overdue_steps"]] == [step]
+    # Støberigården's decision, expected the same day, is flagged among the pending estates too.
+    pending = re.search(r'<ul class="mb-0" id="pending-estates">(.*?)</ul>', text_of(late)).group(1)
+    assert "Støberigården I+II (VIBO)" in pending and "overskredet" in pending
+
+
+def test_a_done_step_is_never_overdue(client, approvals_plan, coordinator):
+    plan, _ = approvals_plan
+    step = estates_step(plan)
+    step.status = ApprovalStep.Status.DONE
+    step.save()
+    client.force_login(coordinator)
+
+    response = overview(client, plan, dato="2022-06-01")
+
+    assert "overskredet" not in step_html(response, step)
+
+
+def test_with_two_decisions_each_rows_actions_say_which_decision_they_act_on(
+    client, approvals_plan, coordinator
+):
+    plan, støberigården = approvals_plan
+    EstateDecisionFactory(
+        estate=støberigården,
+        body=EstateDecision.Body.DEPARTMENT_MEETING,
+        result=EstateDecision.Result.APPROVED,
+        date=datetime.date(2021, 9, 15),
+    )
+    client.force_login(coordinator)
+
+    page = text_of(overview(client, plan, dato="2021-09-27"))
+
+    row = re.search(rf'<tr id="estate-{støberigården.pk}">(.*?)</tr>', page).group(1)
+    board, meeting = (
+        støberigården.decisions.get(body=body) for body in ("department_board", "department_meeting")
+    )
+    # The kind is visible above each decision's buttons …
+    assert row.count('class="d-block small decision-kind"') == 2
+    assert '<span class="d-block small decision-kind">Afdelingsbestyrelse:</span>' in row
+    assert '<span class="d-block small decision-kind">Afdelingsmøde:</span>' in row
+    # … and each button names its own decision to a screen reader.
+    for decision in (board, meeting):
+        edit = reverse("approvals:decision_update", kwargs={"plan": plan.slug, "pk": decision.pk})
+        assert re.search(
+            rf'href="{edit}">Rediger<span class="visually-hidden">: {re.escape(str(decision))}</span>', row
+        )
+    assert str(board) != str(meeting)
+    # An estate with one decision shows no kind label.
+    other = re.search(r'<tr id="estate-\d+">(.*?)</tr>', page).group(1)
+    assert "decision-kind" not in other

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from helhedsplan.approvals.models import EstateDecision
+from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +34,9 @@ def test_a_coordinator_records_the_missing_approval_and_sees_19_of_19(
     expect(count).to_contain_text(approved_text(18, 19))
     expect(page.locator("#pending-estates")).to_contain_text("Støberigården I+II")
     expect(page.locator("#pending-estates")).to_contain_text("4. november 2021")
+    # The estates' step says the same, read from the same decisions.
+    step = ApprovalStep.objects.get(plan=amager_plan, status=ApprovalStep.Status.FROM_ESTATES)
+    expect(page.locator(f"#step-{step.pk}")).to_contain_text("18 af 19 boligafdelinger har godkendt")
     assert_no_axe_violations(page)
 
     edit = reverse("approvals:decision_update", kwargs={"plan": amager_plan.slug, "pk": decision.pk})
@@ -58,6 +61,10 @@ def test_a_coordinator_records_the_missing_approval_and_sees_19_of_19(
     expect(count).to_have_attribute("data-approved", "19")
     expect(count).to_contain_text(approved_text(19, 19))
     expect(page.locator("#pending-estates")).to_have_count(0)
+    # One source: the estates' step is done, 19 of 19, on the day the last estate approved.
+    expect(page.locator(f"#step-{step.pk}")).to_contain_text("Gennemført")
+    expect(page.locator(f"#step-{step.pk}")).to_contain_text("19 af 19 boligafdelinger har godkendt")
+    expect(page.locator(f"#step-{step.pk}")).not_to_contain_text("overskredet")
     minutes = reverse("approvals:minutes", kwargs={"plan": amager_plan.slug, "pk": decision.pk})
     expect(page.locator(f'a[href="{minutes}"]')).to_be_visible()
     assert_no_axe_violations(page)

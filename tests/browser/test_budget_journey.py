@@ -34,6 +34,8 @@ def test_a_coordinator_changes_a_budget_line_and_sees_the_total_and_shares_chang
     )
     assert_no_axe_violations(page)
 
+    # The row's actions are in its menu.
+    page.locator(f"#line-{line.pk} .dropdown-toggle").click()
     page.locator(f'#line-{line.pk} a[href$="/linjer/{line.pk}/rediger/"]').click()
     expect(page.locator("#id_amount_2022")).to_have_value("60.000")
     assert_no_axe_violations(page)
@@ -53,7 +55,8 @@ def test_a_coordinator_changes_a_budget_line_and_sees_the_total_and_shares_chang
     assert_no_axe_violations(page)
 
     # The change is in the line's history, with the year it was about.
-    page.locator(f'a[href$="/linjer/{line.pk}/historik/"]').first.click()
+    page.locator(f"#line-{line.pk} .dropdown-toggle").click()
+    page.locator(f'#line-{line.pk} a[href$="/linjer/{line.pk}/historik/"]').click()
     expect(page.locator("main")).to_contain_text("1.060.000")
     assert_no_axe_violations(page)
 

@@ -3,7 +3,8 @@
 Wide tables may scroll inside their ``.table-responsive`` wrapper on a phone (that is Bootstrap's way to keep a
 table usable there), but the page itself must never be wider than the window: a sideways-scrolling page hides the
 navigation and half of every paragraph. On a laptop every table shows all its columns. One browser context per viewport, all pages visited in one test per role
-and viewport, so the check stays fast.
+and viewport, so the check stays fast. The contact list and the approvals table are checked more closely: on a
+phone a contact's number and an estate's result must be in view, not past the edge of a scrolling table.
 
 Set ``LAYOUT_SCREENSHOTS=/some/folder`` to also save a full-page screenshot of every page visited, for looking at
 the layout by eye.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.budget.models import BudgetLine
@@ -154,3 +155,51 @@ def test_no_page_is_wider_than_the_window(sized_page, login, demo_users, amager_
                 )
 
     assert not too_wide, f"Pages wider than the window for {username}:\n" + "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("sized_page", [PHONE, LAPTOP], ids=["phone", "laptop"], indirect=True)
+def test_contacts_show_each_number_in_view_and_tappable(sized_page, login, demo_users, amager_plan):
+    """On a phone the contact list is a card per contact: its phone number is on screen (not past the right
+    edge of a scrolling table) and a tel: link, so one tap calls."""
+    page = sized_page
+    login(page, "kommune")
+    page.goto(reverse("preparedness:contacts", kwargs={"plan": amager_plan.slug}))
+    width = page.viewport_size["width"]
+
+    assert page.evaluate(OVERFLOW_SCRIPT)["scrollWidth"] <= width
+    phones = page.locator("table.contacts-table a[href^='tel:']")
+    assert phones.count() > 0
+    for index in range(phones.count()):
+        phone = phones.nth(index)
+        phone.scroll_into_view_if_needed()
+        box = phone.bounding_box()
+        assert box is not None and box["width"] > 0
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (
+            f"{phone.inner_text()} is cut off at {width} px"
+        )
+        assert phone.get_attribute("href") == "tel:" + phone.inner_text().replace(" ", "")
+    if width == PHONE["width"]:
+        # Cards: the rows stack, each cell named by its column.
+        first_row = page.locator("table.contacts-table tbody tr").first
+        assert first_row.evaluate("el => getComputedStyle(el).display") == "block"
+        expect(first_row.locator("td[data-label]").first).to_be_visible()
+
+
+@pytest.mark.parametrize("sized_page", [PHONE, LAPTOP], ids=["phone", "laptop"], indirect=True)
+@pytest.mark.parametrize("username", ["kommune", "lbf"])
+def test_the_approvals_table_keeps_each_result_in_view(sized_page, login, demo_users, amager_plan, username):
+    page = sized_page
+    login(page, username)
+    page.goto(reverse("approvals:overview", kwargs={"plan": amager_plan.slug}))
+    width = page.viewport_size["width"]
+
+    assert page.evaluate(OVERFLOW_SCRIPT)["scrollWidth"] <= width
+    results = page.locator("table.approvals-table td.approval-result")
+    assert results.count() == amager_plan.estates.count()
+    for index in (0, results.count() - 1):
+        result = results.nth(index)
+        result.scroll_into_view_if_needed()
+        box = result.locator(".status, span").first.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, (
+            f"result {index} is cut off at {width} px"
+        )

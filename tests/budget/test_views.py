@@ -149,14 +149,48 @@ def test_a_line_without_actuals_has_no_variance(reviewer_client, amager_plan):
     assert cells[3::4] == ["—"] * 4
 
 
-def test_reviewers_see_no_edit_controls(reviewer_client, amager_plan):
+def test_reviewers_see_no_edit_controls_and_no_action_columns(reviewer_client, amager_plan):
     html = reviewer_client.get(url("overview", amager_plan)).content.decode()
     line = line_named(amager_plan, "Revision")
+    source = FundingSource.objects.in_plan(amager_plan).get(kind=FundingSource.Kind.LBF)
     assert url("line_edit", amager_plan, pk=line.pk) not in html
     assert url("line_create", amager_plan) not in html
     assert url("source_create", amager_plan) not in html
-    # Everyone who reads may see the history.
-    assert url("line_history", amager_plan, pk=line.pk) in html
+    # No "Historik" on every row, and no column left empty where the buttons were.
+    assert url("line_history", amager_plan, pk=line.pk) not in html
+    assert url("source_history", amager_plan, pk=source.pk) not in html
+    assert "Handlinger" not in html
+    assert "dropdown" not in html
+    # The history stays readable at its own address.
+    assert reviewer_client.get(url("line_history", amager_plan, pk=line.pk)).status_code == 200
+
+
+def test_each_row_has_one_menu_with_its_actions(coordinator_client, amager_plan):
+    html = coordinator_client.get(url("overview", amager_plan)).content.decode()
+    line = line_named(amager_plan, "Revision")
+
+    row = re.search(rf'<tr id="line-{line.pk}">(.*?)</tr>', html, re.S).group(1)
+    # One button opens the menu (Bootstrap's dropdown, keyboard-operable); its links are menu items.
+    assert row.count("<button") == 1
+    assert 'data-bs-toggle="dropdown" ' in row and 'aria-expanded="false"' in row
+    assert 'Handlinger<span class="visually-hidden">: ' in row
+    assert 'class="btn' not in row.replace('class="btn btn-sm btn-outline-secondary dropdown-toggle"', "")
+    items = re.findall(r'<a class="dropdown-item[^"]*" href="([^"]+)">', row)
+    assert items == [
+        url("line_edit", amager_plan, pk=line.pk),
+        url("line_actuals", amager_plan, pk=line.pk),
+        url("line_history", amager_plan, pk=line.pk),
+        url("line_delete", amager_plan, pk=line.pk),
+    ]
+
+
+def test_actual_spend_is_listed_in_the_budget_tables_order(reviewer_client, amager_plan):
+    html = reviewer_client.get(url("overview", amager_plan)).content.decode()
+
+    budget_order = re.findall(r'<tr id="line-(\d+)">', html)
+    actual_order = re.findall(r'<tbody id="actual-line-(\d+)">', html)
+    assert len(budget_order) == BudgetLine.objects.in_plan(amager_plan).count()
+    assert actual_order == budget_order
 
 
 def test_coordinators_see_edit_controls(coordinator_client, amager_plan):
@@ -241,15 +275,15 @@ def test_a_stale_actual_spend_form_is_refused(coordinator_client, amager_plan):
     }
     assert (
         coordinator_client.post(
-            url("line_actuals", amager_plan, pk=line.pk), {**data, "amount_2025": "1"}
+            url("line_actuals", amager_plan, pk=line.pk), {**data, "amount_2025": "15.001"}
         ).status_code
         == 302
     )
     response = coordinator_client.post(
-        url("line_actuals", amager_plan, pk=line.pk), {**data, "amount_2025": "2"}
+        url("line_actuals", amager_plan, pk=line.pk), {**data, "amount_2025": "15.002"}
     )
     assert response.status_code == 200
-    assert line.actuals.get(year=2025).amount == Decimal(1)
+    assert line.actuals.get(year=2025).amount == Decimal(15_001)
 
 
 def test_entering_actual_spend(coordinator_client, amager_plan):
@@ -421,3 +455,65 @@ def test_every_budget_page_sits_under_the_budget(coordinator_client, amager_plan
     assert f'href="{lines_at}"' in html  # "cancel" goes back to the budget lines
     response = coordinator_client.post(url("line_delete", amager_plan, pk=line.pk))
     assert response["Location"] == lines_at
+
+
+# --- An actual amount far below the line's scale asks to be confirmed ------------------------------------------
+
+
+def actuals_data(line, **amounts) -> dict:
+    return {
+        "lock_version": line.lock_version,
+        **{f"amount_{year}": "" for year in range(2022, 2026)},
+        **amounts,
+    }
+
+
+def test_an_amount_far_below_the_lines_budget_asks_to_confirm_and_saves_nothing(
+    coordinator_client, amager_plan
+):
+    line = line_named(amager_plan, "Lektiecaféer og læseprojekter")
+    budget_2023 = line.amounts.get(year=2023).amount
+    before = dict(line.actuals.values_list("year", "amount"))
+
+    response = coordinator_client.post(
+        url("line_actuals", amager_plan, pk=line.pk), actuals_data(line, amount_2023="12,50")
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    budget = f"{budget_2023:,.0f}".replace(",", ".") + " kr."
+    message = (
+        f"12,50 kr. er under 1 % af linjens budget på {budget}. Tjek beløbet; er det rigtigt, så sæt kryds ved "
+        "“Ja, beløbet er rigtigt” nedenfor og gem igen."
+    )
+    assert response.context["form"].errors["amount_2023"] == [message]
+    assert "Der er et problem" in html
+    # The confirm box appears, unticked.
+    assert 'type="checkbox" name="confirm_small_amounts"' in html
+    assert "Ja, beløbet er rigtigt" in html
+    assert dict(line.actuals.values_list("year", "amount")) == before
+
+
+def test_a_confirmed_small_amount_is_saved(coordinator_client, amager_plan):
+    line = line_named(amager_plan, "Lektiecaféer og læseprojekter")
+    response = coordinator_client.post(
+        url("line_actuals", amager_plan, pk=line.pk),
+        actuals_data(line, amount_2023="12,50", confirm_small_amounts="on"),
+    )
+    assert response.status_code == 302
+    assert line.actuals.get(year=2023).amount == Decimal("12.50")
+
+
+def test_ordinary_amounts_need_no_confirmation_and_show_no_box(coordinator_client, amager_plan):
+    line = line_named(amager_plan, "Lektiecaféer og læseprojekter")
+    form_page = coordinator_client.get(url("line_actuals", amager_plan, pk=line.pk)).content.decode()
+    assert 'type="checkbox"' not in form_page and "Ja, beløbet er rigtigt" not in form_page
+
+    # 1 % of the line's budget and more, nothing, and 0 kr. (nothing was spent) save straight away.
+    budget_2022 = line.amounts.get(year=2022).amount
+    response = coordinator_client.post(
+        url("line_actuals", amager_plan, pk=line.pk),
+        actuals_data(line, amount_2022=str(int(budget_2022 / 100)), amount_2023="0", amount_2024="350.000"),
+    )
+    assert response.status_code == 302
+    assert line.actuals.get(year=2023).amount == 0

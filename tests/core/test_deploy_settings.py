@@ -114,3 +114,66 @@ def test_production_refuses_to_start_without_allowed_hosts():
 def test_settings_know_they_are_under_test():
     # pytest-django loads the settings before any conftest.py runs; they must still see the test run.
     assert settings.TESTING is True
+
+
+def test_check_deploy_passes_behind_a_proxy_that_redirects_to_https_itself():
+    # The README allows DJANGO_SECURE_SSL_REDIRECT=off when the proxy redirects; `make serve-production` runs
+    # this check with --fail-level WARNING first, so security.W008 would keep the server from starting.
+    result = run_in_fresh_process(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_environment(DJANGO_SECURE_SSL_REDIRECT="off"),
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+
+
+SILENCED_PROBE = """
+import json
+import django
+from django.conf import settings
+django.setup()
+print(json.dumps({"SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT, "silenced": settings.SILENCED_SYSTEM_CHECKS}))
+"""
+
+
+def test_the_redirect_warning_is_silenced_only_when_the_proxy_redirects():
+    redirecting = run_in_fresh_process(["-c", SILENCED_PROBE], production_environment())
+    behind_proxy = run_in_fresh_process(
+        ["-c", SILENCED_PROBE], production_environment(DJANGO_SECURE_SSL_REDIRECT="off")
+    )
+    development = run_in_fresh_process(
+        ["-c", SILENCED_PROBE], {**production_environment(), "DJANGO_ENV": "development"}
+    )
+
+    assert json.loads(redirecting.stdout) == {"SECURE_SSL_REDIRECT": True, "silenced": []}
+    assert json.loads(behind_proxy.stdout) == {"SECURE_SSL_REDIRECT": False, "silenced": ["security.W008"]}
+    assert json.loads(development.stdout)["silenced"] == []
+
+
+def test_production_refuses_to_start_with_a_short_secret_key():
+    result = run_in_fresh_process(
+        ["manage.py", "check"], production_environment(DJANGO_SECRET_KEY=secrets.token_urlsafe(64)[:49])
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY must be at least 50 characters long when DJANGO_ENV=production (it has 49)" in (
+        result.stderr
+    )
+
+
+def test_production_starts_with_a_secret_key_of_50_characters():
+    result = run_in_fresh_process(
+        ["manage.py", "check"], production_environment(DJANGO_SECRET_KEY=secrets.token_urlsafe(64)[:50])
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_keeps_its_own_key_whatever_its_length():
+    environment = {**production_environment(DJANGO_SECRET_KEY="short"), "DJANGO_ENV": "development"}
+    result = run_in_fresh_process(["manage.py", "check"], environment)
+
+    assert result.returncode == 0, result.stderr

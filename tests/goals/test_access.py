@@ -55,7 +55,9 @@ def test_a_limited_editor_may_record_measurements_only_inside_their_delaftale(wo
     editable = set(Indicator.objects.for_user(world.users["editor_this"], "plan.edit_goals"))
     assert editable == {world.indicator}  # not the key figure on the strategic goal
     assert set(Indicator.objects.for_user(world.users["editor_other"], "plan.edit_goals")) == set()
-    assert set(Indicator.objects.for_user(world.users["editor"], "plan.edit_goals")) == {
+    # Key figures follow the strategic agreement: coordinators only, even for an editor without a limit.
+    assert set(Indicator.objects.for_user(world.users["editor"], "plan.edit_goals")) == {world.indicator}
+    assert set(Indicator.objects.for_user(world.users["coordinator"], "plan.edit_goals")) == {
         world.indicator,
         world.key_figure,
     }

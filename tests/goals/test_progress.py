@@ -263,7 +263,17 @@ def education(db):
     return sub_agreement
 
 
-def test_indicator_uses_its_latest_measurement(education):
+#: Judged on the day of the fixture's latest measurements, while the plan (2022–2025) runs.
+END_OF_2023 = progress.status_as_of(today=HALF_WAY, period_end=TARGET_DATE)
+
+
+@pytest.fixture
+def in_2024(monkeypatch):
+    """Today is 1 January 2024, inside the plan's period."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2024, 1, 1))
+
+
+def test_indicator_uses_its_latest_measurement(education, in_2024):
     indicator = Indicator.objects.get(baseline_value=40)
     result = indicator.progress()
     assert result.value == Decimal("0.6000")
@@ -271,7 +281,9 @@ def test_indicator_uses_its_latest_measurement(education):
 
 
 def test_indicator_uses_prefetched_measurements_without_queries(education, django_assert_num_queries):
-    indicator = Indicator.objects.prefetch_related("measurements").get(baseline_value=40)
+    indicator = (
+        Indicator.objects.select_related("plan").prefetch_related("measurements").get(baseline_value=40)
+    )
     with django_assert_num_queries(0):
         assert indicator.progress().value == Decimal("0.6000")
         assert indicator.latest_measurement().value == 52
@@ -291,12 +303,12 @@ def test_goal_rolls_up_its_indicators_with_data(education):
 def test_delaftale_and_plan_roll_up_their_goals(education):
     # Goal "reading": 0.6 (expected about 0.5 on 31 Dec 2023 between 1 Jan 2022 and 31 Dec 2025);
     # goal "outside": 0.2 (expected 0.4997).
-    result = progress.sub_agreement_progress(education)
+    result = progress.sub_agreement_progress(education, END_OF_2023)
     assert result.value == Decimal("0.4000")
     assert result.status is Status.BEHIND
     empty = SubAgreementFactory(plan=education.plan, focus_area=FocusArea.EMPLOYMENT)
-    assert progress.sub_agreement_progress(empty) == NO_DATA
-    assert progress.plan_progress([education, empty]) == result
+    assert progress.sub_agreement_progress(empty, END_OF_2023) == NO_DATA
+    assert progress.plan_progress([education, empty], END_OF_2023) == result
 
 
 @pytest.mark.django_db
@@ -312,3 +324,114 @@ def test_no_measurement_is_due_after_the_plans_period_but_one_missed_inside_it_s
     MeasurementFactory(indicator=missed, date=datetime.date(2024, 6, 30))
     assert missed.next_measurement_due() == datetime.date(2025, 6, 30)
     assert missed.measurement_is_overdue(after_the_end)
+
+
+# --- Judged as of a day; final once the period has ended ------------------------------------------------------
+
+
+def test_the_as_of_day_is_today_while_the_plan_runs_and_its_last_day_after():
+    running = progress.status_as_of(today=datetime.date(2024, 3, 1), period_end=TARGET_DATE)
+    assert running == progress.AsOf(day=datetime.date(2024, 3, 1), final=False)
+    ended = progress.status_as_of(today=datetime.date(2026, 12, 1), period_end=TARGET_DATE)
+    assert ended == progress.AsOf(day=TARGET_DATE, final=True)
+    assert progress.status_as_of(today=TARGET_DATE, period_end=TARGET_DATE).final is False
+
+
+def test_the_expected_progress_is_the_straight_line_at_the_as_of_day_not_at_the_measurement():
+    # 45 % in work (half the way) measured mid-period: on track then, behind a year later with no new figure.
+    measured_then = share_in_work(45)
+    assert measured_then.status is Status.ON_TRACK
+    a_year_later = indicator_progress(
+        baseline_value=Decimal(40),
+        baseline_date=BASELINE_DATE,
+        target_value=Decimal(50),
+        target_date=TARGET_DATE,
+        latest_value=Decimal(45),
+        latest_date=HALF_WAY,
+        as_of=progress.status_as_of(today=datetime.date(2024, 12, 31), period_end=TARGET_DATE),
+    )
+    assert a_year_later.value == Decimal("0.5000")
+    assert a_year_later.expected == Decimal("0.7502")
+    assert a_year_later.status is Status.BEHIND
+
+
+def test_sixty_per_cent_can_be_on_track_while_sixty_six_is_behind():
+    # The legend's example: each indicator has its own line from baseline to target.
+    as_of = progress.status_as_of(today=datetime.date(2024, 1, 1), period_end=TARGET_DATE)
+    slow = indicator_progress(
+        baseline_value=Decimal(0),
+        baseline_date=BASELINE_DATE,
+        target_value=Decimal(100),
+        target_date=TARGET_DATE,
+        latest_value=Decimal(60),
+        latest_date=datetime.date(2023, 12, 1),
+        as_of=as_of,
+    )
+    fast = indicator_progress(
+        baseline_value=Decimal(0),
+        baseline_date=BASELINE_DATE,
+        target_value=Decimal(100),
+        target_date=datetime.date(2024, 6, 30),
+        latest_value=Decimal(66),
+        latest_date=datetime.date(2023, 12, 1),
+        as_of=as_of,
+    )
+    assert (slow.percent, slow.status) == (60, Status.ON_TRACK)
+    assert (fast.percent, fast.status) == (66, Status.BEHIND)
+
+
+AFTER_THE_END = progress.status_as_of(today=datetime.date(2026, 12, 1), period_end=TARGET_DATE)
+
+
+@pytest.mark.parametrize(
+    ("latest_value", "status", "label"),
+    [(47, Status.NOT_REACHED, "slutstatus: ikke nået"), (50, Status.REACHED, "slutstatus: nået")],
+)
+def test_after_the_period_the_status_is_final(latest_value, status, label):
+    result = indicator_progress(
+        baseline_value=Decimal(40),
+        baseline_date=BASELINE_DATE,
+        target_value=Decimal(50),
+        target_date=TARGET_DATE,
+        latest_value=Decimal(latest_value),
+        latest_date=datetime.date(2025, 6, 30),
+        as_of=AFTER_THE_END,
+    )
+    assert result.status is status and result.final
+    assert result.label == label
+
+
+def test_a_final_roll_up_is_reached_only_when_every_child_is():
+    reached = Progress(value=Decimal("1.5"), expected=Decimal(1), status=Status.REACHED)
+    short = Progress(value=Decimal("0.6"), expected=Decimal(1), status=Status.NOT_REACHED)
+    assert roll_up([reached, short]).status is Status.NOT_REACHED  # the mean, 1.05, would hide the shortfall
+    assert roll_up([reached, reached, NO_DATA]).status is Status.REACHED
+    assert roll_up([short, NO_DATA]).percent == 60
+
+
+def test_models_judge_as_of_the_plans_end_once_it_has_passed(education, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 12, 1))
+    indicator = Indicator.objects.get(baseline_value=40)
+    assert indicator.status_as_of() == progress.AsOf(day=indicator.plan.end_date, final=True)
+    assert indicator.progress().status is Status.NOT_REACHED
+    assert progress.sub_agreement_progress(education).status is Status.NOT_REACHED
+    # A row of the measurement history is still judged on its own date.
+    assert indicator.progress(at=indicator.latest_measurement()).status is Status.ON_TRACK
+
+
+# --- How old the latest measurement is ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("measured", "words"),
+    [
+        (datetime.date(2026, 12, 1), "målt i dag"),
+        (datetime.date(2026, 11, 30), "målt for 1 dag siden"),
+        (datetime.date(2026, 11, 10), "målt for 3 uger siden"),
+        (datetime.date(2026, 10, 2), "målt for 8 uger siden"),
+        (datetime.date(2026, 10, 1), "seneste måling 2 mdr. gammel"),
+        (datetime.date(2025, 10, 1), "seneste måling 14 mdr. gammel"),
+    ],
+)
+def test_the_age_of_a_measurement_in_words(measured, words):
+    assert progress.measurement_age(measured, datetime.date(2026, 12, 1)) == words

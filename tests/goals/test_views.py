@@ -36,7 +36,10 @@ def messages_of(response) -> list[str]:
 # What the pages show
 
 
-def test_goal_page_shows_indicators_with_progress_activities_and_edit_controls(editor_client, world):
+def test_goal_page_shows_indicators_with_progress_activities_and_edit_controls(
+    editor_client, world, monkeypatch
+):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2023, 7, 1))
     response = editor_client.get(world.url("goal", pk=world.goal.pk))
 
     assert response.status_code == 200
@@ -45,6 +48,7 @@ def test_goal_page_shows_indicators_with_progress_activities_and_edit_controls(e
     assert world.indicator.name in html and world.indicator.get_absolute_url() in html
     # 50 at mid-2023 between 40 and 60 is half the way, ahead of the 37 % expected by then.
     assert "status-on_track" in html
+    assert "Status pr. 1. juli 2023." in html  # the legend says what the statuses are judged against
     assert 'value="50"' in html
     assert world.activity.name in html and world.activity.get_absolute_url() in html
     assert world.url("goal_update", pk=world.goal.pk) in html
@@ -132,11 +136,21 @@ def test_update_goal(editor_client, world):
     assert any("Flere unge i uddannelse og job" in m for m in messages_of(response))
 
 
-def test_delete_goal_deletes_its_indicators_and_returns_to_the_sub_agreement(editor_client, world):
-    confirm = editor_client.get(world.url("goal_delete", pk=world.goal.pk))
-    assert confirm.context["indicator_count"] == 1
+@pytest.fixture
+def coordinator_client(client, world):
+    client.force_login(world.users["coordinator"])
+    return client
 
-    response = editor_client.post(world.url("goal_delete", pk=world.goal.pk))
+
+def test_delete_goal_deletes_its_indicators_and_returns_to_the_sub_agreement(coordinator_client, world):
+    confirm = coordinator_client.get(world.url("goal_delete", pk=world.goal.pk))
+    # The page lists what goes with it: the indicator and its measurement.
+    assert confirm.context["dependants"] == [
+        ("indikatorer", ["Unge i uddannelse"]),
+        ("målinger", ["Måling fra 30. juni 2023"]),
+    ]
+
+    response = coordinator_client.post(world.url("goal_delete", pk=world.goal.pk))
 
     assert response.status_code == 302
     assert response["Location"] == world.sub_agreement.get_absolute_url()
@@ -180,8 +194,8 @@ def test_update_indicator(editor_client, world):
     assert world.indicator.measurement_interval_months == 6
 
 
-def test_delete_indicator_returns_to_its_goal(editor_client, world):
-    response = editor_client.post(world.url("indicator_delete", pk=world.indicator.pk))
+def test_delete_indicator_returns_to_its_goal(coordinator_client, world):
+    response = coordinator_client.post(world.url("indicator_delete", pk=world.indicator.pk))
     assert response["Location"] == world.goal.get_absolute_url()
     assert not Indicator.objects.filter(pk=world.indicator.pk).exists()
     assert not Measurement.objects.filter(pk=world.measurement.pk).exists()

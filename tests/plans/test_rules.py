@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from helhedsplan.agreements.models import FocusArea
-from helhedsplan.goals.models import Goal
+from helhedsplan.goals.models import Goal, Indicator, Measurement
 from helhedsplan.plans.models import Membership
 from helhedsplan.plans.rules import membership_for
 from tests.agreements.factories import StrategicGoalFactory, SubAgreementFactory
@@ -44,6 +44,7 @@ def world(db):
         "measurement in employment": MeasurementFactory(indicator__goal=goal_in_employment),
         "activity in employment": ActivityFactory(sub_agreement=employment),
         "key figure": key_figure,
+        "strategic goal": key_figure.strategic_goal,
         "measurement of key figure": MeasurementFactory(indicator=key_figure),
         "incident": incident,
         "contact": ContactFactory(preparedness_plan=incident.level.preparedness_plan),
@@ -97,14 +98,70 @@ def test_goals_in_the_limited_editors_delaftale(world, obj_name):
         "goal in employment",
         "measurement in employment",
         "activity in employment",
-        # Plan-wide things belong to no delaftale: outside any limit.
-        "key figure",
-        "measurement of key figure",
+        # Asked of the plan: whether the editor edits in all of it.
         "plan",
     ],
 )
 def test_goals_outside_the_limited_editors_delaftale(world, obj_name):
     assert allowed(world, "plan.edit_goals", obj_name) == {"coordinator", "editor"}
+
+
+@pytest.mark.parametrize("obj_name", ["key figure", "measurement of key figure", "strategic goal"])
+def test_key_figures_follow_the_strategic_agreement(world, obj_name):
+    """Key figures belong to the strategic agreement, which only coordinators edit: so do its key figures."""
+    assert allowed(world, "plan.edit_goals", obj_name) == {"coordinator"}
+    assert allowed(world, "plan.edit_goals", obj_name) == allowed(world, "plan.manage", "plan")
+
+
+def test_key_figures_are_refused_to_editors_in_one_query_too(world):
+    """The querysets give the same answer as the rules: no editor edits a key figure or its measurements."""
+    users, objects = world
+
+    for role in ("editor", "limited_editor"):
+        assert (
+            not Indicator.objects.for_user(users[role], "plan.edit_goals")
+            .filter(pk=objects["key figure"].pk)
+            .exists()
+        )
+        assert (
+            not Measurement.objects.for_user(users[role], "plan.edit_goals")
+            .filter(pk=objects["measurement of key figure"].pk)
+            .exists()
+        )
+    assert (
+        Indicator.objects.for_user(users["coordinator"], "plan.edit_goals")
+        .filter(pk=objects["key figure"].pk)
+        .exists()
+    )
+    editable = set(Indicator.objects.for_user(users["editor"], "plan.edit_goals"))
+    assert objects["indicator in education"] in editable
+
+
+@pytest.mark.parametrize("obj_name", EVERY_OBJECT)
+def test_only_the_coordinator_deletes_with_dependants_and_restores(world, obj_name):
+    assert allowed(world, "plan.delete_with_dependants", obj_name) == {"coordinator"}
+    assert allowed(world, "plan.restore", obj_name) == {"coordinator"}
+
+
+def test_an_editor_deletes_only_what_holds_nothing(world):
+    """``plan.delete_goals``: the right to edit, and for an object with rows under it, a coordinator's right."""
+    users, objects = world
+    childless = GoalFactory(sub_agreement=objects["delaftale in education"])
+    with_indicator = objects["goal in education"]
+    IndicatorFactory(goal=with_indicator)
+    assert allowed(world, "plan.delete_goals", "measurement in education") == {
+        "coordinator",
+        "editor",
+        "limited_editor",
+    }
+    assert {role for role in ROLES if users[role].has_perm("plan.delete_goals", childless)} == {
+        "coordinator",
+        "editor",
+        "limited_editor",
+    }
+    assert {role for role in ROLES if users[role].has_perm("plan.delete_goals", with_indicator)} == {
+        "coordinator"
+    }
 
 
 @pytest.mark.parametrize("obj_name", ["contact", "plan"])

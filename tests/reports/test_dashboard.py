@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helhedsplan.agreements.models import FocusArea
-from helhedsplan.approvals.models import EstateDecision
+from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.reports import selectors
 from helhedsplan.reports.views import DashboardView
@@ -27,6 +27,12 @@ from tests.budget.factories import (
 )
 from tests.goals.factories import ActivityFactory, GoalFactory, IndicatorFactory, MeasurementFactory
 from tests.plans.factories import EstateFactory, HousingAssociationFactory, OrganisationFactory
+from tests.preparedness.factories import (
+    ContactFactory,
+    EscalationLevelFactory,
+    IncidentFactory,
+    PreparednessPlanFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +53,20 @@ def dashboard_url(world) -> str:
 
 def grow(world, n: int) -> None:
     """Give every part of the plan n more rows: goals, indicators, measurements, activities, parties, budget
-    lines, funding, estates with decisions, approval steps — so each prefetch has rows at every size."""
+    lines, funding, estates with decisions, approval steps, open incidents and contacts (overdue, so each kind of
+    "needs attention" has items) — so each prefetch has rows at every size."""
     association = HousingAssociationFactory()
+    preparedness_plan = PreparednessPlanFactory(plan=world.plan)
+    for _row in range(n):
+        level = EscalationLevelFactory(preparedness_plan=preparedness_plan)
+        IncidentFactory(plan=world.plan, level=level)
+        ContactFactory(preparedness_plan=preparedness_plan, last_verified=None)
+        ApprovalStepFactory(
+            plan=world.plan,
+            status=ApprovalStep.Status.PENDING,
+            date=datetime.date(2023, 1, 1),
+            date_is_expected=True,
+        )
     for sub_agreement in world.sub_agreements.values():
         for _goal in range(n):
             goal = GoalFactory(sub_agreement=sub_agreement)
@@ -82,12 +100,16 @@ def grow(world, n: int) -> None:
 #    the same read the delaftale pages use)
 # 12 strategic goals (plan joined), 13 key figures (plan joined), 14 their measurements
 #                                                      (agreements.selectors.strategic_goals_with_key_figures)
-# 15-19 budget lines, amounts, actual spend, funding sources, fundings (budget.selectors.budget_summary)
-# 20 estates with housing association, 21 their decisions (approvals.selectors.approval_summary)
-# 22 which are the newest ten changes (one UNION ALL over the plan's historical tables, each read by its (plan,
-#    date) index), then per kind of object among them 23 their records and 24 the records before them (to say
+# 15 estates with housing association, 16 their decisions, 17 the approval steps
+#                                                      (approvals.selectors.approvals_overview)
+# 18-22 budget lines, amounts, actual spend, funding sources, fundings (budget.selectors.budget_summary)
+# 23 open incidents (plan, level, estate joined)      (preparedness.selectors.open_incidents_of)
+# 24 the emergency plan, 25 its contacts (organisation, plan joined) — read for every role, listed only to those
+#                                                      who may see contacts (preparedness.selectors)
+# 26 which are the newest ten changes (one UNION ALL over the plan's historical tables, each read by its (plan,
+#    date) index), then per kind of object among them 27 their records and 28 the records before them (to say
 #    what changed): here the newest ten are all saves of one measurement (reports.selectors.recent_changes)
-DASHBOARD_QUERIES = 24
+DASHBOARD_QUERIES = 28
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -106,6 +128,9 @@ def test_dashboard_queries_do_not_grow_with_the_plan(client, world, django_asser
 
     assert response.status_code == 200
     assert len(response.context["cards"]) == 4
+    # Every kind of item is there, at every size (the limited editor may see contacts).
+    kinds = {group.kind for group in response.context["attention"].groups}
+    assert {"incidents", "approvals", "measurements", "contacts"} <= kinds
 
 
 def test_dashboard_shows_the_headline_figures(client, world):
@@ -169,29 +194,33 @@ def test_needs_attention_lists_overdue_measurements_and_late_activities(client, 
     response = client.get(dashboard_url(world))
 
     attention = response.context["attention"]
-    names = [item.indicator.name for item in attention.indicators]
+    names = [item.title for item in attention.of("measurements")]
     # The key figure on the employment goal has never been measured: listed first.
     assert names[0] == "Andel i beskæftigelse"
     assert "Målt for længe siden" in names
-    assert [a.name for a in attention.activities] == [late.name]
+    assert [item.title for item in attention.of("activities")] == [late.name]
     assert "Forsinket aktivitet" in response.content.decode()
 
 
 def test_the_dashboard_rows_come_back_with_their_plan(world, django_assert_num_queries):
+    ActivityFactory(
+        sub_agreement=world.sub_agreements[FocusArea.EDUCATION], end_date=datetime.date(2022, 6, 30)
+    )
     dashboard = selectors.dashboard(world.plan, TODAY)
-    indicators = [item.indicator for item in dashboard.attention.indicators]
-    assert indicators
+    indicators = [item.subject for item in dashboard.attention.of("measurements")]
+    activities = [item.subject for item in dashboard.attention.of("activities")]
+    assert indicators and activities
 
     with django_assert_num_queries(0):
         for card in dashboard.cards:
             assert card.sub_agreement.plan.slug == world.plan.slug
         for indicator in indicators:
             assert indicator.plan.slug == world.plan.slug
-        for activity in dashboard.attention.activities:
+        for activity in activities:
             assert activity.sub_agreement.plan.slug == world.plan.slug
 
 
-def test_needs_attention_is_empty_when_all_is_well():
+def test_measurements_and_activities_on_time_need_no_attention():
     today = datetime.date(2023, 1, 1)
     indicator = IndicatorFactory(measurement_interval_months=12)
     MeasurementFactory(indicator=indicator, date=datetime.date(2022, 6, 30))
@@ -199,9 +228,8 @@ def test_needs_attention_is_empty_when_all_is_well():
         sub_agreement=indicator.goal.sub_agreement, end_date=datetime.date(2023, 6, 30)
     )
 
-    attention = selectors.needs_attention([indicator], [activity], today)
-
-    assert attention.count == 0
+    assert selectors.overdue_measurements([indicator], today) == []
+    assert selectors.late_activities([activity], today) == []
 
 
 def test_recent_changes_are_the_newest_across_models_with_links_to_history(world, django_user_model):
@@ -313,3 +341,44 @@ def test_the_latest_measurement_is_the_newest_by_date_whatever_the_order_of_entr
         expected = Indicator.objects.get(pk=pk).measurements.order_by("-date").first()
         assert read.latest_measurement() == expected
     assert by_indicator[indicator.pk].latest_measurement().value == Decimal(7)
+
+
+def test_an_ended_plan_shows_its_final_status_not_a_running_one(client, world, monkeypatch):
+    # 1 December 2026, eleven months after the period ended: 340 of 375 → 300 is 46 % of the way, judged final.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 12, 1))
+    monkeypatch.setattr(DashboardView, "today", lambda self: datetime.date(2026, 12, 1))
+    client.force_login(world.users["reviewer"])
+    goal = Goal.objects.get(title="Flere unge i uddannelse")
+    indicator = goal.indicators.get()
+    education = world.sub_agreements[FocusArea.EDUCATION]
+    slug = world.plan.slug
+    pages = {
+        "dashboard": dashboard_url(world),
+        "delaftaler": reverse("agreements:sub_agreements", kwargs={"plan": slug}),
+        "delaftale": reverse("agreements:sub_agreement", kwargs={"plan": slug, "pk": education.pk}),
+        "goal": reverse("goals:goal", kwargs={"plan": slug, "pk": goal.pk}),
+        "indicator": reverse("goals:indicator", kwargs={"plan": slug, "pk": indicator.pk}),
+    }
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        assert "Slutstatus: ikke nået" in html, name
+        assert "nået 46 % af målet" in html, name
+        # The legend explains the final status, judged at the period's end.
+        assert "vurderet ved periodens afslutning den 31. december 2025" in html, name
+        if name != "indicator":  # its measurement rows say how each stood when it was measured
+            assert "status-behind" not in html and "status-on_track" not in html, name
+    indicator_html = client.get(pages["indicator"]).content.decode()
+    assert "seneste måling 35 mdr. gammel" in indicator_html
+
+
+def test_a_running_plan_judges_its_statuses_as_of_today_with_a_legend(client, world, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
+    client.force_login(world.users["reviewer"])
+
+    response = client.get(dashboard_url(world))
+
+    assert response.context["as_of"].day == TODAY and not response.context["as_of"].final
+    html = response.content.decode()
+    assert "Status pr. 15. januar 2024." in html
+    assert "På sporet" in html and "Bagud" in html
+    assert "Slutstatus" not in html

@@ -123,7 +123,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
 def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedness) -> list[Organisation]:
     """Every organisation the plan names anywhere: the file must carry them to be read on its own."""
     found: dict[int, Organisation] = {org.pk: org for org in plan.organisations.all()}
-    found.update({e.housing_association.pk: e.housing_association for e in estates})
+    found.update({e.housing_association.pk: e.housing_association for e in estates if e.housing_association})
     for sub in sub_agreements:
         found.update({party.organisation.pk: party.organisation for party in sub.parties.all()})
         found.update(
@@ -151,7 +151,8 @@ def _estate(estate) -> dict[str, Any]:
     values = {
         field: getattr(estate, field) for field in ("name", "number", "homes", "residents", "name_is_known")
     }
-    values["housing_association"] = estate.housing_association.short_name
+    association = estate.housing_association
+    values["housing_association"] = association.short_name if association else None
     values["decisions"] = [
         compact(schema.ESTATE_DECISION, {field: getattr(d, field) for field in schema.ESTATE_DECISION.fields})
         for d in decisions

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from helhedsplan.agreements.models import StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
@@ -69,7 +69,9 @@ def import_plan(source: Mapping | str | os.PathLike, *, replace: bool = False) -
     """Create the plan a file describes, with all it holds, and return it.
 
     ``source`` is a path or already-loaded data. A plan with the same slug is refused unless ``replace``:
-    then it is deleted and imported anew in the same transaction, and its members keep their memberships.
+    then it is deleted and imported anew in the same transaction, its members keep their memberships, and
+    each estate decision keeps its uploaded minutes (matched by estate name and body: one decision per body);
+    the minutes of a decision the file no longer has are deleted from storage once the import is committed.
     Raises PlanFileError, and saves nothing, when anything in the file is wrong.
     """
     cleaned = validate(read(source))
@@ -119,6 +121,8 @@ class _Writer:
         self.data = cleaned
         self.errors: list[str] = []
         self.organisations: dict[str, Organisation] = {}
+        #: The replaced plan's minutes files by (estate name, body), handed on to the new decisions.
+        self.minutes: dict[tuple[str, str], str] = {}
 
     def create(
         self, obj: M, path: str, data: dict[str, Any], *, places: dict[str, str] | None = None
@@ -132,10 +136,19 @@ class _Writer:
         """Run ``write``; if the model refuses, record its messages at their places in the file, return None.
 
         A message about a field is placed at ``path.<field>`` (the file's keys are the models' field names),
-        or where ``places`` says; a message about the whole row at ``path``.
+        or where ``places`` says; a message about the whole row at ``path``. Should the database (or a number's
+        arithmetic) still refuse a row the model passed, that refusal is reported at ``path`` too, never as a
+        traceback: the row runs in its own savepoint, so the rest of the import goes on and is then rolled back.
         """
         try:
-            return write()
+            with transaction.atomic():
+                return write()
+        except (DatabaseError, ArithmeticError) as error:
+            self.errors.append(
+                f"{path or _('(file)')}: "
+                + _("the database could not store this: %(error)s") % {"error": error}
+            )
+            return None
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 if places and name in places:
@@ -166,6 +179,9 @@ class _Writer:
         if self.errors:
             raise PlanFileError(self.errors)
         self._restore_memberships(plan, memberships, sub_agreements)
+        # Minutes no new decision took over belong to no row any more: they go once the import is committed.
+        handed_on = set(EstateDecision.objects.filter(estate__plan=plan).values_list("minutes", flat=True))
+        _delete_files_after_commit(set(self.minutes.values()) - handed_on)
         return plan
 
     def _remove_existing(self, slug: str) -> list[tuple[Membership, list[str]]]:
@@ -177,7 +193,15 @@ class _Writer:
             (membership, [s.focus_area for s in membership.sub_agreements.all()])
             for membership in old.memberships.prefetch_related("sub_agreements")
         ]
-        delete_plan(old)
+        # Uploaded minutes are not in the file either: the new decisions take them over (see write()). Their
+        # files stay where they are, so a rolled-back import leaves the old plan whole.
+        self.minutes = {
+            (estate, body): name
+            for estate, body, name in EstateDecision.objects.filter(estate__plan=old)
+            .exclude(minutes="")
+            .values_list("estate__name", "body", "minutes")
+        }
+        old.delete()
         return kept
 
     def _restore_memberships(self, plan: Plan, kept, sub_agreements: dict[str, SubAgreement]) -> None:
@@ -223,7 +247,10 @@ class _Writer:
                 continue
             estates.setdefault(estate.name, estate)
             for d_index, decision in enumerate(row["decisions"]):
-                self.create(EstateDecision(estate=estate), f"{path}.decisions[{d_index}]", decision)
+                minutes = self.minutes.get((estate.name, decision["body"]), "")
+                self.create(
+                    EstateDecision(estate=estate, minutes=minutes), f"{path}.decisions[{d_index}]", decision
+                )
         return estates
 
     def _write_indicators(self, rows: list[dict], path: str, plan: Plan, **owner) -> None:
@@ -362,12 +389,23 @@ class _Writer:
 
 
 def delete_plan(plan: Plan) -> None:
-    """Delete a plan and everything in it.
+    """Delete a plan and everything in it, and (once that is committed) its decisions' minutes files.
 
     Budget lines restrict deleting their delaftale, and incidents their estate and level (RESTRICT, not
     PROTECT), so those cannot go alone and take spending or the log with them — but a whole plan can.
     """
+    names = set(
+        EstateDecision.objects.filter(estate__plan=plan).exclude(minutes="").values_list("minutes", flat=True)
+    )
     plan.delete()
+    _delete_files_after_commit(names)
+
+
+def _delete_files_after_commit(names: set[str]) -> None:
+    """Delete these minutes files from storage once the transaction commits (never, if it is rolled back)."""
+    storage = EstateDecision._meta.get_field("minutes").storage
+    for name in sorted(names):
+        transaction.on_commit(partial(storage.delete, name))
 
 
 def _fields(row: dict, *names: str) -> dict:

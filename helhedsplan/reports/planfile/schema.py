@@ -87,6 +87,12 @@ class Text(Spec):
             value = str(value)
         if not isinstance(value, str):
             return reader.error(path, _("expected text"))
+        if "\x00" in value:
+            # No database text column can hold it (PostgreSQL refuses it outright), so it is the file's
+            # problem, whatever else the model allows in a text.
+            return reader.error(
+                path, _("the text holds a NUL character (\\0), which cannot be stored; remove it")
+            )
         return value
 
 
@@ -343,7 +349,8 @@ ESTATE = Record(
     {
         "name": Text(required=True),
         "number": Text(),
-        "housing_association": OrganisationRef(required=True, kind=Organisation.Kind.HOUSING_ASSOCIATION),
+        # Left out when no source says which housing association the estate belongs to.
+        "housing_association": OrganisationRef(kind=Organisation.Kind.HOUSING_ASSOCIATION),
         "homes": Integer(),
         "residents": Integer(),
         "name_is_known": Boolean(default=True),

@@ -1,0 +1,271 @@
+"""'Kræver opmærksomhed' on the dashboard: each kind of item appears when it should and goes when it is dealt
+with, most urgent first, each with a link — and an empty plan is never shown as all well."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from helhedsplan.agreements.models import FocusArea
+from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+from helhedsplan.goals.models import Activity, Indicator
+from helhedsplan.preparedness.models import Incident
+from helhedsplan.reports import selectors
+from helhedsplan.reports.views import DashboardView
+from tests.agreements.page_fixtures import build_world
+from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
+from tests.budget.factories import (
+    ActualSpendFactory,
+    BudgetAmountFactory,
+    BudgetLineFactory,
+    FundingFactory,
+    FundingSourceFactory,
+)
+from tests.goals.factories import ActivityFactory, MeasurementFactory
+from tests.plans.factories import EstateFactory, MembershipFactory, PlanFactory, UserFactory
+from tests.preparedness.factories import (
+    ContactFactory,
+    EscalationLevelFactory,
+    IncidentFactory,
+    PreparednessPlanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2024, 1, 15)
+
+
+@pytest.fixture
+def world(monkeypatch):
+    monkeypatch.setattr(DashboardView, "today", lambda self: TODAY)
+    return build_world()
+
+
+@pytest.fixture
+def complete(world):
+    """The world made complete and on time: nothing needs attention on TODAY."""
+    plan = world.plan
+    figure = Indicator.objects.get(name="Andel i beskæftigelse")
+    MeasurementFactory(indicator=figure, date=datetime.date(2023, 12, 1))
+    line = BudgetLineFactory(plan=plan)
+    for year in (2022, 2023, 2024, 2025):
+        BudgetAmountFactory(line=line, year=year, amount=Decimal(100000))
+    for year in (2022, 2023):
+        ActualSpendFactory(line=line, year=year, amount=Decimal(95000))
+    FundingFactory(source=FundingSourceFactory(plan=plan), year=2022, amount=Decimal(400000))
+    EstateDecisionFactory(estate=EstateFactory(plan=plan, name="Hørgården"))
+    ApprovalStepFactory(plan=plan, title="Borgerrepræsentationen", status=ApprovalStep.Status.DONE)
+    PreparednessPlanFactory(plan=plan)
+    return world
+
+
+def attention(client, world, role="coordinator"):
+    client.force_login(world.users[role])
+    response = client.get(reverse("reports:dashboard", kwargs={"plan": world.plan.slug}))
+    assert response.status_code == 200
+    return response.context["attention"], response.content.decode()
+
+
+def kinds(found) -> list[str]:
+    return [group.kind for group in found.groups]
+
+
+def titles(found, kind: str) -> list[str]:
+    return [item.title for item in found.of(kind)]
+
+
+def test_a_complete_plan_on_time_needs_no_attention(client, complete):
+    found, html = attention(client, complete)
+
+    assert found.count == 0
+    assert "Intet kræver opmærksomhed" in html
+
+
+def test_an_empty_plan_lists_its_missing_parts_never_all_well(client):
+    plan = PlanFactory(slug="ny")
+    user = MembershipFactory(plan=plan, user=UserFactory(password=None), role="coordinator").user
+    client.force_login(user)
+
+    response = client.get(reverse("reports:dashboard", kwargs={"plan": "ny"}))
+
+    html = response.content.decode()
+    found = response.context["attention"]
+    assert titles(found, "setup") == [
+        "Ingen delaftaler",
+        "Intet budget",
+        "Ingen finansieringskilder",
+        "Ingen boligafdelinger",
+        "Ingen godkendelsestrin",
+        "Ingen beredskabsplan",
+    ]
+    assert "Planen er ikke færdig endnu" in html
+    assert "Intet kræver opmærksomhed" not in html
+    assert "I balance" not in html
+    assert f'href="{reverse("budget:overview", kwargs={"plan": "ny"})}"' in html
+
+
+def test_missing_parts_go_as_they_are_added(client, complete):
+    found, _html = attention(client, complete)
+    assert "setup" not in kinds(found)
+
+    complete.plan.approval_steps.all().delete()
+    complete.plan.budget_lines.all().delete()
+
+    found, _html = attention(client, complete)
+    assert titles(found, "setup") == ["Intet budget", "Ingen godkendelsestrin"]
+
+
+def test_open_incidents_come_first_akut_first_and_go_when_closed(client, complete):
+    preparedness_plan = complete.plan.preparedness_plan
+    normal = EscalationLevelFactory(preparedness_plan=preparedness_plan, order=1, name="normal")
+    akut = EscalationLevelFactory(preparedness_plan=preparedness_plan, order=3, name="akut")
+    now = timezone.now()
+    IncidentFactory(plan=complete.plan, level=normal, summary="Hærværk i kælderen", occurred_at=now)
+    fire = IncidentFactory(
+        plan=complete.plan,
+        level=akut,
+        summary="Brand i opgang 4",
+        occurred_at=now - datetime.timedelta(hours=5),
+    )
+
+    found, html = attention(client, complete)
+    assert kinds(found)[0] == "incidents"
+    assert [item.subject for item in found.of("incidents")][0] == fire  # akut first, though older
+    assert "niveau akut, stadig åben" in html
+    assert f'href="{fire.get_absolute_url()}"' in html
+
+    fire.status, fire.closed_at = Incident.Status.CLOSED, now
+    fire.save()
+    Incident.objects.filter(level=normal).update(status=Incident.Status.CLOSED, closed_at=now)
+
+    found, _html = attention(client, complete)
+    assert "incidents" not in kinds(found)
+
+
+def test_approvals_past_their_expected_date_appear_and_go(client, complete):
+    plan = complete.plan
+    step = ApprovalStepFactory(
+        plan=plan,
+        title="Teknik- og Miljøudvalget godkender",
+        status=ApprovalStep.Status.PENDING,
+        date=datetime.date(2023, 12, 1),
+        date_is_expected=True,
+    )
+    decision = EstateDecisionFactory(
+        estate=EstateFactory(plan=plan, name="Støberigården I+II"),
+        body=EstateDecision.Body.DEPARTMENT_BOARD,
+        result=EstateDecision.Result.PENDING,
+        date=None,
+        expected_date=datetime.date(2021, 11, 4),
+    )
+
+    found, html = attention(client, complete)
+    # The longest overdue first: the decision expected in 2021, then the step expected December 2023.
+    assert titles(found, "approvals") == ["Støberigården I+II", "Teknik- og Miljøudvalget godkender"]
+    assert "beslutningen (afdelingsbestyrelse) var forventet 4. november 2021" in html
+    assert "forventet 1. december 2023, stadig afventer beslutning" in html
+    assert f'href="{step.get_absolute_url()}"' in html
+
+    step.status = ApprovalStep.Status.DONE
+    step.save()
+    decision.result, decision.date = EstateDecision.Result.APPROVED, datetime.date(2021, 11, 4)
+    decision.save()
+
+    found, _html = attention(client, complete)
+    assert "approvals" not in kinds(found)
+
+
+def test_measurements_due_appear_and_go_when_measured(client, complete):
+    indicator = Indicator.objects.get(name="Unge uden uddannelse og job")
+    indicator.measurement_interval_months = 1
+    indicator.save()  # measured 31 December 2023, so due 31 January 2024
+
+    found, _html = attention(client, complete)
+    assert "measurements" not in kinds(found)
+
+    later = datetime.date(2024, 3, 1)
+    found = selectors.dashboard(complete.plan, later).attention
+    assert titles(found, "measurements") == ["Unge uden uddannelse og job"]
+
+    MeasurementFactory(indicator=indicator, date=datetime.date(2024, 2, 20), value=Decimal(330))
+    found = selectors.dashboard(complete.plan, later).attention
+    assert "measurements" not in kinds(found)
+
+
+def test_activities_past_their_end_appear_and_go_when_completed(client, complete):
+    late = ActivityFactory(
+        sub_agreement=complete.sub_agreements[FocusArea.EDUCATION],
+        name="Sommerskole",
+        end_date=datetime.date(2023, 8, 31),
+    )
+
+    found, html = attention(client, complete)
+    assert titles(found, "activities") == ["Sommerskole"]
+    assert f'href="{late.get_absolute_url()}"' in html
+
+    late.status = Activity.Status.COMPLETED
+    late.save()
+
+    found, _html = attention(client, complete)
+    assert "activities" not in kinds(found)
+
+
+def test_a_finished_year_without_actual_spend_appears_and_goes(client, complete):
+    found, _html = attention(client, complete)
+    assert "actual_spend" not in kinds(found)
+
+    in_2025 = datetime.date(2025, 3, 1)
+    found = selectors.dashboard(complete.plan, in_2025).attention
+    assert titles(found, "actual_spend") == ["Faktisk forbrug 2024"]
+    assert found.of("actual_spend")[0].url.endswith("/budget/#finished-year-2024")
+
+    ActualSpendFactory(line=complete.plan.budget_lines.get(), year=2024, amount=Decimal(99000))
+    found = selectors.dashboard(complete.plan, in_2025).attention
+    assert "actual_spend" not in kinds(found)
+
+
+def test_contacts_not_verified_in_a_year_appear_for_editors_not_reviewers(client, complete):
+    contact = ContactFactory(
+        preparedness_plan=complete.plan.preparedness_plan,
+        name="Hanne Hansen",
+        last_verified=datetime.date(2022, 11, 1),
+    )
+    ContactFactory(preparedness_plan=complete.plan.preparedness_plan, name="Ny Kontakt", last_verified=None)
+
+    found, html = attention(client, complete, role="editor")
+    # Never verified first, then the oldest.
+    assert [item.subject for item in found.of("contacts")][1] == contact
+    assert "sidst bekræftet 1. november 2022" in html and "aldrig bekræftet" in html
+
+    found, html = attention(client, complete, role="reviewer")
+    assert "contacts" not in kinds(found)
+    assert "Hanne Hansen" not in html
+
+    contact.last_verified = datetime.date(2024, 1, 10)
+    contact.save()
+    found, _html = attention(client, complete, role="editor")
+    assert [item.subject.name for item in found.of("contacts")] == ["Ny Kontakt"]
+
+
+def test_the_kinds_come_most_urgent_first(client, complete):
+    plan = complete.plan
+    level = EscalationLevelFactory(preparedness_plan=plan.preparedness_plan, order=3, name="akut")
+    IncidentFactory(plan=plan, level=level)
+    ApprovalStepFactory(
+        plan=plan, status=ApprovalStep.Status.PENDING, date=datetime.date(2023, 1, 1), date_is_expected=True
+    )
+    ActivityFactory(
+        sub_agreement=complete.sub_agreements[FocusArea.EDUCATION], end_date=datetime.date(2023, 1, 1)
+    )
+    ContactFactory(preparedness_plan=plan.preparedness_plan, last_verified=None)
+    plan.budget_lines.get().actuals.filter(year=2023).delete()
+
+    found, html = attention(client, complete)
+
+    assert kinds(found) == ["incidents", "approvals", "activities", "actual_spend", "contacts"]
+    positions = [html.index(f'id="attention-{kind}"') for kind in kinds(found)]
+    assert positions == sorted(positions)

@@ -1,0 +1,153 @@
+"""``import_plan --replace`` and deleting a plan: the uploaded minutes stay with their decisions, and no file is
+left on disk that no row refers to."""
+
+import copy
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from helhedsplan.approvals.models import EstateDecision
+from helhedsplan.approvals.services import estate_decision_update
+from helhedsplan.plans.models import Plan
+from helhedsplan.reports.planfile import PlanFileError, delete_plan, import_plan, read
+from helhedsplan.reports.planfile.demo import AMAGER_FILE, ensure_demo_logins
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """A throw-away MEDIA_ROOT of this test's own (tests/conftest.py sets one for every test; named here)."""
+    settings.MEDIA_ROOT = tmp_path / "replace-media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root) -> set[str]:
+    """Every file under ``root``, as a storage name (``minutes/12/ab….pdf``)."""
+    return (
+        {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+        if root.exists()
+        else set()
+    )
+
+
+def referenced_files() -> set[str]:
+    return set(EstateDecision.objects.exclude(minutes="").values_list("minutes", flat=True))
+
+
+def upload_minutes(decision: EstateDecision, content: bytes = PDF) -> str:
+    estate_decision_update(
+        estate_decision=decision,
+        data={},
+        minutes=SimpleUploadedFile("referat.pdf", content, "application/pdf"),
+        expected_lock_version=decision.lock_version,
+        actor=None,
+    )
+    return decision.minutes.name
+
+
+def minutes_of(estate: str) -> bytes:
+    """A PDF of its own for each estate, to tell the files apart."""
+    return PDF + f"% {estate}\n".encode()
+
+
+def decision_of(plan: Plan, estate: str) -> EstateDecision:
+    return EstateDecision.objects.get(estate__plan=plan, estate__name=estate)
+
+
+@pytest.fixture
+def amager_with_minutes(amager_plan, media_root, django_capture_on_commit_callbacks):
+    """The Amager plan with minutes uploaded for Hørgården's and Dyvekevænget's decisions."""
+    with django_capture_on_commit_callbacks(execute=True):
+        names = {
+            estate: upload_minutes(decision_of(amager_plan, estate), minutes_of(estate))
+            for estate in ("Hørgården", "Dyvekevænget")
+        }
+    assert stored_files(media_root) == set(names.values())
+    return amager_plan, names
+
+
+def test_replace_keeps_the_minutes_of_every_decision_still_in_the_file(
+    amager_with_minutes, media_root, django_capture_on_commit_callbacks, client_for
+):
+    old_plan, names = amager_with_minutes
+    data = copy.deepcopy(read(AMAGER_FILE))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = import_plan(data, replace=True)
+
+    assert plan.pk != old_plan.pk
+    for estate, name in names.items():
+        decision = decision_of(plan, estate)
+        assert decision.minutes.name == name
+        with decision.minutes.open("rb") as handle:
+            assert handle.read() == minutes_of(estate)
+    assert stored_files(media_root) == referenced_files() == set(names.values())
+
+    # And the coordinator still downloads them from the new decision's page.
+    ensure_demo_logins(plan)
+    kommune = plan.memberships.get(user__username="kommune").user
+    decision = decision_of(plan, "Hørgården")
+    download = client_for(kommune).get(
+        reverse("approvals:minutes", kwargs={"plan": plan.slug, "pk": decision.pk})
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == minutes_of("Hørgården")
+
+
+def test_replace_deletes_the_minutes_of_a_decision_the_file_no_longer_has(
+    amager_with_minutes, media_root, django_capture_on_commit_callbacks
+):
+    _old_plan, names = amager_with_minutes
+    data = copy.deepcopy(read(AMAGER_FILE))
+    dyvekevaenget = next(row for row in data["estates"] if row["name"] == "Dyvekevænget")
+    dyvekevaenget["decisions"] = []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = import_plan(data, replace=True)
+
+    assert not EstateDecision.objects.filter(estate__plan=plan, estate__name="Dyvekevænget").exists()
+    assert decision_of(plan, "Hørgården").minutes.name == names["Hørgården"]
+    assert stored_files(media_root) == referenced_files() == {names["Hørgården"]}
+
+
+def test_a_refused_replace_leaves_the_plan_and_its_minutes_as_they_were(
+    amager_with_minutes, media_root, django_capture_on_commit_callbacks
+):
+    old_plan, names = amager_with_minutes
+    data = copy.deepcopy(read(AMAGER_FILE))
+    data["estates"][0]["decisions"] = []  # would orphan Hørgården's minutes …
+    data["plan"]["end_date"] = data["plan"]["start_date"]  # … but the file is refused
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PlanFileError):
+        import_plan(data, replace=True)
+
+    assert Plan.objects.get().pk == old_plan.pk
+    assert {decision_of(old_plan, estate).minutes.name for estate in names} == set(names.values())
+    assert stored_files(media_root) == set(names.values())
+
+
+def test_the_replace_command_keeps_the_minutes(
+    amager_with_minutes, media_root, django_capture_on_commit_callbacks
+):
+    _old_plan, names = amager_with_minutes
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_plan", str(AMAGER_FILE), replace=True)
+
+    plan = Plan.objects.get()
+    assert {decision_of(plan, estate).minutes.name for estate in names} == set(names.values())
+    assert stored_files(media_root) == set(names.values())
+
+
+def test_deleting_a_plan_deletes_its_minutes_files(
+    amager_with_minutes, media_root, django_capture_on_commit_callbacks
+):
+    plan, _names = amager_with_minutes
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_plan(plan)
+
+    assert stored_files(media_root) == set()
