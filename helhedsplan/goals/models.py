@@ -184,6 +184,13 @@ class Indicator(PlanContent, ExampleFlag):
                 {"goal" if self.goal_id else "strategic_goal": _("It belongs to another plan.")}
             )
 
+    def has_dependants(self) -> bool:
+        """Whether deleting it deletes measurements. The latest measurement read by
+        ``goals.selectors.measurements_prefetch`` answers that without a query."""
+        if hasattr(self, "latest_measurements"):
+            return bool(self.latest_measurements)
+        return super().has_dependants()
+
     def latest_measurement(self) -> Measurement | None:
         """The newest measurement. Uses what a prefetch read: the latest alone (``latest_measurements``, see
         ``goals.selectors.measurements_prefetch``) or all ``measurements``; else asks the database."""

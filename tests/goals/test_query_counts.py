@@ -121,3 +121,18 @@ def test_the_indicator_page_shows_one_page_of_measurements_newest_first(client, 
         "Side 3 af 3" in last.content.decode()
         and 'href="?side=2#measurements-heading"' in last.content.decode()
     )
+
+
+def test_an_indicator_read_with_its_latest_measurement_knows_whether_it_has_measurements(
+    world, django_assert_num_queries
+):
+    from helhedsplan.goals.models import Indicator
+    from helhedsplan.goals.selectors import indicators_for_page
+    from helhedsplan.plans.models import cascading_relations
+
+    # Its measurements are all that deleting an indicator takes along; the latest one read answers for them.
+    assert [r.get_accessor_name() for r in cascading_relations(Indicator)] == ["measurements"]
+    unmeasured = IndicatorFactory(goal=world.goal)
+    measured, empty = indicators_for_page().filter(pk__in=[world.indicator.pk, unmeasured.pk]).order_by("pk")
+    with django_assert_num_queries(0):
+        assert (measured.has_dependants(), empty.has_dependants()) == (True, False)
