@@ -41,10 +41,9 @@ class SubAgreementPartyForm(PlanModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Organisations are shared by all plans; a delaftale's parties come from the plan's own parties.
-        self.choice_field("organisation").queryset = Organisation.objects.filter(plans=self.plan).order_by(
-            "short_name"
-        )
+        # Organisations are shared by all plans; a delaftale's parties come from the plan's own parties (and
+        # the one already chosen).
+        self.offer("organisation", Organisation.objects.filter(plans=self.plan).order_by("short_name"))
         self.fields["organisation"].help_text = _(
             "The plan's parties. An organisation missing here is added to the plan by an administrator."
         )

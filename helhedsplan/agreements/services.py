@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from helhedsplan.core.history import changes_since
@@ -36,8 +37,11 @@ def strategic_agreement_save(
     try:
         with transaction.atomic():
             return object_create(StrategicAgreement(plan=plan), data=data, actor=actor)
-    except IntegrityError:
-        current = StrategicAgreement.objects.get(plan=plan)
+    except (IntegrityError, ValidationError):
+        # The database's one-per-plan rule (core.services names it as that rule's ValidationError).
+        current = StrategicAgreement.objects.filter(plan=plan).first()
+        if current is None:
+            raise
         raise EditConflict(changes_since(current, 0), current.lock_version) from None
 
 

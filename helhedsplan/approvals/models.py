@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.models import Estate, Plan, PlanContent, PlanHistoricalRecords
@@ -113,6 +113,7 @@ class EstateDecision(PlanContent, ExampleFlag):
                 violation_error_message=_("Give the date of the decision when it is approved or rejected."),
                 error_field="date",
             ),
+            *dates_in_bounds("date", "expected_date"),
         ]
 
     def __str__(self) -> str:
@@ -165,6 +166,7 @@ class ApprovalStep(PlanContent, ExampleFlag):
                 violation_error_message=_("Another step already has this place in the timeline."),
                 error_field="order",
             ),
+            *dates_in_bounds("date"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from helhedsplan.core.forms import id_from_query
 from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.views import (
     PlanCreateView,
@@ -65,9 +66,9 @@ class DecisionCreateView(PlanCreateView):
 
     def get_initial(self):
         initial = super().get_initial()
-        estate = self.request.GET.get("estate", "")
-        if estate.isdigit():
-            initial["estate"] = int(estate)
+        estate = id_from_query(self.request.GET.get("estate"))
+        if estate is not None:
+            initial["estate"] = estate
         return initial
 
     def create(self, form):

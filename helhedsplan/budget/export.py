@@ -1,7 +1,8 @@
 """The budget overview's tables as an .xlsx workbook (openpyxl): budget, funding and shares, balance, actual spend.
 
 Amounts are written as numbers with a Danish-looking number format, so the sheet can be summed and checked; the
-figures are the summary's, never recomputed here.
+figures are the summary's, never recomputed here. Every row goes through ``core.spreadsheet.append_row``: stored
+text is always a text cell, never a formula, and cannot break the file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from helhedsplan.core.spreadsheet import append_row
+
 from .summary import BudgetSummary
 
 KR_FORMAT = "#,##0"
@@ -21,15 +24,11 @@ BOLD = Font(bold=True)
 
 
 def _header(sheet, values: list) -> None:
-    sheet.append([str(v) for v in values])
-    for cell in sheet[sheet.max_row]:
-        cell.font = BOLD
+    append_row(sheet, [str(v) for v in values], font=BOLD)
 
 
 def _total_row(sheet, values: list) -> None:
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        cell.font = BOLD
+    append_row(sheet, values, font=BOLD)
 
 
 def _format_amounts(sheet, first_column: int) -> None:
@@ -52,14 +51,15 @@ def budget_workbook(plan, summary: BudgetSummary) -> bytes:
     for group in summary.groups:
         where = str(group.sub_agreement) if group.sub_agreement else _("Shared / secretariat")
         for row in group.rows:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     where,
                     row.line.get_category_display(),
                     row.line.description,
                     *(float(row.budget_by_year[y]) for y in years),
                     float(row.total),
-                ]
+                ],
             )
         _total_row(
             sheet,
@@ -75,28 +75,30 @@ def budget_workbook(plan, summary: BudgetSummary) -> bytes:
     sheet = book.create_sheet(_("Funding")[:31])
     _header(sheet, [_("Funding source"), _("Kind"), *years, _("Total"), _("Share")])
     for source_row in summary.source_rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 source_row.source.name,
                 source_row.source.get_kind_display(),
                 *(float(source_row.by_year[y]) for y in years),
                 float(source_row.total),
                 float(source_row.share) if source_row.share is not None else None,
-            ]
+            ],
         )
         sheet.cell(sheet.max_row, len(years) + 4).number_format = PERCENT_FORMAT
     _total_row(
         sheet,
         [_("Total"), "", *(float(summary.funding_by_year[y]) for y in years), float(summary.total_funding)],
     )
-    sheet.append([])
+    append_row(sheet, [])
     for label, amount, fraction in (
         (_("Local co-financing"), summary.local_amount, summary.local_share),
         (_("Municipal co-financing"), summary.municipality_amount, summary.municipality_share),
         (_("Landsbyggefonden"), summary.lbf_amount, summary.lbf_share),
     ):
-        sheet.append(
-            [str(label), "", *([""] * len(years)), float(amount), float(fraction) if fraction else None]
+        append_row(
+            sheet,
+            [str(label), "", *([""] * len(years)), float(amount), float(fraction) if fraction else None],
         )
         sheet.cell(sheet.max_row, len(years) + 4).number_format = PERCENT_FORMAT
     _format_amounts(sheet, 3)
@@ -104,7 +106,9 @@ def budget_workbook(plan, summary: BudgetSummary) -> bytes:
     sheet = book.create_sheet(_("Balance")[:31])
     _header(sheet, [_("Year"), _("Budget"), _("Funding"), _("Funding minus budget")])
     for balance in summary.balance_rows:
-        sheet.append([balance.year, float(balance.budget), float(balance.funding), float(balance.difference)])
+        append_row(
+            sheet, [balance.year, float(balance.budget), float(balance.funding), float(balance.difference)]
+        )
     _format_amounts(sheet, 2)
 
     sheet = book.create_sheet(_("Actual spend")[:31])
@@ -115,7 +119,8 @@ def budget_workbook(plan, summary: BudgetSummary) -> bytes:
     for row in summary.lines:
         for year in years:
             variance = row.variance(year)
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     str(row.line),
                     year,
@@ -123,7 +128,7 @@ def budget_workbook(plan, summary: BudgetSummary) -> bytes:
                     float(variance.actual) if variance.actual is not None else None,
                     float(variance.amount) if variance.amount is not None else None,
                     float(variance.fraction) if variance.fraction is not None else None,
-                ]
+                ],
             )
             sheet.cell(sheet.max_row, 6).number_format = PERCENT_FORMAT
     _format_amounts(sheet, 3)

@@ -12,6 +12,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import Q
+
+from helhedsplan.core.validators import (
+    DATE_OUT_OF_BOUNDS,
+    EARLIEST_DATE,
+    EARLIEST_TIME,
+    END_OF_TIME,
+    LATEST_DATE,
+    date_in_bounds,
+)
 
 
 class _SpeaksAtField:
@@ -54,3 +64,47 @@ class CheckConstraint(_SpeaksAtField, models.CheckConstraint):
 
 class UniqueConstraint(_SpeaksAtField, models.UniqueConstraint):
     """``models.UniqueConstraint`` that says its own ``violation_error_message`` (at ``error_field``)."""
+
+
+class DateInBounds(CheckConstraint):
+    """A date or time field lies between the years 1900 and 2100 (``core.validators``): ``dates_in_bounds``.
+
+    The database holds the rule; validating it asks no query (the bounds are known here), so a form or an
+    import refuses an impossible year with its message before any database sees it — and before SQLite's time
+    zone conversion could fail on it.
+    """
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS) -> None:
+        field = self.error_field
+        if field is None or (exclude and field in exclude):
+            return
+        if not date_in_bounds(getattr(instance, model._meta.get_field(field).attname)):
+            raise ValidationError(
+                {field: ValidationError(self.get_violation_error_message(), code="date_out_of_bounds")}
+            )
+
+
+def dates_in_bounds(*fields: str, times: tuple[str, ...] = ()) -> list[CheckConstraint]:
+    """One constraint per date field in ``fields`` and per time (DateTimeField) in ``times``: it lies between
+    the years 1900 and 2100. For a model's ``Meta.constraints``: ``[*dates_in_bounds("date", times=("at",))]``.
+    Empty (NULL) is left to the field's own ``null``."""
+    constraints: list[CheckConstraint] = []
+    for field, low, high in [
+        *(
+            (field, Q(**{f"{field}__gte": EARLIEST_DATE}), Q(**{f"{field}__lte": LATEST_DATE}))
+            for field in fields
+        ),
+        *(
+            (field, Q(**{f"{field}__gte": EARLIEST_TIME}), Q(**{f"{field}__lt": END_OF_TIME}))
+            for field in times
+        ),
+    ]:
+        constraints.append(
+            DateInBounds(
+                condition=Q(**{f"{field}__isnull": True}) | (low & high),
+                name=f"%(app_label)s_%(class)s_{field}_in_bounds",
+                violation_error_message=DATE_OUT_OF_BOUNDS,
+                error_field=field,
+            )
+        )
+    return constraints

@@ -1,4 +1,5 @@
-"""Form pieces shared by every app: Danish number fields and the optimistic-locking base form."""
+"""Form pieces shared by every app: Danish number fields, the optimistic-locking base form, and reading an id
+from a query string."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import DecimalValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.formatting import format_number, parse_danish_number
@@ -68,9 +71,51 @@ class DanishAmountField(DanishDecimalField):
         number = super().to_python(value)
         if number is None:
             return None
+        whole_digits = (self.max_digits or 0) - (self.decimal_places or 0)
+        if self.max_digits is not None and number.adjusted() >= whole_digits:
+            # Too large to round to øre at all (decimal.InvalidOperation beyond 28 digits): say the limit.
+            raise ValidationError(
+                DecimalValidator.messages["max_whole_digits"],
+                code="max_whole_digits",
+                params={"max": whole_digits},
+            )
         if number != number.quantize(Decimal("0.01")):
             raise ValidationError(self.error_messages["too_precise"], code="too_precise")
         return number.quantize(Decimal("0.01"))
+
+
+def _could_be_an_id(queryset, to_field_name: str | None, value) -> bool:
+    """Whether ``value`` could name a row by an integer primary key at all. A database refuses (SQLite:
+    OverflowError, a 500) to look up an id beyond 64 bits; such a choice is simply not one of the choices."""
+    if to_field_name is not None or not isinstance(queryset.model._meta.pk, models.IntegerField):
+        return True
+    if isinstance(value, models.Model):
+        return True
+    if isinstance(value, int):
+        return 0 < value <= LARGEST_ID
+    return id_from_query(str(value).strip()) is not None
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of one object whose id, however large or odd, is never handed to the database unchecked."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _could_be_an_id(self.queryset, self.to_field_name, value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several objects whose ids are checked as ``IdChoiceField``'s are."""
+
+    def _check_values(self, value):
+        if isinstance(value, list | tuple):
+            for pk in value:
+                if not _could_be_an_id(self.queryset, self.to_field_name, pk):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]  # private: not in the stubs
 
 
 class DateInput(forms.DateInput):
@@ -119,6 +164,10 @@ class PlanModelForm(forms.ModelForm):
                     help_text=field.help_text,
                     initial=field.initial,
                 )
+            elif type(field) is forms.ModelMultipleChoiceField:
+                field.__class__ = IdMultipleChoiceField
+            elif type(field) is forms.ModelChoiceField:
+                field.__class__ = IdChoiceField
             elif isinstance(field, forms.DateField) and not isinstance(field.widget, forms.HiddenInput):
                 field.widget = DateInput(attrs=field.widget.attrs)
             elif isinstance(field, forms.DateTimeField) and not isinstance(field.widget, forms.HiddenInput):
@@ -163,7 +212,32 @@ class PlanModelForm(forms.ModelForm):
         assert isinstance(field, forms.ModelChoiceField), f"{name} is not a choice of objects"
         return field
 
+    def offer(self, field_name: str, queryset) -> None:
+        """Offer ``queryset``'s objects in the choice field ``field_name`` — and the object already chosen, even
+        when ``queryset`` leaves it out (an organisation that is not, or no longer, one of the plan's parties,
+        as the police are in the emergency plan), so that an object always saves unchanged."""
+        field = self.choice_field(field_name)
+        current = getattr(self.instance, f"{field_name}_id", None) if self.instance.pk is not None else None
+        if current is not None:
+            chosen = models.Q(pk__in=queryset.values("pk")) | models.Q(pk=current)
+            queryset = queryset.model._default_manager.filter(chosen).order_by(*queryset.query.order_by)
+        field.queryset = queryset
+
     def limit_to_plan(self, field_name: str, queryset) -> None:
         """Offer only the plan's own objects in a choice field."""
         if field_name in self.fields:
             self.choice_field(field_name).queryset = queryset.in_plan(self.plan)
+
+
+#: The largest id a database row can have (a 64-bit signed integer).
+LARGEST_ID = 2**63 - 1
+
+
+def id_from_query(value: str | None) -> int | None:
+    """The row id a query string names (``?goal=12``), or None for anything else: empty, not plain ASCII digits
+    ("²" is a digit to ``str.isdigit()`` but not to ``int()``), or too large for a database id. A bad id in an
+    address is ignored, never an error page."""
+    if not value or len(value) > len(str(LARGEST_ID)) or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= LARGEST_ID else None

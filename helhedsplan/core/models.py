@@ -1,4 +1,5 @@
-"""Abstract model pieces that know nothing of plans: the example flag, and which rows a delete takes along.
+"""Abstract model pieces that know nothing of plans: the example flag, the bounds of every input, and which
+rows a delete takes along.
 
 The base of everything that lives inside a plan (``PlanContent``) is in ``helhedsplan.plans.models``, next to
 the plan and the memberships it is scoped by.
@@ -6,8 +7,11 @@ the plan and the memberships it is scoped by.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from helhedsplan.core.validators import validate_date_in_bounds, validate_no_control_characters
 
 
 class ExampleFlag(models.Model):
@@ -21,6 +25,40 @@ class ExampleFlag(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CleanInput:
+    """Mixed into a model (before ``models.Model``): every CharField and TextField refuses control characters
+    (tabs and line breaks aside), every DateField and DateTimeField a year before 1900 or after 2100, each with
+    a Danish message at the field, in ``full_clean()`` — so forms, the admin, services and the plan-file
+    importer all refuse them. One rule for every such field, without restating it on each.
+
+    The dates' bounds are also the database's (``core.constraints.dates_in_bounds`` in each model's
+    constraints). They are checked here, with the fields, so that the model's ``clean()`` — comparing a date
+    with the plan's period, say — and its constraints never see a date that no database can store.
+    """
+
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)  # type: ignore[misc]
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:  # type: ignore[attr-defined]
+            if isinstance(field, models.CharField | models.TextField):
+                validate = validate_no_control_characters
+            elif isinstance(field, models.DateField):  # a DateTimeField too
+                validate = validate_date_in_bounds
+            else:
+                continue
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            try:
+                validate(getattr(self, field.attname))
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
 
 
 def cascading_relations(model: type[models.Model]) -> list:

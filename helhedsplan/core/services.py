@@ -6,14 +6,20 @@ write runs in one transaction, validates through the model (``full_clean()``: fi
 constraints with their messages), and records ``actor`` in the object's history. An update compares the lock
 counter the user started from with the stored one while the row is locked, so of two edits made from the same
 version exactly one wins; the other raises ``EditConflict`` with what changed meanwhile, and nothing is written.
+
+When two people create the same unique row at once (a measurement on the same date), both pass validation and
+the database refuses the second save. That refusal (IntegrityError) is turned into the ValidationError of the
+constraint it broke, asked again after the failed write is rolled back: the loser sees the form's own message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 
 from helhedsplan.core.history import Conflict, changes_since
 
@@ -75,23 +81,40 @@ def _validate_and_save(obj: M, data: Data, actor: Any) -> M:
     return obj
 
 
-@transaction.atomic
+@contextmanager
+def constraints_speak(obj: models.Model) -> Iterator[None]:
+    """Around a write of ``obj`` in its own transaction (or savepoint): if the database refuses it with an
+    IntegrityError — someone saved a row that breaks a unique rule meanwhile — ask ``obj``'s unique rules and
+    constraints again, now that the other row is there, and raise their ValidationError (with its Danish message,
+    at its field) instead. A refusal no rule of the model explains is raised as it was."""
+    try:
+        yield
+    except IntegrityError as error:
+        try:
+            obj.validate_unique()
+            obj.validate_constraints()
+        except ValidationError as refusal:
+            raise refusal from error
+        raise
+
+
 def object_create(obj: M, *, data: Data | None = None, actor: Any) -> M:
     """Validate and save a new ``obj`` (its parent already set) with ``data``."""
-    return _validate_and_save(obj, data or {}, actor)
+    with constraints_speak(obj), transaction.atomic():
+        return _validate_and_save(obj, data or {}, actor)
 
 
-@transaction.atomic
 def object_save(obj: M, *, actor: Any) -> M:
     """Validate and save ``obj`` as it is, without a lock check: for a model without a lock counter."""
-    return _validate_and_save(obj, {}, actor)
+    with constraints_speak(obj), transaction.atomic():
+        return _validate_and_save(obj, {}, actor)
 
 
-@transaction.atomic
 def object_update(obj: M, *, data: Data, expected_lock_version: int | None, actor: Any) -> M:
     """Change ``obj`` by ``data`` unless someone saved it after ``expected_lock_version`` (EditConflict)."""
-    obj.lock_version = check_lock(obj, expected_lock_version)  # type: ignore[attr-defined]
-    return _validate_and_save(obj, data, actor)
+    with constraints_speak(obj), transaction.atomic():
+        obj.lock_version = check_lock(obj, expected_lock_version)  # type: ignore[attr-defined]
+        return _validate_and_save(obj, data, actor)
 
 
 @transaction.atomic

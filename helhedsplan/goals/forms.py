@@ -74,7 +74,7 @@ class ActivityForm(PlanModelForm):
             "goals",
             Goal.objects.filter(sub_agreement_id=self.instance.sub_agreement_id).order_by("order", "pk"),
         )
-        self.choice_field("responsible_organisation").queryset = responsible_organisations(self.plan)
+        self.offer("responsible_organisation", responsible_organisations(self.plan))
 
 
 def responsible_organisations(plan):

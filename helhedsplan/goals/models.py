@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.plans.models import Organisation, Plan, PlanContent, PlanHistoricalRecords
@@ -156,6 +156,7 @@ class Indicator(PlanContent, ExampleFlag):
                 error_field="measurement_interval_months",
                 violation_error_message=_("The interval must be at least one month."),
             ),
+            *dates_in_bounds("baseline_date", "target_date"),
         ]
 
     def __str__(self) -> str:
@@ -279,6 +280,7 @@ class Measurement(PlanContent, ExampleFlag):
                     "There is already a measurement on this date. Edit that one instead."
                 ),
             ),
+            *dates_in_bounds("date", times=("entered_at",)),
         ]
 
     def __str__(self) -> str:
@@ -356,6 +358,7 @@ class Activity(PlanContent, ExampleFlag):
                 error_field="end_date",
                 violation_error_message=_("The end date must not come before the start date."),
             ),
+            *dates_in_bounds("start_date", "end_date"),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
 from helhedsplan.core.formatting import format_date, format_number
+from helhedsplan.core.forms import id_from_query
 from helhedsplan.plans.views import PlanCreateView, PlanDeleteView, PlanDetailView, PlanUpdateView
 
 from . import selectors, services
@@ -276,10 +277,10 @@ class ActivityCreateView(PlanCreateView):
 
     def get_initial(self):
         initial = super().get_initial()
-        goal = self.request.GET.get("goal")
-        if goal and goal.isdigit():
+        goal = id_from_query(self.request.GET.get("goal"))
+        if goal is not None:
             # Started from a goal's page: that goal is ticked.
-            initial["goals"] = [int(goal)]
+            initial["goals"] = [goal]
         return initial
 
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
-from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
-from helhedsplan.core.models import cascading_relations
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
+from helhedsplan.core.models import CleanInput, cascading_relations
 
 # --- Who may do what: the one role table -----------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ class _DependantsCollector(Collector):
         return False
 
 
-class PlanContent(models.Model):
+class PlanContent(CleanInput, models.Model):
     """Something that lives inside one plan.
 
     Each model gives the same three things: a path to the plan it belongs to (so every lookup can be scoped to
@@ -237,7 +237,7 @@ class PlanContent(models.Model):
         return tuple(dict.fromkeys(paths))
 
 
-class Organisation(models.Model):
+class Organisation(CleanInput, models.Model):
     """A forvaltning, boligorganisation, funder or other party. Shared by all plans."""
 
     class Kind(models.TextChoices):
@@ -271,7 +271,7 @@ class Organisation(models.Model):
         return self.short_name if self.short_name == self.name else f"{self.name} ({self.short_name})"
 
 
-class Plan(models.Model):
+class Plan(CleanInput, models.Model):
     """One boligsocial helhedsplan for one area over (usually) four years."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -310,6 +310,7 @@ class Plan(models.Model):
                 violation_error_message=_("The plan must end after it starts."),
                 error_field="end_date",
             ),
+            *dates_in_bounds("start_date", "end_date"),
         ]
 
     def __str__(self) -> str:

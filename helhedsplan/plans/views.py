@@ -243,6 +243,19 @@ class PlanFormMixin:
         """What the page is about for "cancel": the parent of a new object, the object being edited."""
         raise NotImplementedError
 
+    def refused(self, form, refusal: ValidationError):
+        """The service refused what the form let through — a rule only the database could see, as when two
+        people create the same row at once: shown on the form like its own errors, nothing saved."""
+        add_write_errors = getattr(form, "add_write_errors", None)
+        if add_write_errors is not None:
+            add_write_errors(refusal)
+        elif hasattr(refusal, "error_dict"):
+            for name, errors in refusal.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, refusal)
+        return self.form_invalid(form)  # type: ignore[attr-defined]
+
 
 class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
     """Create an object in the plan, under a parent or directly in the plan.
@@ -282,7 +295,10 @@ class PlanCreateView(PlanFormMixin, PlanViewMixin, generic.CreateView):
         return kwargs
 
     def form_valid(self, form):
-        self.object = self.create(form)
+        try:
+            self.object = self.create(form)
+        except ValidationError as refusal:
+            return self.refused(form, refusal)
         messages.success(self.request, self.get_success_message())
         return HttpResponseRedirect(self.get_success_url())
 
@@ -317,6 +333,8 @@ class PlanUpdateView(PlanFormMixin, PlanObjectMixin, generic.UpdateView):
             self.update(form, form.cleaned_data.get("lock_version"))
         except EditConflict as conflict:
             return self.conflict(form, conflict)
+        except ValidationError as refusal:
+            return self.refused(form, refusal)
         messages.success(self.request, self.get_success_message())
         return HttpResponseRedirect(self.get_success_url())
 

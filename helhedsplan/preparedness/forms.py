@@ -8,6 +8,7 @@ the parent set on the instance.
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,8 +65,8 @@ class ContactForm(PlanModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Organisations are shared by all plans: offer the parties of this one.
-        self.choice_field("organisation").queryset = self.plan.organisations.order_by("kind", "short_name")
+        # Organisations are shared by all plans: offer the parties of this one (and the one already chosen).
+        self.offer("organisation", self.plan.organisations.order_by("kind", "short_name"))
 
 
 class IncidentForm(PlanModelForm):
@@ -137,10 +138,22 @@ class CloseIncidentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lock_version"].initial = incident.lock_version
 
+    #: The incident's field each of the form's fields is written to.
+    evaluation_fields = {
+        "what_worked": "evaluation_what_worked",
+        "lessons": "evaluation_lessons",
+        "plan_changes": "evaluation_plan_changes",
+    }
+
     def evaluation(self) -> dict[str, str]:
         """The incident's evaluation fields from the form."""
-        return {
-            "evaluation_what_worked": self.cleaned_data["what_worked"],
-            "evaluation_lessons": self.cleaned_data["lessons"],
-            "evaluation_plan_changes": self.cleaned_data["plan_changes"],
-        }
+        return {field: self.cleaned_data[name] for name, field in self.evaluation_fields.items()}
+
+    def add_write_errors(self, error: ValidationError) -> None:
+        """Show the incident's refusal of the evaluation (a control character in a text) at the form's field."""
+        form_field = {field: name for name, field in self.evaluation_fields.items()}
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(form_field.get(field), errors)

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
+from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.plans.models import Estate, Organisation, Plan, PlanContent, PlanHistoricalRecords
 
@@ -103,6 +103,7 @@ class PreparednessPlan(PlanContent, ExampleFlag):
     class Meta:
         verbose_name = _("emergency plan")
         verbose_name_plural = _("emergency plans")
+        constraints = [*dates_in_bounds("last_reviewed")]
 
     def __str__(self) -> str:
         return str(_("Emergency plan")) + f" · {self.plan}"
@@ -186,6 +187,7 @@ class Contact(PlanContent, ExampleFlag):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["preparedness_plan", "order", "role"]
+        constraints = [*dates_in_bounds("last_verified")]
 
     def __str__(self) -> str:
         return f"{self.role} ({self.organisation.short_name})"
@@ -306,6 +308,7 @@ class Incident(PlanContent, ExampleFlag):
                 violation_error_message=_("The incident cannot have happened after it was closed."),
                 error_field="occurred_at",
             ),
+            *dates_in_bounds(times=("occurred_at", "closed_at")),
         ]
 
     def __str__(self) -> str:
@@ -362,6 +365,7 @@ class IncidentLogEntry(PlanContent):
         verbose_name = _("log entry")
         verbose_name_plural = _("log entries")
         ordering = ["incident", "at", "pk"]
+        constraints = [*dates_in_bounds(times=("at", "deadline"))]
 
     def __str__(self) -> str:
         when = date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -351,6 +352,9 @@ class IncidentClose(IncidentActionMixin, generic.FormView):
             )
         except services.IncidentClosed:
             return self.refuse_closed()
+        except ValidationError as refusal:
+            form.add_write_errors(refusal)
+            return self.form_invalid(form)
         except EditConflict as conflict:
             form.add_error(
                 None,

@@ -49,4 +49,11 @@ def test_the_reviewer_does_not_read_who_has_which_role(personas, client_for, ama
     response = client_for(personas.reviewer).get(history_url(membership))
 
     assert response.status_code == 403
-    assert personas.coordinator.username not in response.content.decode()
+    # The 403 page names the plan's coordinators to ask (issue 9), but nothing of the membership asked for:
+    # not the other members, not their roles' history.
+    html = response.content.decode()
+    membership = Membership.objects.get(user=personas.editor, plan=amager_plan)
+    assert client_for(personas.reviewer).get(history_url(membership)).status_code == 403
+    for member in (personas.editor, personas.limited_editor):
+        assert member.username not in html
+        assert (member.get_full_name() or member.username) not in html

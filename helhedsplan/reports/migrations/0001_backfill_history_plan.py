@@ -52,11 +52,11 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("agreements", "0006_history_plan"),
-        ("approvals", "0005_history_plan"),
+        ("approvals", "0006_history_plan"),
         ("budget", "0005_history_plan"),
-        ("goals", "0004_history_plan"),
-        ("plans", "0005_history_plan"),
-        ("preparedness", "0005_history_plan"),
+        ("goals", "0005_history_plan"),
+        ("plans", "0006_history_plan"),
+        ("preparedness", "0006_history_plan"),
     ]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]

@@ -1,0 +1,103 @@
+"""Every object of the Amager plan that has an edit form saves unchanged: open the form, send back what it shows,
+and the object is saved (a redirect) exactly as it was.
+
+The police — an organisation in the emergency plan that is not one of the plan's parties — once could not be
+saved so: the contact's and the delaftale party's forms offered only the plan's parties, so the field came back
+empty ("Dette felt er påkrævet"). A form must always offer what the object already holds.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django import forms
+from django.db import models
+from django.urls import NoReverseMatch, resolve, reverse
+
+from tests.test_every_url import NO_DATA, TABLE
+
+pytestmark = pytest.mark.django_db
+
+#: The URL of every form that edits an object (not one creating, deleting or closing it).
+EDIT_URLS = sorted(
+    {
+        row.name
+        for row in TABLE
+        if row.post is not None
+        and row.post is not NO_DATA
+        and row.name.rsplit("_", 1)[-1] in {"update", "edit", "actuals"}
+    }
+)
+
+
+def shown_values(form) -> dict:
+    """What the browser would send back for the unchanged ``form``: each field's value as its widget shows it."""
+    data: dict = {}
+    for name in form.fields:
+        bound = form[name]
+        widget = bound.field.widget
+        value = bound.value()
+        if isinstance(widget, forms.FileInput):
+            continue  # an upload is not sent back; the stored file stays
+        if isinstance(widget, forms.CheckboxInput):
+            if widget.check_test(value):
+                data[name] = "on"
+        elif getattr(widget, "allow_multiple_selected", False):
+            data[name] = [str(v) for v in value or []]
+        elif isinstance(widget, forms.widgets.ChoiceWidget):
+            shown = widget.format_value(value)
+            data[name] = shown[0] if shown else ""
+        else:
+            shown = widget.format_value(value)
+            data[name] = "" if shown is None else str(shown)
+    return data
+
+
+def stored(obj) -> dict:
+    """The object's fields as stored, times to the minute (the form's precision), the lock counter aside."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if field.name == "lock_version":
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(value, datetime.datetime):
+            value = value.replace(second=0, microsecond=0)
+        if isinstance(field, models.FileField):
+            value = value.name
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").strip()  # as a browser sends a textarea, as a form cleans it
+        values[field.name] = value
+    return values
+
+
+def test_every_edit_url_is_walked():
+    assert {"preparedness:contact_update", "agreements:party_update", "budget:line_actuals"} <= set(EDIT_URLS)
+
+
+@pytest.mark.parametrize("url_name", EDIT_URLS)
+def test_every_object_saves_unchanged(client_for, personas, amager_plan, url_name):
+    client = client_for(personas.coordinator)
+    try:
+        model, takes_pk = resolve(reverse(url_name, kwargs={"plan": amager_plan.slug})), False
+    except NoReverseMatch:
+        model, takes_pk = resolve(reverse(url_name, kwargs={"plan": amager_plan.slug, "pk": 1})), True
+    model = model.func.view_class.model
+    # A URL with a pk: every object of its model in the plan; one without (the strategic agreement): that one.
+    objects = list(model.objects.in_plan(amager_plan).order_by("pk")) if takes_pk else [None]
+    saved = 0
+    for obj in objects:
+        address = reverse(url_name, kwargs={"plan": amager_plan.slug, **({"pk": obj.pk} if obj else {})})
+        page = client.get(address)
+        assert page.status_code == 200, address
+        obj = obj or page.context["form"].instance
+        before = stored(obj)
+
+        response = client.post(address, shown_values(page.context["form"]))
+
+        assert response.status_code == 302, (address, response.context and response.context["form"].errors)
+        obj.refresh_from_db()
+        obj.full_clean()
+        assert stored(obj) == before, address
+        saved += 1
+    assert saved
