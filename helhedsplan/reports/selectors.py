@@ -461,7 +461,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(ActionCard, (), lambda record: record.scenario),
     Tracked(Incident, (), lambda record: Truncator(record.summary).chars(60)),
     Tracked(IncidentLogEntry, (), lambda record: Truncator(record.text).chars(60)),
-    Tracked(Contact, ("organisation",), lambda record: f"{record.name} · {record.role}", personal=True),
+    Tracked(Contact, (), lambda record: f"{record.name} · {record.role}", personal=True),
     Tracked(Membership, ("user",), lambda r: f"{r.user.username} · {r.get_role_display()}", personal=True),
 )
 
