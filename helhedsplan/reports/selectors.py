@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from helhedsplan.agreements.models import (
+    Narrative,
     StrategicAgreement,
     StrategicGoal,
     SubAgreement,
@@ -36,7 +37,7 @@ from helhedsplan.budget.summary import BudgetSummary
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.history import FieldChange, changes_of
 from helhedsplan.goals import progress
-from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.plans.models import Estate, Membership, Plan, PlanContent
 from helhedsplan.preparedness.models import (
     ActionCard,
@@ -47,6 +48,7 @@ from helhedsplan.preparedness.models import (
     PreparednessPlan,
 )
 from helhedsplan.preparedness.selectors import contacts_of, open_incidents_of, preparedness_plan_of
+from helhedsplan.reports.models import Report
 from helhedsplan.reports.report import ArchiveRow, ReportState, report_archive
 
 # --- What needs attention -------------------------------------------------------------------------------------
@@ -476,6 +478,8 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(Indicator, (), lambda record: record.name),
     Tracked(Measurement, ("indicator",), _measurement),
     Tracked(Activity, (), lambda record: record.name),
+    Tracked(Milestone, (), lambda record: record.name),
+    Tracked(Narrative, ("sub_agreement",), lambda record: f"{record.sub_agreement} · {record.year}"),
     Tracked(BudgetLine, ("sub_agreement",), _line),
     Tracked(BudgetAmount, ("line__sub_agreement",), _yearly),
     Tracked(ActualSpend, ("line__sub_agreement",), _yearly),
@@ -484,6 +488,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(Estate, (), lambda record: record.name),
     Tracked(EstateDecision, ("estate",), _estate_decision),
     Tracked(ApprovalStep, (), lambda record: record.title),
+    Tracked(Report, (), lambda record: str(record)),
     Tracked(PreparednessPlan, (), lambda record: _("Emergency plan")),
     Tracked(EscalationLevel, (), lambda record: record.name),
     Tracked(ActionCard, (), lambda record: record.scenario),
