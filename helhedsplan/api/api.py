@@ -7,7 +7,6 @@ the caller may not read, or another plan's object, is a 404 (JSON, as every erro
 noted at each endpoint (besides the one or two that find the caller: the token, or the session and its user).
 """
 
-
 import datetime
 from pathlib import Path
 from typing import Literal
@@ -157,7 +156,9 @@ def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
     """An indicator with where it stands, as the pages judge it (``goals.selectors.summarise``)."""
     summary = summarise(indicator, today)
     computed = {"progress", "next_measurement_due", "measurement_overdue", "measurements"}
-    fields = {name: getattr(indicator, name) for name in schemas.IndicatorOut.model_fields if name not in computed}
+    fields = {
+        name: getattr(indicator, name) for name in schemas.IndicatorOut.model_fields if name not in computed
+    }
     return fields | {
         "progress": {
             "value": summary.progress.value,
@@ -339,7 +340,9 @@ def _submission_out(submission: Submission, slug: str) -> dict:
             {
                 "format": name,
                 "sha256": getattr(submission, f"{field}_sha256"),
-                "url": reverse("api:submission_file", kwargs={"slug": slug, "pk": submission.pk, "format": name}),
+                "url": reverse(
+                    "api:submission_file", kwargs={"slug": slug, "pk": submission.pk, "format": name}
+                ),
             }
             for name, (field, _type) in FILES.items()
         ],

@@ -37,9 +37,14 @@ class AccessToken(CleanInput, models.Model):
     """One personal access token of one user. Revoked, it stays (with when) but opens nothing."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="access_tokens",
+        verbose_name=_("user"),
     )
-    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. 'Spreadsheet'."))
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. 'Spreadsheet'.")
+    )
     prefix = models.CharField(_("starts with"), max_length=SHOWN_LENGTH, editable=False)
     digest = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

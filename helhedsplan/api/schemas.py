@@ -4,7 +4,6 @@ No personal data: no contact person of a party, no preparedness contacts, no nam
 measurement or submitted a report — so nothing here needs hiding from reviewers.
 """
 
-
 import datetime
 from decimal import Decimal
 

@@ -23,7 +23,7 @@ class AccessTokenListView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", AccessTokenForm())
-        context["tokens"] = list(AccessToken.objects.filter(user=self.request.user))
+        context["tokens"] = list(AccessToken.objects.filter(user_id=self.request.user.pk))
         context["page_title"] = _("API tokens")
         return context
 
@@ -43,5 +43,7 @@ class AccessTokenRevokeView(LoginRequiredMixin, generic.View):
     def post(self, request, pk: int):
         token = get_object_or_404(AccessToken.objects.filter(user=request.user), pk=pk)
         services.access_token_revoke(token=token, actor=request.user)
-        messages.success(request, _("The token “%(name)s” is revoked; it opens nothing any more.") % {"name": token.name})
+        messages.success(
+            request, _("The token “%(name)s” is revoked; it opens nothing any more.") % {"name": token.name}
+        )
         return redirect("api_tokens")

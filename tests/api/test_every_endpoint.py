@@ -78,7 +78,12 @@ TABLE = [
     Row("/api/plans/{slug}/approvals", READ),
     Row("/api/plans/{slug}/reports", READ),
     *(
-        Row("/api/plans/{slug}/submissions/{pk}/files/{format}", READ, submission, lambda p, f=f: {"format": f})
+        Row(
+            "/api/plans/{slug}/submissions/{pk}/files/{format}",
+            READ,
+            submission,
+            lambda p, f=f: {"format": f},
+        )
         for f in ("pdf", "xlsx", "yaml")
     ),
 ]
@@ -132,7 +137,11 @@ def test_every_caller_on_every_endpoint(world, row: Row):
     assert not wrong, f"{address}: " + "; ".join(wrong)
 
 
-@pytest.mark.parametrize("row", [row for row in TABLE if row.obj is not None], ids=lambda row: row.path + str(row.extra(None) or ""))
+@pytest.mark.parametrize(
+    "row",
+    [row for row in TABLE if row.obj is not None],
+    ids=lambda row: row.path + str(row.extra(None) or ""),
+)
 def test_another_plans_object_is_not_found(world, row: Row, personas):
     """The coordinator's own plan in the address, another plan's object: 404 JSON, by session and by token."""
     plan, other, clients = world
