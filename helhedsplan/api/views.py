@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -11,6 +12,11 @@ from django.views import generic
 from . import services
 from .forms import AccessTokenForm
 from .models import AccessToken
+
+
+def _own_tokens(request) -> QuerySet[AccessToken]:
+    """The signed-in user's tokens, and no one else's."""
+    return AccessToken.objects.filter(user_id=request.user.pk)
 
 
 class AccessTokenListView(LoginRequiredMixin, generic.TemplateView):
@@ -23,7 +29,7 @@ class AccessTokenListView(LoginRequiredMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", AccessTokenForm())
-        context["tokens"] = list(AccessToken.objects.filter(user_id=self.request.user.pk))
+        context["tokens"] = list(_own_tokens(self.request))
         context["page_title"] = _("API tokens")
         return context
 
@@ -41,7 +47,7 @@ class AccessTokenRevokeView(LoginRequiredMixin, generic.View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        token = get_object_or_404(AccessToken.objects.filter(user=request.user), pk=pk)
+        token = get_object_or_404(_own_tokens(request), pk=pk)
         services.access_token_revoke(token=token, actor=request.user)
         messages.success(
             request, _("The token “%(name)s” is revoked; it opens nothing any more.") % {"name": token.name}
