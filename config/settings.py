@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "helhedsplan.core.apps.LoginLockoutsConfig",  # django-axes, named in Danish
     "csp",
+    # django-ninja: in INSTALLED_APPS so that the API docs (/api/docs) load Swagger UI from our static files,
+    # not from a CDN the CSP forbids.
+    "ninja",
     "helhedsplan.core",
     "helhedsplan.plans",
     "helhedsplan.agreements",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
     "helhedsplan.reports",
+    "helhedsplan.api",
 ]
 
 MIDDLEWARE = [

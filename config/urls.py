@@ -16,6 +16,8 @@ plan_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("helhedsplan.plans.urls")),
+    # The JSON API (/api/, its docs /api/docs) and the user's API tokens (/konto/tokens/).
+    path("", include("helhedsplan.api.urls")),
     path("plan/<slug:plan>/", include(plan_patterns)),
 ]
 
