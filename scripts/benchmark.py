@@ -99,6 +99,14 @@ add("goal history", "history", app_label="goals", model_name="goal", pk=goal.pk)
 add("budget line history", "budget:line_history", pk=line.pk)
 add("funding source history", "budget:source_history", pk=source.pk)
 add("change log", "reports:change_log")
+add("report page (final)", "reports:report", period="slut")
+add("report page (yearly)", "reports:report", period="2024")
+pages["API: indicators (list)"] = "/api/plans/%s/indicators?limit=50" % s
+pages["API: plans (list)"] = "/api/plans"
+try:
+    pages["portfolio"] = reverse("reports:portfolio")
+except NoReverseMatch:
+    pass  # a version of the app without the portfolio
 trivial = reverse("reports:dashboard", kwargs={"plan": s}) + "no-such-page/"
 print("BENCHMARK " + json.dumps({"session": session, "cookie": settings.SESSION_COOKIE_NAME, "pages": pages, "trivial": trivial}))
 """
