@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from helhedsplan.plans import views as plan_views
@@ -13,9 +14,24 @@ plan_patterns = [
     path("beredskab/", include("helhedsplan.preparedness.urls")),
 ]
 
+# Choosing a password: a new member's set-password mail and "forgot your password" (Django's views and tokens).
+password_patterns = [
+    path("nulstil-adgangskode/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("nulstil-adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "ny-adgangskode/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "ny-adgangskode/faerdig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("helhedsplan.plans.urls")),
+    path("konto/", include(password_patterns)),
     path("plan/<slug:plan>/", include(plan_patterns)),
 ]
 

@@ -115,6 +115,12 @@ class MembershipAdmin(BaseAdmin):
     # another plan is refused by the form.
     filter_horizontal = ("sub_agreements",)
 
+    def has_delete_permission(self, request, obj=None):
+        # The plan's last coordinator stays (Membership.validate_delete); demoting them is refused by its clean().
+        if obj is not None and obj.is_last_coordinator():
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 #: What only a superuser sees and sets on a user: the flags that open the admin or everything, and Django's
 #: model permissions and groups, which play no part in the app (a user's rights come from their plan roles).
