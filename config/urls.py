@@ -17,14 +17,18 @@ plan_patterns = [
 # Choosing a password: a new member's set-password mail and "forgot your password" (Django's views and tokens).
 password_patterns = [
     path("nulstil-adgangskode/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path("nulstil-adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "nulstil-adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
     path(
         "ny-adgangskode/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
-        "ny-adgangskode/faerdig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+        "ny-adgangskode/faerdig/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
 ]
 

@@ -190,7 +190,9 @@ class Objects:
 
     def member(self):
         """A membership of the plan that is not its last coordinator (an editor's, where there is one)."""
-        editor = Membership.objects.in_plan(self.plan).filter(role=Membership.Role.EDITOR).order_by("pk").first()
+        editor = (
+            Membership.objects.in_plan(self.plan).filter(role=Membership.Role.EDITOR).order_by("pk").first()
+        )
         return editor or self.first(Membership)
 
     def open_incident(self):

@@ -20,7 +20,9 @@ class MembershipForm(PlanModelForm):
         widgets = {"sub_agreements": forms.CheckboxSelectMultiple}
         help_texts = {
             "organisation": _("The party of the plan the member acts for."),
-            "sub_agreements": _("Only for an editor: the sub-agreements they may edit. None ticked means all."),
+            "sub_agreements": _(
+                "Only for an editor: the sub-agreements they may edit. None ticked means all."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -29,11 +31,14 @@ class MembershipForm(PlanModelForm):
         self.offer("organisation", self.plan.organisations.order_by("kind", "short_name"))
         # (The delaftale model lies in a higher app: it is named through the field, not imported.)
         limits = self.choice_field("sub_agreements")
-        self.limit_to_plan("sub_agreements", limits.queryset.model.objects.all())
+        assert limits.queryset is not None  # every delaftale, as the model field offers them
+        self.limit_to_plan("sub_agreements", limits.queryset)
         # Django's Danish catalogue has no words for a choice that is not offered: say what is wrong.
         limits.error_messages["invalid_choice"] = _("A limit can only name sub-agreements of this plan.")
         limits.error_messages["invalid_pk_value"] = _("A limit can only name sub-agreements of this plan.")
-        self.choice_field("organisation").error_messages["invalid_choice"] = _("Choose one of the plan's parties.")
+        self.choice_field("organisation").error_messages["invalid_choice"] = _(
+            "Choose one of the plan's parties."
+        )
         self.fields["role"].error_messages["invalid_choice"] = _("Choose coordinator, editor or reviewer.")
 
     def add_write_errors(self, refusal) -> None:

@@ -428,7 +428,7 @@ class Membership(PlanContent):
 
     def navigation_parent(self) -> Crumb:
         """A membership is shown on the plan's members page."""
-        return Crumb(_("Members"), reverse("members", kwargs={"plan": self.plan.slug}))
+        return Crumb(str(_("Members")), reverse("members", kwargs={"plan": self.plan.slug}))
 
     def is_last_coordinator(self) -> bool:
         """Whether this is the plan's only coordinator as stored (the plan would be left without one)."""
@@ -440,7 +440,9 @@ class Membership(PlanContent):
     def clean(self) -> None:
         super().clean()
         if self.role != self.Role.COORDINATOR and self.is_last_coordinator():
-            raise ValidationError({"role": _("The plan must keep a coordinator: make someone else coordinator first.")})
+            raise ValidationError(
+                {"role": _("The plan must keep a coordinator: make someone else coordinator first.")}
+            )
 
     def clean_many_to_many(self, values: dict) -> None:
         """A delaftale limit is an editor's, and only with delaftaler of the membership's own plan."""

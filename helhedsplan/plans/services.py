@@ -90,7 +90,9 @@ def _free_username(user_model: Any, email: str) -> str:
 
 def send_welcome_mail(*, user: Any, plan: Plan, site: SiteAddress, actor: Any) -> None:
     """Django's set-password mail (the password-reset link), worded for someone just added to ``plan``."""
-    inviter = (actor.get_full_name() or actor.get_username()) if getattr(actor, "is_authenticated", False) else ""
+    inviter = (
+        (actor.get_full_name() or actor.get_username()) if getattr(actor, "is_authenticated", False) else ""
+    )
     context = {
         "email": user.email,
         "domain": site.domain,

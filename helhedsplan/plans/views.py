@@ -627,9 +627,11 @@ class MemberAdd(PlanCreateView):
         )
 
     def get_success_message(self) -> str:
+        membership = self.object
+        assert membership is not None  # set by the create
         return _("%(name)s was added to the plan as %(role)s.") % {
-            "name": _member_name(self.object),
-            "role": self.object.get_role_display(),
+            "name": _member_name(membership),
+            "role": membership.get_role_display(),
         }
 
 

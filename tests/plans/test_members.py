@@ -69,7 +69,9 @@ def test_an_existing_user_is_found_by_email_ignoring_case(small_plan):
     plan, party, coordinator = small_plan
     anna = UserFactory(username="anna", email="Anna.Holm@Example.org")
 
-    membership = member_add(plan=plan, email="anna.holm@EXAMPLE.org", data=data(party), site=SITE, actor=coordinator)
+    membership = member_add(
+        plan=plan, email="anna.holm@EXAMPLE.org", data=data(party), site=SITE, actor=coordinator
+    )
 
     assert membership.user == anna
     assert User.objects.filter(email__iexact="anna.holm@example.org").count() == 1
@@ -85,7 +87,10 @@ def test_a_new_address_makes_a_user_who_is_sent_the_set_password_mail(
 
     with django_capture_on_commit_callbacks(execute=True):
         membership = member_add(
-            plan=plan, email=" Ny.Kollega@Example.org ", data=data(party, sub_agreements=[limit]), site=SITE,
+            plan=plan,
+            email=" Ny.Kollega@Example.org ",
+            data=data(party, sub_agreements=[limit]),
+            site=SITE,
             actor=coordinator,
         )
 
@@ -107,7 +112,9 @@ def test_a_new_address_makes_a_user_who_is_sent_the_set_password_mail(
     assert form_page.status_code == 200
     assert "Vælg din adgangskode" in form_page.content.decode()
     set_url = form_page.redirect_chain[-1][0]
-    done = visitor.post(set_url, {"new_password1": "Solsikke-Amager-42", "new_password2": "Solsikke-Amager-42"})
+    done = visitor.post(
+        set_url, {"new_password1": "Solsikke-Amager-42", "new_password2": "Solsikke-Amager-42"}
+    )
     assert done.status_code == 302
     assert done["Location"] == reverse("password_reset_complete")
     user.refresh_from_db()
@@ -121,7 +128,9 @@ def test_a_second_user_with_the_same_username_gets_a_number(small_plan, django_c
     UserFactory(username="ny@example.org", email="someone-else@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
-        membership = member_add(plan=plan, email="ny@example.org", data=data(party), site=SITE, actor=coordinator)
+        membership = member_add(
+            plan=plan, email="ny@example.org", data=data(party), site=SITE, actor=coordinator
+        )
 
     assert membership.user.username == "ny@example.org-2"
 
@@ -155,7 +164,10 @@ def test_a_limit_from_another_plan_is_refused_and_nothing_is_saved(small_plan, o
 
     with pytest.raises(ValidationError) as refusal:
         member_add(
-            plan=plan, email="ny@example.org", data=data(party, sub_agreements=[foreign]), site=SITE,
+            plan=plan,
+            email="ny@example.org",
+            data=data(party, sub_agreements=[foreign]),
+            site=SITE,
             actor=coordinator,
         )
 
@@ -175,7 +187,9 @@ def test_only_an_editor_is_limited_to_sub_agreements(small_plan, role):
 
     with pytest.raises(ValidationError) as refusal:
         membership_update(
-            membership=editor, data=data(party, role, [limit]), expected_lock_version=editor.lock_version,
+            membership=editor,
+            data=data(party, role, [limit]),
+            expected_lock_version=editor.lock_version,
             actor=coordinator,
         )
 
@@ -191,8 +205,10 @@ def test_the_last_coordinator_is_neither_demoted_nor_removed(small_plan):
 
     with pytest.raises(ValidationError) as demoted:
         membership_update(
-            membership=membership, data=data(party, Membership.Role.EDITOR),
-            expected_lock_version=membership.lock_version, actor=coordinator,
+            membership=membership,
+            data=data(party, Membership.Role.EDITOR),
+            expected_lock_version=membership.lock_version,
+            actor=coordinator,
         )
     membership.refresh_from_db()
     with pytest.raises(ValidationError) as removed:
@@ -213,8 +229,10 @@ def test_with_a_second_coordinator_the_first_may_step_down_and_every_change_is_i
     pk = membership.pk
 
     membership_update(
-        membership=membership, data=data(party, Membership.Role.EDITOR, [limit]),
-        expected_lock_version=membership.lock_version, actor=second.user,
+        membership=membership,
+        data=data(party, Membership.Role.EDITOR, [limit]),
+        expected_lock_version=membership.lock_version,
+        actor=second.user,
     )
     membership_delete(membership=membership, actor=second.user)
 
@@ -222,9 +240,9 @@ def test_with_a_second_coordinator_the_first_may_step_down_and_every_change_is_i
     first, *changes, deletion = records
     assert (first.history_type, first.role, first.history_user) == ("+", "coordinator", None)
     # The update is recorded (the row, then its delaftale limit), then the delete: each naming who did it.
-    assert [(r.history_type, r.role, r.history_user) for r in changes] == [("~", "editor", second.user)] * len(
-        changes
-    )
+    assert [(r.history_type, r.role, r.history_user) for r in changes] == [
+        ("~", "editor", second.user)
+    ] * len(changes)
     assert [link.subagreement for link in changes[-1].sub_agreements.all()] == [limit]
     assert (deletion.history_type, deletion.history_user) == ("-", second.user)
     assert not Membership.objects.filter(pk=pk).exists()
@@ -243,7 +261,12 @@ def test_a_coordinator_adds_an_editor_limited_to_one_sub_agreement(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             add_url(plan),
-            {"email": "lise@example.org", "organisation": party.pk, "role": "editor", "sub_agreements": [limit.pk]},
+            {
+                "email": "lise@example.org",
+                "organisation": party.pk,
+                "role": "editor",
+                "sub_agreements": [limit.pk],
+            },
             follow=True,
         )
 
@@ -263,11 +286,18 @@ def test_the_add_page_refuses_bad_input_with_danish_messages(small_plan, client_
     foreign = SubAgreement.objects.in_plan(other_plan).first()
     users, memberships = User.objects.count(), Membership.objects.count()
 
-    twice = client.post(add_url(plan), {"email": coordinator.email, "organisation": party.pk, "role": "reviewer"})
+    twice = client.post(
+        add_url(plan), {"email": coordinator.email, "organisation": party.pk, "role": "reviewer"}
+    )
     invalid = client.post(add_url(plan), {"email": "lise@", "organisation": party.pk, "role": "reviewer"})
     foreign_limit = client.post(
         add_url(plan),
-        {"email": "lise@example.org", "organisation": party.pk, "role": "editor", "sub_agreements": [foreign.pk]},
+        {
+            "email": "lise@example.org",
+            "organisation": party.pk,
+            "role": "editor",
+            "sub_agreements": [foreign.pk],
+        },
     )
     limited_reviewer = client.post(
         add_url(plan),
@@ -279,7 +309,8 @@ def test_the_add_page_refuses_bad_input_with_danish_messages(small_plan, client_
         },
     )
     not_a_party = client.post(
-        add_url(plan), {"email": "lise@example.org", "organisation": OrganisationFactory().pk, "role": "editor"}
+        add_url(plan),
+        {"email": "lise@example.org", "organisation": OrganisationFactory().pk, "role": "editor"},
     )
 
     assert twice.status_code == 200
@@ -304,7 +335,9 @@ def test_the_edit_page_changes_the_role_and_refuses_to_demote_the_last_coordinat
 
     def edit(membership, role):
         url = reverse("member_update", kwargs={"plan": plan.slug, "pk": membership.pk})
-        return client.post(url, {"organisation": party.pk, "role": role, "lock_version": membership.lock_version})
+        return client.post(
+            url, {"organisation": party.pk, "role": role, "lock_version": membership.lock_version}
+        )
 
     promoted = edit(editor, "coordinator")
     demoted = edit(own, "reviewer")
@@ -352,7 +385,8 @@ def test_removing_a_member_links_to_its_history(small_plan, client_for):
     assert f"Medlemskabet for {reviewer.user.username} er slettet." in response.content.decode()
     assert not Membership.objects.filter(pk=reviewer.pk).exists()
     history = reverse(
-        "history", kwargs={"plan": plan.slug, "app_label": "plans", "model_name": "membership", "pk": reviewer.pk}
+        "history",
+        kwargs={"plan": plan.slug, "app_label": "plans", "model_name": "membership", "pk": reviewer.pk},
     )
     assert client.get(history).status_code == 200
 
