@@ -427,3 +427,27 @@ def test_the_members_page_reads_as_much_for_one_member_as_for_many(small_plan, c
     # and plan, 7 the members' delaftale limits.
     assert len(one) == len(many) == 7, "\n".join(many)
     assert "Navn 11" in client.get(members_url(plan)).content.decode()
+
+
+def test_the_admin_keeps_the_last_coordinator_too(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    own = Membership.objects.get(plan=plan, user=coordinator)
+    admin = client_for(UserFactory(username="root", is_staff=True, is_superuser=True, password=None))
+    change = reverse("admin:plans_membership_change", args=[own.pk])
+
+    demoted = admin.post(
+        change,
+        {
+            "user": coordinator.pk,
+            "plan": plan.pk,
+            "organisation": party.pk,
+            "role": "reviewer",
+            "lock_version": own.lock_version,
+        },
+    )
+
+    assert demoted.status_code == 200
+    assert LAST_COORDINATOR in demoted.content.decode()
+    assert admin.get(reverse("admin:plans_membership_delete", args=[own.pk])).status_code == 403
+    own.refresh_from_db()
+    assert own.role == "coordinator"
