@@ -451,3 +451,17 @@ def test_the_admin_keeps_the_last_coordinator_too(small_plan, client_for):
     assert admin.get(reverse("admin:plans_membership_delete", args=[own.pk])).status_code == 403
     own.refresh_from_db()
     assert own.role == "coordinator"
+
+
+def test_forgot_password_sends_the_danish_reset_mail(client_for):
+    UserFactory(username="karen", email="karen@example.org")
+    visitor = client_for(None)
+
+    assert "Glemt din adgangskode?" in visitor.get(reverse("login")).content.decode()
+    response = visitor.post(reverse("password_reset"), {"email": "Karen@example.org"}, follow=True)
+
+    assert "Se i din e-mail" in response.content.decode()
+    [message] = mail.outbox
+    assert message.subject == "Vælg en ny adgangskode til Helhedsplan"
+    assert "Dit brugernavn er: karen" in message.body
+    assert "/konto/ny-adgangskode/" in message.body
