@@ -648,6 +648,12 @@ class MemberUpdate(PlanUpdateView):
     def get_success_message(self) -> str:
         return _("The membership of %(name)s was saved.") % {"name": _member_name(self.object)}
 
+    def get_success_url(self) -> str:
+        # A coordinator who made themselves editor or reviewer may no longer open the members' pages.
+        if self.object.user_id == self.request.user.pk and self.object.role != Membership.Role.COORDINATOR:
+            return self.plan_url
+        return super().get_success_url()
+
 
 class MemberDelete(PlanDeleteView):
     """Remove a member from the plan; the plan's last coordinator is refused with the model's message."""
@@ -667,6 +673,12 @@ class MemberDelete(PlanDeleteView):
 
     def describe(self) -> str:
         return _("The membership of %(name)s") % {"name": _member_name(self.object)}
+
+    def get_success_url(self) -> str:
+        # Who removed themselves is no longer in the plan: back to their plans.
+        if self.object.user_id == self.request.user.pk:
+            return reverse("home")
+        return super().get_success_url()
 
     def get_page_title(self) -> str:
         return _("Remove %(name)s from the plan") % {"name": _member_name(self.object)}

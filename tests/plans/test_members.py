@@ -343,9 +343,12 @@ def test_the_edit_page_changes_the_role_and_refuses_to_demote_the_last_coordinat
     demoted = edit(own, "reviewer")
 
     assert promoted.status_code == 302
+    assert promoted["Location"] == members_url(plan)
     editor.refresh_from_db()
     assert editor.role == "coordinator"
     assert demoted.status_code == 302  # there are two coordinators now
+    # … and back to the plan, whose members' pages the former coordinator may no longer open.
+    assert demoted["Location"] == plan.get_absolute_url()
     own.refresh_from_db()
     assert own.role == "reviewer"
     # The former coordinator is now a reviewer, and so refused the members' pages.
@@ -465,3 +468,44 @@ def test_forgot_password_sends_the_danish_reset_mail(client_for):
     assert message.subject == "Vælg en ny adgangskode til Helhedsplan"
     assert "Dit brugernavn er: karen" in message.body
     assert "/konto/ny-adgangskode/" in message.body
+
+
+def test_an_admin_inline_row_cannot_delete_the_last_coordinator(small_plan):
+    from django.forms.models import inlineformset_factory
+
+    from helhedsplan.plans.admin import KeepsACoordinator
+
+    plan, party, coordinator = small_plan
+    own = Membership.objects.get(plan=plan, user=coordinator)
+    rows = inlineformset_factory(
+        User, Membership, formset=KeepsACoordinator, fields=["role"], fk_name="user", extra=0
+    )
+    post = {
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": str(own.pk),
+        "memberships-0-user": str(coordinator.pk),
+        "memberships-0-role": "coordinator",
+        "memberships-0-DELETE": "on",
+    }
+
+    formset = rows(post, instance=coordinator, prefix="memberships")
+
+    assert not formset.is_valid()
+    assert formset.non_form_errors() == [LAST_COORDINATOR]
+    # With a second coordinator the row may go.
+    MembershipFactory(plan=plan, organisation=party, role=Membership.Role.COORDINATOR)
+    assert rows(post, instance=coordinator, prefix="memberships").is_valid()
+
+
+def test_a_coordinator_who_removes_themselves_is_sent_to_their_plans(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    MembershipFactory(plan=plan, organisation=party, role=Membership.Role.COORDINATOR)
+    own = Membership.objects.get(plan=plan, user=coordinator)
+    client = client_for(coordinator)
+
+    response = client.post(reverse("member_delete", kwargs={"plan": plan.slug, "pk": own.pk}))
+
+    assert response["Location"] == reverse("home")
+    assert not Membership.objects.filter(pk=own.pk).exists()
+    assert client.get(members_url(plan)).status_code == 404
