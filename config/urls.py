@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from helhedsplan.plans import forms as plan_forms
 from helhedsplan.plans import views as plan_views
 
 # Everything inside a plan lives under /plan/<slug>/, so every view resolves its plan from the URL first.
@@ -16,7 +17,11 @@ plan_patterns = [
 
 # Choosing a password: a new member's set-password mail and "forgot your password" (Django's views and tokens).
 password_patterns = [
-    path("nulstil-adgangskode/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "nulstil-adgangskode/",
+        auth_views.PasswordResetView.as_view(form_class=plan_forms.PasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "nulstil-adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
     ),

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.forms import PlanModelForm
@@ -70,3 +72,19 @@ class MemberAddForm(MembershipForm):
         data = super().model_data()
         data.pop("email", None)
         return data
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """ "Forgot your password?": also for a member added by e-mail who has not chosen a password yet (whose
+    set-password link has run out). Django leaves out users without a usable password, as one who logs in
+    elsewhere would have; here every user logs in with a password of their own."""
+
+    def get_users(self, email):
+        user_model = get_user_model()
+        email_field = user_model.get_email_field_name()
+        users = user_model._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
+        return (
+            user
+            for user in users
+            if auth_forms._unicode_ci_compare(email, getattr(user, email_field))  # type: ignore[attr-defined]
+        )

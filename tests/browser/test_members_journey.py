@@ -3,6 +3,8 @@ page visited. The new user is sent the set-password mail."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -60,4 +62,21 @@ def test_a_coordinator_adds_a_limited_editor_and_changes_their_role(
     membership.refresh_from_db()
     assert (membership.role, list(membership.sub_agreements.all())) == ("reviewer", [])
     assert {record.history_user for record in membership.history.all()} == {coordinator}
+    assert_no_axe_violations(page)
+
+    # The new member follows the mail's link and chooses a password.
+    page.context.clear_cookies()
+    link = re.search(r"https?://[^/]+(/konto/ny-adgangskode/\S+)", mail.outbox[0].body).group(1)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vælg din adgangskode")
+    assert_no_axe_violations(page)
+    page.locator("#id_new_password1").fill("Solsikke-Amager-42")
+    page.locator("#id_new_password2").fill("Solsikke-Amager-42")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Din adgangskode er gemt")
+    assert_no_axe_violations(page)
+    membership.user.refresh_from_db()
+    assert membership.user.check_password("Solsikke-Amager-42")
+    page.goto(reverse("password_reset"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Glemt din adgangskode?")
     assert_no_axe_violations(page)

@@ -509,3 +509,15 @@ def test_a_coordinator_who_removes_themselves_is_sent_to_their_plans(small_plan,
     assert response["Location"] == reverse("home")
     assert not Membership.objects.filter(pk=own.pk).exists()
     assert client.get(members_url(plan)).status_code == 404
+
+
+def test_a_new_member_whose_link_ran_out_asks_for_a_new_one(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    member_add(plan=plan, email="ny@example.org", data=data(party), site=SITE, actor=coordinator)
+    mail.outbox.clear()  # (the welcome mail is sent on commit; here only the new request counts)
+
+    client_for(None).post(reverse("password_reset"), {"email": "NY@example.org"})
+
+    [message] = mail.outbox
+    assert message.to == ["ny@example.org"]
+    assert message.subject == "Vælg en ny adgangskode til Helhedsplan"
