@@ -41,7 +41,7 @@ from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.core.services import object_delete
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
-from helhedsplan.plans.models import Plan
+from helhedsplan.plans.models import Membership, Plan
 from helhedsplan.preparedness.models import (
     ActionCard,
     Contact,
@@ -187,6 +187,13 @@ class Objects:
         found = Submission.objects.filter(report__plan=self.plan).order_by("pk").first()
         assert found is not None, f"the test data has no report submission in {self.plan}"
         return found
+
+    def member(self):
+        """A membership of the plan that is not its last coordinator (an editor's, where there is one)."""
+        editor = (
+            Membership.objects.in_plan(self.plan).filter(role=Membership.Role.EDITOR).order_by("pk").first()
+        )
+        return editor or self.first(Membership)
 
     def open_incident(self):
         return self.first(Incident, status=Incident.Status.OPEN)
@@ -738,6 +745,28 @@ TABLE: list[Row] = [
             "lessons": "b",
         },
     ),
+    # Members: a coordinator's (outsiders and other plans do not learn who is a member).
+    Row("members", MANAGE),
+    Row(
+        "member_add",
+        MANAGE,
+        post=lambda o, kw: {
+            "email": "Ny.Kollega@Example.org",
+            "organisation": o.plan.organisations.order_by("pk").first().pk,
+            "role": "reviewer",
+        },
+    ),
+    Row(
+        "member_update",
+        MANAGE,
+        lambda o: {"pk": o.member().pk},
+        lambda o, kw: {
+            "organisation": Membership.objects.get(**kw).organisation_id,
+            "role": "reviewer",
+            "lock_version": Membership.objects.get(**kw).lock_version,
+        },
+    ),
+    Row("member_delete", MANAGE, lambda o: {"pk": o.member().pk}, NO_DATA),
     # History: every member reads it, but a contact's only those who may see contact details. (Every model's
     # history page is opened in tests/test_history_pages.py.)
     Row("history", READ, lambda o: _history(o.inside(Goal)), variant="goal"),

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -48,8 +50,24 @@ class EstateInline(BaseTabularInline):
     autocomplete_fields = ("housing_association",)
 
 
+class KeepsACoordinator(BaseInlineFormSet):
+    """Memberships edited as rows: a row deleted is refused when it is its plan's last coordinator (demoting one
+    is refused by ``Membership.clean``)."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.deleted_forms:
+            membership = form.instance
+            if membership.pk is not None:
+                try:
+                    membership.validate_delete()
+                except ValidationError as refusal:
+                    raise ValidationError(refusal.messages) from refusal
+
+
 class MembershipInline(BaseTabularInline):
     model = Membership
+    formset = KeepsACoordinator
     fields = ("user", "organisation", "role", "sub_agreements")
     autocomplete_fields = ("user", "organisation")
 
@@ -62,6 +80,7 @@ class UserMembershipInline(BaseTabularInline):
     """A user's roles, made together with the user: the plan, the organisation they act for, the role."""
 
     model = Membership
+    formset = KeepsACoordinator
     fk_name = "user"
     fields = ("plan", "organisation", "role", "sub_agreements")
     autocomplete_fields = ("plan", "organisation")
@@ -114,6 +133,12 @@ class MembershipAdmin(BaseAdmin):
     # The delaftale limit is offered from the membership's own plan (see BaseAdmin.get_form); a limit from
     # another plan is refused by the form.
     filter_horizontal = ("sub_agreements",)
+
+    def has_delete_permission(self, request, obj=None):
+        # The plan's last coordinator stays (Membership.validate_delete); demoting them is refused by its clean().
+        if obj is not None and obj.is_last_coordinator():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 #: What only a superuser sees and sets on a user: the flags that open the admin or everything, and Django's

@@ -22,6 +22,7 @@ from simple_history.signals import pre_create_historical_record
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
 from helhedsplan.core.models import CleanInput, cascading_relations
+from helhedsplan.core.navigation import Crumb
 
 # --- Who may do what: the one role table -----------------------------------------------------------------------
 
@@ -479,3 +480,39 @@ class Membership(PlanContent):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.plan}"
+
+    @property
+    def crumb_title(self) -> str:
+        """The member's name, as the breadcrumbs and the members' pages name a membership."""
+        return self.user.get_full_name() or self.user.get_username()
+
+    def navigation_parent(self) -> Crumb:
+        """A membership is shown on the plan's members page."""
+        return Crumb(str(_("Members")), reverse("members", kwargs={"plan": self.plan.slug}))
+
+    def is_last_coordinator(self) -> bool:
+        """Whether this is the plan's only coordinator as stored (the plan would be left without one)."""
+        if self.pk is None:
+            return False
+        stored = Membership.objects.filter(plan_id=self.plan_id, role=self.Role.COORDINATOR)
+        return stored.filter(pk=self.pk).exists() and not stored.exclude(pk=self.pk).exists()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role != self.Role.COORDINATOR and self.is_last_coordinator():
+            raise ValidationError(
+                {"role": _("The plan must keep a coordinator: make someone else coordinator first.")}
+            )
+
+    def clean_many_to_many(self, values: dict) -> None:
+        """A delaftale limit is an editor's, and only with delaftaler of the membership's own plan."""
+        limits = list(values.get("sub_agreements") or [])
+        if limits and self.role != self.Role.EDITOR:
+            raise ValidationError({"sub_agreements": _("Only an editor can be limited to sub-agreements.")})
+        if any(limit.plan_id != self.plan_id for limit in limits):
+            raise ValidationError({"sub_agreements": _("A limit can only name sub-agreements of this plan.")})
+
+    def validate_delete(self) -> None:
+        """Refuse to remove the plan's last coordinator (``plans.services.membership_delete`` asks this)."""
+        if self.is_last_coordinator():
+            raise ValidationError(_("The plan must keep a coordinator: make someone else coordinator first."))

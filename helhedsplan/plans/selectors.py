@@ -1,4 +1,5 @@
-"""Reads of what was deleted: a deleted object of a plan from its history, and what was deleted under an object.
+"""Reads of the plans app: a plan's members, and what was deleted (a deleted object of a plan from its history,
+and what was deleted under an object).
 
 A deleted row lives on only in its history records (django-simple-history). Which plan it belonged to is found
 by following its ``plan_lookup`` through the rows that still exist, or through the last records of those that
@@ -18,7 +19,7 @@ from helhedsplan.core.models import cascading_relations
 from helhedsplan.core.navigation import title_of
 from helhedsplan.core.services import deleted_with
 
-from .models import Plan
+from .models import Membership, Plan
 
 
 def _records(model, pk) -> Any:
@@ -175,3 +176,38 @@ def _relations_with_history(model) -> list:
 def deleted_lookups(model) -> int:
     """How many queries ``deleted_under`` makes for an object of ``model``."""
     return len(_relations_with_history(model))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One member of a plan as the members page shows them."""
+
+    membership: Membership
+    name: str
+    email: str
+    organisation: str
+    role: str
+    #: The delaftaler an editor is limited to (names); empty: all of the plan.
+    limits: list[str]
+
+
+def member_list(plan: Plan) -> list[MemberRow]:
+    """The plan's members, coordinators first, then by name. Queries: the memberships with their users and
+    organisations, and the delaftale limits of all of them."""
+    memberships = (
+        Membership.objects.in_plan(plan)
+        .select_related("user", "organisation", "plan")
+        .prefetch_related("sub_agreements")
+        .order_by("role", "user__first_name", "user__last_name", "user__username")
+    )
+    return [
+        MemberRow(
+            membership=membership,
+            name=membership.user.get_full_name() or membership.user.get_username(),
+            email=membership.user.email,
+            organisation=str(membership.organisation),
+            role=membership.get_role_display(),
+            limits=[str(limit) for limit in membership.sub_agreements.all()],
+        )
+        for membership in memberships
+    ]

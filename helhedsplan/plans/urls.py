@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("konto/log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("plan/<slug:plan>/medlemmer/", views.MembersView.as_view(), name="members"),
+    path("plan/<slug:plan>/medlemmer/ny/", views.MemberAdd.as_view(), name="member_add"),
+    path("plan/<slug:plan>/medlemmer/<int:pk>/rediger/", views.MemberUpdate.as_view(), name="member_update"),
+    path("plan/<slug:plan>/medlemmer/<int:pk>/slet/", views.MemberDelete.as_view(), name="member_delete"),
     path(
         "plan/<slug:plan>/historik/<str:app_label>.<str:model_name>/<int:pk>/",
         views.HistoryView.as_view(),

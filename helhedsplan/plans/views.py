@@ -24,12 +24,13 @@ from django.utils.functional import Promise, cached_property
 from django.utils.html import format_html
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from helhedsplan.core.history import entries_for, entries_from_records
 from helhedsplan.core.navigation import Crumb, parent_of, return_url, safe_next_url, title_of, trail
 from helhedsplan.core.services import EditConflict, object_restore
-from helhedsplan.plans import access, rules, selectors
+from helhedsplan.plans import access, forms, rules, selectors, services
 from helhedsplan.plans.models import Membership
 
 
@@ -579,3 +580,105 @@ class RestoreView(HistoryModelMixin, PlanViewMixin, generic.TemplateView):
 
     def get_page_title(self) -> str:
         return _("Restore %(name)s") % {"name": self.deleted.name}
+
+
+# Members: a coordinator's page of who has which role in the plan -------------------------------------------
+
+
+class MembersView(PlanTemplateView):
+    """The plan's members with their e-mail, organisation, role and delaftale limit (coordinators only).
+
+    Queries: the plan, the user's membership and its limits (the permission), the members with their users and
+    organisations, and their limits: the same for one member as for many."""
+
+    template_name = "plans/members.html"
+    permission_required = "plan.manage"
+    page_title = gettext_lazy("Members")
+    personal_data = True  # names and e-mail addresses: Cache-Control: no-store (core.middleware)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.member_list(self.plan)
+        return context
+
+
+def _member_name(membership: Membership) -> str:
+    return membership.crumb_title
+
+
+class MemberAdd(PlanCreateView):
+    """Add a member by e-mail (``services.member_add``): an existing user, or a new one sent a set-password
+    mail."""
+
+    model = Membership
+    form_class = forms.MemberAddForm
+    page_title = gettext_lazy("Add a member")
+    personal_data = True
+    service = staticmethod(services.member_add)
+
+    def create(self, form):
+        site = services.SiteAddress(domain=self.request.get_host(), use_https=self.request.is_secure())
+        return _service_of(self)(
+            plan=self.plan,
+            email=form.cleaned_data["email"],
+            data=form.model_data(),
+            site=site,
+            actor=self.request.user,
+        )
+
+    def get_success_message(self) -> str:
+        membership = self.object
+        assert membership is not None  # set by the create
+        return _("%(name)s was added to the plan as %(role)s.") % {
+            "name": _member_name(membership),
+            "role": membership.get_role_display(),
+        }
+
+
+class MemberUpdate(PlanUpdateView):
+    model = Membership
+    form_class = forms.MembershipForm
+    personal_data = True
+    prefetch_related = ("sub_agreements",)
+    service = staticmethod(services.membership_update)
+
+    def get_page_title(self) -> str:
+        return _("Edit the membership of %(name)s") % {"name": _member_name(self.object)}
+
+    def get_success_message(self) -> str:
+        return _("The membership of %(name)s was saved.") % {"name": _member_name(self.object)}
+
+    def get_success_url(self) -> str:
+        # A coordinator who made themselves editor or reviewer may no longer open the members' pages.
+        if self.object.user_id == self.request.user.pk and self.object.role != Membership.Role.COORDINATOR:
+            return self.plan_url
+        return super().get_success_url()
+
+
+class MemberDelete(PlanDeleteView):
+    """Remove a member from the plan; the plan's last coordinator is refused with the model's message."""
+
+    model = Membership
+    template_name = "plans/member_confirm_delete.html"
+    personal_data = True
+    service = staticmethod(services.membership_delete)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                messages.error(self.request, message)
+            return HttpResponseRedirect(return_url(parent_of(self.object), self.plan_url))
+
+    def describe(self) -> str:
+        return _("The membership of %(name)s") % {"name": _member_name(self.object)}
+
+    def get_success_url(self) -> str:
+        # Who removed themselves is no longer in the plan: back to their plans.
+        if self.object.user_id == self.request.user.pk:
+            return reverse("home")
+        return super().get_success_url()
+
+    def get_page_title(self) -> str:
+        return _("Remove %(name)s from the plan") % {"name": _member_name(self.object)}

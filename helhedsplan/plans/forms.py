@@ -1,0 +1,90 @@
+"""The forms of a plan's members: add someone by e-mail, change a membership. Validation is the model's
+(``Membership.clean`` and its constraints); the views hand ``model_data()`` to ``plans.services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from helhedsplan.core.forms import PlanModelForm
+
+from .models import Membership
+
+
+class MembershipForm(PlanModelForm):
+    """A member's organisation (one of the plan's parties), role, and for an editor the delaftale limit."""
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role", "sub_agreements"]
+        widgets = {"sub_agreements": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "organisation": _("The party of the plan the member acts for."),
+            "sub_agreements": _(
+                "Only for an editor: the sub-agreements they may edit. None ticked means all."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Organisations are shared by all plans: offer the plan's parties (and the one already chosen).
+        self.offer("organisation", self.plan.organisations.order_by("kind", "short_name"))
+        # (The delaftale model lies in a higher app: it is named through the field, not imported.)
+        limits = self.choice_field("sub_agreements")
+        assert limits.queryset is not None  # every delaftale, as the model field offers them
+        self.limit_to_plan("sub_agreements", limits.queryset)
+        # Django's Danish catalogue has no words for a choice that is not offered: say what is wrong.
+        limits.error_messages["invalid_choice"] = _("A limit can only name sub-agreements of this plan.")
+        limits.error_messages["invalid_pk_value"] = _("A limit can only name sub-agreements of this plan.")
+        self.choice_field("organisation").error_messages["invalid_choice"] = _(
+            "Choose one of the plan's parties."
+        )
+        self.fields["role"].error_messages["invalid_choice"] = _("Choose coordinator, editor or reviewer.")
+
+    def add_write_errors(self, refusal) -> None:
+        """A refusal of the service: the model's rules about the user (already a member) are shown at the
+        e-mail address when the form has one, the others at their fields or above the form."""
+        if not hasattr(refusal, "error_dict"):
+            self.add_error(None, refusal)
+            return
+        for name, errors in refusal.error_dict.items():
+            if name == "user" and "email" in self.fields:
+                name = "email"
+            self.add_error(name if name in self.fields else None, errors)
+
+
+class MemberAddForm(MembershipForm):
+    """Add someone to the plan by e-mail: an existing user, or a new one who is sent a set-password mail."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("Someone without a user gets one, and an e-mail to choose their password."),
+    )
+
+    class Meta(MembershipForm.Meta):
+        fields = ["email", "organisation", "role", "sub_agreements"]
+
+    def model_data(self) -> dict:
+        """The membership's own fields; the e-mail address goes to the service by itself."""
+        data = super().model_data()
+        data.pop("email", None)
+        return data
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """ "Forgot your password?": also for a member added by e-mail who has not chosen a password yet (whose
+    set-password link has run out). Django leaves out users without a usable password, as one who logs in
+    elsewhere would have; here every user logs in with a password of their own."""
+
+    def get_users(self, email):
+        user_model = get_user_model()
+        email_field = user_model.get_email_field_name()
+        users = user_model._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
+        return (
+            user
+            for user in users
+            if auth_forms._unicode_ci_compare(email, getattr(user, email_field))  # type: ignore[attr-defined]
+        )

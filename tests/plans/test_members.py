@@ -1,0 +1,523 @@
+"""Members kept in the app (issue 10): a coordinator adds someone by e-mail (a new user gets Django's
+set-password mail), sets the role and the delaftale limit, changes or removes the membership; the plan always
+keeps a coordinator; every change is in the membership's history. Who may open the pages is walked in
+tests/test_every_url.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from helhedsplan.agreements.models import SubAgreement
+from helhedsplan.plans.models import Membership
+from helhedsplan.plans.services import (
+    SiteAddress,
+    member_add,
+    membership_delete,
+    membership_update,
+)
+from tests.agreements.factories import SubAgreementFactory
+from tests.plans.factories import MembershipFactory, OrganisationFactory, PlanFactory, UserFactory
+from tests.world import client_for
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+SITE = SiteAddress(domain="testserver", use_https=False)
+LAST_COORDINATOR = "Planen skal have en koordinator: gør først en anden til koordinator."
+
+
+def members_url(plan) -> str:
+    return reverse("members", kwargs={"plan": plan.slug})
+
+
+def add_url(plan) -> str:
+    return reverse("member_add", kwargs={"plan": plan.slug})
+
+
+def messages_of(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+@pytest.fixture
+def small_plan():
+    """A plan with two parties, two delaftaler and one coordinator."""
+    plan = PlanFactory()
+    party, other_party = OrganisationFactory(), OrganisationFactory()
+    plan.organisations.set([party, other_party])
+    SubAgreementFactory(plan=plan, focus_area="employment")
+    SubAgreementFactory(plan=plan, focus_area="crime_prevention")
+    coordinator = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.COORDINATOR).user
+    return plan, party, coordinator
+
+
+def data(party, role=Membership.Role.EDITOR, sub_agreements=()) -> dict:
+    return {"organisation": party, "role": role, "sub_agreements": list(sub_agreements)}
+
+
+# --- Services ---------------------------------------------------------------------------------------------------
+
+
+def test_an_existing_user_is_found_by_email_ignoring_case(small_plan):
+    plan, party, coordinator = small_plan
+    anna = UserFactory(username="anna", email="Anna.Holm@Example.org")
+
+    membership = member_add(
+        plan=plan, email="anna.holm@EXAMPLE.org", data=data(party), site=SITE, actor=coordinator
+    )
+
+    assert membership.user == anna
+    assert User.objects.filter(email__iexact="anna.holm@example.org").count() == 1
+    assert mail.outbox == []  # an existing user logs in as before
+    assert membership.history.get().history_user == coordinator
+
+
+def test_a_new_address_makes_a_user_who_is_sent_the_set_password_mail(
+    small_plan, django_capture_on_commit_callbacks
+):
+    plan, party, coordinator = small_plan
+    limit = SubAgreement.objects.in_plan(plan).order_by("pk").first()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = member_add(
+            plan=plan,
+            email=" Ny.Kollega@Example.org ",
+            data=data(party, sub_agreements=[limit]),
+            site=SITE,
+            actor=coordinator,
+        )
+
+    user = membership.user
+    assert user.username == "ny.kollega@example.org"
+    assert user.email == "Ny.Kollega@example.org"  # Django lower-cases the domain
+    assert not user.has_usable_password()
+    assert list(membership.sub_agreements.all()) == [limit]
+    [message] = mail.outbox
+    assert message.to == ["Ny.Kollega@example.org"]
+    assert message.subject == f"Du er tilføjet til {plan.name} — vælg din adgangskode"
+    assert f"Du er blevet tilføjet til planen {plan.name} i Helhedsplan" in message.body
+    assert "Dit brugernavn er: ny.kollega@example.org" in message.body
+
+    # The link lets the new member choose a password and log in with it.
+    link = re.search(r"http://testserver(/konto/ny-adgangskode/\S+)", message.body).group(1)
+    visitor = client_for(None)
+    form_page = visitor.get(link, follow=True)
+    assert form_page.status_code == 200
+    assert "Vælg din adgangskode" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0]
+    done = visitor.post(
+        set_url, {"new_password1": "Solsikke-Amager-42", "new_password2": "Solsikke-Amager-42"}
+    )
+    assert done.status_code == 302
+    assert done["Location"] == reverse("password_reset_complete")
+    user.refresh_from_db()
+    assert user.check_password("Solsikke-Amager-42")
+    # … and only once.
+    assert "Linket virker ikke længere" in visitor.get(link, follow=True).content.decode()
+
+
+def test_a_second_user_with_the_same_username_gets_a_number(small_plan, django_capture_on_commit_callbacks):
+    plan, party, coordinator = small_plan
+    UserFactory(username="ny@example.org", email="someone-else@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = member_add(
+            plan=plan, email="ny@example.org", data=data(party), site=SITE, actor=coordinator
+        )
+
+    assert membership.user.username == "ny@example.org-2"
+
+
+def test_adding_someone_twice_is_refused(small_plan):
+    plan, party, coordinator = small_plan
+    before = Membership.objects.count()
+
+    with pytest.raises(ValidationError) as refusal:
+        member_add(plan=plan, email=coordinator.email.upper(), data=data(party), site=SITE, actor=coordinator)
+
+    assert messages_of(refusal.value) == ["Brugeren er allerede medlem af planen."]
+    assert Membership.objects.count() == before
+
+
+def test_an_invalid_address_is_refused_and_no_user_is_made(small_plan):
+    plan, party, coordinator = small_plan
+    users = User.objects.count()
+
+    with pytest.raises(ValidationError) as refusal:
+        member_add(plan=plan, email="ikke en adresse", data=data(party), site=SITE, actor=coordinator)
+
+    assert refusal.value.message_dict == {"email": ["Indtast en gyldig e-mailadresse."]}
+    assert User.objects.count() == users
+
+
+def test_a_limit_from_another_plan_is_refused_and_nothing_is_saved(small_plan, other_plan):
+    plan, party, coordinator = small_plan
+    foreign = SubAgreement.objects.in_plan(other_plan).first()
+    users, memberships = User.objects.count(), Membership.objects.count()
+
+    with pytest.raises(ValidationError) as refusal:
+        member_add(
+            plan=plan,
+            email="ny@example.org",
+            data=data(party, sub_agreements=[foreign]),
+            site=SITE,
+            actor=coordinator,
+        )
+
+    assert refusal.value.message_dict == {
+        "sub_agreements": ["En begrænsning kan kun nævne delaftaler i denne plan."]
+    }
+    # Not even the new user: the whole add is one transaction.
+    assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("role", [Membership.Role.COORDINATOR, Membership.Role.REVIEWER])
+def test_only_an_editor_is_limited_to_sub_agreements(small_plan, role):
+    plan, party, coordinator = small_plan
+    limit = SubAgreement.objects.in_plan(plan).first()
+    editor = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.EDITOR)
+
+    with pytest.raises(ValidationError) as refusal:
+        membership_update(
+            membership=editor,
+            data=data(party, role, [limit]),
+            expected_lock_version=editor.lock_version,
+            actor=coordinator,
+        )
+
+    assert refusal.value.message_dict == {"sub_agreements": ["Kun en redaktør kan begrænses til delaftaler."]}
+    editor.refresh_from_db()
+    assert editor.role == Membership.Role.EDITOR
+    assert not editor.sub_agreements.exists()
+
+
+def test_the_last_coordinator_is_neither_demoted_nor_removed(small_plan):
+    plan, party, coordinator = small_plan
+    membership = Membership.objects.get(plan=plan, user=coordinator)
+
+    with pytest.raises(ValidationError) as demoted:
+        membership_update(
+            membership=membership,
+            data=data(party, Membership.Role.EDITOR),
+            expected_lock_version=membership.lock_version,
+            actor=coordinator,
+        )
+    membership.refresh_from_db()
+    with pytest.raises(ValidationError) as removed:
+        membership_delete(membership=membership, actor=coordinator)
+
+    assert demoted.value.message_dict == {"role": [LAST_COORDINATOR]}
+    assert messages_of(removed.value) == [LAST_COORDINATOR]
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.COORDINATOR
+    assert membership.history.count() == 1  # only its creation
+
+
+def test_with_a_second_coordinator_the_first_may_step_down_and_every_change_is_in_history(small_plan):
+    plan, party, coordinator = small_plan
+    membership = Membership.objects.get(plan=plan, user=coordinator)
+    second = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.COORDINATOR)
+    limit = SubAgreement.objects.in_plan(plan).order_by("pk").first()
+    pk = membership.pk
+
+    membership_update(
+        membership=membership,
+        data=data(party, Membership.Role.EDITOR, [limit]),
+        expected_lock_version=membership.lock_version,
+        actor=second.user,
+    )
+    membership_delete(membership=membership, actor=second.user)
+
+    records = Membership.history.filter(id=pk).order_by("history_date", "history_id")
+    first, *changes, deletion = records
+    assert (first.history_type, first.role, first.history_user) == ("+", "coordinator", None)
+    # The update is recorded (the row, then its delaftale limit), then the delete: each naming who did it.
+    assert [(r.history_type, r.role, r.history_user) for r in changes] == [
+        ("~", "editor", second.user)
+    ] * len(changes)
+    assert [link.subagreement for link in changes[-1].sub_agreements.all()] == [limit]
+    assert (deletion.history_type, deletion.history_user) == ("-", second.user)
+    assert not Membership.objects.filter(pk=pk).exists()
+
+
+# --- Pages ------------------------------------------------------------------------------------------------------
+
+
+def test_a_coordinator_adds_an_editor_limited_to_one_sub_agreement(
+    small_plan, client_for, django_capture_on_commit_callbacks
+):
+    plan, party, coordinator = small_plan
+    limit = SubAgreement.objects.in_plan(plan).order_by("pk").first()
+    client = client_for(coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            add_url(plan),
+            {
+                "email": "lise@example.org",
+                "organisation": party.pk,
+                "role": "editor",
+                "sub_agreements": [limit.pk],
+            },
+            follow=True,
+        )
+
+    assert response.redirect_chain[-1][0] == members_url(plan)
+    html = response.content.decode()
+    assert "lise@example.org er tilføjet til planen som redaktør." in html
+    membership = Membership.objects.get(plan=plan, user__email="lise@example.org")
+    assert (membership.role, list(membership.sub_agreements.all())) == ("editor", [limit])
+    assert {record.history_user for record in membership.history.all()} == {coordinator}
+    assert len(mail.outbox) == 1
+    assert 'href="mailto:lise@example.org"' in html
+
+
+def test_the_add_page_refuses_bad_input_with_danish_messages(small_plan, client_for, other_plan):
+    plan, party, coordinator = small_plan
+    client = client_for(coordinator)
+    foreign = SubAgreement.objects.in_plan(other_plan).first()
+    users, memberships = User.objects.count(), Membership.objects.count()
+
+    twice = client.post(
+        add_url(plan), {"email": coordinator.email, "organisation": party.pk, "role": "reviewer"}
+    )
+    invalid = client.post(add_url(plan), {"email": "lise@", "organisation": party.pk, "role": "reviewer"})
+    foreign_limit = client.post(
+        add_url(plan),
+        {
+            "email": "lise@example.org",
+            "organisation": party.pk,
+            "role": "editor",
+            "sub_agreements": [foreign.pk],
+        },
+    )
+    limited_reviewer = client.post(
+        add_url(plan),
+        {
+            "email": "lise@example.org",
+            "organisation": party.pk,
+            "role": "reviewer",
+            "sub_agreements": [SubAgreement.objects.in_plan(plan).first().pk],
+        },
+    )
+    not_a_party = client.post(
+        add_url(plan),
+        {"email": "lise@example.org", "organisation": OrganisationFactory().pk, "role": "editor"},
+    )
+
+    assert twice.status_code == 200
+    assert twice.context["form"].errors == {"email": ["Brugeren er allerede medlem af planen."]}
+    assert invalid.context["form"].errors == {"email": ["Indtast en gyldig e-mail-adresse."]}
+    assert foreign_limit.context["form"].errors == {
+        "sub_agreements": ["En begrænsning kan kun nævne delaftaler i denne plan."]
+    }
+    assert limited_reviewer.context["form"].errors == {
+        "sub_agreements": ["Kun en redaktør kan begrænses til delaftaler."]
+    }
+    assert not_a_party.context["form"].errors == {"organisation": ["Vælg en af planens parter."]}
+    assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
+    assert mail.outbox == []
+
+
+def test_the_edit_page_changes_the_role_and_refuses_to_demote_the_last_coordinator(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    client = client_for(coordinator)
+    editor = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.EDITOR)
+    own = Membership.objects.get(plan=plan, user=coordinator)
+
+    def edit(membership, role):
+        url = reverse("member_update", kwargs={"plan": plan.slug, "pk": membership.pk})
+        return client.post(
+            url, {"organisation": party.pk, "role": role, "lock_version": membership.lock_version}
+        )
+
+    promoted = edit(editor, "coordinator")
+    demoted = edit(own, "reviewer")
+
+    assert promoted.status_code == 302
+    assert promoted["Location"] == members_url(plan)
+    editor.refresh_from_db()
+    assert editor.role == "coordinator"
+    assert demoted.status_code == 302  # there are two coordinators now
+    # … and back to the plan, whose members' pages the former coordinator may no longer open.
+    assert demoted["Location"] == plan.get_absolute_url()
+    own.refresh_from_db()
+    assert own.role == "reviewer"
+    # The former coordinator is now a reviewer, and so refused the members' pages.
+    assert client.get(members_url(plan)).status_code == 403
+    refused = client_for(editor.user).post(
+        reverse("member_update", kwargs={"plan": plan.slug, "pk": editor.pk}),
+        {"organisation": party.pk, "role": "editor", "lock_version": editor.lock_version},
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {"role": [LAST_COORDINATOR]}
+    editor.refresh_from_db()
+    assert editor.role == "coordinator"
+
+
+def test_removing_the_last_coordinator_is_refused_on_the_page(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    own = Membership.objects.get(plan=plan, user=coordinator)
+    url = reverse("member_delete", kwargs={"plan": plan.slug, "pk": own.pk})
+
+    response = client_for(coordinator).post(url, follow=True)
+
+    assert response.redirect_chain[-1][0] == members_url(plan)
+    assert LAST_COORDINATOR in response.content.decode()
+    assert Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_removing_a_member_links_to_its_history(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    reviewer = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.REVIEWER)
+    url = reverse("member_delete", kwargs={"plan": plan.slug, "pk": reviewer.pk})
+    client = client_for(coordinator)
+
+    page = client.get(url).content.decode()
+    response = client.post(url, follow=True)
+
+    assert f"Vil du fjerne {reviewer.user.username} (læser) fra planen?" in page
+    assert f"Medlemskabet for {reviewer.user.username} er slettet." in response.content.decode()
+    assert not Membership.objects.filter(pk=reviewer.pk).exists()
+    history = reverse(
+        "history",
+        kwargs={"plan": plan.slug, "app_label": "plans", "model_name": "membership", "pk": reviewer.pk},
+    )
+    assert client.get(history).status_code == 200
+
+
+def test_the_plan_menu_links_to_the_members_for_coordinators_only(amager_plan, personas, client_for):
+    link = f'href="{members_url(amager_plan)}"'
+    dashboard = reverse("reports:dashboard", kwargs={"plan": amager_plan.slug})
+
+    assert link in client_for(personas.coordinator).get(dashboard).content.decode()
+    for role in ("editor", "limited_editor", "reviewer"):
+        assert link not in client_for(personas[role]).get(dashboard).content.decode()
+
+
+def _members_page_queries(client, plan) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(members_url(plan)).status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_the_members_page_reads_as_much_for_one_member_as_for_many(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    client = client_for(coordinator)
+    limits = list(SubAgreement.objects.in_plan(plan))
+
+    one = _members_page_queries(client, plan)
+    for number in range(12):
+        MembershipFactory(
+            plan=plan,
+            organisation=party,
+            role=Membership.Role.EDITOR,
+            sub_agreements=limits[: number % 3],
+            user=UserFactory(first_name=f"Navn {number}", password=None),
+        )
+    many = _members_page_queries(client, plan)
+
+    # 1 the session, 2 the user, 3 the plan (through the user's memberships), 4-5 the user's membership and its
+    # delaftale limits (the permission, cached for the request), 6 the members with their users, organisations
+    # and plan, 7 the members' delaftale limits.
+    assert len(one) == len(many) == 7, "\n".join(many)
+    assert "Navn 11" in client.get(members_url(plan)).content.decode()
+
+
+def test_the_admin_keeps_the_last_coordinator_too(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    own = Membership.objects.get(plan=plan, user=coordinator)
+    admin = client_for(UserFactory(username="root", is_staff=True, is_superuser=True, password=None))
+    change = reverse("admin:plans_membership_change", args=[own.pk])
+
+    demoted = admin.post(
+        change,
+        {
+            "user": coordinator.pk,
+            "plan": plan.pk,
+            "organisation": party.pk,
+            "role": "reviewer",
+            "lock_version": own.lock_version,
+        },
+    )
+
+    assert demoted.status_code == 200
+    assert LAST_COORDINATOR in demoted.content.decode()
+    assert admin.get(reverse("admin:plans_membership_delete", args=[own.pk])).status_code == 403
+    own.refresh_from_db()
+    assert own.role == "coordinator"
+
+
+def test_forgot_password_sends_the_danish_reset_mail(client_for):
+    UserFactory(username="karen", email="karen@example.org")
+    visitor = client_for(None)
+
+    assert "Glemt din adgangskode?" in visitor.get(reverse("login")).content.decode()
+    response = visitor.post(reverse("password_reset"), {"email": "Karen@example.org"}, follow=True)
+
+    assert "Se i din e-mail" in response.content.decode()
+    [message] = mail.outbox
+    assert message.subject == "Vælg en ny adgangskode til Helhedsplan"
+    assert "Dit brugernavn er: karen" in message.body
+    assert "/konto/ny-adgangskode/" in message.body
+
+
+def test_an_admin_inline_row_cannot_delete_the_last_coordinator(small_plan):
+    from django.forms.models import inlineformset_factory
+
+    from helhedsplan.plans.admin import KeepsACoordinator
+
+    plan, party, coordinator = small_plan
+    own = Membership.objects.get(plan=plan, user=coordinator)
+    rows = inlineformset_factory(
+        User, Membership, formset=KeepsACoordinator, fields=["role"], fk_name="user", extra=0
+    )
+    post = {
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": str(own.pk),
+        "memberships-0-user": str(coordinator.pk),
+        "memberships-0-role": "coordinator",
+        "memberships-0-DELETE": "on",
+    }
+
+    formset = rows(post, instance=coordinator, prefix="memberships")
+
+    assert not formset.is_valid()
+    assert formset.non_form_errors() == [LAST_COORDINATOR]
+    # With a second coordinator the row may go.
+    MembershipFactory(plan=plan, organisation=party, role=Membership.Role.COORDINATOR)
+    assert rows(post, instance=coordinator, prefix="memberships").is_valid()
+
+
+def test_a_coordinator_who_removes_themselves_is_sent_to_their_plans(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    MembershipFactory(plan=plan, organisation=party, role=Membership.Role.COORDINATOR)
+    own = Membership.objects.get(plan=plan, user=coordinator)
+    client = client_for(coordinator)
+
+    response = client.post(reverse("member_delete", kwargs={"plan": plan.slug, "pk": own.pk}))
+
+    assert response["Location"] == reverse("home")
+    assert not Membership.objects.filter(pk=own.pk).exists()
+    assert client.get(members_url(plan)).status_code == 404
+
+
+def test_a_new_member_whose_link_ran_out_asks_for_a_new_one(small_plan, client_for):
+    plan, party, coordinator = small_plan
+    member_add(plan=plan, email="ny@example.org", data=data(party), site=SITE, actor=coordinator)
+    mail.outbox.clear()  # (the welcome mail is sent on commit; here only the new request counts)
+
+    client_for(None).post(reverse("password_reset"), {"email": "NY@example.org"})
+
+    [message] = mail.outbox
+    assert message.to == ["ny@example.org"]
+    assert message.subject == "Vælg en ny adgangskode til Helhedsplan"
