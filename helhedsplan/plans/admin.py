@@ -13,7 +13,7 @@ from helhedsplan.core.admin import (
     register_plan_scope,
 )
 
-from .models import ROLE_PERMISSIONS, Estate, Membership, Organisation, Plan
+from .models import ROLE_PERMISSIONS, Estate, Membership, Organisation, OrganisationGrant, Plan
 
 User = get_user_model()
 
@@ -89,7 +89,7 @@ class OrganisationAdmin(BaseAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(BaseAdmin):
-    list_display = ("name", "area", "start_date", "end_date", "homes", "residents")
+    list_display = ("name", "area", "municipality", "start_date", "end_date", "homes", "residents")
     search_fields = ("name", "area", "slug")
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ("name",)}
@@ -114,6 +114,34 @@ class MembershipAdmin(BaseAdmin):
     # The delaftale limit is offered from the membership's own plan (see BaseAdmin.get_form); a limit from
     # another plan is refused by the form.
     filter_horizontal = ("sub_agreements",)
+
+
+@admin.register(OrganisationGrant)
+class OrganisationGrantAdmin(BaseAdmin):
+    """A role in every plan an organisation is a party to: it opens many plans at once, so only a superuser
+    sees and keeps it (a coordinator administers their own plans only)."""
+
+    list_display = ("organisation", "role")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation", "users")
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
 
 
 #: What only a superuser sees and sets on a user: the flags that open the admin or everything, and Django's
