@@ -893,3 +893,34 @@ def test_another_plans_object_is_not_found(walk: Walk, row: Row):
     assert client.get(url).status_code == 404
     assert client.post(url, data).status_code == 404
     assert snapshot() == before
+
+
+# --- Outside the plans: the portfolio of every plan a persona may see -----------------------------------------
+
+#: The portfolio lists what each persona reads: Amager for its members and the organisation-wide reviewer, the
+#: other plan for its coordinator, nothing for an outsider. Reading only: a POST is refused (405).
+PORTFOLIO_PLANS = {
+    "outsider": set(),
+    "other_plan_coordinator": {"anden-plan"},
+    "reviewer": {"amager-2022-2025"},
+    "limited_editor": {"amager-2022-2025"},
+    "editor": {"amager-2022-2025"},
+    "coordinator": {"amager-2022-2025"},
+    "org_reviewer": {"amager-2022-2025"},
+}
+
+
+@pytest.mark.parametrize("name", ["portfolio:list", "portfolio:download"])
+def test_every_role_on_the_portfolio(walk: Walk, name: str):
+    url = reverse(name)
+    response = client_for(None).get(url)
+    assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
+    for role, slugs in PORTFOLIO_PLANS.items():
+        client = client_for(walk.personas[role])
+        response = client.get(url)
+        assert response.status_code == 200, role
+        if name == "portfolio:list":
+            assert {row.plan.slug for row in response.context["table"].data} == slugs, role
+        before = snapshot()
+        assert client.post(url).status_code == 405, role
+        assert snapshot() == before
