@@ -18,7 +18,9 @@ def plans_of(user) -> QuerySet[Plan]:
     if not user.is_authenticated:
         return Plan.objects.none()
     member_of = Membership.objects.filter(user=user).values("plan")
-    return Plan.objects.filter(Q(pk__in=member_of) | Q(pk__in=granted_plans(user))).order_by("-start_date", "name")
+    return Plan.objects.filter(Q(pk__in=member_of) | Q(pk__in=granted_plans(user))).order_by(
+        "-start_date", "name"
+    )
 
 
 def get_plan_or_404(user, slug: str) -> Plan:

@@ -447,7 +447,9 @@ class OrganisationGrant(CleanInput, models.Model):
         blank=True,
         related_name="organisation_grants",
         verbose_name=_("users"),
-        help_text=_("The organisation's people who hold the role in every plan the organisation is a party to."),
+        help_text=_(
+            "The organisation's people who hold the role in every plan the organisation is a party to."
+        ),
     )
     history = HistoricalRecords(m2m_fields=[users])
 
@@ -459,7 +461,9 @@ class OrganisationGrant(CleanInput, models.Model):
             UniqueConstraint(
                 fields=["organisation", "role"],
                 name="one_grant_per_organisation_and_role",
-                violation_error_message=_("The organisation already has this role in its plans. Add the users there."),
+                violation_error_message=_(
+                    "The organisation already has this role in its plans. Add the users there."
+                ),
                 error_field="role",
             ),
         ]

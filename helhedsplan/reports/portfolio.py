@@ -116,7 +116,9 @@ def _overdue_measurements(plans: list[Plan], today: datetime.date) -> dict[int, 
     indicators = (
         Indicator.objects.filter(plan__in=plans)
         .select_related("plan")
-        .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.only("pk", "indicator", "date")))
+        .prefetch_related(
+            Prefetch("measurements", queryset=Measurement.objects.only("pk", "indicator", "date"))
+        )
     )
     for indicator in indicators:
         if indicator.latest_measurement() is None or indicator.measurement_is_overdue(today):
@@ -192,7 +194,9 @@ class PortfolioFilter(django_filters.FilterSet):
         fields = ["q", "municipality", "year", "phase"]
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(area__icontains=value) | Q(municipality__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(area__icontains=value) | Q(municipality__icontains=value)
+        )
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(start_date__year__lte=int(value), end_date__year__gte=int(value))

@@ -536,7 +536,9 @@ def report_archives(plans: Iterable[Plan], *, today: datetime.date) -> dict[int,
             report = stored.get((plan.pk, kind, year)) or Report(plan=plan, kind=kind, year=year)
             submissions: list[Submission] = list(report.submissions.all()) if report.pk else []  # type: ignore[misc]
             rows.append(
-                ArchiveRow(report=report, state=report_state(report, submissions, today), submissions=submissions)
+                ArchiveRow(
+                    report=report, state=report_state(report, submissions, today), submissions=submissions
+                )
             )
         archives[plan.pk] = rows
     return archives

@@ -20,7 +20,8 @@ def test_a_superuser_grants_lbfs_reviewers_every_plan_of_lbf(amager_plan):
     client = client_for(root)
     assert client.get(admin_url(OrganisationGrant, "add")).status_code == 200
     response = client.post(
-        admin_url(OrganisationGrant, "add"), {"organisation": lbf.pk, "role": "reviewer", "users": [reader.pk]}
+        admin_url(OrganisationGrant, "add"),
+        {"organisation": lbf.pk, "role": "reviewer", "users": [reader.pk]},
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     grant = OrganisationGrant.objects.get(organisation=lbf)

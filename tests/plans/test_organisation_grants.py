@@ -46,9 +46,9 @@ def world():
 def test_the_grant_gives_what_a_reviewer_member_has(world, permission):
     personas, objects = world
     for name, obj in objects.items():
-        assert personas.org_reviewer.has_perm(permission, obj) == personas.reviewer.has_perm(permission, obj), (
-            f"{permission} on {name}"
-        )
+        assert personas.org_reviewer.has_perm(permission, obj) == personas.reviewer.has_perm(
+            permission, obj
+        ), f"{permission} on {name}"
 
 
 def test_contact_details_are_never_for_an_organisation_wide_reviewer(world):
@@ -63,7 +63,10 @@ def test_for_user_gives_the_same_rows_as_to_a_reviewer_member(world, permission)
     personas, objects = world
     for model in (Goal, Indicator, Measurement, Contact):
         as_member = set(model.objects.for_user(personas.reviewer, permission))
-        assert set(model.objects.for_user(personas.org_reviewer, permission)) == as_member, (model, permission)
+        assert set(model.objects.for_user(personas.org_reviewer, permission)) == as_member, (
+            model,
+            permission,
+        )
 
 
 def test_the_effective_membership_is_an_unsaved_reviewer_of_the_organisation(world):

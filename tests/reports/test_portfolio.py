@@ -35,7 +35,9 @@ URL = "/portefolje/"
 TODAY = datetime.date.today()
 
 
-def _plan(name: str, *, start: int, end: int, municipality: str = "", approved: int = 0, estates: int = 0, budget=0):
+def _plan(
+    name: str, *, start: int, end: int, municipality: str = "", approved: int = 0, estates: int = 0, budget=0
+):
     """A plan with ``estates`` estates of which ``approved`` have approved it, a delaftale with a measured
     indicator, ``budget`` kroner in its first year (all from LBF), and a submitted yearly report."""
     plan = PlanFactory(
@@ -71,12 +73,21 @@ def reviewer():
 def plans(reviewer):
     """Three plans of LBF (ended, running, a draft) and one it is no party to."""
     lbf = reviewer.organisation_grants.get().organisation
-    ended = _plan("Nordby", start=2018, end=2021, municipality="Aarhus Kommune", approved=2, estates=2, budget=1000)
+    ended = _plan(
+        "Nordby", start=2018, end=2021, municipality="Aarhus Kommune", approved=2, estates=2, budget=1000
+    )
     running = _plan(
-        "Sydby", start=TODAY.year - 1, end=TODAY.year + 2, municipality="Københavns Kommune", approved=1, estates=1,
+        "Sydby",
+        start=TODAY.year - 1,
+        end=TODAY.year + 2,
+        municipality="Københavns Kommune",
+        approved=1,
+        estates=1,
         budget=3000,
     )
-    draft = _plan("Vestby", start=TODAY.year + 1, end=TODAY.year + 4, municipality="Københavns Kommune", estates=1)
+    draft = _plan(
+        "Vestby", start=TODAY.year + 1, end=TODAY.year + 4, municipality="Københavns Kommune", estates=1
+    )
     for plan in (ended, running, draft):
         plan.organisations.add(lbf)
     hidden = _plan("Skjult", start=2022, end=2025, municipality="Odense Kommune", budget=5000)
@@ -103,7 +114,16 @@ def test_a_row_shows_the_plans_facts(reviewer, plans):
     assert rows["Område Sydby"].phase == Phase.RUNNING
     assert rows["Område Vestby"].phase == Phase.DRAFT
     page = response.content.decode()
-    for text in ("Aarhus Kommune", "2018–2021", "afsluttet", "i gang", "kladde", "2/2", "1.000 kr.", "Heraf LBF"):
+    for text in (
+        "Aarhus Kommune",
+        "2018–2021",
+        "afsluttet",
+        "i gang",
+        "kladde",
+        "2/2",
+        "1.000 kr.",
+        "Heraf LBF",
+    ):
         assert text in page, text
     # The first year's report is submitted (awaiting the answer): the three later years' and the final are overdue.
     assert ended.reports_overdue == 4 and ended.reports_due == 0
@@ -124,7 +144,10 @@ def test_filters_by_phase_text_municipality_and_year(reviewer, plans):
     client = client_for(reviewer)
     assert _areas(client.get(URL, {"phase": "ended"})) == ["Område Nordby"]
     assert _areas(client.get(URL, {"q": "sydby"})) == ["Område Sydby"]
-    assert sorted(_areas(client.get(URL, {"municipality": "københavns"}))) == ["Område Sydby", "Område Vestby"]
+    assert sorted(_areas(client.get(URL, {"municipality": "københavns"}))) == [
+        "Område Sydby",
+        "Område Vestby",
+    ]
     assert _areas(client.get(URL, {"year": "2019"})) == ["Område Nordby"]
     assert _areas(client.get(URL, {"phase": "draft", "municipality": "Aarhus"})) == []
     assert "Ingen planer passer til filtrene." in client.get(URL, {"q": "ingenting"}).content.decode()
@@ -164,9 +187,11 @@ def test_a_malformed_filter_is_bad_input(reviewer, plans, params, message):
 
 
 def test_the_spreadsheet_holds_the_filtered_rows_as_text_and_numbers(reviewer, plans):
-    plans["running"].name = "=HYPERLINK(\"http://example.org\")"
+    plans["running"].name = '=HYPERLINK("http://example.org")'
     plans["running"].save()
-    response = client_for(reviewer).get(reverse("portfolio:download"), {"sort": "-budget", "phase": "running"})
+    response = client_for(reviewer).get(
+        reverse("portfolio:download"), {"sort": "-budget", "phase": "running"}
+    )
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="portefolje-')
     sheet = load_workbook(BytesIO(response.content)).active

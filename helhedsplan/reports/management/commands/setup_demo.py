@@ -34,7 +34,9 @@ class Command(BaseCommand):
                 + (" · " + _("superuser") if login.superuser else "")
             )
         if ensure_demo_grant():
-            self.stdout.write(_("lbf reads every plan Landsbyggefonden is a party to (an organisation-wide role)."))
+            self.stdout.write(
+                _("lbf reads every plan Landsbyggefonden is a party to (an organisation-wide role).")
+            )
         if ensure_demo_reports(plan):
             self.stdout.write(
                 _(
