@@ -123,6 +123,7 @@ class OrganisationGrantAdmin(BaseAdmin):
 
     list_display = ("organisation", "role")
     list_select_related = ("organisation",)
+    search_fields = ("organisation__name", "organisation__short_name", "users__username")
     autocomplete_fields = ("organisation", "users")
 
     def _superuser(self, request) -> bool:
