@@ -217,11 +217,13 @@ class UserAdmin(DjangoUserAdmin):
             return False
         if obj is None or obj.pk == request.user.pk:
             return True
-        # Not another staff user, and no one who is also a member of a plan this coordinator does not run.
+        # Not another staff user, no one who is also a member of a plan this coordinator does not run, and no
+        # one holding an organisation-wide role (who reads plans far beyond this coordinator's).
         return (
             not obj.is_staff
             and not obj.is_superuser
             and not obj.memberships.exclude(plan__in=plan_pks).exists()
+            and not obj.organisation_grants.exists()
             and self.get_queryset(request).filter(pk=obj.pk).exists()
         )
 

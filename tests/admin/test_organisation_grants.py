@@ -47,3 +47,25 @@ def test_a_staff_coordinator_neither_sees_nor_makes_a_grant(personas):
     response = client.post(admin_url(OrganisationGrant, "add"), {"organisation": lbf.pk, "role": "reviewer"})
     assert response.status_code == 403
     assert "organisationgrant" not in client.get("/admin/").content.decode()
+
+
+def test_a_staff_coordinator_cannot_change_a_user_holding_an_organisation_wide_role(personas):
+    """Such a user reads every plan of their organisation: a coordinator of one plan must not set their password
+    or name, even though the user is a member of no plan (whom coordinators may otherwise change)."""
+    coordinator = personas.coordinator
+    coordinator.is_staff = True
+    coordinator.save(update_fields=["is_staff"])
+    reader = personas.org_reviewer
+    client = client_for(coordinator)
+    url = f"/admin/auth/user/{reader.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200  # seen (a user of no plan), read-only
+    assert not page.context["has_change_permission"]
+    response = client.post(
+        url, {"username": "kapret", "first_name": "X", "last_name": "Y", "email": "x@example.org"}
+    )
+    assert response.status_code == 403
+    reader.refresh_from_db()
+    assert reader.username != "kapret"
+    password = client.get(f"/admin/auth/user/{reader.pk}/password/")
+    assert password.status_code in (403, 404)
