@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django_tables2 import RequestConfig
 
@@ -41,27 +42,27 @@ class PortfolioView(generic.TemplateView):
 
     def get(self, request, *args, **kwargs):
         table, filterset = self.table_and_filter()
+        return self.page(table, filterset)
+
+    def page(self, table: PortfolioTable, filterset: PortfolioFilter):
+        """The page; bad input (a filter the form refuses) as a 400 with the form's errors."""
         context: dict[str, Any] = self.get_context_data(
-            table=table, filter=filterset, totals=totals(list(table.data)), page_title=_page_title()
+            table=table, filter=filterset, totals=totals(list(table.data)), page_title=_("Portfolio")
         )
         status = 400 if filterset.is_bound and not filterset.is_valid() else 200
         return self.render_to_response(context, status=status)
 
 
 class PortfolioDownloadView(PortfolioView):
-    """The rows the page shows with the same filters and sorting, as a spreadsheet."""
+    """The rows the page shows with the same filters and sorting, as a spreadsheet; bad input as the page's
+    400."""
 
     def get(self, request, *args, **kwargs):
         table, filterset = self.table_and_filter()
         if filterset.is_bound and not filterset.is_valid():
-            return super().get(request, *args, **kwargs)
+            return self.page(table, filterset)
         today = timezone.localdate()
         response = HttpResponse(portfolio_xlsx(list(table.data), today=today), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="portefolje-{today.isoformat()}.xlsx"'
         return response
 
-
-def _page_title() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("Portfolio")

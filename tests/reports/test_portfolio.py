@@ -158,6 +158,9 @@ def test_sorting_by_budget_and_by_period(reviewer, plans):
     assert _areas(client.get(URL, {"sort": "-budget"})) == ["Område Sydby", "Område Nordby", "Område Vestby"]
     assert _areas(client.get(URL, {"sort": "period"})) == ["Område Nordby", "Område Sydby", "Område Vestby"]
     assert _areas(client.get(URL, {"sort": "-status"}))  # progress sorts although a plan has none yet
+    for column in ("area", "municipality", "phase", "lbf_amount", "approvals", "reports", "needs_attention"):
+        assert len(_areas(client.get(URL, {"sort": f"-{column}"}))) == 3, column
+    assert client.get(URL, {"sort": "nonsense"}).status_code == 200  # an unknown column: the order as it was
 
 
 def test_the_totals_are_over_the_filtered_rows(reviewer, plans):
