@@ -65,4 +65,3 @@ class PortfolioDownloadView(PortfolioView):
         response = HttpResponse(portfolio_xlsx(list(table.data), today=today), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="portefolje-{today.isoformat()}.xlsx"'
         return response
-
