@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_filters",
+    "django_tables2",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "helhedsplan.core.apps.LoginLockoutsConfig",  # django-axes, named in Danish

@@ -43,6 +43,7 @@ urlpatterns = [
     path("konto/", include(password_patterns)),
     # The JSON API (/api/, its docs /api/docs) and the user's API tokens (/konto/tokens/).
     path("", include("helhedsplan.api.urls")),
+    path("portefolje/", include("helhedsplan.reports.portfolio_urls")),
     path("plan/<slug:plan>/", include(plan_patterns)),
 ]
 

@@ -12,7 +12,13 @@ from helhedsplan.goals.models import Goal, Indicator
 from helhedsplan.plans.models import Membership, Organisation, Plan
 from tests.agreements.factories import SubAgreementFactory
 from tests.goals.factories import GoalFactory
-from tests.plans.factories import HousingAssociationFactory, MembershipFactory, PlanFactory, UserFactory
+from tests.plans.factories import (
+    HousingAssociationFactory,
+    MembershipFactory,
+    OrganisationGrantFactory,
+    PlanFactory,
+    UserFactory,
+)
 
 #: Session, user, count, rows, a prefetch or two and the filter sidebar's choices.
 MAX_CHANGELIST_QUERIES = 12
@@ -22,12 +28,15 @@ PROJECT_MODELS = [model for model in admin.site._registry if model.__module__.st
 
 @pytest.fixture
 def whole_plan(amager_plan):
-    """The Amager plan from its plan file, and an editor limited to one delaftale (the file holds no users)."""
+    """The Amager plan from its plan file, an editor limited to one delaftale (the file holds no users), and
+    Landsbyggefonden's reviewers of every plan of LBF (an organisation-wide role) with one user."""
     MembershipFactory(
         plan=amager_plan,
         role=Membership.Role.EDITOR,
         sub_agreements=[amager_plan.sub_agreements.order_by("pk").first()],
     )
+    lbf = amager_plan.organisations.get(short_name="LBF")
+    OrganisationGrantFactory(organisation=lbf).users.add(UserFactory(password=None))
     return amager_plan
 
 

@@ -855,18 +855,28 @@ def _form_errors(response) -> Any:
     return dict(form.errors) if form is not None else None
 
 
+#: Every persona the walk signs in as: the plan's roles, and a reviewer of every plan of Landsbyggefonden, who is
+#: no member of Amager and reads it through an organisation-wide grant — the same access as "reviewer" everywhere.
+WALK_ROLES = [*ROLES, "org_reviewer"]
+
+
+def _expected(row: Row, role: str) -> int:
+    return row.access["reviewer" if role == "org_reviewer" else role]
+
+
 @pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
 def test_every_role_on_every_url(walk: Walk, row: Row):
     url = _url(row, walk.plan, walk.objects)
     login = f"{reverse('login')}?next={url}"
     wrong = []
-    for role in ROLES:
+    for role in WALK_ROLES:
         client = client_for(walk.personas[role])
-        allowed = row.access[role] == 200
+        status = _expected(row, role)
+        allowed = status == 200
 
         response = client.get(url)
-        if response.status_code != row.access[role]:
-            wrong.append(f"{role}: GET answered {response.status_code}, expected {row.access[role]}")
+        if response.status_code != status:
+            wrong.append(f"{role}: GET answered {response.status_code}, expected {status}")
         elif response.status_code == 302 and response["Location"] != login:
             wrong.append(f"{role}: GET sent to {response['Location']}, not to log in")
 
@@ -877,7 +887,7 @@ def test_every_role_on_every_url(walk: Walk, row: Row):
             after = snapshot()
             transaction.set_rollback(True)
         # Allowed: a write is sent on, a page that only reads has nothing to post to. Refused: as on GET.
-        expected = (405 if row.post is None else 302) if allowed else row.access[role]
+        expected = (405 if row.post is None else 302) if allowed else status
         if response.status_code != expected:
             wrong.append(
                 f"{role}: POST answered {response.status_code}, expected {expected} {_form_errors(response) or ''}"
@@ -913,3 +923,34 @@ def test_another_plans_object_is_not_found(walk: Walk, row: Row):
     assert client.get(url).status_code == 404
     assert client.post(url, data).status_code == 404
     assert snapshot() == before
+
+
+# --- Outside the plans: the portfolio of every plan a persona may see -----------------------------------------
+
+#: The portfolio lists what each persona reads: Amager for its members and the organisation-wide reviewer, the
+#: other plan for its coordinator, nothing for an outsider. Reading only: a POST is refused (405).
+PORTFOLIO_PLANS = {
+    "outsider": set(),
+    "other_plan_coordinator": {"anden-plan"},
+    "reviewer": {"amager-2022-2025"},
+    "limited_editor": {"amager-2022-2025"},
+    "editor": {"amager-2022-2025"},
+    "coordinator": {"amager-2022-2025"},
+    "org_reviewer": {"amager-2022-2025"},
+}
+
+
+@pytest.mark.parametrize("name", ["portfolio:list", "portfolio:download"])
+def test_every_role_on_the_portfolio(walk: Walk, name: str):
+    url = reverse(name)
+    response = client_for(None).get(url)
+    assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
+    for role, slugs in PORTFOLIO_PLANS.items():
+        client = client_for(walk.personas[role])
+        response = client.get(url)
+        assert response.status_code == 200, role
+        if name == "portfolio:list":
+            assert {row.plan.slug for row in response.context["table"].data} == slugs, role
+        before = snapshot()
+        assert client.post(url).status_code == 405, role
+        assert snapshot() == before

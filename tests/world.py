@@ -31,8 +31,9 @@ ROLES = [
 @dataclass
 class Personas:
     """One user per role of a plan: its coordinator, an editor, an editor limited to some delaftaler, a
-    reviewer; a signed-in user who is a member of no plan (outsider); and the coordinator of another plan, for
-    whom this plan does not exist."""
+    reviewer; a signed-in user who is a member of no plan (outsider); the coordinator of another plan, for
+    whom this plan does not exist; and a reviewer of every plan of one of the plan's parties, no member of this
+    one (org_reviewer: an organisation-wide grant, the same access as "reviewer" everywhere)."""
 
     coordinator: Any
     editor: Any
@@ -40,6 +41,7 @@ class Personas:
     reviewer: Any
     outsider: Any
     other_plan_coordinator: Any
+    org_reviewer: Any
 
     def __getitem__(self, role: str):
         """The user of ``role`` (a name of ROLES); None for "anonymous"."""
@@ -59,9 +61,17 @@ def make_personas(
 ) -> Personas:
     """A user of every role in ``plan``. The limited editor edits goals only inside ``limited_to`` (default: the
     plan's first delaftale); the other plan's coordinator is a member of ``other_plan`` (default: a new plan).
-    Users have no password (tests sign in with ``force_login``, and hashing costs time)."""
+    The organisation-wide reviewer reads the plan through a grant to Landsbyggefonden (LBF) when it is a party,
+    else to a new organisation made a party. Users have no password (tests sign in with ``force_login``, and
+    hashing costs time)."""
     from tests.agreements.factories import SubAgreementFactory
-    from tests.plans.factories import MembershipFactory, PlanFactory, UserFactory
+    from tests.plans.factories import (
+        MembershipFactory,
+        OrganisationFactory,
+        OrganisationGrantFactory,
+        PlanFactory,
+        UserFactory,
+    )
 
     if limited_to is None:
         first = plan.sub_agreements.order_by("pk").first() if hasattr(plan, "sub_agreements") else None
@@ -78,6 +88,15 @@ def make_personas(
         )
         return user
 
+    def org_reviewer():
+        party = plan.organisations.filter(short_name="LBF").first()
+        if party is None:
+            party = OrganisationFactory()
+            plan.organisations.add(party)
+        user = UserFactory(username=f"{prefix}org_reviewer", password=None)
+        OrganisationGrantFactory(organisation=party).users.add(user)
+        return user
+
     return Personas(
         coordinator=member("coordinator", Membership.Role.COORDINATOR),
         editor=member("editor", Membership.Role.EDITOR),
@@ -87,6 +106,7 @@ def make_personas(
         other_plan_coordinator=member(
             "other_plan_coordinator", Membership.Role.COORDINATOR, of=other_plan or PlanFactory()
         ),
+        org_reviewer=org_reviewer(),
     )
 
 

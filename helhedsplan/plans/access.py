@@ -1,26 +1,30 @@
-"""Access helpers: every lookup goes through the plans the user is a member of.
+"""Access helpers: every lookup goes through the plans the user is a member of, or reads through an
+organisation-wide grant (``OrganisationGrant``).
 
-A plan the user is not a member of does not exist for them (404); so does any object of another plan.
+A plan the user may not read does not exist for them (404); so does any object of another plan.
 """
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from helhedsplan.plans.models import Membership, Plan, PlanContent, PlanScopedQuerySet
+from helhedsplan.plans.models import Membership, Plan, PlanContent, PlanScopedQuerySet, granted_plans
 
 
 def plans_of(user) -> QuerySet[Plan]:
-    """The plans the user is a member of."""
+    """The plans the user is a member of or reads through an organisation-wide grant."""
     if not user.is_authenticated:
         return Plan.objects.none()
-    return Plan.objects.filter(memberships__user=user).order_by("-start_date", "name")
+    member_of = Membership.objects.filter(user=user).values("plan")
+    return Plan.objects.filter(Q(pk__in=member_of) | Q(pk__in=granted_plans(user))).order_by(
+        "-start_date", "name"
+    )
 
 
 def get_plan_or_404(user, slug: str) -> Plan:
-    """The plan with ``slug`` if the user is a member of it, else 404 (one query)."""
+    """The plan with ``slug`` if the user may read it (a member, or through a grant), else 404 (one query)."""
     if not user.is_authenticated:
         raise Http404
     return get_object_or_404(plans_of(user), slug=slug)

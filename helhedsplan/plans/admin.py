@@ -15,7 +15,7 @@ from helhedsplan.core.admin import (
     register_plan_scope,
 )
 
-from .models import ROLE_PERMISSIONS, Estate, Membership, Organisation, Plan
+from .models import ROLE_PERMISSIONS, Estate, Membership, Organisation, OrganisationGrant, Plan
 
 User = get_user_model()
 
@@ -108,7 +108,7 @@ class OrganisationAdmin(BaseAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(BaseAdmin):
-    list_display = ("name", "area", "start_date", "end_date", "homes", "residents")
+    list_display = ("name", "area", "municipality", "start_date", "end_date", "homes", "residents")
     search_fields = ("name", "area", "slug")
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ("name",)}
@@ -139,6 +139,35 @@ class MembershipAdmin(BaseAdmin):
         if obj is not None and obj.is_last_coordinator():
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(OrganisationGrant)
+class OrganisationGrantAdmin(BaseAdmin):
+    """A role in every plan an organisation is a party to: it opens many plans at once, so only a superuser
+    sees and keeps it (a coordinator administers their own plans only)."""
+
+    list_display = ("organisation", "role")
+    list_select_related = ("organisation",)
+    search_fields = ("organisation__name", "organisation__short_name", "users__username")
+    autocomplete_fields = ("organisation", "users")
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
 
 
 #: What only a superuser sees and sets on a user: the flags that open the admin or everything, and Django's
@@ -213,11 +242,13 @@ class UserAdmin(DjangoUserAdmin):
             return False
         if obj is None or obj.pk == request.user.pk:
             return True
-        # Not another staff user, and no one who is also a member of a plan this coordinator does not run.
+        # Not another staff user, no one who is also a member of a plan this coordinator does not run, and no
+        # one holding an organisation-wide role (who reads plans far beyond this coordinator's).
         return (
             not obj.is_staff
             and not obj.is_superuser
             and not obj.memberships.exclude(plan__in=plan_pks).exists()
+            and not obj.organisation_grants.exists()
             and self.get_queryset(request).filter(pk=obj.pk).exists()
         )
 

@@ -66,13 +66,16 @@ class PlanScopedQuerySet(models.QuerySet):
         roles = ROLE_PERMISSIONS[action]
         memberships = Membership.objects.filter(user=user, role__in=roles)
         plan_path = self.model.plan_lookup
+        # The plans an organisation-wide grant opens to the user with a role that holds the permission (never
+        # a plan where the user is a member: there the membership decides, as in ``plans.rules``).
+        granted = Q(**{f"{plan_path}__in": granted_plans(user, roles)})
         if action not in LIMITED_BY_SUB_AGREEMENT:
-            return self.filter(**{f"{plan_path}__in": memberships.values("plan")})
+            return self.filter(Q(**{f"{plan_path}__in": memberships.values("plan")}) | granted)
         # Coordinators everywhere; editors only inside delaftaler (what lies outside every delaftale, the
         # strategic agreement's key figures, is the coordinators' as the strategic agreement is): all of the
         # plan's without a limit, else only their own.
         others = memberships.exclude(role=Membership.Role.EDITOR)
-        allowed = Q(**{f"{plan_path}__in": others.values("plan")})
+        allowed = Q(**{f"{plan_path}__in": others.values("plan")}) | granted
         sub_agreement_path = self.model.sub_agreement_lookup
         if sub_agreement_path is not None:
             unlimited = memberships.filter(role=Membership.Role.EDITOR, sub_agreements__isnull=True)
@@ -290,6 +293,9 @@ class Plan(CleanInput, models.Model):
         error_messages={"unique": _("There is already a plan with this short address.")},
     )
     area = models.CharField(_("area"), max_length=200)
+    municipality = models.CharField(
+        _("municipality"), max_length=100, blank=True, default="", help_text=_("E.g. Københavns Kommune.")
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     description = models.TextField(_("description"), blank=True)
@@ -516,3 +522,64 @@ class Membership(PlanContent):
         """Refuse to remove the plan's last coordinator (``plans.services.membership_delete`` asks this)."""
         if self.is_last_coordinator():
             raise ValidationError(_("The plan must keep a coordinator: make someone else coordinator first."))
+
+
+class OrganisationGrant(CleanInput, models.Model):
+    """A role in every plan an organisation is a party to (``Plan.organisations``), for the users named on it:
+    "Landsbyggefonden's reviewers read every plan LBF is a party to". Kept by superusers in the admin.
+
+    A user holds the grant's role in such a plan unless they are a member of it: then their membership decides
+    (``plans.rules.membership_for`` gives the "effective membership"). Only the reviewer's role can be granted
+    so: it reads and answers reports, and never sees contact details."""
+
+    class Role(models.TextChoices):
+        REVIEWER = "reviewer", _("reviewer")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="grants", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.REVIEWER)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="organisation_grants",
+        verbose_name=_("users"),
+        help_text=_(
+            "The organisation's people who hold the role in every plan the organisation is a party to."
+        ),
+    )
+    history = HistoricalRecords(m2m_fields=[users])
+
+    class Meta:
+        verbose_name = _("organisation-wide role")
+        verbose_name_plural = _("organisation-wide roles")
+        ordering = ["organisation__short_name", "role"]
+        constraints = [
+            UniqueConstraint(
+                fields=["organisation", "role"],
+                name="one_grant_per_organisation_and_role",
+                violation_error_message=_(
+                    "The organisation already has this role in its plans. Add the users there."
+                ),
+                error_field="role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(role)s in every plan of %(organisation)s") % {
+            "role": self.get_role_display(),
+            "organisation": self.organisation.short_name,
+        }
+
+
+def granted_plans(user, roles=None) -> models.QuerySet:
+    """The pks (a subquery) of the plans an organisation-wide grant opens to ``user`` with one of ``roles`` (any
+    role when None), leaving out the plans the user is a member of: there the membership decides."""
+    grants = OrganisationGrant.objects.filter(users=user)
+    if roles is not None:
+        grants = grants.filter(role__in=roles)
+    return (
+        Plan.objects.filter(organisations__in=grants.values("organisation"))
+        .exclude(pk__in=Membership.objects.filter(user=user).values("plan"))
+        .values("pk")
+    )

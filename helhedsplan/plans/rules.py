@@ -2,7 +2,8 @@
 
 The roles that hold each permission are one table, ``plans.models.ROLE_PERMISSIONS``, which the
 querysets' ``for_user`` reads too. Every permission is asked of an object inside a plan (or the plan itself); the user's membership of that plan
-decides. Roles: a *coordinator* may do everything in the plan; an *editor* keeps goals, indicators,
+decides — or, for a plan they are no member of, an organisation-wide grant (``OrganisationGrant``: a reviewer of
+every plan the organisation is a party to). Roles: a *coordinator* may do everything in the plan; an *editor* keeps goals, indicators,
 measurements and activities (only in their delaftaler when the membership is limited) and logs incidents; a
 *reviewer* reads everything but the emergency plan's personal contact details and changes nothing. Django
 staff use the admin and have no rights on these pages unless they are members too.
@@ -32,14 +33,24 @@ from __future__ import annotations
 import rules
 from django.utils.functional import LazyObject
 
-from helhedsplan.plans.models import LIMITED_BY_SUB_AGREEMENT, ROLE_PERMISSIONS, Membership, Plan
+from helhedsplan.plans.models import (
+    LIMITED_BY_SUB_AGREEMENT,
+    ROLE_PERMISSIONS,
+    Membership,
+    OrganisationGrant,
+    Plan,
+)
 
 DELETE_WITH_DEPENDANTS = "plan.delete_with_dependants"
 RESTORE = "plan.restore"
 
 
 def membership_for(user, obj) -> Membership | None:
-    """The user's membership of the plan ``obj`` belongs to, cached on the user for the request."""
+    """The user's effective membership of the plan ``obj`` belongs to, cached on the user for the request.
+
+    Their membership of the plan if they have one; else, when an organisation-wide grant (``OrganisationGrant``)
+    names them and its organisation is a party to the plan, an unsaved membership with the grant's role and
+    organisation (``via_grant`` set; it has no delaftale limits, as only a reviewer's role is granted)."""
     if user is None or not user.is_authenticated or obj is None:
         return None
     plan = obj.owning_plan
@@ -57,7 +68,24 @@ def membership_for(user, obj) -> Membership | None:
             .prefetch_related("sub_agreements")
             .first()
         )
+        if cache[plan.pk] is None:
+            cache[plan.pk] = _granted_membership(user, plan)
     return cache[plan.pk]
+
+
+def _granted_membership(user, plan: Plan) -> Membership | None:
+    """The membership an organisation-wide grant gives ``user`` in ``plan``, or None (one query)."""
+    grant = (
+        OrganisationGrant.objects.filter(users=user, organisation__plans=plan)
+        .select_related("organisation")
+        .order_by("organisation__short_name", "role")
+        .first()
+    )
+    if grant is None:
+        return None
+    membership = Membership(user=user, plan=plan, organisation=grant.organisation, role=grant.role)
+    membership.via_grant = grant  # type: ignore[attr-defined]
+    return membership
 
 
 def _sub_agreement_of(obj):

@@ -92,9 +92,11 @@ class HomeView(generic.TemplateView):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         plans = list(access.plans_of(request.user))
-        if len(plans) == 1:
+        # The portfolio (reports app) is for whoever sees several plans or reads through an organisation-wide grant.
+        show_portfolio = len(plans) > 1 or request.user.organisation_grants.exists()
+        if len(plans) == 1 and not show_portfolio:
             return redirect(plans[0])
-        return self.render_to_response({"plans": plans})
+        return self.render_to_response({"plans": plans, "show_portfolio": show_portfolio})
 
 
 def rebase_on(form, conflict: EditConflict) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -514,21 +515,33 @@ def _submissions_prefetch() -> Prefetch:
 def report_archive(plan: Plan, *, today: datetime.date) -> list[ArchiveRow]:
     """Every yearly report of the period and the final report, stored or not: three queries (reports,
     submissions with who submitted and answered, comments with their authors)."""
+    return report_archives([plan], today=today)[plan.pk]
+
+
+def report_archives(plans: Iterable[Plan], *, today: datetime.date) -> dict[int, list[ArchiveRow]]:
+    """``report_archive`` of each of ``plans`` (plan pk → rows), in the same three queries however many plans:
+    reports, submissions with who submitted and answered, comments with their authors."""
+    plans = list(plans)
     stored = {
-        (r.kind, r.year): r
-        for r in Report.objects.filter(plan=plan)
+        (r.plan_id, r.kind, r.year): r
+        for r in Report.objects.filter(plan__in=plans)
         .select_related("plan")
         .prefetch_related(_submissions_prefetch())
     }
-    wanted = [(Report.Kind.YEARLY, year) for year in plan.years] + [(Report.Kind.FINAL, None)]
-    rows = []
-    for kind, year in wanted:
-        report = stored.get((kind, year)) or Report(plan=plan, kind=kind, year=year)
-        submissions: list[Submission] = list(report.submissions.all()) if report.pk else []  # type: ignore[misc]
-        rows.append(
-            ArchiveRow(report=report, state=report_state(report, submissions, today), submissions=submissions)
-        )
-    return rows
+    archives: dict[int, list[ArchiveRow]] = {}
+    for plan in plans:
+        wanted = [(Report.Kind.YEARLY, year) for year in plan.years] + [(Report.Kind.FINAL, None)]
+        rows = []
+        for kind, year in wanted:
+            report = stored.get((plan.pk, kind, year)) or Report(plan=plan, kind=kind, year=year)
+            submissions: list[Submission] = list(report.submissions.all()) if report.pk else []  # type: ignore[misc]
+            rows.append(
+                ArchiveRow(
+                    report=report, state=report_state(report, submissions, today), submissions=submissions
+                )
+            )
+        archives[plan.pk] = rows
+    return archives
 
 
 def report_submissions(report: Report) -> list[Submission]:

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
+from helhedsplan.plans.models import Estate, Membership, Organisation, OrganisationGrant, Plan
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -66,3 +66,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     def sub_agreements(self, create, extracted, **kwargs):
         if create and extracted:
             self.sub_agreements.set(extracted)
+
+
+class OrganisationGrantFactory(factory.django.DjangoModelFactory):
+    """An organisation-wide reviewer's role; ``users=[...]`` names who holds it."""
+
+    class Meta:
+        model = OrganisationGrant
+        django_get_or_create = ("organisation", "role")
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = OrganisationGrant.Role.REVIEWER
+
+    @factory.post_generation
+    def users(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.users.add(*extracted)

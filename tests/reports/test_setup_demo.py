@@ -99,3 +99,22 @@ def test_setup_demo_shows_every_state_of_the_reports_once():
 
     run_setup_demo()
     assert Submission.objects.filter(report__plan=plan).count() == 3
+
+
+@pytest.mark.django_db
+def test_setup_demo_grants_lbf_every_plan_of_landsbyggefonden_once():
+    from helhedsplan.plans.models import OrganisationGrant
+    from tests.world import client_for
+
+    first = run_setup_demo()
+    assert "lbf reads every plan Landsbyggefonden is a party to" in first
+    grant = OrganisationGrant.objects.get()
+    assert (grant.organisation.short_name, grant.role) == ("LBF", "reviewer")
+    assert [user.username for user in grant.users.all()] == ["lbf"]
+    assert "lbf reads" not in run_setup_demo()
+    assert OrganisationGrant.objects.get().users.count() == 1
+
+    lbf = client_for(get_user_model().objects.get(username="lbf"))
+    assert 'href="/portefolje/"' in lbf.get("/").content.decode()
+    portfolio = lbf.get("/portefolje/")
+    assert [row.plan.slug for row in portfolio.context["table"].data] == [AMAGER_SLUG]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from helhedsplan.plans.models import Membership, Organisation, Plan
+from helhedsplan.plans.models import Membership, Organisation, OrganisationGrant, Plan
 from helhedsplan.plans.services import membership_create
 
 from .importer import import_plan
@@ -79,6 +79,22 @@ def ensure_demo_logins(plan: Plan) -> list[tuple[DemoLogin, bool]]:
             )
         result.append((login, created))
     return result
+
+
+@transaction.atomic
+def ensure_demo_grant() -> bool:
+    """Landsbyggefonden's reviewers (the ``lbf`` login) read every plan LBF is a party to, through an
+    organisation-wide grant: ``lbf`` opens the portfolio. Returns whether it added ``lbf`` to the grant."""
+    user = get_user_model().objects.filter(username="lbf").first()
+    if user is None:
+        return False
+    grant, _created = OrganisationGrant.objects.get_or_create(
+        organisation=Organisation.objects.get(short_name="LBF"), role=OrganisationGrant.Role.REVIEWER
+    )
+    if grant.users.filter(pk=user.pk).exists():
+        return False
+    grant.users.add(user)
+    return True
 
 
 @transaction.atomic

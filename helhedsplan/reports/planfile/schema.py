@@ -321,6 +321,7 @@ PLAN = Record(
         "slug": Text(required=True),
         "name": Text(required=True),
         "area": Text(required=True),
+        "municipality": Text(),
         "start_date": Date(required=True),
         "end_date": Date(required=True),
         "description": Text(),

@@ -8,6 +8,7 @@ from helhedsplan.reports.planfile import PlanFileError
 from helhedsplan.reports.planfile.demo import (
     DEMO_PASSWORD,
     ensure_amager_plan,
+    ensure_demo_grant,
     ensure_demo_logins,
     ensure_demo_reports,
 )
@@ -31,6 +32,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username:<10} {Membership.Role(login.role).label:<12} {login.organisation:<5} {state}"
                 + (" · " + _("superuser") if login.superuser else "")
+            )
+        if ensure_demo_grant():
+            self.stdout.write(
+                _("lbf reads every plan Landsbyggefonden is a party to (an organisation-wide role).")
             )
         if ensure_demo_reports(plan):
             self.stdout.write(

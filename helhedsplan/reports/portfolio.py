@@ -1,0 +1,333 @@
+"""The portfolio: every plan a user may see, one row each (``/portefolje/``), for Landsbyggefonden's reviewers and
+anyone who reads several plans.
+
+``portfolio_rows(plans, today)`` reads the rows in a fixed number of queries, whatever the number of plans; the
+page (``views.PortfolioView``), its filters (``PortfolioFilter``), its table (``PortfolioTable``) and its
+spreadsheet all use it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from helhedsplan.agreements.selectors import goal_tree_progresses
+from helhedsplan.approvals.selectors import approval_summaries
+from helhedsplan.budget.selectors import budget_summaries
+from helhedsplan.goals import progress
+from helhedsplan.goals.models import Indicator, Measurement
+from helhedsplan.plans.models import Plan
+
+from .report import ReportState, report_archives
+
+
+class Phase:
+    DRAFT = "draft"  # no estate has approved the plan yet
+    IN_APPROVAL = "in_approval"  # some estates have, not all
+    RUNNING = "running"  # every estate has approved it, and the period is not over
+    ENDED = "ended"  # the period is over
+
+
+PHASE_LABELS = {
+    Phase.DRAFT: _("draft"),
+    Phase.IN_APPROVAL: _("in approval"),
+    Phase.RUNNING: _("running"),
+    Phase.ENDED: _("ended"),
+}
+
+
+def plan_phase(plan: Plan, *, approved: int, estates: int, today: datetime.date) -> str:
+    """Where a plan stands: ended once its period is over; before that, by the estates' approvals (the
+    boligafdelingers godkendelse): none approved yet is a draft, some an approval under way, all a running plan."""
+    if plan.end_date < today:
+        return Phase.ENDED
+    if estates == 0 or approved == 0:
+        return Phase.DRAFT
+    if approved < estates:
+        return Phase.IN_APPROVAL
+    return Phase.RUNNING
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    plan: Plan
+    phase: str
+    status: progress.Progress
+    budget: Decimal
+    lbf_amount: Decimal
+    approved: int
+    estates: int
+    #: Reports to Landsbyggefonden that can be written and are not submitted: due, and overdue.
+    reports_due: int
+    reports_overdue: int
+    #: Reports returned by Landsbyggefonden, to be submitted again.
+    reports_returned: int
+    #: Indicators never measured or whose next measurement is overdue (as the dashboard counts them).
+    measurements_overdue: int
+
+    @property
+    def phase_label(self) -> str:
+        return str(PHASE_LABELS[self.phase])
+
+    @property
+    def period(self) -> str:
+        return f"{self.plan.start_date.year}–{self.plan.end_date.year}"
+
+    @property
+    def approvals(self) -> str:
+        return f"{self.approved}/{self.estates}"
+
+    @property
+    def needs_attention(self) -> int:
+        """Reports due, overdue or returned, and overdue measurements. The dashboard's full "needs attention"
+        (incidents, contacts, missing parts …) reads a dozen tables per plan, so the portfolio counts what its
+        own rows already hold."""
+        return self.reports_due + self.reports_overdue + self.reports_returned + self.measurements_overdue
+
+    # Sort keys: django-tables2 sorts the rows by these (never None, so any two rows compare).
+    @property
+    def status_key(self) -> int:
+        return -1 if self.status.percent is None else self.status.percent
+
+    @property
+    def phase_key(self) -> int:
+        return list(PHASE_LABELS).index(self.phase)
+
+    @property
+    def approvals_key(self) -> tuple[int, int]:
+        return (self.approved, self.estates)
+
+    @property
+    def reports_key(self) -> tuple[int, int]:
+        return (self.reports_overdue, self.reports_due)
+
+
+def _overdue_measurements(plans: list[Plan], today: datetime.date) -> dict[int, int]:
+    """Per plan, the indicators never measured or whose next measurement is overdue: two queries (indicators
+    with their plan, measurements)."""
+    counts = {plan.pk: 0 for plan in plans}
+    indicators = (
+        Indicator.objects.filter(plan__in=plans)
+        .select_related("plan")
+        .prefetch_related(
+            Prefetch("measurements", queryset=Measurement.objects.only("pk", "indicator", "date"))
+        )
+    )
+    for indicator in indicators:
+        if indicator.latest_measurement() is None or indicator.measurement_is_overdue(today):
+            counts[indicator.plan_id] = counts.get(indicator.plan_id, 0) + 1
+    return counts
+
+
+def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date) -> list[PortfolioRow]:
+    """One row per plan, in a number of queries that does not depend on the number of plans: one for the
+    plans, four for the goal tree's progress, five for the budget, two for the approvals, three for the reports
+    to Landsbyggefonden and two for the measurements due."""
+    plans = list(plans)
+    progresses = goal_tree_progresses(plans)
+    budgets = budget_summaries(plans)
+    approvals = approval_summaries(plans, today)
+    archives = report_archives(plans, today=today)
+    overdue = _overdue_measurements(plans, today)
+    rows = []
+    for plan in plans:
+        approval = approvals[plan.pk]
+        states = [row.state for row in archives[plan.pk]]
+        rows.append(
+            PortfolioRow(
+                plan=plan,
+                phase=plan_phase(plan, approved=approval.approved_count, estates=approval.total, today=today),
+                status=progresses[plan.pk],
+                budget=budgets[plan.pk].total_budget,
+                lbf_amount=budgets[plan.pk].lbf_amount,
+                approved=approval.approved_count,
+                estates=approval.total,
+                reports_due=states.count(ReportState.DUE),
+                reports_overdue=states.count(ReportState.OVERDUE),
+                reports_returned=states.count(ReportState.RETURNED),
+                measurements_overdue=overdue[plan.pk],
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Totals:
+    plans: int
+    budget: Decimal
+    lbf_amount: Decimal
+
+
+def totals(rows: list[PortfolioRow]) -> Totals:
+    return Totals(
+        plans=len(rows),
+        budget=sum((row.budget for row in rows), Decimal(0)),
+        lbf_amount=sum((row.lbf_amount for row in rows), Decimal(0)),
+    )
+
+
+# --- Filters ---------------------------------------------------------------------------------------------------
+
+
+class PortfolioFilter(django_filters.FilterSet):
+    """What narrows the portfolio. The text, municipality and year filter the plans in the database; the phase
+    is derived from the approvals, so ``filter_rows`` applies it to the rows read."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    municipality = django_filters.CharFilter(label=_("Municipality"), lookup_expr="icontains")
+    year = django_filters.NumberFilter(
+        label=_("Runs in the year"), method="filter_year", min_value=1900, max_value=2100, decimal_places=0
+    )
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=list(PHASE_LABELS.items()), method="filter_nothing", empty_label=_("All")
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["q", "municipality", "year", "phase"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(area__icontains=value) | Q(municipality__icontains=value)
+        )
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(start_date__year__lte=int(value), end_date__year__gte=int(value))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # the phase is known only once the rows are read: ``filter_rows``
+
+    def filter_rows(self, rows: list[PortfolioRow]) -> list[PortfolioRow]:
+        phase = getattr(self.form, "cleaned_data", {}).get("phase")
+        return [row for row in rows if row.phase == phase] if phase else rows
+
+
+# --- The table -------------------------------------------------------------------------------------------------
+
+
+class MoneyColumn(tables.Column):
+    attrs: Any = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+
+    def render(self, value):
+        from django.contrib.humanize.templatetags.humanize import intcomma
+
+        return f"{intcomma(int(value))} kr."
+
+
+class PortfolioTable(tables.Table):
+    area = tables.Column(
+        verbose_name=_("Area"), accessor="plan__area", linkify=lambda record: record.plan.get_absolute_url()
+    )
+    municipality = tables.Column(verbose_name=_("Municipality"), accessor="plan__municipality")
+    period = tables.Column(verbose_name=_("Period"), order_by=("plan__start_date", "plan__end_date"))
+    phase = tables.Column(verbose_name=_("Phase"), accessor="phase_label", order_by="phase_key")
+    status = tables.Column(verbose_name=_("Status"), accessor="status", order_by="status_key")
+    budget = MoneyColumn(verbose_name=_("Budget"))
+    lbf_amount = MoneyColumn(verbose_name=_("Of which LBF"))
+    approvals = tables.Column(verbose_name=_("Approvals"), order_by="approvals_key")
+    reports = tables.Column(verbose_name=_("Reports due"), accessor="reports_key", order_by="reports_key")
+    needs_attention = tables.Column(
+        verbose_name=_("Needs attention"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+    )
+
+    class Meta:
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-sm align-middle", "id": "portfolio"}
+        orderable = True
+        empty_text = _("No plans match the filters.")
+
+    def render_status(self, value: progress.Progress, record: PortfolioRow) -> str:
+        if value.percent is None:
+            return value.label
+        return f"{value.label} · {value.percent} %"
+
+    def render_reports(self, record: PortfolioRow) -> str:
+        return _("%(overdue)s overdue, %(due)s due") % {
+            "overdue": record.reports_overdue,
+            "due": record.reports_due,
+        }
+
+
+# --- The spreadsheet -------------------------------------------------------------------------------------------
+
+
+def portfolio_xlsx(rows: list[PortfolioRow], *, today: datetime.date) -> bytes:
+    """The rows shown (filtered and sorted) as one sheet: every figure a number, every text a text cell
+    (``core.spreadsheet.append_row``), the totals last."""
+    from io import BytesIO
+
+    from django.utils.formats import date_format
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from helhedsplan.core.spreadsheet import append_row
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(_("Portfolio"))
+    bold = Font(bold=True)
+    append_row(sheet, [_("Portfolio"), date_format(today, "DATE_FORMAT")], font=bold)
+    append_row(
+        sheet,
+        [
+            _("Plan"),
+            _("Area"),
+            _("Municipality"),
+            _("First year"),
+            _("Last year"),
+            _("Phase"),
+            _("Status"),
+            _("Progress"),
+            _("Budget"),
+            _("Of which LBF"),
+            _("Estates approved"),
+            _("Estates"),
+            _("Reports due"),
+            _("Reports overdue"),
+            _("Needs attention"),
+        ],
+        font=bold,
+    )
+    for row in rows:
+        append_row(
+            sheet,
+            [
+                row.plan.name,
+                row.plan.area,
+                row.plan.municipality,
+                row.plan.start_date.year,
+                row.plan.end_date.year,
+                row.phase_label,
+                row.status.label,
+                None if row.status.percent is None else row.status.percent / 100,
+                float(row.budget),
+                float(row.lbf_amount),
+                row.approved,
+                row.estates,
+                row.reports_due,
+                row.reports_overdue,
+                row.needs_attention,
+            ],
+        )
+    total = totals(rows)
+    append_row(
+        sheet,
+        [_("Total"), None, None, None, None, None, None, None, float(total.budget), float(total.lbf_amount)],
+        font=bold,
+    )
+    for cells in sheet.iter_rows(min_row=3, min_col=8, max_col=8):
+        for cell in cells:
+            cell.number_format = "0%"
+    for cells in sheet.iter_rows(min_row=3, min_col=9, max_col=10):
+        for cell in cells:
+            cell.number_format = "#,##0"
+    output = BytesIO()
+    book.save(output)
+    return output.getvalue()

@@ -1,0 +1,251 @@
+"""The portfolio (``/portefolje/``): every plan a user may see, one row each, filtered, sorted, totalled and
+downloaded; nobody else's plans; bad filter values answered as bad input; a number of queries that does not depend
+on the number of plans."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from helhedsplan.plans.models import Membership
+from helhedsplan.reports.portfolio import Phase, plan_phase
+from tests.agreements.factories import SubAgreementFactory
+from tests.approvals.factories import EstateDecisionFactory
+from tests.budget.factories import BudgetAmountFactory, FundingFactory
+from tests.goals.factories import GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.plans.factories import (
+    EstateFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    OrganisationGrantFactory,
+    PlanFactory,
+    UserFactory,
+)
+from tests.reports.factories import SubmissionFactory
+from tests.world import client_for
+
+pytestmark = pytest.mark.django_db
+
+URL = "/portefolje/"
+TODAY = datetime.date.today()
+
+
+def _plan(
+    name: str, *, start: int, end: int, municipality: str = "", approved: int = 0, estates: int = 0, budget=0
+):
+    """A plan with ``estates`` estates of which ``approved`` have approved it, a delaftale with a measured
+    indicator, ``budget`` kroner in its first year (all from LBF), and a submitted yearly report."""
+    plan = PlanFactory(
+        name=name,
+        area=f"Område {name}",
+        municipality=municipality,
+        start_date=datetime.date(start, 1, 1),
+        end_date=datetime.date(end, 12, 31),
+    )
+    for number in range(estates):
+        estate = EstateFactory(plan=plan)
+        if number < approved:
+            EstateDecisionFactory(estate=estate, date=datetime.date(start - 1, 9, 1))
+    goal = GoalFactory(sub_agreement=SubAgreementFactory(plan=plan))
+    MeasurementFactory(indicator=IndicatorFactory(goal=goal), date=datetime.date(start, 6, 1))
+    if budget:
+        BudgetAmountFactory(line__plan=plan, year=start, amount=Decimal(budget))
+        FundingFactory(source__plan=plan, year=start, amount=Decimal(budget))
+    SubmissionFactory(report__plan=plan, report__year=start)
+    return plan
+
+
+@pytest.fixture
+def reviewer():
+    """A reviewer of Landsbyggefonden who reads every plan LBF is a party to, and is a member of none."""
+    user = UserFactory(username="lbf-reviewer", password=None)
+    lbf = OrganisationFactory(short_name="LBF", name="Landsbyggefonden", kind="funder")
+    OrganisationGrantFactory(organisation=lbf).users.add(user)
+    return user
+
+
+@pytest.fixture
+def plans(reviewer):
+    """Three plans of LBF (ended, running, a draft) and one it is no party to."""
+    lbf = reviewer.organisation_grants.get().organisation
+    ended = _plan(
+        "Nordby", start=2018, end=2021, municipality="Aarhus Kommune", approved=2, estates=2, budget=1000
+    )
+    running = _plan(
+        "Sydby",
+        start=TODAY.year - 1,
+        end=TODAY.year + 2,
+        municipality="Københavns Kommune",
+        approved=1,
+        estates=1,
+        budget=3000,
+    )
+    draft = _plan(
+        "Vestby", start=TODAY.year + 1, end=TODAY.year + 4, municipality="Københavns Kommune", estates=1
+    )
+    for plan in (ended, running, draft):
+        plan.organisations.add(lbf)
+    hidden = _plan("Skjult", start=2022, end=2025, municipality="Odense Kommune", budget=5000)
+    return {"ended": ended, "running": running, "draft": draft, "hidden": hidden}
+
+
+def _areas(response) -> list[str]:
+    return [row.plan.area for row in response.context["table"].data]
+
+
+def test_every_plan_the_reviewer_may_see_and_no_other(reviewer, plans):
+    response = client_for(reviewer).get(URL)
+    assert response.status_code == 200
+    assert sorted(_areas(response)) == ["Område Nordby", "Område Sydby", "Område Vestby"]
+    assert b"Skjult" not in response.content
+
+
+def test_a_row_shows_the_plans_facts(reviewer, plans):
+    response = client_for(reviewer).get(URL)
+    rows = {row.plan.area: row for row in response.context["table"].data}
+    ended = rows["Område Nordby"]
+    assert (ended.period, ended.phase, ended.approvals) == ("2018–2021", Phase.ENDED, "2/2")
+    assert (ended.budget, ended.lbf_amount) == (Decimal(1000), Decimal(1000))
+    assert rows["Område Sydby"].phase == Phase.RUNNING
+    assert rows["Område Vestby"].phase == Phase.DRAFT
+    page = response.content.decode()
+    for text in (
+        "Aarhus Kommune",
+        "2018–2021",
+        "afsluttet",
+        "i gang",
+        "kladde",
+        "2/2",
+        "1.000 kr.",
+        "Heraf LBF",
+    ):
+        assert text in page, text
+    # The first year's report is submitted (awaiting the answer): the three later years' and the final are overdue.
+    assert ended.reports_overdue == 4 and ended.reports_due == 0
+    assert ended.needs_attention == ended.reports_overdue + ended.measurements_overdue
+
+
+def test_the_phase_follows_the_dates_and_the_estates_approvals():
+    plan = PlanFactory.build(start_date=datetime.date(2024, 1, 1), end_date=datetime.date(2027, 12, 31))
+    today = datetime.date(2025, 5, 1)
+    assert plan_phase(plan, approved=0, estates=0, today=today) == Phase.DRAFT
+    assert plan_phase(plan, approved=0, estates=3, today=today) == Phase.DRAFT
+    assert plan_phase(plan, approved=2, estates=3, today=today) == Phase.IN_APPROVAL
+    assert plan_phase(plan, approved=3, estates=3, today=today) == Phase.RUNNING
+    assert plan_phase(plan, approved=1, estates=3, today=datetime.date(2028, 1, 1)) == Phase.ENDED
+
+
+def test_filters_by_phase_text_municipality_and_year(reviewer, plans):
+    client = client_for(reviewer)
+    assert _areas(client.get(URL, {"phase": "ended"})) == ["Område Nordby"]
+    assert _areas(client.get(URL, {"q": "sydby"})) == ["Område Sydby"]
+    assert sorted(_areas(client.get(URL, {"municipality": "københavns"}))) == [
+        "Område Sydby",
+        "Område Vestby",
+    ]
+    assert _areas(client.get(URL, {"year": "2019"})) == ["Område Nordby"]
+    assert _areas(client.get(URL, {"phase": "draft", "municipality": "Aarhus"})) == []
+    assert "Ingen planer passer til filtrene." in client.get(URL, {"q": "ingenting"}).content.decode()
+
+
+def test_sorting_by_budget_and_by_period(reviewer, plans):
+    client = client_for(reviewer)
+    assert _areas(client.get(URL, {"sort": "-budget"})) == ["Område Sydby", "Område Nordby", "Område Vestby"]
+    assert _areas(client.get(URL, {"sort": "period"})) == ["Område Nordby", "Område Sydby", "Område Vestby"]
+    assert _areas(client.get(URL, {"sort": "-status"}))  # progress sorts although a plan has none yet
+    for column in ("area", "municipality", "phase", "lbf_amount", "approvals", "reports", "needs_attention"):
+        assert len(_areas(client.get(URL, {"sort": f"-{column}"}))) == 3, column
+    assert client.get(URL, {"sort": "nonsense"}).status_code == 200  # an unknown column: the order as it was
+
+
+def test_the_totals_are_over_the_filtered_rows(reviewer, plans):
+    client = client_for(reviewer)
+    totals = client.get(URL).context["totals"]
+    assert (totals.plans, totals.budget, totals.lbf_amount) == (3, Decimal(4000), Decimal(4000))
+    response = client.get(URL, {"phase": "running"})
+    assert response.context["totals"].budget == Decimal(3000)
+    assert '<dd class="col-sm-9" id="total-budget">3.000 kr.</dd>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"year": "tyve"}, "Indtast et tal."),
+        ({"year": "99999"}, "Denne værdi skal være mindre end eller lig 2100."),
+        ({"phase": "paused"}, "Marker en gyldig valgmulighed."),
+    ],
+)
+def test_a_malformed_filter_is_bad_input(reviewer, plans, params, message):
+    response = client_for(reviewer).get(URL, params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert _areas(response) == []
+    download = client_for(reviewer).get(reverse("portfolio:download"), params)
+    assert download.status_code == 400
+
+
+def test_the_spreadsheet_holds_the_filtered_rows_as_text_and_numbers(reviewer, plans):
+    plans["running"].name = '=HYPERLINK("http://example.org")'
+    plans["running"].save()
+    response = client_for(reviewer).get(
+        reverse("portfolio:download"), {"sort": "-budget", "phase": "running"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="portefolje-')
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("Plan", "Område", "Kommune")
+    assert rows[2][0] == '=HYPERLINK("http://example.org")'
+    assert sheet.cell(row=3, column=1).data_type == "s"  # text, never a formula
+    assert rows[2][5] == "i gang" and rows[2][8] == 3000
+    assert rows[3][0] == "I alt" and rows[3][8] == 3000 and rows[3][9] == 3000
+    assert len(rows) == 4
+
+
+def test_an_outsider_sees_no_plan_and_a_member_only_their_own(plans):
+    outsider = UserFactory(password=None)
+    response = client_for(outsider).get(URL)
+    assert response.status_code == 200 and _areas(response) == []
+    member = UserFactory(password=None)
+    MembershipFactory(user=member, plan=plans["hidden"], role=Membership.Role.EDITOR)
+    assert _areas(client_for(member).get(URL)) == ["Område Skjult"]
+    assert client_for(None).get(URL).status_code == 302
+
+
+def test_the_home_page_links_to_the_portfolio_for_a_grant_or_several_plans(reviewer, plans):
+    response = client_for(reviewer).get("/")
+    assert response.status_code == 200
+    assert 'id="portfolio-link"' in response.content.decode()
+    member = UserFactory(password=None)
+    MembershipFactory(user=member, plan=plans["hidden"], role=Membership.Role.EDITOR)
+    assert client_for(member).get("/").status_code == 302  # one plan, no grant: straight to it
+
+
+def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_assert_num_queries):
+    user = UserFactory(password=None)
+    lbf = OrganisationFactory(short_name="LBF", name="Landsbyggefonden", kind="funder")
+    OrganisationGrantFactory(organisation=lbf).users.add(user)
+
+    def add_plans(count: int) -> None:
+        for number in range(count):
+            plan = _plan(f"P{number}-{count}", start=2022, end=2025, approved=1, estates=2, budget=100)
+            plan.organisations.add(lbf)
+
+    client = client_for(user)
+    add_plans(1)
+    # 1 the session, 2 the user; 3 the plans (with the user's memberships and grants as subqueries);
+    # 4-7 the goal tree's progress (delaftaler, goals, indicators, measurements); 8-12 the budget (lines,
+    # amounts, actuals, funding sources, fundings); 13-14 the approvals (estates, decisions); 15-17 the reports
+    # to Landsbyggefonden (reports, submissions, comments); 18-19 the measurements due (indicators,
+    # measurements).
+    with django_assert_num_queries(19):
+        assert client.get(URL, {"sort": "-budget"}).status_code == 200
+    add_plans(19)
+    with django_assert_num_queries(19):
+        response = client.get(URL, {"sort": "-budget"})
+    assert len(response.context["table"].data) == 20
