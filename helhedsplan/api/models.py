@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.core.constraints import dates_in_bounds
+from helhedsplan.core.constraints import CheckConstraint, dates_in_bounds
 from helhedsplan.core.models import CleanInput
 
 #: Every token starts so, so that a secret scanner (or a person) recognises one in a leaked text.
@@ -57,7 +57,12 @@ class AccessToken(CleanInput, models.Model):
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="access_token_has_a_name"),
+            CheckConstraint(
+                condition=~Q(name=""),
+                name="access_token_has_a_name",
+                error_field="name",
+                violation_error_message=_("Give the token a name."),
+            ),
             *dates_in_bounds(times=("created_at", "revoked_at")),
         ]
 
