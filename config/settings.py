@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "helhedsplan.core.apps.LoginLockoutsConfig",  # django-axes, named in Danish
     "csp",
     "helhedsplan.core",
+    "helhedsplan.periods",
     "helhedsplan.plans",
     "helhedsplan.agreements",
     "helhedsplan.goals",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
     "helhedsplan.reports",
+    "helhedsplan.plantemplate",
 ]
 
 MIDDLEWARE = [

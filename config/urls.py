@@ -16,6 +16,7 @@ plan_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("helhedsplan.plans.urls")),
+    path("", include("helhedsplan.plantemplate.urls")),
     path("plan/<slug:plan>/", include(plan_patterns)),
 ]
 

@@ -250,6 +250,16 @@ class Plan(CleanInput, models.Model):
     organisations = models.ManyToManyField(
         Organisation, related_name="plans", blank=True, verbose_name=_("parties")
     )
+    #: Landsbyggefonden's funding period: its focus areas are the ones the plan's delaftaler may have. Empty
+    #: only for a plan made before periods were data (the data migration set 2019-2026 on those).
+    funding_period = models.ForeignKey(
+        "periods.FundingPeriod",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("funding period"),
+    )
     lock_version = models.PositiveIntegerField(_("edit number"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[organisations])
 

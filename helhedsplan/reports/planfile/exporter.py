@@ -82,9 +82,12 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             ),
             "approval_steps",
         )
+        .select_related("funding_period")
         .get()
     )
-    sub_agreements = sorted(plan.sub_agreements.all(), key=lambda s: FOCUS_ORDER[s.focus_area])
+    sub_agreements = sorted(
+        plan.sub_agreements.all(), key=lambda s: (FOCUS_ORDER.get(s.focus_area, len(FOCUS_ORDER)), s.pk)
+    )
     preparedness = _preparedness(plan)
     organisations = _organisations(plan, plan.estate_list, sub_agreements, preparedness)
     data: dict[str, Any] = {
@@ -142,7 +145,12 @@ def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedne
 
 def _plan(plan: Plan, organisations: list[Organisation]) -> dict[str, Any]:
     party_ids = {org.pk for org in plan.organisations.all()}
-    values = {field: getattr(plan, field) for field in schema.PLAN.fields if field != "parties"}
+    values = {
+        field: getattr(plan, field)
+        for field in schema.PLAN.fields
+        if field not in ("parties", "funding_period")
+    }
+    values["funding_period"] = plan.funding_period.code if plan.funding_period else None
     values["parties"] = [org.short_name for org in organisations if org.pk in party_ids]
     return compact(schema.PLAN, values)
 
