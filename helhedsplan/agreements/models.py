@@ -184,7 +184,8 @@ class SubAgreement(FocusAreaNamed, PlanContent):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded_focus_area = instance.__dict__.get("focus_area")
+        # The focus area as stored: clean() checks it against the period only when it changes.
+        instance.__dict__["_loaded_focus_area"] = instance.__dict__.get("focus_area")
         return instance
 
     def clean(self) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
 from helhedsplan.core.models import CleanInput
@@ -61,6 +62,7 @@ class FundingPeriod(CleanInput, models.Model):
             "(title, body, status)."
         ),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("funding period")
@@ -101,6 +103,7 @@ class FocusAreaDefinition(CleanInput, models.Model):
         default=False,
         help_text=_("The name is an example: no source at hand states the period's focus areas exactly."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("focus area")

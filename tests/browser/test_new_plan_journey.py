@@ -32,21 +32,26 @@ def test_a_coordinator_creates_a_successor_plan_from_the_template(
     page.locator("#id_start_date").fill("2026-01-01")
     page.locator("#id_end_date").fill("2029-12-31")
     page.locator("main form button[type=submit]").click()
-    expect(page.locator(".error-summary")).to_contain_text("Der findes allerede en plan med denne korte adresse.")
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Der findes allerede en plan med denne korte adresse."
+    )
     assert_no_axe_violations(page)
 
     page.locator("#id_slug").fill("amager-2026-2029")
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(live_server.url + "/plan/amager-2026-2029/")
     expect(page.locator("h1")).to_have_text("Boligsocial helhedsplan Amager 2026-2029")
-    expect(page.locator(".alert-success")).to_contain_text("Planen er oprettet fra Landsbyggefondens skabelon.")
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Planen er oprettet fra Landsbyggefondens skabelon."
+    )
     expect(page.locator("main")).to_contain_text("Kladde: ")
     assert_no_axe_violations(page)
 
     plan = Plan.objects.get(slug="amager-2026-2029")
     assert plan.funding_period.code == "2019-2026"
     assert SubAgreement.objects.filter(plan=plan).count() == 4
-    assert Goal.objects.filter(sub_agreement__plan=plan).count() == Goal.objects.filter(
-        sub_agreement__plan=amager_plan
-    ).count()
+    assert (
+        Goal.objects.filter(sub_agreement__plan=plan).count()
+        == Goal.objects.filter(sub_agreement__plan=amager_plan).count()
+    )
     assert Membership.objects.get(plan=plan).user == demo_users["kommune"]
