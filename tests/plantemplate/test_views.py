@@ -123,3 +123,21 @@ def test_copying_from_a_plan_the_user_may_not_read_is_a_404(amager_plan, persona
     response = client_for(personas.other_plan_coordinator).post(URL, form_data(predecessor=amager_plan.slug))
     assert response.status_code == 404
     assert snapshot() == before
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(
+    amager_plan, personas, client_for, django_assert_num_queries
+):
+    ensure_standard_periods()
+    client = client_for(personas.coordinator)
+    # 1 the session, 2 the user, 3 may the user start a plan (a coordinator membership), 4 the plans the user
+    # reads (to copy from), 5 the funding periods, 6 the user's organisation as a coordinator, 7 the
+    # organisations to choose from.
+    with django_assert_num_queries(7):
+        assert client.get(URL).status_code == 200
+    for _plan in range(3):
+        client_for(personas.coordinator).post(
+            URL, form_data(slug=f"ny-{_plan}", predecessor=amager_plan.slug if _plan else "")
+        )
+    with django_assert_num_queries(7):
+        assert client.get(URL).status_code == 200
