@@ -35,7 +35,7 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: help run test check-migrations install install-test debian-run debian-test debian-venv compilemessages messages lint format \
-	check-deploy serve-production clean
+	check-deploy serve-production benchmark clean
 
 help:
 	@echo "make run               install what is missing, migrate, load the demo plan, serve on http://$(HOST):$(PORT)"
@@ -43,6 +43,7 @@ help:
 	@echo "make lint / format     ruff, import layers, mypy / fix and format"
 	@echo "make messages          update locale/da/LC_MESSAGES/django.po from the source"
 	@echo "make serve-production  collectstatic, migrate and gunicorn with DJANGO_ENV=production (see README)"
+	@echo "make benchmark         the main pages at national scale on PostgreSQL through gunicorn (see README)"
 
 # --- installing ------------------------------------------------------------------------------------------
 
@@ -166,6 +167,17 @@ serve-production: check-deploy
 	DJANGO_ENV=production $(PY) manage.py migrate --noinput
 	DJANGO_ENV=production $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(GUNICORN_WORKERS) \
 	  --access-logfile -
+
+# --- benchmark -------------------------------------------------------------------------------------------
+
+# Drops and makes the PostgreSQL database helhedsplan_bench (server: BENCHMARK_POSTGRES, default
+# postgres://postgres@127.0.0.1:5432), fills it with Amager and $(BENCHMARK_PLANS) example plans, serves it with
+# gunicorn in production settings on 127.0.0.1:$(BENCHMARK_PORT) and prints the figures (README, "Benchmark").
+BENCHMARK_PLANS ?= 80
+BENCHMARK_PORT ?= 8771
+
+benchmark: install compilemessages
+	$(PY) scripts/benchmark.py --plans $(BENCHMARK_PLANS) --port $(BENCHMARK_PORT)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

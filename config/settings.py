@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "helhedsplan.core.apps.LoginLockoutsConfig",  # django-axes, named in Danish
     "csp",
+    # django-ninja: in INSTALLED_APPS so that the API docs (/api/docs) load Swagger UI from our static files,
+    # not from a CDN the CSP forbids.
+    "ninja",
     "helhedsplan.core",
     "helhedsplan.periods",
     "helhedsplan.plans",
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
     "helhedsplan.preparedness",
     "helhedsplan.reports",
     "helhedsplan.plantemplate",
+    "helhedsplan.api",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("helhedsplan.plans.urls")),
     path("", include("helhedsplan.plantemplate.urls")),
+    # The JSON API (/api/, its docs /api/docs) and the user's API tokens (/konto/tokens/).
+    path("", include("helhedsplan.api.urls")),
     path("plan/<slug:plan>/", include(plan_patterns)),
 ]
 

@@ -8,13 +8,12 @@ from django.db.models import F
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import UniqueConstraint
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.core.navigation import Crumb
 from helhedsplan.periods.models import FocusAreaDefinition
-from helhedsplan.plans.models import Organisation, Plan, PlanContent
+from helhedsplan.plans.models import Organisation, Plan, PlanContent, PlanHistoricalRecords
 
 
 class FocusArea(models.TextChoices):
@@ -62,7 +61,7 @@ class StrategicAgreement(PlanContent):
     steering_tools = models.TextField(_("steering tools"), blank=True)
     resident_involvement = models.TextField(_("resident involvement"), blank=True)
     governance = models.TextField(_("governance"), blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("strategic agreement")
@@ -99,7 +98,7 @@ class StrategicGoal(PlanContent):
     text = models.TextField(
         _("wording of the goal"), error_messages={"blank": _("Write the strategic goal.")}
     )
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("strategic goal")
@@ -161,7 +160,7 @@ class SubAgreement(FocusAreaNamed, PlanContent):
     anchoring = models.TextField(
         _("anchoring"), blank=True, help_text=_("How the work is carried on after the plan.")
     )
-    history = HistoricalRecords(bases=[FocusAreaNamed, models.Model])
+    history = PlanHistoricalRecords(bases=(FocusAreaNamed,))
 
     class Meta:
         verbose_name = _("sub-agreement")
@@ -243,7 +242,7 @@ class SubAgreementParty(PlanContent):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_title = models.CharField(_("title"), max_length=200, blank=True)
     commitment = models.TextField(_("commitment"), blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("party")
@@ -284,7 +283,7 @@ class Narrative(PlanContent, ExampleFlag):
     went_well = models.TextField(_("what went well"), blank=True)
     went_badly = models.TextField(_("what did not go well"), blank=True)
     changes = models.TextField(_("what changes"), blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("yearly narrative")

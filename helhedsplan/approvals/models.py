@@ -12,12 +12,11 @@ from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.core.navigation import Crumb
-from helhedsplan.plans.models import Estate, Plan, PlanContent
+from helhedsplan.plans.models import Estate, Plan, PlanContent, PlanHistoricalRecords
 
 #: Every PDF file begins with these bytes, whatever its name says.
 PDF_SIGNATURE = b"%PDF-"
@@ -95,7 +94,7 @@ class EstateDecision(PlanContent, ExampleFlag):
         blank=True,
         validators=[validate_minutes],
     )
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("estate decision")
@@ -154,7 +153,7 @@ class ApprovalStep(PlanContent, ExampleFlag):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     reference = models.CharField(_("reference"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("approval step")

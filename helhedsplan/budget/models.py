@@ -12,13 +12,12 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.core.navigation import Crumb
-from helhedsplan.plans.models import Organisation, Plan, PlanContent
+from helhedsplan.plans.models import Organisation, Plan, PlanContent, PlanHistoricalRecords
 
 
 class _Digits(TypedDict):
@@ -117,7 +116,7 @@ class BudgetLine(PlanContent, ExampleFlag):
     )
     category = models.CharField(_("category"), max_length=30, choices=BudgetCategory.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("budget line")
@@ -169,7 +168,7 @@ class BudgetAmount(YearlyRow):
     line = models.ForeignKey(
         BudgetLine, on_delete=models.CASCADE, related_name="amounts", verbose_name=_("budget line")
     )
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("budgeted amount")
@@ -193,7 +192,7 @@ class ActualSpend(YearlyRow):
         BudgetLine, on_delete=models.CASCADE, related_name="actuals", verbose_name=_("budget line")
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("actual spend")
@@ -231,7 +230,7 @@ class FundingSource(PlanContent, ExampleFlag):
         verbose_name=_("organisation"),
     )
     basis = models.TextField(_("basis"), blank=True, help_text=_("The decision the money rests on."))
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("funding source")
@@ -272,7 +271,7 @@ class Funding(YearlyRow):
     source = models.ForeignKey(
         FundingSource, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("source")
     )
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("funding")

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, Window
+from django.db.models.functions import RowNumber
 
 from helhedsplan.plans.models import PlanScopedQuerySet
 
@@ -24,8 +27,14 @@ EDIT_GOALS = "plan.edit_goals"
 
 
 def measurements_prefetch() -> Prefetch:
-    """An indicator's measurements, oldest first (each knows its indicator through the prefetch)."""
-    return Prefetch("measurements", queryset=Measurement.objects.order_by("date", "pk"))
+    """An indicator's latest measurement only (as ``latest_measurements``, a list of at most one), which is all
+    that lists and progress read — baseline and target are on the indicator. The database picks the newest
+    per indicator (a window over the indicators' measurements), so a page never loads the whole series."""
+    newest_first = Window(
+        RowNumber(), partition_by=[F("indicator_id")], order_by=[F("date").desc(), F("pk").desc()]
+    )
+    latest = Measurement.objects.annotate(newest=newest_first).filter(newest=1).order_by("pk")
+    return Prefetch("measurements", queryset=latest, to_attr="latest_measurements")
 
 
 def indicators_prefetch(*, measurable_by=None) -> Prefetch:
@@ -153,12 +162,24 @@ def goal_page(goal: Goal, *, today: date) -> GoalPage:
 
 
 def indicators_for_page() -> PlanScopedQuerySet:
-    """Indicators with what their page shows: plan, parent (goal → delaftale, or strategic goal), measurements
-    with who entered them."""
-    measurements = Measurement.objects.select_related("entered_by").order_by("date", "pk")
+    """Indicators with what their page's head shows: plan, parent (goal → delaftale, or strategic goal) and the
+    latest measurement. The measurements themselves are read by ``indicator_page``: the chart's values, and one
+    page of the table."""
     return Indicator.objects.select_related(
         "plan", "goal__sub_agreement__plan", "strategic_goal__plan"
-    ).prefetch_related(Prefetch("measurements", queryset=measurements))
+    ).prefetch_related(measurements_prefetch())
+
+
+#: Rows of the indicator page's measurement table per page.
+MEASUREMENTS_PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class ChartValue:
+    """A measurement as the chart reads it: its date and value, nothing else."""
+
+    date: date
+    value: Decimal
 
 
 @dataclass(frozen=True)
@@ -167,23 +188,33 @@ class IndicatorPage:
     summary: IndicatorSummary
     #: The day the status is judged on (the legend says so).
     as_of: progress_rules.AsOf
-    #: Each measurement with the progress it showed.
+    #: One page of the measurements, newest first, each with the progress it showed.
     rows: list[MeasurementRow]
+    #: That page (``page_obj.paginator.count``: all the measurements).
+    page_obj: Page
     chart: IndicatorChart
     #: The goal, or the strategic goal of a key figure, the page links back to.
     parent_url: str
 
 
-def indicator_page(indicator: Indicator, *, today: date) -> IndicatorPage:
-    """What the indicator's page shows (``indicator`` read through ``indicators_for_page()``)."""
-    measurements = list(indicator.measurements.all())
+def indicator_page(indicator: Indicator, *, today: date, page_number: int | str | None = 1) -> IndicatorPage:
+    """What the indicator's page shows (``indicator`` read through ``indicators_for_page()``): the chart from all
+    the values (dates and values only, one query), and page ``page_number`` of the table, newest first (a count
+    and the page's rows with who entered them) — however many measurements there are."""
+    values = [
+        ChartValue(day, value)
+        for day, value in indicator.measurements.order_by("date", "pk").values_list("date", "value")
+    ]
+    measurements = indicator.measurements.select_related("entered_by").order_by("-date", "-pk")
+    page = Paginator(measurements, MEASUREMENTS_PER_PAGE).get_page(page_number)
     summary = summarise(indicator, today)
     return IndicatorPage(
         indicator=indicator,
         summary=summary,
         as_of=summary.as_of,
-        rows=[MeasurementRow(m, indicator.progress(at=m)) for m in measurements],
-        chart=indicator_chart(indicator, measurements, indicator.plan),
+        rows=[MeasurementRow(m, indicator.progress(at=m)) for m in page.object_list],
+        page_obj=page,
+        chart=indicator_chart(indicator, values, indicator.plan),
         parent_url=indicator.navigation_parent().get_absolute_url(),
     )
 

@@ -104,7 +104,12 @@ class IndicatorDetailView(PlanDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         indicator = self.object
-        context.update(vars(selectors.indicator_page(indicator, today=timezone.localdate())))
+        page = selectors.indicator_page(
+            indicator, today=timezone.localdate(), page_number=self.request.GET.get("side")
+        )
+        context.update(vars(page))
+        context["page_parameter"] = "side"
+        context["anchor"] = "#measurements-heading"
         context["can_edit"] = can_edit = self.request.user.has_perm(EDIT_GOALS, indicator)
         if can_edit:
             context["measurement_form"] = MeasurementForm(

@@ -7,7 +7,7 @@ import datetime
 from typing import ClassVar, Self
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router
 from django.db.models import ProtectedError, Q, RestrictedError
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
@@ -82,6 +83,66 @@ class PlanScopedQuerySet(models.QuerySet):
             )
             allowed |= Q(**{f"{sub_agreement_path}__in": limits.values("subagreement")})
         return self.filter(allowed).distinct()
+
+
+# --- The change log of a plan: every historical record knows its plan --------------------------------------------
+
+
+class PlanHistory(models.Model):
+    """The base of the historical records of every model in a plan: the plan the change belongs to, stored on
+    the record (``history_plan``) and indexed with the date, so a plan's change log is read by plan, newest
+    first, without scanning the whole country's history."""
+
+    history_plan = models.ForeignKey(
+        "plans.Plan",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        # The (plan, date) index below serves every read by plan; a separate one on the plan alone would not.
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("plan"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PlanHistoricalRecords(HistoricalRecords):
+    """``HistoricalRecords`` for a model in a plan: its records carry ``history_plan``, with an index on
+    (plan, date) that the dashboard's recent changes and the plan's change log read through."""
+
+    def __init__(self, *, bases: tuple = (), **kwargs) -> None:
+        # ``bases``: mixins the records share with their model (a delaftale's focus area name).
+        super().__init__(bases=[*bases, PlanHistory], **kwargs)
+
+    def get_meta_options(self, model):
+        meta = super().get_meta_options(model)
+        meta["indexes"] = [*meta.get("indexes", ()), models.Index(fields=["history_plan", "history_date"])]
+        return meta
+
+
+def plan_id_of(obj) -> int | None:
+    """The pk of the plan ``obj`` (a model in a plan) belongs to, following its ``plan_lookup`` to the last
+    foreign key (the plan itself is never fetched); None when the way there is gone."""
+    *path, last = obj.plan_lookup.split("__")
+    try:
+        for part in path:
+            obj = getattr(obj, part)
+            if obj is None:
+                return None
+    except ObjectDoesNotExist:
+        return None
+    return getattr(obj, obj._meta.get_field(last).attname)
+
+
+def _store_the_plan_on_the_record(sender, instance, history_instance, **kwargs) -> None:
+    if isinstance(history_instance, PlanHistory):
+        history_instance.history_plan_id = plan_id_of(instance)
+
+
+pre_create_historical_record.connect(_store_the_plan_on_the_record, dispatch_uid="plans.history_plan")
 
 
 class _DependantsCollector(Collector):
@@ -360,7 +421,7 @@ class Estate(PlanContent):
         default=True,
         help_text=_("Off when the estate's name is not public and a placeholder is shown instead."),
     )
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("estate")
@@ -412,7 +473,7 @@ class Membership(PlanContent):
         verbose_name=_("limited to sub-agreements"),
         help_text=_("For an editor: only these sub-agreements. Empty means all of the plan."),
     )
-    history = HistoricalRecords(m2m_fields=[sub_agreements])
+    history = PlanHistoricalRecords(m2m_fields=[sub_agreements])
 
     class Meta:
         verbose_name = _("membership")

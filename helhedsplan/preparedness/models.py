@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.models import ExampleFlag
-from helhedsplan.plans.models import Estate, Organisation, Plan, PlanContent
+from helhedsplan.plans.models import Estate, Organisation, Plan, PlanContent, PlanHistoricalRecords
 
 # --- Rules of the fields -------------------------------------------------------------------------------------
 
@@ -99,7 +98,7 @@ class PreparednessPlan(PlanContent, ExampleFlag):
     last_reviewed = models.DateField(
         _("last reviewed"), null=True, blank=True, validators=[validate_date_not_in_the_future]
     )
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("emergency plan")
@@ -130,7 +129,7 @@ class EscalationLevel(PlanContent):
     name = models.CharField(_("name"), max_length=100)
     criteria = models.TextField(_("criteria"), blank=True)
     response = models.TextField(_("response"), blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("escalation level")
@@ -182,7 +181,7 @@ class Contact(PlanContent, ExampleFlag):
         _("last verified"), null=True, blank=True, validators=[validate_date_not_in_the_future]
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("contact")
@@ -231,7 +230,7 @@ class ActionCard(PlanContent, ExampleFlag):
     responsible_role = models.CharField(_("responsible role"), max_length=200)
     partners = models.TextField(_("partners"), blank=True)
     tools = models.TextField(_("tools"), blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("action card")
@@ -288,7 +287,7 @@ class Incident(PlanContent, ExampleFlag):
     evaluation_what_worked = models.TextField(_("what worked"), blank=True)
     evaluation_lessons = models.TextField(_("what to learn"), blank=True)
     evaluation_plan_changes = models.TextField(_("changes to the emergency plan"), blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("incident")
@@ -360,7 +359,7 @@ class IncidentLogEntry(PlanContent):
         related_name="+",
         verbose_name=_("entered by"),
     )
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("log entry")

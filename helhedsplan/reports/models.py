@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
 from helhedsplan.core.models import CleanInput
-from helhedsplan.plans.models import Plan, PlanContent
+from helhedsplan.plans.models import Plan, PlanContent, PlanHistoricalRecords
 
 
 class Report(PlanContent):
@@ -39,7 +39,7 @@ class Report(PlanContent):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     #: The year a yearly report covers; None for the final report (the whole period).
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = PlanHistoricalRecords()
 
     class Meta:
         verbose_name = _("report")

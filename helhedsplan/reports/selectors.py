@@ -6,17 +6,22 @@ permission checks on them never fetch it again.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from helhedsplan.agreements.models import (
+    Narrative,
     StrategicAgreement,
     StrategicGoal,
     SubAgreement,
@@ -26,15 +31,24 @@ from helhedsplan.agreements.selectors import strategic_goals_with_key_figures, s
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overview
 from helhedsplan.approvals.summary import ApprovalSummary
-from helhedsplan.budget.models import BudgetLine
+from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.budget.summary import BudgetSummary
 from helhedsplan.core.formatting import format_number
+from helhedsplan.core.history import FieldChange, changes_of
 from helhedsplan.goals import progress
-from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
-from helhedsplan.plans.models import Plan, PlanContent
-from helhedsplan.preparedness.models import Contact, Incident, PreparednessPlan
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.plans.models import Estate, Membership, Plan, PlanContent
+from helhedsplan.preparedness.models import (
+    ActionCard,
+    Contact,
+    EscalationLevel,
+    Incident,
+    IncidentLogEntry,
+    PreparednessPlan,
+)
 from helhedsplan.preparedness.selectors import contacts_of, open_incidents_of, preparedness_plan_of
+from helhedsplan.reports.models import Report
 from helhedsplan.reports.report import ArchiveRow, ReportState, report_archive
 
 # --- What needs attention -------------------------------------------------------------------------------------
@@ -393,7 +407,23 @@ def needs_attention(sources: AttentionSources) -> Attention:
     return Attention(groups=[group for group in groups if group.items])
 
 
-# --- Recent changes -------------------------------------------------------------------------------------------
+# --- Recent changes and the change log ------------------------------------------------------------------------
+#
+# Every historical record of a model in a plan carries its plan (``history_plan``, see
+# ``plans.models.PlanHistoricalRecords``), indexed with the date: a plan's changes are read by plan, never by
+# scanning the whole country's history.
+
+
+def _deleted(function: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A label that names a related object which may since have been deleted (joined as None)."""
+
+    def label(record) -> str:
+        try:
+            return function(record)
+        except AttributeError:
+            return _("(deleted)")
+
+    return label
 
 
 def _focus_area(record) -> str:
@@ -412,10 +442,14 @@ def _measurement(record) -> str:
     }
 
 
-def _budget_line(record) -> str:
-    where = record.sub_agreement.get_focus_area_display() if record.sub_agreement_id else _("Shared")
-    text = f"{where} · {record.get_category_display()}"
-    return f"{text} · {record.description}" if record.description else text
+def _line(line) -> str:
+    where = line.sub_agreement.get_focus_area_display() if line.sub_agreement_id else _("Shared")
+    text = f"{where} · {line.get_category_display()}"
+    return f"{text} · {line.description}" if line.description else text
+
+
+def _yearly(record) -> str:
+    return f"{_line(record.line)} · {record.year}"
 
 
 def _estate_decision(record) -> str:
@@ -429,10 +463,12 @@ class Tracked:
     select_related: tuple[str, ...]
     #: Names the change from its record (simple_history's historical model, which has no types).
     label: Callable[[Any], str]
+    #: Personal data (the emergency plan's contacts, who has which role): only for those who may see contact
+    #: details (coordinators and editors), never for reviewers.
+    personal: bool = False
 
 
-#: What the dashboard's "recent changes" follows: the plan's content that people edit on these pages.
-#: Personal data (the emergency plan's contacts) and memberships are left out on purpose.
+#: What the change log follows: every model in a plan.
 TRACKED: tuple[Tracked, ...] = (
     Tracked(StrategicAgreement, (), lambda record: _("Strategic agreement")),
     Tracked(StrategicGoal, (), _focus_area),
@@ -442,9 +478,24 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(Indicator, (), lambda record: record.name),
     Tracked(Measurement, ("indicator",), _measurement),
     Tracked(Activity, (), lambda record: record.name),
-    Tracked(BudgetLine, ("sub_agreement",), _budget_line),
+    Tracked(Milestone, (), lambda record: record.name),
+    Tracked(Narrative, ("sub_agreement",), lambda record: f"{record.sub_agreement} · {record.year}"),
+    Tracked(BudgetLine, ("sub_agreement",), _line),
+    Tracked(BudgetAmount, ("line__sub_agreement",), _yearly),
+    Tracked(ActualSpend, ("line__sub_agreement",), _yearly),
+    Tracked(FundingSource, (), lambda record: record.name),
+    Tracked(Funding, ("source",), lambda record: f"{record.source.name} · {record.year}"),
+    Tracked(Estate, (), lambda record: record.name),
     Tracked(EstateDecision, ("estate",), _estate_decision),
     Tracked(ApprovalStep, (), lambda record: record.title),
+    Tracked(Report, (), lambda record: str(record)),
+    Tracked(PreparednessPlan, (), lambda record: _("Emergency plan")),
+    Tracked(EscalationLevel, (), lambda record: record.name),
+    Tracked(ActionCard, (), lambda record: record.scenario),
+    Tracked(Incident, (), lambda record: Truncator(record.summary).chars(60)),
+    Tracked(IncidentLogEntry, (), lambda record: Truncator(record.text).chars(60)),
+    Tracked(Contact, (), lambda record: f"{record.name} · {record.role}", personal=True),
+    Tracked(Membership, ("user",), lambda r: f"{r.user.username} · {r.get_role_display()}", personal=True),
 )
 
 
@@ -457,29 +508,94 @@ class RecentChange:
     label: str
     #: The object's history page, or None when the object no longer exists.
     history_url: str | None
+    #: What a change ("~") changed, field by field (old → new); empty for a creation or a deletion.
+    changes: tuple[FieldChange, ...] = ()
 
     @property
     def kind_label(self) -> str:
         return {"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind]
 
 
-def recent_changes(plan: Plan, limit: int = 10) -> list[RecentChange]:
-    """The newest ``limit`` changes to the plan's content, newest first.
+def tracked_for(*, personal: bool) -> tuple[Tracked, ...]:
+    """The models whose changes a reader sees: with ``personal`` (the reader may see contact details:
+    ``plan.view_contact_details``) also contacts and memberships."""
+    return tuple(tracked for tracked in TRACKED if personal or not tracked.personal)
 
-    One query per tracked model (its newest ``limit`` records, with the user and what the label needs joined,
-    and whether the object still exists), then merged here — so the count never grows with the history.
+
+class ChangeKeys:
+    """The plan's changes, newest first, as (date, record id, position in ``tracked``) rows: a UNION ALL over
+    the historical tables, each read by plan through its (plan, date) index. Counted and sliced in the database,
+    one query each — what a ``Paginator`` asks of it.
+
+    Written as SQL rather than as a union of querysets: the ORM took longer to compile the union of twenty-odd
+    tables than the database took to answer it.
     """
-    changes: list[RecentChange] = []
-    for tracked in TRACKED:
-        model = tracked.model
-        records = (
+
+    def __init__(self, plan: Plan, tracked: tuple[Tracked, ...]):
+        self.plan_id = plan.pk
+        quote = connection.ops.quote_name
+        self.union = " UNION ALL ".join(
             # Each tracked model declares its own ``history`` (simple_history's manager); PlanContent does not.
-            model.history.filter(**{model.plan_lookup: plan})  # type: ignore[attr-defined]
-            .select_related("history_user", *tracked.select_related)
-            .annotate(still_exists=Exists(model.objects.filter(pk=OuterRef("id"))))
-            .order_by("-history_date", "-history_id")[:limit]
+            f"SELECT history_date, history_id, {index} AS tracked FROM "  # noqa: S608 (names from the models)
+            f"{quote(item.model.history.model._meta.db_table)} WHERE history_plan_id = %s"  # type: ignore[attr-defined]
+            for index, item in enumerate(tracked)
         )
-        for record in records:
+        self.parameters = [self.plan_id] * len(tracked)
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.union}) AS changes", self.parameters)  # noqa: S608
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, window: slice) -> list[tuple]:
+        start, stop = window.start or 0, window.stop
+        assert stop is not None and window.step is None, "only a window of rows is read"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{self.union} ORDER BY 1 DESC, 2 DESC LIMIT %s OFFSET %s",  # noqa: S608
+                [*self.parameters, stop - start, start],
+            )
+            return [(when, history_id, index) for when, history_id, index in cursor.fetchall()]
+
+
+def change_keys(plan: Plan, tracked: tuple[Tracked, ...]) -> ChangeKeys:
+    return ChangeKeys(plan, tracked)
+
+
+def changes_for_keys(plan: Plan, tracked: tuple[Tracked, ...], keys: Iterable[tuple]) -> list[RecentChange]:
+    """The changes ``keys`` (rows of ``change_keys``) name, in their order, each saying what it changed.
+
+    Per model among them: one query for its records (with the user, what the label reads, whether the object
+    still exists and which record came before), one for those previous records when any record is a change;
+    related objects only when a relation changed (``core.history.changes_of``).
+    """
+    keys = list(keys)
+    wanted: dict[int, list[int]] = defaultdict(list)
+    for _when, history_id, index in keys:
+        wanted[index].append(history_id)
+    found: dict[tuple[int, int], RecentChange] = {}
+    for index, history_ids in wanted.items():
+        item = tracked[index]
+        model = item.model
+        history = model.history  # type: ignore[attr-defined]
+        previous = history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date")).order_by(
+            "-history_date", "-history_id"
+        )
+        records = list(
+            history.filter(history_plan=plan, history_id__in=history_ids)
+            .select_related("history_user", *item.select_related)
+            .annotate(
+                still_exists=Exists(model.objects.filter(pk=OuterRef("id"))),
+                previous_id=Subquery(previous.values("history_id")[:1]),
+            )
+        )
+        previous_ids = [record.previous_id for record in records if record.history_type == "~"]
+        before = history.in_bulk([pk for pk in previous_ids if pk is not None]) if previous_ids else {}
+        pairs = [
+            (before.get(record.previous_id) if record.history_type == "~" else None, record)
+            for record in records
+        ]
+        for record, changes in zip(records, changes_of(model, pairs), strict=True):
             url = None
             if record.still_exists:
                 url = reverse(
@@ -491,18 +607,48 @@ def recent_changes(plan: Plan, limit: int = 10) -> list[RecentChange]:
                         "pk": record.id,
                     },
                 )
-            changes.append(
-                RecentChange(
-                    when=record.history_date,
-                    user=record.history_user,
-                    kind=record.history_type,
-                    model_label=str(model._meta.verbose_name),
-                    label=tracked.label(record),
-                    history_url=url,
-                )
+            found[(index, record.history_id)] = RecentChange(
+                when=record.history_date,
+                user=record.history_user,
+                kind=record.history_type,
+                model_label=str(model._meta.verbose_name),
+                label=_deleted(item.label)(record),
+                history_url=url,
+                changes=tuple(changes),
             )
-    changes.sort(key=lambda change: change.when, reverse=True)
-    return changes[:limit]
+    return [found[(index, history_id)] for _when, history_id, index in keys if (index, history_id) in found]
+
+
+def recent_changes(plan: Plan, *, personal: bool = False, limit: int = 10) -> list[RecentChange]:
+    """The newest ``limit`` changes to the plan's content, newest first (with ``personal``, those of contacts
+    and memberships too: see ``tracked_for``).
+
+    One query for which changes (``change_keys``), then what ``changes_for_keys`` reads of the models among them
+    — so the count never grows with the history, only with how many kinds of object the newest changes touch.
+    """
+    tracked = tracked_for(personal=personal)
+    return changes_for_keys(plan, tracked, change_keys(plan, tracked)[:limit])
+
+
+@dataclass(frozen=True)
+class ChangeLog:
+    page: Page
+    changes: list[RecentChange]
+
+
+CHANGE_LOG_PAGE_SIZE = 50
+
+
+def change_log(
+    plan: Plan, *, personal: bool, page_number: int | str | None = 1, per_page: int = CHANGE_LOG_PAGE_SIZE
+) -> ChangeLog:
+    """One page of the plan's full change log, newest first (``personal``: see ``tracked_for``): a count and a
+    slice of ``change_keys``, then ``changes_for_keys`` for the page's changes."""
+    tracked = tracked_for(personal=personal)
+    # ChangeKeys counts and slices as a Paginator asks, without the full sequence protocol the stubs declare.
+    keys: Any = change_keys(plan, tracked)
+    page: Page = Paginator(keys, per_page).get_page(page_number)
+    return ChangeLog(page=page, changes=changes_for_keys(plan, tracked, page.object_list))
 
 
 # --- The dashboard --------------------------------------------------------------------------------------------
@@ -539,8 +685,8 @@ def dashboard(plan: Plan, today: datetime.date, *, may_see_contacts: bool = Fals
     """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
     the plan: six for the goal tree, three for the key figures, five for the budget, three for the approvals
     (estates, decisions, steps), one for the open incidents, two for the emergency plan and its contacts, three for
-    the reports to Landsbyggefonden (reports, submissions, comments), and one per model that "recent changes"
-    follows. ``may_see_contacts``: list contacts to verify (not for
+    the reports to Landsbyggefonden (reports, submissions, comments), and those of "recent changes"
+    (``recent_changes``: one, and one or two per kind of object among them). ``may_see_contacts``: list contacts to verify (not for
     reviewers); the contacts are read either way, so the count is the same for every role."""
     as_of = progress.status_as_of(today=today, period_end=plan.end_date)
     sub_agreements = list(sub_agreements_with_goal_tree(plan, with_activities=True))
@@ -587,7 +733,7 @@ def dashboard(plan: Plan, today: datetime.date, *, may_see_contacts: bool = Fals
         cards=cards,
         plan_progress=progress.plan_progress(sub_agreements, as_of),
         attention=needs_attention(sources),
-        recent_changes=recent_changes(plan),
+        recent_changes=recent_changes(plan, personal=may_see_contacts),
         total_budget=budget.total_budget,
         approvals=approvals,
         estate_homes=sum(state.estate.homes or 0 for state in approvals.estates),

@@ -30,12 +30,14 @@ REQUEST_AND_PERMISSION = 5
 GOAL_PAGE = REQUEST_AND_PERMISSION + 4
 #  6. the goal with its delaftale and plan (breadcrumbs, permission),
 #  7. its indicators with their plan (links),
-#  8. all those indicators' measurements (progress, latest value, next due),
+#  8. the latest measurement of each of those indicators (progress, latest value, next due),
 #  9. its activities with their delaftale, plan and responsible organisation.
 
-INDICATOR_PAGE = REQUEST_AND_PERMISSION + 2
+INDICATOR_PAGE = REQUEST_AND_PERMISSION + 5
 #  6. the indicator with its plan, goal, delaftale and strategic goal (breadcrumbs, permission),
-#  7. its measurements with who entered them (chart, table, progress).
+#  7. its latest measurement (progress, latest value, next due),
+#  8. the dates and values of all its measurements (the chart),
+#  9. how many measurements (the table's pages), 10. one page of them with who entered them (the table).
 
 ACTIVITY_PAGE = REQUEST_AND_PERMISSION + 3
 #  6. the activity with its delaftale, plan and responsible organisation,
@@ -103,3 +105,42 @@ def test_activity_page(client, world, django_assert_num_queries):
     with django_assert_num_queries(ACTIVITY_PAGE):
         response = client.get(world.url("activity", pk=world.activity.pk))
     assert response.status_code == 200
+
+
+def test_the_indicator_page_shows_one_page_of_measurements_newest_first(client, world):
+    # 60 measurements: three pages of 25, the newest first; the chart still shows every value.
+    client.force_login(world.users["reviewer"])
+    world.indicator.measurements.all().delete()
+    start = datetime.date(2022, 1, 1)
+    for month in range(60):
+        MeasurementFactory(indicator=world.indicator, date=add_months(start, month), value=Decimal(month))
+    url = world.url("indicator", pk=world.indicator.pk)
+
+    first = client.get(url)
+    html = first.content.decode()
+    assert [row.measurement.value for row in first.context["rows"]] == [Decimal(v) for v in range(59, 34, -1)]
+    assert html.count('r="5"><title>') == 60  # the chart: a point for every measurement
+    assert "60 målinger, nyeste først; 1–25 vises her." in html
+    assert "Side 1 af 3" in html and 'href="?side=2#measurements-heading"' in html and "Ældre" in html
+
+    last = client.get(url + "?side=3")
+    assert [row.measurement.value for row in last.context["rows"]] == [Decimal(v) for v in range(9, -1, -1)]
+    assert (
+        "Side 3 af 3" in last.content.decode()
+        and 'href="?side=2#measurements-heading"' in last.content.decode()
+    )
+
+
+def test_an_indicator_read_with_its_latest_measurement_knows_whether_it_has_measurements(
+    world, django_assert_num_queries
+):
+    from helhedsplan.goals.models import Indicator
+    from helhedsplan.goals.selectors import indicators_for_page
+    from helhedsplan.plans.models import cascading_relations
+
+    # Its measurements are all that deleting an indicator takes along; the latest one read answers for them.
+    assert [r.get_accessor_name() for r in cascading_relations(Indicator)] == ["measurements"]
+    unmeasured = IndicatorFactory(goal=world.goal)
+    measured, empty = indicators_for_page().filter(pk__in=[world.indicator.pk, unmeasured.pk]).order_by("pk")
+    with django_assert_num_queries(0):
+        assert (measured.has_dependants(), empty.has_dependants()) == (True, False)

@@ -89,7 +89,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("periods", "0001_initial"),
-        ("plans", "0007_historicalplan_funding_period_plan_funding_period"),
+        ("plans", "0008_historicalplan_funding_period_plan_funding_period"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,395 @@
+"""The API's endpoints (django-ninja), mounted at /api/; the OpenAPI docs at /api/docs.
+
+Every endpoint reads through the caller's plans (``plans.access``) and the apps' querysets
+(``for_user(user, "plan.view")``) and selectors, so it answers exactly what the pages show that user: a plan
+the caller may not read, or another plan's object, is a 404 (JSON, as every error here). Lists are paginated
+(``limit`` ≤ MAX_PAGE_SIZE, ``offset``); each reads a fixed number of queries, whatever the page size —
+noted at each endpoint (besides the one or two that find the caller: the token, or the session and its user).
+"""
+
+import datetime
+from pathlib import Path
+from typing import Literal
+
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Schema, Swagger
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from helhedsplan.agreements.models import SubAgreement, SubAgreementParty
+from helhedsplan.approvals.selectors import approval_summary
+from helhedsplan.budget.selectors import budget_summary
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.goals.selectors import summarise
+from helhedsplan.plans.access import get_plan_or_404, plans_of
+from helhedsplan.plans.models import Plan
+from helhedsplan.reports.models import Report, Submission
+
+from . import schemas
+from .auth import TokenOrSession, caller
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+VIEW = "plan.view"
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset; a limit above MAX_PAGE_SIZE (or below 1, or not a number) is a 422, not silently cut."""
+
+    class Input(Schema):
+        limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0)
+
+
+api = NinjaAPI(
+    title="Helhedsplan API",
+    version="1",
+    description=(
+        "Read-only access to the plans you may read, with the same rules as the pages. Sign in with a personal "
+        "access token (`Authorization: Bearer <token>`, made at /konto/tokens/) or a browser session. "
+        "Contact details (the emergency plan's contacts, the parties' contact persons) are not in the API."
+    ),
+    auth=TokenOrSession(),
+    urls_namespace="api",
+    # Swagger UI from our own static files (ninja is in INSTALLED_APPS), so the page works under the CSP;
+    # the validator badge would load an image from swagger.io, so it is off.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_url="/docs",
+)
+
+
+def _plan(request: HttpRequest, slug: str) -> Plan:
+    """The plan if the caller may read it (one query), else 404."""
+    return get_plan_or_404(caller(request), slug)
+
+
+def _rows(model, request: HttpRequest, plan: Plan):
+    """``model``'s rows of ``plan`` that the caller may read."""
+    return model.objects.for_user(caller(request), VIEW).in_plan(plan)
+
+
+def _one(queryset, pk: int):
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- Plans ---------------------------------------------------------------------------------------------------
+
+
+@api.get("/plans", response=list[schemas.PlanOut], tags=["plans"])
+@paginate(Pagination)
+def plan_list(request: HttpRequest):
+    """The plans you may read. Queries: the count, the page."""
+    return plans_of(caller(request))
+
+
+@api.get("/plans/{slug}", response=schemas.PlanOut, tags=["plans"])
+def plan_detail(request: HttpRequest, slug: str):
+    """One plan. Queries: the plan."""
+    return _plan(request, slug)
+
+
+# --- Delaftaler ----------------------------------------------------------------------------------------------
+
+
+def _sub_agreements(request: HttpRequest, plan: Plan):
+    parties = SubAgreementParty.objects.select_related("organisation").order_by("organisation__name", "pk")
+    return (
+        _rows(SubAgreement, request, plan)
+        .prefetch_related(Prefetch("parties", queryset=parties))
+        .order_by("pk")
+    )
+
+
+@api.get("/plans/{slug}/sub-agreements", response=list[schemas.SubAgreementOut], tags=["agreements"])
+@paginate(Pagination)
+def sub_agreement_list(request: HttpRequest, slug: str):
+    """The plan's delaftaler with their parties. Queries: the plan, the count, the page, the parties."""
+    return _sub_agreements(request, _plan(request, slug))
+
+
+@api.get("/plans/{slug}/sub-agreements/{pk}", response=schemas.SubAgreementOut, tags=["agreements"])
+def sub_agreement_detail(request: HttpRequest, slug: str, pk: int):
+    """One delaftale. Queries: the plan, the delaftale, its parties."""
+    return _one(_sub_agreements(request, _plan(request, slug)), pk)
+
+
+# --- Goals -----------------------------------------------------------------------------------------------------
+
+
+def _goals(request: HttpRequest, plan: Plan):
+    return _rows(Goal, request, plan).order_by("sub_agreement__focus_area", "order", "pk")
+
+
+@api.get("/plans/{slug}/goals", response=list[schemas.GoalOut], tags=["goals"])
+@paginate(Pagination)
+def goal_list(request: HttpRequest, slug: str, sub_agreement: int | None = None):
+    """The plan's goals (of one delaftale with ``sub_agreement``). Queries: the plan, the count, the page."""
+    goals = _goals(request, _plan(request, slug))
+    return goals if sub_agreement is None else goals.filter(sub_agreement_id=sub_agreement)
+
+
+@api.get("/plans/{slug}/goals/{pk}", response=schemas.GoalOut, tags=["goals"])
+def goal_detail(request: HttpRequest, slug: str, pk: int):
+    """One goal. Queries: the plan, the goal."""
+    return _one(_goals(request, _plan(request, slug)), pk)
+
+
+# --- Indicators and their measurements ---------------------------------------------------------------------
+
+
+def _indicators(request: HttpRequest, plan: Plan):
+    measurements = Measurement.objects.order_by("date", "pk")
+    return (
+        _rows(Indicator, request, plan)
+        .select_related("plan")
+        .prefetch_related(Prefetch("measurements", queryset=measurements))
+        .order_by("pk")
+    )
+
+
+def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
+    """An indicator with where it stands, as the pages judge it (``goals.selectors.summarise``)."""
+    summary = summarise(indicator, today)
+    computed = {"progress", "next_measurement_due", "measurement_overdue", "measurements"}
+    fields = {
+        name: getattr(indicator, name) for name in schemas.IndicatorOut.model_fields if name not in computed
+    }
+    return fields | {
+        "progress": {
+            "value": summary.progress.value,
+            "expected": summary.progress.expected,
+            "status": summary.progress.status.value,
+            "status_label": str(summary.progress.label),
+            "as_of": summary.as_of.day,
+            "final": summary.as_of.final,
+        },
+        "next_measurement_due": summary.next_due,
+        "measurement_overdue": summary.overdue,
+        "measurements": list(indicator.measurements.all()),
+    }
+
+
+class _IndicatorPagination(Pagination):
+    """The page's indicators, each with its progress (computed from the rows already read)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        today = timezone.localdate()
+        page[self.items_attribute] = [_indicator_out(i, today) for i in page[self.items_attribute]]
+        return page
+
+
+@api.get("/plans/{slug}/indicators", response=list[schemas.IndicatorOut], tags=["goals"])
+@paginate(_IndicatorPagination)
+def indicator_list(request: HttpRequest, slug: str, goal: int | None = None, key_figures: bool | None = None):
+    """The plan's indicators and key figures with their measurements (``goal``: of one goal; ``key_figures``:
+    only the strategic agreement's key figures, or only the goals' indicators). Queries: the plan, the count,
+    the page (with the plan), the measurements."""
+    indicators = _indicators(request, _plan(request, slug))
+    if goal is not None:
+        indicators = indicators.filter(goal_id=goal)
+    if key_figures is not None:
+        indicators = indicators.filter(goal__isnull=key_figures)
+    return indicators
+
+
+@api.get("/plans/{slug}/indicators/{pk}", response=schemas.IndicatorOut, tags=["goals"])
+def indicator_detail(request: HttpRequest, slug: str, pk: int):
+    """One indicator with its measurements. Queries: the plan, the indicator, its measurements."""
+    return _indicator_out(_one(_indicators(request, _plan(request, slug)), pk), timezone.localdate())
+
+
+# --- Activities and their milestones -------------------------------------------------------------------------
+
+
+def _activities(request: HttpRequest, plan: Plan):
+    return (
+        _rows(Activity, request, plan)
+        .select_related("responsible_organisation")
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.only("pk").order_by("pk")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
+        )
+        .order_by("name", "pk")
+    )
+
+
+@api.get("/plans/{slug}/activities", response=list[schemas.ActivityOut], tags=["goals"])
+@paginate(Pagination)
+def activity_list(
+    request: HttpRequest, slug: str, sub_agreement: int | None = None, status: Activity.Status | None = None
+):
+    """The plan's activities with their milestones and the goals they serve. Queries: the plan, the count,
+    the page (with the responsible organisation), the goals, the milestones."""
+    activities = _activities(request, _plan(request, slug))
+    if sub_agreement is not None:
+        activities = activities.filter(sub_agreement_id=sub_agreement)
+    if status is not None:
+        activities = activities.filter(status=status)
+    return activities
+
+
+@api.get("/plans/{slug}/activities/{pk}", response=schemas.ActivityOut, tags=["goals"])
+def activity_detail(request: HttpRequest, slug: str, pk: int):
+    """One activity. Queries: the plan, the activity, its goals, its milestones."""
+    return _one(_activities(request, _plan(request, slug)), pk)
+
+
+# --- The budget and the approvals: the apps' summaries ------------------------------------------------------
+
+
+@api.get("/plans/{slug}/budget", response=schemas.BudgetOut, tags=["budget"])
+def budget(request: HttpRequest, slug: str):
+    """The budget summary (``budget.selectors.budget_summary``): totals, shares, LBF's checks, each line and
+    funding source by year. Queries: the plan, and the summary's five."""
+    summary = budget_summary(_plan(request, slug))
+    return {
+        "years": summary.years,
+        "total_budget": summary.total_budget,
+        "total_funding": summary.total_funding,
+        "total_actual": summary.total_actual,
+        "lbf_amount": summary.lbf_amount,
+        "lbf_share": summary.lbf_share,
+        "local_share": summary.local_share,
+        "municipality_share": summary.municipality_share,
+        "meets_lbf_local_minimum": summary.meets_lbf_local_minimum,
+        "meets_municipal_commitment": summary.meets_municipal_commitment,
+        "is_balanced": summary.is_balanced,
+        "budget_by_year": summary.budget_by_year,
+        "funding_by_year": summary.funding_by_year,
+        "actual_by_year": summary.actual_by_year,
+        "budget_by_category": summary.budget_by_category,
+        "lines": [
+            {
+                "id": row.line.pk,
+                "sub_agreement_id": row.line.sub_agreement_id,
+                "category": row.line.category,
+                "description": row.line.description,
+                "budget_by_year": row.budget_by_year,
+                "actual_by_year": row.actual_by_year,
+                "total": row.total,
+            }
+            for row in summary.lines
+        ],
+        "sources": [
+            {
+                "id": source.pk,
+                "name": source.name,
+                "kind": source.kind,
+                "organisation": source.organisation.name if source.organisation else None,
+                "by_year": by_year,
+                "total": sum(by_year.values()),
+            }
+            for source, by_year in summary.sources
+        ],
+    }
+
+
+@api.get("/plans/{slug}/approvals", response=schemas.ApprovalsOut, tags=["approvals"])
+def approvals(request: HttpRequest, slug: str, on: datetime.date | None = None):
+    """The estates' approvals as of ``on`` (default today) (``approvals.selectors.approval_summary``).
+    Queries: the plan, the estates, their decisions."""
+    summary = approval_summary(_plan(request, slug), on or timezone.localdate())
+    return {
+        "as_of": summary.as_of,
+        "total": summary.total,
+        "approved_count": summary.approved_count,
+        "all_approved": summary.all_approved,
+        "last_approval_date": summary.last_approval_date,
+        "estates": [
+            {
+                "estate_id": state.estate.pk,
+                "estate": state.estate.name,
+                "housing_association": state.estate.housing_association.name
+                if state.estate.housing_association
+                else None,
+                "result": state.result,
+                "decision_date": state.decision.date if state.decision else None,
+                "expected_date": state.expected_date,
+                "overdue": state.is_overdue(summary.as_of),
+            }
+            for state in summary.estates
+        ],
+    }
+
+
+# --- Reports submitted to Landsbyggefonden -------------------------------------------------------------------
+
+#: A submission's frozen files: the API's name for each, its field, and how it is served.
+FILES = {
+    "pdf": ("pdf", "application/pdf"),
+    "xlsx": ("spreadsheet", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "yaml": ("plan_file", "application/yaml"),
+}
+
+
+def _submission_out(submission: Submission, slug: str) -> dict:
+    return {
+        "id": submission.pk,
+        "number": submission.number,
+        "as_of": submission.as_of,
+        "submitted_at": submission.submitted_at,
+        "outcome": submission.outcome,
+        "answered_at": submission.answered_at,
+        "files": [
+            {
+                "format": name,
+                "sha256": getattr(submission, f"{field}_sha256"),
+                "url": reverse(
+                    "api:submission_file", kwargs={"slug": slug, "pk": submission.pk, "format": name}
+                ),
+            }
+            for name, (field, _type) in FILES.items()
+        ],
+    }
+
+
+class _ReportPagination(Pagination):
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = [
+            {
+                "id": report.pk,
+                "kind": report.kind,
+                "year": report.year,
+                "due_date": report.due_date,
+                "submissions": [_submission_out(s, report.plan.slug) for s in report.submissions.all()],
+            }
+            for report in page[self.items_attribute]
+        ]
+        return page
+
+
+@api.get("/plans/{slug}/reports", response=list[schemas.ReportOut], tags=["reports"])
+@paginate(_ReportPagination)
+def report_list(request: HttpRequest, slug: str, kind: Report.Kind | None = None):
+    """The reports submitted to Landsbyggefonden, each with its submissions: outcome, dates, the SHA-256 of
+    each frozen file and where to download it. Queries: the plan, the count, the page (with the plan), the
+    submissions."""
+    reports = (
+        _rows(Report, request, _plan(request, slug))
+        .select_related("plan")
+        .prefetch_related(Prefetch("submissions", queryset=Submission.objects.order_by("number")))
+        .order_by("kind", "year", "pk")
+    )
+    return reports if kind is None else reports.filter(kind=kind)
+
+
+@api.get("/plans/{slug}/submissions/{pk}/files/{format}", tags=["reports"], url_name="submission_file")
+def submission_file(request: HttpRequest, slug: str, pk: int, format: Literal["pdf", "xlsx", "yaml"]):
+    """A submitted file exactly as stored (``format``: pdf, xlsx or yaml); its SHA-256 is in the report's
+    submission. Queries: the plan, the submission."""
+    plan = _plan(request, slug)
+    submission = _one(
+        Submission.objects.filter(report__in=_rows(Report, request, plan)).select_related("report"), pk
+    )
+    field, content_type = FILES[format]
+    stored = getattr(submission, field)
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=Path(stored.name).name, content_type=content_type
+    )

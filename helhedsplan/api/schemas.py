@@ -1,0 +1,226 @@
+"""What the API answers, as pydantic schemas (the OpenAPI docs are made from them).
+
+No personal data: no contact person of a party, no preparedness contacts, no names of who entered a
+measurement or submitted a report — so nothing here needs hiding from reviewers.
+"""
+
+import datetime
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class PlanOut(Schema):
+    slug: str
+    name: str
+    area: str
+    start_date: datetime.date
+    end_date: datetime.date
+    years: list[int]
+    description: str
+    homes: int | None
+    residents: int | None
+
+
+class PartyOut(Schema):
+    organisation: str
+    commitment: str
+
+    @staticmethod
+    def resolve_organisation(obj) -> str:
+        return obj.organisation.name
+
+
+class SubAgreementOut(Schema):
+    id: int
+    focus_area: str
+    focus_area_label: str
+    purpose: str
+    problem: str
+    target_groups: str
+    anchoring: str
+    #: The parties and what they commit to (never their contact person).
+    parties: list[PartyOut]
+
+    @staticmethod
+    def resolve_focus_area_label(obj) -> str:
+        return obj.get_focus_area_display()
+
+    @staticmethod
+    def resolve_parties(obj) -> list:
+        return list(obj.parties.all())
+
+
+class GoalOut(Schema):
+    id: int
+    sub_agreement_id: int
+    title: str
+    description: str
+    order: int
+    is_example: bool
+
+
+class MeasurementOut(Schema):
+    id: int
+    date: datetime.date
+    value: Decimal
+    note: str
+    is_example: bool
+
+
+class ProgressOut(Schema):
+    #: 0 at the baseline, 1 at the target; outside [0, 1] when worse than the baseline or past the target.
+    value: Decimal | None
+    expected: Decimal | None
+    status: str
+    status_label: str
+    #: The day the status is judged on: today, or the plan's last day once its period has ended.
+    as_of: datetime.date
+    final: bool
+
+
+class IndicatorOut(Schema):
+    id: int
+    #: The goal it measures; None for a key figure of the strategic agreement.
+    goal_id: int | None
+    strategic_goal_id: int | None
+    name: str
+    unit: str
+    direction: str
+    baseline_value: Decimal
+    baseline_date: datetime.date
+    target_value: Decimal
+    target_date: datetime.date
+    data_source: str
+    measurement_interval_months: int | None
+    is_example: bool
+    progress: ProgressOut
+    next_measurement_due: datetime.date | None
+    measurement_overdue: bool
+    measurements: list[MeasurementOut]
+
+
+class MilestoneOut(Schema):
+    id: int
+    name: str
+    due_date: datetime.date
+    done_date: datetime.date | None
+    note: str
+    is_example: bool
+
+
+class ActivityOut(Schema):
+    id: int
+    sub_agreement_id: int
+    name: str
+    description: str
+    target_group: str
+    status: str
+    responsible_organisation: str | None
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    participants: int | None
+    goal_ids: list[int]
+    milestones: list[MilestoneOut]
+    is_example: bool
+
+    @staticmethod
+    def resolve_responsible_organisation(obj) -> str | None:
+        return obj.responsible_organisation.name if obj.responsible_organisation else None
+
+    @staticmethod
+    def resolve_goal_ids(obj) -> list[int]:
+        return [goal.pk for goal in obj.goals.all()]
+
+    @staticmethod
+    def resolve_milestones(obj) -> list:
+        return list(obj.milestones.all())
+
+
+class BudgetLineOut(Schema):
+    id: int
+    #: None for shared costs (the secretariat).
+    sub_agreement_id: int | None
+    category: str
+    description: str
+    budget_by_year: dict[int, Decimal]
+    actual_by_year: dict[int, Decimal | None]
+    total: Decimal
+
+
+class FundingSourceOut(Schema):
+    id: int
+    name: str
+    kind: str
+    organisation: str | None
+    by_year: dict[int, Decimal]
+    total: Decimal
+
+
+class BudgetOut(Schema):
+    years: list[int]
+    total_budget: Decimal
+    total_funding: Decimal
+    total_actual: Decimal | None
+    lbf_amount: Decimal
+    lbf_share: Decimal | None
+    local_share: Decimal | None
+    municipality_share: Decimal | None
+    meets_lbf_local_minimum: bool
+    meets_municipal_commitment: bool
+    is_balanced: bool
+    budget_by_year: dict[int, Decimal]
+    funding_by_year: dict[int, Decimal]
+    actual_by_year: dict[int, Decimal | None]
+    budget_by_category: dict[str, Decimal]
+    lines: list[BudgetLineOut]
+    sources: list[FundingSourceOut]
+
+
+class EstateStateOut(Schema):
+    estate_id: int
+    estate: str
+    housing_association: str | None
+    #: approved, rejected or pending, as of the summary's day.
+    result: str
+    decision_date: datetime.date | None
+    expected_date: datetime.date | None
+    overdue: bool
+
+
+class ApprovalsOut(Schema):
+    as_of: datetime.date
+    total: int
+    approved_count: int
+    all_approved: bool
+    last_approval_date: datetime.date | None
+    estates: list[EstateStateOut]
+
+
+class SubmittedFileOut(Schema):
+    #: pdf, xlsx (the spreadsheet) or yaml (the plan file).
+    format: str
+    sha256: str
+    #: The file exactly as submitted, from the API (the same token or session reads it).
+    url: str
+
+
+class SubmissionOut(Schema):
+    id: int
+    number: int
+    as_of: datetime.date
+    submitted_at: datetime.datetime
+    #: awaiting, approved or returned.
+    outcome: str
+    answered_at: datetime.datetime | None
+    files: list[SubmittedFileOut]
+
+
+class ReportOut(Schema):
+    id: int
+    #: yearly or final.
+    kind: str
+    #: The year a yearly report covers; None for the final report.
+    year: int | None
+    due_date: datetime.date
+    submissions: list[SubmissionOut]
