@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     # not from a CDN the CSP forbids.
     "ninja",
     "helhedsplan.core",
+    "helhedsplan.periods",
     "helhedsplan.plans",
     "helhedsplan.agreements",
     "helhedsplan.goals",
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
     "helhedsplan.reports",
+    "helhedsplan.plantemplate",
     "helhedsplan.api",
 ]
 

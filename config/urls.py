@@ -41,6 +41,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("helhedsplan.plans.urls")),
     path("konto/", include(password_patterns)),
+    path("", include("helhedsplan.plantemplate.urls")),
     # The JSON API (/api/, its docs /api/docs) and the user's API tokens (/konto/tokens/).
     path("", include("helhedsplan.api.urls")),
     path("portefolje/", include("helhedsplan.reports.portfolio_urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.db.models.lookups import Exact
@@ -11,11 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from helhedsplan.core.constraints import UniqueConstraint
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.core.navigation import Crumb
+from helhedsplan.periods.models import FocusAreaDefinition
 from helhedsplan.plans.models import Organisation, Plan, PlanContent, PlanHistoricalRecords
 
 
 class FocusArea(models.TextChoices):
-    """The four indsatsområder fixed by Landsbyggefonden's regulativ."""
+    """The four indsatsområder of Landsbyggefonden's 2019-2026 period (its regulativ).
+
+    The focus areas of every period are data (``periods.FocusAreaDefinition``); a delaftale's focus area is
+    validated against its plan's period. These four codes keep their names and LBF's order here so that the
+    pages of a 2019-2026 plan name and sort them without a query; a strategic goal still takes one of them."""
 
     EDUCATION = "education", _("Education and life chances")
     EMPLOYMENT = "employment", _("Employment")
@@ -121,7 +127,24 @@ class StrategicGoal(PlanContent):
         return reverse("agreements:strategic", kwargs={"plan": self.plan.slug}) + f"#strategic-goal-{self.pk}"
 
 
-class SubAgreement(PlanContent):
+class FocusAreaNamed:
+    """Names a row's focus area (``focus_area``, in the plan ``plan_id``); mixed into the delaftale and its
+    history records."""
+
+    focus_area: str
+    plan_id: int | None
+
+    def get_focus_area_display(self) -> str:
+        """The focus area's name: a 2019-2026 area's from FocusArea (no query), another period's from its data."""
+        if self.focus_area in FOCUS_AREA_RANK:
+            return str(FocusArea(self.focus_area).label)
+        definition = FocusAreaDefinition.objects.filter(
+            period__plans=self.plan_id, code=self.focus_area
+        ).first()
+        return definition.name if definition is not None else self.focus_area
+
+
+class SubAgreement(FocusAreaNamed, PlanContent):
     """A delaftale: how the parties work together within one focus area."""
 
     sub_agreement_lookup = "pk"
@@ -129,19 +152,22 @@ class SubAgreement(PlanContent):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="sub_agreements", verbose_name=_("plan")
     )
-    focus_area = models.CharField(_("focus area"), max_length=30, choices=FocusArea.choices)
+    #: A code of one of the plan's funding period's focus areas (``clean``); the 2019-2026 codes are FocusArea's.
+    focus_area = models.CharField(_("focus area"), max_length=30)
     purpose = models.TextField(_("purpose"), blank=True)
     problem = models.TextField(_("problem addressed"), blank=True)
     target_groups = models.TextField(_("target groups"), blank=True)
     anchoring = models.TextField(
         _("anchoring"), blank=True, help_text=_("How the work is carried on after the plan.")
     )
-    history = PlanHistoricalRecords()
+    history = PlanHistoricalRecords(bases=(FocusAreaNamed,))
 
     class Meta:
         verbose_name = _("sub-agreement")
         verbose_name_plural = _("sub-agreements")
-        ordering = ["plan", focus_area_order()]
+        # Another period's focus areas (not FocusArea's) come after the 2019-2026 ones, in the order they were
+        # made (the template makes them in LBF's order).
+        ordering = ["plan", focus_area_order(), "pk"]
         constraints = [
             UniqueConstraint(
                 fields=["plan", "focus_area"],
@@ -153,6 +179,38 @@ class SubAgreement(PlanContent):
 
     def __str__(self) -> str:
         return self.get_focus_area_display()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The focus area as stored: clean() checks it against the period only when it changes.
+        instance.__dict__["_loaded_focus_area"] = instance.__dict__.get("focus_area")
+        return instance
+
+    def clean(self) -> None:
+        """The focus area is one of the plan's funding period's (a plan without a period: the 2019-2026 codes).
+        Checked when the row is made or its focus area changes, so editing a delaftale's texts asks nothing."""
+        super().clean()
+        if not self.plan_id or not self.focus_area:
+            return
+        if not self._state.adding and getattr(self, "_loaded_focus_area", None) == self.focus_area:
+            return
+        period_id = self.plan.funding_period_id
+        if period_id is None:
+            allowed = list(FocusArea.values)
+        else:
+            allowed = list(
+                FocusAreaDefinition.objects.filter(period_id=period_id).values_list("code", flat=True)
+            )
+        if self.focus_area not in allowed:
+            raise ValidationError(
+                {
+                    "focus_area": _(
+                        "%(code)s is not a focus area of the plan's funding period. Choose one of: %(codes)s."
+                    )
+                    % {"code": self.focus_area, "codes": ", ".join(allowed)}
+                }
+            )
 
     def navigation_parent(self) -> Crumb:
         return sub_agreements_crumb(self.plan)

@@ -62,6 +62,11 @@ def strategic_goal_update(
 # --- Delaftaler and their parties -----------------------------------------------------------------------------
 
 
+def sub_agreement_create(*, plan: Plan, data: Data, actor: Any) -> SubAgreement:
+    """A new delaftale in ``plan`` (``data``: its focus_area, one of the plan's funding period's, and texts)."""
+    return object_create(SubAgreement(plan=plan), data=data, actor=actor)
+
+
 def sub_agreement_update(
     *, sub_agreement: SubAgreement, data: Data, expected_lock_version: int | None, actor: Any
 ) -> SubAgreement:

@@ -117,8 +117,9 @@ class PlanHistoricalRecords(HistoricalRecords):
     """``HistoricalRecords`` for a model in a plan: its records carry ``history_plan``, with an index on
     (plan, date) that the dashboard's recent changes and the plan's change log read through."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(bases=[PlanHistory], **kwargs)
+    def __init__(self, *, bases: tuple = (), **kwargs) -> None:
+        # ``bases``: mixins the records share with their model (a delaftale's focus area name).
+        super().__init__(bases=[*bases, PlanHistory], **kwargs)
 
     def get_meta_options(self, model):
         meta = super().get_meta_options(model)
@@ -316,6 +317,16 @@ class Plan(CleanInput, models.Model):
     )
     organisations = models.ManyToManyField(
         Organisation, related_name="plans", blank=True, verbose_name=_("parties")
+    )
+    #: Landsbyggefonden's funding period: its focus areas are the ones the plan's delaftaler may have. Empty
+    #: only for a plan made before periods were data (the data migration set 2019-2026 on those).
+    funding_period = models.ForeignKey(
+        "periods.FundingPeriod",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("funding period"),
     )
     lock_version = models.PositiveIntegerField(_("edit number"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[organisations])

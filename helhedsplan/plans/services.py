@@ -21,6 +21,12 @@ from helhedsplan.core.services import Data, object_create, object_delete, object
 from .models import Estate, Membership, Plan
 
 
+def plan_create(*, data: Data, actor: Any) -> Plan:
+    """A new plan (``data``: name, slug, area, start and end date, funding_period, organisations, …). Who may make
+    one, and what it starts with, is the caller's (``plantemplate.services.plan_create_from_template``)."""
+    return object_create(Plan(), data=data, actor=actor)
+
+
 def estate_create(*, plan: Plan, data: Data, actor: Any) -> Estate:
     """A new estate (boligafdeling) in ``plan``."""
     return object_create(Estate(plan=plan), data=data, actor=actor)

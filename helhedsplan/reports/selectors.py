@@ -181,7 +181,7 @@ def missing_parts(sources: AttentionSources) -> AttentionGroup:
         not sources.sub_agreements,
         _("No sub-agreements"),
         _url("agreements:sub_agreements", plan),
-        _("an administrator adds the four sub-agreements"),
+        _("a plan from the template gets one per focus area; otherwise an administrator adds them"),
     )
     missing(
         bool(sources.sub_agreements) and not goals,

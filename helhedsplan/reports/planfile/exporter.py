@@ -44,6 +44,11 @@ def _local(value):
     return None if value is None else timezone.localtime(value)
 
 
+def _rank(sub_agreement) -> tuple[int, int]:
+    """A delaftale's place: LBF's order of the 2019-2026 focus areas, another period's after them as made."""
+    return (FOCUS_ORDER.get(sub_agreement.focus_area, len(FOCUS_ORDER)), sub_agreement.pk)
+
+
 def export_plan(plan: Plan) -> str:
     """The plan as the text of a plan file."""
     return yamlio.dump(plan_data(plan))
@@ -82,9 +87,12 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             ),
             "approval_steps",
         )
+        .select_related("funding_period")
         .get()
     )
-    sub_agreements = sorted(plan.sub_agreements.all(), key=lambda s: FOCUS_ORDER[s.focus_area])
+    sub_agreements = sorted(
+        plan.sub_agreements.all(), key=lambda s: (FOCUS_ORDER.get(s.focus_area, len(FOCUS_ORDER)), s.pk)
+    )
     preparedness = _preparedness(plan)
     organisations = _organisations(plan, plan.estate_list, sub_agreements, preparedness)
     data: dict[str, Any] = {
@@ -142,7 +150,12 @@ def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedne
 
 def _plan(plan: Plan, organisations: list[Organisation]) -> dict[str, Any]:
     party_ids = {org.pk for org in plan.organisations.all()}
-    values = {field: getattr(plan, field) for field in schema.PLAN.fields if field != "parties"}
+    values = {
+        field: getattr(plan, field)
+        for field in schema.PLAN.fields
+        if field not in ("parties", "funding_period")
+    }
+    values["funding_period"] = plan.funding_period.code if plan.funding_period else None
     values["parties"] = [org.short_name for org in organisations if org.pk in party_ids]
     return compact(schema.PLAN, values)
 
@@ -250,9 +263,7 @@ def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
     }
     org = activity.responsible_organisation
     values["responsible_organisation"] = org.short_name if org else None
-    served = sorted(
-        activity.goals.all(), key=lambda g: (FOCUS_ORDER[g.sub_agreement.focus_area], g.order, g.pk)
-    )
+    served = sorted(activity.goals.all(), key=lambda g: (_rank(g.sub_agreement), g.order, g.pk))
     values["goals"] = [_goal_ref(titles, own_focus, goal) for goal in served]
     values["milestones"] = [
         compact(schema.MILESTONE, {field: getattr(m, field) for field in schema.MILESTONE.fields})
@@ -263,7 +274,7 @@ def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
 
 def _budget(plan: Plan) -> dict[str, Any] | None:
     def line_key(line: BudgetLine):
-        focus = FOCUS_ORDER[line.sub_agreement.focus_area] if line.sub_agreement else -1
+        focus = _rank(line.sub_agreement) if line.sub_agreement else (-1, 0)
         return (focus, CATEGORY_ORDER[line.category], line.description, line.pk)
 
     lines = []

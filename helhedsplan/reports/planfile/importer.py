@@ -24,6 +24,8 @@ from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.core.services import object_create
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.periods.models import FundingPeriod
+from helhedsplan.periods.standard import ensure_standard_periods
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
 from helhedsplan.plans.services import estate_create, membership_create
 from helhedsplan.preparedness.models import (
@@ -249,6 +251,14 @@ class _Writer:
         row = self.data["plan"]
         data = {k: v for k, v in row.items() if k != "parties"}
         data["organisations"] = [self.org(name) for name in row["parties"]]
+        ensure_standard_periods()
+        data["funding_period"] = FundingPeriod.objects.filter(code=row["funding_period"]).first()
+        if data["funding_period"] is None:
+            self.errors.append(
+                "plan.funding_period: "
+                + _("There is no funding period %(code)s.") % {"code": row["funding_period"]}
+            )
+            return None
         return self.create(Plan(), "plan", data, places={"organisations": "plan.parties"})
 
     def _write_estates(self, plan: Plan) -> dict[str, Estate]:

@@ -27,6 +27,7 @@ from helhedsplan.agreements.models import FocusArea
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetCategory, FundingSource
 from helhedsplan.goals.models import Activity, Indicator
+from helhedsplan.periods.models import DEFAULT_PERIOD_CODE
 from helhedsplan.plans.models import Organisation
 from helhedsplan.preparedness.models import Incident
 
@@ -94,6 +95,13 @@ class Text(Spec):
                 path, _("the text holds a NUL character (\\0), which cannot be stored; remove it")
             )
         return value
+
+
+class FundingPeriodCode(Text):
+    """A funding period's code, 2019-2026 when left out; that the period exists is checked on import."""
+
+    def __init__(self):
+        Spec.__init__(self, default=DEFAULT_PERIOD_CODE)
 
 
 class Integer(Spec):
@@ -328,6 +336,7 @@ PLAN = Record(
         "homes": Integer(),
         "residents": Integer(),
         "report_due_months": Integer(default=6),
+        "funding_period": FundingPeriodCode(),
         "parties": ListOf(OrganisationRef()),
     },
     required=True,
