@@ -104,7 +104,7 @@ add("report page (yearly)", "reports:report", period="2024")
 pages["API: indicators (list)"] = "/api/plans/%s/indicators?limit=50" % s
 pages["API: plans (list)"] = "/api/plans"
 try:
-    pages["portfolio"] = reverse("reports:portfolio")
+    pages["portfolio"] = reverse("portfolio:list")
 except NoReverseMatch:
     pass  # a version of the app without the portfolio
 trivial = reverse("reports:dashboard", kwargs={"plan": s}) + "no-such-page/"
