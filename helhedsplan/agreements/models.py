@@ -88,17 +88,67 @@ def sub_agreements_crumb(plan: Plan) -> Crumb:
     return Crumb(str(_("Sub-agreements")), reverse("agreements:sub_agreements", kwargs={"plan": plan.slug}))
 
 
-class StrategicGoal(PlanContent):
+class FocusAreaNamed:
+    """Names a row's focus area (``focus_area``, in the plan ``plan_id``) and checks it against the plan's funding
+    period; mixed into the strategic goal, the delaftale and their history records."""
+
+    focus_area: str
+    plan_id: int | None
+
+    def get_focus_area_display(self) -> str:
+        """The focus area's name: a 2019-2026 area's from FocusArea (no query), another period's from its data."""
+        if self.focus_area in FOCUS_AREA_RANK:
+            return str(FocusArea(self.focus_area).label)
+        definition = FocusAreaDefinition.objects.filter(
+            period__plans=self.plan_id, code=self.focus_area
+        ).first()
+        return definition.name if definition is not None else self.focus_area
+
+    def remember_focus_area(self) -> None:
+        """The focus area as stored (``from_db``): it is checked against the period only when it changes."""
+        self.__dict__["_loaded_focus_area"] = self.__dict__.get("focus_area")
+
+    def validate_focus_area(self) -> None:
+        """The focus area is one of the plan's funding period's (a plan without a period: the 2019-2026 codes).
+        Checked when the row is made or its focus area changes, so editing the row's texts asks nothing."""
+        if not self.plan_id or not self.focus_area:
+            return
+        state = getattr(self, "_state", None)
+        if (
+            state is not None
+            and not state.adding
+            and self.__dict__.get("_loaded_focus_area") == self.focus_area
+        ):
+            return
+        period_id = self.plan.funding_period_id  # type: ignore[attr-defined]  # the model's plan
+        if period_id is None:
+            allowed = list(FocusArea.values)
+        else:
+            allowed = list(
+                FocusAreaDefinition.objects.filter(period_id=period_id).values_list("code", flat=True)
+            )
+        if self.focus_area not in allowed:
+            raise ValidationError(
+                {
+                    "focus_area": _(
+                        "%(code)s is not a focus area of the plan's funding period. Choose one of: %(codes)s."
+                    )
+                    % {"code": self.focus_area, "codes": ", ".join(allowed)}
+                }
+            )
+
+
+class StrategicGoal(FocusAreaNamed, PlanContent):
     """One strategic goal (målsætning) per focus area."""
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="strategic_goals", verbose_name=_("plan")
     )
-    focus_area = models.CharField(_("focus area"), max_length=30, choices=FocusArea.choices)
+    focus_area = models.CharField(_("focus area"), max_length=30)
     text = models.TextField(
         _("wording of the goal"), error_messages={"blank": _("Write the strategic goal.")}
     )
-    history = PlanHistoricalRecords()
+    history = PlanHistoricalRecords(bases=(FocusAreaNamed,))
 
     class Meta:
         verbose_name = _("strategic goal")
@@ -123,25 +173,18 @@ class StrategicGoal(PlanContent):
     def navigation_parent(self) -> Crumb:
         return strategic_agreement_crumb(self.plan)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_focus_area()
+        return instance
+
+    def clean(self) -> None:
+        super().clean()
+        self.validate_focus_area()
+
     def get_absolute_url(self) -> str:
         return reverse("agreements:strategic", kwargs={"plan": self.plan.slug}) + f"#strategic-goal-{self.pk}"
-
-
-class FocusAreaNamed:
-    """Names a row's focus area (``focus_area``, in the plan ``plan_id``); mixed into the delaftale and its
-    history records."""
-
-    focus_area: str
-    plan_id: int | None
-
-    def get_focus_area_display(self) -> str:
-        """The focus area's name: a 2019-2026 area's from FocusArea (no query), another period's from its data."""
-        if self.focus_area in FOCUS_AREA_RANK:
-            return str(FocusArea(self.focus_area).label)
-        definition = FocusAreaDefinition.objects.filter(
-            period__plans=self.plan_id, code=self.focus_area
-        ).first()
-        return definition.name if definition is not None else self.focus_area
 
 
 class SubAgreement(FocusAreaNamed, PlanContent):
@@ -183,34 +226,12 @@ class SubAgreement(FocusAreaNamed, PlanContent):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # The focus area as stored: clean() checks it against the period only when it changes.
-        instance.__dict__["_loaded_focus_area"] = instance.__dict__.get("focus_area")
+        instance.remember_focus_area()
         return instance
 
     def clean(self) -> None:
-        """The focus area is one of the plan's funding period's (a plan without a period: the 2019-2026 codes).
-        Checked when the row is made or its focus area changes, so editing a delaftale's texts asks nothing."""
         super().clean()
-        if not self.plan_id or not self.focus_area:
-            return
-        if not self._state.adding and getattr(self, "_loaded_focus_area", None) == self.focus_area:
-            return
-        period_id = self.plan.funding_period_id
-        if period_id is None:
-            allowed = list(FocusArea.values)
-        else:
-            allowed = list(
-                FocusAreaDefinition.objects.filter(period_id=period_id).values_list("code", flat=True)
-            )
-        if self.focus_area not in allowed:
-            raise ValidationError(
-                {
-                    "focus_area": _(
-                        "%(code)s is not a focus area of the plan's funding period. Choose one of: %(codes)s."
-                    )
-                    % {"code": self.focus_area, "codes": ", ".join(allowed)}
-                }
-            )
+        self.validate_focus_area()
 
     def navigation_parent(self) -> Crumb:
         return sub_agreements_crumb(self.plan)

@@ -99,7 +99,8 @@ def test_a_plan_file_may_name_its_period():
     data = copy.deepcopy(read(AMAGER_FILE))
     data["plan"]["funding_period"] = "2015-2018"
     data["plan"]["slug"] = "amager-som-2015"
-    # Only the delaftaler whose focus area the period has (here: education).
+    # Only the strategic goals and delaftaler whose focus area the period has (here: education).
+    data["strategic_goals"] = [row for row in data["strategic_goals"] if row["focus_area"] == "education"]
     data["sub_agreements"] = [row for row in data["sub_agreements"] if row["focus_area"] == "education"]
     data["budget"]["lines"] = [
         line for line in data["budget"]["lines"] if line.get("sub_agreement") in (None, "education")
@@ -132,3 +133,64 @@ def test_a_delaftale_outside_the_files_period_is_refused_at_its_place():
         for m in refusal.value.messages
     )
     assert not Plan.objects.exists()
+
+
+EARLIER_PERIOD_FILE = """\
+format_version: 1
+organisations:
+  - {short_name: KK, name: Københavns Kommune, kind: municipal_administration}
+plan:
+  slug: tidligere-plan
+  name: En plan fra den tidligere pulje
+  area: Nordvest
+  start_date: 2015-01-01
+  end_date: 2018-12-31
+  funding_period: 2015-2018
+  parties: [KK]
+strategic_goals:
+  - focus_area: safety_wellbeing
+    text: Flere føler sig trygge.
+sub_agreements:
+  - focus_area: safety_wellbeing
+    purpose: Tryghed i området.
+    goals:
+      - title: Flere føler sig trygge om aftenen
+"""
+
+
+def test_a_plan_of_an_earlier_period_uses_its_own_focus_areas_and_round_trips(tmp_path):
+    """Another period's codes are data: the file, the strategic goal and the delaftale take them, the pages name
+    them from the period, and the export holds the same plan."""
+    ensure_standard_periods()
+    path = tmp_path / "tidligere.yaml"
+    path.write_text(EARLIER_PERIOD_FILE, encoding="utf-8")
+    plan = import_plan(path)
+    strategic_goal = plan.strategic_goals.get()
+    sub_agreement = plan.sub_agreements.get()
+    assert strategic_goal.focus_area == sub_agreement.focus_area == "safety_wellbeing"
+    assert str(strategic_goal) == str(sub_agreement) == "Eksempel: Tryghed og trivsel"
+    assert read_text(export_plan(plan)) == read_text(EARLIER_PERIOD_FILE)
+
+
+def test_a_strategic_goal_outside_the_plans_period_is_refused_in_danish():
+    ensure_standard_periods()
+    data = read_text(
+        EARLIER_PERIOD_FILE.replace(
+            "  - focus_area: safety_wellbeing\n    text:", "  - focus_area: employment\n    text:"
+        )
+    )
+    with pytest.raises(PlanFileError) as refusal:
+        import_plan(data)
+    assert any(
+        m.startswith(
+            "strategic_goals[0].focus_area: employment er ikke et indsatsområde i planens bevillingsperiode"
+        )
+        for m in refusal.value.messages
+    )
+    assert not Plan.objects.exists()
+
+
+def read_text(text: str):
+    import yaml
+
+    return yaml.safe_load(text)

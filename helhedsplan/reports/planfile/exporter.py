@@ -113,7 +113,10 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                     "key_figures": _indicators(goal.key_figures.all()),
                 },
             )
-            for goal in sorted(plan.strategic_goals.all(), key=lambda g: FOCUS_ORDER[g.focus_area])
+            for goal in sorted(
+                plan.strategic_goals.all(),
+                key=lambda g: (FOCUS_ORDER.get(g.focus_area, len(FOCUS_ORDER)), g.pk),
+            )
         ],
         "sub_agreements": _sub_agreements(sub_agreements),
         "budget": _budget(plan),
