@@ -16,6 +16,7 @@ import os
 os.environ.setdefault("DJANGO_TESTING", "true")
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings
 
 # Imports of the project stay inside the fixtures: this module is read before Django is set up.
 
@@ -36,6 +37,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return (first_index[item.nodeid.split("::")[0]], bool(WORLD_FIXTURES & set(item.fixturenames)), index)
 
     items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
+
+
+# Property tests judge what code answers, not how fast a shared CI machine is: no per-example deadline (one
+# example of a formatting test once took over 200 ms on a busy machine and failed the run).
+hypothesis_settings.register_profile("helhedsplan", deadline=None)
+hypothesis_settings.load_profile("helhedsplan")
 
 
 def _real_database(fixturenames) -> bool:
