@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -176,10 +176,6 @@ class StatusReport:
     has_examples: bool = field(default=False)
 
     @property
-    def title(self) -> str:
-        return str(self.report)
-
-    @property
     def covers_period(self) -> bool:
         return self.report.is_final
 
@@ -189,11 +185,18 @@ def _measured(indicator: Indicator, as_of: datetime.date) -> list[Measurement]:
 
 
 def _indicator_result(
-    indicator: Indicator, plan: Plan, first_day: datetime.date, as_of: datetime.date, final: bool
+    indicator: Indicator,
+    plan: Plan,
+    first_day: datetime.date,
+    judged: progress_rules.AsOf,
+    final: bool,
 ) -> IndicatorResult:
+    as_of = judged.day
     made = _measured(indicator, as_of)  # oldest first (the prefetch orders them)
     latest = made[-1] if made else None
     in_time = [m for m in made if first_day <= m.date]
+    # Judged as the pages judge it (goals.progress): the latest measurement made by then, against the progress
+    # expected on the as-of day — final once the report covers a period that has ended.
     result = progress_rules.indicator_progress(
         baseline_value=indicator.baseline_value,
         baseline_date=indicator.baseline_date,
@@ -201,6 +204,7 @@ def _indicator_result(
         target_date=indicator.target_date,
         latest_value=latest.value if latest else None,
         latest_date=latest.date if latest else None,
+        as_of=judged,
     )
     covered_months = (as_of.year - first_day.year) * 12 + as_of.month - first_day.month + 1
     due = indicator.measurement_interval_months <= covered_months and indicator.baseline_date < as_of
@@ -226,6 +230,8 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
     # Nothing after the covered time counts: a yearly report of 2024 read in 2026 is the report as of 31 Dec 2024.
     as_of = min(as_of, last_day)
     until = as_of
+    # The final report of an ended period states where the plan came to (the pages' "Slutstatus").
+    judged = progress_rules.AsOf(day=as_of, final=final and as_of >= plan.end_date)
 
     # 1 delaftaler, 2 goals, 3 indicators, 4 measurements, 5 activities with responsible organisation,
     # 6 milestones, 7 narratives.
@@ -271,7 +277,7 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
     for sub in sub_agreements:
         goals = []
         for goal in sub.goals.all():
-            indicators = [_indicator_result(i, plan, first_day, until, final) for i in goal.indicators.all()]
+            indicators = [_indicator_result(i, plan, first_day, judged, final) for i in goal.indicators.all()]
             examples = (
                 examples
                 or goal.is_example
@@ -288,7 +294,7 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
             )
         strategic_goal = strategic.get(sub.focus_area)
         key_figures = (
-            [_indicator_result(i, plan, first_day, until, final) for i in strategic_goal.key_figures.all()]
+            [_indicator_result(i, plan, first_day, judged, final) for i in strategic_goal.key_figures.all()]
             if strategic_goal
             else []
         )
@@ -465,6 +471,9 @@ class ReportState:
     RETURNED = "returned"  # returned: a new submission is due
 
 
+#: The states "Kræver opmærksomhed" lists, most urgent first.
+NEEDS_ATTENTION = (ReportState.OVERDUE, ReportState.RETURNED, ReportState.DUE)
+
 STATE_LABELS = {
     ReportState.NOT_YET: _("not yet: the time it covers is running"),
     ReportState.DUE: _("due"),
@@ -487,7 +496,7 @@ class ArchiveRow:
 
     @property
     def needs_attention(self) -> bool:
-        return self.state in (ReportState.OVERDUE, ReportState.RETURNED) or (self.state == ReportState.DUE)
+        return self.state in NEEDS_ATTENTION
 
 
 def report_state(report: Report, submissions: list[Submission], today: datetime.date) -> str:
@@ -503,13 +512,17 @@ def report_state(report: Report, submissions: list[Submission], today: datetime.
     return ReportState.OVERDUE if report.due_date < today else ReportState.DUE
 
 
-def _submissions_prefetch() -> Prefetch:
-    return Prefetch(
-        "submissions",
-        queryset=Submission.objects.select_related("submitted_by", "answered_by")
+def _submissions() -> QuerySet[Submission]:
+    """Submissions oldest first, with who submitted and answered, and their comments with their authors."""
+    return (
+        Submission.objects.select_related("submitted_by", "answered_by")
         .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
-        .order_by("number"),
+        .order_by("number")
     )
+
+
+def _submissions_prefetch() -> Prefetch:
+    return Prefetch("submissions", queryset=_submissions())
 
 
 def report_archive(plan: Plan, *, today: datetime.date) -> list[ArchiveRow]:
@@ -544,13 +557,14 @@ def report_archives(plans: Iterable[Plan], *, today: datetime.date) -> dict[int,
     return archives
 
 
+def report_of(plan: Plan, *, kind: str, year: int | None) -> Report:
+    """The plan's report of that kind (and year): the stored row, or a new unsaved one — a draft (one query)."""
+    stored = Report.objects.filter(plan=plan, kind=kind, year=year).select_related("plan").first()
+    return stored or Report(plan=plan, kind=kind, year=year)
+
+
 def report_submissions(report: Report) -> list[Submission]:
     """A report's submissions, oldest first, with their comments (two queries; none for a report not stored)."""
     if report.pk is None:
         return []
-    return list(
-        Submission.objects.filter(report=report)
-        .select_related("submitted_by", "answered_by")
-        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
-        .order_by("number")
-    )
+    return list(_submissions().filter(report=report))

@@ -49,7 +49,7 @@ from helhedsplan.preparedness.models import (
 )
 from helhedsplan.preparedness.selectors import contacts_of, open_incidents_of, preparedness_plan_of
 from helhedsplan.reports.models import Report
-from helhedsplan.reports.report import ArchiveRow, ReportState, report_archive
+from helhedsplan.reports.report import NEEDS_ATTENTION, ArchiveRow, ReportState, report_archive
 
 # --- What needs attention -------------------------------------------------------------------------------------
 #
@@ -352,10 +352,9 @@ def contacts_to_verify(sources: AttentionSources) -> AttentionGroup:
 
 def reports_due(sources: AttentionSources) -> AttentionGroup:
     """Reports to Landsbyggefonden that are overdue, returned for a new submission, or due — in that order."""
-    urgency = {ReportState.OVERDUE: 0, ReportState.RETURNED: 1, ReportState.DUE: 2}
     rows = sorted(
-        (row for row in sources.reports if row.state in urgency),
-        key=lambda row: (urgency[row.state], row.report.due_date),
+        (row for row in sources.reports if row.needs_attention),
+        key=lambda row: (NEEDS_ATTENTION.index(row.state), row.report.due_date),
     )
     return AttentionGroup(
         "reports",

@@ -20,14 +20,13 @@ from helhedsplan.plans.models import Plan
 
 from . import documents
 from .models import Comment, Report, Submission, sha256_of
-from .report import status_report
+from .report import report_of, status_report
 
 
 def report_for(*, plan: Plan, kind: str, year: int | None) -> Report:
     """The plan's report of that kind (and year), as stored, or a new unsaved one — checked by the model's rules."""
-    report = Report.objects.filter(plan=plan, kind=kind, year=year).select_related("plan").first()
-    if report is None:
-        report = Report(plan=plan, kind=kind, year=year)
+    report = report_of(plan, kind=kind, year=year)
+    if report.pk is None:
         report.full_clean(exclude=["lock_version"])
     return report
 

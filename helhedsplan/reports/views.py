@@ -23,7 +23,7 @@ from helhedsplan.reports import documents, selectors, services
 
 from .forms import AnswerForm, CommentForm, add_errors
 from .models import Report, Submission
-from .report import report_archive, report_submissions, status_report
+from .report import report_archive, report_of, report_submissions, status_report
 
 
 class DashboardView(PlanTemplateView):
@@ -80,8 +80,7 @@ def _report_from_url(plan, period: str) -> Report:
         kind, year = Report.Kind.YEARLY, int(period)
     else:
         raise Http404
-    report = Report.objects.filter(plan=plan, kind=kind, year=year).select_related("plan").first()
-    return report or Report(plan=plan, kind=kind, year=year)
+    return report_of(plan, kind=kind, year=year)
 
 
 def _as_of(request, report: Report) -> datetime.date:
