@@ -143,3 +143,13 @@ def snapshot() -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts))
         return sorted(tuple(row) for row in cursor.fetchall())
+
+
+def commit_pending() -> list:
+    """Do what a commit would do for the after-commit callbacks waiting in the test's transaction: run them and
+    forget them (a test never commits, so they would wait to its end). Returns the callbacks that ran."""
+    pending = [callback for _savepoints, callback, *_robust in connection.run_on_commit]
+    connection.run_on_commit.clear()
+    for callback in pending:
+        callback()
+    return pending

@@ -6,3 +6,8 @@ class PlansConfig(AppConfig):
     name = "helhedsplan.plans"
     label = "plans"
     verbose_name = _("Plans and members")
+
+    def ready(self) -> None:
+        from helhedsplan.plans import changes
+
+        changes.connect()

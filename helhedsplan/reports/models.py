@@ -187,6 +187,9 @@ class Submission(models.Model):
         "plan_file_sha256",
     )
 
+    #: The way to the plan (``plans.changes`` raises its change stamp on a new submission or answer).
+    plan_lookup = "report__plan"
+
     class Meta:
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
@@ -270,6 +273,8 @@ class Comment(CleanInput, models.Model):
     history = HistoricalRecords()
 
     objects = FrozenQuerySet.as_manager()
+
+    plan_lookup = "submission__report__plan"
 
     class Meta:
         verbose_name = _("comment")
