@@ -214,6 +214,23 @@ STORAGES = {
     },
 }
 
+# The page cache (core.page_cache): whole pages kept under their plan's change stamp and their user, so a page
+# read again before anything in its plan changed costs a lookup instead of its queries and rendering. Each worker
+# process keeps its own (the stamp is read from the database on every request, so workers never need to agree);
+# the third read least recently is dropped when DJANGO_PAGE_CACHE_ENTRIES are kept (2-20 KB each, compressed).
+# The unit tests run without it (they test it on their own), so that a test reads what it just wrote inside its
+# transaction, which never commits and so never moves a stamp.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not TESTING)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 6 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "2000"))},
+    },
+}
+
 # Uploaded files (approval minutes) are private: kept outside the static files and served only through a
 # permission-checked view, never by a public URL.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))

@@ -15,11 +15,11 @@ from tests.world import client_for
 pytestmark = pytest.mark.django_db
 
 
-# Every page inside a plan starts with the same five queries: 1 the session, 2 the user, 3 the plan through the
-# user's memberships, 4 the membership with its organisation, 5 the delaftaler it is limited to. The history page
-# then reads 6 the object, joined with everything its breadcrumbs and name read (``PlanContent.trail_related``),
-# and 7 all its history records with the users who saved them, in one.
-REQUEST_AND_PAGE = 7
+# Every page inside a plan starts with the same four queries: 1 the session, 2 the user, 3 the user's membership
+# with its plan and organisation, 4 the delaftaler it is limited to. The history page then reads 5 the object,
+# joined with everything its breadcrumbs and name read (``PlanContent.trail_related``), and 6 all its history
+# records with the users who saved them, in one.
+REQUEST_AND_PAGE = 6
 # On top of those, one query per other model the records refer to: the names of the related objects a change
 # shows ("Delaftale: Beskæftigelse"), fetched in bulk for all records at once; and one per kind of row deleted
 # with the object (a goal's indicators), to list those deleted from under it (``plans.selectors.deleted_lookups``).

@@ -8,19 +8,23 @@ noted at each endpoint (besides the one or two that find the caller: the token, 
 """
 
 import datetime
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema, Swagger
+from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from helhedsplan.agreements.models import SubAgreement, SubAgreementParty
 from helhedsplan.approvals.selectors import approval_summary
 from helhedsplan.budget.selectors import budget_summary
+from helhedsplan.core.page_cache import cacheable_request, cached_page
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.goals.selectors import summarise
 from helhedsplan.plans.access import get_plan_or_404, plans_of
@@ -60,6 +64,28 @@ api = NinjaAPI(
 )
 
 
+def cached_by_plan(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An endpoint of one plan answered from the page cache (``core.page_cache``) until the plan changes.
+
+    The caller and the plan are found as the endpoint finds them (the same auth, ``plans_of``), so a kept
+    answer only ever goes to a caller who may read the plan; a caller or plan not found is left to the
+    endpoint (its 401 or 404). The key names the user and whether a token or the session asked.
+    """
+
+    @functools.wraps(run)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not cacheable_request(request):
+            return run(request, *args, **kwargs)
+        user = TokenOrSession()(request)
+        plan = plans_of(user).filter(slug=kwargs.get("slug", "")).first() if user is not None else None
+        if plan is None:
+            return run(request, *args, **kwargs)
+        parts = (plan.pk, plan.changed_at.isoformat(), user.pk, "Authorization" in request.headers)
+        return cached_page(request, lambda: parts, lambda: run(request, *args, **kwargs))
+
+    return answer
+
+
 def _plan(request: HttpRequest, slug: str) -> Plan:
     """The plan if the caller may read it (one query), else 404."""
     return get_plan_or_404(caller(request), slug)
@@ -88,6 +114,7 @@ def plan_list(request: HttpRequest):
 
 
 @api.get("/plans/{slug}", response=schemas.PlanOut, tags=["plans"])
+@decorate_view(cached_by_plan)
 def plan_detail(request: HttpRequest, slug: str):
     """One plan. Queries: the plan."""
     return _plan(request, slug)
@@ -106,6 +133,7 @@ def _sub_agreements(request: HttpRequest, plan: Plan):
 
 
 @api.get("/plans/{slug}/sub-agreements", response=list[schemas.SubAgreementOut], tags=["agreements"])
+@decorate_view(cached_by_plan)
 @paginate(Pagination)
 def sub_agreement_list(request: HttpRequest, slug: str):
     """The plan's delaftaler with their parties. Queries: the plan, the count, the page, the parties."""
@@ -113,6 +141,7 @@ def sub_agreement_list(request: HttpRequest, slug: str):
 
 
 @api.get("/plans/{slug}/sub-agreements/{pk}", response=schemas.SubAgreementOut, tags=["agreements"])
+@decorate_view(cached_by_plan)
 def sub_agreement_detail(request: HttpRequest, slug: str, pk: int):
     """One delaftale. Queries: the plan, the delaftale, its parties."""
     return _one(_sub_agreements(request, _plan(request, slug)), pk)
@@ -126,6 +155,7 @@ def _goals(request: HttpRequest, plan: Plan):
 
 
 @api.get("/plans/{slug}/goals", response=list[schemas.GoalOut], tags=["goals"])
+@decorate_view(cached_by_plan)
 @paginate(Pagination)
 def goal_list(request: HttpRequest, slug: str, sub_agreement: int | None = None):
     """The plan's goals (of one delaftale with ``sub_agreement``). Queries: the plan, the count, the page."""
@@ -134,6 +164,7 @@ def goal_list(request: HttpRequest, slug: str, sub_agreement: int | None = None)
 
 
 @api.get("/plans/{slug}/goals/{pk}", response=schemas.GoalOut, tags=["goals"])
+@decorate_view(cached_by_plan)
 def goal_detail(request: HttpRequest, slug: str, pk: int):
     """One goal. Queries: the plan, the goal."""
     return _one(_goals(request, _plan(request, slug)), pk)
@@ -185,6 +216,7 @@ class _IndicatorPagination(Pagination):
 
 
 @api.get("/plans/{slug}/indicators", response=list[schemas.IndicatorOut], tags=["goals"])
+@decorate_view(cached_by_plan)
 @paginate(_IndicatorPagination)
 def indicator_list(request: HttpRequest, slug: str, goal: int | None = None, key_figures: bool | None = None):
     """The plan's indicators and key figures with their measurements (``goal``: of one goal; ``key_figures``:
@@ -199,6 +231,7 @@ def indicator_list(request: HttpRequest, slug: str, goal: int | None = None, key
 
 
 @api.get("/plans/{slug}/indicators/{pk}", response=schemas.IndicatorOut, tags=["goals"])
+@decorate_view(cached_by_plan)
 def indicator_detail(request: HttpRequest, slug: str, pk: int):
     """One indicator with its measurements. Queries: the plan, the indicator, its measurements."""
     return _indicator_out(_one(_indicators(request, _plan(request, slug)), pk), timezone.localdate())
@@ -220,6 +253,7 @@ def _activities(request: HttpRequest, plan: Plan):
 
 
 @api.get("/plans/{slug}/activities", response=list[schemas.ActivityOut], tags=["goals"])
+@decorate_view(cached_by_plan)
 @paginate(Pagination)
 def activity_list(
     request: HttpRequest, slug: str, sub_agreement: int | None = None, status: Activity.Status | None = None
@@ -235,6 +269,7 @@ def activity_list(
 
 
 @api.get("/plans/{slug}/activities/{pk}", response=schemas.ActivityOut, tags=["goals"])
+@decorate_view(cached_by_plan)
 def activity_detail(request: HttpRequest, slug: str, pk: int):
     """One activity. Queries: the plan, the activity, its goals, its milestones."""
     return _one(_activities(request, _plan(request, slug)), pk)
@@ -244,6 +279,7 @@ def activity_detail(request: HttpRequest, slug: str, pk: int):
 
 
 @api.get("/plans/{slug}/budget", response=schemas.BudgetOut, tags=["budget"])
+@decorate_view(cached_by_plan)
 def budget(request: HttpRequest, slug: str):
     """The budget summary (``budget.selectors.budget_summary``): totals, shares, LBF's checks, each line and
     funding source by year. Queries: the plan, and the summary's five."""
@@ -291,6 +327,7 @@ def budget(request: HttpRequest, slug: str):
 
 
 @api.get("/plans/{slug}/approvals", response=schemas.ApprovalsOut, tags=["approvals"])
+@decorate_view(cached_by_plan)
 def approvals(request: HttpRequest, slug: str, on: datetime.date | None = None):
     """The estates' approvals as of ``on`` (default today) (``approvals.selectors.approval_summary``).
     Queries: the plan, the estates, their decisions."""
@@ -366,6 +403,7 @@ class _ReportPagination(Pagination):
 
 
 @api.get("/plans/{slug}/reports", response=list[schemas.ReportOut], tags=["reports"])
+@decorate_view(cached_by_plan)
 @paginate(_ReportPagination)
 def report_list(request: HttpRequest, slug: str, kind: Report.Kind | None = None):
     """The reports submitted to Landsbyggefonden, each with its submissions: outcome, dates, the SHA-256 of

@@ -6,10 +6,11 @@ A plan the user may not read does not exist for them (404); so does any object o
 
 from __future__ import annotations
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from helhedsplan.plans import rules
 from helhedsplan.plans.models import Membership, Plan, PlanContent, PlanScopedQuerySet, granted_plans
 
 
@@ -23,11 +24,41 @@ def plans_of(user) -> QuerySet[Plan]:
     )
 
 
+def plans_stamp(user) -> tuple[object, ...]:
+    """The state of the user's plans for a page over all of them (the portfolio's cache key, one query): how
+    many, which (the sum of their pks, as gaining one plan and losing another raise both stamps anyway) and the
+    latest change stamp among them (``Plan.changed_at``)."""
+    found = plans_of(user).order_by().aggregate(count=Count("pk"), pks=Sum("pk"), latest=Max("changed_at"))
+    latest = found["latest"].isoformat() if found["latest"] else ""
+    return (user.pk, found["count"], found["pks"], latest)
+
+
 def get_plan_or_404(user, slug: str) -> Plan:
     """The plan with ``slug`` if the user may read it (a member, or through a grant), else 404 (one query)."""
     if not user.is_authenticated:
         raise Http404
     return get_object_or_404(plans_of(user), slug=slug)
+
+
+def plan_and_membership_or_404(user, slug: str) -> tuple[Plan, Membership | None]:
+    """The plan with ``slug`` and the user's effective membership of it (``membership_of``), or 404.
+
+    Every page of a plan starts here, so a member's costs two queries: the membership with its plan and
+    organisation, and the delaftaler it is limited to (which the rules and the page read of an editor; asked of
+    every membership, so that a page reads as much for every role). Through an organisation-wide grant: the
+    plan, then the grant.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.filter(user=user, plan__slug=slug).select_related("plan", "organisation").first()
+    )
+    if membership is None:
+        plan = get_plan_or_404(user, slug)
+        return plan, membership_of(user, plan)
+    prefetch_related_objects([membership], "sub_agreements")
+    rules.remember_membership(user, membership.plan, membership)
+    return membership.plan, membership
 
 
 def get_in_plan_or_404(queryset: PlanScopedQuerySet | type[PlanContent], plan: Plan, **lookup) -> Model:
@@ -39,6 +70,4 @@ def get_in_plan_or_404(queryset: PlanScopedQuerySet | type[PlanContent], plan: P
 
 def membership_of(user, plan: Plan) -> Membership | None:
     """The user's membership of ``plan``, shared with the permission rules' per-request cache."""
-    from helhedsplan.plans.rules import membership_for
-
-    return membership_for(user, plan)
+    return rules.membership_for(user, plan)

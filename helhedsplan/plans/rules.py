@@ -58,9 +58,7 @@ def membership_for(user, obj) -> Membership | None:
         return None
     # request.user is a lazy wrapper while user.has_perm() hands the backend the wrapped user: keep one cache on
     # the real user so a page asks for the membership once, not once per wrapper.
-    # The stubs leave out LazyObject's private ``_wrapped``; it is set, as is_authenticated was read above.
-    real_user = user._wrapped if isinstance(user, LazyObject) else user  # type: ignore[attr-defined]
-    cache = real_user.__dict__.setdefault("_membership_cache", {})
+    cache = _membership_cache(user)
     if plan.pk not in cache:
         cache[plan.pk] = (
             Membership.objects.filter(user=user, plan=plan)
@@ -71,6 +69,17 @@ def membership_for(user, obj) -> Membership | None:
         if cache[plan.pk] is None:
             cache[plan.pk] = _granted_membership(user, plan)
     return cache[plan.pk]
+
+
+def _membership_cache(user) -> dict:
+    # The stubs leave out LazyObject's private ``_wrapped``; it is set once is_authenticated was read.
+    real_user = user._wrapped if isinstance(user, LazyObject) else user  # type: ignore[attr-defined]
+    return real_user.__dict__.setdefault("_membership_cache", {})
+
+
+def remember_membership(user, plan: Plan, membership: Membership) -> None:
+    """Put a membership read elsewhere (``access.plan_and_membership_or_404``) in the request's cache."""
+    _membership_cache(user)[plan.pk] = membership
 
 
 def _granted_membership(user, plan: Plan) -> Membership | None:

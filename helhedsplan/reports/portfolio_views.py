@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django_tables2 import RequestConfig
 
+from helhedsplan.core.page_cache import cached_page
 from helhedsplan.plans import access
 
 from .portfolio import PortfolioFilter, PortfolioTable, portfolio_rows, portfolio_xlsx, totals
@@ -41,8 +42,10 @@ class PortfolioView(generic.TemplateView):
         return table, filterset
 
     def get(self, request, *args, **kwargs):
-        table, filterset = self.table_and_filter()
-        return self.page(table, filterset)
+        # Kept in the page cache until one of the user's plans changes, or which plans they see does.
+        return cached_page(
+            request, lambda: access.plans_stamp(request.user), lambda: self.page(*self.table_and_filter())
+        )
 
     def page(self, table: PortfolioTable, filterset: PortfolioFilter):
         """The page; bad input (a filter the form refuses) as a 400 with the form's errors."""

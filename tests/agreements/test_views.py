@@ -256,9 +256,9 @@ def grow(world, n: int) -> None:
             MeasurementFactory(indicator=IndicatorFactory(goal=None, strategic_goal=strategic_goal))
 
 
-# Every page starts with the same five queries:
-#  1 session, 2 user, 3 the plan among the user's plans, 4 the membership, 5 its delaftale limits.
-COMMON = 5
+# Every page starts with the same four queries:
+#  1 session, 2 user, 3 the user's membership with its plan and organisation, 4 the delaftaler it is limited to.
+COMMON = 4
 
 
 @pytest.mark.parametrize("n", [1, 4])
@@ -267,9 +267,9 @@ def test_delaftale_page_queries_do_not_grow(client, world, django_assert_num_que
     grow(world, n)
     client.force_login(world.users[visitor])
 
-    # COMMON, then 6 the delaftale, 7 its goals, 8 their indicators, 9 their measurements,
-    # 10 activities with responsible organisation, 11 the goals they serve, 12 parties with organisation,
-    # 13 the yearly narratives. Permission checks per indicator use the membership already fetched: no queries.
+    # COMMON, then 5 the delaftale, 6 its goals, 7 their indicators, 8 their measurements,
+    # 9 activities with responsible organisation, 10 the goals they serve, 11 parties with organisation,
+    # 12 the yearly narratives. Permission checks per indicator use the membership already fetched: no queries.
     with django_assert_num_queries(COMMON + 8):
         response = client.get(sub_agreement_url(world))
 
@@ -281,7 +281,7 @@ def test_strategic_page_queries_do_not_grow(client, world, django_assert_num_que
     grow(world, n)
     client.force_login(world.users["coordinator"])
 
-    # COMMON, then 6 the strategic agreement, 7 strategic goals, 8 key figures, 9 their measurements.
+    # COMMON, then 5 the strategic agreement, 6 strategic goals, 7 key figures, 8 their measurements.
     with django_assert_num_queries(COMMON + 4):
         client.get(strategic_url())
 
@@ -291,7 +291,7 @@ def test_delaftale_list_queries_do_not_grow(client, world, django_assert_num_que
     grow(world, n)
     client.force_login(world.users["reviewer"])
 
-    # COMMON, then 6 the delaftaler, 7 goals, 8 indicators, 9 measurements (for the rolled-up progress).
+    # COMMON, then 5 the delaftaler, 6 goals, 7 indicators, 8 measurements (for the rolled-up progress).
     with django_assert_num_queries(COMMON + 4):
         client.get(reverse("agreements:sub_agreements", kwargs={"plan": "amager"}))
 

@@ -65,6 +65,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings) -> Iterator[None]:
+    """The journeys run with the page cache, as production does: every page read after a write must show it
+    (the live server's transactions commit, so the plans' change stamps move as in production)."""
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE = True
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

@@ -20,29 +20,28 @@ from tests.plans.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-# Every page inside a plan starts with the same five queries:
+# Every page inside a plan starts with the same four queries:
 #  1. the session,  2. the user,
-#  3. the plan, through the user's memberships (a non-member gets 404),
-#  4. the user's membership with its organisation (role, shown in the menu),
-#  5. the delaftaler an editor's membership is limited to (the permission rules ask for them).
-REQUEST_AND_PERMISSION = 5
+#  3. the user's membership with its plan and organisation (a non-member gets 404; the role, shown in the menu),
+#  4. the delaftaler it is limited to (the permission rules ask for them; asked whatever the role).
+REQUEST_AND_PERMISSION = 4
 
 GOAL_PAGE = REQUEST_AND_PERMISSION + 4
-#  6. the goal with its delaftale and plan (breadcrumbs, permission),
-#  7. its indicators with their plan (links),
-#  8. the latest measurement of each of those indicators (progress, latest value, next due),
-#  9. its activities with their delaftale, plan and responsible organisation.
+#  5. the goal with its delaftale and plan (breadcrumbs, permission),
+#  6. its indicators with their plan (links),
+#  7. the latest measurement of each of those indicators (progress, latest value, next due),
+#  8. its activities with their delaftale, plan and responsible organisation.
 
 INDICATOR_PAGE = REQUEST_AND_PERMISSION + 5
-#  6. the indicator with its plan, goal, delaftale and strategic goal (breadcrumbs, permission),
-#  7. its latest measurement (progress, latest value, next due),
-#  8. the dates and values of all its measurements (the chart),
-#  9. how many measurements (the table's pages), 10. one page of them with who entered them (the table).
+#  5. the indicator with its plan, goal, delaftale and strategic goal (breadcrumbs, permission),
+#  6. its latest measurement (progress, latest value, next due),
+#  7. the dates and values of all its measurements (the chart),
+#  8. how many measurements (the table's pages), 9. one page of them with who entered them (the table).
 
 ACTIVITY_PAGE = REQUEST_AND_PERMISSION + 3
-#  6. the activity with its delaftale, plan and responsible organisation,
-#  7. the goals it serves,
-#  8. its milestones (their activity, and so their plan for the history links, comes from the prefetch).
+#  5. the activity with its delaftale, plan and responsible organisation,
+#  6. the goals it serves,
+#  7. its milestones (their activity, and so their plan for the history links, comes from the prefetch).
 
 
 def add_data(world, *, indicators: int, measurements: int, activities: int) -> None:

@@ -337,11 +337,11 @@ def test_a_deleted_objects_history_page_does_not_grow_with_its_records(world, dj
     object_delete(measurement, actor=None)
     client = client_for(world.users["coordinator"])
     client.get(history_url(world, Measurement, pk))  # the session is read once before
-    # 1 the session, 2 its user, 3 the plan through the user's memberships, 4 the membership, 5 its delaftale
-    # limits; 6 the object, not found; 7 its history records with their users; 8 the indicator the deletion
-    # names, on the way to the plan; 9 the indicator as the deleted measurement's parent, and 10 again with what
-    # its breadcrumbs read; 11 the indicator the changes name (in bulk, for all records).
-    with django_assert_num_queries(11):
+    # 1 the session, 2 its user, 3 the user's membership with its plan and organisation, 4 the delaftaler it is
+    # limited to; 5 the object, not found; 6 its history records with their users; 7 the indicator the deletion
+    # names, on the way to the plan; 8 the indicator as the deleted measurement's parent, and 9 again with what
+    # its breadcrumbs read; 10 the indicator the changes name (in bulk, for all records).
+    with django_assert_num_queries(10):
         response = client.get(history_url(world, Measurement, pk))
     assert response.status_code == 200
     assert len(response.context["entries"]) == 5

@@ -195,11 +195,11 @@ def test_the_incident_page_and_list_take_the_same_number_of_queries_with_one_or_
     client.force_login(user)
 
     for world in (few, many):
-        # 1 session, 2 user, 3 plan, 4 membership with organisation, 5 its delaftale limits,
-        # 6 incidents with level and estate.
-        with django_assert_num_queries(6):
+        # 1 session, 2 user, 3 the user's membership with its plan and organisation, 4 the delaftaler it is
+        # limited to, 5 incidents with level and estate.
+        with django_assert_num_queries(5):
             assert client.get(url(world, "incidents")).status_code == 200
-        # 1 session, 2 user, 3 plan, 4 membership, 5 delaftale limits, 6 the incident with plan, level, estate
-        # and opener, 7 its log entries with who entered them.
-        with django_assert_num_queries(7):
+        # 1 session, 2 user, 3 the user's membership with its plan and organisation, 4 the delaftaler it is
+        # limited to, 5 the incident with plan, level, estate and opener, 6 its log entries with who entered them.
+        with django_assert_num_queries(6):
             assert client.get(url(world, "incident", pk=world["open_incident"].pk)).status_code == 200

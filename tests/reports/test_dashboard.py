@@ -95,25 +95,26 @@ def grow(world, n: int) -> None:
 
 # The dashboard reads the whole plan. Its queries, whatever the plan's size:
 #  1 session, 2 user                                   (the logged-in request)
-#  3 plan by slug among the user's plans               (PlanViewMixin: get_plan_or_404)
-#  4 membership, 5 its delaftale limits                (plans.rules.membership_for, cached for the request)
-#  6 delaftaler (plan joined), 7 goals, 8 indicators (plan joined), 9 measurements, 10 activities (responsible
-#    organisation joined), 11 the goals each activity serves (agreements.selectors.sub_agreements_with_goal_tree,
+#  3 the user's membership with its plan and organisation, 4 the delaftaler it is limited to
+#                                                      (PlanViewMixin: access.plan_and_membership_or_404, kept for
+#                                                      plans.rules.membership_for for the rest of the request)
+#  5 delaftaler (plan joined), 6 goals, 7 indicators (plan joined), 8 measurements, 9 activities (responsible
+#    organisation joined), 10 the goals each activity serves (agreements.selectors.sub_agreements_with_goal_tree,
 #    the same read the delaftale pages use)
-# 12 strategic goals (plan joined), 13 key figures (plan joined), 14 their measurements
+# 11 strategic goals (plan joined), 12 key figures (plan joined), 13 their measurements
 #                                                      (agreements.selectors.strategic_goals_with_key_figures)
-# 15 estates with housing association, 16 their decisions, 17 the approval steps
+# 14 estates with housing association, 15 their decisions, 16 the approval steps
 #                                                      (approvals.selectors.approvals_overview)
-# 18-22 budget lines, amounts, actual spend, funding sources, fundings (budget.selectors.budget_summary)
-# 23 open incidents (plan, level, estate joined)      (preparedness.selectors.open_incidents_of)
-# 24 the emergency plan, 25 its contacts (organisation, plan joined) — read for every role, listed only to those
+# 17-21 budget lines, amounts, actual spend, funding sources, fundings (budget.selectors.budget_summary)
+# 22 open incidents (plan, level, estate joined)      (preparedness.selectors.open_incidents_of)
+# 23 the emergency plan, 24 its contacts (organisation, plan joined) — read for every role, listed only to those
 #                                                      who may see contacts (preparedness.selectors)
-# 26 the reports to Landsbyggefonden, 27 their submissions (who submitted and answered joined), 28 the comments
+# 25 the reports to Landsbyggefonden, 26 their submissions (who submitted and answered joined), 27 the comments
 #                                                      (reports.report.report_archive: "reports due or overdue")
-# 29 which are the newest ten changes (one UNION ALL over the plan's historical tables, each read by its (plan,
-#    date) index), then per kind of object among them 30 their records and 31 the records before them (to say
+# 28 which are the newest ten changes (one UNION ALL over the plan's historical tables, each read by its (plan,
+#    date) index), then per kind of object among them 29 their records and 30 the records before them (to say
 #    what changed): here the newest ten are all saves of one measurement (reports.selectors.recent_changes)
-DASHBOARD_QUERIES = 31
+DASHBOARD_QUERIES = 30
 
 
 @pytest.mark.parametrize("n", [1, 3])
