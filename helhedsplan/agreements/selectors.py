@@ -65,13 +65,30 @@ def strategic_goals_with_key_figures(plan: Plan) -> QuerySet[StrategicGoal]:
 # --- The goal tree's progress, for one plan or many -----------------------------------------------------------
 
 
-def goal_tree_progresses(plans: Iterable[Plan]) -> dict[int, progress.Progress]:
-    """Each plan's progress rolled up from its delaftaler (plan pk → Progress): four queries for any number."""
+def goal_trees(plans: Iterable[Plan], *, with_activities: bool = False) -> dict[int, list[SubAgreement]]:
+    """Each plan's delaftaler with their goal tree (and activities), keyed by plan pk: four queries (six with
+    activities) for any number of plans."""
     plan_ids = [plan.pk for plan in plans]
     by_plan: dict[int, list[SubAgreement]] = {pk: [] for pk in plan_ids}
-    for sub_agreement in _with_goal_tree(SubAgreement.objects.filter(plan_id__in=plan_ids)):
+    sub_agreements = SubAgreement.objects.filter(plan_id__in=plan_ids)
+    for sub_agreement in _with_goal_tree(sub_agreements, with_activities=with_activities):
         by_plan[sub_agreement.plan_id].append(sub_agreement)
-    return {pk: progress.plan_progress(sub_agreements) for pk, sub_agreements in by_plan.items()}
+    return by_plan
+
+
+def key_figure_trees(plans: Iterable[Plan]) -> dict[int, list[StrategicGoal]]:
+    """Each plan's strategic goals → key figures → measurements, keyed by plan pk: three queries."""
+    plan_ids = [plan.pk for plan in plans]
+    by_plan: dict[int, list[StrategicGoal]] = {pk: [] for pk in plan_ids}
+    goals = StrategicGoal.objects.filter(plan_id__in=plan_ids).select_related("plan")
+    for goal in goals.prefetch_related(key_figures_prefetch()):
+        by_plan[goal.plan_id].append(goal)
+    return by_plan
+
+
+def goal_tree_progresses(plans: Iterable[Plan]) -> dict[int, progress.Progress]:
+    """Each plan's progress rolled up from its delaftaler (plan pk → Progress): four queries for any number."""
+    return {pk: progress.plan_progress(sub_agreements) for pk, sub_agreements in goal_trees(plans).items()}
 
 
 def goal_tree_progress(plan: Plan) -> progress.Progress:

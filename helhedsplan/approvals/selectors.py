@@ -57,7 +57,21 @@ def approval_steps(plan: Plan) -> list[ApprovalStep]:
     return list(ApprovalStep.objects.in_plan(plan).select_related("plan").order_by("order"))
 
 
+def approvals_overviews(plans: Iterable[Plan], on: datetime.date) -> dict[int, ApprovalsOverview]:
+    """Each plan's overview as of ``on``, keyed by plan pk: three queries (the estates, their decisions, the
+    steps) however many plans."""
+    summaries = approval_summaries(plans, on)
+    steps: dict[int, list[ApprovalStep]] = {pk: [] for pk in summaries}
+    for step in (
+        ApprovalStep.objects.filter(plan_id__in=list(summaries)).select_related("plan").order_by("order")
+    ):
+        steps[step.plan_id].append(step)
+    return {
+        pk: ApprovalsOverview(summary=summary, steps=step_states(steps[pk], summary))
+        for pk, summary in summaries.items()
+    }
+
+
 def approvals_overview(plan: Plan, on: datetime.date) -> ApprovalsOverview:
     """Three queries: the estates, their decisions, the steps — whatever their number."""
-    summary = approval_summary(plan, on)
-    return ApprovalsOverview(summary=summary, steps=step_states(approval_steps(plan), summary))
+    return approvals_overviews([plan], on)[plan.pk]

@@ -8,6 +8,7 @@ e-mails are rendered at all (reviewers never get them).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -160,3 +161,45 @@ def contacts_of(plan: Plan) -> list[Contact]:
         .select_related("organisation", "preparedness_plan__plan")
         .order_by("order", "role")
     )
+
+
+# --- For many plans at once (the portfolio's "needs attention") --------------------------------------------------
+
+
+def open_incidents_by_plan(plans: Iterable[Plan]) -> dict[int, list[Incident]]:
+    """``open_incidents_of`` for each plan, keyed by plan pk: one query."""
+    plan_ids = [plan.pk for plan in plans]
+    by_plan: dict[int, list[Incident]] = {pk: [] for pk in plan_ids}
+    incidents = (
+        Incident.objects.filter(plan_id__in=plan_ids, status=Incident.Status.OPEN)
+        .select_related("plan", "level", "estate")
+        .order_by("-occurred_at", "-pk")
+    )
+    for incident in incidents:
+        by_plan[incident.plan_id].append(incident)
+    return by_plan
+
+
+def preparedness_plans_by_plan(plans: Iterable[Plan]) -> dict[int, PreparednessPlan | None]:
+    """Each plan's emergency plan (None where it has not been written), keyed by plan pk: one query."""
+    plan_ids = [plan.pk for plan in plans]
+    found: dict[int, PreparednessPlan | None] = dict.fromkeys(plan_ids)
+    for preparedness_plan in PreparednessPlan.objects.filter(plan_id__in=plan_ids).select_related("plan"):
+        found[preparedness_plan.plan_id] = preparedness_plan
+    return found
+
+
+def visible_contacts_by_plan(plans: Iterable[Plan], user) -> dict[int, list[Contact]]:
+    """The contacts ``user`` may see (``plan.view_contact_details``: never a reviewer) of each plan's emergency
+    plan, keyed by plan pk: one query."""
+    plan_ids = [plan.pk for plan in plans]
+    by_plan: dict[int, list[Contact]] = {pk: [] for pk in plan_ids}
+    contacts = (
+        Contact.objects.for_user(user, "plan.view_contact_details")
+        .filter(preparedness_plan__plan_id__in=plan_ids)
+        .select_related("organisation", "preparedness_plan__plan")
+        .order_by("order", "role")
+    )
+    for contact in contacts:
+        by_plan[contact.preparedness_plan.plan_id].append(contact)
+    return by_plan

@@ -1,7 +1,7 @@
 """The portfolio: every plan a user may see, one row each (``/portefolje/``), for Landsbyggefonden's reviewers and
 anyone who reads several plans.
 
-``portfolio_rows(plans, today)`` reads the rows in a fixed number of queries, whatever the number of plans; the
+``portfolio_rows(plans, today=…, user=…)`` reads the rows in a fixed number of queries, whatever the number of plans; the
 page (``views.PortfolioView``), its filters (``PortfolioFilter``), its table (``PortfolioTable``) and its
 spreadsheet all use it.
 """
@@ -15,17 +15,22 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.agreements.selectors import goal_tree_progresses
-from helhedsplan.approvals.selectors import approval_summaries
+from helhedsplan.agreements.selectors import goal_trees, key_figure_trees
+from helhedsplan.approvals.selectors import approvals_overviews
 from helhedsplan.budget.selectors import budget_summaries
 from helhedsplan.goals import progress
-from helhedsplan.goals.models import Indicator, Measurement
 from helhedsplan.plans.models import Plan
+from helhedsplan.preparedness.selectors import (
+    open_incidents_by_plan,
+    preparedness_plans_by_plan,
+    visible_contacts_by_plan,
+)
 
 from .report import ReportState, report_archives
+from .selectors import Attention, attention_sources, needs_attention
 
 
 class Phase:
@@ -71,6 +76,8 @@ class PortfolioRow:
     reports_returned: int
     #: Indicators never measured or whose next measurement is overdue (as the dashboard counts them).
     measurements_overdue: int
+    #: What the plan's dashboard lists under "Kræver opmærksomhed" for this user (``reports.selectors``).
+    attention: Attention
 
     @property
     def phase_label(self) -> str:
@@ -86,10 +93,8 @@ class PortfolioRow:
 
     @property
     def needs_attention(self) -> int:
-        """Reports due, overdue or returned, and overdue measurements. The dashboard's full "needs attention"
-        (incidents, contacts, missing parts …) reads a dozen tables per plan, so the portfolio counts what its
-        own rows already hold."""
-        return self.reports_due + self.reports_overdue + self.reports_returned + self.measurements_overdue
+        """As many items as the plan's dashboard lists under "Kræver opmærksomhed" for the same user today."""
+        return self.attention.count
 
     # Sort keys: django-tables2 sorts the rows by these (never None, so any two rows compare).
     @property
@@ -109,42 +114,46 @@ class PortfolioRow:
         return (self.reports_overdue, self.reports_due)
 
 
-def _overdue_measurements(plans: list[Plan], today: datetime.date) -> dict[int, int]:
-    """Per plan, the indicators never measured or whose next measurement is overdue: two queries (indicators
-    with their plan, measurements)."""
-    counts = {plan.pk: 0 for plan in plans}
-    indicators = (
-        Indicator.objects.filter(plan__in=plans)
-        .select_related("plan")
-        .prefetch_related(
-            Prefetch("measurements", queryset=Measurement.objects.only("pk", "indicator", "date"))
-        )
-    )
-    for indicator in indicators:
-        if indicator.latest_measurement() is None or indicator.measurement_is_overdue(today):
-            counts[indicator.plan_id] = counts.get(indicator.plan_id, 0) + 1
-    return counts
-
-
-def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date) -> list[PortfolioRow]:
-    """One row per plan, in a number of queries that does not depend on the number of plans: one for the
-    plans, four for the goal tree's progress, five for the budget, two for the approvals, three for the reports
-    to Landsbyggefonden and two for the measurements due."""
+def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, user) -> list[PortfolioRow]:
+    """One row per plan, in a number of queries that does not depend on the number of plans: one for the plans
+    and those of "needs attention", which reads what each plan's dashboard reads — six for the goal trees with
+    their activities (whose progress is the row's status), three for the key figures, five for the budgets, three
+    for the approvals, one each for the open incidents, the emergency plans and the contacts ``user`` may see,
+    and three for the reports to Landsbyggefonden."""
     plans = list(plans)
-    progresses = goal_tree_progresses(plans)
+    trees = goal_trees(plans, with_activities=True)
+    key_figures = key_figure_trees(plans)
     budgets = budget_summaries(plans)
-    approvals = approval_summaries(plans, today)
+    overviews = approvals_overviews(plans, today)
+    incidents = open_incidents_by_plan(plans)
+    preparedness_plans = preparedness_plans_by_plan(plans)
+    contacts = visible_contacts_by_plan(plans, user)
     archives = report_archives(plans, today=today)
-    overdue = _overdue_measurements(plans, today)
     rows = []
     for plan in plans:
-        approval = approvals[plan.pk]
+        approval = overviews[plan.pk].summary
         states = [row.state for row in archives[plan.pk]]
+        attention = needs_attention(
+            attention_sources(
+                plan,
+                today,
+                sub_agreements=trees[plan.pk],
+                strategic_goals=key_figures[plan.pk],
+                approvals=overviews[plan.pk],
+                budget=budgets[plan.pk],
+                incidents=incidents[plan.pk],
+                preparedness_plan=preparedness_plans[plan.pk],
+                contacts=contacts[plan.pk],
+                reports=archives[plan.pk],
+                # Only the contacts the user may see were read: the others are not theirs to verify.
+                may_see_contacts=True,
+            )
+        )
         rows.append(
             PortfolioRow(
                 plan=plan,
                 phase=plan_phase(plan, approved=approval.approved_count, estates=approval.total, today=today),
-                status=progresses[plan.pk],
+                status=progress.plan_progress(trees[plan.pk]),
                 budget=budgets[plan.pk].total_budget,
                 lbf_amount=budgets[plan.pk].lbf_amount,
                 approved=approval.approved_count,
@@ -152,7 +161,8 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date) 
                 reports_due=states.count(ReportState.DUE),
                 reports_overdue=states.count(ReportState.OVERDUE),
                 reports_returned=states.count(ReportState.RETURNED),
-                measurements_overdue=overdue[plan.pk],
+                measurements_overdue=len(attention.of("measurements")),
+                attention=attention,
             )
         )
     return rows

@@ -36,7 +36,7 @@ class PortfolioView(generic.TemplateView):
         filterset = PortfolioFilter(self.request.GET or None, queryset=access.plans_of(self.request.user))
         rows = []
         if not filterset.is_bound or filterset.is_valid():
-            rows = filterset.filter_rows(portfolio_rows(filterset.qs, today=today))
+            rows = filterset.filter_rows(portfolio_rows(filterset.qs, today=today, user=self.request.user))
         table = PortfolioTable(rows)
         RequestConfig(self.request, paginate=False).configure(table)
         return table, filterset

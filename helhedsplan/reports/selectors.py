@@ -373,6 +373,48 @@ def reports_due(sources: AttentionSources) -> AttentionGroup:
     )
 
 
+def attention_sources(
+    plan: Plan,
+    today: datetime.date,
+    *,
+    sub_agreements: list[SubAgreement],
+    strategic_goals: list[StrategicGoal],
+    approvals: ApprovalsOverview,
+    budget: BudgetSummary,
+    incidents: list[Incident],
+    preparedness_plan: PreparednessPlan | None,
+    contacts: list[Contact],
+    reports: list[ArchiveRow],
+    may_see_contacts: bool,
+) -> AttentionSources:
+    """What the providers read, from rows already fetched (the delaftaler with their goal tree and activities,
+    the strategic goals with their key figures): no query. The dashboard gives one plan's, the portfolio every
+    plan's."""
+    indicators: list[Indicator] = [
+        indicator for goal in strategic_goals for indicator in goal.key_figures.all()
+    ]
+    activities: list[Activity] = []
+    for sub_agreement in sub_agreements:
+        indicators.extend(
+            indicator for goal in sub_agreement.goals.all() for indicator in goal.indicators.all()
+        )
+        activities.extend(sub_agreement.activities.all())
+    return AttentionSources(
+        plan=plan,
+        today=today,
+        sub_agreements=sub_agreements,
+        indicators=indicators,
+        activities=activities,
+        approvals=approvals,
+        budget=budget,
+        incidents=incidents,
+        preparedness_plan=preparedness_plan,
+        contacts=contacts,
+        reports=reports,
+        may_see_contacts=may_see_contacts,
+    )
+
+
 #: The providers of "Kræver opmærksomhed", most urgent kind first.
 ATTENTION_PROVIDERS: tuple[Callable[[AttentionSources], AttentionGroup], ...] = (
     open_incidents,
@@ -689,35 +731,26 @@ def dashboard(plan: Plan, today: datetime.date, *, may_see_contacts: bool = Fals
     reviewers); the contacts are read either way, so the count is the same for every role."""
     as_of = progress.status_as_of(today=today, period_end=plan.end_date)
     sub_agreements = list(sub_agreements_with_goal_tree(plan, with_activities=True))
-    indicators: list[Indicator] = [
-        indicator for goal in strategic_goals_with_key_figures(plan) for indicator in goal.key_figures.all()
-    ]
-    activities: list[Activity] = []
     cards = []
     for sub_agreement in sub_agreements:
         goals = list(sub_agreement.goals.all())
-        sub_indicators = [indicator for goal in goals for indicator in goal.indicators.all()]
-        sub_activities = list(sub_agreement.activities.all())
-        indicators.extend(sub_indicators)
-        activities.extend(sub_activities)
         cards.append(
             SubAgreementCard(
                 sub_agreement=sub_agreement,
                 progress=progress.sub_agreement_progress(sub_agreement, as_of),
                 goal_count=len(goals),
-                indicator_count=len(sub_indicators),
-                activity_count=len(sub_activities),
+                indicator_count=sum(len(goal.indicators.all()) for goal in goals),
+                activity_count=len(sub_agreement.activities.all()),
             )
         )
     overview = approvals_overview(plan, today)
     approvals = overview.summary
     budget = budget_summary(plan)
-    sources = AttentionSources(
-        plan=plan,
-        today=today,
+    sources = attention_sources(
+        plan,
+        today,
         sub_agreements=sub_agreements,
-        indicators=indicators,
-        activities=activities,
+        strategic_goals=list(strategic_goals_with_key_figures(plan)),
         approvals=overview,
         budget=budget,
         incidents=open_incidents_of(plan),

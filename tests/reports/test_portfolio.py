@@ -127,7 +127,27 @@ def test_a_row_shows_the_plans_facts(reviewer, plans):
         assert text in page, text
     # The first year's report is submitted (awaiting the answer): the three later years' and the final are overdue.
     assert ended.reports_overdue == 4 and ended.reports_due == 0
-    assert ended.needs_attention == ended.reports_overdue + ended.measurements_overdue
+    assert ended.attention.of("reports") and ended.needs_attention >= ended.reports_overdue
+
+
+@pytest.mark.parametrize("role", ["coordinator", "reviewer"])
+def test_needs_attention_counts_what_the_plans_dashboard_lists_for_the_same_user(amager_plan, personas, role):
+    """The portfolio's count is the dashboard's "Kræver opmærksomhed" (every kind: open incidents, missing
+    parts, approvals, reports, measurements, activities, actual spend, contacts to verify — these only for
+    those who may see contacts), read for many plans at once."""
+    from helhedsplan.reports.portfolio import portfolio_rows
+    from helhedsplan.reports.selectors import dashboard
+
+    user = personas[role]
+    for today in (datetime.date(2023, 3, 1), datetime.date(2026, 12, 1)):
+        (row,) = portfolio_rows([amager_plan], today=today, user=user)
+        expected = dashboard(
+            amager_plan, today, may_see_contacts=user.has_perm("plan.view_contact_details", amager_plan)
+        ).attention
+        assert [(group.kind, len(group.items)) for group in row.attention.groups] == [
+            (group.kind, len(group.items)) for group in expected.groups
+        ]
+        assert row.needs_attention == expected.count > 0
 
 
 def test_the_phase_follows_the_dates_and_the_estates_approvals():
@@ -239,13 +259,14 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_ass
     client = client_for(user)
     add_plans(1)
     # 1 the session, 2 the user; 3 the plans (with the user's memberships and grants as subqueries);
-    # 4-7 the goal tree's progress (delaftaler, goals, indicators, measurements); 8-12 the budget (lines,
-    # amounts, actuals, funding sources, fundings); 13-14 the approvals (estates, decisions); 15-17 the reports
-    # to Landsbyggefonden (reports, submissions, comments); 18-19 the measurements due (indicators,
-    # measurements).
-    with django_assert_num_queries(19):
+    # 4-8 the goal trees (delaftaler, goals, indicators, measurements, activities; the goals each activity serves
+    # are not asked, as these plans have no activities); 9 the strategic goals (their key figures are not asked:
+    # there are none); 10-14 the budget (lines, funding sources, amounts, actuals, fundings); 15-17 the approvals
+    # (estates, decisions, steps); 18 the open incidents, 19 the emergency plans, 20 the contacts the user may
+    # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments).
+    with django_assert_num_queries(23):
         assert client.get(URL, {"sort": "-budget"}).status_code == 200
     add_plans(19)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(23):
         response = client.get(URL, {"sort": "-budget"})
     assert len(response.context["table"].data) == 20
