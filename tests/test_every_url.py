@@ -902,6 +902,33 @@ def test_every_role_on_every_url(walk: Walk, row: Row):
     assert not wrong, f"{url}:\n" + "\n".join(wrong)
 
 
+@pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
+def test_every_role_on_every_url_with_the_page_cache(walk: Walk, row: Row, settings):
+    """With the page cache on (as in production), the most trusted role first so its pages are kept before the
+    others ask: every role still gets its own answer, twice — never a page kept for someone else."""
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE = True
+    caches["pages"].clear()
+    url = _url(row, walk.plan, walk.objects)
+    wrong = []
+    for role in reversed(WALK_ROLES):
+        user = walk.personas[role]
+        client = client_for(user)
+        for attempt in ("first", "again"):
+            response = client.get(url)
+            if response.status_code != _expected(row, role):
+                wrong.append(f"{role} ({attempt}): GET answered {response.status_code}")
+            elif (
+                response.status_code == 200
+                and response["Content-Type"].startswith("text/html")
+                and (user.get_full_name() or user.username) not in response.content.decode()
+            ):
+                wrong.append(f"{role} ({attempt}): the page does not name its reader")
+    caches["pages"].clear()
+    assert not wrong, f"{url}:\n" + "\n".join(wrong)
+
+
 def _post_data(row: Row, objects: Objects) -> dict:
     if row.post is None:
         return {}
