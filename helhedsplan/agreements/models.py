@@ -13,6 +13,7 @@ from helhedsplan.core.constraints import UniqueConstraint
 from helhedsplan.core.models import ExampleFlag
 from helhedsplan.core.navigation import Crumb
 from helhedsplan.periods.models import FocusAreaDefinition
+from helhedsplan.periods.names import focus_area_name
 from helhedsplan.plans.models import Organisation, Plan, PlanContent, PlanHistoricalRecords
 
 
@@ -96,13 +97,13 @@ class FocusAreaNamed:
     plan_id: int | None
 
     def get_focus_area_display(self) -> str:
-        """The focus area's name: a 2019-2026 area's from FocusArea (no query), another period's from its data."""
+        """The focus area's name: a 2019-2026 area's from FocusArea (no query), another period's from its data
+        (read once per plan and request)."""
         if self.focus_area in FOCUS_AREA_RANK:
             return str(FocusArea(self.focus_area).label)
-        definition = FocusAreaDefinition.objects.filter(
-            period__plans=self.plan_id, code=self.focus_area
-        ).first()
-        return definition.name if definition is not None else self.focus_area
+        if self.plan_id is None:
+            return self.focus_area
+        return focus_area_name(plan_id=self.plan_id, code=self.focus_area) or self.focus_area
 
     def remember_focus_area(self) -> None:
         """The focus area as stored (``from_db``): it is checked against the period only when it changes."""
