@@ -417,6 +417,10 @@ class BaseInlineMixin(ScopedAdminMixin, admin.options.InlineModelAdmin):
     form: type[PlanScopedForm] = PlanScopedForm
     extra = 0
     show_change_link = True
+    # A parent with a long history (an indicator's measurements) shows only its ``shown_rows`` newest rows, by
+    # ``newest_first``, so its page does not grow with the history; every row is in the model's own list.
+    shown_rows: int | None = None
+    newest_first: tuple[str, ...] = ("-pk",)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -425,7 +429,15 @@ class BaseInlineMixin(ScopedAdminMixin, admin.options.InlineModelAdmin):
         # Rows the administrator did not touch are not written, so only a changed stale row is refused.
         assert issubclass(formset.form, PlanScopedForm)  # the formset's form is built from self.form
         formset.form.refuse_stale_only_when_changed = True
-        return type(formset.__name__, (formset,), {"__init__": _init_preloading_labels})
+        return type(
+            formset.__name__,
+            (formset,),
+            {
+                "__init__": _init_preloading_labels,
+                "shown_rows": self.shown_rows,
+                "newest_first": self.newest_first,
+            },
+        )
 
     def get_queryset(self, request):
         # The rows' way to the plan and their parent (which their names and the plan check read): joined.
@@ -446,6 +458,10 @@ class BaseInlineMixin(ScopedAdminMixin, admin.options.InlineModelAdmin):
 
 def _init_preloading_labels(formset, *args, **kwargs) -> None:
     super(type(formset), formset).__init__(*args, **kwargs)
+    if formset.shown_rows is not None and formset.instance.pk is not None:
+        # The newest rows only, chosen in the database (a subquery with a limit), before any form is made.
+        newest = formset.queryset.order_by(*formset.newest_first).values("pk")[: formset.shown_rows]
+        formset.queryset = formset.queryset.filter(pk__in=newest)
     preload_labels(formset)
 
 

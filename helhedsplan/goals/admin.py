@@ -1,5 +1,9 @@
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
@@ -17,6 +21,10 @@ INDICATOR_INLINE_FIELDS = (
     "data_source",
     "is_example",
 )
+
+
+# An indicator's page in the admin shows this many of its newest measurements as rows.
+MEASUREMENTS_SHOWN = 20
 
 
 class GoalInline(BaseTabularInline):
@@ -43,9 +51,14 @@ class KeyFigureInline(BaseTabularInline):
 
 
 class MeasurementInline(BaseTabularInline):
+    """An indicator's newest measurements (the rest: "All measurements", the measurement list filtered)."""
+
     model = Measurement
     fields = ("date", "value", "note", "entered_by", "is_example")
     autocomplete_fields = ("entered_by",)
+    shown_rows = MEASUREMENTS_SHOWN
+    newest_first = ("-date", "-pk")
+    verbose_name_plural = _("newest measurements")
 
 
 class MilestoneInline(BaseTabularInline):
@@ -105,6 +118,7 @@ class IndicatorAdmin(BaseAdmin):
     search_fields = ("name", "data_source")
     autocomplete_fields = ("plan",)
     inlines = (MeasurementInline,)
+    readonly_fields = ("all_measurements",)
 
     def get_queryset(self, request):
         # The status column needs each indicator's measurements: one extra query for the whole page.
@@ -113,6 +127,25 @@ class IndicatorAdmin(BaseAdmin):
     @admin.display(description=_("status"))
     def progress_status(self, obj: Indicator) -> str:
         return obj.progress().label
+
+    @admin.display(description=_("measurements"))
+    def all_measurements(self, obj: Indicator | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        count = obj.measurements.count()
+        if count <= MEASUREMENTS_SHOWN:
+            return ngettext(
+                "%(count)d measurement, shown below.", "%(count)d measurements, all shown below.", count
+            ) % {"count": count}
+        url = (
+            reverse("admin:goals_measurement_changelist") + "?" + urlencode({"indicator__id__exact": obj.pk})
+        )
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            gettext("The newest %(shown)d are shown below.") % {"shown": MEASUREMENTS_SHOWN},
+            url,
+            gettext("All %(count)d measurements in the list") % {"count": count},
+        )
 
 
 @admin.register(Measurement)
