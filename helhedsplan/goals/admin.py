@@ -55,10 +55,15 @@ class MeasurementInline(BaseTabularInline):
 
     model = Measurement
     fields = ("date", "value", "note", "entered_by", "is_example")
-    autocomplete_fields = ("entered_by",)
+    # Who entered a row is filled in on save (core.admin.stamp_user); it is changed on the measurement's own page,
+    # so the rows show it as text instead of a search field each.
+    readonly_fields = ("entered_by",)
     shown_rows = MEASUREMENTS_SHOWN
     newest_first = ("-date", "-pk")
     verbose_name_plural = _("newest measurements")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("entered_by")  # the rows name who entered them
 
 
 class MilestoneInline(BaseTabularInline):

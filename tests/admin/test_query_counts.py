@@ -54,8 +54,9 @@ def test_indicator_change_page_reads_its_measurements_in_a_fixed_number_of_queri
         for indicator in (few, many)
     ]
 
-    # Session and user; the indicator with its plan, goal and strategic goal; the measurements (with their
-    # indicator's trail joined) and their authors' labels at once; the choices of the indicator's fields.
+    # Session and user; the indicator with its plan, goal and strategic goal; the number of its measurements
+    # (for the link to them all); the newest measurements with their indicator's trail and their authors
+    # joined; the choices of the indicator's fields.
     assert queries[0] == queries[1]
     assert queries[1] <= 14
 
