@@ -1,9 +1,10 @@
-"""A coordinator starts Amager's successor plan from Landsbyggefonden's template, copying its goals as drafts, and
-lands on the new plan's dashboard — axe on every page."""
+"""A coordinator starts Amager's successor plan from Landsbyggefonden's template, copying its goals as drafts, lands
+on the new plan's dashboard and adds an editor limited to one of its delaftaler — axe on every page."""
 
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from helhedsplan.agreements.models import SubAgreement
@@ -55,3 +56,20 @@ def test_a_coordinator_creates_a_successor_plan_from_the_template(
         == Goal.objects.filter(sub_agreement__plan=amager_plan).count()
     )
     assert Membership.objects.get(plan=plan).user == demo_users["kommune"]
+
+    # The new plan's first editor, limited to its employment delaftale, added by e-mail.
+    limit = SubAgreement.objects.get(plan=plan, focus_area="employment")
+    page.get_by_role("link", name="Medlemmer", exact=True).click()
+    page.get_by_role("link", name="Tilføj et medlem").click()
+    page.get_by_label("E-mailadresse").fill("ny.redaktoer@example.org")
+    page.locator("#id_organisation").select_option(label="Københavns Kommune (KK)")
+    page.locator("#id_role").select_option("editor")
+    page.get_by_label(str(limit), exact=True).check()
+    assert_no_axe_violations(page)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success, .messages")).to_contain_text("er tilføjet til planen som redaktør.")
+    editor = Membership.objects.get(plan=plan, user__email="ny.redaktoer@example.org")
+    assert (editor.role, list(editor.sub_agreements.all())) == ("editor", [limit])
+    expect(page.locator(f"#member-{editor.pk}")).to_contain_text(str(limit))
+    assert [message.to for message in mail.outbox] == [["ny.redaktoer@example.org"]]
+    assert_no_axe_violations(page)
