@@ -27,13 +27,15 @@ def focus_area_name(*, plan_id: int, code: str) -> str | None:
     area, or the plan has no period)."""
     memo = _names_by_plan.get()
     if memo is None:
-        definition = FocusAreaDefinition.objects.filter(period__plans=plan_id, code=code).first()
-        return definition.name if definition is not None else None
+        return _names_of(plan_id).get(code)
     if plan_id not in memo:
-        memo[plan_id] = dict(
-            FocusAreaDefinition.objects.filter(period__plans=plan_id).values_list("code", "name")
-        )
+        memo[plan_id] = _names_of(plan_id)
     return memo[plan_id].get(code)
+
+
+def _names_of(plan_id: int) -> dict[str, str]:
+    """Every focus area of the plan's funding period, code → name: one query."""
+    return dict(FocusAreaDefinition.objects.filter(period__plans=plan_id).values_list("code", "name"))
 
 
 @contextmanager
