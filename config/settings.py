@@ -80,7 +80,10 @@ INSTALLED_APPS = [
     "helhedsplan.budget",
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
+    "helhedsplan.planfiles",
     "helhedsplan.reports",
+    "helhedsplan.overview",
+    "helhedsplan.portfolio",
     "helhedsplan.plantemplate",
     "helhedsplan.api",
 ]

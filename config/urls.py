@@ -7,6 +7,7 @@ from helhedsplan.plans import views as plan_views
 
 # Everything inside a plan lives under /plan/<slug>/, so every view resolves its plan from the URL first.
 plan_patterns = [
+    path("", include("helhedsplan.overview.urls")),
     path("", include("helhedsplan.reports.urls")),
     path("aftaler/", include("helhedsplan.agreements.urls")),
     path("maal/", include("helhedsplan.goals.urls")),
@@ -44,7 +45,7 @@ urlpatterns = [
     path("", include("helhedsplan.plantemplate.urls")),
     # The JSON API (/api/, its docs /api/docs) and the user's API tokens (/konto/tokens/).
     path("", include("helhedsplan.api.urls")),
-    path("portefolje/", include("helhedsplan.reports.portfolio_urls")),
+    path("portefolje/", include("helhedsplan.portfolio.urls")),
     path("plan/<slug:plan>/", include(plan_patterns)),
 ]
 

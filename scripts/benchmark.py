@@ -87,7 +87,7 @@ def add(name, view, **kwargs):
         pages[name] = reverse(view, kwargs={"plan": s, **kwargs})
     except NoReverseMatch:
         pass  # a page this version of the app does not have
-add("dashboard", "reports:dashboard")
+add("dashboard", "overview:dashboard")
 add("delaftale list", "agreements:sub_agreements")
 add("delaftale page", "agreements:sub_agreement", pk=sub_agreement.pk)
 add("goal page", "goals:goal", pk=goal.pk)
@@ -99,7 +99,7 @@ add("incidents", "preparedness:incidents")
 add("goal history", "history", app_label="goals", model_name="goal", pk=goal.pk)
 add("budget line history", "budget:line_history", pk=line.pk)
 add("funding source history", "budget:source_history", pk=source.pk)
-add("change log", "reports:change_log")
+add("change log", "overview:change_log")
 add("report page (final)", "reports:report", period="slut")
 add("report page (yearly)", "reports:report", period="2024")
 pages["API: indicators (list)"] = "/api/plans/%s/indicators?limit=50" % s
@@ -122,7 +122,7 @@ add_admin("admin: plan change", "admin:plans_plan_change", plan.pk)
 add_admin("admin: indicator change (%d measurements)" % indicator.measurements.count(), "admin:goals_indicator_change", indicator.pk)
 add_admin("admin: measurement list", "admin:goals_measurement_changelist")
 add_admin("admin: contact list", "admin:preparedness_contact_changelist")
-trivial = reverse("reports:dashboard", kwargs={"plan": s}) + "no-such-page/"
+trivial = reverse("overview:dashboard", kwargs={"plan": s}) + "no-such-page/"
 print("BENCHMARK " + json.dumps({"session": session, "cookie": settings.SESSION_COOKIE_NAME, "pages": pages, "admin_pages": admin_pages, "trivial": trivial}))
 """
 

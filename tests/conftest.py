@@ -91,8 +91,8 @@ def _in_module_settings(tmp_path_factory, build):
 
 
 def _import_amager() -> int:
-    from helhedsplan.reports.planfile import import_plan
-    from helhedsplan.reports.planfile.demo import AMAGER_FILE
+    from helhedsplan.planfiles.demo import AMAGER_FILE
+    from helhedsplan.planfiles.importer import import_plan
 
     return import_plan(AMAGER_FILE).pk
 
@@ -131,9 +131,9 @@ def _build_people(amager_pk: int) -> dict[str, int]:
 def amager_plan(_module_amager, db):
     """The Amager plan as data/amager-2022-2025.yaml describes it: the module's rows, read afresh so each test
     has its own Python object; what a test writes is rolled back after it."""
+    from helhedsplan.planfiles.demo import AMAGER_FILE
+    from helhedsplan.planfiles.importer import import_plan
     from helhedsplan.plans.models import Plan
-    from helhedsplan.reports.planfile import import_plan
-    from helhedsplan.reports.planfile.demo import AMAGER_FILE
 
     if _module_amager is None:
         return import_plan(AMAGER_FILE)
@@ -175,7 +175,7 @@ def demo_users(amager_plan):
     kommune (coordinator, TMF), boligorg (editor, 3B), lbf (reviewer, LBF); password amager2022."""
     from django.contrib.auth import get_user_model
 
-    from helhedsplan.reports.planfile.demo import DEMO_LOGINS, ensure_demo_logins
+    from helhedsplan.planfiles.demo import DEMO_LOGINS, ensure_demo_logins
 
     ensure_demo_logins(amager_plan)
     users = get_user_model().objects.filter(username__in=[login.username for login in DEMO_LOGINS])

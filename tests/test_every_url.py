@@ -262,8 +262,8 @@ NO_DATA: Callable[[Objects, dict], dict] = lambda o, kw: {}  # noqa: E731 - dele
 
 TABLE: list[Row] = [
     # The dashboard and the agreements.
-    Row("reports:dashboard", READ),
-    Row("reports:change_log", READ),
+    Row("overview:dashboard", READ),
+    Row("overview:change_log", READ),
     # Reports to Landsbyggefonden.
     Row("reports:archive", READ),
     Row("reports:report", READ, lambda o: {"period": "2024"}, about_object=False),

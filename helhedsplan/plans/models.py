@@ -367,7 +367,7 @@ class Plan(CleanInput, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:dashboard", kwargs={"plan": self.slug})
+        return reverse("overview:dashboard", kwargs={"plan": self.slug})
 
     @property
     def owning_plan(self) -> Plan:

@@ -17,8 +17,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from helhedsplan.core.validators import without_control_characters
+from helhedsplan.planfiles.exporter import export_plan
 
-from .planfile.exporter import export_plan
 from .report import IndicatorResult, StatusReport
 
 KR_FORMAT = "#,##0"

@@ -5,8 +5,6 @@ from helhedsplan.reports import views
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
-    path("aendringer/", views.ChangeLogView.as_view(), name="change_log"),
     # Reports to Landsbyggefonden: <period> is a year of the plan ("2024") or "slut" (the final report).
     path("rapporter/", views.ReportArchiveView.as_view(), name="archive"),
     path("rapporter/<str:period>/", views.ReportView.as_view(), name="report"),

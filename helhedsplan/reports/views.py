@@ -1,9 +1,8 @@
-"""The plan's dashboard (how each delaftale is going, what needs attention, what changed lately) and the reports to
-Landsbyggefonden: the archive, a report's page and files, submitting, answering and commenting."""
+"""The reports to Landsbyggefonden: the archive, a report's page and files, submitting, answering and
+commenting."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from pathlib import Path
 
@@ -19,54 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.views import PlanTemplateView
-from helhedsplan.reports import documents, selectors, services
+from helhedsplan.reports import documents, services
 
 from .forms import AnswerForm, CommentForm, add_errors
 from .models import Report, Submission
 from .report import report_archive, report_of, report_submissions, status_report
-
-
-class DashboardView(PlanTemplateView):
-    """The start page of a plan: what ``selectors.dashboard`` reads, in a fixed number of queries."""
-
-    template_name = "reports/dashboard.html"
-    page_title = _("Overview")
-
-    def get_breadcrumbs(self):
-        # The plan itself is the page: the breadcrumb trail ends at the plan's name.
-        return []
-
-    def today(self) -> datetime.date:
-        return timezone.localdate()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        may_see_contacts = self.request.user.has_perm("plan.view_contact_details", self.plan)
-        dashboard = selectors.dashboard(self.plan, self.today(), may_see_contacts=may_see_contacts)
-        context.update(
-            {field.name: getattr(dashboard, field.name) for field in dataclasses.fields(dashboard)}
-        )
-        return context
-
-
-class ChangeLogView(PlanTemplateView):
-    """The plan's full change log, paged (``?side=2``): who changed what, when, and what changed — what
-    ``selectors.change_log`` reads, in a number of queries that does not grow with the history."""
-
-    template_name = "reports/change_log.html"
-    page_title = _("Change log")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        log = selectors.change_log(
-            self.plan,
-            # Contacts and memberships are personal data: for coordinators and editors, never for reviewers.
-            personal=self.request.user.has_perm("plan.view_contact_details", self.plan),
-            page_number=self.request.GET.get("side"),
-        )
-        context.update({"page_obj": log.page, "changes": log.changes, "page_parameter": "side"})
-        return context
-
 
 # --- Reports to Landsbyggefonden --------------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ def edit_links(html: str) -> set[str]:
 def test_the_reviewer_sees_no_edit_control_anywhere(client, world, url):
     client.force_login(world.users["reviewer"])
     path = {
-        "dashboard": reverse("reports:dashboard", kwargs={"plan": "amager"}),
+        "dashboard": reverse("overview:dashboard", kwargs={"plan": "amager"}),
         "strategic": strategic_url(),
         "sub_agreements": reverse("agreements:sub_agreements", kwargs={"plan": "amager"}),
         "sub_agreement": sub_agreement_url(world),

@@ -56,7 +56,7 @@ def test_the_reviewer_reads_the_plan_and_can_change_nothing(
     assert_no_axe_violations(page)
 
     # A delaftale, from the dashboard's card.
-    page.goto(reverse("reports:dashboard", kwargs={"plan": slug}))
+    page.goto(reverse("overview:dashboard", kwargs={"plan": slug}))
     page.locator(".sub-agreement-card h3 a").first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("#goals-heading")).to_be_visible()

@@ -81,7 +81,7 @@ def main_pages(plan: Plan, role: str) -> list[tuple[str, str]]:
     assert None not in (sub_agreement, goal, indicator, activity, incident, line), "the Amager data changed"
 
     pages = [
-        ("dashboard", reverse("reports:dashboard", kwargs={"plan": slug})),
+        ("dashboard", reverse("overview:dashboard", kwargs={"plan": slug})),
         ("strategic agreement", reverse("agreements:strategic", kwargs={"plan": slug})),
         ("delaftaler", reverse("agreements:sub_agreements", kwargs={"plan": slug})),
         ("delaftale", reverse("agreements:sub_agreement", kwargs={"plan": slug, "pk": sub_agreement.pk})),

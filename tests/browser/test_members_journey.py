@@ -24,7 +24,7 @@ def test_a_coordinator_adds_a_limited_editor_and_changes_their_role(
     party = amager_plan.organisations.order_by("short_name").first()
     limit = SubAgreement.objects.in_plan(amager_plan).order_by("pk").first()
 
-    page.goto(reverse("reports:dashboard", kwargs={"plan": slug}))
+    page.goto(reverse("overview:dashboard", kwargs={"plan": slug}))
     page.get_by_role("link", name="Medlemmer", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Medlemmer")
     assert_no_axe_violations(page)

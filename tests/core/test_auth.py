@@ -111,7 +111,7 @@ def test_logout_is_a_post_and_leads_to_the_login_page(client, user):
     "url",
     [
         reverse("home"),
-        reverse("reports:dashboard", kwargs={"plan": "amager"}),
+        reverse("overview:dashboard", kwargs={"plan": "amager"}),
         reverse("agreements:strategic", kwargs={"plan": "amager"}),
         reverse("agreements:sub_agreements", kwargs={"plan": "amager"}),
     ],
@@ -132,7 +132,7 @@ def test_the_start_page_goes_straight_to_the_only_plan(client):
     response = client.get(reverse("home"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("reports:dashboard", kwargs={"plan": "amager"})
+    assert response["Location"] == reverse("overview:dashboard", kwargs={"plan": "amager"})
 
 
 def test_the_start_page_lists_the_users_plans_and_no_others(client):

@@ -172,9 +172,10 @@ def test_the_plan_file_importer_refuses_both_at_their_places(db):
     import copy
 
     from helhedsplan.core.validators import CONTROL_CHARACTERS_MESSAGE, DATE_OUT_OF_BOUNDS
+    from helhedsplan.planfiles.demo import AMAGER_FILE
+    from helhedsplan.planfiles.importer import import_plan, read
+    from helhedsplan.planfiles.schema import PlanFileError
     from helhedsplan.plans.models import Plan
-    from helhedsplan.reports.planfile import PlanFileError, import_plan, read
-    from helhedsplan.reports.planfile.demo import AMAGER_FILE
 
     data = copy.deepcopy(read(AMAGER_FILE))
     data["estates"][0]["name"] = "Hørgården\x0b"

@@ -74,7 +74,7 @@ def test_a_refused_form_post_with_a_phone_is_not_stored_either(amager_plan, pers
 def test_pages_without_personal_data_may_be_kept_by_the_browser(amager_plan, personas, client_for):
     client = client_for(personas.coordinator)
     for url in (
-        reverse("reports:dashboard", kwargs={"plan": amager_plan.slug}),
+        reverse("overview:dashboard", kwargs={"plan": amager_plan.slug}),
         reverse("preparedness:overview", kwargs={"plan": amager_plan.slug}),
     ):
         response = client.get(url)

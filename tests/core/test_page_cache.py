@@ -53,7 +53,7 @@ def goal_url(goal: Goal) -> str:
 
 
 def dashboard_url(plan) -> str:
-    return reverse("reports:dashboard", kwargs={"plan": plan.slug})
+    return reverse("overview:dashboard", kwargs={"plan": plan.slug})
 
 
 def without_csrf(html: str) -> str:

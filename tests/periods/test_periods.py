@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.periods.models import FocusAreaDefinition, FundingPeriod
 from helhedsplan.periods.standard import STANDARD_PERIODS, USUAL_TEMPLATE, ensure_standard_periods
+from helhedsplan.planfiles.demo import AMAGER_FILE
+from helhedsplan.planfiles.exporter import export_plan
+from helhedsplan.planfiles.importer import import_plan, read
+from helhedsplan.planfiles.schema import PlanFileError
 from helhedsplan.plans.models import Plan
-from helhedsplan.reports.planfile import PlanFileError, export_plan, import_plan, read
-from helhedsplan.reports.planfile.demo import AMAGER_FILE
 
 pytestmark = pytest.mark.django_db
 

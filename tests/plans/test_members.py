@@ -396,7 +396,7 @@ def test_removing_a_member_links_to_its_history(small_plan, client_for):
 
 def test_the_plan_menu_links_to_the_members_for_coordinators_only(amager_plan, personas, client_for):
     link = f'href="{members_url(amager_plan)}"'
-    dashboard = reverse("reports:dashboard", kwargs={"plan": amager_plan.slug})
+    dashboard = reverse("overview:dashboard", kwargs={"plan": amager_plan.slug})
 
     assert link in client_for(personas.coordinator).get(dashboard).content.decode()
     for role in ("editor", "limited_editor", "reviewer"):

@@ -288,7 +288,7 @@ def test_the_403_page_keeps_the_plan_names_the_role_and_the_coordinators(world):
     html = response.content.decode()
     text = text_of(response)
     assert 'aria-label="Planen"' in html  # the plan's navigation
-    assert reverse("reports:dashboard", kwargs={"plan": world.plan.slug}) in html
+    assert reverse("overview:dashboard", kwargs={"plan": world.plan.slug}) in html
     assert "Det kræver rollen koordinator eller redaktør." in text
     assert "Spørg planens koordinator: Karin Koordinator" in text
     assert world.users["coordinator"].email not in html  # names, not contact details

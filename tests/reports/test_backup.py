@@ -21,8 +21,9 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from helhedsplan.approvals.models import EstateDecision
-from helhedsplan.reports.planfile import export_plan, import_plan
-from helhedsplan.reports.planfile.demo import AMAGER_FILE, AMAGER_SLUG
+from helhedsplan.planfiles.demo import AMAGER_FILE, AMAGER_SLUG
+from helhedsplan.planfiles.exporter import export_plan
+from helhedsplan.planfiles.importer import import_plan
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 

@@ -15,12 +15,15 @@ from openpyxl import load_workbook
 
 from helhedsplan.budget.models import BudgetAmount
 from helhedsplan.goals.models import Measurement
+from helhedsplan.planfiles.demo import AMAGER_FILE
+from helhedsplan.planfiles.importer import import_plan
+from helhedsplan.planfiles.schema import PlanFileError
 from helhedsplan.preparedness.models import Contact
 from helhedsplan.reports import documents, services
 from helhedsplan.reports.models import Comment, Report, Submission, sha256_of
 from helhedsplan.reports.report import ReportState, report_archive, status_report
 from tests.goals.factories import IndicatorFactory, MeasurementFactory
-from tests.world import client_for
+from tests.world import client_for, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +303,20 @@ def test_submissions_are_not_in_the_admin_and_a_plan_with_reports_is_kept(amager
     assert not any(admin.site.is_registered(model) for model in (Report, Submission, Comment))
     with pytest.raises(ProtectedError):
         amager_plan.delete()
+
+
+def test_a_plan_with_reports_is_not_replaced_by_a_plan_file_and_stays_whole(amager_plan, people):
+    """The importer knows nothing of reports: the report's protecting foreign key refuses the replace, and the
+    importer names what protects the plan."""
+    services.report_submit(
+        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD
+    )
+    before = snapshot()
+
+    with pytest.raises(PlanFileError) as refused:
+        import_plan(AMAGER_FILE, replace=True)
+
+    assert refused.value.messages == [
+        "Planen amager-2022-2025 kan ikke erstattes: den har rapporter, som bevares uændret."
+    ]
+    assert snapshot() == before

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import translation
 
+from helhedsplan.planfiles.demo import AMAGER_SLUG, DEMO_PASSWORD
 from helhedsplan.plans.models import Membership, Plan
-from helhedsplan.reports.planfile.demo import AMAGER_SLUG, DEMO_PASSWORD
 
 EXPECTED = {
     "admin": ("coordinator", "TMF", True),

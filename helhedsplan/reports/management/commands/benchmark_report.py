@@ -16,10 +16,10 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from helhedsplan.planfiles.demo import AMAGER_SLUG
 from helhedsplan.plans.models import Membership, Plan
 from helhedsplan.reports import documents
 from helhedsplan.reports.models import Report
-from helhedsplan.reports.planfile.demo import AMAGER_SLUG
 from helhedsplan.reports.report import status_report
 
 

@@ -3,15 +3,15 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from helhedsplan.plans.models import Membership
-from helhedsplan.reports.planfile import PlanFileError
-from helhedsplan.reports.planfile.demo import (
+from helhedsplan.planfiles.demo import (
     DEMO_PASSWORD,
     ensure_amager_plan,
     ensure_demo_grant,
     ensure_demo_logins,
-    ensure_demo_reports,
 )
+from helhedsplan.planfiles.schema import PlanFileError
+from helhedsplan.plans.models import Membership
+from helhedsplan.reports.demo import ensure_demo_reports
 
 
 class Command(BaseCommand):

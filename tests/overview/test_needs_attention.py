@@ -13,9 +13,9 @@ from django.utils import timezone
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.goals.models import Activity, Indicator
+from helhedsplan.overview import selectors
+from helhedsplan.overview.views import DashboardView
 from helhedsplan.preparedness.models import Incident
-from helhedsplan.reports import selectors
-from helhedsplan.reports.views import DashboardView
 from tests.agreements.page_fixtures import build_world
 from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
 from tests.budget.factories import (
@@ -69,7 +69,7 @@ def complete(world):
 
 def attention(client, world, role="coordinator"):
     client.force_login(world.users[role])
-    response = client.get(reverse("reports:dashboard", kwargs={"plan": world.plan.slug}))
+    response = client.get(reverse("overview:dashboard", kwargs={"plan": world.plan.slug}))
     assert response.status_code == 200
     return response.context["attention"], response.content.decode()
 
@@ -94,7 +94,7 @@ def test_an_empty_plan_lists_its_missing_parts_never_all_well(client):
     user = MembershipFactory(plan=plan, user=UserFactory(password=None), role="coordinator").user
     client.force_login(user)
 
-    response = client.get(reverse("reports:dashboard", kwargs={"plan": "ny"}))
+    response = client.get(reverse("overview:dashboard", kwargs={"plan": "ny"}))
 
     html = response.content.decode()
     found = response.context["attention"]

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from helhedsplan.agreements.models import (
@@ -36,7 +37,6 @@ from helhedsplan.preparedness.models import (
     IncidentLogEntry,
     PreparednessPlan,
 )
-from helhedsplan.reports.models import Report
 
 from . import yamlio
 from .schema import PlanFileError, join, resolve_goal, validate
@@ -197,14 +197,6 @@ class _Writer:
         old = Plan.objects.filter(slug=slug).first()
         if old is None:
             return []
-        if Report.objects.filter(plan=old).exists():
-            # Submitted reports are frozen, and so is the plan they were made from: it is never replaced.
-            raise PlanFileError(
-                [
-                    _("The plan %(slug)s has reports to Landsbyggefonden and cannot be replaced.")
-                    % {"slug": slug}
-                ]
-            )
         # Memberships are about users, not plan data: keep them across a replace.
         kept = [
             (membership, [s.focus_area for s in membership.sub_agreements.all()])
@@ -218,7 +210,19 @@ class _Writer:
             .exclude(minutes="")
             .values_list("estate__name", "body", "minutes")
         }
-        old.delete()
+        try:
+            old.delete()
+        except ProtectedError as error:
+            # Rows that must outlive the plan protect it (submitted reports to Landsbyggefonden are frozen,
+            # and so is the plan they were made from): such a plan is never replaced. The rows say so
+            # themselves, through their foreign key, so the importer need not know every kind.
+            kinds = sorted({str(row._meta.verbose_name_plural) for row in error.protected_objects})
+            raise PlanFileError(
+                [
+                    _("The plan %(slug)s cannot be replaced: it has %(rows)s, which are kept unchanged.")
+                    % {"slug": slug, "rows": ", ".join(kinds)}
+                ]
+            ) from error
         return kept
 
     def _restore_memberships(self, plan: Plan, kept, sub_agreements: dict[str, SubAgreement]) -> None:

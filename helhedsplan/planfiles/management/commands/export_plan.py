@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from helhedsplan.planfiles.exporter import export_plan
 from helhedsplan.plans.models import Plan
-from helhedsplan.reports.planfile import export_plan
 
 
 class Command(BaseCommand):

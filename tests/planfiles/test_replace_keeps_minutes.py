@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.approvals.services import estate_decision_update
+from helhedsplan.planfiles.demo import AMAGER_FILE, ensure_demo_logins
+from helhedsplan.planfiles.importer import delete_plan, import_plan, read
+from helhedsplan.planfiles.schema import PlanFileError
 from helhedsplan.plans.models import Plan
-from helhedsplan.reports.planfile import PlanFileError, delete_plan, import_plan, read
-from helhedsplan.reports.planfile.demo import AMAGER_FILE, ensure_demo_logins
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 

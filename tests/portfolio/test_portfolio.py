@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from helhedsplan.plans.models import Membership
-from helhedsplan.reports.portfolio import Phase, plan_phase
+from helhedsplan.portfolio.selectors import Phase, plan_phase
 from tests.agreements.factories import SubAgreementFactory
 from tests.approvals.factories import EstateDecisionFactory
 from tests.budget.factories import BudgetAmountFactory, FundingFactory
@@ -135,8 +135,8 @@ def test_needs_attention_counts_what_the_plans_dashboard_lists_for_the_same_user
     """The portfolio's count is the dashboard's "Kræver opmærksomhed" (every kind: open incidents, missing
     parts, approvals, reports, measurements, activities, actual spend, contacts to verify — these only for
     those who may see contacts), read for many plans at once."""
-    from helhedsplan.reports.portfolio import portfolio_rows
-    from helhedsplan.reports.selectors import dashboard
+    from helhedsplan.overview.selectors import dashboard
+    from helhedsplan.portfolio.selectors import portfolio_rows
 
     user = personas[role]
     for today in (datetime.date(2023, 3, 1), datetime.date(2026, 12, 1)):

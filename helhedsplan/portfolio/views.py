@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 from helhedsplan.core.page_cache import cached_page
 from helhedsplan.plans import access
 
-from .portfolio import PortfolioFilter, PortfolioTable, portfolio_rows, portfolio_xlsx, totals
+from .selectors import PortfolioFilter, PortfolioTable, portfolio_rows, portfolio_xlsx, totals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class PortfolioView(generic.TemplateView):
     """One row per plan the user may see (a member, or through an organisation-wide grant): nobody else's."""
 
-    template_name = "reports/portfolio.html"
+    template_name = "portfolio/portfolio.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

@@ -12,9 +12,10 @@ from django.db import DataError
 from django.utils import translation
 
 from helhedsplan.budget.models import BudgetAmount
+from helhedsplan.planfiles.demo import AMAGER_FILE
+from helhedsplan.planfiles.importer import import_plan, parse, read
+from helhedsplan.planfiles.schema import PlanFileError
 from helhedsplan.plans.models import Estate, Organisation, Plan
-from helhedsplan.reports.planfile import PlanFileError, import_plan, parse, read
-from helhedsplan.reports.planfile.demo import AMAGER_FILE
 
 AMAGER_TEXT = AMAGER_FILE.read_text(encoding="utf-8")
 

@@ -19,8 +19,9 @@ from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.approvals.selectors import approval_summary
 from helhedsplan.budget.models import FundingSource
 from helhedsplan.goals.models import Indicator
-from helhedsplan.reports.planfile import export_plan, parse, read
-from helhedsplan.reports.planfile.demo import AMAGER_FILE
+from helhedsplan.planfiles.demo import AMAGER_FILE
+from helhedsplan.planfiles.exporter import export_plan
+from helhedsplan.planfiles.importer import parse, read
 from tests.world import client_for
 
 #: The seed's day: "Den 27. september 2021 havde 18 ud af 19 boligafdelinger godkendt helhedsplanen".

@@ -15,9 +15,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from helhedsplan.planfiles.demo import AMAGER_FILE
+from helhedsplan.planfiles.importer import import_plan, read
+from helhedsplan.planfiles.schema import PlanFileError
 from helhedsplan.plans.models import Plan
-from helhedsplan.reports.planfile import PlanFileError, import_plan, read
-from helhedsplan.reports.planfile.demo import AMAGER_FILE
 
 SLUG = "eksempelplan-{number:02d}"
 NAME = "Eksempelplan {number:02d}"

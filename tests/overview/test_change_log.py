@@ -12,15 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helhedsplan.goals.models import Indicator, Measurement
+from helhedsplan.overview import selectors
 from helhedsplan.plans.models import PlanHistory
 from helhedsplan.preparedness.models import Contact
-from helhedsplan.reports import selectors
 
 pytestmark = pytest.mark.django_db
 
 
 def change_log_url(plan, page: int | None = None) -> str:
-    url = reverse("reports:change_log", kwargs={"plan": plan.slug})
+    url = reverse("overview:change_log", kwargs={"plan": plan.slug})
     return f"{url}?side={page}" if page else url
 
 

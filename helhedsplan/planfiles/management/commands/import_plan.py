@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from helhedsplan.reports.planfile import PlanFileError, import_plan
+from helhedsplan.planfiles.importer import import_plan
+from helhedsplan.planfiles.schema import PlanFileError
 
 
 class Command(BaseCommand):

@@ -22,15 +22,14 @@ from helhedsplan.agreements.selectors import goal_trees, key_figure_trees
 from helhedsplan.approvals.selectors import approvals_overviews
 from helhedsplan.budget.selectors import budget_summaries
 from helhedsplan.goals import progress
+from helhedsplan.overview.selectors import Attention, attention_sources, needs_attention
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.selectors import (
     open_incidents_by_plan,
     preparedness_plans_by_plan,
     visible_contacts_by_plan,
 )
-
-from .report import ReportState, report_archives
-from .selectors import Attention, attention_sources, needs_attention
+from helhedsplan.reports.report import ReportState, report_archives
 
 
 class Phase:

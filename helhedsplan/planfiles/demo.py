@@ -95,38 +95,3 @@ def ensure_demo_grant() -> bool:
         return False
     grant.users.add(user)
     return True
-
-
-@transaction.atomic
-def ensure_demo_reports(plan: Plan) -> bool:
-    """The reports to Landsbyggefonden in every state, as examples, when the plan has none yet: 2022 and 2023
-    submitted and approved, 2024 returned with a comment and answered, the final report due. Returns whether it
-    made them. Needs the demo logins (``kommune`` submits, ``lbf`` answers)."""
-    from helhedsplan.reports import services
-    from helhedsplan.reports.models import Report
-
-    if Report.objects.filter(plan=plan).exists():
-        return False
-    users = get_user_model().objects.in_bulk(["kommune", "lbf"], field_name="username")
-    coordinator, reviewer = users["kommune"], users["lbf"]
-    after_the_period = plan.end_date.replace(year=plan.end_date.year + 1)
-    for year in (2022, 2023):
-        submission = services.report_submit(
-            plan=plan, kind="yearly", year=year, actor=coordinator, today=after_the_period
-        )
-        services.submission_answer(submission=submission, outcome="approved", comment="", actor=reviewer)
-    submission = services.report_submit(
-        plan=plan, kind="yearly", year=2024, actor=coordinator, today=after_the_period
-    )
-    services.submission_answer(
-        submission=submission,
-        outcome="returned",
-        comment="Eksempel: beretningen for beskæftigelse mangler, og forbruget på evaluering afviger uden forklaring.",
-        actor=reviewer,
-    )
-    services.comment_add(
-        submission=submission,
-        text="Eksempel: beretningen er skrevet, og afvigelsen skyldes en dyrere midtvejsevaluering. Vi indsender igen.",
-        actor=coordinator,
-    )
-    return True

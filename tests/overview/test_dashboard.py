@@ -14,8 +14,8 @@ from django.utils import timezone
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
-from helhedsplan.reports import selectors
-from helhedsplan.reports.views import DashboardView
+from helhedsplan.overview import selectors
+from helhedsplan.overview.views import DashboardView
 from tests.agreements.factories import SubAgreementPartyFactory
 from tests.agreements.page_fixtures import build_world
 from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
@@ -49,7 +49,7 @@ def world(monkeypatch):
 
 
 def dashboard_url(world) -> str:
-    return reverse("reports:dashboard", kwargs={"plan": world.plan.slug})
+    return reverse("overview:dashboard", kwargs={"plan": world.plan.slug})
 
 
 def grow(world, n: int) -> None:
@@ -273,7 +273,7 @@ def test_dashboard_says_what_to_do_when_the_plan_is_empty(client, world):
     user = MembershipFactory(plan=empty, user=UserFactory(password=None), role="reviewer").user
     client.force_login(user)
 
-    response = client.get(reverse("reports:dashboard", kwargs={"plan": "tom"}))
+    response = client.get(reverse("overview:dashboard", kwargs={"plan": "tom"}))
 
     assert response.status_code == 200
     assert response.context["cards"] == []

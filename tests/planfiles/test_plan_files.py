@@ -19,11 +19,13 @@ from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.goals.progress import Status
+from helhedsplan.planfiles.demo import AMAGER_FILE, AMAGER_SLUG, ensure_demo_logins
+from helhedsplan.planfiles.exporter import export_plan
+from helhedsplan.planfiles.importer import delete_plan, import_plan, parse, read
+from helhedsplan.planfiles.management.commands import import_plan as import_plan_command
+from helhedsplan.planfiles.schema import PlanFileError
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
 from helhedsplan.preparedness.models import Incident
-from helhedsplan.reports.management.commands import import_plan as import_plan_command
-from helhedsplan.reports.planfile import PlanFileError, delete_plan, export_plan, import_plan, parse, read
-from helhedsplan.reports.planfile.demo import AMAGER_FILE, AMAGER_SLUG, ensure_demo_logins
 
 MIO = Decimal(1_000_000)
 
