@@ -9,6 +9,7 @@ from helhedsplan.plans import views as plan_views
 plan_patterns = [
     path("", include("helhedsplan.overview.urls")),
     path("", include("helhedsplan.reports.urls")),
+    path("", include("helhedsplan.planfiles.urls")),
     path("aftaler/", include("helhedsplan.agreements.urls")),
     path("maal/", include("helhedsplan.goals.urls")),
     path("budget/", include("helhedsplan.budget.urls")),

@@ -276,8 +276,9 @@ TABLE: list[Row] = [
             variant=f,
             about_object=False,
         )
-        for f in ("pdf", "xlsx", "yaml")
+        for f in ("pdf", "xlsx")
     ),
+    Row("planfiles:download", READ),
     Row(
         "reports:submission_create",
         SUBMIT_REPORTS,

@@ -1,12 +1,14 @@
 from django.urls import path
 
+from helhedsplan.plans.exporters import ExportView
+
 from . import views
 
 app_name = "budget"
 
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
-    path("regneark/", views.ExportXlsxView.as_view(), name="export_xlsx"),
+    path("regneark/", ExportView.as_view(exporter="budget", format="xlsx"), name="export_xlsx"),
     path("linjer/ny/", views.LineCreateView.as_view(), name="line_create"),
     path("linjer/<int:pk>/rediger/", views.LineUpdateView.as_view(), name="line_edit"),
     path("linjer/<int:pk>/forbrug/", views.LineActualsView.as_view(), name="line_actuals"),

@@ -11,12 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import generic
 
 from helhedsplan.core.navigation import Crumb, safe_next_url, trail
 from helhedsplan.plans.views import (
@@ -25,10 +22,9 @@ from helhedsplan.plans.views import (
     PlanDeleteView,
     PlanTemplateView,
     PlanUpdateView,
-    PlanViewMixin,
 )
 
-from . import export, selectors, services
+from . import selectors, services
 from .forms import ActualSpendForm, BudgetLineForm, FundingSourceForm
 from .models import BudgetLine, FundingSource
 
@@ -46,20 +42,6 @@ class OverviewView(PlanTemplateView):
             finished_years_without_actual=page.finished_years_without_actual,
         )
         return context
-
-
-class ExportXlsxView(PlanViewMixin, generic.View):
-    """The overview's tables as a spreadsheet, for everyone who may read the budget (reviewers too)."""
-
-    def get(self, request, *args, **kwargs):
-        today = timezone.localdate()
-        content = export.budget_workbook(self.plan, selectors.budget_summary(self.plan), as_of=today)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        name = f"budget-{self.plan.slug}-{today.isoformat()}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
 
 
 class YearlyWriteMixin:

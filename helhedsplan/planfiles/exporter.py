@@ -49,9 +49,13 @@ def _rank(sub_agreement) -> tuple[int, int]:
     return (FOCUS_ORDER.get(sub_agreement.focus_area, len(FOCUS_ORDER)), sub_agreement.pk)
 
 
-def export_plan(plan: Plan) -> str:
-    """The plan as the text of a plan file."""
-    return yamlio.dump(plan_data(plan))
+def export_plan(plan: Plan, *, personal_data: bool = True) -> str:
+    """The plan as the text of a plan file; without the emergency plan's contacts (names, phones, e-mails)
+    unless ``personal_data`` (what the pages show only to those who may see contact details)."""
+    data = plan_data(plan)
+    if not personal_data and data.get("preparedness_plan"):
+        data["preparedness_plan"].pop("contacts", None)
+    return yamlio.dump(data)
 
 
 def plan_data(plan: Plan) -> dict[str, Any]:

@@ -8,6 +8,8 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans and members")
 
     def ready(self) -> None:
-        from helhedsplan.plans import changes
+        from helhedsplan.plans import changes, exporters
 
         changes.connect()
+        # Every app's exporters.py registers its downloads (plans.exporters).
+        exporters.autodiscover()

@@ -16,6 +16,7 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.agreements.selectors import goal_trees, key_figure_trees
@@ -23,6 +24,7 @@ from helhedsplan.approvals.selectors import approvals_overviews
 from helhedsplan.budget.selectors import budget_summaries
 from helhedsplan.goals import progress
 from helhedsplan.overview.selectors import Attention, attention_sources, needs_attention
+from helhedsplan.plans import access
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.selectors import (
     open_incidents_by_plan,
@@ -264,79 +266,18 @@ class PortfolioTable(tables.Table):
         }
 
 
-# --- The spreadsheet -------------------------------------------------------------------------------------------
-
-
-def portfolio_xlsx(rows: list[PortfolioRow], *, today: datetime.date) -> bytes:
-    """The rows shown (filtered and sorted) as one sheet: every figure a number, every text a text cell
-    (``core.spreadsheet.append_row``), the totals last."""
-    from io import BytesIO
-
-    from django.utils.formats import date_format
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from helhedsplan.core.spreadsheet import append_row
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(_("Portfolio"))
-    bold = Font(bold=True)
-    append_row(sheet, [_("Portfolio"), date_format(today, "DATE_FORMAT")], font=bold)
-    append_row(
-        sheet,
-        [
-            _("Plan"),
-            _("Area"),
-            _("Municipality"),
-            _("First year"),
-            _("Last year"),
-            _("Phase"),
-            _("Status"),
-            _("Progress"),
-            _("Budget"),
-            _("Of which LBF"),
-            _("Estates approved"),
-            _("Estates"),
-            _("Reports due"),
-            _("Reports overdue"),
-            _("Needs attention"),
-        ],
-        font=bold,
-    )
-    for row in rows:
-        append_row(
-            sheet,
-            [
-                row.plan.name,
-                row.plan.area,
-                row.plan.municipality,
-                row.plan.start_date.year,
-                row.plan.end_date.year,
-                row.phase_label,
-                row.status.label,
-                None if row.status.percent is None else row.status.percent / 100,
-                float(row.budget),
-                float(row.lbf_amount),
-                row.approved,
-                row.estates,
-                row.reports_due,
-                row.reports_overdue,
-                row.needs_attention,
-            ],
-        )
-    total = totals(rows)
-    append_row(
-        sheet,
-        [_("Total"), None, None, None, None, None, None, None, float(total.budget), float(total.lbf_amount)],
-        font=bold,
-    )
-    for cells in sheet.iter_rows(min_row=3, min_col=8, max_col=8):
-        for cell in cells:
-            cell.number_format = "0%"
-    for cells in sheet.iter_rows(min_row=3, min_col=9, max_col=10):
-        for cell in cells:
-            cell.number_format = "#,##0"
-    output = BytesIO()
-    book.save(output)
-    return output.getvalue()
+def portfolio_table(
+    params: QueryDict, *, user, today: datetime.date
+) -> tuple[PortfolioTable, PortfolioFilter]:
+    """The filter over the user's plans (``access.plans_of``) and the table of its rows, sorted as ``params``
+    ask (``?sort=``): what the page and its spreadsheet show. A filter value that is not valid (a year that is
+    no number, an unknown phase) gives no rows and the form's error."""
+    filterset = PortfolioFilter(params or None, queryset=access.plans_of(user))
+    rows: list[PortfolioRow] = []
+    if not filterset.is_bound or filterset.is_valid():
+        rows = filterset.filter_rows(portfolio_rows(filterset.qs, today=today, user=user))
+    table = PortfolioTable(rows)
+    order_by = params.getlist(table.prefixed_order_by_field)
+    if order_by:
+        table.order_by = order_by
+    return table, filterset

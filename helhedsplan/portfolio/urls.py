@@ -1,10 +1,11 @@
 from django.urls import path
 
+from helhedsplan.plans.exporters import ExportView
 from helhedsplan.portfolio import views
 
 app_name = "portfolio"
 
 urlpatterns = [
     path("", views.PortfolioView.as_view(), name="list"),
-    path("hent.xlsx", views.PortfolioDownloadView.as_view(), name="download"),
+    path("hent.xlsx", ExportView.as_view(exporter="portfolio", format="xlsx"), name="download"),
 ]

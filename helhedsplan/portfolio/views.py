@@ -1,11 +1,11 @@
-"""The portfolio page (``/portefolje/``) and its spreadsheet: every plan the user may see, filtered and sorted."""
+"""The portfolio page (``/portefolje/``): every plan the user may see, filtered and sorted (its spreadsheet:
+``exporters``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -14,9 +14,7 @@ from django_tables2 import RequestConfig
 from helhedsplan.core.page_cache import cached_page
 from helhedsplan.plans import access
 
-from .selectors import PortfolioFilter, PortfolioTable, portfolio_rows, portfolio_xlsx, totals
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .selectors import PortfolioFilter, PortfolioTable, portfolio_table, totals
 
 
 class PortfolioView(generic.TemplateView):
@@ -30,15 +28,10 @@ class PortfolioView(generic.TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def table_and_filter(self) -> tuple[PortfolioTable, PortfolioFilter]:
-        """The filter over the user's plans and the table of its rows, sorted as asked. A filter value that is
-        not valid (a year that is no number, an unknown phase) shows no rows and the form's error."""
-        today = timezone.localdate()
-        filterset = PortfolioFilter(self.request.GET or None, queryset=access.plans_of(self.request.user))
-        rows = []
-        if not filterset.is_bound or filterset.is_valid():
-            rows = filterset.filter_rows(portfolio_rows(filterset.qs, today=today, user=self.request.user))
-        table = PortfolioTable(rows)
-        RequestConfig(self.request, paginate=False).configure(table)
+        table, filterset = portfolio_table(
+            self.request.GET, user=self.request.user, today=timezone.localdate()
+        )
+        RequestConfig(self.request, paginate=False).configure(table)  # the sorting links of the page
         return table, filterset
 
     def get(self, request, *args, **kwargs):
@@ -54,17 +47,3 @@ class PortfolioView(generic.TemplateView):
         )
         status = 400 if filterset.is_bound and not filterset.is_valid() else 200
         return self.render_to_response(context, status=status)
-
-
-class PortfolioDownloadView(PortfolioView):
-    """The rows the page shows with the same filters and sorting, as a spreadsheet; bad input as the page's
-    400."""
-
-    def get(self, request, *args, **kwargs):
-        table, filterset = self.table_and_filter()
-        if filterset.is_bound and not filterset.is_valid():
-            return self.page(table, filterset)
-        today = timezone.localdate()
-        response = HttpResponse(portfolio_xlsx(list(table.data), today=today), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="portefolje-{today.isoformat()}.xlsx"'
-        return response

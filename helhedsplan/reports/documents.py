@@ -18,7 +18,9 @@ from openpyxl.utils import get_column_letter
 
 from helhedsplan.core.validators import without_control_characters
 from helhedsplan.planfiles.exporter import export_plan
+from helhedsplan.plans.exporters import file_name
 
+from .models import Report
 from .report import IndicatorResult, StatusReport
 
 KR_FORMAT = "#,##0"
@@ -28,12 +30,21 @@ DATE_FORMAT = "DD.MM.YYYY"
 BOLD = Font(bold=True)
 
 
+def report_what(report: Report) -> str:
+    """What a report's file is, in its name: 'aarsrapport-2024', 'slutrapport'."""
+    if report.is_final:
+        return _("final-report")
+    return "%s-%s" % (_("yearly-report"), report.year)  # noqa: UP031 - xgettext cannot read an f-string
+
+
 def file_stem(data: StatusReport, *, number: int | None = None) -> str:
     """'amager-2022-2025-aarsrapport-2024-2024-12-31-1': plan, report, as-of date and submission number."""
-    yearly = _("yearly-report")
-    which = _("final-report") if data.report.is_final else f"{yearly}-{data.report.year}"
-    stem = f"{data.plan.slug}-{which}-{data.as_of.isoformat()}"
-    return f"{stem}-{number}" if number is not None else stem
+    return file_name(
+        plan=data.plan,
+        what=report_what(data.report),
+        as_of=data.as_of,
+        suffix="" if number is None else str(number),
+    )
 
 
 # --- HTML and PDF -------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from helhedsplan.plans.exporters import ExportView
 from helhedsplan.reports import views
 
 app_name = "reports"
@@ -10,7 +11,7 @@ urlpatterns = [
     path("rapporter/<str:period>/", views.ReportView.as_view(), name="report"),
     path(
         "rapporter/<str:period>/hent.<str:format>",
-        views.ReportDownloadView.as_view(),
+        ExportView.as_view(exporter="report"),
         name="report_download",
     ),
     path("rapporter/<str:period>/indsend/", views.SubmissionCreateView.as_view(), name="submission_create"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.navigation import Crumb
+from helhedsplan.plans.exporters import PDF, XLSX, YAML, file_response
 from helhedsplan.plans.views import PlanTemplateView
-from helhedsplan.reports import documents, services
+from helhedsplan.reports import services
 
 from .forms import AnswerForm, CommentForm, add_errors
 from .models import Report, Submission
@@ -27,7 +28,7 @@ from .report import report_archive, report_of, report_submissions, status_report
 # --- Reports to Landsbyggefonden --------------------------------------------------------------------------------
 
 
-def _report_from_url(plan, period: str) -> Report:
+def report_from_url(plan, period: str) -> Report:
     """``2024`` → the yearly report of 2024, ``slut`` → the final report; stored or not yet (a draft). 404 for a year
     outside the plan's period."""
     if period == "slut":
@@ -39,10 +40,9 @@ def _report_from_url(plan, period: str) -> Report:
     return report_of(plan, kind=kind, year=year)
 
 
-def _as_of(request, report: Report) -> datetime.date:
+def as_of_asked(params, report: Report, today: datetime.date) -> datetime.date:
     """The as-of date: ``?dato=`` if it is a valid day inside the covered time, else the report's default."""
-    today = timezone.localdate()
-    asked = request.GET.get("dato", "")
+    asked = params.get("dato", "")
     try:
         day = datetime.date.fromisoformat(asked) if len(asked) == 10 else None
     except ValueError:
@@ -74,7 +74,7 @@ class ReportView(PlanTemplateView):
 
     @cached_property
     def report(self) -> Report:
-        return _report_from_url(self.plan, self.kwargs["period"])
+        return report_from_url(self.plan, self.kwargs["period"])
 
     def get_breadcrumbs(self):
         archive = reverse("reports:archive", kwargs={"plan": self.plan.slug})
@@ -82,7 +82,7 @@ class ReportView(PlanTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        as_of = _as_of(self.request, self.report)
+        as_of = as_of_asked(self.request.GET, self.report, timezone.localdate())
         user = self.request.user
         today = timezone.localdate()
         context.update(
@@ -97,29 +97,6 @@ class ReportView(PlanTemplateView):
             period=self.kwargs["period"],
         )
         return context
-
-
-class ReportDownloadView(ReportView):
-    """The draft report as PDF, spreadsheet or plan file, as of the page's date."""
-
-    def get(self, request, *args, **kwargs):
-        data = status_report(self.report, as_of=_as_of(request, self.report))
-        stem = documents.file_stem(data)
-        kind = kwargs["format"]
-        if kind == "pdf":
-            return _file_response(documents.report_pdf(data), f"{stem}.pdf", "application/pdf")
-        if kind == "xlsx":
-            return _file_response(documents.report_xlsx(data), f"{stem}.xlsx", XLSX)
-        return _file_response(documents.report_plan_file(data), f"{stem}.yaml", "application/yaml")
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _file_response(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 class SubmissionCreateView(ReportView):
@@ -227,9 +204,14 @@ class SubmissionFileView(SubmissionActionView):
     def get_permission_required(self) -> str:
         return "plan.view"
 
+    #: The stored file of each format.
+    fields = {PDF: "pdf", XLSX: "spreadsheet", YAML: "plan_file"}
+
     def get(self, request, *args, **kwargs):
-        field = {"pdf": "pdf", "xlsx": "spreadsheet", "yaml": "plan_file"}[kwargs["format"]]
-        stored = getattr(self.submission, field)
-        content_type = {"pdf": "application/pdf", "xlsx": XLSX, "yaml": "application/yaml"}[kwargs["format"]]
+        # An address naming no stored format is a 404, like any address that names nothing.
+        file_format = next((f for f in self.fields if f.extension == kwargs["format"]), None)
+        if file_format is None:
+            raise Http404
+        stored = getattr(self.submission, self.fields[file_format])
         with stored.open("rb") as handle:
-            return _file_response(handle.read(), Path(stored.name).name, content_type)
+            return file_response(handle.read(), name=Path(stored.name).stem, format=file_format)

@@ -433,7 +433,7 @@ def test_the_spreadsheet_holds_the_page_tables(reviewer_client, amager_plan):
     for sheet in book.worksheets:
         assert sheet["A1"].value == amager_plan.name
         assert sheet["A2"].value == f"Budget pr. {date_format(today, 'DATE_FORMAT')}"
-    assert f"budget-{amager_plan.slug}-{today.isoformat()}.xlsx" in response["Content-Disposition"]
+    assert f"{amager_plan.slug}-budget-{today.isoformat()}.xlsx" in response["Content-Disposition"]
 
 
 def test_every_budget_page_sits_under_the_budget(coordinator_client, amager_plan):

@@ -1,4 +1,5 @@
-"""The budget overview's tables as an .xlsx workbook (openpyxl): budget, funding and shares, balance, actual spend.
+"""The budget's download (``plans.exporters``): the overview's tables as an .xlsx workbook (openpyxl): budget,
+funding and shares, balance, actual spend.
 
 Amounts are written as numbers with a Danish-looking number format, so the sheet can be summed and checked; the
 figures are the summary's, never recomputed here. Every row goes through ``core.spreadsheet.append_row``: stored
@@ -12,12 +13,15 @@ from io import BytesIO
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from helhedsplan.core.spreadsheet import append_row
+from helhedsplan.plans.exporters import XLSX, Export, Exporter, ExportRequest, Format, register
 
+from . import selectors
 from .summary import BudgetSummary
 
 KR_FORMAT = "#,##0"
@@ -149,3 +153,22 @@ def budget_workbook(plan, summary: BudgetSummary, *, as_of: datetime.date) -> by
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+@register
+class BudgetExporter(Exporter[tuple]):
+    """The budget overview as a spreadsheet, for everyone who may read the budget (reviewers too)."""
+
+    name = "budget"
+    verbose_name = gettext_lazy("Budget")
+    formats = (XLSX,)
+
+    def read(self, request: ExportRequest) -> Export[tuple]:
+        assert request.plan is not None
+        return Export(
+            data=(request.plan, selectors.budget_summary(request.plan)), what=_("budget"), as_of=request.today
+        )
+
+    def render(self, export: Export[tuple], format: Format) -> bytes:
+        plan, summary = export.data
+        return budget_workbook(plan, summary, as_of=export.as_of)
