@@ -1,6 +1,6 @@
 """Exporting a plan as a plan file, in one fixed order so the same plan always gives the same bytes.
 
-Keys come in the schema's order and are left out when they hold their default (empty text, no date,
+Keys come in the order of the schema's records and are left out when they hold their default (empty text, no date,
 ``is_example: false``, …), so a file only says what the plan says. Rows come in the order a reader expects:
 focus areas in LBF's order, estates by name, measurements by date, steps and levels by their number.
 Datetimes are written in the project's time zone, with their offset.
@@ -29,12 +29,14 @@ SOURCE_KIND_ORDER = {value: index for index, value in enumerate(FundingSource.Ki
 ORG_KIND_ORDER = {value: index for index, value in enumerate(Organisation.Kind.values)}
 
 
-def compact(spec: schema.Record, values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` in the schema's key order, without the optional keys that hold their default."""
+def compact(record: type[schema.Record], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` in the record's key order, without the optional keys that hold their default."""
     result = {}
-    for key, field in spec.fields.items():
+    for key, field in record.model_fields.items():
         value = values.get(key)
-        if not field.required and (value is None or value == field.missing()):
+        if not field.is_required() and (
+            value is None or value == field.get_default(call_default_factory=True)
+        ):
             continue
         result[key] = value
     return result
@@ -102,7 +104,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
     data: dict[str, Any] = {
         "format_version": schema.FORMAT_VERSION,
         "organisations": [
-            compact(schema.ORGANISATION, {"short_name": o.short_name, "name": o.name, "kind": o.kind})
+            compact(schema.Organisation, {"short_name": o.short_name, "name": o.name, "kind": o.kind})
             for o in organisations
         ],
         "plan": _plan(plan, organisations),
@@ -110,7 +112,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "strategic_agreement": _strategic_agreement(plan),
         "strategic_goals": [
             compact(
-                schema.STRATEGIC_GOAL,
+                schema.StrategicGoal,
                 {
                     "focus_area": goal.focus_area,
                     "text": goal.text,
@@ -126,14 +128,14 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "budget": _budget(plan),
         "approval_steps": [
             compact(
-                schema.APPROVAL_STEP,
-                {field: getattr(step, field) for field in schema.APPROVAL_STEP.fields},
+                schema.ApprovalStep,
+                {field: getattr(step, field) for field in schema.ApprovalStep.model_fields},
             )
             for step in sorted(plan.approval_steps.all(), key=lambda s: s.order)
         ],
         "preparedness_plan": preparedness and _preparedness_data(preparedness),
     }
-    return compact(schema.PLAN_FILE, data)
+    return compact(schema.PlanFile, data)
 
 
 def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedness) -> list[Organisation]:
@@ -159,12 +161,12 @@ def _plan(plan: Plan, organisations: list[Organisation]) -> dict[str, Any]:
     party_ids = {org.pk for org in plan.organisations.all()}
     values = {
         field: getattr(plan, field)
-        for field in schema.PLAN.fields
+        for field in schema.Plan.model_fields
         if field not in ("parties", "funding_period")
     }
     values["funding_period"] = plan.funding_period.code if plan.funding_period else None
     values["parties"] = [org.short_name for org in organisations if org.pk in party_ids]
-    return compact(schema.PLAN, values)
+    return compact(schema.Plan, values)
 
 
 def _estate(estate) -> dict[str, Any]:
@@ -175,10 +177,12 @@ def _estate(estate) -> dict[str, Any]:
     association = estate.housing_association
     values["housing_association"] = association.short_name if association else None
     values["decisions"] = [
-        compact(schema.ESTATE_DECISION, {field: getattr(d, field) for field in schema.ESTATE_DECISION.fields})
+        compact(
+            schema.EstateDecision, {field: getattr(d, field) for field in schema.EstateDecision.model_fields}
+        )
         for d in decisions
     ]
-    return compact(schema.ESTATE, values)
+    return compact(schema.Estate, values)
 
 
 def _strategic_agreement(plan: Plan) -> dict[str, Any] | None:
@@ -187,8 +191,8 @@ def _strategic_agreement(plan: Plan) -> dict[str, Any] | None:
     except StrategicAgreement.DoesNotExist:
         return None
     return compact(
-        schema.STRATEGIC_AGREEMENT,
-        {field: getattr(agreement, field) for field in schema.STRATEGIC_AGREEMENT.fields},
+        schema.StrategicAgreement,
+        {field: getattr(agreement, field) for field in schema.StrategicAgreement.model_fields},
     )
 
 
@@ -196,13 +200,17 @@ def _indicators(indicators) -> list[dict[str, Any]]:
     rows = []
     for indicator in sorted(indicators, key=lambda i: i.pk):
         values = {
-            field: getattr(indicator, field) for field in schema.INDICATOR.fields if field != "measurements"
+            field: getattr(indicator, field)
+            for field in schema.Indicator.model_fields
+            if field != "measurements"
         }
         values["measurements"] = [
-            compact(schema.MEASUREMENT, {field: getattr(m, field) for field in schema.MEASUREMENT.fields})
+            compact(
+                schema.Measurement, {field: getattr(m, field) for field in schema.Measurement.model_fields}
+            )
             for m in sorted(indicator.measurements.all(), key=lambda m: m.date)
         ]
-        rows.append(compact(schema.INDICATOR, values))
+        rows.append(compact(schema.Indicator, values))
     return rows
 
 
@@ -230,7 +238,7 @@ def _sub_agreements(sub_agreements) -> list[dict[str, Any]]:
         }
         values["parties"] = [
             compact(
-                schema.PARTY,
+                schema.Party,
                 {
                     "organisation": party.organisation.short_name,
                     "contact_name": party.contact_name,
@@ -242,7 +250,7 @@ def _sub_agreements(sub_agreements) -> list[dict[str, Any]]:
         ]
         values["goals"] = [
             compact(
-                schema.GOAL,
+                schema.Goal,
                 {
                     "title": goal.title,
                     "description": goal.description,
@@ -255,17 +263,17 @@ def _sub_agreements(sub_agreements) -> list[dict[str, Any]]:
         ]
         values["activities"] = [_activity(titles, sub.focus_area, activity) for activity in activities]
         values["narratives"] = [
-            compact(schema.NARRATIVE, {field: getattr(n, field) for field in schema.NARRATIVE.fields})
+            compact(schema.Narrative, {field: getattr(n, field) for field in schema.Narrative.model_fields})
             for n in sorted(sub.narratives.all(), key=lambda n: n.year)
         ]
-        rows.append(compact(schema.SUB_AGREEMENT, values))
+        rows.append(compact(schema.SubAgreement, values))
     return rows
 
 
 def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
     values = {
         field: getattr(activity, field)
-        for field in schema.ACTIVITY.fields
+        for field in schema.Activity.model_fields
         if field not in ("responsible_organisation", "goals", "milestones")
     }
     org = activity.responsible_organisation
@@ -273,10 +281,10 @@ def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
     served = sorted(activity.goals.all(), key=lambda g: (_rank(g.sub_agreement), g.order, g.pk))
     values["goals"] = [_goal_ref(titles, own_focus, goal) for goal in served]
     values["milestones"] = [
-        compact(schema.MILESTONE, {field: getattr(m, field) for field in schema.MILESTONE.fields})
+        compact(schema.Milestone, {field: getattr(m, field) for field in schema.Milestone.model_fields})
         for m in sorted(activity.milestones.all(), key=lambda m: (m.due_date, m.name, m.pk))
     ]
-    return compact(schema.ACTIVITY, values)
+    return compact(schema.Activity, values)
 
 
 def _budget(plan: Plan) -> dict[str, Any] | None:
@@ -293,7 +301,7 @@ def _budget(plan: Plan) -> dict[str, Any] | None:
             )
         lines.append(
             compact(
-                schema.BUDGET_LINE,
+                schema.BudgetLine,
                 {
                     "sub_agreement": line.sub_agreement.focus_area if line.sub_agreement else "",
                     "category": line.category,
@@ -306,7 +314,7 @@ def _budget(plan: Plan) -> dict[str, Any] | None:
         )
     sources = [
         compact(
-            schema.FUNDING_SOURCE,
+            schema.FundingSource,
             {
                 "name": source.name,
                 "kind": source.kind,
@@ -318,7 +326,7 @@ def _budget(plan: Plan) -> dict[str, Any] | None:
         )
         for source in sorted(plan.funding_sources.all(), key=lambda s: (SOURCE_KIND_ORDER[s.kind], s.name))
     ]
-    return compact(schema.BUDGET, {"lines": lines, "funding_sources": sources}) or None
+    return compact(schema.Budget, {"lines": lines, "funding_sources": sources}) or None
 
 
 def _preparedness(plan: Plan) -> PreparednessPlan | None:
@@ -332,22 +340,24 @@ def _preparedness(plan: Plan) -> PreparednessPlan | None:
 def _preparedness_data(preparedness: PreparednessPlan) -> dict[str, Any]:
     lists = ("escalation_levels", "contacts", "action_cards", "incidents")
     values = {
-        field: getattr(preparedness, field) for field in schema.PREPAREDNESS_PLAN.fields if field not in lists
+        field: getattr(preparedness, field)
+        for field in schema.PreparednessPlan.model_fields
+        if field not in lists
     }
     values["escalation_levels"] = [
         compact(
-            schema.ESCALATION_LEVEL,
-            {field: getattr(level, field) for field in schema.ESCALATION_LEVEL.fields},
+            schema.EscalationLevel,
+            {field: getattr(level, field) for field in schema.EscalationLevel.model_fields},
         )
         for level in sorted(preparedness.levels.all(), key=lambda lvl: lvl.order)
     ]
     values["contacts"] = [
         compact(
-            schema.CONTACT,
+            schema.Contact,
             {
                 **{
                     field: getattr(contact, field)
-                    for field in schema.CONTACT.fields
+                    for field in schema.Contact.model_fields
                     if field != "organisation"
                 },
                 "organisation": contact.organisation.short_name,
@@ -356,19 +366,19 @@ def _preparedness_data(preparedness: PreparednessPlan) -> dict[str, Any]:
         for contact in sorted(preparedness.contacts.all(), key=lambda c: (c.order, c.role, c.pk))
     ]
     values["action_cards"] = [
-        compact(schema.ACTION_CARD, {field: getattr(card, field) for field in schema.ACTION_CARD.fields})
+        compact(schema.ActionCard, {field: getattr(card, field) for field in schema.ActionCard.model_fields})
         for card in sorted(preparedness.action_cards.all(), key=lambda c: (c.order, c.scenario))
     ]
     incidents = preparedness.plan.incidents.select_related("level", "estate").prefetch_related("log_entries")
     values["incidents"] = [
         _incident(incident) for incident in sorted(incidents, key=lambda i: (i.occurred_at, i.pk))
     ]
-    return compact(schema.PREPAREDNESS_PLAN, values)
+    return compact(schema.PreparednessPlan, values)
 
 
 def _incident(incident) -> dict[str, Any]:
     skip = ("level", "estate", "log", "occurred_at", "closed_at")
-    values = {field: getattr(incident, field) for field in schema.INCIDENT.fields if field not in skip}
+    values = {field: getattr(incident, field) for field in schema.Incident.model_fields if field not in skip}
     values.update(
         occurred_at=_local(incident.occurred_at),
         closed_at=_local(incident.closed_at),
@@ -376,7 +386,7 @@ def _incident(incident) -> dict[str, Any]:
         estate=incident.estate.name if incident.estate else "",
         log=[
             compact(
-                schema.LOG_ENTRY,
+                schema.LogEntry,
                 {
                     "at": _local(entry.at),
                     "text": entry.text,
@@ -387,4 +397,4 @@ def _incident(incident) -> dict[str, Any]:
             for entry in sorted(incident.log_entries.all(), key=lambda e: (e.at, e.pk))
         ],
     )
-    return compact(schema.INCIDENT, values)
+    return compact(schema.Incident, values)

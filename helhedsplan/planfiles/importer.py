@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,7 +39,7 @@ from helhedsplan.preparedness.models import (
     PreparednessPlan,
 )
 
-from . import yamlio
+from . import schema, yamlio
 from .schema import PlanFileError, join, resolve_goal, validate
 
 M = TypeVar("M", bound=models.Model)
@@ -92,12 +93,12 @@ def import_plan(source: Mapping | str | os.PathLike, *, replace: bool = False) -
         raise PlanFileError([_("the database refused the plan: %(error)s") % {"error": error}]) from error
 
 
-def _check_against_database(cleaned: dict, *, replace: bool) -> None:
+def _check_against_database(cleaned: schema.PlanFile, *, replace: bool) -> None:
     """Organisations are shared by all plans: the file may add new ones, but never redefine existing ones."""
     errors = []
-    for index, org in enumerate(cleaned["organisations"]):
-        existing = Organisation.objects.filter(short_name=org["short_name"]).first()
-        if existing is not None and (existing.name, existing.kind) != (org["name"], org["kind"]):
+    for index, org in enumerate(cleaned.organisations):
+        existing = Organisation.objects.filter(short_name=org.short_name).first()
+        if existing is not None and (existing.name, existing.kind) != (org.name, org.kind):
             errors.append(
                 f"organisations[{index}]: "
                 + _(
@@ -106,7 +107,7 @@ def _check_against_database(cleaned: dict, *, replace: bool) -> None:
                 )
                 % {"short_name": existing.short_name, "name": existing.name, "kind": existing.kind}
             )
-    slug = cleaned["plan"]["slug"]
+    slug = cleaned.plan.slug
     if not replace and Plan.objects.filter(slug=slug).exists():
         errors.append(
             "plan.slug: "
@@ -126,7 +127,7 @@ class _Writer:
     that every problem is found, and the caller's transaction is rolled back when there was any.
     """
 
-    def __init__(self, cleaned: dict):
+    def __init__(self, cleaned: schema.PlanFile):
         self.data = cleaned
         self.errors: list[str] = []
         self.organisations: dict[str, Organisation] = {}
@@ -174,7 +175,7 @@ class _Writer:
 
     def write(self, *, replace: bool) -> Plan:
         data = self.data
-        memberships = self._remove_existing(data["plan"]["slug"]) if replace else []
+        memberships = self._remove_existing(data.plan.slug) if replace else []
         self._write_organisations()
         plan = None if self.errors else self._write_plan()
         if plan is None:
@@ -239,187 +240,205 @@ class _Writer:
             )
 
     def _write_organisations(self) -> None:
-        rows = self.data["organisations"]
+        rows = self.data.organisations
         # Organisations already in the database are used as they are (the file describes them the same way,
         # see _check_against_database); every other row is a new organisation, so a short name or name given
         # twice in the file is refused by the model.
-        existing = Organisation.objects.in_bulk([row["short_name"] for row in rows], field_name="short_name")
+        existing = Organisation.objects.in_bulk([row.short_name for row in rows], field_name="short_name")
         for index, row in enumerate(rows):
-            org = existing.get(row["short_name"]) or self.create(
-                Organisation(), f"organisations[{index}]", row
+            org = existing.get(row.short_name) or self.create(
+                Organisation(), f"organisations[{index}]", row.model_dump()
             )
             if org is not None:
-                self.organisations.setdefault(row["short_name"], org)
+                self.organisations.setdefault(row.short_name, org)
 
     def _write_plan(self) -> Plan | None:
-        row = self.data["plan"]
-        data = {k: v for k, v in row.items() if k != "parties"}
-        data["organisations"] = [self.org(name) for name in row["parties"]]
+        row = self.data.plan
+        data = row.model_dump(exclude={"parties"})
+        data["organisations"] = [self.org(name) for name in row.parties]
         ensure_standard_periods()
-        data["funding_period"] = FundingPeriod.objects.filter(code=row["funding_period"]).first()
+        data["funding_period"] = FundingPeriod.objects.filter(code=row.funding_period).first()
         if data["funding_period"] is None:
             self.errors.append(
                 "plan.funding_period: "
-                + _("There is no funding period %(code)s.") % {"code": row["funding_period"]}
+                + _("There is no funding period %(code)s.") % {"code": row.funding_period}
             )
             return None
         return self.create(Plan(), "plan", data, places={"organisations": "plan.parties"})
 
     def _write_estates(self, plan: Plan) -> dict[str, Estate]:
         estates: dict[str, Estate] = {}
-        for index, row in enumerate(self.data["estates"]):
+        for index, row in enumerate(self.data.estates):
             path = f"estates[{index}]"
-            data = {k: v for k, v in row.items() if k != "decisions"}
-            data["housing_association"] = self.org(row["housing_association"])
+            data = row.model_dump(exclude={"decisions"})
+            data["housing_association"] = self.org(row.housing_association)
             estate = self.attempt(partial(estate_create, plan=plan, data=data, actor=None), path, data)
             if estate is None:
                 continue
             estates.setdefault(estate.name, estate)
-            for d_index, decision in enumerate(row["decisions"]):
-                minutes = self.minutes.get((estate.name, decision["body"]), "")
+            for d_index, decision in enumerate(row.decisions):
+                minutes = self.minutes.get((estate.name, decision.body), "")
                 self.create(
-                    EstateDecision(estate=estate, minutes=minutes), f"{path}.decisions[{d_index}]", decision
+                    EstateDecision(estate=estate, minutes=minutes),
+                    f"{path}.decisions[{d_index}]",
+                    decision.model_dump(),
                 )
         return estates
 
-    def _write_indicators(self, rows: list[dict], path: str, plan: Plan, **owner) -> None:
+    def _write_indicators(self, rows: list[schema.Indicator], path: str, plan: Plan, **owner) -> None:
         for index, row in enumerate(rows):
             place = join(path, index)
-            data = {k: v for k, v in row.items() if k != "measurements"}
+            data = row.model_dump(exclude={"measurements"})
             indicator = self.create(Indicator(plan=plan, **owner), place, data)
             if indicator is None:
                 continue
-            for m_index, measurement in enumerate(row["measurements"]):
-                self.create(Measurement(indicator=indicator), f"{place}.measurements[{m_index}]", measurement)
+            for m_index, measurement in enumerate(row.measurements):
+                self.create(
+                    Measurement(indicator=indicator),
+                    f"{place}.measurements[{m_index}]",
+                    measurement.model_dump(),
+                )
 
     def _write_strategic(self, plan: Plan) -> None:
-        agreement = self.data["strategic_agreement"]
+        agreement = self.data.strategic_agreement
         if agreement is not None:
-            self.create(StrategicAgreement(plan=plan), "strategic_agreement", agreement)
-        for index, row in enumerate(self.data["strategic_goals"]):
+            self.create(StrategicAgreement(plan=plan), "strategic_agreement", agreement.model_dump())
+        for index, row in enumerate(self.data.strategic_goals):
             path = f"strategic_goals[{index}]"
-            goal = self.create(StrategicGoal(plan=plan), path, _fields(row, "focus_area", "text"))
+            goal = self.create(StrategicGoal(plan=plan), path, row.model_dump(exclude={"key_figures"}))
             if goal is not None:
-                self._write_indicators(row["key_figures"], f"{path}.key_figures", plan, strategic_goal=goal)
+                self._write_indicators(row.key_figures, f"{path}.key_figures", plan, strategic_goal=goal)
 
     def _write_sub_agreements(self, plan: Plan) -> dict[str, SubAgreement]:
         subs: dict[str, SubAgreement] = {}
         goals: dict[tuple[str, str], Goal] = {}
-        written: list[tuple[int, dict, SubAgreement]] = []
-        for index, row in enumerate(self.data["sub_agreements"]):
+        written: list[tuple[int, schema.SubAgreement, SubAgreement]] = []
+        for index, row in enumerate(self.data.sub_agreements):
             path = f"sub_agreements[{index}]"
             sub = self.create(
                 SubAgreement(plan=plan),
                 path,
-                _fields(row, "focus_area", "purpose", "problem", "target_groups", "anchoring"),
+                row.model_dump(exclude={"parties", "goals", "activities", "narratives"}),
             )
             if sub is None:
                 continue
             subs.setdefault(sub.focus_area, sub)
             written.append((index, row, sub))
-            for p_index, party in enumerate(row["parties"]):
-                data = {**party, "organisation": self.org(party["organisation"])}
+            for p_index, party in enumerate(row.parties):
+                data = {**party.model_dump(), "organisation": self.org(party.organisation)}
                 self.create(SubAgreementParty(sub_agreement=sub), f"{path}.parties[{p_index}]", data)
-            for n_index, narrative in enumerate(row["narratives"]):
-                self.create(Narrative(sub_agreement=sub), f"{path}.narratives[{n_index}]", narrative)
-            for g_index, goal_row in enumerate(row["goals"]):
+            for n_index, narrative in enumerate(row.narratives):
+                self.create(
+                    Narrative(sub_agreement=sub), f"{path}.narratives[{n_index}]", narrative.model_dump()
+                )
+            for g_index, goal_row in enumerate(row.goals):
                 place = f"{path}.goals[{g_index}]"
-                data = {k: v for k, v in goal_row.items() if k != "indicators"}
-                goal = self.create(Goal(sub_agreement=sub), place, data)
+                goal = self.create(
+                    Goal(sub_agreement=sub), place, goal_row.model_dump(exclude={"indicators"})
+                )
                 if goal is not None:
                     goals.setdefault((sub.focus_area, goal.title), goal)
-                    self._write_indicators(goal_row["indicators"], f"{place}.indicators", plan, goal=goal)
+                    self._write_indicators(goal_row.indicators, f"{place}.indicators", plan, goal=goal)
         titles: dict[str, list[str]] = {}
-        for row in self.data["sub_agreements"]:
-            titles.setdefault(row["focus_area"], []).extend(goal["title"] for goal in row["goals"])
+        for row in self.data.sub_agreements:
+            titles.setdefault(row.focus_area, []).extend(goal.title for goal in row.goals)
         for index, row, sub in written:
-            for a_index, activity_row in enumerate(row["activities"]):
-                served = [resolve_goal(titles, sub.focus_area, ref) for ref in activity_row["goals"]]
+            for a_index, activity_row in enumerate(row.activities):
+                served = [
+                    resolve_goal(titles, sub.focus_area, (ref.sub_agreement, ref.goal))
+                    for ref in activity_row.goals
+                ]
                 data = {
-                    **{k: v for k, v in activity_row.items() if k != "milestones"},
-                    "responsible_organisation": self.org(activity_row["responsible_organisation"]),
+                    **activity_row.model_dump(exclude={"milestones"}),
+                    "responsible_organisation": self.org(activity_row.responsible_organisation),
                     "goals": [goals[key] for key in served if isinstance(key, tuple) and key in goals],
                 }
                 place = f"sub_agreements[{index}].activities[{a_index}]"
                 activity = self.create(Activity(sub_agreement=sub), place, data)
                 if activity is None:
                     continue
-                for m_index, milestone in enumerate(activity_row["milestones"]):
-                    self.create(Milestone(activity=activity), f"{place}.milestones[{m_index}]", milestone)
+                for m_index, milestone in enumerate(activity_row.milestones):
+                    self.create(
+                        Milestone(activity=activity), f"{place}.milestones[{m_index}]", milestone.model_dump()
+                    )
         return subs
 
-    def _write_year_map(self, new: Callable[[], models.Model], path: str, rows: dict) -> None:
+    def _write_year_map(
+        self, new: Callable[[], models.Model], path: str, rows: Mapping[int, Decimal | schema.Actual]
+    ) -> None:
         """Amounts per year, each made by ``new()`` with its parent set. The year's entry is the place of every
         message about the year or the amount."""
         for year, row in rows.items():
             place = f"{path}[{year}]"
-            data = {"year": year, **(row if isinstance(row, dict) else {"amount": row})}
+            data = {"year": year, **(row.model_dump() if isinstance(row, schema.Actual) else {"amount": row})}
             self.create(new(), place, data, places={"year": place, "amount": place})
 
     def _write_budget(self, plan: Plan, subs: dict[str, SubAgreement]) -> None:
-        budget = self.data["budget"]
+        budget = self.data.budget
         if budget is None:
             return
-        for index, row in enumerate(budget["lines"]):
+        for index, line_row in enumerate(budget.lines):
             path = f"budget.lines[{index}]"
-            data = _fields(row, "category", "description", "is_example")
-            data["sub_agreement"] = subs.get(row["sub_agreement"]) if row["sub_agreement"] else None
+            data = line_row.model_dump(include={"category", "description", "is_example"})
+            data["sub_agreement"] = subs.get(line_row.sub_agreement) if line_row.sub_agreement else None
             line = self.create(BudgetLine(plan=plan), path, data)
             if line is None:
                 continue
-            self._write_year_map(partial(BudgetAmount, line=line), f"{path}.amounts", row["amounts"])
-            self._write_year_map(partial(ActualSpend, line=line), f"{path}.actuals", row["actuals"])
-        for index, row in enumerate(budget["funding_sources"]):
+            self._write_year_map(partial(BudgetAmount, line=line), f"{path}.amounts", line_row.amounts)
+            self._write_year_map(partial(ActualSpend, line=line), f"{path}.actuals", line_row.actuals)
+        for index, source_row in enumerate(budget.funding_sources):
             path = f"budget.funding_sources[{index}]"
             data = {
-                **_fields(row, "name", "kind", "basis", "is_example"),
-                "organisation": self.org(row["organisation"]),
+                **source_row.model_dump(include={"name", "kind", "basis", "is_example"}),
+                "organisation": self.org(source_row.organisation),
             }
             source = self.create(FundingSource(plan=plan), path, data)
             if source is not None:
-                self._write_year_map(partial(Funding, source=source), f"{path}.amounts", row["amounts"])
+                self._write_year_map(partial(Funding, source=source), f"{path}.amounts", source_row.amounts)
 
     def _write_approval_steps(self, plan: Plan) -> None:
-        for index, row in enumerate(self.data["approval_steps"]):
-            self.create(ApprovalStep(plan=plan), f"approval_steps[{index}]", row)
+        for index, row in enumerate(self.data.approval_steps):
+            self.create(ApprovalStep(plan=plan), f"approval_steps[{index}]", row.model_dump())
 
     def _write_preparedness(self, plan: Plan, estates: dict[str, Estate]) -> None:
-        row = self.data["preparedness_plan"]
+        row = self.data.preparedness_plan
         if row is None:
             return
         path = "preparedness_plan"
-        lists = ("escalation_levels", "contacts", "action_cards", "incidents")
-        preparedness = self.create(
-            PreparednessPlan(plan=plan), path, {k: v for k, v in row.items() if k not in lists}
-        )
+        lists = {"escalation_levels", "contacts", "action_cards", "incidents"}
+        preparedness = self.create(PreparednessPlan(plan=plan), path, row.model_dump(exclude=lists))
         if preparedness is None:
             return
         levels: dict[str, EscalationLevel] = {}
-        for index, level_row in enumerate(row["escalation_levels"]):
+        for index, level_row in enumerate(row.escalation_levels):
             level = self.create(
                 EscalationLevel(preparedness_plan=preparedness),
                 f"{path}.escalation_levels[{index}]",
-                level_row,
+                level_row.model_dump(),
             )
             if level is not None:
                 levels.setdefault(level.name, level)
-        for index, contact in enumerate(row["contacts"]):
-            data = {**contact, "organisation": self.org(contact["organisation"])}
+        for index, contact in enumerate(row.contacts):
+            data = {**contact.model_dump(), "organisation": self.org(contact.organisation)}
             self.create(Contact(preparedness_plan=preparedness), f"{path}.contacts[{index}]", data)
-        for index, card in enumerate(row["action_cards"]):
-            self.create(ActionCard(preparedness_plan=preparedness), f"{path}.action_cards[{index}]", card)
-        for index, incident_row in enumerate(row["incidents"]):
+        for index, card in enumerate(row.action_cards):
+            self.create(
+                ActionCard(preparedness_plan=preparedness), f"{path}.action_cards[{index}]", card.model_dump()
+            )
+        for index, incident_row in enumerate(row.incidents):
             place = f"{path}.incidents[{index}]"
-            if incident_row["level"] not in levels:
+            if incident_row.level not in levels:
                 continue  # the level was refused, which is already reported
-            data = {k: v for k, v in incident_row.items() if k != "log"}
-            data["level"] = levels[incident_row["level"]]
-            data["estate"] = estates.get(incident_row["estate"]) if incident_row["estate"] else None
+            data = incident_row.model_dump(exclude={"log"})
+            data["level"] = levels[incident_row.level]
+            data["estate"] = estates.get(incident_row.estate) if incident_row.estate else None
             incident = self.create(Incident(plan=plan), place, data)
             if incident is None:
                 continue
-            for e_index, entry in enumerate(incident_row["log"]):
-                self.create(IncidentLogEntry(incident=incident), f"{place}.log[{e_index}]", entry)
+            for e_index, entry in enumerate(incident_row.log):
+                self.create(
+                    IncidentLogEntry(incident=incident), f"{place}.log[{e_index}]", entry.model_dump()
+                )
 
 
 def delete_plan(plan: Plan) -> None:
@@ -440,7 +459,3 @@ def _delete_files_after_commit(names: set[str]) -> None:
     storage = EstateDecision._meta.get_field("minutes").storage
     for name in sorted(names):
         transaction.on_commit(partial(storage.delete, name))
-
-
-def _fields(row: dict, *names: str) -> dict:
-    return {name: row[name] for name in names}

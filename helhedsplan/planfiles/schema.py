@@ -1,10 +1,12 @@
 """The shape of a plan file and its cross-references, checked in full before anything is written.
 
-``validate(data)`` walks the loaded YAML once, collects every problem with the place it was found
-(``sub_agreements[2].goals[0].indicators[1].baseline_value: expected a number``) and returns the cleaned
-tree: every key of every record present, optional ones with their default, values converted to the Python
-types the models take. What only the file can know is checked here: the types, the required and the unknown
-keys, and the names one part of the file uses for another (organisations, estates, escalation levels, goals,
+``validate(data)`` reads the loaded YAML into the pydantic models below — one per record of the file, its keys
+the models' field names, in the file's order — and returns the ``PlanFile``: every key of every record present,
+optional ones with their default, values of the Python types the models take. Or it raises ``PlanFileError``
+with every problem at its place in the file (``sub_agreements[2].goals[0].indicators[1].baseline_value:
+expected a number``), in our own words: pydantic's error types are translated by ``_problem``. What only the
+file can know is checked here: the types, the required and the unknown keys (a key left empty counts as left
+out), and the names one part of the file uses for another (organisations, estates, escalation levels, goals,
 focus areas).
 
 Everything the models know — "one measurement per date", amounts not negative, years inside the plan's
@@ -16,25 +18,38 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import reduce
+from typing import Annotated, Any, NamedTuple
 
-from django.db import models
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
-from helhedsplan.approvals.models import ApprovalStep, EstateDecision
-from helhedsplan.budget.models import BudgetCategory, FundingSource
-from helhedsplan.goals.models import Activity, Indicator
+from helhedsplan.approvals import models as approval_models
+from helhedsplan.budget import models as budget_models
+from helhedsplan.goals import models as goal_models
 from helhedsplan.periods.models import DEFAULT_PERIOD_CODE
-from helhedsplan.plans.models import Organisation
-from helhedsplan.preparedness.models import Incident
+from helhedsplan.plans import models as plan_models
+from helhedsplan.preparedness import models as preparedness_models
 
 FORMAT_VERSION = 1
-
-#: Marks a value that failed its check (its error is already recorded).
-INVALID: Any = object()
 
 
 class PlanFileError(Exception):
@@ -51,587 +66,554 @@ def join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-@dataclass
-class Reader:
-    """Collects errors while specs read a file; holds what later checks need to know."""
-
-    errors: list[str] = field(default_factory=list)
-    organisation_kinds: dict[str, str] = field(default_factory=dict)
-
-    def error(self, path: str, message: str) -> Any:
-        self.errors.append(f"{path or _('(file)')}: {message}")
-        return INVALID
+# The order problems are reported in: the shape's first (in the file's order), then a wrong format version, then
+# references to goals, delaftaler, levels and estates — the part a reference names may be one of the first.
+SHAPE, VERSION, REFERENCE = range(3)
 
 
-class Spec:
-    """How one value is read. ``required`` values must be present (whether empty is allowed is the model's
-    rule)."""
-
-    def __init__(self, *, required: bool = False, default: Any = None):
-        self.required = required
-        self.default = default
-
-    def missing(self) -> Any:
-        return self.default() if callable(self.default) else self.default
-
-    def read(self, reader: Reader, value: Any, path: str) -> Any:
-        raise NotImplementedError
+def refusal(message: str, *, order: int = SHAPE) -> PydanticCustomError:
+    """A problem at the place of the value being read, in our words (already translated)."""
+    return PydanticCustomError("plan_file", "{message}", {"message": message, "order": order})
 
 
-class Text(Spec):
-    def __init__(self, *, required: bool = False):
-        super().__init__(required=required, default="")
-
-    def read(self, reader, value, path):
-        # A bare number (an estate number like 14) is text the author did not quote.
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            return reader.error(path, _("expected text"))
-        if "\x00" in value:
-            # No database text column can hold it (PostgreSQL refuses it outright), so it is the file's
-            # problem, whatever else the model allows in a text.
-            return reader.error(
-                path, _("the text holds a NUL character (\\0), which cannot be stored; remove it")
-            )
-        return value
+# The values of a plan file.
 
 
-class FocusAreaCode(Text):
-    """A focus area's code (``education``, …): which codes the plan may use is its funding period's, checked by the
-    model on import (``agreements.models.FocusAreaNamed``)."""
-
-    def read(self, reader, value, path):
-        value = super().read(reader, value, path)
-        if isinstance(value, str) and not re.fullmatch(r"[a-z][a-z0-9_]{0,29}", value):
-            return reader.error(path, _("expected a focus area's code, such as education"))
-        return value
+def _int_as_text(value: Any) -> Any:
+    # A bare number (an estate number like 14) is text the author did not quote.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-class FundingPeriodCode(Text):
-    """A funding period's code, 2019-2026 when left out; that the period exists is checked on import."""
-
-    def __init__(self):
-        Spec.__init__(self, default=DEFAULT_PERIOD_CODE)
-
-
-class Integer(Spec):
-    def __init__(self, *, required: bool = False, default: int | None = None):
-        super().__init__(required=required, default=default)
-
-    def read(self, reader, value, path):
-        if isinstance(value, bool) or not isinstance(value, int):
-            return reader.error(path, _("expected a whole number"))
-        return value
+def _storable_text(value: str) -> str:
+    if "\x00" in value:
+        # No database text column can hold it (PostgreSQL refuses it outright), so it is the file's problem,
+        # whatever else the model allows in a text.
+        raise refusal(_("the text holds a NUL character (\\0), which cannot be stored; remove it"))
+    return value
 
 
-class Number(Spec):
+Text = Annotated[str, BeforeValidator(_int_as_text), AfterValidator(_storable_text)]
+
+
+def _focus_area_code(value: str) -> str:
+    """A focus area's code (``education``, …): which codes the plan may use is its funding period's, checked by
+    the model on import (``agreements.models.FocusAreaNamed``)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,29}", value):
+        raise refusal(_("expected a focus area's code, such as education"))
+    return value
+
+
+FocusAreaCode = Annotated[Text, AfterValidator(_focus_area_code)]
+
+
+def _number(value: Any) -> Decimal:
     """An exact amount or measured value (how many digits it may have is the model field's rule)."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise refusal(_("expected a number"))
+    try:
+        number = Decimal(value.strip().replace("_", "")) if isinstance(value, str) else Decimal(value)
+    except InvalidOperation:
+        raise refusal(_("expected a number")) from None
+    if not number.is_finite():
+        raise refusal(_("expected a number"))
+    return number
 
-    def read(self, reader, value, path):
-        if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-            return reader.error(path, _("expected a number"))
+
+Number = Annotated[Decimal, PlainValidator(_number)]
+
+
+def _date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        raise refusal(_("expected a date (YYYY-MM-DD), not a date and time"))
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
         try:
-            number = Decimal(value.strip().replace("_", "")) if isinstance(value, str) else Decimal(value)
-        except InvalidOperation:
-            return reader.error(path, _("expected a number"))
-        if not number.is_finite():
-            return reader.error(path, _("expected a number"))
-        return number
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise refusal(_("expected a date (YYYY-MM-DD)"))
 
 
-class Date(Spec):
-    def read(self, reader, value, path):
-        if isinstance(value, datetime.datetime):
-            return reader.error(path, _("expected a date (YYYY-MM-DD), not a date and time"))
-        if isinstance(value, datetime.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        return reader.error(path, _("expected a date (YYYY-MM-DD)"))
+Date = Annotated[datetime.date, PlainValidator(_date)]
 
 
-class DateTime(Spec):
-    def read(self, reader, value, path):
-        if isinstance(value, str):
-            try:
-                value = datetime.datetime.fromisoformat(value.strip())
-            except ValueError:
-                return reader.error(path, _("expected a date and time, e.g. 2023-05-12T21:30:00+02:00"))
-        if not isinstance(value, datetime.datetime):
-            return reader.error(path, _("expected a date and time, e.g. 2023-05-12T21:30:00+02:00"))
-        if value.tzinfo is None or value.utcoffset() is None:
-            return reader.error(path, _("the date and time needs its UTC offset, e.g. +02:00"))
+def _datetime(value: Any) -> datetime.datetime:
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise refusal(_("expected a date and time, e.g. 2023-05-12T21:30:00+02:00")) from None
+    if not isinstance(value, datetime.datetime):
+        raise refusal(_("expected a date and time, e.g. 2023-05-12T21:30:00+02:00"))
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise refusal(_("the date and time needs its UTC offset, e.g. +02:00"))
+    return value
+
+
+DateTime = Annotated[datetime.datetime, PlainValidator(_datetime)]
+
+
+def one_of(choices: type[TextChoices]) -> PlainValidator:
+    """A choice's code, one of the model's choices."""
+    values = list(choices.values)
+
+    def read(value: Any) -> str:
+        if value not in values:
+            raise refusal(_("expected one of: %(values)s") % {"values": ", ".join(values)})
         return value
 
-
-class Boolean(Spec):
-    def __init__(self, *, default: bool = False):
-        super().__init__(default=default)
-
-    def read(self, reader, value, path):
-        if not isinstance(value, bool):
-            return reader.error(path, _("expected true or false"))
-        return value
+    return PlainValidator(read)
 
 
-class Choice(Spec):
-    def __init__(self, choices: type[models.TextChoices], *, required: bool = False, default: str = ""):
-        super().__init__(required=required, default=default)
-        self.values = list(choices.values)
+def organisation_ref(kind: str | None = None) -> PlainValidator:
+    """An organisation's short name, which must be listed under ``organisations`` (and be of ``kind``)."""
 
-    def read(self, reader, value, path):
-        if value not in self.values:
-            return reader.error(path, _("expected one of: %(values)s") % {"values": ", ".join(self.values)})
-        return value
-
-
-class OrganisationRef(Spec):
-    """An organisation's short name, which must be listed under ``organisations``."""
-
-    def __init__(self, *, required: bool = False, kind: str | None = None):
-        super().__init__(required=required)
-        self.kind = kind
-
-    def read(self, reader, value, path):
+    def read(value: Any, info: ValidationInfo) -> str:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)  # "3B" is text, but a short name like 112 would not be
         if not isinstance(value, str):
-            return reader.error(path, _("expected an organisation's short name"))
-        if value not in reader.organisation_kinds:
-            return reader.error(
-                path, _("unknown organisation %(name)r: list it under organisations") % {"name": value}
-            )
-        if self.kind and reader.organisation_kinds[value] != self.kind:
-            return reader.error(
-                path,
-                _("%(name)s is not a %(kind)s") % {"name": value, "kind": Organisation.Kind(self.kind).label},
+            raise refusal(_("expected an organisation's short name"))
+        kinds = references(info).organisation_kinds
+        if value not in kinds:
+            raise refusal(_("unknown organisation %(name)r: list it under organisations") % {"name": value})
+        if kind and kinds[value] != kind:
+            label = plan_models.Organisation.Kind(kind).label
+            raise refusal(_("%(name)s is not a %(kind)s") % {"name": value, "kind": label})
+        return value
+
+    return PlainValidator(read)
+
+
+OrganisationRef = Annotated[str, organisation_ref()]
+HousingAssociationRef = Annotated[str, organisation_ref(plan_models.Organisation.Kind.HOUSING_ASSOCIATION)]
+OrganisationKind = Annotated[str, one_of(plan_models.Organisation.Kind)]
+
+
+# The records of a plan file. Keys follow the models' field names; lists and year maps are plain types.
+
+
+class Record(BaseModel):
+    """A mapping with known keys. Unknown keys are refused: a misspelt key would otherwise be lost."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_left_out(cls, data: Any) -> Any:
+        """``key:`` with nothing after it means the key's default, or that a required key is missing."""
+        if isinstance(data, dict):
+            return {
+                key: value for key, value in data.items() if value is not None or key not in cls.model_fields
+            }
+        return data
+
+
+class Measurement(Record):
+    date: Date
+    value: Number
+    note: Text = ""
+    is_example: bool = False
+
+
+class Indicator(Record):
+    name: Text
+    unit: Text
+    direction: Annotated[str, one_of(goal_models.Indicator.Direction)]
+    baseline_value: Number
+    baseline_date: Date
+    target_value: Number
+    target_date: Date
+    data_source: Text = ""
+    measurement_interval_months: int = 12
+    is_example: bool = False
+    measurements: list[Measurement] = []
+
+
+class Organisation(Record):
+    short_name: Text
+    name: Text
+    kind: OrganisationKind
+
+
+class Plan(Record):
+    slug: Text
+    name: Text
+    area: Text
+    municipality: Text = ""
+    start_date: Date
+    end_date: Date
+    description: Text = ""
+    homes: int | None = None
+    residents: int | None = None
+    report_due_months: int = 6
+    # A funding period's code; that the period exists is checked on import.
+    funding_period: Text = DEFAULT_PERIOD_CODE
+    parties: list[OrganisationRef] = []
+
+
+class EstateDecision(Record):
+    body: Annotated[str, one_of(approval_models.EstateDecision.Body)]
+    result: Annotated[str, one_of(approval_models.EstateDecision.Result)] = (
+        approval_models.EstateDecision.Result.PENDING
+    )
+    date: Date | None = None
+    expected_date: Date | None = None
+    votes_for: int | None = None
+    votes_against: int | None = None
+    note: Text = ""
+    is_example: bool = False
+
+
+class Estate(Record):
+    name: Text
+    number: Text = ""
+    # Left out when no source says which housing association the estate belongs to.
+    housing_association: HousingAssociationRef | None = None
+    homes: int | None = None
+    residents: int | None = None
+    name_is_known: bool = True
+    decisions: list[EstateDecision] = []
+
+
+class StrategicAgreement(Record):
+    vision: Text = ""
+    challenges: Text = ""
+    steering_tools: Text = ""
+    resident_involvement: Text = ""
+    governance: Text = ""
+
+
+class StrategicGoal(Record):
+    focus_area: FocusAreaCode
+    text: Text
+    key_figures: list[Indicator] = []
+
+
+class Party(Record):
+    organisation: OrganisationRef
+    contact_name: Text = ""
+    contact_title: Text = ""
+    commitment: Text = ""
+
+
+class Goal(Record):
+    title: Text
+    description: Text = ""
+    order: int = 0
+    is_example: bool = False
+    indicators: list[Indicator] = []
+
+
+class Milestone(Record):
+    name: Text
+    due_date: Date
+    done_date: Date | None = None
+    note: Text = ""
+    is_example: bool = False
+
+
+class GoalRef(Record):
+    """A goal an activity serves: its title, or ``{sub_agreement: focus area, goal: title}``.
+
+    A bare title is read as ``sub_agreement=None``; in the long form both keys are required.
+    """
+
+    sub_agreement: FocusAreaCode | None
+    goal: Text
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read(cls, value: Any, handler: ModelWrapValidatorHandler[GoalRef], info: ValidationInfo) -> GoalRef:
+        if isinstance(value, str):
+            ref = cls.model_construct(sub_agreement=None, goal=value)
+        elif isinstance(value, dict):
+            ref = handler(value)
+        else:
+            raise refusal(_("expected a goal's title"))
+        refs = references(info)
+        found = resolve_goal(refs.goal_titles, refs.own_focus_area, (ref.sub_agreement, ref.goal))
+        if isinstance(found, str):
+            raise refusal(found, order=REFERENCE)
+        return ref
+
+
+class Activity(Record):
+    name: Text
+    description: Text = ""
+    target_group: Text = ""
+    status: Annotated[str, one_of(goal_models.Activity.Status)] = goal_models.Activity.Status.PLANNED
+    responsible_organisation: OrganisationRef | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
+    participants: int | None = None
+    goals: list[GoalRef] = []
+    milestones: list[Milestone] = []
+    is_example: bool = False
+
+
+class Narrative(Record):
+    year: int
+    went_well: Text = ""
+    went_badly: Text = ""
+    changes: Text = ""
+    is_example: bool = False
+
+
+class SubAgreement(Record):
+    focus_area: FocusAreaCode
+    purpose: Text = ""
+    problem: Text = ""
+    target_groups: Text = ""
+    anchoring: Text = ""
+    parties: list[Party] = []
+    goals: list[Goal] = []
+    activities: list[Activity] = []
+    narratives: list[Narrative] = []
+
+    @field_validator("activities", mode="wrap")
+    @classmethod
+    def _own_goals_first(cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+        """A bare goal title in the activities is looked up in this delaftale first (see ``GoalRef``)."""
+        references(info).own_focus_area = info.data.get("focus_area", UNREADABLE)
+        return handler(value)
+
+
+class Actual(Record):
+    """An amount spent with a note: ``2022: {amount: 125000, note: …}``; without one, ``2022: 125000``."""
+
+    amount: Number
+    note: Text = ""
+
+
+def _amount_alone(value: Any) -> Any:
+    return value if isinstance(value, dict) else {"amount": _number(value)}
+
+
+#: ``{2022: value, 2023: value}``: years mapped to values (that a year lies in the plan's period is the
+#: model's rule).
+Amounts = dict[int, Number]
+Actuals = dict[int, Annotated[Actual, BeforeValidator(_amount_alone)]]
+
+
+class BudgetLine(Record):
+    sub_agreement: FocusAreaCode = ""
+    category: Annotated[str, one_of(budget_models.BudgetCategory)]
+    description: Text = ""
+    is_example: bool = False
+    amounts: Amounts = {}
+    actuals: Actuals = {}
+
+    @field_validator("sub_agreement")
+    @classmethod
+    def _sub_agreement_in_file(cls, value: str, info: ValidationInfo) -> str:
+        if value not in references(info).goal_titles:
+            raise refusal(
+                _("the file has no sub-agreement for %(focus_area)s") % {"focus_area": value}, order=REFERENCE
             )
         return value
 
 
-class ListOf(Spec):
-    """A list of items. Which values must be unique in it is the models' rule (their constraints)."""
-
-    def __init__(self, item: Spec, *, required: bool = False):
-        super().__init__(required=required, default=list)
-        self.item = item
-
-    def read(self, reader, value, path):
-        if not isinstance(value, list):
-            return reader.error(path, _("expected a list"))
-        return [self.item.read(reader, entry, join(path, index)) for index, entry in enumerate(value)]
+class FundingSource(Record):
+    name: Text
+    kind: Annotated[str, one_of(budget_models.FundingSource.Kind)]
+    organisation: OrganisationRef | None = None
+    basis: Text = ""
+    is_example: bool = False
+    amounts: Amounts = {}
 
 
-class YearMap(Spec):
-    """``{2022: value, 2023: value}``: years mapped to values (that a year lies in the plan's period is the
-    model's rule)."""
-
-    def __init__(self, item: Spec):
-        super().__init__(default=dict)
-        self.item = item
-
-    def read(self, reader, value, path):
-        if not isinstance(value, dict):
-            return reader.error(path, _("expected years mapped to amounts, e.g. 2022: 1155000"))
-        result = {}
-        for year, entry in value.items():
-            place = join(path, year) if isinstance(year, int) else join(path, str(year))
-            if isinstance(year, bool) or not isinstance(year, int):
-                reader.error(place, _("expected a year"))
-                continue
-            result[year] = self.item.read(reader, entry, place)
-        return result
+class Budget(Record):
+    lines: list[BudgetLine] = []
+    funding_sources: list[FundingSource] = []
 
 
-class Record(Spec):
-    """A mapping with known keys. Unknown keys are refused: a misspelt key would otherwise be lost."""
-
-    def __init__(self, fields: dict[str, Spec], *, required: bool = False):
-        super().__init__(required=required)
-        self.fields = fields
-
-    def read(self, reader, value, path):
-        if not isinstance(value, dict):
-            return reader.error(path, _("expected a mapping of keys to values"))
-        for key in value:
-            if key not in self.fields:
-                reader.error(join(path, str(key)), _("unknown key"))
-        result = {}
-        for key, spec in self.fields.items():
-            place = join(path, key)
-            if value.get(key) is None:
-                result[key] = (
-                    reader.error(place, _("missing required key")) if spec.required else spec.missing()
-                )
-                self.after_key(reader, key, result[key])
-                continue
-            result[key] = spec.read(reader, value[key], place)
-            self.after_key(reader, key, result[key])
-        return result
-
-    def after_key(self, reader: Reader, key: str, value: Any) -> None:
-        """Called with each key's cleaned value, in the schema's order."""
+class ApprovalStep(Record):
+    order: int
+    title: Text
+    body: Text
+    date: Date | None = None
+    date_is_expected: bool = False
+    status: Annotated[str, one_of(approval_models.ApprovalStep.Status)] = (
+        approval_models.ApprovalStep.Status.PLANNED
+    )
+    reference: Text = ""
+    note: Text = ""
+    is_example: bool = False
 
 
-class Either(Spec):
-    """A short form or a record: ``2022: 125000`` or ``2022: {amount: 125000, note: …}``."""
-
-    def __init__(self, short: Spec, record: Record, expand: Callable[[Any], dict]):
-        super().__init__()
-        self.short, self.record, self.expand = short, record, expand
-
-    def read(self, reader, value, path):
-        if isinstance(value, dict):
-            return self.record.read(reader, value, path)
-        result = self.short.read(reader, value, path)
-        return INVALID if result is INVALID else self.expand(result)
+class EscalationLevel(Record):
+    order: int
+    name: Text
+    criteria: Text = ""
+    response: Text = ""
 
 
-class GoalRef(Spec):
-    """A goal an activity serves: its title, or ``{sub_agreement: focus area, goal: title}``."""
-
-    record = Record({"sub_agreement": FocusAreaCode(required=True), "goal": Text(required=True)})
-
-    def read(self, reader, value, path):
-        if isinstance(value, str):
-            return (None, value)
-        if isinstance(value, dict):
-            result = self.record.read(reader, value, path)
-            return (result["sub_agreement"], result["goal"])
-        return reader.error(path, _("expected a goal's title"))
+class Contact(Record):
+    name: Text
+    role: Text
+    organisation: OrganisationRef
+    phone: Text = ""
+    email: Text = ""
+    availability: Text = ""
+    last_verified: Date | None = None
+    order: int = 0
+    is_example: bool = False
 
 
-# The records of a plan file. Keys follow the models' field names.
-
-MEASUREMENT = Record(
-    {"date": Date(required=True), "value": Number(required=True), "note": Text(), "is_example": Boolean()}
-)
-
-INDICATOR = Record(
-    {
-        "name": Text(required=True),
-        "unit": Text(required=True),
-        "direction": Choice(Indicator.Direction, required=True),
-        "baseline_value": Number(required=True),
-        "baseline_date": Date(required=True),
-        "target_value": Number(required=True),
-        "target_date": Date(required=True),
-        "data_source": Text(),
-        "measurement_interval_months": Integer(default=12),
-        "is_example": Boolean(),
-        "measurements": ListOf(MEASUREMENT),
-    }
-)
-
-ORGANISATION = Record(
-    {
-        "short_name": Text(required=True),
-        "name": Text(required=True),
-        "kind": Choice(Organisation.Kind, required=True),
-    }
-)
-
-PLAN = Record(
-    {
-        "slug": Text(required=True),
-        "name": Text(required=True),
-        "area": Text(required=True),
-        "municipality": Text(),
-        "start_date": Date(required=True),
-        "end_date": Date(required=True),
-        "description": Text(),
-        "homes": Integer(),
-        "residents": Integer(),
-        "report_due_months": Integer(default=6),
-        "funding_period": FundingPeriodCode(),
-        "parties": ListOf(OrganisationRef()),
-    },
-    required=True,
-)
+class ActionCard(Record):
+    scenario: Text
+    responsible_role: Text
+    order: int = 0
+    trigger: Text = ""
+    steps_first_hour: Text = ""
+    steps_first_day: Text = ""
+    steps_first_days: Text = ""
+    partners: Text = ""
+    tools: Text = ""
+    is_example: bool = False
 
 
-ESTATE_DECISION = Record(
-    {
-        "body": Choice(EstateDecision.Body, required=True),
-        "result": Choice(EstateDecision.Result, default=EstateDecision.Result.PENDING),
-        "date": Date(),
-        "expected_date": Date(),
-        "votes_for": Integer(),
-        "votes_against": Integer(),
-        "note": Text(),
-        "is_example": Boolean(),
-    }
-)
-
-ESTATE = Record(
-    {
-        "name": Text(required=True),
-        "number": Text(),
-        # Left out when no source says which housing association the estate belongs to.
-        "housing_association": OrganisationRef(kind=Organisation.Kind.HOUSING_ASSOCIATION),
-        "homes": Integer(),
-        "residents": Integer(),
-        "name_is_known": Boolean(default=True),
-        "decisions": ListOf(ESTATE_DECISION),
-    }
-)
-
-STRATEGIC_AGREEMENT = Record(
-    {
-        "vision": Text(),
-        "challenges": Text(),
-        "steering_tools": Text(),
-        "resident_involvement": Text(),
-        "governance": Text(),
-    }
-)
-
-STRATEGIC_GOAL = Record(
-    {
-        "focus_area": FocusAreaCode(required=True),
-        "text": Text(required=True),
-        "key_figures": ListOf(INDICATOR),
-    }
-)
-
-PARTY = Record(
-    {
-        "organisation": OrganisationRef(required=True),
-        "contact_name": Text(),
-        "contact_title": Text(),
-        "commitment": Text(),
-    }
-)
-
-GOAL = Record(
-    {
-        "title": Text(required=True),
-        "description": Text(),
-        "order": Integer(default=0),
-        "is_example": Boolean(),
-        "indicators": ListOf(INDICATOR),
-    }
-)
-
-MILESTONE = Record(
-    {
-        "name": Text(required=True),
-        "due_date": Date(required=True),
-        "done_date": Date(),
-        "note": Text(),
-        "is_example": Boolean(),
-    }
-)
-
-ACTIVITY = Record(
-    {
-        "name": Text(required=True),
-        "description": Text(),
-        "target_group": Text(),
-        "status": Choice(Activity.Status, default=Activity.Status.PLANNED),
-        "responsible_organisation": OrganisationRef(),
-        "start_date": Date(),
-        "end_date": Date(),
-        "participants": Integer(),
-        "goals": ListOf(GoalRef()),
-        "milestones": ListOf(MILESTONE),
-        "is_example": Boolean(),
-    }
-)
-
-NARRATIVE = Record(
-    {
-        "year": Integer(required=True),
-        "went_well": Text(),
-        "went_badly": Text(),
-        "changes": Text(),
-        "is_example": Boolean(),
-    }
-)
-
-SUB_AGREEMENT = Record(
-    {
-        "focus_area": FocusAreaCode(required=True),
-        "purpose": Text(),
-        "problem": Text(),
-        "target_groups": Text(),
-        "anchoring": Text(),
-        "parties": ListOf(PARTY),
-        "goals": ListOf(GOAL),
-        "activities": ListOf(ACTIVITY),
-        "narratives": ListOf(NARRATIVE),
-    }
-)
-
-AMOUNT = Number()
-
-ACTUAL = Either(
-    AMOUNT,
-    Record({"amount": Number(required=True), "note": Text()}),
-    expand=lambda amount: {"amount": amount, "note": ""},
-)
-
-BUDGET_LINE = Record(
-    {
-        "sub_agreement": FocusAreaCode(),
-        "category": Choice(BudgetCategory, required=True),
-        "description": Text(),
-        "is_example": Boolean(),
-        "amounts": YearMap(AMOUNT),
-        "actuals": YearMap(ACTUAL),
-    }
-)
-
-FUNDING_SOURCE = Record(
-    {
-        "name": Text(required=True),
-        "kind": Choice(FundingSource.Kind, required=True),
-        "organisation": OrganisationRef(),
-        "basis": Text(),
-        "is_example": Boolean(),
-        "amounts": YearMap(AMOUNT),
-    }
-)
-
-BUDGET = Record(
-    {
-        "lines": ListOf(BUDGET_LINE),
-        "funding_sources": ListOf(FUNDING_SOURCE),
-    }
-)
-
-APPROVAL_STEP = Record(
-    {
-        "order": Integer(required=True),
-        "title": Text(required=True),
-        "body": Text(required=True),
-        "date": Date(),
-        "date_is_expected": Boolean(),
-        "status": Choice(ApprovalStep.Status, default=ApprovalStep.Status.PLANNED),
-        "reference": Text(),
-        "note": Text(),
-        "is_example": Boolean(),
-    }
-)
-
-ESCALATION_LEVEL = Record(
-    {"order": Integer(required=True), "name": Text(required=True), "criteria": Text(), "response": Text()}
-)
-
-CONTACT = Record(
-    {
-        "name": Text(required=True),
-        "role": Text(required=True),
-        "organisation": OrganisationRef(required=True),
-        "phone": Text(),
-        "email": Text(),
-        "availability": Text(),
-        "last_verified": Date(),
-        "order": Integer(default=0),
-        "is_example": Boolean(),
-    }
-)
-
-ACTION_CARD = Record(
-    {
-        "scenario": Text(required=True),
-        "responsible_role": Text(required=True),
-        "order": Integer(default=0),
-        "trigger": Text(),
-        "steps_first_hour": Text(),
-        "steps_first_day": Text(),
-        "steps_first_days": Text(),
-        "partners": Text(),
-        "tools": Text(),
-        "is_example": Boolean(),
-    }
-)
-
-LOG_ENTRY = Record(
-    {
-        "at": DateTime(required=True),
-        "text": Text(required=True),
-        "action_owner": Text(),
-        "deadline": DateTime(),
-    }
-)
-
-INCIDENT = Record(
-    {
-        "occurred_at": DateTime(required=True),
-        "level": Text(required=True),
-        "summary": Text(required=True),
-        "estate": Text(),
-        "location": Text(),
-        "status": Choice(Incident.Status, default=Incident.Status.OPEN),
-        "closed_at": DateTime(),
-        "evaluation_what_worked": Text(),
-        "evaluation_lessons": Text(),
-        "evaluation_plan_changes": Text(),
-        "is_example": Boolean(),
-        "log": ListOf(LOG_ENTRY),
-    }
-)
-
-PREPAREDNESS_PLAN = Record(
-    {
-        "purpose": Text(),
-        "scope": Text(),
-        "ssp_link": Text(),
-        "activation": Text(),
-        "stand_down": Text(),
-        "communication": Text(),
-        "last_reviewed": Date(),
-        "is_example": Boolean(),
-        "escalation_levels": ListOf(ESCALATION_LEVEL),
-        "contacts": ListOf(CONTACT),
-        "action_cards": ListOf(ACTION_CARD),
-        "incidents": ListOf(INCIDENT),
-    }
-)
-
-#: The whole file, in the order it is read: organisations come first because the references after them use
-#: them.
-PLAN_FILE = Record(
-    {
-        "format_version": Integer(required=True),
-        "organisations": ListOf(ORGANISATION, required=True),
-        "plan": PLAN,
-        "estates": ListOf(ESTATE),
-        "strategic_agreement": STRATEGIC_AGREEMENT,
-        "strategic_goals": ListOf(STRATEGIC_GOAL),
-        "sub_agreements": ListOf(SUB_AGREEMENT),
-        "budget": BUDGET,
-        "approval_steps": ListOf(APPROVAL_STEP),
-        "preparedness_plan": PREPAREDNESS_PLAN,
-    }
-)
+class LogEntry(Record):
+    at: DateTime
+    text: Text
+    action_owner: Text = ""
+    deadline: DateTime | None = None
 
 
-class _PlanFileRecord(Record):
-    """The top level: learns the organisations as soon as they are read, for the references after them."""
+class Incident(Record):
+    occurred_at: DateTime
+    level: Text
+    summary: Text
+    estate: Text = ""
+    location: Text = ""
+    status: Annotated[str, one_of(preparedness_models.Incident.Status)] = (
+        preparedness_models.Incident.Status.OPEN
+    )
+    closed_at: DateTime | None = None
+    evaluation_what_worked: Text = ""
+    evaluation_lessons: Text = ""
+    evaluation_plan_changes: Text = ""
+    is_example: bool = False
+    log: list[LogEntry] = []
 
-    def after_key(self, reader, key, value):
-        if key == "organisations":
-            reader.organisation_kinds = {
-                org["short_name"]: org["kind"]
-                for _index, org in valid_rows(value)
-                if INVALID not in (org["short_name"], org["kind"])
-            }
+    @field_validator("level")
+    @classmethod
+    def _level_in_file(cls, value: str, info: ValidationInfo) -> str:
+        if value not in references(info).levels:
+            raise refusal(_("no escalation level is named %(name)r") % {"name": value}, order=REFERENCE)
+        return value
+
+    @field_validator("estate")
+    @classmethod
+    def _estate_in_file(cls, value: str, info: ValidationInfo) -> str:
+        if value and value not in references(info).estates:
+            raise refusal(_("no estate is named %(name)r") % {"name": value}, order=REFERENCE)
+        return value
 
 
-def _check_format_version(reader: Reader, data: dict) -> None:
-    version = data["format_version"]
-    if version is not INVALID and version != FORMAT_VERSION:
-        reader.error(
-            "format_version",
-            _("this is format %(found)s; only format %(known)s can be read")
-            % {"found": version, "known": FORMAT_VERSION},
-        )
+class PreparednessPlan(Record):
+    purpose: Text = ""
+    scope: Text = ""
+    ssp_link: Text = ""
+    activation: Text = ""
+    stand_down: Text = ""
+    communication: Text = ""
+    last_reviewed: Date | None = None
+    is_example: bool = False
+    escalation_levels: list[EscalationLevel] = []
+    contacts: list[Contact] = []
+    action_cards: list[ActionCard] = []
+    incidents: list[Incident] = []
+
+
+class PlanFile(Record):
+    """The whole file."""
+
+    format_version: int
+    organisations: list[Organisation]
+    plan: Plan
+    estates: list[Estate] = []
+    strategic_agreement: StrategicAgreement | None = None
+    strategic_goals: list[StrategicGoal] = []
+    sub_agreements: list[SubAgreement] = []
+    budget: Budget | None = None
+    approval_steps: list[ApprovalStep] = []
+    preparedness_plan: PreparednessPlan | None = None
+
+    @field_validator("format_version")
+    @classmethod
+    def _known_format(cls, value: int) -> int:
+        if value != FORMAT_VERSION:
+            raise refusal(
+                _("this is format %(found)s; only format %(known)s can be read")
+                % {"found": value, "known": FORMAT_VERSION},
+                order=VERSION,
+            )
+        return value
+
+
+# The names one part of the file uses for another.
+
+#: The focus area of a delaftale whose own cannot be read (no code looks like it).
+UNREADABLE = "?"
+
+
+@dataclass
+class References:
+    """The names the file gives its parts, gathered before it is read, so that a reference is checked at its
+    own place whichever part it names. Only names that can be read count: a part whose name cannot be read
+    is a problem of its own."""
+
+    organisation_kinds: dict[str, str] = field(default_factory=dict)
+    #: Each delaftale's goal titles, by focus area: its keys are the file's delaftaler.
+    goal_titles: dict[str, list[str]] = field(default_factory=dict)
+    estates: set[str] = field(default_factory=set)
+    levels: set[str] = field(default_factory=set)
+    #: The focus area of the delaftale whose activities are being read.
+    own_focus_area: str = UNREADABLE
+
+    @classmethod
+    def of(cls, data: Any) -> References:
+        refs = cls()
+        for row in _rows(data, "organisations"):
+            short_name, kind = _readable(_TEXT, row, "short_name"), _readable(_ORGANISATION_KIND, row, "kind")
+            if short_name is not None and kind is not None:
+                refs.organisation_kinds[short_name] = kind
+        for sub in _rows(data, "sub_agreements"):
+            focus_area = _readable(_FOCUS_AREA, sub, "focus_area") or UNREADABLE
+            titles = [_readable(_TEXT, goal, "title") for goal in _rows(sub, "goals")]
+            refs.goal_titles.setdefault(focus_area, []).extend(title for title in titles if title is not None)
+        refs.estates = {name for row in _rows(data, "estates") if (name := _readable(_TEXT, row, "name"))}
+        preparedness = data.get("preparedness_plan") if isinstance(data, dict) else None
+        levels = [_readable(_TEXT, row, "name") for row in _rows(preparedness, "escalation_levels")]
+        refs.levels = {name for name in levels if name is not None}
+        return refs
+
+
+def _rows(data: Any, key: str) -> list[dict]:
+    """The mappings listed under ``data[key]``."""
+    rows = data.get(key) if isinstance(data, dict) else None
+    return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+
+_TEXT: TypeAdapter[str] = TypeAdapter(Text)
+_FOCUS_AREA: TypeAdapter[str] = TypeAdapter(FocusAreaCode)
+_ORGANISATION_KIND: TypeAdapter[str] = TypeAdapter(OrganisationKind)
+
+
+def _readable(adapter: TypeAdapter[str], row: dict, key: str) -> str | None:
+    """``row[key]`` if it reads as the adapter's kind of value."""
+    try:
+        return adapter.validate_python(row.get(key), strict=True)
+    except ValidationError:
+        return None
+
+
+def references(info: ValidationInfo) -> References:
+    if not isinstance(info.context, References):
+        raise TypeError("read a plan file with validate(), which knows the names it uses")
+    return info.context
 
 
 def resolve_goal(
@@ -661,56 +643,83 @@ def resolve_goal(
     return (focus, title)
 
 
-def valid_rows(rows: Any) -> list[tuple[int, dict]]:
-    """The rows of a cleaned list that passed their own checks, with their places in the list."""
-    if not isinstance(rows, list):
-        return []
-    return [(index, row) for index, row in enumerate(rows) if row is not INVALID]
+# Reading a file, and saying what is wrong with it.
 
 
-def _check_references(reader: Reader, data: dict) -> None:
-    """What single values cannot check: goals, estates, levels and delaftaler named elsewhere in the file."""
-    sub_agreements = valid_rows(data["sub_agreements"])
-    titles: dict[str, list[str]] = {}
-    for _index, sub in sub_agreements:
-        titles.setdefault(sub["focus_area"], []).extend(
-            goal["title"] for _i, goal in valid_rows(sub["goals"])
+def validate(data: Any) -> PlanFile:
+    """The plan file read from its loaded YAML, or PlanFileError listing every problem with its place."""
+    try:
+        return PlanFile.model_validate(data, context=References.of(data))
+    except ValidationError as error:
+        errors = _without_values_of_bad_years(error.errors(include_url=False))
+        problems = _unknown_keys_first([_problem(item) for item in errors])
+        raise PlanFileError(
+            [found.text for found in sorted(problems, key=lambda found: found.order)]
+        ) from None
+
+
+#: Pydantic's own error types, in our words (``refusal`` gives ours their message).
+_MESSAGES = {
+    "missing": gettext_lazy("missing required key"),
+    "extra_forbidden": gettext_lazy("unknown key"),
+    "invalid_key": gettext_lazy("unknown key"),  # a key that is not text, such as 2022
+    "model_type": gettext_lazy("expected a mapping of keys to values"),
+    "list_type": gettext_lazy("expected a list"),
+    "dict_type": gettext_lazy("expected years mapped to amounts, e.g. 2022: 1155000"),
+    "string_type": gettext_lazy("expected text"),
+    "int_type": gettext_lazy("expected a whole number"),
+    "bool_type": gettext_lazy("expected true or false"),
+}
+
+
+class _Problem(NamedTuple):
+    loc: tuple[str | int, ...]  # the place, keys as the file writes them
+    message: str
+    order: int
+    unknown_key: bool
+
+    @property
+    def text(self) -> str:
+        return f"{reduce(join, self.loc, '') or _('(file)')}: {self.message}"
+
+
+def _problem(item: ErrorDetails) -> _Problem:
+    """One of pydantic's errors, in our words."""
+    loc, kind = item["loc"], item["type"]
+    if loc[-1:] == ("[key]",):  # a year that is no year; pydantic's place is (…, "2022", "[key]")
+        year = item["input"]
+        return _Problem(
+            (*loc[:-2], year if isinstance(year, int) else str(year)), _("expected a year"), SHAPE, False
         )
-    for s_index, sub in sub_agreements:
-        for a_index, activity in valid_rows(sub["activities"]):
-            for g_index, ref in enumerate(activity["goals"] if isinstance(activity["goals"], list) else []):
-                found = INVALID if ref is INVALID else resolve_goal(titles, sub["focus_area"], ref)
-                if isinstance(found, str):
-                    reader.error(f"sub_agreements[{s_index}].activities[{a_index}].goals[{g_index}]", found)
-
-    budget = data["budget"] if isinstance(data["budget"], dict) else {}
-    for index, line in valid_rows(budget.get("lines")):
-        if line["sub_agreement"] not in ("", INVALID, *titles):
-            reader.error(
-                f"budget.lines[{index}].sub_agreement",
-                _("the file has no sub-agreement for %(focus_area)s") % {"focus_area": line["sub_agreement"]},
-            )
-
-    preparedness = data["preparedness_plan"] if isinstance(data["preparedness_plan"], dict) else {}
-    estate_names = {estate["name"] for _index, estate in valid_rows(data["estates"])}
-    level_names = {level["name"] for _index, level in valid_rows(preparedness.get("escalation_levels"))}
-    for index, incident in valid_rows(preparedness.get("incidents")):
-        place = f"preparedness_plan.incidents[{index}]"
-        if incident["level"] not in (INVALID, *level_names):
-            reader.error(
-                f"{place}.level", _("no escalation level is named %(name)r") % {"name": incident["level"]}
-            )
-        if incident["estate"] not in ("", INVALID, *estate_names):
-            reader.error(f"{place}.estate", _("no estate is named %(name)r") % {"name": incident["estate"]})
+    if kind in ("extra_forbidden", "invalid_key"):  # a key is named by its text (``plan.2022``)
+        key = str(item["input"] if kind == "invalid_key" else loc[-1])
+        return _Problem((*loc[:-1], key), str(_MESSAGES[kind]), SHAPE, True)
+    if kind == "plan_file":
+        return _Problem(loc, item["ctx"]["message"], item["ctx"]["order"], False)
+    return _Problem(loc, str(_MESSAGES.get(kind, item["msg"])), SHAPE, False)
 
 
-def validate(data: Any) -> dict:
-    """The cleaned plan file, or PlanFileError listing every problem with its place."""
-    reader = Reader()
-    cleaned = _PlanFileRecord(PLAN_FILE.fields, required=True).read(reader, data, "")
-    if cleaned is not INVALID:
-        _check_format_version(reader, cleaned)
-        _check_references(reader, cleaned)
-    if reader.errors:
-        raise PlanFileError(reader.errors)
-    return cleaned
+def _without_values_of_bad_years(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Less the problems of a value whose year is no year: that is problem enough."""
+    bad_years = {item["loc"][:-1] for item in errors if item["loc"][-1:] == ("[key]",)}
+    return [
+        item
+        for item in errors
+        if item["loc"][-1:] == ("[key]",) or not any(item["loc"][: len(year)] == year for year in bad_years)
+    ]
+
+
+def _unknown_keys_first(problems: list[_Problem]) -> list[_Problem]:
+    """A record's unknown keys before the problems of its known ones (pydantic names them after): a misspelt
+    key explains the missing one."""
+    ordered: list[_Problem] = []
+    for found in problems:
+        position = len(ordered)
+        record = found.loc[:-1]
+        while found.unknown_key and position:
+            before = ordered[position - 1]
+            if before.loc[: len(record)] != record or (before.unknown_key and before.loc[:-1] == record):
+                break
+            position -= 1
+        ordered.insert(position, found)
+    return ordered
