@@ -190,6 +190,7 @@ def _indicator_result(
     first_day: datetime.date,
     judged: progress_rules.AsOf,
     final: bool,
+    due_on: datetime.date,
 ) -> IndicatorResult:
     as_of = judged.day
     made = _measured(indicator, as_of)  # oldest first (the prefetch orders them)
@@ -206,14 +207,20 @@ def _indicator_result(
         latest_date=latest.date if latest else None,
         as_of=judged,
     )
-    covered_months = (as_of.year - first_day.year) * 12 + as_of.month - first_day.month + 1
-    due = indicator.measurement_interval_months <= covered_months and indicator.baseline_date < as_of
+    # "Ikke målt i året": none made in the covered time, though one was overdue on ``due_on`` — the pages' and
+    # the dashboard's rule (goals.progress), from the latest measurement made by then.
+    due = progress_rules.next_measurement_due(
+        baseline_date=indicator.baseline_date,
+        latest_date=latest.date if latest else None,
+        interval_months=indicator.measurement_interval_months,
+        period_end=plan.end_date,
+    )
     return IndicatorResult(
         indicator=indicator,
         measurements=made if final else in_time,
         latest=latest,
         progress=result,
-        not_measured=due and not in_time,
+        not_measured=not in_time and progress_rules.measurement_overdue(due, due_on),
         chart=indicator_chart(indicator, made, plan),
     )
 
@@ -227,6 +234,9 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
     plan = report.plan
     final = report.is_final
     first_day, last_day = report.first_day, report.last_day
+    # A measurement is overdue as the dashboard sees it on that day: today while the covered time runs, the day
+    # after it once it is over (one due on its last day and not made by then was missed).
+    due_on = min(as_of, last_day + datetime.timedelta(days=1))
     # Nothing after the covered time counts: a yearly report of 2024 read in 2026 is the report as of 31 Dec 2024.
     as_of = min(as_of, last_day)
     until = as_of
@@ -277,7 +287,9 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
     for sub in sub_agreements:
         goals = []
         for goal in sub.goals.all():
-            indicators = [_indicator_result(i, plan, first_day, judged, final) for i in goal.indicators.all()]
+            indicators = [
+                _indicator_result(i, plan, first_day, judged, final, due_on) for i in goal.indicators.all()
+            ]
             examples = (
                 examples
                 or goal.is_example
@@ -294,7 +306,10 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
             )
         strategic_goal = strategic.get(sub.focus_area)
         key_figures = (
-            [_indicator_result(i, plan, first_day, judged, final) for i in strategic_goal.key_figures.all()]
+            [
+                _indicator_result(i, plan, first_day, judged, final, due_on)
+                for i in strategic_goal.key_figures.all()
+            ]
             if strategic_goal
             else []
         )
