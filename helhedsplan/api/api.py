@@ -185,9 +185,9 @@ def _indicators(request: HttpRequest, plan: Plan):
 def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
     """An indicator with where it stands, as the pages judge it (``goals.selectors.summarise``)."""
     summary = summarise(indicator, today)
-    computed = {"progress", "next_measurement_due", "measurement_overdue", "measurements"}
     fields = {
-        name: getattr(indicator, name) for name in schemas.IndicatorOut.model_fields if name not in computed
+        name: getattr(indicator, name)
+        for name in ("id", "goal_id", "strategic_goal_id", *Indicator.COPYABLE_FIELDS)
     }
     return fields | {
         "progress": {

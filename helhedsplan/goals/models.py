@@ -71,6 +71,22 @@ class Indicator(PlanContent, ExampleFlag):
     sub_agreement_lookup = "goal__sub_agreement"
     trail_also_reads = ("goal__sub_agreement__plan", "strategic_goal__plan")
 
+    #: What says what is measured and against what — not where it hangs (plan, goal, strategic goal), nor its
+    #: measurements. Declared once: the form edits them (the example flag aside), a successor plan copies them,
+    #: a plan file holds them and the API shows them (its schema and the plan file's are tested against this).
+    COPYABLE_FIELDS = (
+        "name",
+        "unit",
+        "direction",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_date",
+        "data_source",
+        "measurement_interval_months",
+        "is_example",
+    )
+
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
     )

@@ -281,7 +281,7 @@ class _Writer:
     def _write_indicators(self, rows: list[dict], path: str, plan: Plan, **owner) -> None:
         for index, row in enumerate(rows):
             place = join(path, index)
-            data = {k: v for k, v in row.items() if k != "measurements"}
+            data = {name: row[name] for name in Indicator.COPYABLE_FIELDS}
             indicator = self.create(Indicator(plan=plan, **owner), place, data)
             if indicator is None:
                 continue
