@@ -14,7 +14,13 @@ from django.db.models import Prefetch, QuerySet
 
 from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator
-from helhedsplan.goals.selectors import activities_prefetch, goals_prefetch, key_figures_prefetch
+from helhedsplan.goals.selectors import (
+    LATEST_MEASUREMENT,
+    MeasurementSelection,
+    activities_prefetch,
+    goals_prefetch,
+    key_figures_prefetch,
+)
 from helhedsplan.plans.models import Plan
 
 from .models import Narrative, StrategicAgreement, StrategicGoal, SubAgreement, SubAgreementParty
@@ -31,8 +37,9 @@ def _with_goal_tree(
     with_activities: bool = False,
     with_parties: bool = False,
     measurable_by=None,
+    measurements: MeasurementSelection = LATEST_MEASUREMENT,
 ) -> QuerySet[SubAgreement]:
-    lookups = [goals_prefetch(measurable_by=measurable_by)]
+    lookups = [goals_prefetch(measurable_by=measurable_by, measurements=measurements)]
     if with_activities:
         lookups.append(activities_prefetch())
     if with_parties:
@@ -41,25 +48,39 @@ def _with_goal_tree(
 
 
 def sub_agreements_with_goal_tree(
-    plan: Plan, *, with_activities: bool = False, with_parties: bool = False, measurable_by=None
+    plan: Plan,
+    *,
+    with_activities: bool = False,
+    with_parties: bool = False,
+    measurable_by=None,
+    measurements: MeasurementSelection = LATEST_MEASUREMENT,
 ) -> QuerySet[SubAgreement]:
     """The plan's delaftaler → goals → indicators → measurements: four queries (plus activities with their
     goals: two, plus parties with their organisation: one), whatever the amount of data.
 
-    With ``measurable_by`` (a user) each indicator says whether that user may record its measurements
-    (``indicator.measurable``), answered inside the indicators' query.
+    Each indicator brings its latest measurement, or those ``measurements`` says (``every_measurement(up_to=…)``:
+    all made by a day, as the report reads them). With ``measurable_by`` (a user) each indicator says whether
+    that user may record its measurements (``indicator.measurable``), answered inside the indicators' query.
     """
     return _with_goal_tree(
         SubAgreement.objects.in_plan(plan),
         with_activities=with_activities,
         with_parties=with_parties,
         measurable_by=measurable_by,
+        measurements=measurements,
     )
 
 
-def strategic_goals_with_key_figures(plan: Plan) -> QuerySet[StrategicGoal]:
-    """Strategic goals → key-figure indicators → measurements: three queries."""
-    return StrategicGoal.objects.in_plan(plan).select_related("plan").prefetch_related(key_figures_prefetch())
+def strategic_goals_with_key_figures(
+    plan: Plan, *, measurements: MeasurementSelection = LATEST_MEASUREMENT
+) -> QuerySet[StrategicGoal]:
+    """Strategic goals → key-figure indicators → measurements (the latest, unless ``measurements`` says):
+    three queries."""
+    return (
+        StrategicGoal.objects.in_plan(plan)
+        .select_related("plan")
+        .prefetch_related(key_figures_prefetch(measurements))
+    )
 
 
 # --- The goal tree's progress, for one plan or many -----------------------------------------------------------

@@ -25,8 +25,8 @@ from helhedsplan.agreements.models import SubAgreement, SubAgreementParty
 from helhedsplan.approvals.selectors import approval_summary
 from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.core.page_cache import cacheable_request, cached_page
-from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
-from helhedsplan.goals.selectors import summarise
+from helhedsplan.goals.models import Activity, Goal, Indicator, Milestone
+from helhedsplan.goals.selectors import every_measurement, measurements_prefetch, summarise
 from helhedsplan.plans.access import get_plan_or_404, plans_of
 from helhedsplan.plans.models import Plan
 from helhedsplan.reports.models import Report, Submission
@@ -174,11 +174,10 @@ def goal_detail(request: HttpRequest, slug: str, pk: int):
 
 
 def _indicators(request: HttpRequest, plan: Plan):
-    measurements = Measurement.objects.order_by("date", "pk")
     return (
         _rows(Indicator, request, plan)
         .select_related("plan")
-        .prefetch_related(Prefetch("measurements", queryset=measurements))
+        .prefetch_related(measurements_prefetch(every_measurement()))
         .order_by("pk")
     )
 
@@ -186,9 +185,9 @@ def _indicators(request: HttpRequest, plan: Plan):
 def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
     """An indicator with where it stands, as the pages judge it (``goals.selectors.summarise``)."""
     summary = summarise(indicator, today)
-    computed = {"progress", "next_measurement_due", "measurement_overdue", "measurements"}
     fields = {
-        name: getattr(indicator, name) for name in schemas.IndicatorOut.model_fields if name not in computed
+        name: getattr(indicator, name)
+        for name in ("id", "goal_id", "strategic_goal_id", *Indicator.COPYABLE_FIELDS)
     }
     return fields | {
         "progress": {

@@ -28,17 +28,8 @@ class GoalForm(PlanModelForm):
 class IndicatorForm(PlanModelForm):
     class Meta:
         model = Indicator
-        fields = [
-            "name",
-            "unit",
-            "direction",
-            "baseline_value",
-            "baseline_date",
-            "target_value",
-            "target_date",
-            "data_source",
-            "measurement_interval_months",
-        ]
+        # The example flag is the example plans' (set by a plan file or the admin), not typed in.
+        fields = [name for name in Indicator.COPYABLE_FIELDS if name != "is_example"]
 
 
 class MeasurementForm(PlanModelForm):

@@ -71,6 +71,22 @@ class Indicator(PlanContent, ExampleFlag):
     sub_agreement_lookup = "goal__sub_agreement"
     trail_also_reads = ("goal__sub_agreement__plan", "strategic_goal__plan")
 
+    #: What says what is measured and against what — not where it hangs (plan, goal, strategic goal), nor its
+    #: measurements. Declared once: the form edits them (the example flag aside), a successor plan copies them,
+    #: a plan file holds them and the API shows them (its schema and the plan file's are tested against this).
+    COPYABLE_FIELDS = (
+        "name",
+        "unit",
+        "direction",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_date",
+        "data_source",
+        "measurement_interval_months",
+        "is_example",
+    )
+
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
     )
@@ -227,20 +243,19 @@ class Indicator(PlanContent, ExampleFlag):
         )
 
     def next_measurement_due(self) -> datetime.date | None:
-        """When a new measurement is due: after the interval since the last one (or since the baseline).
-
-        None when that falls after the plan's period: measurements are due only inside it, so once the period
-        is over nothing more is asked for (one missed inside the period stays overdue).
-        """
+        """When a new measurement is due: after the interval since the last one (or since the baseline); None
+        once that falls after the plan's period (the rule: ``progress.next_measurement_due``)."""
         latest = self.latest_measurement()
-        since = latest.date if latest else self.baseline_date
-        due = progress.add_months(since, self.measurement_interval_months)
-        return due if due <= self.plan.end_date else None
+        return progress.next_measurement_due(
+            baseline_date=self.baseline_date,
+            latest_date=latest.date if latest else None,
+            interval_months=self.measurement_interval_months,
+            period_end=self.plan.end_date,
+        )
 
     def measurement_is_overdue(self, today: datetime.date) -> bool:
         """A new measurement was due before today."""
-        due = self.next_measurement_due()
-        return due is not None and due < today
+        return progress.measurement_overdue(self.next_measurement_due(), today)
 
 
 class Measurement(PlanContent, ExampleFlag):

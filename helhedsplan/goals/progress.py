@@ -170,6 +170,35 @@ def plan_progress(sub_agreements: Iterable, as_of: AsOf | None = None) -> Progre
     return roll_up(sub_agreement_progress(sub_agreement, as_of) for sub_agreement in sub_agreements)
 
 
+# --- When a measurement is due --------------------------------------------------------------------------------
+#
+# The one rule: the indicator and goal pages, the API, the dashboard's "Kræver opmærksomhed" (through
+# ``Indicator.next_measurement_due`` / ``measurement_is_overdue``) and the report's "ikke målt i året" ask it.
+
+
+def next_measurement_due(
+    *,
+    baseline_date: datetime.date,
+    latest_date: datetime.date | None,
+    interval_months: int,
+    period_end: datetime.date,
+) -> datetime.date | None:
+    """When a new measurement is due: ``interval_months`` after the latest one (``latest_date``; without one,
+    after the baseline).
+
+    None when that falls after the plan's period (ending ``period_end``): measurements are due only inside it,
+    so once the period is over nothing more is asked for (one missed inside the period stays overdue).
+    """
+    due = add_months(latest_date or baseline_date, interval_months)
+    return due if due <= period_end else None
+
+
+def measurement_overdue(due: datetime.date | None, on: datetime.date) -> bool:
+    """Whether a measurement due on ``due`` (None: none is due) and not made is overdue on the day ``on``: the
+    due day itself is still in time."""
+    return due is not None and due < on
+
+
 # --- How old a measurement is ---------------------------------------------------------------------------------
 
 

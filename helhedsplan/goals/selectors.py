@@ -26,44 +26,79 @@ EDIT_GOALS = "plan.edit_goals"
 # --- Prefetches of the tree, each row with what its links need ------------------------------------------------
 
 
-def measurements_prefetch() -> Prefetch:
-    """An indicator's latest measurement only (as ``latest_measurements``, a list of at most one), which is all
-    that lists and progress read — baseline and target are on the indicator. The database picks the newest
-    per indicator (a window over the indicators' measurements), so a page never loads the whole series."""
+@dataclass(frozen=True)
+class MeasurementSelection:
+    """Which of its measurements a read of the goal tree brings along with each indicator (one query either
+    way): the latest alone, or every one, each up to a day or not."""
+
+    #: Every measurement, oldest first, as ``indicator.measurements.all()``; else the latest alone, as
+    #: ``latest_measurements`` (a list of at most one).
+    every: bool = False
+    #: Only those made by this day (then ``indicator.measurements.all()`` holds those, and the indicator's
+    #: ``latest_measurement()`` and due date are as of that day); None: all.
+    up_to: date | None = None
+
+
+#: The latest measurement alone: all that lists and progress read (baseline and target are on the indicator).
+LATEST_MEASUREMENT = MeasurementSelection()
+
+
+def every_measurement(up_to: date | None = None) -> MeasurementSelection:
+    """Every measurement, oldest first (only those made by ``up_to``, if given): what the report and the API
+    read."""
+    return MeasurementSelection(every=True, up_to=up_to)
+
+
+def measurements_prefetch(selection: MeasurementSelection = LATEST_MEASUREMENT) -> Prefetch:
+    """An indicator's measurements as ``selection`` says. The latest alone is picked by the database (a window
+    over the indicators' measurements), so a page never loads the whole series."""
+    measurements = Measurement.objects.all()
+    if selection.up_to is not None:
+        measurements = measurements.filter(date__lte=selection.up_to)
+    if selection.every:
+        return Prefetch("measurements", queryset=measurements.order_by("date", "pk"))
     newest_first = Window(
         RowNumber(), partition_by=[F("indicator_id")], order_by=[F("date").desc(), F("pk").desc()]
     )
-    latest = Measurement.objects.annotate(newest=newest_first).filter(newest=1).order_by("pk")
+    latest = measurements.annotate(newest=newest_first).filter(newest=1).order_by("pk")
     return Prefetch("measurements", queryset=latest, to_attr="latest_measurements")
 
 
-def indicators_prefetch(*, measurable_by=None) -> Prefetch:
-    """A goal's indicators with their plan and measurements.
+def _indicators(measurements: MeasurementSelection):
+    return (
+        Indicator.objects.select_related("plan")
+        .order_by("pk")
+        .prefetch_related(measurements_prefetch(measurements))
+    )
+
+
+def indicators_prefetch(
+    *, measurable_by=None, measurements: MeasurementSelection = LATEST_MEASUREMENT
+) -> Prefetch:
+    """A goal's indicators with their plan and measurements (the latest, unless ``measurements`` says).
 
     With ``measurable_by`` (a user) each indicator carries ``measurable``: whether that user may record its
     measurements — the same answer as ``has_perm("plan.edit_goals", indicator)``, within the same query.
     """
-    indicators = (
-        Indicator.objects.select_related("plan").order_by("pk").prefetch_related(measurements_prefetch())
-    )
+    indicators = _indicators(measurements)
     if measurable_by is not None:
         allowed = Indicator.objects.for_user(measurable_by, EDIT_GOALS).filter(pk=OuterRef("pk"))
         indicators = indicators.annotate(measurable=Exists(allowed))
     return Prefetch("indicators", queryset=indicators)
 
 
-def key_figures_prefetch() -> Prefetch:
-    """A strategic goal's key figures with their plan and measurements."""
-    key_figures = (
-        Indicator.objects.select_related("plan").order_by("pk").prefetch_related(measurements_prefetch())
-    )
-    return Prefetch("key_figures", queryset=key_figures)
+def key_figures_prefetch(measurements: MeasurementSelection = LATEST_MEASUREMENT) -> Prefetch:
+    """A strategic goal's key figures with their plan and measurements (the latest, unless ``measurements``
+    says)."""
+    return Prefetch("key_figures", queryset=_indicators(measurements))
 
 
-def goals_prefetch(*, measurable_by=None) -> Prefetch:
+def goals_prefetch(
+    *, measurable_by=None, measurements: MeasurementSelection = LATEST_MEASUREMENT
+) -> Prefetch:
     """A delaftale's goals in their order, with indicators and measurements."""
     goals = Goal.objects.order_by("order", "pk").prefetch_related(
-        indicators_prefetch(measurable_by=measurable_by)
+        indicators_prefetch(measurable_by=measurable_by, measurements=measurements)
     )
     return Prefetch("goals", queryset=goals)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from helhedsplan.agreements.models import FOCUS_AREA_RANK, StrategicAgreement
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.budget.models import BudgetCategory, BudgetLine, FundingSource
-from helhedsplan.goals.models import Activity, Goal
+from helhedsplan.goals.models import Activity, Goal, Indicator
 from helhedsplan.plans.models import Estate, Organisation, Plan
 from helhedsplan.preparedness.models import PreparednessPlan
 
@@ -199,11 +199,7 @@ def _strategic_agreement(plan: Plan) -> dict[str, Any] | None:
 def _indicators(indicators) -> list[dict[str, Any]]:
     rows = []
     for indicator in sorted(indicators, key=lambda i: i.pk):
-        values = {
-            field: getattr(indicator, field)
-            for field in schema.Indicator.model_fields
-            if field != "measurements"
-        }
+        values = {field: getattr(indicator, field) for field in Indicator.COPYABLE_FIELDS}
         values["measurements"] = [
             compact(
                 schema.Measurement, {field: getattr(m, field) for field in schema.Measurement.model_fields}

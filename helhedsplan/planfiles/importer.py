@@ -288,7 +288,7 @@ class _Writer:
     def _write_indicators(self, rows: list[schema.Indicator], path: str, plan: Plan, **owner) -> None:
         for index, row in enumerate(rows):
             place = join(path, index)
-            data = row.model_dump(exclude={"measurements"})
+            data = row.model_dump(include=set(Indicator.COPYABLE_FIELDS))
             indicator = self.create(Indicator(plan=plan, **owner), place, data)
             if indicator is None:
                 continue

@@ -22,7 +22,7 @@ from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.agreements.services import sub_agreement_create
 from helhedsplan.approvals.services import approval_step_create
 from helhedsplan.budget.services import funding_source_create
-from helhedsplan.goals.models import Goal
+from helhedsplan.goals.models import Goal, Indicator
 from helhedsplan.goals.services import goal_create, indicator_create
 from helhedsplan.periods.models import FundingPeriod
 from helhedsplan.plans.models import ROLE_PERMISSIONS, Membership, Organisation, Plan
@@ -30,20 +30,6 @@ from helhedsplan.plans.services import membership_create, plan_create
 
 #: How a copied goal or indicator says that it is a draft for the new plan (shown wherever its title is).
 DRAFT_PREFIX = "Kladde: "
-
-#: The indicator fields a successor takes over (its measurements stay with the predecessor).
-INDICATOR_FIELDS = (
-    "name",
-    "unit",
-    "direction",
-    "baseline_value",
-    "baseline_date",
-    "target_value",
-    "target_date",
-    "data_source",
-    "measurement_interval_months",
-    "is_example",
-)
 
 
 def may_create_plans(user: Any) -> bool:
@@ -166,6 +152,7 @@ def _copy_goals(predecessor: Plan, sub_agreements: dict[str, SubAgreement], acto
             actor=actor,
         )
         for indicator in goal.indicators.all():
-            values = {name: getattr(indicator, name) for name in INDICATOR_FIELDS}
+            # What it measures and against what; its measurements stay with the predecessor.
+            values = {name: getattr(indicator, name) for name in Indicator.COPYABLE_FIELDS}
             values["name"] = _draft(indicator.name)
             indicator_create(goal=copy, data=values, actor=actor)

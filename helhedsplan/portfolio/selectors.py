@@ -77,7 +77,7 @@ class PortfolioRow:
     reports_returned: int
     #: Indicators never measured or whose next measurement is overdue (as the dashboard counts them).
     measurements_overdue: int
-    #: What the plan's dashboard lists under "Kræver opmærksomhed" for this user (``reports.selectors``).
+    #: What the plan's dashboard lists under "Kræver opmærksomhed" for this user (``overview.selectors``).
     attention: Attention
 
     @property

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.agreements.models import FOCUS_AREA_RANK, Narrative, StrategicGoal, SubAgreement
+from helhedsplan.agreements.models import FOCUS_AREA_RANK, Narrative, SubAgreement
+from helhedsplan.agreements.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
 from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overview
 from helhedsplan.budget.models import BudgetCategory
 from helhedsplan.budget.selectors import budget_summary
@@ -27,6 +28,7 @@ from helhedsplan.budget.summary import BudgetSummary, Variance, share
 from helhedsplan.goals import progress as progress_rules
 from helhedsplan.goals.charts import IndicatorChart, indicator_chart
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.goals.selectors import every_measurement
 from helhedsplan.plans.models import Organisation, Plan
 from helhedsplan.preparedness.models import EscalationLevel, Incident
 
@@ -180,19 +182,15 @@ class StatusReport:
         return self.report.is_final
 
 
-def _measured(indicator: Indicator, as_of: datetime.date) -> list[Measurement]:
-    return [m for m in indicator.measurements.all() if m.date <= as_of]
-
-
 def _indicator_result(
     indicator: Indicator,
     plan: Plan,
     first_day: datetime.date,
     judged: progress_rules.AsOf,
     final: bool,
+    due_on: datetime.date,
 ) -> IndicatorResult:
-    as_of = judged.day
-    made = _measured(indicator, as_of)  # oldest first (the prefetch orders them)
+    made = list(indicator.measurements.all())  # those made by the as-of date, oldest first (the prefetch's)
     latest = made[-1] if made else None
     in_time = [m for m in made if first_day <= m.date]
     # Judged as the pages judge it (goals.progress): the latest measurement made by then, against the progress
@@ -206,20 +204,16 @@ def _indicator_result(
         latest_date=latest.date if latest else None,
         as_of=judged,
     )
-    covered_months = (as_of.year - first_day.year) * 12 + as_of.month - first_day.month + 1
-    due = indicator.measurement_interval_months <= covered_months and indicator.baseline_date < as_of
     return IndicatorResult(
         indicator=indicator,
         measurements=made if final else in_time,
         latest=latest,
         progress=result,
-        not_measured=due and not in_time,
+        # "Ikke målt i året": none made in the covered time, though one was overdue on ``due_on`` — the
+        # dashboard's rule, from the latest measurement made by the as-of date.
+        not_measured=not in_time and indicator.measurement_is_overdue(due_on),
         chart=indicator_chart(indicator, made, plan),
     )
-
-
-def _measurements_prefetch() -> Prefetch:
-    return Prefetch("measurements", queryset=Measurement.objects.order_by("date", "pk"))
 
 
 def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
@@ -227,6 +221,9 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
     plan = report.plan
     final = report.is_final
     first_day, last_day = report.first_day, report.last_day
+    # A measurement is overdue as the dashboard sees it on that day: today while the covered time runs, the day
+    # after it once it is over (one due on its last day and not made by then was missed).
+    due_on = min(as_of, last_day + datetime.timedelta(days=1))
     # Nothing after the covered time counts: a yearly report of 2024 read in 2026 is the report as of 31 Dec 2024.
     as_of = min(as_of, last_day)
     until = as_of
@@ -235,21 +232,10 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
 
     # 1 delaftaler, 2 goals, 3 indicators, 4 measurements, 5 activities with responsible organisation,
     # 6 milestones, 7 narratives.
+    # The goal tree as the pages read it, with every measurement made by the as-of date.
+    measurements = every_measurement(up_to=as_of)
     sub_agreements = sorted(
-        SubAgreement.objects.in_plan(plan)
-        .select_related("plan")
-        .prefetch_related(
-            Prefetch(
-                "goals",
-                queryset=Goal.objects.order_by("order", "pk").prefetch_related(
-                    Prefetch(
-                        "indicators",
-                        queryset=Indicator.objects.select_related("plan").prefetch_related(
-                            _measurements_prefetch()
-                        ),
-                    )
-                ),
-            ),
+        sub_agreements_with_goal_tree(plan, measurements=measurements).prefetch_related(
             Prefetch(
                 "activities",
                 queryset=Activity.objects.select_related("responsible_organisation")
@@ -264,20 +250,16 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
     )
     # 8 strategic goals, 9 key figures, 10 their measurements.
     strategic = {
-        goal.focus_area: goal
-        for goal in StrategicGoal.objects.in_plan(plan).prefetch_related(
-            Prefetch(
-                "key_figures",
-                queryset=Indicator.objects.select_related("plan").prefetch_related(_measurements_prefetch()),
-            )
-        )
+        goal.focus_area: goal for goal in strategic_goals_with_key_figures(plan, measurements=measurements)
     }
     examples = False
     sections = []
     for sub in sub_agreements:
         goals = []
         for goal in sub.goals.all():
-            indicators = [_indicator_result(i, plan, first_day, judged, final) for i in goal.indicators.all()]
+            indicators = [
+                _indicator_result(i, plan, first_day, judged, final, due_on) for i in goal.indicators.all()
+            ]
             examples = (
                 examples
                 or goal.is_example
@@ -294,7 +276,10 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
             )
         strategic_goal = strategic.get(sub.focus_area)
         key_figures = (
-            [_indicator_result(i, plan, first_day, judged, final) for i in strategic_goal.key_figures.all()]
+            [
+                _indicator_result(i, plan, first_day, judged, final, due_on)
+                for i in strategic_goal.key_figures.all()
+            ]
             if strategic_goal
             else []
         )

@@ -7,7 +7,14 @@ from decimal import Decimal
 
 import pytest
 
+from helhedsplan.goals.models import Goal, Indicator
 from helhedsplan.goals.progress import add_months
+from helhedsplan.goals.selectors import (
+    LATEST_MEASUREMENT,
+    MeasurementSelection,
+    every_measurement,
+    indicators_prefetch,
+)
 from tests.goals.factories import (
     ActivityFactory,
     GoalFactory,
@@ -143,3 +150,32 @@ def test_an_indicator_read_with_its_latest_measurement_knows_whether_it_has_meas
     measured, empty = indicators_for_page().filter(pk__in=[world.indicator.pk, unmeasured.pk]).order_by("pk")
     with django_assert_num_queries(0):
         assert (measured.has_dependants(), empty.has_dependants()) == (True, False)
+
+
+def test_the_goal_tree_reads_the_latest_or_every_measurement_up_to_a_day_in_one_query(
+    django_assert_num_queries,
+):
+    indicator = IndicatorFactory(measurement_interval_months=6)
+    days = [datetime.date(2022, 3, 1), datetime.date(2022, 9, 1), datetime.date(2023, 3, 1)]
+    for day in days:
+        MeasurementFactory(indicator=indicator, date=day)
+    cut = datetime.date(2022, 12, 31)
+
+    def read(selection: MeasurementSelection) -> Indicator:
+        with django_assert_num_queries(3):  # the goal, its indicators with their plan, the measurements
+            goal = Goal.objects.prefetch_related(indicators_prefetch(measurements=selection)).get(
+                pk=indicator.goal_id
+            )
+            return goal.indicators.all()[0]
+
+    latest, every = read(LATEST_MEASUREMENT), read(every_measurement())
+    every_by_cut, latest_by_cut = read(every_measurement(up_to=cut)), read(MeasurementSelection(up_to=cut))
+    with django_assert_num_queries(0):
+        assert [m.date for m in latest.latest_measurements] == [days[2]]
+        assert [m.date for m in every.measurements.all()] == days
+        assert [m.date for m in every_by_cut.measurements.all()] == days[:2]
+        assert [m.date for m in latest_by_cut.latest_measurements] == [days[1]]
+        # Read up to a day, the indicator's latest measurement and next due date are those of that day.
+        for as_of_cut in (every_by_cut, latest_by_cut):
+            assert as_of_cut.next_measurement_due() == datetime.date(2023, 3, 1)
+        assert every.next_measurement_due() == latest.next_measurement_due() == datetime.date(2023, 9, 1)

@@ -113,7 +113,7 @@ def grow(world, n: int) -> None:
 #                                                      (reports.report.report_archive: "reports due or overdue")
 # 28 which are the newest ten changes (one UNION ALL over the plan's historical tables, each read by its (plan,
 #    date) index), then per kind of object among them 29 their records and 30 the records before them (to say
-#    what changed): here the newest ten are all saves of one measurement (reports.selectors.recent_changes)
+#    what changed): here the newest ten are all saves of one measurement (overview.selectors.recent_changes)
 DASHBOARD_QUERIES = 30
 
 

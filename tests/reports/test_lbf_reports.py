@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from helhedsplan.budget.models import BudgetAmount
 from helhedsplan.goals.models import Measurement
+from helhedsplan.overview import selectors
 from helhedsplan.planfiles.demo import AMAGER_FILE
 from helhedsplan.planfiles.importer import import_plan
 from helhedsplan.planfiles.schema import PlanFileError
@@ -89,6 +90,56 @@ def test_a_due_measurement_missing_in_the_year_is_named(amager_plan, personas):
     page = client_for(personas.coordinator)
     html = page.get(url(amager_plan, "report", period="2023")).content.decode()
     assert "ikke målt i året" in html
+
+
+@pytest.mark.parametrize(
+    ("interval", "measured", "read_on", "missed"),
+    [
+        # Due 1 Sep 2023. The report used to count the interval against the year (18 months > 12: "nothing due")
+        # while the dashboard listed it; now both name it.
+        (18, datetime.date(2022, 3, 1), AFTER_THE_PERIOD, True),
+        # Due 30 Jun 2023: not yet in March, overdue in August — while the year runs, as the dashboard says that
+        # day (the report used to wait for twelve covered months).
+        (12, datetime.date(2022, 6, 30), datetime.date(2023, 3, 15), False),
+        (12, datetime.date(2022, 6, 30), datetime.date(2023, 8, 1), True),
+        # Due on the year's last day: still in time on that day (the report used to name it), missed after it.
+        (12, datetime.date(2022, 12, 31), datetime.date(2023, 12, 31), False),
+        (12, datetime.date(2022, 12, 31), AFTER_THE_PERIOD, True),
+        # Due 1 Jan 2024: not in 2023.
+        (12, datetime.date(2023, 1, 1), AFTER_THE_PERIOD, False),
+    ],
+)
+def test_the_report_and_the_dashboard_agree_on_a_missed_measurement(
+    amager_plan, interval, measured, read_on, missed
+):
+    indicator = IndicatorFactory(
+        plan=amager_plan,
+        goal=amager_plan.sub_agreements.first().goals.first(),
+        measurement_interval_months=interval,
+    )
+    MeasurementFactory(indicator=indicator, date=measured)
+    data = status_report(Report(plan=amager_plan, kind="yearly", year=2023), as_of=read_on)
+    result = next(r for s in data.sections for g in s.goals for r in g.indicators if r.indicator == indicator)
+    # The dashboard on the day the report is judged on: that day while 2023 runs, the day after it once it is over.
+    dashboard_day = min(read_on, datetime.date(2024, 1, 1))
+    listed = selectors.overdue_measurements([indicator], dashboard_day)
+    assert result.not_measured is missed
+    assert [item.indicator for item in listed] == ([indicator] if missed else [])
+
+
+def test_a_key_figure_due_once_in_the_period_is_missed_in_its_year(amager_plan):
+    # The turnout at the municipal election, measured every 48 months from November 2021: due 16 Nov 2025 and
+    # never measured. The dashboard lists it as overdue from 17 Nov 2025; the report of 2025 names it too (it used
+    # to say nothing, as 48 months exceed the year).
+    data = status_report(Report(plan=amager_plan, kind="yearly", year=2025), as_of=AFTER_THE_PERIOD)
+    results = [
+        r for s in data.sections for r in s.key_figures if r.indicator.measurement_interval_months == 48
+    ]
+    assert results and all(r.not_measured for r in results)
+    for result in results:
+        assert result.indicator.next_measurement_due() == datetime.date(2025, 11, 16)
+        assert not result.indicator.measurement_is_overdue(datetime.date(2025, 11, 16))
+        assert result.indicator.measurement_is_overdue(datetime.date(2025, 11, 17))
 
 
 def test_the_spreadsheet_opens_and_its_numbers_sum_to_the_pages_totals(amager_plan):
