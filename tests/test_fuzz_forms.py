@@ -205,8 +205,9 @@ def assert_keeps_the_rules(obj) -> None:
 
 
 @pytest.fixture
-def world(amager_plan, personas):
-    """The Amager plan as the every-URL walk sees it: an open incident (all of Amager's are closed)."""
+def objects(amager_plan, personas) -> Objects:
+    """The Amager plan's objects the forms are about, found as the every-URL walk finds them, with an open
+    incident (all of Amager's are closed) and a report awaiting Landsbyggefonden's answer for the forms on them."""
     from tests.preparedness.factories import IncidentFactory
 
     levels = EscalationLevel.objects.in_plan(amager_plan).order_by("pk")
@@ -232,13 +233,13 @@ def test_the_fuzzing_posts_at_least_a_thousand_submissions():
 
 
 @pytest.mark.parametrize("row", FORM_ROWS, ids=[row.id for row in FORM_ROWS])
-def test_generated_submissions_never_break_anything(world: Objects, personas, client_for, row: Row):
+def test_generated_submissions_never_break_anything(objects: Objects, personas, client_for, row: Row):
     # As a coordinator; a form only a reviewer may post (Landsbyggefonden's answer to a report) as a reviewer.
     role = "coordinator" if row.access["coordinator"] == 200 else "reviewer"
     client = client_for(personas[role])
-    kwargs = row.kwargs(world)
-    address = reverse(row.name, kwargs={"plan": world.plan.slug, **kwargs})
-    valid = row.post(world, {"pk": kwargs["pk"]} if "pk" in kwargs else {})
+    kwargs = row.kwargs(objects)
+    address = reverse(row.name, kwargs={"plan": objects.plan.slug, **kwargs})
+    valid = row.post(objects, {"pk": kwargs["pk"]} if "pk" in kwargs else {})
     page = client.get(address)
     assert page.status_code == 200
     form = page.context["form"]

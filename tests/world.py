@@ -153,3 +153,11 @@ def commit_pending() -> list:
     for callback in pending:
         callback()
     return pending
+
+
+def limited_to(personas: Personas):
+    """The one delaftale the limited editor of ``personas`` edits goals in (on the Amager plan: "Uddannelse og
+    livschancer", which has goals, measurements, activities and budget lines)."""
+    from helhedsplan.agreements.models import SubAgreement
+
+    return SubAgreement.objects.get(limited_memberships__user=personas.limited_editor)

@@ -6,46 +6,54 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
+from django.urls import reverse
 
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
-from tests.goals.page_fixtures import INDICATOR_DATA, build_world
+from helhedsplan.planfiles.demo import AMAGER_SLUG
+from tests.goals.page_fixtures import INDICATOR_DATA
+from tests.world import client_for, limited_to
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    world = build_world()
-    world.users["editor_this"].first_name, world.users["editor_this"].last_name = "Bodil", "Boligorg"
-    world.users["editor_this"].save()
-    return world
+def limited_editor(personas):
+    """The limited editor, with a name to be shown as who changed something."""
+    editor = personas.limited_editor
+    editor.first_name, editor.last_name = "Bodil", "Boligorg"
+    editor.save()
+    return editor
 
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+@pytest.fixture
+def goal(personas):
+    """A goal of the limited editor's delaftale on the Amager plan, with one indicator served by "Lektiecaféer"."""
+    return limited_to(personas).goals.get(title="Flere unge tager en uddannelse")
+
+
+def url(name: str, **kwargs) -> str:
+    return reverse(f"goals:{name}", kwargs={"plan": AMAGER_SLUG, **kwargs})
 
 
 def version_in(html: str) -> str:
     return re.search(r'name="lock_version" value="(\d+)"', html).group(1)
 
 
-def test_the_later_of_two_goal_edits_is_refused_with_what_changed(world):
-    url = world.url("goal_update", pk=world.goal.pk)
-    first, second = logged_in(world.users["editor_this"]), logged_in(world.users["coordinator"])
-    first_version = version_in(first.get(url).content.decode())
-    second_version = version_in(second.get(url).content.decode())
-    assert first_version == second_version == "1"
+def test_the_later_of_two_goal_edits_is_refused_with_what_changed(goal, limited_editor, personas):
+    address = url("goal_update", pk=goal.pk)
+    first, second = client_for(limited_editor), client_for(personas.coordinator)
+    first_version = version_in(first.get(address).content.decode())
+    second_version = version_in(second.get(address).content.decode())
+    assert first_version == second_version == "1"  # as the plan file was imported
 
     saved = first.post(
-        url, {"title": "Flere unge gennemfører en uddannelse", "order": "0", "lock_version": first_version}
+        address,
+        {"title": "Flere unge gennemfører en uddannelse", "order": "0", "lock_version": first_version},
     )
     assert saved.status_code == 302
 
     refused = second.post(
-        url,
+        address,
         {
             "title": "Flere unge starter på en uddannelse",
             "description": "Også 10. klasse.",
@@ -55,14 +63,14 @@ def test_the_later_of_two_goal_edits_is_refused_with_what_changed(world):
     )
 
     assert refused.status_code == 200
-    goal = Goal.objects.get(pk=world.goal.pk)
+    goal = Goal.objects.get(pk=goal.pk)
     assert goal.title == "Flere unge gennemfører en uddannelse"  # the first save is kept
     assert goal.description == ""
     conflict = refused.context["conflict"]
     assert [(c.old, c.new) for c in conflict.changes] == [
-        ("Flere unge i uddannelse", "Flere unge gennemfører en uddannelse")
+        ("Flere unge tager en uddannelse", "Flere unge gennemfører en uddannelse")
     ]
-    assert conflict.users == [world.users["editor_this"]]
+    assert conflict.users == [limited_editor]
     html = refused.content.decode()
     assert 'id="conflict-heading"' in html
     assert "Bodil Boligorg" in html
@@ -74,7 +82,7 @@ def test_the_later_of_two_goal_edits_is_refused_with_what_changed(world):
 
     # Having seen what changed, saving again is allowed.
     again = second.post(
-        url,
+        address,
         {
             "title": "Flere unge starter på en uddannelse",
             "description": "Også 10. klasse.",
@@ -85,7 +93,7 @@ def test_the_later_of_two_goal_edits_is_refused_with_what_changed(world):
     assert again.status_code == 302
     goal.refresh_from_db()
     assert (goal.title, goal.lock_version) == ("Flere unge starter på en uddannelse", 3)
-    assert goal.history.count() == 3  # created, first edit, second edit: every change recorded
+    assert goal.history.count() == 3  # imported, first edit, second edit: every change recorded
 
 
 @pytest.mark.parametrize(
@@ -101,24 +109,27 @@ def test_the_later_of_two_goal_edits_is_refused_with_what_changed(world):
         ("activity_update", Activity, "name", lambda title: {"name": title, "status": "ongoing"}),
     ],
 )
-def test_every_edit_page_refuses_a_stale_save(world, name, model, attribute, make_data):
-    obj = {Indicator: world.indicator, Measurement: world.measurement, Activity: world.activity}[model]
-    url = world.url(name, pk=obj.pk)
-    first, second = logged_in(world.users["editor"]), logged_in(world.users["editor_this"])
+def test_every_edit_page_refuses_a_stale_save(goal, personas, name, model, attribute, make_data):
+    indicator = goal.indicators.get()
+    obj = {
+        Indicator: indicator,
+        Measurement: indicator.measurements.get(date="2023-06-30"),
+        Activity: goal.activities.get(name="Lektiecaféer"),
+    }[model]
+    address = url(name, pk=obj.pk)
+    first, second = client_for(personas.editor), client_for(personas.limited_editor)
 
-    assert first.post(url, {**make_data("Første"), "lock_version": "1"}).status_code == 302
-    refused = second.post(url, {**make_data("Anden"), "lock_version": "1"})
+    assert first.post(address, {**make_data("Første"), "lock_version": obj.lock_version}).status_code == 302
+    refused = second.post(address, {**make_data("Anden"), "lock_version": obj.lock_version})
 
     assert refused.status_code == 200
     assert refused.context["conflict"].changes
     assert getattr(model.objects.get(pk=obj.pk), attribute) == "Første"
 
 
-def test_a_save_without_a_version_is_not_taken_as_current(world):
+def test_a_save_without_a_version_is_not_taken_as_current(goal, personas):
     """A form posted without its hidden version (an old tab, a hand-made request) cannot overwrite silently."""
-    client = logged_in(world.users["editor_this"])
-    response = client.post(
-        world.url("goal_update", pk=world.goal.pk), {"title": "Uden version", "order": "1"}
-    )
+    client = client_for(personas.limited_editor)
+    response = client.post(url("goal_update", pk=goal.pk), {"title": "Uden version", "order": "1"})
     assert response.status_code == 200
-    assert Goal.objects.get(pk=world.goal.pk).title == "Flere unge i uddannelse"
+    assert Goal.objects.get(pk=goal.pk).title == "Flere unge tager en uddannelse"

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from helhedsplan.goals.models import Measurement
-from tests.goals.page_fixtures import build_world, snapshot
+from tests.goals.page_fixtures import snapshot
+from tests.world import limited_to
 
 pytestmark = pytest.mark.django_db
 
@@ -16,19 +18,26 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def world():
-    return build_world()
+def indicator(personas):
+    """An indicator of the limited editor's delaftale on the Amager plan, measured at the end of June 2022-2024."""
+    return limited_to(personas).goals.get(title="Flere unge tager en uddannelse").indicators.get()
 
 
 @pytest.fixture
-def editor_client(client, world):
-    client.force_login(world.users["editor_this"])
+def create_url(indicator):
+    return reverse(
+        "goals:measurement_create", kwargs={"plan": indicator.plan.slug, "indicator": indicator.pk}
+    )
+
+
+@pytest.fixture
+def editor_client(client, personas):
+    client.force_login(personas.limited_editor)
     return client
 
 
-def test_the_indicator_page_form_posts_with_htmx_into_its_area(editor_client, world):
-    html = editor_client.get(world.indicator.get_absolute_url()).content.decode()
-    create_url = world.url("measurement_create", indicator=world.indicator.pk)
+def test_the_indicator_page_form_posts_with_htmx_into_its_area(editor_client, indicator, create_url):
+    html = editor_client.get(indicator.get_absolute_url()).content.decode()
 
     assert '<div id="measurement-form-area">' in html
     assert f'hx-post="{create_url}" hx-target="#measurement-form-area" hx-swap="innerHTML"' in html
@@ -38,13 +47,9 @@ def test_the_indicator_page_form_posts_with_htmx_into_its_area(editor_client, wo
     assert "Der er et problem" not in html
 
 
-def test_a_refused_save_answers_with_the_form_alone_and_its_errors(editor_client, world):
+def test_a_refused_save_answers_with_the_form_alone_and_its_errors(editor_client, create_url):
     before = snapshot()
-    response = editor_client.post(
-        world.url("measurement_create", indicator=world.indicator.pk),
-        {"date": "2026-06-30", "value": ""},
-        **HTMX,
-    )
+    response = editor_client.post(create_url, {"date": "2026-06-30", "value": ""}, **HTMX)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -65,25 +70,19 @@ def test_a_refused_save_answers_with_the_form_alone_and_its_errors(editor_client
     assert snapshot() == before
 
 
-def test_a_save_with_htmx_reloads_the_indicator_page(editor_client, world):
-    response = editor_client.post(
-        world.url("measurement_create", indicator=world.indicator.pk),
-        {"date": "2024-06-30", "value": "55"},
-        **HTMX,
-    )
+def test_a_save_with_htmx_reloads_the_indicator_page(editor_client, indicator, create_url):
+    response = editor_client.post(create_url, {"date": "2025-06-30", "value": "85"}, **HTMX)
 
     assert response.status_code == 200
-    assert response["HX-Redirect"] == world.indicator.get_absolute_url()
-    assert Measurement.objects.filter(indicator=world.indicator, date=datetime.date(2024, 6, 30)).exists()
+    assert response["HX-Redirect"] == indicator.get_absolute_url()
+    assert Measurement.objects.filter(indicator=indicator, date=datetime.date(2025, 6, 30)).exists()
     # The message waits for the reloaded page.
-    page = editor_client.get(world.indicator.get_absolute_url()).content.decode()
-    assert "55 % den 30. juni 2024" in page
+    page = editor_client.get(indicator.get_absolute_url()).content.decode()
+    assert "85 % den 30. juni 2025" in page
 
 
-def test_without_htmx_a_refused_save_is_the_form_page_with_the_error_summary(editor_client, world):
-    response = editor_client.post(
-        world.url("measurement_create", indicator=world.indicator.pk), {"date": "2024-06-30", "value": "abc"}
-    )
+def test_without_htmx_a_refused_save_is_the_form_page_with_the_error_summary(editor_client, create_url):
+    response = editor_client.post(create_url, {"date": "2025-06-30", "value": "abc"})
 
     html = response.content.decode()
     assert response.status_code == 200

@@ -7,45 +7,54 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from helhedsplan.goals import services
 from helhedsplan.goals.models import Milestone
+from helhedsplan.planfiles.demo import AMAGER_SLUG
 from tests.goals.factories import MilestoneFactory
-from tests.goals.page_fixtures import build_world
+from tests.world import limited_to
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    return build_world()
+def activity(personas):
+    """An activity of the limited editor's delaftale on the Amager plan, with no milestones yet."""
+    activity = limited_to(personas).activities.get(name="Sprog- og læseprojekter med skolerne")
+    assert not activity.milestones.exists()
+    return activity
 
 
-def test_editor_adds_a_milestone_from_the_activity_page(client, world):
-    client.force_login(world.users["editor_this"])
-    page = client.get(world.url("activity", pk=world.activity.pk)).content.decode()
-    create_url = world.url("milestone_create", activity=world.activity.pk)
+def url(name: str, **kwargs) -> str:
+    return reverse(f"goals:{name}", kwargs={"plan": AMAGER_SLUG, **kwargs})
+
+
+def test_editor_adds_a_milestone_from_the_activity_page(client, personas, activity):
+    client.force_login(personas.limited_editor)
+    page = client.get(url("activity", pk=activity.pk)).content.decode()
+    create_url = url("milestone_create", activity=activity.pk)
     assert create_url in page and "Ingen milepæle endnu." in page
 
-    response = client.post(create_url, {"name": "Lektiecafé åbnet", "due_date": "2022-09-01"}, follow=True)
+    response = client.post(create_url, {"name": "Læsebånd i gang", "due_date": "2022-09-01"}, follow=True)
 
-    milestone = Milestone.objects.get(name="Lektiecafé åbnet")
-    assert milestone.activity == world.activity and milestone.done_date is None
-    assert response.redirect_chain[-1][0] == world.activity.get_absolute_url()
+    milestone = Milestone.objects.get(name="Læsebånd i gang")
+    assert milestone.activity == activity and milestone.done_date is None
+    assert response.redirect_chain[-1][0] == activity.get_absolute_url()
     html = response.content.decode()
-    assert "Lektiecafé åbnet" in html and "1. september 2022" in html
+    assert "Læsebånd i gang" in html and "1. september 2022" in html
     assert "ikke endnu" in html
 
 
-def test_marking_a_milestone_done(client, world):
+def test_marking_a_milestone_done(client, personas, activity):
     milestone = MilestoneFactory(
-        activity=world.activity, name="Frivilligkorps", due_date=datetime.date(2023, 6, 30)
+        activity=activity, name="Sprogforløb evalueret", due_date=datetime.date(2023, 6, 30)
     )
-    client.force_login(world.users["editor_this"])
+    client.force_login(personas.limited_editor)
     response = client.post(
-        world.url("milestone_update", pk=milestone.pk),
+        url("milestone_update", pk=milestone.pk),
         {
-            "name": "Frivilligkorps",
+            "name": "Sprogforløb evalueret",
             "due_date": "2023-06-30",
             "done_date": "2023-09-15",
             "lock_version": milestone.lock_version,
@@ -57,10 +66,10 @@ def test_marking_a_milestone_done(client, world):
     assert milestone.history.count() == 2
 
 
-def test_a_milestone_outside_the_period_is_refused_in_danish_and_nothing_saved(client, world):
-    client.force_login(world.users["editor_this"])
+def test_a_milestone_outside_the_period_is_refused_in_danish_and_nothing_saved(client, personas, activity):
+    client.force_login(personas.limited_editor)
     response = client.post(
-        world.url("milestone_create", activity=world.activity.pk),
+        url("milestone_create", activity=activity.pk),
         {"name": "For sent", "due_date": "2026-03-01"},
     )
     assert response.status_code == 200
@@ -68,27 +77,27 @@ def test_a_milestone_outside_the_period_is_refused_in_danish_and_nothing_saved(c
     assert not Milestone.objects.filter(name="For sent").exists()
 
 
-def test_an_overdue_milestone_is_flagged_and_a_done_one_is_not(client, world):
-    client.force_login(world.users["reviewer"])
-    url = world.url("activity", pk=world.activity.pk)
-    flags_before = client.get(url).content.decode().count("overskredet")  # the activity's own, if any
-    MilestoneFactory(activity=world.activity, name="Forsinket", due_date=datetime.date(2022, 6, 1))
+def test_an_overdue_milestone_is_flagged_and_a_done_one_is_not(client, personas, activity):
+    client.force_login(personas.reviewer)
+    page = url("activity", pk=activity.pk)
+    flags_before = client.get(page).content.decode().count("overskredet")  # the activity's own, if any
+    MilestoneFactory(activity=activity, name="Forsinket", due_date=datetime.date(2022, 6, 1))
     MilestoneFactory(
-        activity=world.activity,
+        activity=activity,
         name="Nået",
         due_date=datetime.date(2022, 6, 1),
         done_date=datetime.date(2022, 5, 20),
     )
-    html = client.get(url).content.decode()
+    html = client.get(page).content.decode()
     assert html.count("overskredet") == flags_before + 1
     # A reviewer reads the milestones but is offered no way to change them.
-    assert world.url("milestone_create", activity=world.activity.pk) not in html
+    assert url("milestone_create", activity=activity.pk) not in html
 
 
-def test_the_service_needs_no_form_and_validates(world):
-    editor = world.users["editor_this"]
+def test_the_service_needs_no_form_and_validates(personas, activity):
+    editor = personas.limited_editor
     milestone = services.milestone_create(
-        activity=world.activity,
+        activity=activity,
         data={"name": "Evaluering", "due_date": datetime.date(2025, 6, 30)},
         actor=editor,
     )

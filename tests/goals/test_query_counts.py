@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from helhedsplan.goals.models import Goal, Indicator
 from helhedsplan.goals.progress import add_months
@@ -15,6 +16,7 @@ from helhedsplan.goals.selectors import (
     every_measurement,
     indicators_prefetch,
 )
+from helhedsplan.planfiles.demo import AMAGER_SLUG
 from tests.goals.factories import (
     ActivityFactory,
     GoalFactory,
@@ -22,8 +24,8 @@ from tests.goals.factories import (
     MeasurementFactory,
     MilestoneFactory,
 )
-from tests.goals.page_fixtures import build_world
 from tests.plans.factories import OrganisationFactory
+from tests.world import limited_to
 
 pytestmark = pytest.mark.django_db
 
@@ -51,85 +53,106 @@ ACTIVITY_PAGE = REQUEST_AND_PERMISSION + 3
 #  7. its milestones (their activity, and so their plan for the history links, comes from the prefetch).
 
 
-def add_data(world, *, indicators: int, measurements: int, activities: int) -> None:
-    """More indicators on the goal, each with measurements, more activities serving it, and more goals served
-    by the world's activity."""
+def url(name: str, **kwargs) -> str:
+    return reverse(f"goals:{name}", kwargs={"plan": AMAGER_SLUG, **kwargs})
+
+
+@pytest.fixture
+def goal(personas):
+    """A goal of the limited editor's delaftale on the Amager plan: one indicator, served by two activities."""
+    return limited_to(personas).goals.get(title="Flere unge tager en uddannelse")
+
+
+@pytest.fixture
+def indicator(goal):
+    return goal.indicators.get()
+
+
+@pytest.fixture
+def activity(goal):
+    """The activity "Lektiecaféer": it serves two goals and has three milestones."""
+    return goal.activities.get(name="Lektiecaféer")
+
+
+def add_data(
+    personas, goal, indicator, activity, *, indicators: int, measurements: int, activities: int
+) -> None:
+    """More indicators on the goal, each with measurements, more measurements of its indicator, more activities
+    serving it, and more goals served by the activity, which gets more milestones."""
     for number in range(indicators):
-        indicator = IndicatorFactory(goal=world.goal, name=f"Indikator {number}")
+        new = IndicatorFactory(goal=goal, name=f"Indikator {number}")
         for month in range(measurements):
             MeasurementFactory(
-                indicator=indicator,
+                indicator=new,
                 date=add_months(datetime.date(2022, 2, 1), month),
                 value=Decimal(41 + month),
-                entered_by=world.users["editor"],
+                entered_by=personas.editor,
             )
     for month in range(measurements):
         MeasurementFactory(
-            indicator=world.indicator,
+            indicator=indicator,
             date=add_months(datetime.date(2022, 2, 1), month),
-            value=Decimal(40 + month),
-            entered_by=world.users["editor_this"],
+            value=Decimal(80 + month),
+            entered_by=personas.limited_editor,
         )
     for number in range(activities):
-        activity = ActivityFactory(
-            sub_agreement=world.sub_agreement,
+        serving = ActivityFactory(
+            sub_agreement=goal.sub_agreement,
             name=f"Aktivitet {number}",
             responsible_organisation=OrganisationFactory(),
         )
-        activity.goals.add(world.goal)
-        # The world's activity serves more goals too, and has milestones.
-        world.activity.goals.add(GoalFactory(sub_agreement=world.sub_agreement))
-        MilestoneFactory(activity=world.activity, due_date=datetime.date(2022, 3, 1 + number))
+        serving.goals.add(goal)
+        activity.goals.add(GoalFactory(sub_agreement=goal.sub_agreement))
+        MilestoneFactory(activity=activity, due_date=datetime.date(2022, 3, 1 + number))
 
 
-@pytest.fixture(params=["one", "many"])
-def world(request):
-    world = build_world()
-    if request.param == "many":
-        add_data(world, indicators=6, measurements=12, activities=5)
-    return world
+@pytest.fixture(params=["as imported", "more data"])
+def data(request, personas, goal, indicator, activity) -> None:
+    """The Amager plan as its file has it, or with more rows on the pages' goal, indicator and activity."""
+    if request.param == "more data":
+        add_data(personas, goal, indicator, activity, indicators=6, measurements=12, activities=5)
 
 
-@pytest.mark.parametrize("who", ["editor_this", "reviewer"])
-def test_goal_page(client, world, who, django_assert_num_queries):
-    client.force_login(world.users[who])
+@pytest.mark.parametrize("who", ["limited_editor", "reviewer"])
+def test_goal_page(client, personas, goal, data, who, django_assert_num_queries):
+    client.force_login(personas[who])
     with django_assert_num_queries(GOAL_PAGE):
-        response = client.get(world.url("goal", pk=world.goal.pk))
+        response = client.get(url("goal", pk=goal.pk))
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("who", ["editor_this", "reviewer"])
-def test_indicator_page(client, world, who, django_assert_num_queries):
-    client.force_login(world.users[who])
+@pytest.mark.parametrize("who", ["limited_editor", "reviewer"])
+def test_indicator_page(client, personas, indicator, data, who, django_assert_num_queries):
+    client.force_login(personas[who])
     with django_assert_num_queries(INDICATOR_PAGE):
-        response = client.get(world.url("indicator", pk=world.indicator.pk))
+        response = client.get(url("indicator", pk=indicator.pk))
     assert response.status_code == 200
 
 
-def test_activity_page(client, world, django_assert_num_queries):
-    client.force_login(world.users["editor_this"])
+def test_activity_page(client, personas, activity, data, django_assert_num_queries):
+    client.force_login(personas.limited_editor)
     with django_assert_num_queries(ACTIVITY_PAGE):
-        response = client.get(world.url("activity", pk=world.activity.pk))
+        response = client.get(url("activity", pk=activity.pk))
     assert response.status_code == 200
 
 
-def test_the_indicator_page_shows_one_page_of_measurements_newest_first(client, world):
+def test_the_indicator_page_shows_one_page_of_measurements_newest_first(client, personas, indicator):
     # 60 measurements: three pages of 25, the newest first; the chart still shows every value.
-    client.force_login(world.users["reviewer"])
-    world.indicator.measurements.all().delete()
+    client.force_login(personas.reviewer)
+    indicator.measurements.all().delete()
     start = datetime.date(2022, 1, 1)
     for month in range(60):
-        MeasurementFactory(indicator=world.indicator, date=add_months(start, month), value=Decimal(month))
-    url = world.url("indicator", pk=world.indicator.pk)
+        MeasurementFactory(indicator=indicator, date=add_months(start, month), value=Decimal(month))
+    address = url("indicator", pk=indicator.pk)
 
-    first = client.get(url)
+    first = client.get(address)
     html = first.content.decode()
     assert [row.measurement.value for row in first.context["rows"]] == [Decimal(v) for v in range(59, 34, -1)]
     assert html.count('r="5"><title>') == 60  # the chart: a point for every measurement
     assert "60 målinger, nyeste først; 1–25 vises her." in html
     assert "Side 1 af 3" in html and 'href="?side=2#measurements-heading"' in html and "Ældre" in html
 
-    last = client.get(url + "?side=3")
+    last = client.get(address + "?side=3")
     assert [row.measurement.value for row in last.context["rows"]] == [Decimal(v) for v in range(9, -1, -1)]
     assert (
         "Side 3 af 3" in last.content.decode()
@@ -138,7 +161,7 @@ def test_the_indicator_page_shows_one_page_of_measurements_newest_first(client, 
 
 
 def test_an_indicator_read_with_its_latest_measurement_knows_whether_it_has_measurements(
-    world, django_assert_num_queries
+    goal, indicator, django_assert_num_queries
 ):
     from helhedsplan.goals.models import Indicator
     from helhedsplan.goals.selectors import indicators_for_page
@@ -146,8 +169,8 @@ def test_an_indicator_read_with_its_latest_measurement_knows_whether_it_has_meas
 
     # Its measurements are all that deleting an indicator takes along; the latest one read answers for them.
     assert [r.get_accessor_name() for r in cascading_relations(Indicator)] == ["measurements"]
-    unmeasured = IndicatorFactory(goal=world.goal)
-    measured, empty = indicators_for_page().filter(pk__in=[world.indicator.pk, unmeasured.pk]).order_by("pk")
+    unmeasured = IndicatorFactory(goal=goal)
+    measured, empty = indicators_for_page().filter(pk__in=[indicator.pk, unmeasured.pk]).order_by("pk")
     with django_assert_num_queries(0):
         assert (measured.has_dependants(), empty.has_dependants()) == (True, False)
 

@@ -12,44 +12,55 @@ from django.utils.translation import gettext as _
 
 from helhedsplan.core.services import EditConflict
 from helhedsplan.goals import services
-from helhedsplan.goals.models import Measurement
-from tests.agreements.factories import SubAgreementFactory
-from tests.goals.factories import GoalFactory
-from tests.goals.page_fixtures import build_world
+from helhedsplan.goals.models import Goal, Measurement
+from tests.world import limited_to
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    return build_world()
+def goal(personas):
+    """A goal of the limited editor's delaftale on the Amager plan, with one indicator."""
+    return limited_to(personas).goals.get(title="Flere unge tager en uddannelse")
 
 
-def test_a_measurement_records_who_entered_it(world):
-    editor = world.users["editor_this"]
+@pytest.fixture
+def indicator(goal):
+    """Measured at the end of June 2022, 2023 and 2024."""
+    return goal.indicators.get()
+
+
+@pytest.fixture
+def activity(goal):
+    """The activity "Lektiecaféer", serving both goals of its delaftale."""
+    return goal.activities.get(name="Lektiecaféer")
+
+
+def test_a_measurement_records_who_entered_it(personas, indicator):
+    editor = personas.limited_editor
     measurement = services.measurement_create(
-        indicator=world.indicator,
-        data={"date": datetime.date(2024, 6, 30), "value": Decimal(55)},
+        indicator=indicator,
+        data={"date": datetime.date(2025, 6, 30), "value": Decimal(85)},
         actor=editor,
     )
     assert measurement.entered_by == editor
     assert measurement.history.get().history_user == editor
 
 
-def test_one_measurement_per_date_is_said_at_the_date(world):
+def test_one_measurement_per_date_is_said_at_the_date(personas, indicator):
     with pytest.raises(ValidationError) as refusal:
         services.measurement_create(
-            indicator=world.indicator,
-            data={"date": world.measurement.date, "value": Decimal(51)},
-            actor=world.users["editor"],
+            indicator=indicator,
+            data={"date": datetime.date(2023, 6, 30), "value": Decimal(51)},
+            actor=personas.editor,
         )
     assert refusal.value.message_dict == {
         "date": [_("There is already a measurement on this date. Edit that one instead.")]
     }
-    assert Measurement.objects.filter(indicator=world.indicator).count() == 1
+    assert Measurement.objects.filter(indicator=indicator).count() == 3  # the plan file's
 
 
-def test_an_indicators_rules_are_the_models(world):
+def test_an_indicators_rules_are_the_models(goal):
     data = {
         "name": "Ledighed",
         "unit": "%",
@@ -61,11 +72,12 @@ def test_an_indicators_rules_are_the_models(world):
         "measurement_interval_months": 0,
     }
     with pytest.raises(ValidationError) as refusal:
-        services.indicator_create(goal=world.goal, data=data, actor=None)
+        services.indicator_create(goal=goal, data=data, actor=None)
     assert set(refusal.value.message_dict) == {"target_value", "measurement_interval_months"}
 
 
-def test_a_key_figure_lives_in_its_strategic_goals_plan(world):
+def test_a_key_figure_lives_in_its_strategic_goals_plan(amager_plan):
+    strategic_goal = amager_plan.strategic_goals.get(focus_area="employment")
     data = {
         "name": "Beskæftigede",
         "unit": "%",
@@ -75,40 +87,42 @@ def test_a_key_figure_lives_in_its_strategic_goals_plan(world):
         "target_value": Decimal(55),
         "target_date": datetime.date(2025, 12, 31),
     }
-    key_figure = services.key_figure_create(strategic_goal=world.strategic_goal, data=data, actor=None)
+    key_figure = services.key_figure_create(strategic_goal=strategic_goal, data=data, actor=None)
     assert (key_figure.plan, key_figure.goal, key_figure.strategic_goal) == (
-        world.plan,
+        amager_plan,
         None,
-        world.strategic_goal,
+        strategic_goal,
     )
 
 
-def test_an_activity_serves_only_goals_of_its_own_plan(world):
+def test_an_activity_serves_only_goals_of_its_own_plan(goal, activity, other_plan):
     # A goal of another of the plan's delaftaler may be served (the plan files allow it); another plan's not.
-    elsewhere = GoalFactory(sub_agreement=SubAgreementFactory(plan=world.other_plan))
+    served = set(activity.goals.all())
+    elsewhere = Goal.objects.in_plan(other_plan)[0]
     with pytest.raises(ValidationError) as refusal:
         services.activity_update(
-            activity=world.activity,
-            data={"goals": [world.goal, elsewhere]},
-            expected_lock_version=world.activity.lock_version,
+            activity=activity,
+            data={"goals": [goal, elsewhere]},
+            expected_lock_version=activity.lock_version,
             actor=None,
         )
     assert "goals" in refusal.value.message_dict
-    assert list(world.activity.goals.all()) == [world.goal]
+    assert set(activity.goals.all()) == served
 
 
-def test_a_stale_goal_edit_is_refused(world):
-    services.goal_update(goal=world.goal, data={"title": "Første"}, expected_lock_version=1, actor=None)
+def test_a_stale_goal_edit_is_refused(goal):
+    opened = goal.lock_version
+    services.goal_update(goal=goal, data={"title": "Første"}, expected_lock_version=opened, actor=None)
     with pytest.raises(EditConflict):
-        services.goal_update(goal=world.goal, data={"title": "Anden"}, expected_lock_version=1, actor=None)
+        services.goal_update(goal=goal, data={"title": "Anden"}, expected_lock_version=opened, actor=None)
 
 
-def test_an_activity_may_serve_a_goal_of_another_delaftale_of_its_plan(world):
-    neighbour = GoalFactory(sub_agreement=world.other_sub_agreement)
+def test_an_activity_may_serve_a_goal_of_another_delaftale_of_its_plan(amager_plan, goal, activity):
+    neighbour = Goal.objects.in_plan(amager_plan).exclude(sub_agreement=goal.sub_agreement)[0]
     services.activity_update(
-        activity=world.activity,
-        data={"goals": [world.goal, neighbour]},
-        expected_lock_version=world.activity.lock_version,
+        activity=activity,
+        data={"goals": [goal, neighbour]},
+        expected_lock_version=activity.lock_version,
         actor=None,
     )
-    assert set(world.activity.goals.all()) == {world.goal, neighbour}
+    assert set(activity.goals.all()) == {goal, neighbour}

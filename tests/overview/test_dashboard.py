@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helhedsplan.agreements.models import FocusArea
-from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+from helhedsplan.approvals.models import ApprovalStep
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.overview import selectors
 from helhedsplan.overview.views import DashboardView
+from helhedsplan.plans.models import Plan
 from tests.agreements.factories import SubAgreementPartyFactory
-from tests.agreements.page_fixtures import build_world
 from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
 from tests.budget.factories import (
     BudgetAmountFactory,
@@ -31,7 +31,6 @@ from tests.preparedness.factories import (
     ContactFactory,
     EscalationLevelFactory,
     IncidentFactory,
-    PreparednessPlanFactory,
 )
 from tests.reports.factories import SubmissionFactory
 
@@ -42,33 +41,34 @@ TODAY = datetime.date(2024, 1, 15)
 
 
 @pytest.fixture
-def world(monkeypatch):
+def pinned_today(monkeypatch):
     # The dashboard judges "overdue" against today; pin it inside the plan's period.
     monkeypatch.setattr(DashboardView, "today", lambda self: TODAY)
-    return build_world()
+    return TODAY
 
 
-def dashboard_url(world) -> str:
-    return reverse("overview:dashboard", kwargs={"plan": world.plan.slug})
+def dashboard_url(plan) -> str:
+    return reverse("overview:dashboard", kwargs={"plan": plan.slug})
 
 
-def grow(world, n: int) -> None:
+def grow(plan, n: int) -> None:
     """Give every part of the plan n more rows: goals, indicators, measurements, activities, parties, budget
     lines, funding, estates with decisions, approval steps, open incidents and contacts (overdue, so each kind of
     "needs attention" has items) — so each prefetch has rows at every size."""
     association = HousingAssociationFactory()
-    preparedness_plan = PreparednessPlanFactory(plan=world.plan)
-    for _row in range(n):
-        level = EscalationLevelFactory(preparedness_plan=preparedness_plan)
-        IncidentFactory(plan=world.plan, level=level)
+    preparedness_plan = plan.preparedness_plan
+    for row in range(n):
+        level = EscalationLevelFactory(preparedness_plan=preparedness_plan, order=100 + row)
+        IncidentFactory(plan=plan, level=level)
         ContactFactory(preparedness_plan=preparedness_plan, last_verified=None)
         ApprovalStepFactory(
-            plan=world.plan,
+            plan=plan,
+            order=100 + row,
             status=ApprovalStep.Status.PENDING,
             date=datetime.date(2023, 1, 1),
             date_is_expected=True,
         )
-    for sub_agreement in world.sub_agreements.values():
+    for sub_agreement in plan.sub_agreements.all():
         for _goal in range(n):
             goal = GoalFactory(sub_agreement=sub_agreement)
             for i in range(n):
@@ -78,19 +78,20 @@ def grow(world, n: int) -> None:
             activity = ActivityFactory(sub_agreement=sub_agreement, end_date=datetime.date(2022, 12, 31))
             activity.goals.add(goal)
             SubAgreementPartyFactory(sub_agreement=sub_agreement, organisation=OrganisationFactory())
-    for strategic_goal in world.strategic_goals.values():
+    for strategic_goal in plan.strategic_goals.all():
         for _figure in range(n):
             indicator = IndicatorFactory(goal=None, strategic_goal=strategic_goal)
             MeasurementFactory(indicator=indicator)
+    education = plan.sub_agreements.get(focus_area=FocusArea.EDUCATION)
     for row in range(n):
-        line = BudgetLineFactory(plan=world.plan, sub_agreement=world.sub_agreements[FocusArea.EDUCATION])
+        line = BudgetLineFactory(plan=plan, sub_agreement=education)
         BudgetAmountFactory(line=line, year=2022, amount=Decimal("1000000"))
-        source = FundingSourceFactory(plan=world.plan)
+        source = FundingSourceFactory(plan=plan)
         FundingFactory(source=source, year=2022, amount=Decimal("1000000"))
-        estate = EstateFactory(plan=world.plan, housing_association=association, homes=100, residents=220)
+        estate = EstateFactory(plan=plan, housing_association=association, homes=100, residents=220)
         EstateDecisionFactory(estate=estate)
-        ApprovalStepFactory(plan=world.plan)
-        SubmissionFactory(report__plan=world.plan, report__year=2022 + row)
+        ApprovalStepFactory(plan=plan, order=200 + row)
+        SubmissionFactory(report__plan=plan, report__year=2022 + row)
 
 
 # The dashboard reads the whole plan. Its queries, whatever the plan's size:
@@ -118,18 +119,20 @@ DASHBOARD_QUERIES = 30
 
 
 @pytest.mark.parametrize("n", [1, 3])
-def test_dashboard_queries_do_not_grow_with_the_plan(client, world, django_assert_num_queries, n):
-    grow(world, n)
-    measurement = MeasurementFactory(
-        indicator=IndicatorFactory(goal=GoalFactory(sub_agreement=world.sub_agreements[FocusArea.EDUCATION]))
-    )
+def test_dashboard_queries_do_not_grow_with_the_plan(
+    client, amager_plan, personas, pinned_today, django_assert_num_queries, n
+):
+    grow(amager_plan, n)
+    education = amager_plan.sub_agreements.get(focus_area=FocusArea.EDUCATION)
+    measurement = MeasurementFactory(indicator=IndicatorFactory(goal=GoalFactory(sub_agreement=education)))
     for value in range(10):
         measurement.value = Decimal(value)
         measurement.save()
-    client.force_login(world.users["limited_editor"])
+    client.force_login(personas.limited_editor)
+    url = dashboard_url(amager_plan)
 
     with django_assert_num_queries(DASHBOARD_QUERIES):
-        response = client.get(dashboard_url(world))
+        response = client.get(url)
 
     assert response.status_code == 200
     assert len(response.context["cards"]) == 4
@@ -138,49 +141,58 @@ def test_dashboard_queries_do_not_grow_with_the_plan(client, world, django_asser
     assert {"incidents", "approvals", "measurements", "contacts"} <= kinds
 
 
-def test_dashboard_shows_the_headline_figures(client, world):
-    association = HousingAssociationFactory()
-    approved = EstateFactory(plan=world.plan, housing_association=association, homes=748, residents=1500)
-    EstateDecisionFactory(estate=approved, date=datetime.date(2021, 9, 27))
-    pending = EstateFactory(plan=world.plan, housing_association=association, homes=100, residents=200)
-    EstateDecisionFactory(estate=pending, result=EstateDecision.Result.PENDING, date=None)
-    line = BudgetLineFactory(plan=world.plan)
-    for year in (2022, 2023, 2024, 2025):
-        BudgetAmountFactory(line=line, year=year, amount=Decimal("7800000"))
-    client.force_login(world.users["reviewer"])
+def test_dashboard_shows_the_headline_figures(client, amager_plan, personas, pinned_today):
+    # No source gives an estate's size: the test gives two of them theirs.
+    amager_plan.estates.filter(name="Hørgården").update(homes=748, residents=1500)
+    amager_plan.estates.filter(name="Støberigården I+II").update(homes=100, residents=200)
+    client.force_login(personas.reviewer)
 
-    response = client.get(dashboard_url(world))
+    response = client.get(dashboard_url(amager_plan))
 
     page = response.content.decode()
-    assert response.context["total_budget"] == Decimal("31200000")
+    assert response.context["total_budget"] == Decimal("31200000")  # the plan file's budget
     assert "31,2" in page  # 31,2 mio. kr.
-    assert response.context["approvals"].approved_count == 1
-    assert response.context["approvals"].total == 2
+    # On 27 September 2021, 18 of the 19 estates had approved the plan (the seed).
+    assert response.context["approvals"].approved_count == 18
+    assert response.context["approvals"].total == 19
     assert response.context["estate_homes"] == 848
-    assert "848" in page
+    assert "4.135 boliger" in page  # the plan's own number of homes, for the area as a whole
     # The plan's period in Danish date format.
     assert "2022" in page and "2025" in page
 
+    # Without it, the homes of the estates whose size is known.
+    Plan.objects.filter(pk=amager_plan.pk).update(homes=None)
+    assert "848 boliger" in client.get(dashboard_url(amager_plan)).content.decode()
 
-def test_dashboard_cards_link_to_each_delaftale_with_its_status(client, world):
-    client.force_login(world.users["reviewer"])
 
-    response = client.get(dashboard_url(world))
+def test_dashboard_cards_link_to_each_delaftale_with_its_status(client, amager_plan, personas, pinned_today):
+    employment = amager_plan.sub_agreements.get(focus_area=FocusArea.EMPLOYMENT)
+    Measurement.objects.filter(indicator__goal__sub_agreement=employment).delete()  # no data yet
+    client.force_login(personas.reviewer)
+
+    response = client.get(dashboard_url(amager_plan))
 
     page = response.content.decode()
-    for sub_agreement in world.sub_agreements.values():
-        assert reverse("agreements:sub_agreement", kwargs={"plan": "amager", "pk": sub_agreement.pk}) in page
+    for sub_agreement in amager_plan.sub_agreements.all():
+        assert (
+            reverse("agreements:sub_agreement", kwargs={"plan": amager_plan.slug, "pk": sub_agreement.pk})
+            in page
+        )
     cards = {card.sub_agreement.focus_area: card for card in response.context["cards"]}
-    # 375 → 340 of the way to 300 by the end of 2023: 47 % there, about half the time gone.
-    assert cards[FocusArea.EDUCATION].progress.percent == 46
+    # Education's goals are 82 % (72 of 62 → 75 and 75 of 40 → 80 by their latest measurements) and 25 % (82 of
+    # 80 → 88) of the way: 53 % on average, ahead of the 51 % expected by mid-January 2024.
+    assert cards[FocusArea.EDUCATION].progress.percent == 53
+    assert cards[FocusArea.EDUCATION].progress.status == "on_track"
     assert cards[FocusArea.EMPLOYMENT].progress.status == "no_data"
     # Status in words, never by colour alone.
     assert 'class="status status-no_data"' in page
 
 
-def test_needs_attention_lists_overdue_measurements_and_late_activities(client, world):
-    education = world.sub_agreements[FocusArea.EDUCATION]
-    goal = Goal.objects.get(sub_agreement=education)
+def test_needs_attention_lists_overdue_measurements_and_late_activities(
+    client, amager_plan, personas, pinned_today
+):
+    education = amager_plan.sub_agreements.get(focus_area=FocusArea.EDUCATION)
+    goal = education.goals.get(title="Flere unge tager en uddannelse")
     measured_long_ago = IndicatorFactory(
         goal=goal, name="Målt for længe siden", measurement_interval_months=6
     )
@@ -194,35 +206,36 @@ def test_needs_attention_lists_overdue_measurements_and_late_activities(client, 
         end_date=datetime.date(2022, 6, 30),
         status=Activity.Status.COMPLETED,
     )
-    client.force_login(world.users["reviewer"])
+    client.force_login(personas.reviewer)
 
-    response = client.get(dashboard_url(world))
+    response = client.get(dashboard_url(amager_plan))
 
     attention = response.context["attention"]
     names = [item.title for item in attention.of("measurements")]
-    # The key figure on the employment goal has never been measured: listed first.
-    assert names[0] == "Andel i beskæftigelse"
+    # The key figure on the cohesion goal has never been measured: listed first.
+    assert names[0] == "Valgdeltagelse ved kommunalvalg"
     assert "Målt for længe siden" in names
     assert [item.title for item in attention.of("activities")] == [late.name]
     assert "Forsinket aktivitet" in response.content.decode()
 
 
-def test_the_dashboard_rows_come_back_with_their_plan(world, django_assert_num_queries):
+def test_the_dashboard_rows_come_back_with_their_plan(amager_plan, django_assert_num_queries):
     ActivityFactory(
-        sub_agreement=world.sub_agreements[FocusArea.EDUCATION], end_date=datetime.date(2022, 6, 30)
+        sub_agreement=amager_plan.sub_agreements.get(focus_area=FocusArea.EDUCATION),
+        end_date=datetime.date(2022, 6, 30),
     )
-    dashboard = selectors.dashboard(world.plan, TODAY)
+    dashboard = selectors.dashboard(amager_plan, TODAY)
     indicators = [item.subject for item in dashboard.attention.of("measurements")]
     activities = [item.subject for item in dashboard.attention.of("activities")]
     assert indicators and activities
 
     with django_assert_num_queries(0):
         for card in dashboard.cards:
-            assert card.sub_agreement.plan.slug == world.plan.slug
+            assert card.sub_agreement.plan.slug == amager_plan.slug
         for indicator in indicators:
-            assert indicator.plan.slug == world.plan.slug
+            assert indicator.plan.slug == amager_plan.slug
         for activity in activities:
-            assert activity.sub_agreement.plan.slug == world.plan.slug
+            assert activity.sub_agreement.plan.slug == amager_plan.slug
 
 
 def test_measurements_and_activities_on_time_need_no_attention():
@@ -237,14 +250,14 @@ def test_measurements_and_activities_on_time_need_no_attention():
     assert selectors.late_activities([activity], today) == []
 
 
-def test_recent_changes_are_the_newest_across_models_with_links_to_history(world, django_user_model):
-    goal = Goal.objects.get()
+def test_recent_changes_are_the_newest_across_models_with_links_to_history(amager_plan):
+    goal = amager_plan.sub_agreements.get(focus_area=FocusArea.EDUCATION).goals.first()
     goal.title = "Nyt navn"
     goal.save()
     deleted = ActivityFactory(sub_agreement=goal.sub_agreement, name="Slettet aktivitet")
     deleted.delete()
 
-    changes = selectors.recent_changes(world.plan, limit=10)
+    changes = selectors.recent_changes(amager_plan, limit=10)
 
     assert len(changes) == 10
     assert changes == sorted(changes, key=lambda c: c.when, reverse=True)
@@ -253,20 +266,22 @@ def test_recent_changes_are_the_newest_across_models_with_links_to_history(world
     goal_change = next(c for c in changes if c.label == "Nyt navn")
     assert goal_change.kind == "~"
     assert goal_change.history_url == reverse(
-        "history", kwargs={"plan": "amager", "app_label": "goals", "model_name": "goal", "pk": goal.pk}
+        "history",
+        kwargs={"plan": amager_plan.slug, "app_label": "goals", "model_name": "goal", "pk": goal.pk},
     )
 
 
-def test_recent_changes_leave_other_plans_out(world):
-    GoalFactory(sub_agreement__plan=world.other_plan, title="Et andet plans mål")
+def test_recent_changes_leave_other_plans_out(amager_plan, other_plan):
+    GoalFactory(sub_agreement=amager_plan.sub_agreements.first(), title="Et mål i denne plan")
+    GoalFactory(sub_agreement=other_plan.sub_agreements.first(), title="Et andet plans mål")
 
-    labels = [change.label for change in selectors.recent_changes(world.plan, limit=100)]
+    labels = [change.label for change in selectors.recent_changes(amager_plan, limit=100)]
 
     assert "Et andet plans mål" not in labels
-    assert "Flere unge i uddannelse" in labels
+    assert "Et mål i denne plan" in labels
 
 
-def test_dashboard_says_what_to_do_when_the_plan_is_empty(client, world):
+def test_dashboard_says_what_to_do_when_the_plan_is_empty(client, pinned_today):
     from tests.plans.factories import MembershipFactory, PlanFactory, UserFactory
 
     empty = PlanFactory(slug="tom")
@@ -289,35 +304,40 @@ def test_today_is_the_local_date():
 @pytest.mark.parametrize(
     ("today", "says_ended"), [(datetime.date(2026, 12, 1), True), (datetime.date(2025, 12, 31), False)]
 )
-def test_a_plan_whose_period_has_ended_says_so_on_its_pages(client, world, monkeypatch, today, says_ended):
+def test_a_plan_whose_period_has_ended_says_so_on_its_pages(
+    client, amager_plan, personas, pinned_today, monkeypatch, today, says_ended
+):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: today)
-    client.force_login(world.users["reviewer"])
+    client.force_login(personas.reviewer)
 
-    for url in (dashboard_url(world), reverse("agreements:sub_agreements", kwargs={"plan": world.plan.slug})):
+    for url in (
+        dashboard_url(amager_plan),
+        reverse("agreements:sub_agreements", kwargs={"plan": amager_plan.slug}),
+    ):
         html = client.get(url).content.decode()
         assert ("Planperioden sluttede 31. december 2025." in html) is says_ended, url
 
 
 def test_the_dashboard_and_the_delaftale_list_read_only_the_latest_measurement_of_each_indicator(
-    client, world
+    client, amager_plan, personas, pinned_today
 ):
     # Many measurements per indicator: the pages still load one per indicator (the database picks the newest),
     # never the whole series (as measurements_prefetch() once did, growing with every measurement).
-    grow(world, 3)
-    indicators = Indicator.objects.in_plan(world.plan).filter(measurements__isnull=False).distinct().count()
-    measurements = Measurement.objects.in_plan(world.plan).count()
+    grow(amager_plan, 3)
+    indicators = Indicator.objects.in_plan(amager_plan).filter(measurements__isnull=False).distinct().count()
+    measurements = Measurement.objects.in_plan(amager_plan).count()
     assert measurements > 2 * indicators
     loaded: list[Measurement] = []
 
     def count(sender, instance, **kwargs) -> None:
         loaded.append(instance)
 
-    client.force_login(world.users["coordinator"])
+    client.force_login(personas.coordinator)
     post_init.connect(count, sender=Measurement)
     try:
         for url in (
-            dashboard_url(world),
-            reverse("agreements:sub_agreements", kwargs={"plan": world.plan.slug}),
+            dashboard_url(amager_plan),
+            reverse("agreements:sub_agreements", kwargs={"plan": amager_plan.slug}),
         ):
             loaded.clear()
             response = client.get(url)
@@ -328,13 +348,14 @@ def test_the_dashboard_and_the_delaftale_list_read_only_the_latest_measurement_o
         post_init.disconnect(count, sender=Measurement)
 
 
-def test_the_latest_measurement_is_the_newest_by_date_whatever_the_order_of_entry(world):
-    indicator = IndicatorFactory(goal=GoalFactory(sub_agreement=world.sub_agreements[FocusArea.EDUCATION]))
+def test_the_latest_measurement_is_the_newest_by_date_whatever_the_order_of_entry(amager_plan):
+    education = amager_plan.sub_agreements.get(focus_area=FocusArea.EDUCATION)
+    indicator = IndicatorFactory(goal=GoalFactory(sub_agreement=education))
     MeasurementFactory(indicator=indicator, date=datetime.date(2023, 6, 1), value=Decimal(7))
     MeasurementFactory(indicator=indicator, date=datetime.date(2022, 6, 1), value=Decimal(3))  # entered later
     IndicatorFactory(goal=indicator.goal)  # never measured
 
-    dashboard = selectors.dashboard(world.plan, TODAY)
+    dashboard = selectors.dashboard(amager_plan, TODAY)
 
     by_indicator = {
         i.pk: i
@@ -348,39 +369,42 @@ def test_the_latest_measurement_is_the_newest_by_date_whatever_the_order_of_entr
     assert by_indicator[indicator.pk].latest_measurement().value == Decimal(7)
 
 
-def test_an_ended_plan_shows_its_final_status_not_a_running_one(client, world, monkeypatch):
-    # 1 December 2026, eleven months after the period ended: 340 of 375 → 300 is 46 % of the way, judged final.
+def test_an_ended_plan_shows_its_final_status_not_a_running_one(client, amager_plan, personas, monkeypatch):
+    # 1 December 2026, eleven months after the period ended: the goal's one indicator, 82 of 80 → 88, is 25 % of
+    # the way, judged final; its delaftale's two goals 53 % on average (82 % and 25 %).
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 12, 1))
     monkeypatch.setattr(DashboardView, "today", lambda self: datetime.date(2026, 12, 1))
-    client.force_login(world.users["reviewer"])
-    goal = Goal.objects.get(title="Flere unge i uddannelse")
+    client.force_login(personas.reviewer)
+    goal = Goal.objects.get(title="Flere unge tager en uddannelse")
     indicator = goal.indicators.get()
-    education = world.sub_agreements[FocusArea.EDUCATION]
-    slug = world.plan.slug
+    education = goal.sub_agreement
+    slug = amager_plan.slug
     pages = {
-        "dashboard": dashboard_url(world),
-        "delaftaler": reverse("agreements:sub_agreements", kwargs={"plan": slug}),
-        "delaftale": reverse("agreements:sub_agreement", kwargs={"plan": slug, "pk": education.pk}),
-        "goal": reverse("goals:goal", kwargs={"plan": slug, "pk": goal.pk}),
-        "indicator": reverse("goals:indicator", kwargs={"plan": slug, "pk": indicator.pk}),
+        "dashboard": (dashboard_url(amager_plan), 53),
+        "delaftaler": (reverse("agreements:sub_agreements", kwargs={"plan": slug}), 53),
+        "delaftale": (reverse("agreements:sub_agreement", kwargs={"plan": slug, "pk": education.pk}), 25),
+        "goal": (reverse("goals:goal", kwargs={"plan": slug, "pk": goal.pk}), 25),
+        "indicator": (reverse("goals:indicator", kwargs={"plan": slug, "pk": indicator.pk}), 25),
     }
-    for name, url in pages.items():
+    for name, (url, percent) in pages.items():
         html = client.get(url).content.decode()
         assert "Slutstatus: ikke nået" in html, name
-        assert "nået 46 % af målet" in html, name
+        assert f"nået {percent} % af målet" in html, name
         # The legend explains the final status, judged at the period's end.
         assert "vurderet ved periodens afslutning den 31. december 2025" in html, name
         if name != "indicator":  # its measurement rows say how each stood when it was measured
             assert "status-behind" not in html and "status-on_track" not in html, name
-    indicator_html = client.get(pages["indicator"]).content.decode()
-    assert "seneste måling 35 mdr. gammel" in indicator_html
+    indicator_html = client.get(pages["indicator"][0]).content.decode()
+    assert "seneste måling 29 mdr. gammel" in indicator_html  # 30 June 2024 to 1 December 2026
 
 
-def test_a_running_plan_judges_its_statuses_as_of_today_with_a_legend(client, world, monkeypatch):
+def test_a_running_plan_judges_its_statuses_as_of_today_with_a_legend(
+    client, amager_plan, personas, pinned_today, monkeypatch
+):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
-    client.force_login(world.users["reviewer"])
+    client.force_login(personas.reviewer)
 
-    response = client.get(dashboard_url(world))
+    response = client.get(dashboard_url(amager_plan))
 
     assert response.context["as_of"].day == TODAY and not response.context["as_of"].final
     html = response.content.decode()

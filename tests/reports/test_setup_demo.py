@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import translation
 
-from helhedsplan.planfiles.demo import AMAGER_SLUG, DEMO_PASSWORD
+from helhedsplan.planfiles.demo import AMAGER_SLUG, DEMO_LOGINS, DEMO_PASSWORD, ensure_demo_logins
 from helhedsplan.plans.models import Membership, Plan
 
 EXPECTED = {
@@ -51,30 +51,41 @@ def test_setup_demo_leaves_an_existing_user_as_it_is():
     assert user.check_password("a-new-secret-1")
 
 
-def test_demo_logins_have_their_roles_and_organisations(demo_users, amager_plan):
-    assert set(demo_users) == set(EXPECTED)
+@pytest.fixture
+def demo_logins(amager_plan) -> None:
+    """The demo logins as ``setup_demo`` makes them, on the module's Amager plan."""
+    ensure_demo_logins(amager_plan)
+
+
+def demo_user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def test_demo_logins_have_their_roles_and_organisations(demo_logins, amager_plan):
+    assert {login.username for login in DEMO_LOGINS} == set(EXPECTED)
     for username, (role, organisation, superuser) in EXPECTED.items():
-        user = demo_users[username]
+        user = demo_user(username)
         membership = Membership.objects.get(user=user, plan=amager_plan)
         assert (membership.role, membership.organisation.short_name) == (role, organisation)
         assert user.is_superuser is superuser
         assert user.is_staff is superuser
 
 
-def test_demo_logins_work_with_the_demo_password(demo_users):
+def test_demo_logins_work_with_the_demo_password(demo_logins):
     request = RequestFactory().post("/login/")
     for username in EXPECTED:
-        assert authenticate(request, username=username, password=DEMO_PASSWORD) == demo_users[username]
+        assert authenticate(request, username=username, password=DEMO_PASSWORD) == demo_user(username)
     assert authenticate(request, username="lbf", password="wrong") is None
 
 
-def test_demo_logins_get_the_rights_of_their_role(demo_users, amager_plan):
+def test_demo_logins_get_the_rights_of_their_role(demo_logins, amager_plan):
     goal = amager_plan.sub_agreements.get(focus_area="education").goals.first()
-    assert demo_users["kommune"].has_perm("plan.manage", amager_plan)
-    assert demo_users["boligorg"].has_perm("plan.edit_goals", goal)
-    assert not demo_users["boligorg"].has_perm("plan.manage", amager_plan)
-    assert demo_users["lbf"].has_perm("plan.view", amager_plan)
-    assert not demo_users["lbf"].has_perm("plan.edit_goals", goal)
+    kommune, boligorg, lbf = demo_user("kommune"), demo_user("boligorg"), demo_user("lbf")
+    assert kommune.has_perm("plan.manage", amager_plan)
+    assert boligorg.has_perm("plan.edit_goals", goal)
+    assert not boligorg.has_perm("plan.manage", amager_plan)
+    assert lbf.has_perm("plan.view", amager_plan)
+    assert not lbf.has_perm("plan.edit_goals", goal)
 
 
 @pytest.mark.django_db
