@@ -104,31 +104,30 @@ def test_the_table_names_every_endpoint():
     assert schema_paths == {row.path for row in TABLE}
 
 
-@pytest.fixture
-def world(amager_plan, other_plan, personas):
-    """The Amager plan with a submitted report, the other plan likewise, and a client for every caller."""
-    for plan in (amager_plan, other_plan):
-        if submission(plan) is None:
-            SubmissionFactory(report__plan=plan, report__year=2022, submitted_by=personas.coordinator)
-    clients = {role: client_for(personas[role]) for role in [*ROLES, "org_reviewer"]}
-    clients["token"] = _token_client(token_for(personas.coordinator))
-    clients["revoked_token"] = _token_client(token_for(personas.coordinator, revoked=True))
-    return amager_plan, other_plan, clients
+def with_a_submission(plan, personas) -> Plan:
+    """The plan, with a submitted report (the Amager plan has none of its own; the other plan has one)."""
+    if submission(plan) is None:
+        SubmissionFactory(report__plan=plan, report__year=2022, submitted_by=personas.coordinator)
+    return plan
 
 
-def _token_client(token: str):
+def client_of(personas, caller: str):
+    """A client for a caller of CALLERS: a persona by session, or the coordinator by a token (revoked or not)."""
+    if caller not in ("token", "revoked_token"):
+        return client_for(personas[caller])
     client = client_for(None)
+    token = token_for(personas.coordinator, revoked=caller == "revoked_token")
     client.defaults.update({"HTTP_AUTHORIZATION": f"Bearer {token}"})
     return client
 
 
 @pytest.mark.parametrize("row", TABLE, ids=lambda row: row.path + str(row.extra(None) or ""))
-def test_every_caller_on_every_endpoint(world, row: Row):
-    plan, _other, clients = world
+def test_every_caller_on_every_endpoint(amager_plan, personas, row: Row):
+    plan = with_a_submission(amager_plan, personas)
     address = url(row, plan.slug, plan)
     wrong = []
     for caller in CALLERS:
-        response = clients[caller].get(address)
+        response = client_of(personas, caller).get(address)
         expected = row.access["reviewer" if caller == "org_reviewer" else caller]
         if response.status_code != expected:
             wrong.append(f"{caller}: {response.status_code}, expected {expected}")
@@ -144,26 +143,24 @@ def test_every_caller_on_every_endpoint(world, row: Row):
     [row for row in TABLE if row.obj is not None],
     ids=lambda row: row.path + str(row.extra(None) or ""),
 )
-def test_another_plans_object_is_not_found(world, row: Row, personas):
+def test_another_plans_object_is_not_found(amager_plan, other_plan, personas, row: Row):
     """The coordinator's own plan in the address, another plan's object: 404 JSON, by session and by token."""
-    plan, other, clients = world
-    address = url(row, plan.slug, other)
+    address = url(row, amager_plan.slug, with_a_submission(other_plan, personas))
     for caller in ("coordinator", "token"):
-        response = clients[caller].get(address)
+        response = client_of(personas, caller).get(address)
         assert response.status_code == 404, (caller, response.status_code)
         assert response.json() == {"detail": "Not Found"}
 
 
-def test_an_unknown_token_is_refused_even_with_a_session(world, personas):
+def test_an_unknown_token_is_refused_even_with_a_session(amager_plan, personas):
     """A request that names a token is judged by it alone: signed in or not, an unknown token is a 401."""
-    plan, _other, _clients = world
     client = client_for(personas.coordinator)
-    response = client.get(f"/api/plans/{plan.slug}", headers=bearer("hp_not-a-token"))
+    response = client.get(f"/api/plans/{amager_plan.slug}", headers=bearer("hp_not-a-token"))
     assert response.status_code == 401
     assert response.json() == {"detail": "Unauthorized"}
 
 
-def test_a_token_of_an_inactive_user_is_refused(world, personas):
+def test_a_token_of_an_inactive_user_is_refused(personas):
     token = token_for(personas.editor)
     personas.editor.is_active = False
     personas.editor.save()
@@ -171,10 +168,11 @@ def test_a_token_of_an_inactive_user_is_refused(world, personas):
     assert response.status_code == 401
 
 
-def test_the_list_of_plans_holds_only_the_callers(world, personas):
-    plan, other, clients = world
-    slugs = lambda caller: [p["slug"] for p in clients[caller].get("/api/plans").json()["items"]]  # noqa: E731
-    assert slugs("coordinator") == [plan.slug]
-    assert slugs("token") == [plan.slug]
-    assert slugs("other_plan_coordinator") == [other.slug]
+def test_the_list_of_plans_holds_only_the_callers(amager_plan, other_plan, personas):
+    def slugs(caller: str) -> list[str]:
+        return [p["slug"] for p in client_of(personas, caller).get("/api/plans").json()["items"]]
+
+    assert slugs("coordinator") == [amager_plan.slug]
+    assert slugs("token") == [amager_plan.slug]
+    assert slugs("other_plan_coordinator") == [other_plan.slug]
     assert slugs("outsider") == []

@@ -14,78 +14,16 @@ from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.plans.models import Membership
 from tests.approvals.factories import (
     AMAGER_ASSOCIATION_UNKNOWN,
-    AMAGER_KNOWN_ESTATES,
-    AMAGER_UNKNOWN_ESTATES,
     STOBERIGARDEN,
     ApprovalStepFactory,
     EstateDecisionFactory,
 )
-from tests.plans.factories import EstateFactory, HousingAssociationFactory, MembershipFactory, PlanFactory
+from tests.plans.factories import EstateFactory, MembershipFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
 SEPT_27 = datetime.date(2021, 9, 27)
 NOV_4 = datetime.date(2021, 11, 4)
-
-#: The Amager plan's steps as the seed tells them (dates the seed gives; the rest planned).
-AMAGER_STEPS = [
-    ("Budgetaftale 2021", "Borgerrepræsentationen", datetime.date(2020, 10, 1), ApprovalStep.Status.DONE),
-    ("Medfinansiering", "Borgerrepræsentationen", datetime.date(2020, 10, 8), ApprovalStep.Status.DONE),
-    ("Boligafdelingerne godkender", "Afdelingsbestyrelserne", NOV_4, ApprovalStep.Status.PENDING),
-    ("Godkendelse af indholdet", "Teknik- og Miljøudvalget", None, ApprovalStep.Status.PLANNED),
-    ("Endelig behandling", "Landsbyggefonden", None, ApprovalStep.Status.PLANNED),
-    ("Indsatserne starter", "Helhedsplanen", datetime.date(2022, 1, 1), ApprovalStep.Status.PLANNED),
-]
-
-
-def build_amager_approvals(plan=None):
-    """19 estates as in the Amager plan on 27 September 2021: 18 approved, VIBO's Støberigården I+II pending
-    (expected 4 November 2021), and the political and funder steps in order. Returns (plan, støberigården)."""
-    plan = plan or PlanFactory(name="Boligsocial helhedsplan Amager 2022-2025", slug="amager-2022-2025")
-    threeb = HousingAssociationFactory(name="Boligselskabet 3B", short_name="3B")
-    vibo = HousingAssociationFactory(name="VIBO", short_name="VIBO")
-    names = AMAGER_KNOWN_ESTATES + AMAGER_UNKNOWN_ESTATES
-    for index, name in enumerate(names):
-        association = None if name in AMAGER_ASSOCIATION_UNKNOWN else threeb
-        estate = EstateFactory(plan=plan, name=name, housing_association=association)
-        EstateDecisionFactory(
-            estate=estate,
-            body=EstateDecision.Body.DEPARTMENT_MEETING,
-            result=EstateDecision.Result.APPROVED,
-            date=datetime.date(2021, 6, 1) + datetime.timedelta(days=index),
-            votes_for=20 + index,
-            votes_against=1,
-        )
-    støberigården = EstateFactory(plan=plan, name=STOBERIGARDEN, housing_association=vibo)
-    EstateDecisionFactory(
-        estate=støberigården,
-        body=EstateDecision.Body.DEPARTMENT_BOARD,
-        result=EstateDecision.Result.PENDING,
-        date=None,
-        expected_date=NOV_4,
-    )
-    for order, (title, body, date, status) in enumerate(AMAGER_STEPS, start=1):
-        ApprovalStepFactory(
-            plan=plan,
-            order=order,
-            title=title,
-            body=body,
-            date=date,
-            status=status,
-            date_is_expected=status != ApprovalStep.Status.DONE,
-        )
-    return plan, støberigården
-
-
-@pytest.fixture
-def approvals_plan():
-    return build_amager_approvals()
-
-
-@pytest.fixture
-def coordinator(approvals_plan):
-    plan, _ = approvals_plan
-    return MembershipFactory(plan=plan, role=Membership.Role.COORDINATOR).user
 
 
 def overview(client, plan, **params):
@@ -101,9 +39,9 @@ def approved_text(approved: int, total: int) -> str:
         return gettext("%(approved)s of %(total)s approved") % {"approved": approved, "total": total}
 
 
-def test_on_27_september_2021_eighteen_of_nineteen_have_approved(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
-    client.force_login(coordinator)
+def test_on_27_september_2021_eighteen_of_nineteen_have_approved(client, amager_plan, personas):
+    plan = amager_plan
+    client.force_login(personas.coordinator)
 
     response = overview(client, plan, dato="2021-09-27")
 
@@ -122,12 +60,12 @@ def test_on_27_september_2021_eighteen_of_nineteen_have_approved(client, approva
         assert f'<th scope="row">{state.estate.name}</th>' in page
 
 
-def test_an_estate_whose_housing_association_no_source_gives_says_so(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
+def test_an_estate_whose_housing_association_no_source_gives_says_so(client, amager_plan, personas):
+    plan = amager_plan
     gullandsgaarden = plan.estates.get(name="Gullandsgården")
     # Pending, so that it is also listed among the estates awaiting a decision.
     gullandsgaarden.decisions.update(result=EstateDecision.Result.PENDING, date=None, expected_date=NOV_4)
-    client.force_login(coordinator)
+    client.force_login(personas.coordinator)
 
     page = text_of(overview(client, plan, dato="2021-09-27"))
 
@@ -142,10 +80,11 @@ def test_an_estate_whose_housing_association_no_source_gives_says_so(client, app
     assert ">3B</td>" in re.search(rf'<tr id="estate-{hoergaarden.pk}">(.*?)</tr>', page).group(1)
 
 
-def test_recording_the_missing_approval_gives_nineteen_of_nineteen(client, approvals_plan, coordinator):
-    plan, støberigården = approvals_plan
+def test_recording_the_missing_approval_gives_nineteen_of_nineteen(client, amager_plan, personas):
+    plan = amager_plan
+    støberigården = plan.estates.get(name=STOBERIGARDEN)
     decision = støberigården.decisions.get()
-    client.force_login(coordinator)
+    client.force_login(personas.coordinator)
 
     response = client.post(
         reverse("approvals:decision_update", kwargs={"plan": plan.slug, "pk": decision.pk}),
@@ -172,9 +111,9 @@ def test_recording_the_missing_approval_gives_nineteen_of_nineteen(client, appro
     assert before.context["summary"].approved_count == 18
 
 
-def test_the_date_defaults_to_today(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
-    client.force_login(coordinator)
+def test_the_date_defaults_to_today(client, amager_plan, personas):
+    plan = amager_plan
+    client.force_login(personas.coordinator)
 
     response = overview(client, plan)
 
@@ -182,9 +121,9 @@ def test_the_date_defaults_to_today(client, approvals_plan, coordinator):
     assert response.context["summary"].approved_count == 18  # Støberigården's decision is still pending
 
 
-def test_an_invalid_date_is_answered_with_a_message_and_today_is_shown(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
-    client.force_login(coordinator)
+def test_an_invalid_date_is_answered_with_a_message_and_today_is_shown(client, amager_plan, personas):
+    plan = amager_plan
+    client.force_login(personas.coordinator)
 
     response = overview(client, plan, dato="27-09-2021")
 
@@ -195,27 +134,30 @@ def test_an_invalid_date_is_answered_with_a_message_and_today_is_shown(client, a
     assert response.context["summary"].as_of == datetime.date.today()
 
 
-def test_steps_are_shown_in_order_with_status_and_date(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
-    client.force_login(coordinator)
+def test_steps_are_shown_in_order_with_status_and_date(client, amager_plan, personas):
+    plan = amager_plan
+    steps = list(ApprovalStep.objects.in_plan(plan).order_by("order").values_list("title", flat=True))
+    assert len(steps) == 6
+    client.force_login(personas.coordinator)
 
     page = text_of(overview(client, plan, dato="2021-09-27"))
 
     timeline = re.search(r'<ol class="approval-timeline list-unstyled">(.*?)</ol>', page).group(1)
-    positions = [timeline.index(title) for title, *_ in AMAGER_STEPS]
+    positions = [timeline.index(title) for title in steps]
     assert positions == sorted(positions)
     assert "1. oktober 2020" in timeline
     assert "8. oktober 2020" in timeline
     assert "1. januar 2022" in timeline
-    assert timeline.count('class="status ') == len(AMAGER_STEPS)
+    assert timeline.count('class="status ') == len(steps)
 
 
-def test_a_rejected_decision_counts_as_rejected_with_words(client, coordinator, approvals_plan):
-    plan, støberigården = approvals_plan
+def test_a_rejected_decision_counts_as_rejected_with_words(client, personas, amager_plan):
+    plan = amager_plan
+    støberigården = plan.estates.get(name=STOBERIGARDEN)
     decision = støberigården.decisions.get()
     decision.result, decision.date = EstateDecision.Result.REJECTED, datetime.date(2021, 9, 20)
     decision.save()
-    client.force_login(coordinator)
+    client.force_login(personas.coordinator)
 
     response = overview(client, plan, dato="2021-09-27")
 
@@ -224,10 +166,10 @@ def test_a_rejected_decision_counts_as_rejected_with_words(client, coordinator, 
     assert str(EstateDecision.Result.REJECTED.label).capitalize() in text_of(response)
 
 
-def test_a_coordinator_records_a_new_decision_and_adds_a_step(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
+def test_a_coordinator_records_a_new_decision_and_adds_a_step(client, amager_plan, personas):
+    plan = amager_plan
     extra = EstateFactory(plan=plan, name="Ny afdeling")
-    client.force_login(coordinator)
+    client.force_login(personas.coordinator)
 
     response = client.post(
         reverse("approvals:decision_create", kwargs={"plan": plan.slug}),
@@ -244,10 +186,10 @@ def test_a_coordinator_records_a_new_decision_and_adds_a_step(client, approvals_
     assert ApprovalStep.objects.in_plan(plan).get(order=7).title == "Opfølgning"
 
 
-def test_the_estate_choice_offers_only_the_plans_estates(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
+def test_the_estate_choice_offers_only_the_plans_estates(client, amager_plan, personas):
+    plan = amager_plan
     foreign = EstateFactory(name="Fremmed afdeling")
-    client.force_login(coordinator)
+    client.force_login(personas.coordinator)
 
     response = client.get(reverse("approvals:decision_create", kwargs={"plan": plan.slug}))
     assert "Fremmed afdeling" not in response.content.decode()
@@ -271,10 +213,11 @@ def test_the_estate_choice_offers_only_the_plans_estates(client, approvals_plan,
         ({"body": ""}, "body"),
     ],
 )
-def test_bad_decision_input_is_refused_next_to_the_field(client, approvals_plan, coordinator, data, field):
-    plan, støberigården = approvals_plan
+def test_bad_decision_input_is_refused_next_to_the_field(client, amager_plan, personas, data, field):
+    plan = amager_plan
+    støberigården = plan.estates.get(name=STOBERIGARDEN)
     decision = støberigården.decisions.get()
-    client.force_login(coordinator)
+    client.force_login(personas.coordinator)
     before = EstateDecision.objects.values().get(pk=decision.pk)
     post = {
         "lock_version": decision.lock_version,
@@ -295,9 +238,9 @@ def test_bad_decision_input_is_refused_next_to_the_field(client, approvals_plan,
     assert EstateDecision.objects.values().get(pk=decision.pk) == before
 
 
-def test_two_steps_cannot_share_a_place_in_the_timeline(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
-    client.force_login(coordinator)
+def test_two_steps_cannot_share_a_place_in_the_timeline(client, amager_plan, personas):
+    plan = amager_plan
+    client.force_login(personas.coordinator)
     count = ApprovalStep.objects.count()
 
     response = client.post(
@@ -310,13 +253,14 @@ def test_two_steps_cannot_share_a_place_in_the_timeline(client, approvals_plan, 
     assert ApprovalStep.objects.count() == count
 
 
-def test_a_stale_decision_edit_is_refused(client, approvals_plan, coordinator):
-    plan, støberigården = approvals_plan
+def test_a_stale_decision_edit_is_refused(client, amager_plan, personas):
+    plan = amager_plan
+    støberigården = plan.estates.get(name=STOBERIGARDEN)
     decision = støberigården.decisions.get()
     stale_version = decision.lock_version
     decision.note = "Rettet af en kollega"
     decision.save()
-    client.force_login(coordinator)
+    client.force_login(personas.coordinator)
 
     response = client.post(
         reverse("approvals:decision_update", kwargs={"plan": plan.slug, "pk": decision.pk}),
@@ -336,11 +280,12 @@ def test_a_stale_decision_edit_is_refused(client, approvals_plan, coordinator):
     assert decision.note == "Rettet af en kollega"
 
 
-def test_deleting_a_step_and_a_decision(client, approvals_plan, coordinator):
-    plan, støberigården = approvals_plan
+def test_deleting_a_step_and_a_decision(client, amager_plan, personas):
+    plan = amager_plan
+    støberigården = plan.estates.get(name=STOBERIGARDEN)
     decision = støberigården.decisions.get()
     step = ApprovalStep.objects.in_plan(plan).get(order=6)
-    client.force_login(coordinator)
+    client.force_login(personas.coordinator)
 
     assert (
         client.post(reverse("approvals:step_delete", kwargs={"plan": plan.slug, "pk": step.pk})).status_code
@@ -357,9 +302,10 @@ def test_deleting_a_step_and_a_decision(client, approvals_plan, coordinator):
     assert not EstateDecision.objects.filter(pk=decision.pk).exists()
 
 
-def test_every_decision_and_step_links_to_its_history(client, approvals_plan, coordinator):
-    plan, støberigården = approvals_plan
-    client.force_login(coordinator)
+def test_every_decision_and_step_links_to_its_history(client, amager_plan, personas):
+    plan = amager_plan
+    støberigården = plan.estates.get(name=STOBERIGARDEN)
+    client.force_login(personas.coordinator)
 
     page = overview(client, plan).content.decode()
 
@@ -372,15 +318,15 @@ def test_every_decision_and_step_links_to_its_history(client, approvals_plan, co
 
 
 def test_the_overview_uses_the_same_number_of_queries_with_one_or_many_estates(
-    client, django_assert_num_queries
+    client, amager_plan, personas, django_assert_num_queries
 ):
+    """A plan with one estate, decision and step, and the Amager plan with 19 estates and 6 steps."""
     small = PlanFactory()
-    user = MembershipFactory(plan=small, role=Membership.Role.COORDINATOR).user
+    MembershipFactory(plan=small, user=personas.coordinator, role=Membership.Role.COORDINATOR)
     EstateDecisionFactory(estate=EstateFactory(plan=small))
     ApprovalStepFactory(plan=small)
-    client.force_login(user)
-    big, _ = build_amager_approvals()
-    MembershipFactory(plan=big, user=user, role=Membership.Role.COORDINATOR)
+    client.force_login(personas.coordinator)
+    big = amager_plan
 
     # 1 session, 2 user, 3 the user's membership with its plan and organisation, 4 the delaftaler it is limited
     # to, 5 estates with housing associations, 6 their decisions, 7 the steps.
@@ -389,9 +335,9 @@ def test_the_overview_uses_the_same_number_of_queries_with_one_or_many_estates(
             assert overview(client, plan, dato="2021-09-27").status_code == 200
 
 
-def test_the_amager_plan_on_27_september_2021_reads_18_of_19(client, demo_users, amager_plan):
-    """The imported Amager plan, read by LBF's reviewer, says what the seed says."""
-    client.force_login(demo_users["lbf"])
+def test_the_amager_plan_on_27_september_2021_reads_18_of_19(client, personas, amager_plan):
+    """The imported Amager plan, read by a reviewer, says what the seed says."""
+    client.force_login(personas.reviewer)
 
     response = overview(client, amager_plan, dato="2021-09-27")
 
@@ -416,8 +362,13 @@ def test_the_amager_plan_on_27_september_2021_reads_18_of_19(client, demo_users,
 # --- The estates' step follows the decisions; overdue steps and decisions are flagged --------------------------
 
 
-def estates_step(plan) -> ApprovalStep:
-    return ApprovalStep.objects.get(plan=plan, title="Boligafdelingerne godkender")
+def estates_step(plan, status=None) -> ApprovalStep:
+    """The step of the estates' approvals (pending, expected 4 November 2021), with ``status`` if given."""
+    step = ApprovalStep.objects.get(plan=plan, title__startswith="Boligafdelingerne godkender")
+    if status is not None:
+        step.status = status
+        step.save()
+    return step
 
 
 def timeline_of(response) -> str:
@@ -428,12 +379,11 @@ def step_html(response, step) -> str:
     return re.search(rf'<li id="step-{step.pk}"(.*?)</li>', text_of(response)).group(1)
 
 
-def test_the_estates_step_takes_its_status_from_the_decisions(client, approvals_plan, coordinator):
-    plan, støberigården = approvals_plan
-    step = estates_step(plan)
-    step.status = ApprovalStep.Status.FROM_ESTATES
-    step.save()
-    client.force_login(coordinator)
+def test_the_estates_step_takes_its_status_from_the_decisions(client, amager_plan, personas):
+    plan = amager_plan
+    støberigården = plan.estates.get(name=STOBERIGARDEN)
+    step = estates_step(plan, ApprovalStep.Status.FROM_ESTATES)
+    client.force_login(personas.coordinator)
 
     before = step_html(overview(client, plan, dato="2021-09-27"), step)
     assert "Afventer beslutning" in before
@@ -455,22 +405,24 @@ def test_the_estates_step_takes_its_status_from_the_decisions(client, approvals_
     assert "18 af 19" not in text_of(after)
 
 
-def test_a_step_keeps_its_own_status_unless_it_follows_the_estates(client, approvals_plan, coordinator):
-    plan, støberigården = approvals_plan
+def test_a_step_keeps_its_own_status_unless_it_follows_the_estates(client, amager_plan, personas):
+    plan = amager_plan
+    støberigården = plan.estates.get(name=STOBERIGARDEN)
     decision = støberigården.decisions.get()
     decision.result, decision.date = EstateDecision.Result.APPROVED, NOV_4
     decision.save()
-    client.force_login(coordinator)
+    pending = estates_step(plan, ApprovalStep.Status.PENDING)
+    client.force_login(personas.coordinator)
 
-    step = step_html(overview(client, plan, dato="2021-11-05"), estates_step(plan))
+    step = step_html(overview(client, plan, dato="2021-11-05"), pending)
 
     assert "Afventer beslutning" in step and "boligafdelinger har godkendt" not in step
 
 
-def test_a_step_whose_expected_date_has_passed_is_flagged(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
-    step = estates_step(plan)  # pending, expected 4 November 2021
-    client.force_login(coordinator)
+def test_a_step_whose_expected_date_has_passed_is_flagged(client, amager_plan, personas):
+    plan = amager_plan
+    step = estates_step(plan, ApprovalStep.Status.PENDING)  # expected 4 November 2021
+    client.force_login(personas.coordinator)
 
     on_time = overview(client, plan, dato="2021-11-04")
     assert "overskredet" not in step_html(on_time, step)
@@ -487,29 +439,26 @@ def test_a_step_whose_expected_date_has_passed_is_flagged(client, approvals_plan
     assert "Støberigården I+II (VIBO)" in pending and "overskredet" in pending
 
 
-def test_a_done_step_is_never_overdue(client, approvals_plan, coordinator):
-    plan, _ = approvals_plan
-    step = estates_step(plan)
-    step.status = ApprovalStep.Status.DONE
-    step.save()
-    client.force_login(coordinator)
+def test_a_done_step_is_never_overdue(client, amager_plan, personas):
+    plan = amager_plan
+    step = estates_step(plan, ApprovalStep.Status.DONE)
+    client.force_login(personas.coordinator)
 
     response = overview(client, plan, dato="2022-06-01")
 
     assert "overskredet" not in step_html(response, step)
 
 
-def test_with_two_decisions_each_rows_actions_say_which_decision_they_act_on(
-    client, approvals_plan, coordinator
-):
-    plan, støberigården = approvals_plan
+def test_with_two_decisions_each_rows_actions_say_which_decision_they_act_on(client, amager_plan, personas):
+    plan = amager_plan
+    støberigården = plan.estates.get(name=STOBERIGARDEN)
     EstateDecisionFactory(
         estate=støberigården,
         body=EstateDecision.Body.DEPARTMENT_MEETING,
         result=EstateDecision.Result.APPROVED,
         date=datetime.date(2021, 9, 15),
     )
-    client.force_login(coordinator)
+    client.force_login(personas.coordinator)
 
     page = text_of(overview(client, plan, dato="2021-09-27"))
 

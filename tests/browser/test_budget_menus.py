@@ -10,17 +10,16 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from helhedsplan.budget.models import BudgetLine
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LINE = "Lektiecaféer og læseprojekter"
 
 
-def test_a_rows_menu_opens_and_is_used_from_the_keyboard(
-    page, login, assert_no_axe_violations, amager_plan, demo_users
-):
+def test_a_rows_menu_opens_and_is_used_from_the_keyboard(page, login, assert_no_axe_violations, amager_plan):
     line = BudgetLine.objects.in_plan(amager_plan).get(description=LINE)
-    login(page, demo_users["kommune"])
+    login(page, make_personas(amager_plan).coordinator)
     page.goto(reverse("budget:overview", kwargs={"plan": amager_plan.slug}))
     assert_no_axe_violations(page)
 
@@ -63,8 +62,8 @@ def test_a_rows_menu_opens_and_is_used_from_the_keyboard(
     assert line.actuals.get(year=2023).amount == 12.5
 
 
-def test_reviewers_get_no_row_menus_or_action_columns(page, login, amager_plan, demo_users):
-    login(page, demo_users["lbf"])
+def test_reviewers_get_no_row_menus_or_action_columns(page, login, amager_plan):
+    login(page, make_personas(amager_plan).reviewer)
     page.goto(reverse("budget:overview", kwargs={"plan": amager_plan.slug}))
     expect(page.locator("main .dropdown")).to_have_count(0)
     expect(page.locator("main").get_by_text("Historik")).to_have_count(0)

@@ -1,4 +1,4 @@
-"""The reviewer's journey: Landsbyggefonden's reviewer reads the Amager plan's dashboard, strategic agreement and
+"""The reviewer's journey: a reviewer reads the Amager plan's dashboard, strategic agreement and
 a delaftale — finds the progress, finds no way to change anything, and every page passes axe."""
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
+
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,9 +32,9 @@ def assert_no_edit_controls(page) -> None:
 
 
 def test_the_reviewer_reads_the_plan_and_can_change_nothing(
-    page, login, amager_plan, demo_users, assert_no_axe_violations
+    page, login, amager_plan, assert_no_axe_violations
 ):
-    login(page, demo_users["lbf"])
+    login(page, make_personas(amager_plan).reviewer)
     slug = amager_plan.slug
 
     # The start page goes straight to the reviewer's only plan: the dashboard.
@@ -71,13 +73,13 @@ def test_the_reviewer_reads_the_plan_and_can_change_nothing(
 
 
 def test_an_editor_records_a_measurement_on_the_delaftale_page_and_sees_the_progress_change(
-    page, login, amager_plan, demo_users, assert_no_axe_violations, monkeypatch
+    page, login, amager_plan, assert_no_axe_violations, monkeypatch
 ):
     # While the plan runs (statuses are judged as of today; after the period they are final).
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2025, 7, 1))
     from helhedsplan.goals.models import Indicator
 
-    login(page, demo_users["boligorg"])
+    login(page, make_personas(amager_plan).editor)
     indicator = (
         Indicator.objects.in_plan(amager_plan)
         .filter(goal__isnull=False)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from helhedsplan.goals.models import Goal, Indicator, Measurement
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +20,10 @@ INDICATOR_NAME = "Andel 15-25-årige sigtet for kriminalitet"
 
 
 def test_a_refused_form_page_starts_with_a_focused_error_summary_linking_to_the_fields(
-    page, login, assert_no_axe_violations, amager_plan, demo_users
+    page, login, assert_no_axe_violations, amager_plan
 ):
     goal = Goal.objects.get(sub_agreement__plan=amager_plan, title=GOAL_TITLE)
-    login(page, demo_users["boligorg"])
+    login(page, make_personas(amager_plan).editor)
     page.goto(reverse("goals:goal_update", kwargs={"plan": amager_plan.slug, "pk": goal.pk}))
     expect(page.locator("[data-error-summary]")).to_have_count(0)
 
@@ -48,11 +49,11 @@ def test_a_refused_form_page_starts_with_a_focused_error_summary_linking_to_the_
 
 
 def test_a_refused_measurement_stays_on_the_indicator_page_with_its_chart(
-    page, login, assert_no_axe_violations, amager_plan, demo_users
+    page, login, assert_no_axe_violations, amager_plan
 ):
     indicator = Indicator.objects.get(goal__sub_agreement__plan=amager_plan, name=INDICATOR_NAME)
     count = indicator.measurements.count()
-    login(page, demo_users["boligorg"])
+    login(page, make_personas(amager_plan).editor)
     page.goto(indicator.get_absolute_url())
     form = page.locator("#measurement-form-area form")
 

@@ -1,6 +1,6 @@
 """Journeys through the goals pages in real Chromium, with axe-core on every page visited.
 
-(a) The housing association's editor (``boligorg``) opens the crime-prevention delaftale, which is behind,
+(a) An editor of the whole plan opens the crime-prevention delaftale, which is behind,
     edits a goal, records a measurement that brings its indicator on track, and sees the indicator, the goal
     and the delaftale change status.
 (b) Two people open the same goal's edit form; the later save is refused with an explanation of what changed,
@@ -17,6 +17,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from helhedsplan.goals.models import Goal, Indicator, Measurement
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,14 +36,14 @@ def status_of(page: Page, selector: str):
 
 
 def test_editor_edits_a_goal_and_records_a_measurement_that_brings_it_on_track(
-    page, login, assert_no_axe_violations, amager_plan, demo_users, monkeypatch
+    page, login, assert_no_axe_violations, amager_plan, monkeypatch
 ):
     # While the plan runs (statuses are judged as of today; after the period they are final).
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2025, 7, 1))
     goal = Goal.objects.get(sub_agreement__plan=amager_plan, title=GOAL_TITLE)
     indicator = Indicator.objects.get(goal=goal, name=INDICATOR_NAME)
     sub_agreement = goal.sub_agreement
-    login(page, demo_users["boligorg"])
+    editor = login(page, make_personas(amager_plan).editor)
 
     # The delaftale page: behind.
     page.goto(sub_agreement.get_absolute_url())
@@ -103,7 +104,7 @@ def test_editor_edits_a_goal_and_records_a_measurement_that_brings_it_on_track(
     )
     assert_no_axe_violations(page)
     measurement = Measurement.objects.get(indicator=indicator, date="2025-06-30")
-    assert measurement.entered_by == demo_users["boligorg"]
+    assert measurement.entered_by == editor
 
     # The goal and the delaftale follow.
     page.goto(goal.get_absolute_url())
@@ -117,8 +118,9 @@ def test_editor_edits_a_goal_and_records_a_measurement_that_brings_it_on_track(
 
 
 def test_later_of_two_goal_edits_is_refused_with_an_explanation(
-    page, browser: Browser, live_server, login, assert_no_axe_violations, amager_plan, demo_users
+    page, browser: Browser, live_server, login, assert_no_axe_violations, amager_plan
 ):
+    personas = make_personas(amager_plan)
     goal = Goal.objects.get(sub_agreement__plan=amager_plan, title=GOAL_TITLE)
     edit_url = reverse("goals:goal_update", kwargs={"plan": amager_plan.slug, "pk": goal.pk})
     other_context = browser.new_context(
@@ -126,8 +128,8 @@ def test_later_of_two_goal_edits_is_refused_with_an_explanation(
     )
     try:
         other = other_context.new_page()
-        login(page, demo_users["boligorg"])
-        login(other, demo_users["kommune"])
+        login(page, personas.editor)
+        login(other, personas.coordinator)
 
         # Both open the form from the same version.
         page.goto(edit_url)
@@ -158,7 +160,7 @@ def test_later_of_two_goal_edits_is_refused_with_an_explanation(
 
 
 def test_every_goals_page_passes_axe_also_with_form_errors(
-    page, login, assert_no_axe_violations, amager_plan, demo_users
+    page, login, assert_no_axe_violations, amager_plan
 ):
     """The pages the journeys above do not pass through: activities, indicator and measurement forms, the
     confirmations before deleting, a form showing errors, and a key figure."""
@@ -167,7 +169,7 @@ def test_every_goals_page_passes_axe_also_with_form_errors(
     measurement = indicator.measurements.first()
     activity = goal.activities.first()
     key_figure = Indicator.objects.filter(plan=amager_plan, strategic_goal__isnull=False).first()
-    login(page, demo_users["kommune"])  # a coordinator sees every control
+    login(page, make_personas(amager_plan).coordinator)  # a coordinator sees every control
     plan = amager_plan.slug
 
     def goals_url(name: str, **kwargs) -> str:

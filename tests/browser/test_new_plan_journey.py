@@ -10,14 +10,15 @@ from playwright.sync_api import expect
 from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.goals.models import Goal
 from helhedsplan.plans.models import Membership, Plan
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_coordinator_creates_a_successor_plan_from_the_template(
-    page, login, live_server, demo_users, amager_plan, assert_no_axe_violations
+    page, login, live_server, amager_plan, assert_no_axe_violations
 ):
-    login(page, "kommune")
+    coordinator = login(page, make_personas(amager_plan).coordinator)
     page.goto(amager_plan.get_absolute_url())
     page.get_by_role("link", name="Ny helhedsplan, der afløser denne").click()
     expect(page.locator("h1")).to_have_text("Ny helhedsplan")
@@ -55,7 +56,7 @@ def test_a_coordinator_creates_a_successor_plan_from_the_template(
         Goal.objects.filter(sub_agreement__plan=plan).count()
         == Goal.objects.filter(sub_agreement__plan=amager_plan).count()
     )
-    assert Membership.objects.get(plan=plan).user == demo_users["kommune"]
+    assert Membership.objects.get(plan=plan).user == coordinator
 
     # The new plan's first editor, limited to its employment delaftale, added by e-mail.
     limit = SubAgreement.objects.get(plan=plan, focus_area="employment")

@@ -1,8 +1,8 @@
 """Safer editing in real Chromium, with axe-core on every page visited.
 
-(a) The housing association's editor (``boligorg``) is told what they edit, sees no delete button on a goal with
+(a) An editor of the whole plan is told what they edit, sees no delete button on a goal with
     indicators, and on opening its delete address is refused with the role it takes and whom to ask.
-(b) The municipality's coordinator (``kommune``) deletes that goal, sees what goes with it, follows the
+(b) The plan's coordinator deletes that goal, sees what goes with it, follows the
     message to the deleted goal's history and restores it with its indicators.
 """
 
@@ -15,6 +15,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from helhedsplan.goals.models import Goal, Indicator
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,11 +23,11 @@ GOAL_TITLE = "Færre unge begår kriminalitet"
 
 
 def test_an_editor_is_told_what_they_edit_and_refused_a_delete_that_takes_rows_along(
-    page: Page, login, assert_no_axe_violations, amager_plan, demo_users
+    page: Page, login, assert_no_axe_violations, amager_plan
 ):
     goal = Goal.objects.get(sub_agreement__plan=amager_plan, title=GOAL_TITLE)
     delete_url = reverse("goals:goal_delete", kwargs={"plan": amager_plan.slug, "pk": goal.pk})
-    login(page, demo_users["boligorg"])
+    login(page, make_personas(amager_plan).editor)
 
     page.goto(goal.get_absolute_url())
     expect(page.locator("#editing-notice")).to_contain_text("Du redigerer")
@@ -43,12 +44,12 @@ def test_an_editor_is_told_what_they_edit_and_refused_a_delete_that_takes_rows_a
 
 
 def test_a_coordinator_deletes_a_goal_and_restores_it_from_its_history(
-    page: Page, login, assert_no_axe_violations, amager_plan, demo_users
+    page: Page, login, assert_no_axe_violations, amager_plan
 ):
     goal = Goal.objects.get(sub_agreement__plan=amager_plan, title=GOAL_TITLE)
     goal_pk = goal.pk
     indicators = set(Indicator.objects.filter(goal=goal).values_list("pk", flat=True))
-    login(page, demo_users["kommune"])
+    login(page, make_personas(amager_plan).coordinator)
 
     page.goto(goal.get_absolute_url())
     page.locator("main .object-actions a.btn-outline-danger").click()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from helhedsplan.budget.summary import summarise
 from tests.budget.factories import ActualSpendFactory, BudgetAmountFactory, BudgetLineFactory
-from tests.plans.factories import MembershipFactory, PlanFactory, UserFactory
+from tests.plans.factories import MembershipFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +56,10 @@ def test_an_empty_budget_is_empty_not_balanced():
 
 
 def test_the_amager_budget_warns_that_2025_has_ended_without_actual_spend(
-    client, amager_plan, demo_users, monkeypatch
+    client, amager_plan, personas, monkeypatch
 ):
     pin_today(monkeypatch, datetime.date(2026, 12, 1))
-    client.force_login(demo_users["lbf"])
+    client.force_login(personas.reviewer)
 
     html = client.get(overview(amager_plan)).content.decode()
 
@@ -68,9 +68,9 @@ def test_the_amager_budget_warns_that_2025_has_ended_without_actual_spend(
     assert "ikke registreret</span>" in html  # the year's row says so too
 
 
-def test_no_warning_while_the_year_runs(client, amager_plan, demo_users, monkeypatch):
+def test_no_warning_while_the_year_runs(client, amager_plan, personas, monkeypatch):
     pin_today(monkeypatch, datetime.date(2025, 6, 1))
-    client.force_login(demo_users["lbf"])
+    client.force_login(personas.reviewer)
 
     html = client.get(overview(amager_plan)).content.decode()
 
@@ -78,13 +78,13 @@ def test_no_warning_while_the_year_runs(client, amager_plan, demo_users, monkeyp
     assert "endnu ikke kendt" in html
 
 
-def test_the_warning_goes_once_the_spend_is_recorded(client, monkeypatch):
+def test_the_warning_goes_once_the_spend_is_recorded(client, personas, monkeypatch):
     pin_today(monkeypatch, datetime.date(2026, 12, 1))
     plan = PlanFactory(slug="lille")
-    user = MembershipFactory(plan=plan, user=UserFactory(password=None), role="reviewer").user
+    MembershipFactory(plan=plan, user=personas.reviewer, role="reviewer")
     line = BudgetLineFactory(plan=plan)
     BudgetAmountFactory(line=line, year=2025, amount=Decimal(1000))
-    client.force_login(user)
+    client.force_login(personas.reviewer)
     assert "Året 2025 er slut" in client.get(overview(plan)).content.decode()
 
     ActualSpendFactory(line=line, year=2025, amount=Decimal(950))
@@ -92,10 +92,10 @@ def test_the_warning_goes_once_the_spend_is_recorded(client, monkeypatch):
     assert "Året 2025 er slut" not in client.get(overview(plan)).content.decode()
 
 
-def test_an_empty_plan_is_not_shown_in_balance(client):
+def test_an_empty_plan_is_not_shown_in_balance(client, personas):
     plan = PlanFactory(slug="tom")
-    user = MembershipFactory(plan=plan, user=UserFactory(password=None), role="reviewer").user
-    client.force_login(user)
+    MembershipFactory(plan=plan, user=personas.reviewer, role="reviewer")
+    client.force_login(personas.reviewer)
 
     html = client.get(overview(plan)).content.decode()
 

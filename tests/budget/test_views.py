@@ -29,14 +29,14 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def coordinator_client(client, demo_users):
-    client.force_login(demo_users["kommune"])
+def coordinator_client(client, personas):
+    client.force_login(personas.coordinator)
     return client
 
 
 @pytest.fixture
-def reviewer_client(client, demo_users):
-    client.force_login(demo_users["lbf"])
+def reviewer_client(client, personas):
+    client.force_login(personas.reviewer)
     return client
 
 

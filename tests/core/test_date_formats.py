@@ -57,8 +57,8 @@ def section(html: str, start: str, end: str = "</table>") -> str:
 
 
 @pytest.mark.django_db
-def test_dense_tables_use_the_short_form_and_the_rest_the_long(demo_users, amager_plan):
-    user = demo_users["kommune"]
+def test_dense_tables_use_the_short_form_and_the_rest_the_long(personas, amager_plan):
+    user = personas.coordinator
     goal = Goal.objects.in_plan(amager_plan).filter(activities__start_date__isnull=False).first()
     sub_agreement = SubAgreement.objects.in_plan(amager_plan).get(pk=goal.sub_agreement_id)
     activity = Activity.objects.in_plan(amager_plan).filter(goals=goal, start_date__isnull=False).first()

@@ -16,15 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helhedsplan.agreements.models import SubAgreement
-from helhedsplan.plans.models import Membership
+from helhedsplan.plans.models import Membership, Organisation
 from helhedsplan.plans.services import (
     SiteAddress,
     member_add,
     membership_delete,
     membership_update,
 )
-from tests.agreements.factories import SubAgreementFactory
-from tests.plans.factories import MembershipFactory, OrganisationFactory, PlanFactory, UserFactory
+from tests.plans.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.world import client_for
 
 pytestmark = pytest.mark.django_db
@@ -46,16 +45,9 @@ def messages_of(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-@pytest.fixture
-def small_plan():
-    """A plan with two parties, two delaftaler and one coordinator."""
-    plan = PlanFactory()
-    party, other_party = OrganisationFactory(), OrganisationFactory()
-    plan.organisations.set([party, other_party])
-    SubAgreementFactory(plan=plan, focus_area="employment")
-    SubAgreementFactory(plan=plan, focus_area="crime_prevention")
-    coordinator = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.COORDINATOR).user
-    return plan, party, coordinator
+def party_of(plan, user) -> Organisation:
+    """The party ``user`` is a member of ``plan`` for: the Amager personas' is TMF."""
+    return Membership.objects.get(plan=plan, user=user).organisation
 
 
 def data(party, role=Membership.Role.EDITOR, sub_agreements=()) -> dict:
@@ -65,8 +57,9 @@ def data(party, role=Membership.Role.EDITOR, sub_agreements=()) -> dict:
 # --- Services ---------------------------------------------------------------------------------------------------
 
 
-def test_an_existing_user_is_found_by_email_ignoring_case(small_plan):
-    plan, party, coordinator = small_plan
+def test_an_existing_user_is_found_by_email_ignoring_case(amager_plan, personas):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     anna = UserFactory(username="anna", email="Anna.Holm@Example.org")
 
     membership = member_add(
@@ -80,9 +73,10 @@ def test_an_existing_user_is_found_by_email_ignoring_case(small_plan):
 
 
 def test_a_new_address_makes_a_user_who_is_sent_the_set_password_mail(
-    small_plan, django_capture_on_commit_callbacks
+    amager_plan, personas, django_capture_on_commit_callbacks
 ):
-    plan, party, coordinator = small_plan
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     limit = SubAgreement.objects.in_plan(plan).order_by("pk").first()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,8 +117,11 @@ def test_a_new_address_makes_a_user_who_is_sent_the_set_password_mail(
     assert "Linket virker ikke længere" in visitor.get(link, follow=True).content.decode()
 
 
-def test_a_second_user_with_the_same_username_gets_a_number(small_plan, django_capture_on_commit_callbacks):
-    plan, party, coordinator = small_plan
+def test_a_second_user_with_the_same_username_gets_a_number(
+    amager_plan, personas, django_capture_on_commit_callbacks
+):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     UserFactory(username="ny@example.org", email="someone-else@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -135,8 +132,9 @@ def test_a_second_user_with_the_same_username_gets_a_number(small_plan, django_c
     assert membership.user.username == "ny@example.org-2"
 
 
-def test_adding_someone_twice_is_refused(small_plan):
-    plan, party, coordinator = small_plan
+def test_adding_someone_twice_is_refused(amager_plan, personas):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     before = Membership.objects.count()
 
     with pytest.raises(ValidationError) as refusal:
@@ -146,8 +144,9 @@ def test_adding_someone_twice_is_refused(small_plan):
     assert Membership.objects.count() == before
 
 
-def test_an_invalid_address_is_refused_and_no_user_is_made(small_plan):
-    plan, party, coordinator = small_plan
+def test_an_invalid_address_is_refused_and_no_user_is_made(amager_plan, personas):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     users = User.objects.count()
 
     with pytest.raises(ValidationError) as refusal:
@@ -157,8 +156,9 @@ def test_an_invalid_address_is_refused_and_no_user_is_made(small_plan):
     assert User.objects.count() == users
 
 
-def test_a_limit_from_another_plan_is_refused_and_nothing_is_saved(small_plan, other_plan):
-    plan, party, coordinator = small_plan
+def test_a_limit_from_another_plan_is_refused_and_nothing_is_saved(amager_plan, personas, other_plan):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     foreign = SubAgreement.objects.in_plan(other_plan).first()
     users, memberships = User.objects.count(), Membership.objects.count()
 
@@ -180,10 +180,11 @@ def test_a_limit_from_another_plan_is_refused_and_nothing_is_saved(small_plan, o
 
 
 @pytest.mark.parametrize("role", [Membership.Role.COORDINATOR, Membership.Role.REVIEWER])
-def test_only_an_editor_is_limited_to_sub_agreements(small_plan, role):
-    plan, party, coordinator = small_plan
+def test_only_an_editor_is_limited_to_sub_agreements(amager_plan, personas, role):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     limit = SubAgreement.objects.in_plan(plan).first()
-    editor = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.EDITOR)
+    editor = Membership.objects.get(plan=plan, user=personas.editor)  # of the whole plan
 
     with pytest.raises(ValidationError) as refusal:
         membership_update(
@@ -199,8 +200,9 @@ def test_only_an_editor_is_limited_to_sub_agreements(small_plan, role):
     assert not editor.sub_agreements.exists()
 
 
-def test_the_last_coordinator_is_neither_demoted_nor_removed(small_plan):
-    plan, party, coordinator = small_plan
+def test_the_last_coordinator_is_neither_demoted_nor_removed(amager_plan, personas):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     membership = Membership.objects.get(plan=plan, user=coordinator)
 
     with pytest.raises(ValidationError) as demoted:
@@ -221,8 +223,11 @@ def test_the_last_coordinator_is_neither_demoted_nor_removed(small_plan):
     assert membership.history.count() == 1  # only its creation
 
 
-def test_with_a_second_coordinator_the_first_may_step_down_and_every_change_is_in_history(small_plan):
-    plan, party, coordinator = small_plan
+def test_with_a_second_coordinator_the_first_may_step_down_and_every_change_is_in_history(
+    amager_plan, personas
+):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     membership = Membership.objects.get(plan=plan, user=coordinator)
     second = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.COORDINATOR)
     limit = SubAgreement.objects.in_plan(plan).order_by("pk").first()
@@ -252,9 +257,10 @@ def test_with_a_second_coordinator_the_first_may_step_down_and_every_change_is_i
 
 
 def test_a_coordinator_adds_an_editor_limited_to_one_sub_agreement(
-    small_plan, client_for, django_capture_on_commit_callbacks
+    amager_plan, personas, client_for, django_capture_on_commit_callbacks
 ):
-    plan, party, coordinator = small_plan
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     limit = SubAgreement.objects.in_plan(plan).order_by("pk").first()
     client = client_for(coordinator)
 
@@ -280,8 +286,9 @@ def test_a_coordinator_adds_an_editor_limited_to_one_sub_agreement(
     assert 'href="mailto:lise@example.org"' in html
 
 
-def test_the_add_page_refuses_bad_input_with_danish_messages(small_plan, client_for, other_plan):
-    plan, party, coordinator = small_plan
+def test_the_add_page_refuses_bad_input_with_danish_messages(amager_plan, personas, client_for, other_plan):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     client = client_for(coordinator)
     foreign = SubAgreement.objects.in_plan(other_plan).first()
     users, memberships = User.objects.count(), Membership.objects.count()
@@ -327,10 +334,13 @@ def test_the_add_page_refuses_bad_input_with_danish_messages(small_plan, client_
     assert mail.outbox == []
 
 
-def test_the_edit_page_changes_the_role_and_refuses_to_demote_the_last_coordinator(small_plan, client_for):
-    plan, party, coordinator = small_plan
+def test_the_edit_page_changes_the_role_and_refuses_to_demote_the_last_coordinator(
+    amager_plan, personas, client_for
+):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     client = client_for(coordinator)
-    editor = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.EDITOR)
+    editor = Membership.objects.get(plan=plan, user=personas.editor)
     own = Membership.objects.get(plan=plan, user=coordinator)
 
     def edit(membership, role):
@@ -363,8 +373,8 @@ def test_the_edit_page_changes_the_role_and_refuses_to_demote_the_last_coordinat
     assert editor.role == "coordinator"
 
 
-def test_removing_the_last_coordinator_is_refused_on_the_page(small_plan, client_for):
-    plan, party, coordinator = small_plan
+def test_removing_the_last_coordinator_is_refused_on_the_page(amager_plan, personas, client_for):
+    plan, coordinator = amager_plan, personas.coordinator
     own = Membership.objects.get(plan=plan, user=coordinator)
     url = reverse("member_delete", kwargs={"plan": plan.slug, "pk": own.pk})
 
@@ -375,9 +385,9 @@ def test_removing_the_last_coordinator_is_refused_on_the_page(small_plan, client
     assert Membership.objects.filter(pk=own.pk).exists()
 
 
-def test_removing_a_member_links_to_its_history(small_plan, client_for):
-    plan, party, coordinator = small_plan
-    reviewer = MembershipFactory(plan=plan, organisation=party, role=Membership.Role.REVIEWER)
+def test_removing_a_member_links_to_its_history(amager_plan, personas, client_for):
+    plan, coordinator = amager_plan, personas.coordinator
+    reviewer = Membership.objects.get(plan=plan, user=personas.reviewer)
     url = reverse("member_delete", kwargs={"plan": plan.slug, "pk": reviewer.pk})
     client = client_for(coordinator)
 
@@ -409,8 +419,10 @@ def _members_page_queries(client, plan) -> list[str]:
     return [query["sql"] for query in queries.captured_queries]
 
 
-def test_the_members_page_reads_as_much_for_one_member_as_for_many(small_plan, client_for):
-    plan, party, coordinator = small_plan
+def test_the_members_page_reads_as_much_for_few_members_as_for_many(amager_plan, personas, client_for):
+    """The Amager plan's four members, and twelve more."""
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     client = client_for(coordinator)
     limits = list(SubAgreement.objects.in_plan(plan))
 
@@ -432,8 +444,9 @@ def test_the_members_page_reads_as_much_for_one_member_as_for_many(small_plan, c
     assert "Navn 11" in client.get(members_url(plan)).content.decode()
 
 
-def test_the_admin_keeps_the_last_coordinator_too(small_plan, client_for):
-    plan, party, coordinator = small_plan
+def test_the_admin_keeps_the_last_coordinator_too(amager_plan, personas, client_for):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     own = Membership.objects.get(plan=plan, user=coordinator)
     admin = client_for(UserFactory(username="root", is_staff=True, is_superuser=True, password=None))
     change = reverse("admin:plans_membership_change", args=[own.pk])
@@ -470,12 +483,13 @@ def test_forgot_password_sends_the_danish_reset_mail(client_for):
     assert "/konto/ny-adgangskode/" in message.body
 
 
-def test_an_admin_inline_row_cannot_delete_the_last_coordinator(small_plan):
+def test_an_admin_inline_row_cannot_delete_the_last_coordinator(amager_plan, personas):
     from django.forms.models import inlineformset_factory
 
     from helhedsplan.plans.admin import KeepsACoordinator
 
-    plan, party, coordinator = small_plan
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     own = Membership.objects.get(plan=plan, user=coordinator)
     rows = inlineformset_factory(
         User, Membership, formset=KeepsACoordinator, fields=["role"], fk_name="user", extra=0
@@ -498,8 +512,9 @@ def test_an_admin_inline_row_cannot_delete_the_last_coordinator(small_plan):
     assert rows(post, instance=coordinator, prefix="memberships").is_valid()
 
 
-def test_a_coordinator_who_removes_themselves_is_sent_to_their_plans(small_plan, client_for):
-    plan, party, coordinator = small_plan
+def test_a_coordinator_who_removes_themselves_is_sent_to_their_plans(amager_plan, personas, client_for):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     MembershipFactory(plan=plan, organisation=party, role=Membership.Role.COORDINATOR)
     own = Membership.objects.get(plan=plan, user=coordinator)
     client = client_for(coordinator)
@@ -511,8 +526,9 @@ def test_a_coordinator_who_removes_themselves_is_sent_to_their_plans(small_plan,
     assert client.get(members_url(plan)).status_code == 404
 
 
-def test_a_new_member_whose_link_ran_out_asks_for_a_new_one(small_plan, client_for):
-    plan, party, coordinator = small_plan
+def test_a_new_member_whose_link_ran_out_asks_for_a_new_one(amager_plan, personas, client_for):
+    plan, coordinator = amager_plan, personas.coordinator
+    party = party_of(plan, coordinator)
     member_add(plan=plan, email="ny@example.org", data=data(party), site=SITE, actor=coordinator)
     mail.outbox.clear()  # (the welcome mail is sent on commit; here only the new request counts)
 

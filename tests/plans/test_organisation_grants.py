@@ -12,8 +12,7 @@ from helhedsplan.plans import access
 from helhedsplan.plans.models import ROLE_PERMISSIONS, Membership, OrganisationGrant, Plan
 from helhedsplan.plans.rules import membership_for
 from helhedsplan.preparedness.models import Contact
-from tests.agreements.factories import SubAgreementFactory
-from tests.goals.factories import GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.goals.factories import GoalFactory
 from tests.plans.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -21,46 +20,39 @@ from tests.plans.factories import (
     PlanFactory,
     UserFactory,
 )
-from tests.preparedness.factories import ContactFactory
-from tests.world import make_personas
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    plan = PlanFactory()
-    sub_agreement = SubAgreementFactory(plan=plan)
-    goal = GoalFactory(sub_agreement=sub_agreement)
-    personas = make_personas(plan, limited_to=[sub_agreement])
-    objects = {
-        "plan": plan,
-        "goal": goal,
-        "measurement": MeasurementFactory(indicator=IndicatorFactory(goal=goal)),
-        "contact": ContactFactory(preparedness_plan__plan=plan),
+def objects(amager_plan) -> dict:
+    """A goal, a measurement and a contact of the Amager plan, which LBF (the organisation-wide reviewer's
+    organisation) is a party to."""
+    return {
+        "plan": amager_plan,
+        **{
+            name: model.objects.in_plan(amager_plan).order_by("pk").first()
+            for name, model in (("goal", Goal), ("measurement", Measurement), ("contact", Contact))
+        },
     }
-    return personas, objects
 
 
 @pytest.mark.parametrize("permission", sorted(ROLE_PERMISSIONS))
-def test_the_grant_gives_what_a_reviewer_member_has(world, permission):
-    personas, objects = world
+def test_the_grant_gives_what_a_reviewer_member_has(personas, objects, permission):
     for name, obj in objects.items():
         assert personas.org_reviewer.has_perm(permission, obj) == personas.reviewer.has_perm(
             permission, obj
         ), f"{permission} on {name}"
 
 
-def test_contact_details_are_never_for_an_organisation_wide_reviewer(world):
-    personas, objects = world
+def test_contact_details_are_never_for_an_organisation_wide_reviewer(personas, objects):
     assert personas.org_reviewer.has_perm("plan.view", objects["plan"])
     assert not personas.org_reviewer.has_perm("plan.view_contact_details", objects["contact"])
     assert not Contact.objects.for_user(personas.org_reviewer, "plan.view_contact_details").exists()
 
 
 @pytest.mark.parametrize("permission", sorted(ROLE_PERMISSIONS))
-def test_for_user_gives_the_same_rows_as_to_a_reviewer_member(world, permission):
-    personas, objects = world
+def test_for_user_gives_the_same_rows_as_to_a_reviewer_member(personas, permission):
     for model in (Goal, Indicator, Measurement, Contact):
         as_member = set(model.objects.for_user(personas.reviewer, permission))
         assert set(model.objects.for_user(personas.org_reviewer, permission)) == as_member, (
@@ -69,8 +61,7 @@ def test_for_user_gives_the_same_rows_as_to_a_reviewer_member(world, permission)
         )
 
 
-def test_the_effective_membership_is_an_unsaved_reviewer_of_the_organisation(world):
-    personas, objects = world
+def test_the_effective_membership_is_an_unsaved_reviewer_of_the_organisation(personas, objects):
     membership = membership_for(personas.org_reviewer, objects["goal"])
     grant = OrganisationGrant.objects.get(users=personas.org_reviewer)
     assert membership.pk is None
@@ -79,8 +70,7 @@ def test_the_effective_membership_is_an_unsaved_reviewer_of_the_organisation(wor
     assert membership.via_grant == grant
 
 
-def test_only_the_plans_the_organisation_is_a_party_to(world):
-    personas, objects = world
+def test_only_the_plans_the_organisation_is_a_party_to(personas, objects):
     elsewhere = PlanFactory()
     GoalFactory(sub_agreement__plan=elsewhere)
     user = personas.org_reviewer
@@ -89,11 +79,10 @@ def test_only_the_plans_the_organisation_is_a_party_to(world):
     with pytest.raises(Http404):
         access.get_plan_or_404(user, elsewhere.slug)
     assert not user.has_perm("plan.view", elsewhere)
-    assert set(Goal.objects.for_user(user)) == {objects["goal"]}
+    assert set(Goal.objects.for_user(user)) == set(Goal.objects.in_plan(objects["plan"]))
 
 
-def test_a_new_party_opens_the_plan_and_a_removed_user_loses_it(world):
-    personas, objects = world
+def test_a_new_party_opens_the_plan_and_a_removed_user_loses_it(personas, objects):
     user = personas.org_reviewer
     grant = OrganisationGrant.objects.get(users=user)
     another = PlanFactory()
@@ -105,10 +94,9 @@ def test_a_new_party_opens_the_plan_and_a_removed_user_loses_it(world):
     assert not UserFactory(password=None).has_perm("plan.view", objects["plan"])
 
 
-def test_a_membership_decides_over_the_grant(world):
+def test_a_membership_decides_over_the_grant(personas, objects):
     """An editor of the plan who is also named in the grant is an editor there (no reviewer's answer), in the
     rules and in the querysets alike."""
-    personas, objects = world
     user = personas.org_reviewer
     MembershipFactory(user=user, plan=objects["plan"], role=Membership.Role.EDITOR)
     user = type(user).objects.get(pk=user.pk)  # a fresh user: no cached membership
@@ -119,18 +107,17 @@ def test_a_membership_decides_over_the_grant(world):
     assert not Goal.objects.for_user(user, "plan.review_reports").exists()
 
 
-def test_another_organisations_grant_gives_nothing(world):
-    _personas, objects = world
+def test_another_organisations_grant_gives_nothing(objects):
     stranger = UserFactory(password=None)
     OrganisationGrantFactory(organisation=OrganisationFactory()).users.add(stranger)
     assert not stranger.has_perm("plan.view", objects["plan"])
     assert not access.plans_of(stranger).exists()
 
 
-def test_one_grant_per_organisation_and_role(world):
+def test_one_grant_per_organisation_and_role(personas):
     from django.core.exceptions import ValidationError
 
-    grant = OrganisationGrant.objects.get(users=world[0].org_reviewer)
+    grant = OrganisationGrant.objects.get(users=personas.org_reviewer)
     with pytest.raises(ValidationError) as error:
         OrganisationGrant(organisation=grant.organisation, role=grant.role).full_clean()
     assert "Organisationen har allerede denne rolle i sine planer" in str(error.value)

@@ -8,29 +8,17 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from helhedsplan.plans.models import Membership
 from helhedsplan.preparedness import services
 from helhedsplan.preparedness.models import Incident, IncidentLogEntry
-from tests.plans.factories import MembershipFactory, PlanFactory
 from tests.preparedness.factories import IncidentFactory, IncidentLogEntryFactory
-from tests.preparedness.page_fixtures import build_preparedness, url
+from tests.preparedness.page_fixtures import closed_incident, level, open_incident, url
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def world():
-    return build_preparedness()
-
-
-@pytest.fixture
-def editor_client(client, world):
-    client.force_login(world["users"]["editor"])
+def editor_client(client, personas):
+    client.force_login(personas.editor)
     return client
 
 
@@ -41,26 +29,28 @@ def incident_state(incident):
     )
 
 
-def test_an_editor_adds_entries_to_an_open_incident(editor_client, world):
-    incident = world["open_incident"]
+def test_an_editor_adds_entries_to_an_open_incident(editor_client, amager_plan, personas):
+    incident = open_incident(amager_plan)
 
     response = editor_client.post(
-        url(world, "log_entry_create", pk=incident.pk),
+        url(amager_plan, "log_entry_create", pk=incident.pk),
         {"text": "Politiet har afspærret området.", "action_owner": "SSP"},
     )
 
     assert response.status_code == 302
     entry = incident.log_entries.latest("pk")
     assert entry.text == "Politiet har afspærret området."
-    assert entry.entered_by == world["users"]["editor"]
+    assert entry.entered_by == personas.editor
     assert abs(entry.at - timezone.now()) < datetime.timedelta(minutes=1)  # empty time means now
 
 
-def test_a_log_entry_on_a_closed_incident_is_refused_with_a_message_and_nothing_saved(editor_client, world):
-    incident = world["closed_incident"]
+def test_a_log_entry_on_a_closed_incident_is_refused_with_a_message_and_nothing_saved(
+    editor_client, amager_plan
+):
+    incident = closed_incident(amager_plan)
     before = incident_state(incident)
 
-    response = editor_client.post(url(world, "log_entry_create", pk=incident.pk), {"text": "For sent"})
+    response = editor_client.post(url(amager_plan, "log_entry_create", pk=incident.pk), {"text": "For sent"})
 
     assert response.status_code == 302
     assert response["Location"] == incident.get_absolute_url()
@@ -68,14 +58,14 @@ def test_a_log_entry_on_a_closed_incident_is_refused_with_a_message_and_nothing_
     assert message.level_tag == "error"
     assert incident_state(incident) == before
     # The form page itself refuses too, and the message is shown on the incident page.
-    page = editor_client.get(url(world, "log_entry_create", pk=incident.pk), follow=True)
+    page = editor_client.get(url(amager_plan, "log_entry_create", pk=incident.pk), follow=True)
     assert page.redirect_chain[-1][0] == incident.get_absolute_url()
     assert 'class="alert alert-danger"' in page.content.decode()
 
 
-def test_the_service_refuses_an_entry_once_the_incident_is_closed(world):
+def test_the_service_refuses_an_entry_once_the_incident_is_closed(amager_plan):
     """Even when the incident closes between showing the form and saving it."""
-    incident = world["open_incident"]
+    incident = open_incident(amager_plan)
     services.incident_close(
         incident=incident,
         data={"evaluation_what_worked": "a", "evaluation_lessons": "b"},
@@ -102,12 +92,12 @@ def test_the_service_refuses_an_entry_once_the_incident_is_closed(world):
         ({"deadline": "i morgen"}, "deadline"),
     ],
 )
-def test_bad_log_entry_input_is_refused_and_nothing_saved(editor_client, world, data, field):
-    incident = world["open_incident"]
+def test_bad_log_entry_input_is_refused_and_nothing_saved(editor_client, amager_plan, data, field):
+    incident = open_incident(amager_plan)
     before = incident_state(incident)
 
     response = editor_client.post(
-        url(world, "log_entry_create", pk=incident.pk), {"text": "Noget skete", **data}
+        url(amager_plan, "log_entry_create", pk=incident.pk), {"text": "Noget skete", **data}
     )
 
     assert response.status_code == 200
@@ -116,11 +106,11 @@ def test_bad_log_entry_input_is_refused_and_nothing_saved(editor_client, world, 
     assert incident_state(incident) == before
 
 
-def test_closing_with_an_evaluation(editor_client, world):
-    incident = world["open_incident"]
+def test_closing_with_an_evaluation(editor_client, amager_plan):
+    incident = open_incident(amager_plan)
 
     response = editor_client.post(
-        url(world, "incident_close", pk=incident.pk),
+        url(amager_plan, "incident_close", pk=incident.pk),
         {
             "lock_version": incident.lock_version,
             "what_worked": "Hurtig alarmering.",
@@ -139,8 +129,8 @@ def test_closing_with_an_evaluation(editor_client, world):
 
 
 @pytest.mark.parametrize("missing", ["what_worked", "lessons"])
-def test_closing_without_the_required_evaluation_is_refused(editor_client, world, missing):
-    incident = world["open_incident"]
+def test_closing_without_the_required_evaluation_is_refused(editor_client, amager_plan, missing):
+    incident = open_incident(amager_plan)
     before = incident_state(incident)
     data = {
         "lock_version": incident.lock_version,
@@ -149,28 +139,28 @@ def test_closing_without_the_required_evaluation_is_refused(editor_client, world
         missing: "  ",
     }
 
-    response = editor_client.post(url(world, "incident_close", pk=incident.pk), data)
+    response = editor_client.post(url(amager_plan, "incident_close", pk=incident.pk), data)
 
     assert response.status_code == 200
     assert missing in response.context["form"].errors
     assert incident_state(incident) == before
 
 
-def test_closing_twice_or_after_a_change_is_refused(editor_client, world):
-    closed = world["closed_incident"]
+def test_closing_twice_or_after_a_change_is_refused(editor_client, amager_plan):
+    closed = closed_incident(amager_plan)
     before = incident_state(closed)
     data = {"lock_version": closed.lock_version, "what_worked": "x", "lessons": "y"}
-    response = editor_client.post(url(world, "incident_close", pk=closed.pk), data)
+    response = editor_client.post(url(amager_plan, "incident_close", pk=closed.pk), data)
     assert response.status_code == 302
     assert incident_state(closed) == before
 
-    incident = world["open_incident"]
+    incident = open_incident(amager_plan)
     seen = incident.lock_version
     incident.summary = "Rettet af koordinatoren"
     incident.save()
     before = incident_state(incident)
     response = editor_client.post(
-        url(world, "incident_close", pk=incident.pk),
+        url(amager_plan, "incident_close", pk=incident.pk),
         {"lock_version": seen, "what_worked": "x", "lessons": "y"},
     )
     assert response.status_code == 200
@@ -179,27 +169,29 @@ def test_closing_twice_or_after_a_change_is_refused(editor_client, world):
 
 
 def test_the_incident_page_and_list_take_the_same_number_of_queries_with_one_or_many(
-    client, django_assert_num_queries
+    editor_client, amager_plan, personas, django_assert_num_queries
 ):
-    few = build_preparedness(PlanFactory())
-    many = build_preparedness(PlanFactory())
-    for n in range(15):
-        IncidentLogEntryFactory(
-            incident=many["open_incident"], text=f"Indførsel {n}", entered_by=many["users"]["editor"]
-        )
-        IncidentFactory(
-            plan=many["plan"], level=many["levels"][1], estate=many["estate"], summary=f"Hændelse {n}"
-        )
-    user = MembershipFactory(plan=few["plan"], role=Membership.Role.EDITOR).user
-    MembershipFactory(plan=many["plan"], user=user, role=Membership.Role.EDITOR)
-    client.force_login(user)
+    """The Amager plan's closed incident and an open one with one log entry, and then with 15 more incidents
+    and 15 more entries."""
+    incident = open_incident(amager_plan)
 
-    for world in (few, many):
+    def measure():
         # 1 session, 2 user, 3 the user's membership with its plan and organisation, 4 the delaftaler it is
         # limited to, 5 incidents with level and estate.
         with django_assert_num_queries(5):
-            assert client.get(url(world, "incidents")).status_code == 200
+            assert editor_client.get(url(amager_plan, "incidents")).status_code == 200
         # 1 session, 2 user, 3 the user's membership with its plan and organisation, 4 the delaftaler it is
         # limited to, 5 the incident with plan, level, estate and opener, 6 its log entries with who entered them.
         with django_assert_num_queries(6):
-            assert client.get(url(world, "incident", pk=world["open_incident"].pk)).status_code == 200
+            assert editor_client.get(url(amager_plan, "incident", pk=incident.pk)).status_code == 200
+
+    measure()
+    for n in range(15):
+        IncidentLogEntryFactory(incident=incident, text=f"Indførsel {n}", entered_by=personas.editor)
+        IncidentFactory(
+            plan=amager_plan,
+            level=level(amager_plan, "Akut"),
+            estate=incident.estate,
+            summary=f"Hændelse {n}",
+        )
+    measure()

@@ -13,30 +13,20 @@ from django.utils import timezone
 from helhedsplan.core.services import EditConflict
 from helhedsplan.preparedness import services
 from helhedsplan.preparedness.models import Contact, Incident
-from tests.plans.factories import MembershipFactory, PlanFactory
 from tests.preparedness.factories import (
     ActionCardFactory,
     ContactFactory,
     EscalationLevelFactory,
     IncidentFactory,
 )
-from tests.preparedness.page_fixtures import build_preparedness, url
+from tests.preparedness.page_fixtures import emergency_plan, level, open_incident, ssp_contact, url
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world():
-    return build_preparedness()
-
-
-def contact_data(world, **changes) -> dict:
-    return {"name": "Ny Person", "role": "Vagthavende", "organisation": world["ssp"], "order": 3, **changes}
+def contact_data(plan, **changes) -> dict:
+    organisation = ssp_contact(plan).organisation
+    return {"name": "Ny Person", "role": "Vagthavende", "organisation": organisation, "order": 10, **changes}
 
 
 @pytest.mark.parametrize(
@@ -46,24 +36,26 @@ def contact_data(world, **changes) -> dict:
         ({"last_verified": datetime.date(2999, 1, 1)}, "last_verified"),
     ],
 )
-def test_a_contacts_rules_are_the_models(world, changes, field):
+def test_a_contacts_rules_are_the_models(amager_plan, changes, field):
     count = Contact.objects.count()
 
     with pytest.raises(ValidationError) as raised:
         services.contact_create(
-            preparedness_plan=world["preparedness_plan"], data=contact_data(world, **changes), actor=None
+            preparedness_plan=emergency_plan(amager_plan),
+            data=contact_data(amager_plan, **changes),
+            actor=None,
         )
 
     assert field in raised.value.message_dict
     assert Contact.objects.count() == count
 
 
-def test_a_contact_is_written_with_who_did_it(world):
-    coordinator = world["users"]["coordinator"]
+def test_a_contact_is_written_with_who_did_it(amager_plan, personas):
+    coordinator = personas.coordinator
 
     contact = services.contact_create(
-        preparedness_plan=world["preparedness_plan"],
-        data=contact_data(world, phone="+45 33 66 33 66"),
+        preparedness_plan=emergency_plan(amager_plan),
+        data=contact_data(amager_plan, phone="+45 33 66 33 66"),
         actor=coordinator,
     )
     services.contact_update(
@@ -87,36 +79,37 @@ def test_a_contact_is_written_with_who_did_it(world):
         ({"name": "Normal"}, "name"),
     ],
 )
-def test_a_levels_place_and_name_are_unique_in_the_emergency_plan_with_a_message(world, data, field):
+def test_a_levels_place_and_name_are_unique_in_the_emergency_plan_with_a_message(amager_plan, data, field):
+    # The Amager plan's levels take the places 1 to 4; the first is Normal.
     with pytest.raises(ValidationError) as raised:
         services.escalation_level_create(
-            preparedness_plan=world["preparedness_plan"], data={"order": 5, "name": "Ny", **data}, actor=None
+            preparedness_plan=emergency_plan(amager_plan), data={"order": 5, "name": "Ny", **data}, actor=None
         )
     assert raised.value.message_dict[field]
 
 
-def test_an_incident_cannot_happen_in_the_future_and_is_opened_by_the_actor(world):
-    editor = world["users"]["editor"]
+def test_an_incident_cannot_happen_in_the_future_and_is_opened_by_the_actor(amager_plan, personas):
+    editor = personas.editor
     data = {
         "occurred_at": timezone.now() + datetime.timedelta(days=1),
-        "level": world["levels"][0],
+        "level": level(amager_plan, "Normal"),
         "summary": "x",
     }
 
     with pytest.raises(ValidationError) as raised:
-        services.incident_open(plan=world["plan"], data=data, actor=editor)
+        services.incident_open(plan=amager_plan, data=data, actor=editor)
     assert "occurred_at" in raised.value.message_dict
 
     incident = services.incident_open(
-        plan=world["plan"], data={**data, "occurred_at": timezone.now()}, actor=editor
+        plan=amager_plan, data={**data, "occurred_at": timezone.now()}, actor=editor
     )
     assert incident.opened_by == editor
     assert incident.history.get().history_user == editor
 
 
-def test_a_log_entry_without_a_time_is_logged_now_and_never_before_the_incident(world):
-    incident = world["open_incident"]
-    editor = world["users"]["editor"]
+def test_a_log_entry_without_a_time_is_logged_now_and_never_before_the_incident(amager_plan, personas):
+    incident = open_incident(amager_plan)
+    editor = personas.editor
 
     entry = services.incident_log_entry_add(incident=incident, data={"text": "Nu"}, actor=editor)
 
@@ -131,9 +124,9 @@ def test_a_log_entry_without_a_time_is_logged_now_and_never_before_the_incident(
     assert "at" in raised.value.message_dict
 
 
-def test_closing_records_the_actor_and_checks_the_lock(world):
-    incident = world["open_incident"]
-    editor = world["users"]["editor"]
+def test_closing_records_the_actor_and_checks_the_lock(amager_plan, personas):
+    incident = open_incident(amager_plan)
+    editor = personas.editor
     evaluation = {"evaluation_what_worked": "a", "evaluation_lessons": "b"}
 
     with pytest.raises(EditConflict):
@@ -150,30 +143,33 @@ def test_closing_records_the_actor_and_checks_the_lock(world):
         )
 
 
-def test_the_pages_take_the_same_number_of_queries_with_few_or_many_rows(client, django_assert_num_queries):
-    few = build_preparedness(PlanFactory())
-    many = build_preparedness(PlanFactory())
-    for n in range(10):
-        EscalationLevelFactory(preparedness_plan=many["preparedness_plan"], order=10 + n, name=f"Niveau {n}")
-        ActionCardFactory(preparedness_plan=many["preparedness_plan"], scenario=f"Scenarie {n}")
-        ContactFactory(preparedness_plan=many["preparedness_plan"], organisation=many["ssp"])
-    user = few["users"]["coordinator"]
-    MembershipFactory(plan=many["plan"], user=user, role="coordinator")
-    client.force_login(user)
+def test_the_pages_take_the_same_number_of_queries_with_few_or_many_rows(client, amager_plan, personas):
+    """The Amager plan's emergency plan as the file has it (4 levels, 6 action cards, 9 contacts), and again with
+    ten more of each."""
+    client.force_login(personas.coordinator)
 
-    for name in ("overview", "contacts", "print"):
-        counts = []
-        for world in (few, many):
+    def counts() -> list[int]:
+        found = []
+        for name in ("overview", "contacts", "print"):
             with CaptureQueriesContext(connection) as queries:
-                assert client.get(url(world, name)).status_code == 200
-            counts.append(len(queries.captured_queries))
-        assert counts[0] == counts[1], name
+                assert client.get(url(amager_plan, name)).status_code == 200
+            found.append(len(queries.captured_queries))
+        return found
+
+    few = counts()
+    plan, organisation = emergency_plan(amager_plan), ssp_contact(amager_plan).organisation
+    for n in range(10):
+        EscalationLevelFactory(preparedness_plan=plan, order=10 + n, name=f"Niveau {n}")
+        ActionCardFactory(preparedness_plan=plan, scenario=f"Scenarie {n}")
+        ContactFactory(preparedness_plan=plan, organisation=organisation)
+
+    assert counts() == few
 
 
-def test_an_incident_that_closed_before_it_happened_is_refused_at_its_time(world):
+def test_an_incident_that_closed_before_it_happened_is_refused_at_its_time(amager_plan):
     incident = IncidentFactory(
-        plan=world["plan"],
-        level=world["levels"][0],
+        plan=amager_plan,
+        level=level(amager_plan, "Normal"),
         occurred_at=timezone.now() - datetime.timedelta(days=2),
         status=Incident.Status.CLOSED,
         closed_at=timezone.now() - datetime.timedelta(days=1),

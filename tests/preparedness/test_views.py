@@ -9,69 +9,61 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from helhedsplan.plans.models import Membership, Organisation
+from helhedsplan.plans.models import Organisation
 from helhedsplan.preparedness.models import ActionCard, Contact, EscalationLevel, Incident, PreparednessPlan
-from tests.plans.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    PlanFactory,
-)
-from tests.preparedness.factories import (
-    IncidentFactory,
-)
+from tests.plans.factories import OrganisationFactory
+from tests.preparedness.factories import IncidentFactory
 from tests.preparedness.page_fixtures import (
-    SECRET_EMAIL,
-    SECRET_NAME,
-    SECRET_PHONE,
-    build_preparedness,
+    closed_incident,
+    emergency_plan,
+    level,
+    open_incident,
+    ssp_contact,
     url,
+    without_emergency_plan,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def world():
-    return build_preparedness()
 
 
 def page_text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
-def as_user(client, world, role):
-    client.force_login(world["users"][role])
+def as_user(client, user):
+    client.force_login(user)
     return client
 
 
-def test_overview_shows_purpose_scope_ssp_link_activation_levels_and_cards(client, world):
-    page = page_text(as_user(client, world, "reviewer").get(url(world, "overview")))
+def test_overview_shows_purpose_scope_ssp_link_activation_levels_and_cards(client, amager_plan, personas):
+    # A card's first steps on two lines, as a coordinator may write them.
+    card = ActionCard.objects.in_plan(amager_plan).get(scenario="Brandstiftelse")
+    card.steps_first_hour = "Ring 112.\nOrientér ejendomsdriften og den boligsociale leder."
+    card.save()
+
+    page = page_text(as_user(client, personas.reviewer).get(url(amager_plan, "overview")))
 
     for text in (
-        "At genoprette trygheden hurtigt",
-        "Alle 19 boligafdelinger.",
+        "Sikre en hurtig og koordineret indsats",
+        "Alle 19 boligafdelinger i helhedsplanen og deres nærområder.",
         "SSP&#x27;s akutberedskab",
-        "Den boligsociale leder",
+        "Den boligsociale leder eller SSP-konsulenten",
         "1. Normal",
-        "2. Akut",
-        "Alvorlig voldsepisode",
-        "Ring 112.<br>Kontakt SSP-vagten.",
-        "Boligsocial leder",
-        "Politi, SSP, boligorganisation",
+        "2. Skærpet",
+        "3. Akut",
+        "4. Bydækkende",
+        "Brandstiftelse",
+        "Ring 112.<br>Orientér ejendomsdriften og den boligsociale leder.",
+        "Boligorganisationens vagthavende",
+        "Brandvæsenet, politiet, ejendomsdriften",
     ):
         assert text in page, text
     assert page.count("<h1") == 1
 
 
-def test_without_an_emergency_plan_the_coordinator_is_offered_to_write_one(client):
-    plan = PlanFactory()
-    coordinator = MembershipFactory(plan=plan, role=Membership.Role.COORDINATOR).user
-    client.force_login(coordinator)
+def test_without_an_emergency_plan_the_coordinator_is_offered_to_write_one(client, amager_plan, personas):
+    plan = without_emergency_plan(amager_plan)
+    client.force_login(personas.coordinator)
 
     page = client.get(reverse("preparedness:overview", kwargs={"plan": plan.slug})).content.decode()
     assert reverse("preparedness:plan_create", kwargs={"plan": plan.slug}) in page
@@ -88,46 +80,47 @@ def test_without_an_emergency_plan_the_coordinator_is_offered_to_write_one(clien
     assert again["Location"] == reverse("preparedness:plan_update", kwargs={"plan": plan.slug})
 
 
-def test_a_coordinator_edits_the_plan_with_optimistic_locking(client, world):
-    client = as_user(client, world, "coordinator")
-    preparedness_plan = world["preparedness_plan"]
+def test_a_coordinator_edits_the_plan_with_optimistic_locking(client, amager_plan, personas):
+    client = as_user(client, personas.coordinator)
+    preparedness_plan = emergency_plan(amager_plan)
     stale_version = preparedness_plan.lock_version
     data = {"purpose": "Nyt formål", "scope": "", "lock_version": stale_version}
 
-    assert client.post(url(world, "plan_update"), data).status_code == 302
+    assert client.post(url(amager_plan, "plan_update"), data).status_code == 302
     preparedness_plan.refresh_from_db()
     assert preparedness_plan.purpose == "Nyt formål"
 
-    response = client.post(url(world, "plan_update"), {**data, "purpose": "Overskrevet"})
+    response = client.post(url(amager_plan, "plan_update"), {**data, "purpose": "Overskrevet"})
     assert response.status_code == 200
     assert response.context["conflict"] is not None
     preparedness_plan.refresh_from_db()
     assert preparedness_plan.purpose == "Nyt formål"
 
 
-def test_a_coordinator_adds_edits_and_deletes_levels_cards_and_contacts(client, world):
-    client = as_user(client, world, "coordinator")
+def test_a_coordinator_adds_edits_and_deletes_levels_cards_and_contacts(client, amager_plan, personas):
+    client = as_user(client, personas.coordinator)
+    organisation = ssp_contact(amager_plan).organisation
 
     assert (
         client.post(
-            url(world, "level_create"), {"order": "3", "name": "Bydækkende", "criteria": "Flere områder"}
+            url(amager_plan, "level_create"), {"order": "5", "name": "Regional", "criteria": "Flere bydele"}
         )
     ).status_code == 302
-    level = EscalationLevel.objects.get(name="Bydækkende")
-    assert level.preparedness_plan == world["preparedness_plan"]
+    new_level = EscalationLevel.objects.get(name="Regional")
+    assert new_level.preparedness_plan == emergency_plan(amager_plan)
     response = client.post(
-        url(world, "level_update", pk=level.pk),
-        {"order": "3", "name": "Bydækkende niveau", "lock_version": level.lock_version},
+        url(amager_plan, "level_update", pk=new_level.pk),
+        {"order": "5", "name": "Regionalt niveau", "lock_version": new_level.lock_version},
     )
     assert response.status_code == 302
-    assert client.post(url(world, "level_delete", pk=level.pk)).status_code == 302
-    assert not EscalationLevel.objects.filter(pk=level.pk).exists()
+    assert client.post(url(amager_plan, "level_delete", pk=new_level.pk)).status_code == 302
+    assert not EscalationLevel.objects.filter(pk=new_level.pk).exists()
 
     assert (
         client.post(
-            url(world, "card_create"),
+            url(amager_plan, "card_create"),
             {
-                "order": "2",
+                "order": "7",
                 "scenario": "Skyderi",
                 "responsible_role": "SSP-leder",
                 "steps_first_hour": "Ring 112",
@@ -135,36 +128,36 @@ def test_a_coordinator_adds_edits_and_deletes_levels_cards_and_contacts(client, 
         )
     ).status_code == 302
     card = ActionCard.objects.get(scenario="Skyderi")
-    assert client.post(url(world, "card_delete", pk=card.pk)).status_code == 302
+    assert client.post(url(amager_plan, "card_delete", pk=card.pk)).status_code == 302
 
     response = client.post(
-        url(world, "contact_create"),
+        url(amager_plan, "contact_create"),
         {
             "name": "Ny Person",
             "role": "Vagthavende",
-            "organisation": world["ssp"].pk,
+            "organisation": organisation.pk,
             "phone": "+45 33 66 33 66",
             "email": "vagt@example.org",
             "last_verified": timezone.localdate().isoformat(),
-            "order": "3",
+            "order": "10",
         },
     )
     assert response.status_code == 302
     contact = Contact.objects.get(name="Ny Person")
     response = client.post(
-        url(world, "contact_update", pk=contact.pk),
+        url(amager_plan, "contact_update", pk=contact.pk),
         {
             "name": "Ny Person",
             "role": "Vagtleder",
-            "organisation": world["ssp"].pk,
-            "order": "3",
+            "organisation": organisation.pk,
+            "order": "10",
             "lock_version": contact.lock_version,
         },
     )
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.role == "Vagtleder"
-    assert client.post(url(world, "contact_delete", pk=contact.pk)).status_code == 302
+    assert client.post(url(amager_plan, "contact_delete", pk=contact.pk)).status_code == 302
     assert not Contact.objects.filter(pk=contact.pk).exists()
 
 
@@ -180,22 +173,22 @@ def test_a_coordinator_adds_edits_and_deletes_levels_cards_and_contacts(client, 
         ({"organisation": "999999"}, "organisation"),
     ],
 )
-def test_bad_contact_input_is_refused_next_to_the_field(client, world, data, field):
-    client = as_user(client, world, "coordinator")
-    contact = world["contact"]
+def test_bad_contact_input_is_refused_next_to_the_field(client, amager_plan, personas, data, field):
+    client = as_user(client, personas.coordinator)
+    contact = ssp_contact(amager_plan)
     before = Contact.objects.values().get(pk=contact.pk)
     post = {
         "name": contact.name,
         "role": contact.role,
-        "organisation": world["ssp"].pk,
+        "organisation": contact.organisation_id,
         "phone": contact.phone,
         "email": contact.email,
-        "order": "1",
+        "order": str(contact.order),
         "lock_version": contact.lock_version,
         **data,
     }
 
-    response = client.post(url(world, "contact_update", pk=contact.pk), post)
+    response = client.post(url(amager_plan, "contact_update", pk=contact.pk), post)
 
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -203,14 +196,15 @@ def test_bad_contact_input_is_refused_next_to_the_field(client, world, data, fie
     assert Contact.objects.values().get(pk=contact.pk) == before
 
 
-def test_an_organisation_outside_the_plan_is_not_offered_for_contacts(client, world):
+def test_an_organisation_outside_the_plan_is_not_offered_for_contacts(client, amager_plan, personas):
     outsider = OrganisationFactory(name="Fremmed forening", short_name="FF", kind=Organisation.Kind.OTHER)
-    client = as_user(client, world, "coordinator")
+    client = as_user(client, personas.coordinator)
 
-    assert "Fremmed forening" not in client.get(url(world, "contact_create")).content.decode()
+    assert "Fremmed forening" not in client.get(url(amager_plan, "contact_create")).content.decode()
     count = Contact.objects.count()
     response = client.post(
-        url(world, "contact_create"), {"name": "X", "role": "Y", "organisation": outsider.pk, "order": "0"}
+        url(amager_plan, "contact_create"),
+        {"name": "X", "role": "Y", "organisation": outsider.pk, "order": "0"},
     )
     assert "organisation" in response.context["form"].errors
     assert Contact.objects.count() == count
@@ -220,100 +214,114 @@ def test_an_organisation_outside_the_plan_is_not_offered_for_contacts(client, wo
     ("data", "field"),
     [({"order": "1"}, "order"), ({"name": "Normal"}, "name"), ({"order": "en"}, "order")],
 )
-def test_levels_keep_their_places_and_names_unique(client, world, data, field):
-    client = as_user(client, world, "coordinator")
+def test_levels_keep_their_places_and_names_unique(client, amager_plan, personas, data, field):
+    # The Amager plan's levels take the places 1 to 4; the first is Normal.
+    client = as_user(client, personas.coordinator)
     count = EscalationLevel.objects.count()
 
-    response = client.post(url(world, "level_create"), {"order": "5", "name": "Ny", **data})
+    response = client.post(url(amager_plan, "level_create"), {"order": "5", "name": "Ny", **data})
 
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert EscalationLevel.objects.count() == count
 
 
-def test_contacts_not_verified_within_12_months_are_flagged_in_words(client, world):
-    page = page_text(as_user(client, world, "editor").get(url(world, "contacts")))
+def test_contacts_not_verified_within_12_months_are_flagged_in_words(client, amager_plan, personas):
+    today = timezone.localdate()
+    current = ssp_contact(amager_plan)
+    stale = Contact.objects.in_plan(amager_plan).exclude(pk=current.pk).order_by("pk").first()
+    Contact.objects.filter(pk=current.pk).update(last_verified=today - datetime.timedelta(days=30))
+    Contact.objects.filter(pk=stale.pk).update(last_verified=today - datetime.timedelta(days=400))
 
-    stale_row = re.search(rf'<tr id="contact-{world["stale_contact"].pk}">(.*?)</tr>', page).group(1)
-    current_row = re.search(rf'<tr id="contact-{world["contact"].pk}">(.*?)</tr>', page).group(1)
+    page = page_text(as_user(client, personas.editor).get(url(amager_plan, "contacts")))
+
+    stale_row = re.search(rf'<tr id="contact-{stale.pk}">(.*?)</tr>', page).group(1)
+    current_row = re.search(rf'<tr id="contact-{current.pk}">(.*?)</tr>', page).group(1)
     assert "contact-flag" in stale_row
     assert "contact-flag" not in current_row
-    assert SECRET_NAME in current_row
-    assert f'href="tel:{SECRET_PHONE.replace(" ", "")}"' in current_row
-    assert SECRET_EMAIL in current_row
+    assert current.name in current_row
+    assert f'href="tel:{current.phone.replace(" ", "")}"' in current_row
+    assert current.email in current_row
 
 
-def test_the_print_version_has_cards_and_contacts_and_print_css(client, world):
-    page = page_text(as_user(client, world, "coordinator").get(url(world, "print")))
+def test_the_print_version_has_cards_and_contacts_and_print_css(client, amager_plan, personas):
+    page = page_text(as_user(client, personas.coordinator).get(url(amager_plan, "print")))
+    card = ActionCard.objects.in_plan(amager_plan).get(scenario="Brandstiftelse")
+    contact = ssp_contact(amager_plan)
 
     assert "css/preparedness.css" in page
-    assert "Alvorlig voldsepisode" in page
-    assert SECRET_NAME in page
-    assert SECRET_PHONE in page
+    assert "Brandstiftelse" in page
+    assert contact.name in page
+    assert contact.phone in page
     # No edit buttons on paper.
-    assert url(world, "card_update", pk=world["card"].pk) not in page
+    assert url(amager_plan, "card_update", pk=card.pk) not in page
 
 
-def test_incidents_are_listed_by_status_then_newest_first(client, world):
-    plan = world["plan"]
+def test_incidents_are_listed_by_status_then_newest_first(client, amager_plan, personas):
+    newest_open = open_incident(amager_plan)
     older_open = IncidentFactory(
-        plan=plan,
-        level=world["levels"][0],
+        plan=amager_plan,
+        level=level(amager_plan, "Normal"),
         occurred_at=timezone.now() - datetime.timedelta(days=3),
         summary="Ældre åben hændelse",
     )
+    closed = closed_incident(amager_plan)
 
-    response = as_user(client, world, "reviewer").get(url(world, "incidents"))
+    response = as_user(client, personas.reviewer).get(url(amager_plan, "incidents"))
 
-    assert response.context["open_incidents"] == [world["open_incident"], older_open]
-    assert response.context["closed_incidents"] == [world["closed_incident"]]
+    assert response.context["open_incidents"] == [newest_open, older_open]
+    assert response.context["closed_incidents"] == [closed]
     page = page_text(response)
-    assert (
-        page.index("Brand i kælderen") < page.index("Ældre åben hændelse") < page.index("Uro ved indgangen")
+    assert page.index("Brand i kælderen") < page.index("Ældre åben hændelse") < page.index(closed.summary)
+
+
+def test_the_incident_page_shows_details_timeline_and_forms_for_those_who_may_log(
+    client, amager_plan, personas
+):
+    incident = open_incident(amager_plan)
+
+    editor_page = page_text(
+        as_user(client, personas.editor).get(url(amager_plan, "incident", pk=incident.pk))
     )
-
-
-def test_the_incident_page_shows_details_timeline_and_forms_for_those_who_may_log(client, world):
-    incident = world["open_incident"]
-
-    editor_page = page_text(as_user(client, world, "editor").get(url(world, "incident", pk=incident.pk)))
     assert "Brand i kælderen" in editor_page
     assert "Hørgården" in editor_page
     assert "Brandvæsenet er på stedet." in editor_page
-    assert url(world, "log_entry_create", pk=incident.pk) in editor_page
-    assert url(world, "incident_close", pk=incident.pk) in editor_page
+    assert url(amager_plan, "log_entry_create", pk=incident.pk) in editor_page
+    assert url(amager_plan, "incident_close", pk=incident.pk) in editor_page
     assert (
-        url(world, "incident_update", pk=incident.pk) not in editor_page
+        url(amager_plan, "incident_update", pk=incident.pk) not in editor_page
     )  # corrections are the coordinator's
 
-    reviewer_page = page_text(as_user(client, world, "reviewer").get(url(world, "incident", pk=incident.pk)))
+    reviewer_page = page_text(
+        as_user(client, personas.reviewer).get(url(amager_plan, "incident", pk=incident.pk))
+    )
     assert "Brandvæsenet er på stedet." in reviewer_page
-    assert url(world, "log_entry_create", pk=incident.pk) not in reviewer_page
-    assert url(world, "incident_close", pk=incident.pk) not in reviewer_page
+    assert url(amager_plan, "log_entry_create", pk=incident.pk) not in reviewer_page
+    assert url(amager_plan, "incident_close", pk=incident.pk) not in reviewer_page
 
 
-def test_a_closed_incident_shows_its_evaluation_and_no_forms(client, world):
-    incident = world["closed_incident"]
+def test_a_closed_incident_shows_its_evaluation_and_no_forms(client, amager_plan, personas):
+    incident = closed_incident(amager_plan)
 
-    page = page_text(as_user(client, world, "coordinator").get(url(world, "incident", pk=incident.pk)))
+    page = page_text(as_user(client, personas.coordinator).get(url(amager_plan, "incident", pk=incident.pk)))
 
-    assert "Hurtig kontakt til SSP." in page
-    assert "Opdater telefonlisten." in page
-    assert url(world, "log_entry_create", pk=incident.pk) not in page
+    assert "Hurtig kontakt mellem SSP-konsulenten og politiet; klubberne holdt længere åbent." in page
+    assert "Information til beboerne kom først næste dag; den skal ud samme aften." in page
+    assert url(amager_plan, "log_entry_create", pk=incident.pk) not in page
 
 
-def test_an_editor_opens_an_incident(client, world):
-    editor = world["users"]["editor"]
+def test_an_editor_opens_an_incident(client, amager_plan, personas):
+    editor = personas.editor
     client.force_login(editor)
     occurred = timezone.localtime() - datetime.timedelta(minutes=20)
 
     response = client.post(
-        url(world, "incident_create"),
+        url(amager_plan, "incident_create"),
         {
             "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
-            "estate": world["estate"].pk,
+            "estate": amager_plan.estates.get(name="Hørgården").pk,
             "location": "Opgang 4",
-            "level": world["levels"][1].pk,
+            "level": level(amager_plan, "Akut").pk,
             "summary": "Knivstik ved opgang 4",
         },
     )
@@ -322,7 +330,7 @@ def test_an_editor_opens_an_incident(client, world):
     incident = Incident.objects.get(summary="Knivstik ved opgang 4")
     assert response["Location"] == incident.get_absolute_url()
     assert incident.opened_by == editor
-    assert incident.plan == world["plan"]
+    assert incident.plan == amager_plan
     assert incident.is_open
 
 
@@ -335,34 +343,35 @@ def test_an_editor_opens_an_incident(client, world):
         ({"level": ""}, "level"),
     ],
 )
-def test_bad_incident_input_is_refused_next_to_the_field(client, world, data, field):
-    client = as_user(client, world, "editor")
+def test_bad_incident_input_is_refused_next_to_the_field(client, amager_plan, personas, data, field):
+    client = as_user(client, personas.editor)
     count = Incident.objects.count()
     post = {
         "occurred_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "level": world["levels"][0].pk,
+        "level": level(amager_plan, "Normal").pk,
         "summary": "Hændelse",
         **data,
     }
 
-    response = client.post(url(world, "incident_create"), post)
+    response = client.post(url(amager_plan, "incident_create"), post)
 
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert Incident.objects.count() == count
 
 
-def test_another_plans_level_and_estate_are_refused_for_an_incident(client, world):
-    other = build_preparedness(PlanFactory())
-    client = as_user(client, world, "editor")
+def test_another_plans_level_and_estate_are_refused_for_an_incident(
+    client, amager_plan, personas, other_plan
+):
+    client = as_user(client, personas.editor)
     count = Incident.objects.count()
 
     response = client.post(
-        url(world, "incident_create"),
+        url(amager_plan, "incident_create"),
         {
             "occurred_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-            "level": other["levels"][0].pk,
-            "estate": other["estate"].pk,
+            "level": EscalationLevel.objects.in_plan(other_plan).first().pk,
+            "estate": other_plan.estates.first().pk,
             "summary": "Forkert plan",
         },
     )
@@ -371,15 +380,15 @@ def test_another_plans_level_and_estate_are_refused_for_an_incident(client, worl
     assert Incident.objects.count() == count
 
 
-def test_a_coordinator_corrects_an_incident_and_its_evaluation(client, world):
-    incident = world["closed_incident"]
-    client = as_user(client, world, "coordinator")
+def test_a_coordinator_corrects_an_incident_and_its_evaluation(client, amager_plan, personas):
+    incident = closed_incident(amager_plan)  # at the level Skærpet
+    client = as_user(client, personas.coordinator)
 
     response = client.post(
-        url(world, "incident_update", pk=incident.pk),
+        url(amager_plan, "incident_update", pk=incident.pk),
         {
             "occurred_at": timezone.localtime(incident.occurred_at).strftime("%Y-%m-%dT%H:%M"),
-            "level": world["levels"][1].pk,
+            "level": level(amager_plan, "Akut").pk,
             "summary": incident.summary,
             "evaluation_what_worked": "Rettet vurdering",
             "evaluation_lessons": incident.evaluation_lessons,
@@ -389,18 +398,20 @@ def test_a_coordinator_corrects_an_incident_and_its_evaluation(client, world):
 
     assert response.status_code == 302
     incident.refresh_from_db()
-    assert incident.level == world["levels"][1]
+    assert incident.level == level(amager_plan, "Akut")
     assert incident.evaluation_what_worked == "Rettet vurdering"
 
 
-def test_every_editable_object_links_to_its_history(client, world):
-    client = as_user(client, world, "coordinator")
-    overview = client.get(url(world, "overview")).content.decode()
-    contacts = client.get(url(world, "contacts")).content.decode()
-    incident = client.get(url(world, "incident", pk=world["open_incident"].pk)).content.decode()
+def test_every_editable_object_links_to_its_history(client, amager_plan, personas):
+    client = as_user(client, personas.coordinator)
+    incident = open_incident(amager_plan)
+    preparedness_plan = emergency_plan(amager_plan)
+    overview = client.get(url(amager_plan, "overview")).content.decode()
+    contacts = client.get(url(amager_plan, "contacts")).content.decode()
+    incident_page = client.get(url(amager_plan, "incident", pk=incident.pk)).content.decode()
 
-    assert f"preparedness.preparednessplan/{world['preparedness_plan'].pk}/" in overview
-    assert f"preparedness.escalationlevel/{world['levels'][0].pk}/" in overview
-    assert f"preparedness.actioncard/{world['card'].pk}/" in overview
-    assert f"preparedness.contact/{world['contact'].pk}/" in contacts
-    assert f"preparedness.incident/{world['open_incident'].pk}/" in incident
+    assert f"preparedness.preparednessplan/{preparedness_plan.pk}/" in overview
+    assert f"preparedness.escalationlevel/{preparedness_plan.levels.first().pk}/" in overview
+    assert f"preparedness.actioncard/{preparedness_plan.action_cards.first().pk}/" in overview
+    assert f"preparedness.contact/{ssp_contact(amager_plan).pk}/" in contacts
+    assert f"preparedness.incident/{incident.pk}/" in incident_page
