@@ -1,7 +1,7 @@
 """The test world: the Amager plan, a second plan, and the personas, built once per test module.
 
 Importing data/amager-2022-2025.yaml takes more than a second, so it is not done for every test. The first test
-of a module that asks for ``amager_plan`` (or ``personas``, ``other_plan``, ``demo_users``) opens a transaction
+of a module that asks for ``amager_plan`` (or ``personas``, ``other_plan``) opens a transaction
 around the rest of the module and imports the plan into it; each test then runs inside its own savepoint (as
 pytest-django's tests always do) and sees the plan as the file describes it, whatever the test before it wrote.
 After the module the transaction is rolled back, so the next module starts from an empty database.
@@ -167,19 +167,6 @@ def client_for():
     from tests.world import client_for
 
     return client_for
-
-
-@pytest.fixture
-def demo_users(amager_plan):
-    """The demo logins of ``manage.py setup_demo`` as {username: user}: admin (superuser, coordinator, TMF),
-    kommune (coordinator, TMF), boligorg (editor, 3B), lbf (reviewer, LBF); password amager2022."""
-    from django.contrib.auth import get_user_model
-
-    from helhedsplan.planfiles.demo import DEMO_LOGINS, ensure_demo_logins
-
-    ensure_demo_logins(amager_plan)
-    users = get_user_model().objects.filter(username__in=[login.username for login in DEMO_LOGINS])
-    return {user.username: user for user in users}
 
 
 @pytest.fixture(autouse=True)

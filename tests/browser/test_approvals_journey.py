@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,10 +22,10 @@ def approved_text(approved: int, total: int) -> str:
 
 
 def test_a_coordinator_records_the_missing_approval_and_sees_19_of_19(
-    page, login, live_server, demo_users, amager_plan, assert_no_axe_violations, settings, tmp_path
+    page, login, live_server, amager_plan, assert_no_axe_violations, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    login(page, "kommune")
+    login(page, make_personas(amager_plan).coordinator)
     decision = EstateDecision.objects.in_plan(amager_plan).get(estate__name="Støberigården I+II")
     overview = reverse("approvals:overview", kwargs={"plan": amager_plan.slug})
 

@@ -8,14 +8,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from helhedsplan.budget.models import BudgetLine
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_coordinator_changes_a_budget_line_and_sees_the_total_and_shares_change(
-    page, login, demo_users, amager_plan, assert_no_axe_violations
+    page, login, amager_plan, assert_no_axe_violations
 ):
-    login(page, "kommune")
+    login(page, make_personas(amager_plan).coordinator)
     overview = reverse("budget:overview", kwargs={"plan": amager_plan.slug})
     line = BudgetLine.objects.in_plan(amager_plan).get(description="Revision")
 
@@ -61,10 +62,8 @@ def test_a_coordinator_changes_a_budget_line_and_sees_the_total_and_shares_chang
     assert_no_axe_violations(page)
 
 
-def test_a_typo_in_an_amount_is_refused_next_to_the_field(
-    page, login, demo_users, amager_plan, assert_no_axe_violations
-):
-    login(page, "kommune")
+def test_a_typo_in_an_amount_is_refused_next_to_the_field(page, login, amager_plan, assert_no_axe_violations):
+    login(page, make_personas(amager_plan).coordinator)
     line = BudgetLine.objects.in_plan(amager_plan).get(description="Lokaler")
 
     page.goto(reverse("budget:line_edit", kwargs={"plan": amager_plan.slug, "pk": line.pk}))
@@ -77,10 +76,8 @@ def test_a_typo_in_an_amount_is_refused_next_to_the_field(
     assert line.amounts.get(year=2023).amount == 400_000
 
 
-def test_a_coordinator_enters_actual_spend_and_funding(
-    page, login, demo_users, amager_plan, assert_no_axe_violations
-):
-    login(page, "kommune")
+def test_a_coordinator_enters_actual_spend_and_funding(page, login, amager_plan, assert_no_axe_violations):
+    login(page, make_personas(amager_plan).coordinator)
     overview = reverse("budget:overview", kwargs={"plan": amager_plan.slug})
     line = BudgetLine.objects.in_plan(amager_plan).get(description="Revision")
 
@@ -102,10 +99,8 @@ def test_a_coordinator_enters_actual_spend_and_funding(
     assert_no_axe_violations(page)
 
 
-def test_a_reviewer_reads_without_edit_controls(
-    page, login, demo_users, amager_plan, assert_no_axe_violations
-):
-    login(page, "lbf")
+def test_a_reviewer_reads_without_edit_controls(page, login, amager_plan, assert_no_axe_violations):
+    login(page, make_personas(amager_plan).reviewer)
     page.goto(reverse("budget:overview", kwargs={"plan": amager_plan.slug}))
 
     expect(page.locator('[data-figure="lbf"]')).to_have_text("19,05 mio. kr.")

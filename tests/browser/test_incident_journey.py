@@ -10,14 +10,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from helhedsplan.preparedness.models import EscalationLevel, Incident
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_editor_opens_logs_and_closes_an_incident(
-    page, login, live_server, demo_users, amager_plan, assert_no_axe_violations
+    page, login, live_server, amager_plan, assert_no_axe_violations
 ):
-    editor = login(page, "boligorg")
+    editor = login(page, make_personas(amager_plan).editor)
     slug = amager_plan.slug
 
     page.goto(reverse("preparedness:overview", kwargs={"plan": slug}))

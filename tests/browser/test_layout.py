@@ -26,6 +26,7 @@ from helhedsplan.budget.models import BudgetLine
 from helhedsplan.goals.models import Activity, Goal, Indicator
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.models import Incident
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -127,10 +128,10 @@ def sized_page(browser: Browser, live_server, request) -> Iterator[Page]:
 
 
 @pytest.mark.parametrize("sized_page", [PHONE, LAPTOP], ids=["phone", "laptop"], indirect=True)
-@pytest.mark.parametrize(("username", "role"), [("kommune", "coordinator"), ("lbf", "reviewer")])
-def test_no_page_is_wider_than_the_window(sized_page, login, demo_users, amager_plan, username, role):
+@pytest.mark.parametrize("role", ["coordinator", "reviewer"])
+def test_no_page_is_wider_than_the_window(sized_page, login, amager_plan, role):
     page = sized_page
-    login(page, username)
+    login(page, make_personas(amager_plan)[role])
     width = page.viewport_size["width"]
     screenshots = os.environ.get("LAYOUT_SCREENSHOTS")
 
@@ -139,7 +140,7 @@ def test_no_page_is_wider_than_the_window(sized_page, login, demo_users, amager_
         response = page.goto(url)
         assert response is not None and response.status == 200, f"{name} ({url}) answered {response.status}"
         if screenshots:
-            file_name = f"{username}-{width}-{re.sub(r'[^a-z]+', '-', name)}.png"
+            file_name = f"{role}-{width}-{re.sub(r'[^a-z]+', '-', name)}.png"
             page.screenshot(path=str(Path(screenshots) / file_name), full_page=True)
         measured = page.evaluate(OVERFLOW_SCRIPT)
         if measured["scrollWidth"] > measured["innerWidth"]:
@@ -154,15 +155,15 @@ def test_no_page_is_wider_than_the_window(sized_page, login, demo_users, amager_
                     f"- {name} ({url}): tables scroll sideways on a laptop: {'; '.join(scrolling)}"
                 )
 
-    assert not too_wide, f"Pages wider than the window for {username}:\n" + "\n".join(too_wide)
+    assert not too_wide, f"Pages wider than the window for the {role}:\n" + "\n".join(too_wide)
 
 
 @pytest.mark.parametrize("sized_page", [PHONE, LAPTOP], ids=["phone", "laptop"], indirect=True)
-def test_contacts_show_each_number_in_view_and_tappable(sized_page, login, demo_users, amager_plan):
+def test_contacts_show_each_number_in_view_and_tappable(sized_page, login, amager_plan):
     """On a phone the contact list is a card per contact: its phone number is on screen (not past the right
     edge of a scrolling table) and a tel: link, so one tap calls."""
     page = sized_page
-    login(page, "kommune")
+    login(page, make_personas(amager_plan).coordinator)
     page.goto(reverse("preparedness:contacts", kwargs={"plan": amager_plan.slug}))
     width = page.viewport_size["width"]
 
@@ -186,10 +187,10 @@ def test_contacts_show_each_number_in_view_and_tappable(sized_page, login, demo_
 
 
 @pytest.mark.parametrize("sized_page", [PHONE, LAPTOP], ids=["phone", "laptop"], indirect=True)
-@pytest.mark.parametrize("username", ["kommune", "lbf"])
-def test_the_approvals_table_keeps_each_result_in_view(sized_page, login, demo_users, amager_plan, username):
+@pytest.mark.parametrize("role", ["coordinator", "reviewer"])
+def test_the_approvals_table_keeps_each_result_in_view(sized_page, login, amager_plan, role):
     page = sized_page
-    login(page, username)
+    login(page, make_personas(amager_plan)[role])
     page.goto(reverse("approvals:overview", kwargs={"plan": amager_plan.slug}))
     width = page.viewport_size["width"]
 

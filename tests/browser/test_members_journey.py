@@ -12,14 +12,15 @@ from playwright.sync_api import expect
 
 from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.plans.models import Membership
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_coordinator_adds_a_limited_editor_and_changes_their_role(
-    page, login, live_server, demo_users, amager_plan, assert_no_axe_violations
+    page, login, live_server, amager_plan, assert_no_axe_violations
 ):
-    coordinator = login(page, "kommune")
+    coordinator = login(page, make_personas(amager_plan).coordinator)
     slug = amager_plan.slug
     party = amager_plan.organisations.order_by("short_name").first()
     limit = SubAgreement.objects.in_plan(amager_plan).order_by("pk").first()

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_administrator_grants_lbf_and_its_reviewer_finds_the_ended_plan(
-    page, login, demo_users, amager_plan, assert_no_axe_violations
+    page, login, amager_plan, assert_no_axe_violations
 ):
     lbf = Organisation.objects.get(short_name="LBF")
     today = datetime.date.today()
@@ -29,10 +29,11 @@ def test_an_administrator_grants_lbf_and_its_reviewer_finds_the_ended_plan(
         end_date=today.replace(year=today.year + 3, month=12, day=31),
     )
     running.organisations.add(lbf)
+    administrator = UserFactory(username="administrator", is_staff=True, is_superuser=True, password=None)
     reader = UserFactory(username="lbf-anmelder", first_name="Lise", last_name="Berg", password=None)
 
     # The administrator gives LBF's reviewers every plan LBF is a party to.
-    login(page, "admin")
+    login(page, administrator)
     page.goto("/admin/plans/organisationgrant/add/")
     page.locator("#id_organisation + .select2 .select2-selection").click()
     page.locator(".select2-dropdown .select2-search__field").fill("LBF")

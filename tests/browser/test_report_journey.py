@@ -11,16 +11,18 @@ from playwright.sync_api import expect
 from helhedsplan.agreements.models import Narrative, SubAgreement
 from helhedsplan.goals.models import Activity, Milestone
 from helhedsplan.reports.models import Submission
+from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_yearly_report_from_writing_to_approval(
-    page, login, demo_users, amager_plan, assert_no_axe_violations, settings, tmp_path
+    page, login, amager_plan, assert_no_axe_violations, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     slug = amager_plan.slug
-    login(page, "kommune")
+    personas = make_personas(amager_plan)
+    login(page, personas.coordinator)
 
     # A milestone on an activity.
     activity = Activity.objects.in_plan(amager_plan).get(name="Fritidsjob")
@@ -62,7 +64,7 @@ def test_the_yearly_report_from_writing_to_approval(
     first = Submission.objects.get(report__plan=amager_plan, report__year=2024)
 
     # The reviewer downloads the PDF and returns the report with a comment.
-    login(page, "lbf")
+    login(page, personas.reviewer)
     page.goto(reverse("reports:report", kwargs={"plan": slug, "period": "2024"}))
     assert_no_axe_violations(page)
     with page.expect_download() as download:
@@ -77,7 +79,7 @@ def test_the_yearly_report_from_writing_to_approval(
     assert_no_axe_violations(page)
 
     # The coordinator answers the comment and submits again.
-    login(page, "kommune")
+    login(page, personas.coordinator)
     page.goto(reverse("reports:report", kwargs={"plan": slug, "period": "2024"}))
     page.locator("#id_text").fill("Midtvejsevalueringen blev dyrere; forklaringen står i beretningen.")
     page.get_by_role("button", name="Tilføj kommentaren").click()
@@ -87,7 +89,7 @@ def test_the_yearly_report_from_writing_to_approval(
     assert_no_axe_violations(page)
 
     # The reviewer approves the new submission.
-    login(page, "lbf")
+    login(page, personas.reviewer)
     page.goto(reverse("reports:report", kwargs={"plan": slug, "period": "2024"}))
     page.get_by_label("Godkend rapporten").check()
     page.get_by_role("button", name="Send svaret").click()
