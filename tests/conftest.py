@@ -157,8 +157,8 @@ def personas(_module_people, db):
     from tests.world import Personas
 
     roles = {role: pk for role, pk in _module_people.items() if role != "other_plan"}
-    users = get_user_model().objects.in_bulk(roles.values())
-    return Personas(**{role: users[pk] for role, pk in roles.items()})
+    by_pk = get_user_model().objects.in_bulk(roles.values())  # one query for all of them
+    return Personas(**{role: by_pk[pk] for role, pk in roles.items()})
 
 
 @pytest.fixture
