@@ -192,6 +192,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "helhedsplan.core.login_safety.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "helhedsplan.core.login_safety.client_ip_address"
+# Mails asked for (core.mail_throttle): per address and per sender (a user, or the client's address) in a window.
+MAIL_THROTTLE_WINDOW = 3600
+MAIL_THROTTLE_PER_ADDRESS = int(os.environ.get("DJANGO_MAIL_THROTTLE_PER_ADDRESS", "5"))
+MAIL_THROTTLE_PER_SENDER = int(os.environ.get("DJANGO_MAIL_THROTTLE_PER_SENDER", "30"))
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
@@ -228,6 +232,12 @@ STORAGES = {
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not TESTING)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    # How many set-password and invitation mails were asked for (core.mail_throttle): in the database, so every
+    # app server counts the same (`manage.py createcachetable` makes its table; the test database has it).
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "helhedsplan_throttle",
+    },
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",

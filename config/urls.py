@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from helhedsplan.plans import forms as plan_forms
 from helhedsplan.plans import views as plan_views
 
 # Everything inside a plan lives under /plan/<slug>/, so every view resolves its plan from the URL first.
@@ -21,7 +20,7 @@ plan_patterns = [
 password_patterns = [
     path(
         "nulstil-adgangskode/",
-        auth_views.PasswordResetView.as_view(form_class=plan_forms.PasswordResetForm),
+        plan_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -29,7 +28,7 @@ password_patterns = [
     ),
     path(
         "ny-adgangskode/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        plan_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

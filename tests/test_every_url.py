@@ -50,7 +50,7 @@ from helhedsplan.preparedness.models import (
     PreparednessPlan,
 )
 from helhedsplan.reports.models import Submission
-from tests.plans.factories import EstateFactory
+from tests.plans.factories import EstateFactory, InvitationFactory
 from tests.reports.factories import SubmissionFactory
 from tests.world import ROLES, Personas, client_for, snapshot
 
@@ -194,6 +194,12 @@ class Objects:
             Membership.objects.in_plan(self.plan).filter(role=Membership.Role.EDITOR).order_by("pk").first()
         )
         return editor or self.first(Membership)
+
+    def invitation(self):
+        """A pending invitation of the plan, made once for the walk."""
+        if "invitation" not in self.made:
+            self.made["invitation"] = InvitationFactory(plan=self.plan)
+        return self.made["invitation"]
 
     def open_incident(self):
         return self.first(Incident, status=Incident.Status.OPEN)
@@ -768,6 +774,9 @@ TABLE: list[Row] = [
         },
     ),
     Row("member_delete", MANAGE, lambda o: {"pk": o.member().pk}, NO_DATA),
+    # A pending invitation is sent again or withdrawn by a coordinator only.
+    Row("invitation_resend", MANAGE, lambda o: {"pk": o.invitation().pk}, NO_DATA),
+    Row("invitation_withdraw", MANAGE, lambda o: {"pk": o.invitation().pk}, NO_DATA),
     # History: every member reads it, but a contact's only those who may see contact details. (Every model's
     # history page is opened in tests/test_history_pages.py.)
     Row("history", READ, lambda o: _history(o.inside(Goal)), variant="goal"),
@@ -802,7 +811,9 @@ def _plan_routes() -> list[tuple[str, str]]:
     return sorted(found)
 
 
-EDIT_NAME = re.compile(r"(create|update|delete|close|edit|actuals|upload|add|remove|restore)$")
+EDIT_NAME = re.compile(
+    r"(create|update|delete|close|edit|actuals|upload|add|remove|restore|resend|withdraw)$"
+)
 
 
 def test_the_table_names_every_plan_url():

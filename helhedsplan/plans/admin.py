@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -15,7 +16,8 @@ from helhedsplan.core.admin import (
     register_plan_scope,
 )
 
-from .models import ROLE_PERMISSIONS, Estate, Membership, Organisation, OrganisationGrant, Plan
+from .models import ROLE_PERMISSIONS, Estate, Invitation, Membership, Organisation, OrganisationGrant, Plan
+from .services import verified_email_record
 
 User = get_user_model()
 
@@ -182,7 +184,12 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """A user and their plan roles in one place. Coordinators who are staff (not superusers) see the members
-    of their plans and new users, give them roles in their plans, and never touch staff or superusers."""
+    of their plans and new users, give them roles in their plans, and never touch staff or superusers.
+
+    Who someone is stays theirs: only a superuser makes a user (and so sets its first password) or sets another
+    user's password or e-mail address; anyone else changes only their own, and an address set or changed by
+    anyone but a superuser is unverified until its holder follows a link sent to it (``VerifiedEmail``). People
+    join a plan through an invitation (the members page), never through an account prepared for them."""
 
     inlines = (UserMembershipInline,)
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
@@ -231,8 +238,31 @@ class UserAdmin(DjangoUserAdmin):
             obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
         )
 
+    def _superuser(self, request) -> bool:
+        return administered_plan_pks(request) is None
+
     def has_add_permission(self, request):
-        return super().has_add_permission(request) or self._coordinates(request)
+        # A new user's first password is set by whoever makes it: a superuser's act.
+        return self._superuser(request) and super().has_add_permission(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk != request.user.pk and not self._superuser(request):
+            return (*fields, "email")
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))  # 404 outside the staff user's scope
+        if not self._superuser(request) and user.pk != request.user.pk:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A superuser who sets an address vouches for it; anyone else's leaves it unverified (VerifiedEmail
+        # holds the address proved, so a changed one no longer matches it).
+        if self._superuser(request) and obj.email and "email" in getattr(form, "changed_data", ()):
+            verified_email_record(user=obj, actor=request.user)
 
     def has_change_permission(self, request, obj=None):
         plan_pks = administered_plan_pks(request)
@@ -255,3 +285,23 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting a user takes their roles in every plan with them: a superuser's work.
         return administered_plan_pks(request) is None and super().has_delete_permission(request, obj)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(BaseAdmin):
+    """Invitations, to look at: they are made, sent again and withdrawn on the plan's members page, and
+    accepted only by whoever holds the invited mailbox."""
+
+    list_display = ("email", "role", "organisation", "plan", "state", "expires_at", "last_sent_at")
+    list_filter = ("state", "role")
+    list_select_related = ("plan", "organisation")
+    search_fields = ("email", "plan__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,4 @@
-"""The forms of a plan's members: add someone by e-mail, change a membership. Validation is the model's
+"""The forms of a plan's members: invite someone by e-mail, change a membership, accept an invitation. Validation is the model's
 (``Membership.clean`` and its constraints); the views hand ``model_data()`` to ``plans.services``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.forms import PlanModelForm
 
-from .models import Membership
+from .models import Invitation, Membership
 
 
 class MembershipForm(PlanModelForm):
@@ -55,23 +55,23 @@ class MembershipForm(PlanModelForm):
             self.add_error(name if name in self.fields else None, errors)
 
 
-class MemberAddForm(MembershipForm):
-    """Add someone to the plan by e-mail: an existing user, or a new one who is sent a set-password mail."""
-
-    email = forms.EmailField(
-        label=_("E-mail address"),
-        max_length=254,
-        help_text=_("Someone without a user gets one, and an e-mail to choose their password."),
-    )
+class InvitationForm(MembershipForm):
+    """Invite someone to the plan by e-mail: the role starts when the holder of the address accepts."""
 
     class Meta(MembershipForm.Meta):
+        model = Invitation
         fields = ["email", "organisation", "role", "sub_agreements"]
+        help_texts = {
+            **MembershipForm.Meta.help_texts,
+            "email": _(
+                "The invitation is mailed to this address; the role starts when its holder follows the link and "
+                "accepts."
+            ),
+        }
 
-    def model_data(self) -> dict:
-        """The membership's own fields; the e-mail address goes to the service by itself."""
-        data = super().model_data()
-        data.pop("email", None)
-        return data
+
+class NewAccountForm(auth_forms.SetPasswordForm):
+    """The password of the account made for the invited address (Django's password rules)."""
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

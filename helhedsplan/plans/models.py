@@ -605,3 +605,169 @@ def granted_plans(user, roles=None) -> models.QuerySet:
         .exclude(pk__in=Membership.objects.filter(user=user).values("plan"))
         .values("pk")
     )
+
+
+# --- Proved addresses and invitations (issue 19: who someone is) ------------------------------------------------
+
+
+def email_key(email: str) -> str:
+    """An e-mail address as it is compared: without surrounding space, in lower case."""
+    return (email or "").strip().lower()
+
+
+class VerifiedEmail(CleanInput, models.Model):
+    """The address a user has proved to hold, by following a link sent to it (an invitation, a set-password
+    link). A user's e-mail is *verified* only while it is this address (``email_is_verified``): setting or
+    changing the user's e-mail anywhere leaves it unverified until a link sent to the new address is followed.
+    A superuser who sets an address in the admin vouches for it (``plans.admin``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="verified_email",
+        verbose_name=_("user"),
+    )
+    email = models.EmailField(_("verified e-mail address"), max_length=254)
+    verified_at = models.DateTimeField(_("verified"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("verified e-mail address")
+        verbose_name_plural = _("verified e-mail addresses")
+        constraints = [*dates_in_bounds(times=("verified_at",))]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+def email_is_verified(user) -> bool:
+    """Whether ``user``'s current e-mail address is the one they proved to hold."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.email:
+        return False
+    try:
+        verified = user.verified_email
+    except ObjectDoesNotExist:
+        return False
+    return email_key(verified.email) == email_key(user.email)
+
+
+class Invitation(PlanContent):
+    """A role in a plan offered to an e-mail address. The role starts only when the holder of that mailbox
+    follows the link mailed to it and accepts (``plans.services.invitation_accept``): no account is ever given
+    a role because its address matches. The link's token is stored only as its SHA-256 (``token_hash``); a
+    resend makes a new token, so the older link stops working."""
+
+    #: Days a link may be followed after it was (last) sent.
+    VALID_DAYS: ClassVar[int] = 14
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        EXPIRED = "expired", _("expired")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("plan")
+    )
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    sub_agreements = models.ManyToManyField(
+        "agreements.SubAgreement",
+        blank=True,
+        related_name="limited_invitations",
+        verbose_name=_("limited to sub-agreements"),
+        help_text=_("For an editor: only these sub-agreements. Empty means all of the plan."),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+        verbose_name=_("invited by"),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("invited"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    #: The last attempt to mail the link, and why it failed (empty when it was handed to the mail server).
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True, editable=False)
+    send_failure = models.CharField(_("send failure"), max_length=500, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+        verbose_name=_("accepted by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
+    history = PlanHistoricalRecords(m2m_fields=[sub_agreements], excluded_fields=["token_hash"])
+    #: Its change log names people and addresses: for coordinators and editors, as a membership's.
+    history_permission = "plan.view_contact_details"
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["plan", "-created_at"]
+        constraints = [
+            UniqueConstraint(
+                models.functions.Lower("email"),
+                "plan",
+                condition=Q(state="pending"),
+                name="one_pending_invitation_per_address_and_plan",
+                violation_error_message=_(
+                    "This address already has an invitation to the plan waiting. Send it again from the "
+                    "members page, or withdraw it first."
+                ),
+                error_field="email",
+            ),
+            *dates_in_bounds(times=("created_at", "expires_at", "last_sent_at", "accepted_at")),
+        ]
+
+    def __str__(self) -> str:
+        return _("Invitation of %(email)s as %(role)s") % {
+            "email": self.email,
+            "role": self.get_role_display(),
+        }
+
+    @property
+    def crumb_title(self) -> str:
+        return self.email
+
+    def navigation_parent(self) -> Crumb:
+        """An invitation is shown on the plan's members page."""
+        return Crumb(str(_("Members")), reverse("members", kwargs={"plan": self.plan.slug}))
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def current_state(self) -> str:
+        """The state as it is now: a pending invitation whose time ran out is expired."""
+        if self.state == self.State.PENDING and self.is_expired:
+            return self.State.EXPIRED
+        return self.state
+
+    @property
+    def is_open(self) -> bool:
+        """Whether its link may still be accepted."""
+        return self.current_state == self.State.PENDING
+
+    def clean(self) -> None:
+        super().clean()
+        if self.email and self.plan_id and self.state == self.State.PENDING:
+            members = Membership.objects.filter(
+                plan_id=self.plan_id, user__email__iexact=email_key(self.email)
+            )
+            if members.exists():
+                # The coordinator sees the members' addresses: this tells them nothing new about any account.
+                raise ValidationError({"email": _("A member of the plan already has this e-mail address.")})
+
+    def clean_many_to_many(self, values: dict) -> None:
+        """The limits of the membership it offers: the membership's own rule."""
+        Membership(plan_id=self.plan_id, role=self.role).clean_many_to_many(values)

@@ -19,7 +19,7 @@ from helhedsplan.core.models import cascading_relations
 from helhedsplan.core.navigation import title_of
 from helhedsplan.core.services import deleted_with
 
-from .models import Membership, Plan
+from .models import Invitation, Membership, Plan
 
 
 def _records(model, pk) -> Any:
@@ -210,4 +210,49 @@ def member_list(plan: Plan) -> list[MemberRow]:
             limits=[str(limit) for limit in membership.sub_agreements.all()],
         )
         for membership in memberships
+    ]
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """One invitation waiting for its answer, as the members page shows it."""
+
+    invitation: Invitation
+    email: str
+    organisation: str
+    role: str
+    limits: list[str]
+    invited_by: str
+    #: The link ran out: "send igen" gives a new one.
+    expired: bool
+    #: The last mail could not be sent (``Invitation.send_failure``).
+    failed: bool
+
+
+def pending_invitations(plan: Plan) -> list[InvitationRow]:
+    """The plan's invitations not yet accepted or withdrawn (expired ones too), newest first. Queries: the
+    invitations with their organisations and inviters, and their delaftale limits."""
+    invitations = (
+        Invitation.objects.in_plan(plan)
+        .filter(state=Invitation.State.PENDING)
+        .select_related("organisation", "invited_by", "plan")
+        .prefetch_related("sub_agreements")
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        InvitationRow(
+            invitation=invitation,
+            email=invitation.email,
+            organisation=str(invitation.organisation),
+            role=invitation.get_role_display(),
+            limits=[str(limit) for limit in invitation.sub_agreements.all()],
+            invited_by=(
+                (invitation.invited_by.get_full_name() or invitation.invited_by.get_username())
+                if invitation.invited_by
+                else ""
+            ),
+            expired=invitation.is_expired,
+            failed=bool(invitation.send_failure),
+        )
+        for invitation in invitations
     ]

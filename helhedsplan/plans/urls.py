@@ -10,6 +10,17 @@ urlpatterns = [
     path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("plan/<slug:plan>/medlemmer/", views.MembersView.as_view(), name="members"),
     path("plan/<slug:plan>/medlemmer/ny/", views.MemberAdd.as_view(), name="member_add"),
+    path(
+        "plan/<slug:plan>/medlemmer/invitationer/<int:pk>/send-igen/",
+        views.InvitationResend.as_view(),
+        name="invitation_resend",
+    ),
+    path(
+        "plan/<slug:plan>/medlemmer/invitationer/<int:pk>/traek-tilbage/",
+        views.InvitationWithdraw.as_view(),
+        name="invitation_withdraw",
+    ),
+    path("konto/invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("plan/<slug:plan>/medlemmer/<int:pk>/rediger/", views.MemberUpdate.as_view(), name="member_update"),
     path("plan/<slug:plan>/medlemmer/<int:pk>/slet/", views.MemberDelete.as_view(), name="member_delete"),
     path(

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import ProtectedError, RestrictedError
@@ -28,11 +30,13 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from helhedsplan.core.history import entries_for, entries_from_records
+from helhedsplan.core.login_safety import client_ip_address
+from helhedsplan.core.mail_throttle import check_mail_allowed
 from helhedsplan.core.navigation import Crumb, parent_of, return_url, safe_next_url, title_of, trail
 from helhedsplan.core.page_cache import cacheable_request, cached_page
 from helhedsplan.core.services import EditConflict, object_restore
 from helhedsplan.plans import access, forms, rules, selectors, services
-from helhedsplan.plans.models import Membership
+from helhedsplan.plans.models import Invitation, Membership, email_is_verified, email_key
 
 
 class Refused(PermissionDenied):
@@ -622,7 +626,8 @@ class MembersView(PlanTemplateView):
     """The plan's members with their e-mail, organisation, role and delaftale limit (coordinators only).
 
     Queries: the plan, the user's membership and its limits (the permission), the members with their users and
-    organisations, and their limits: the same for one member as for many."""
+    organisations, and their limits, the pending invitations with their organisations and inviters, and their
+    limits: the same for one member or invitation as for many."""
 
     template_name = "plans/members.html"
     permission_required = "plan.manage"
@@ -632,6 +637,7 @@ class MembersView(PlanTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = selectors.member_list(self.plan)
+        context["invitations"] = selectors.pending_invitations(self.plan)
         return context
 
 
@@ -639,33 +645,233 @@ def _member_name(membership: Membership) -> str:
     return membership.crumb_title
 
 
-class MemberAdd(PlanCreateView):
-    """Add a member by e-mail (``services.member_add``): an existing user, or a new one sent a set-password
-    mail."""
+def site_of(request) -> services.SiteAddress:
+    """Where the links in a mail lead: the address this request came to."""
+    return services.SiteAddress(domain=request.get_host(), use_https=request.is_secure())
 
-    model = Membership
-    form_class = forms.MemberAddForm
-    page_title = gettext_lazy("Add a member")
-    personal_data = True
-    service = staticmethod(services.member_add)
 
-    def create(self, form):
-        site = services.SiteAddress(domain=self.request.get_host(), use_https=self.request.is_secure())
-        return _service_of(self)(
-            plan=self.plan,
-            email=form.cleaned_data["email"],
-            data=form.model_data(),
-            site=site,
-            actor=self.request.user,
+def invitation_sent_message(request, invitation: Invitation) -> None:
+    """After an invitation was mailed (or could not be): say so, naming the address only — never an account."""
+    if invitation.send_failure:
+        messages.error(
+            request,
+            _(
+                "The invitation to %(email)s is saved, but the e-mail could not be sent. Use “Send again” on "
+                "the members page when the mail server works again."
+            )
+            % {"email": invitation.email},
+        )
+    else:
+        messages.success(
+            request,
+            _("An invitation was sent to %(email)s. The role starts when it is accepted.")
+            % {"email": invitation.email},
         )
 
-    def get_success_message(self) -> str:
-        membership = self.object
-        assert membership is not None  # set by the create
-        return _("%(name)s was added to the plan as %(role)s.") % {
-            "name": _member_name(membership),
-            "role": membership.get_role_display(),
-        }
+
+class MemberAdd(PlanCreateView):
+    """Invite someone by e-mail (``services.invitation_create``): the role starts when the holder of the address
+    follows the mailed link and accepts. Whether an account has the address is neither used nor shown."""
+
+    model = Invitation
+    form_class = forms.InvitationForm
+    page_title = gettext_lazy("Add a member")
+    personal_data = True
+    service = staticmethod(services.invitation_create)
+
+    def create(self, form):
+        return _service_of(self)(
+            plan=self.plan, data=form.model_data(), site=site_of(self.request), actor=self.request.user
+        )
+
+    def form_valid(self, form):
+        try:
+            self.object = self.create(form)
+        except ValidationError as refusal:
+            return self.refused(form, refusal)
+        invitation_sent_message(self.request, self.object)
+        return HttpResponseRedirect(reverse("members", kwargs={"plan": self.plan.slug}))
+
+
+class InvitationActionView(PlanObjectMixin, generic.TemplateView):
+    """Send a pending invitation again, or withdraw it (a coordinator's): GET asks, POST does it."""
+
+    model = Invitation
+    permission_required = "plan.manage"
+    template_name = "plans/invitation_confirm.html"
+    personal_data = True
+    #: The question the page asks and its button.
+    question: str | Promise = ""
+    button: str | Promise = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["question"] = self.question % {"email": self.object.email}
+        context["button"] = self.button
+        context["cancel_url"] = reverse("members", kwargs={"plan": self.plan.slug})
+        return context
+
+    def get_breadcrumbs(self) -> list[Crumb]:
+        return [*trail(parent_of(self.object)), Crumb(self.get_page_title())]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            self.act()
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
+        return HttpResponseRedirect(reverse("members", kwargs={"plan": self.plan.slug}))
+
+    def act(self) -> None:
+        raise NotImplementedError
+
+
+class InvitationResend(InvitationActionView):
+    page_title = gettext_lazy("Send the invitation again")
+    question = gettext_lazy(
+        "Send the invitation to %(email)s again? It gets a new link, valid for 14 days; the old link stops working."
+    )
+    button = gettext_lazy("Send again")
+
+    def act(self) -> None:
+        invitation = services.invitation_resend(
+            invitation=self.object, site=site_of(self.request), actor=self.request.user
+        )
+        invitation_sent_message(self.request, invitation)
+
+
+class InvitationWithdraw(InvitationActionView):
+    page_title = gettext_lazy("Withdraw the invitation")
+    question = gettext_lazy("Withdraw the invitation to %(email)s? Its link stops working.")
+    button = gettext_lazy("Withdraw")
+
+    def act(self) -> None:
+        invitation = services.invitation_withdraw(invitation=self.object, actor=self.request.user)
+        messages.success(
+            self.request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+        )
+
+
+class InvitationAcceptView(generic.TemplateView):
+    """``/konto/invitation/<token>/``: whoever follows the mailed link accepts the invitation.
+
+    Signed in as no one, they make an account for the invited address (choosing a password) or log in and come
+    back. Signed in, they are asked whether to take the role with this account — named, and told when its
+    verified address is not the invited one — and may log out to use another; nothing is attached without that
+    answer (the POST names the account it was asked about). A link that names no invitation, or one accepted,
+    withdrawn or expired, is refused with its message, and nothing changes. The page never says whether an
+    account has the invited address."""
+
+    template_name = "plans/invitation_accept.html"
+    personal_data = True
+
+    @cached_property
+    def invitation(self) -> Invitation | None:
+        return services.invitation_by_token(self.kwargs["token"])
+
+    def refused(self, message: str):
+        status = 404 if self.invitation is None else 410
+        return render(
+            self.request,
+            "plans/invitation_refused.html",
+            {"message": message, "page_title": _("Invitation")},
+            status=status,
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        refusal = services.invitation_refusal(self.invitation)
+        if refusal is not None:
+            return self.refused(refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        invitation = self.invitation
+        assert invitation is not None
+        user = self.request.user
+        context.update(
+            invitation=invitation,
+            page_title=_("Invitation to %(plan)s") % {"plan": invitation.plan.name},
+            login_url=f"{reverse('login')}?next={self.request.path}",
+            own_address=user.is_authenticated
+            and email_is_verified(user)
+            and email_key(user.email) == email_key(invitation.email),
+        )
+        if not user.is_authenticated:
+            context.setdefault("form", forms.NewAccountForm(self.unsaved_user()))
+        return context
+
+    def unsaved_user(self):
+        """The account to be made, for the password rules (not too like the address)."""
+        assert self.invitation is not None
+        user_model = get_user_model()
+        return user_model(username=self.invitation.email, email=self.invitation.email)
+
+    def post(self, request, *args, **kwargs):
+        invitation = self.invitation
+        assert invitation is not None
+        if request.user.is_authenticated:
+            if request.POST.get("account") != str(request.user.pk):
+                # Asked about another account (signed in anew meanwhile): ask again, attach nothing.
+                messages.error(request, _("You are signed in as another account now. Choose again."))
+                return HttpResponseRedirect(request.path)
+            try:
+                membership = services.invitation_accept(
+                    invitation=invitation, user=request.user, actor=request.user
+                )
+            except ValidationError as refusal:
+                return self.render_to_response(self.get_context_data(errors=refusal.messages))
+        else:
+            form = forms.NewAccountForm(self.unsaved_user(), request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form))
+            try:
+                membership = services.invitation_accept_new_user(
+                    invitation=invitation, password=form.cleaned_data["new_password1"]
+                )
+            except ValidationError as refusal:
+                return self.render_to_response(self.get_context_data(form=form, errors=refusal.messages))
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.info(
+                request, _("Your user name is %(name)s.") % {"name": membership.user.get_username()}
+            )
+        messages.success(
+            request,
+            _("Welcome to %(plan)s. You are %(role)s.")
+            % {"plan": invitation.plan.name, "role": membership.get_role_display()},
+        )
+        return HttpResponseRedirect(invitation.plan.get_absolute_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """ "Forgot your password?", with the mails asked for counted per address and per sender
+    (``core.mail_throttle``): over the limit nothing is sent and the form says so. The answer is the same
+    whether or not an account has the address."""
+
+    form_class = forms.PasswordResetForm
+
+    def form_valid(self, form):
+        sender = (
+            f"user:{self.request.user.pk}"
+            if self.request.user.is_authenticated
+            else (f"ip:{client_ip_address(self.request)}")
+        )
+        try:
+            check_mail_allowed(address=form.cleaned_data["email"], sender=sender)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a password from the link mailed to the account's address: following it proves the address, so
+    it is verified from now on (Django's token covers the address, so a link sent to an earlier one fails)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.verified_email_record(user=self.user, actor=self.user)
+        return response
 
 
 class MemberUpdate(PlanUpdateView):

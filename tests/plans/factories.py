@@ -3,7 +3,10 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from helhedsplan.plans.models import Estate, Membership, Organisation, OrganisationGrant, Plan
+from django.utils import timezone
+
+from helhedsplan.plans.models import Estate, Invitation, Membership, Organisation, OrganisationGrant, Plan
+from helhedsplan.plans.services import token_hash
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -83,3 +86,32 @@ class OrganisationGrantFactory(factory.django.DjangoModelFactory):
     def users(self, create, extracted, **kwargs):
         if create and extracted:
             self.users.add(*extracted)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation; its link's token is ``invitation.token`` (only its hash is stored)."""
+
+    class Meta:
+        model = Invitation
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(PlanFactory)
+    email = factory.Sequence(lambda n: f"inviteret{n}@example.org")
+    organisation = factory.LazyAttribute(
+        lambda i: i.plan.organisations.order_by("pk").first() or OrganisationFactory()
+    )
+    role = Membership.Role.EDITOR
+    token = factory.Sequence(lambda n: f"token-{n}-abcdefghijklmnopqrstuvwxyz")
+    token_hash = factory.LazyAttribute(lambda i: token_hash(i.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=Invitation.VALID_DAYS))
+
+    @classmethod
+    def _create(cls, model_class, *args, token=None, **kwargs):
+        invitation = super()._create(model_class, *args, **kwargs)
+        invitation.token = token
+        return invitation
+
+    @factory.post_generation
+    def sub_agreements(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sub_agreements.set(extracted)

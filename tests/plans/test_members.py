@@ -1,11 +1,9 @@
-"""Members kept in the app (issue 10): a coordinator adds someone by e-mail (a new user gets Django's
-set-password mail), sets the role and the delaftale limit, changes or removes the membership; the plan always
-keeps a coordinator; every change is in the membership's history. Who may open the pages is walked in
+"""Members kept in the app (issue 10): a coordinator sets the role and the delaftale limit, changes or removes
+the membership; the plan always keeps a coordinator; every change is in the membership's history. Adding someone
+by e-mail is an invitation (tests/plans/test_invitations.py). Who may open the pages is walked in
 tests/test_every_url.py."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,20 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helhedsplan.agreements.models import SubAgreement
-from helhedsplan.plans.models import Membership, Organisation
-from helhedsplan.plans.services import (
-    SiteAddress,
-    member_add,
-    membership_delete,
-    membership_update,
-)
-from tests.plans.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.world import client_for
+from helhedsplan.plans.models import Invitation, Membership, Organisation
+from helhedsplan.plans.services import membership_delete, membership_update
+from tests.plans.factories import InvitationFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-SITE = SiteAddress(domain="testserver", use_https=False)
 LAST_COORDINATOR = "Planen skal have en koordinator: gør først en anden til koordinator."
 
 
@@ -55,128 +46,6 @@ def data(party, role=Membership.Role.EDITOR, sub_agreements=()) -> dict:
 
 
 # --- Services ---------------------------------------------------------------------------------------------------
-
-
-def test_an_existing_user_is_found_by_email_ignoring_case(amager_plan, personas):
-    plan, coordinator = amager_plan, personas.coordinator
-    party = party_of(plan, coordinator)
-    anna = UserFactory(username="anna", email="Anna.Holm@Example.org")
-
-    membership = member_add(
-        plan=plan, email="anna.holm@EXAMPLE.org", data=data(party), site=SITE, actor=coordinator
-    )
-
-    assert membership.user == anna
-    assert User.objects.filter(email__iexact="anna.holm@example.org").count() == 1
-    assert mail.outbox == []  # an existing user logs in as before
-    assert membership.history.get().history_user == coordinator
-
-
-def test_a_new_address_makes_a_user_who_is_sent_the_set_password_mail(
-    amager_plan, personas, django_capture_on_commit_callbacks
-):
-    plan, coordinator = amager_plan, personas.coordinator
-    party = party_of(plan, coordinator)
-    limit = SubAgreement.objects.in_plan(plan).order_by("pk").first()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        membership = member_add(
-            plan=plan,
-            email=" Ny.Kollega@Example.org ",
-            data=data(party, sub_agreements=[limit]),
-            site=SITE,
-            actor=coordinator,
-        )
-
-    user = membership.user
-    assert user.username == "ny.kollega@example.org"
-    assert user.email == "Ny.Kollega@example.org"  # Django lower-cases the domain
-    assert not user.has_usable_password()
-    assert list(membership.sub_agreements.all()) == [limit]
-    [message] = mail.outbox
-    assert message.to == ["Ny.Kollega@example.org"]
-    assert message.subject == f"Du er tilføjet til {plan.name} — vælg din adgangskode"
-    assert f"Du er blevet tilføjet til planen {plan.name} i Helhedsplan" in message.body
-    assert "Dit brugernavn er: ny.kollega@example.org" in message.body
-
-    # The link lets the new member choose a password and log in with it.
-    link = re.search(r"http://testserver(/konto/ny-adgangskode/\S+)", message.body).group(1)
-    visitor = client_for(None)
-    form_page = visitor.get(link, follow=True)
-    assert form_page.status_code == 200
-    assert "Vælg din adgangskode" in form_page.content.decode()
-    set_url = form_page.redirect_chain[-1][0]
-    done = visitor.post(
-        set_url, {"new_password1": "Solsikke-Amager-42", "new_password2": "Solsikke-Amager-42"}
-    )
-    assert done.status_code == 302
-    assert done["Location"] == reverse("password_reset_complete")
-    user.refresh_from_db()
-    assert user.check_password("Solsikke-Amager-42")
-    # … and only once.
-    assert "Linket virker ikke længere" in visitor.get(link, follow=True).content.decode()
-
-
-def test_a_second_user_with_the_same_username_gets_a_number(
-    amager_plan, personas, django_capture_on_commit_callbacks
-):
-    plan, coordinator = amager_plan, personas.coordinator
-    party = party_of(plan, coordinator)
-    UserFactory(username="ny@example.org", email="someone-else@example.org")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        membership = member_add(
-            plan=plan, email="ny@example.org", data=data(party), site=SITE, actor=coordinator
-        )
-
-    assert membership.user.username == "ny@example.org-2"
-
-
-def test_adding_someone_twice_is_refused(amager_plan, personas):
-    plan, coordinator = amager_plan, personas.coordinator
-    party = party_of(plan, coordinator)
-    before = Membership.objects.count()
-
-    with pytest.raises(ValidationError) as refusal:
-        member_add(plan=plan, email=coordinator.email.upper(), data=data(party), site=SITE, actor=coordinator)
-
-    assert messages_of(refusal.value) == ["Brugeren er allerede medlem af planen."]
-    assert Membership.objects.count() == before
-
-
-def test_an_invalid_address_is_refused_and_no_user_is_made(amager_plan, personas):
-    plan, coordinator = amager_plan, personas.coordinator
-    party = party_of(plan, coordinator)
-    users = User.objects.count()
-
-    with pytest.raises(ValidationError) as refusal:
-        member_add(plan=plan, email="ikke en adresse", data=data(party), site=SITE, actor=coordinator)
-
-    assert refusal.value.message_dict == {"email": ["Indtast en gyldig e-mailadresse."]}
-    assert User.objects.count() == users
-
-
-def test_a_limit_from_another_plan_is_refused_and_nothing_is_saved(amager_plan, personas, other_plan):
-    plan, coordinator = amager_plan, personas.coordinator
-    party = party_of(plan, coordinator)
-    foreign = SubAgreement.objects.in_plan(other_plan).first()
-    users, memberships = User.objects.count(), Membership.objects.count()
-
-    with pytest.raises(ValidationError) as refusal:
-        member_add(
-            plan=plan,
-            email="ny@example.org",
-            data=data(party, sub_agreements=[foreign]),
-            site=SITE,
-            actor=coordinator,
-        )
-
-    assert refusal.value.message_dict == {
-        "sub_agreements": ["En begrænsning kan kun nævne delaftaler i denne plan."]
-    }
-    # Not even the new user: the whole add is one transaction.
-    assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
-    assert mail.outbox == []
 
 
 @pytest.mark.parametrize("role", [Membership.Role.COORDINATOR, Membership.Role.REVIEWER])
@@ -256,36 +125,6 @@ def test_with_a_second_coordinator_the_first_may_step_down_and_every_change_is_i
 # --- Pages ------------------------------------------------------------------------------------------------------
 
 
-def test_a_coordinator_adds_an_editor_limited_to_one_sub_agreement(
-    amager_plan, personas, client_for, django_capture_on_commit_callbacks
-):
-    plan, coordinator = amager_plan, personas.coordinator
-    party = party_of(plan, coordinator)
-    limit = SubAgreement.objects.in_plan(plan).order_by("pk").first()
-    client = client_for(coordinator)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            add_url(plan),
-            {
-                "email": "lise@example.org",
-                "organisation": party.pk,
-                "role": "editor",
-                "sub_agreements": [limit.pk],
-            },
-            follow=True,
-        )
-
-    assert response.redirect_chain[-1][0] == members_url(plan)
-    html = response.content.decode()
-    assert "lise@example.org er tilføjet til planen som redaktør." in html
-    membership = Membership.objects.get(plan=plan, user__email="lise@example.org")
-    assert (membership.role, list(membership.sub_agreements.all())) == ("editor", [limit])
-    assert {record.history_user for record in membership.history.all()} == {coordinator}
-    assert len(mail.outbox) == 1
-    assert 'href="mailto:lise@example.org"' in html
-
-
 def test_the_add_page_refuses_bad_input_with_danish_messages(amager_plan, personas, client_for, other_plan):
     plan, coordinator = amager_plan, personas.coordinator
     party = party_of(plan, coordinator)
@@ -321,7 +160,9 @@ def test_the_add_page_refuses_bad_input_with_danish_messages(amager_plan, person
     )
 
     assert twice.status_code == 200
-    assert twice.context["form"].errors == {"email": ["Brugeren er allerede medlem af planen."]}
+    assert twice.context["form"].errors == {
+        "email": ["Et medlem af planen har allerede denne e-mailadresse."]
+    }
     assert invalid.context["form"].errors == {"email": ["Indtast en gyldig e-mail-adresse."]}
     assert foreign_limit.context["form"].errors == {
         "sub_agreements": ["En begrænsning kan kun nævne delaftaler i denne plan."]
@@ -331,6 +172,7 @@ def test_the_add_page_refuses_bad_input_with_danish_messages(amager_plan, person
     }
     assert not_a_party.context["form"].errors == {"organisation": ["Vælg en af planens parter."]}
     assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
+    assert not Invitation.objects.exists()
     assert mail.outbox == []
 
 
@@ -420,14 +262,16 @@ def _members_page_queries(client, plan) -> list[str]:
 
 
 def test_the_members_page_reads_as_much_for_few_members_as_for_many(amager_plan, personas, client_for):
-    """The Amager plan's four members, and twelve more."""
+    """The Amager plan's four members and one invitation, and twelve more of each."""
     plan, coordinator = amager_plan, personas.coordinator
     party = party_of(plan, coordinator)
     client = client_for(coordinator)
     limits = list(SubAgreement.objects.in_plan(plan))
 
+    InvitationFactory(plan=plan, organisation=party)
     one = _members_page_queries(client, plan)
     for number in range(12):
+        InvitationFactory(plan=plan, organisation=party, sub_agreements=limits[: number % 3])
         MembershipFactory(
             plan=plan,
             organisation=party,
@@ -439,8 +283,9 @@ def test_the_members_page_reads_as_much_for_few_members_as_for_many(amager_plan,
 
     # 1 the session, 2 the user, 3 the user's membership with its plan and organisation, 4 the delaftaler it is
     # limited to (the permission, cached for the request), 5 the members with their users, organisations and
-    # plan, 6 the members' delaftale limits.
-    assert len(one) == len(many) == 6, "\n".join(many)
+    # plan, 6 the members' delaftale limits, 7 the pending invitations with their organisations and inviters,
+    # 8 their delaftale limits.
+    assert len(one) == len(many) == 8, "\n".join(many)
     assert "Navn 11" in client.get(members_url(plan)).content.decode()
 
 
@@ -524,16 +369,3 @@ def test_a_coordinator_who_removes_themselves_is_sent_to_their_plans(amager_plan
     assert response["Location"] == reverse("home")
     assert not Membership.objects.filter(pk=own.pk).exists()
     assert client.get(members_url(plan)).status_code == 404
-
-
-def test_a_new_member_whose_link_ran_out_asks_for_a_new_one(amager_plan, personas, client_for):
-    plan, coordinator = amager_plan, personas.coordinator
-    party = party_of(plan, coordinator)
-    member_add(plan=plan, email="ny@example.org", data=data(party), site=SITE, actor=coordinator)
-    mail.outbox.clear()  # (the welcome mail is sent on commit; here only the new request counts)
-
-    client_for(None).post(reverse("password_reset"), {"email": "NY@example.org"})
-
-    [message] = mail.outbox
-    assert message.to == ["ny@example.org"]
-    assert message.subject == "Vælg en ny adgangskode til Helhedsplan"
