@@ -16,7 +16,7 @@ from helhedsplan.core.admin import (
     register_plan_scope,
 )
 
-from .models import ROLE_PERMISSIONS, Estate, Invitation, Membership, Organisation, OrganisationGrant, Plan
+from .models import ROLE_PERMISSIONS, Estate, Membership, Organisation, OrganisationGrant, Plan
 from .services import verified_email_record
 
 User = get_user_model()
@@ -285,23 +285,3 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting a user takes their roles in every plan with them: a superuser's work.
         return administered_plan_pks(request) is None and super().has_delete_permission(request, obj)
-
-
-@admin.register(Invitation)
-class InvitationAdmin(BaseAdmin):
-    """Invitations, to look at: they are made, sent again and withdrawn on the plan's members page, and
-    accepted only by whoever holds the invited mailbox."""
-
-    list_display = ("email", "role", "organisation", "plan", "state", "expires_at", "last_sent_at")
-    list_filter = ("state", "role")
-    list_select_related = ("plan", "organisation")
-    search_fields = ("email", "plan__name")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -59,7 +59,7 @@ class InvitationForm(MembershipForm):
     """Invite someone to the plan by e-mail: the role starts when the holder of the address accepts."""
 
     class Meta(MembershipForm.Meta):
-        model = Invitation
+        model = Invitation  # type: ignore[assignment]  # the same fields, on the invitation
         fields = ["email", "organisation", "role", "sub_agreements"]
         help_texts = {
             **MembershipForm.Meta.help_texts,

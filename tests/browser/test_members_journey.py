@@ -1,5 +1,6 @@
-"""A coordinator adds an editor by e-mail, limited to one delaftale, then makes them a reviewer — axe on every
-page visited. The new user is sent the set-password mail."""
+"""A coordinator invites a new editor by e-mail, limited to one delaftale; the invitation waits on the members
+page; the invited person follows the link in the mail, chooses a password and lands in the plan with the limit
+given; the coordinator then makes them a reviewer — axe on every page visited."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from helhedsplan.agreements.models import SubAgreement
-from helhedsplan.plans.models import Membership
+from helhedsplan.plans.models import Invitation, Membership
 from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_coordinator_adds_a_limited_editor_and_changes_their_role(
+def test_a_coordinator_invites_an_editor_who_accepts_and_lands_in_the_plan(
     page, login, live_server, amager_plan, assert_no_axe_violations
 ):
     coordinator = login(page, make_personas(amager_plan).coordinator)
@@ -28,56 +29,73 @@ def test_a_coordinator_adds_a_limited_editor_and_changes_their_role(
     page.goto(reverse("overview:dashboard", kwargs={"plan": slug}))
     page.get_by_role("link", name="Medlemmer", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Medlemmer")
+    expect(page.locator("#no-invitations")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Tilføj et medlem").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tilføj et medlem")
     assert_no_axe_violations(page)
-    page.get_by_label("E-mailadresse").fill("Lise.Jensen@Example.org")
+    page.get_by_label("E-mailadresse").fill("Lise.Jensen@example.org")
     page.locator("#id_organisation").select_option(str(party.pk))
     page.locator("#id_role").select_option("editor")
     page.get_by_label(str(limit), exact=True).check()
     page.locator("main form button[type=submit]").click()
 
-    expect(page.locator(".alert-success, .messages")).to_contain_text("er tilføjet til planen som redaktør.")
-    membership = Membership.objects.get(plan=amager_plan, user__email__iexact="lise.jensen@example.org")
-    assert (membership.role, list(membership.sub_agreements.all())) == ("editor", [limit])
-    row = page.locator(f"#member-{membership.pk}")
+    # Pending: no one has the role yet.
+    expect(page.locator(".alert-success, .messages")).to_contain_text(
+        "Der er sendt en invitation til Lise.Jensen@example.org."
+    )
+    invitation = Invitation.objects.get(plan=amager_plan)
+    row = page.locator(f"#invitation-{invitation.pk}")
     expect(row).to_contain_text("Lise.Jensen@example.org")
+    expect(row).to_contain_text("Afventer")
     expect(row).to_contain_text(str(limit))
-    expect(row).to_contain_text("redaktør")
-    assert [message.to for message in mail.outbox] == [["Lise.Jensen@example.org"]]
+    expect(row.get_by_role("button", name="Send igen")).to_be_visible()
+    assert not Membership.objects.filter(
+        plan=amager_plan, user__email__iexact="lise.jensen@example.org"
+    ).exists()
     assert_no_axe_violations(page)
 
-    # A reviewer cannot keep a delaftale limit: the page says so, and saves once it is cleared.
-    row.get_by_role("link", name="Rediger").click()
+    # The invited person follows the link from the mail, signed in as no one, and chooses a password.
+    page.context.clear_cookies()
+    [message] = mail.outbox
+    assert message.to == ["Lise.Jensen@example.org"]
+    link = re.search(r"https?://[^/]+(/konto/invitation/\S+/)", message.body).group(1)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Invitation til {amager_plan.name}")
+    expect(page.locator("#invitation-offer")).to_contain_text("som redaktør")
     assert_no_axe_violations(page)
+    page.locator("#id_new_password1").fill("Solsikke-Amager-42")
+    page.locator("#id_new_password2").fill("Solsikke-Amager-42")
+    page.get_by_role("button", name="Opret kontoen og accepter").click()
+
+    expect(page).to_have_url(
+        re.compile(re.escape(reverse("overview:dashboard", kwargs={"plan": slug})) + "$")
+    )
+    expect(page.locator(".messages, .alert-success").first).to_contain_text(
+        f"Velkommen til {amager_plan.name}"
+    )
+    assert_no_axe_violations(page)
+    membership = Membership.objects.get(plan=amager_plan, user__email__iexact="lise.jensen@example.org")
+    assert (membership.role, list(membership.sub_agreements.all())) == ("editor", [limit])
+    assert membership.user.check_password("Solsikke-Amager-42")
+    invitation.refresh_from_db()
+    assert invitation.state == "accepted"
+
+    # The coordinator sees the new member; a reviewer cannot keep a delaftale limit: the page says so.
+    page.context.clear_cookies()
+    login(page, coordinator)
+    page.goto(reverse("members", kwargs={"plan": slug}))
+    expect(page.locator("#no-invitations")).to_be_visible()
+    member_row = page.locator(f"#member-{membership.pk}")
+    expect(member_row).to_contain_text("redaktør")
+    member_row.get_by_role("link", name="Rediger").click()
     page.locator("#id_role").select_option("reviewer")
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("Kun en redaktør kan begrænses til delaftaler.")
     assert_no_axe_violations(page)
     page.get_by_label(str(limit), exact=True).uncheck()
     page.locator("main form button[type=submit]").click()
-
     expect(page.locator(f"#member-{membership.pk}")).to_contain_text("læser")
     membership.refresh_from_db()
     assert (membership.role, list(membership.sub_agreements.all())) == ("reviewer", [])
-    assert {record.history_user for record in membership.history.all()} == {coordinator}
-    assert_no_axe_violations(page)
-
-    # The new member follows the mail's link and chooses a password.
-    page.context.clear_cookies()
-    link = re.search(r"https?://[^/]+(/konto/ny-adgangskode/\S+)", mail.outbox[0].body).group(1)
-    page.goto(link)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Vælg din adgangskode")
-    assert_no_axe_violations(page)
-    page.locator("#id_new_password1").fill("Solsikke-Amager-42")
-    page.locator("#id_new_password2").fill("Solsikke-Amager-42")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Din adgangskode er gemt")
-    assert_no_axe_violations(page)
-    membership.user.refresh_from_db()
-    assert membership.user.check_password("Solsikke-Amager-42")
-    page.goto(reverse("password_reset"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Glemt din adgangskode?")
-    assert_no_axe_violations(page)
