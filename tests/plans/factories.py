@@ -2,7 +2,6 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
-
 from django.utils import timezone
 
 from helhedsplan.plans.models import Estate, Invitation, Membership, Organisation, OrganisationGrant, Plan
