@@ -176,8 +176,10 @@ def _send(invitation: Invitation, token: str, *, site: SiteAddress, actor: Any) 
         logger.warning("The invitation %s could not be mailed: %r", invitation.pk, error)
         failure = (f"{type(error).__name__}: {error}")[:500]
     with transaction.atomic():
-        Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now(), send_failure=failure)
-    invitation.refresh_from_db()
+        # Saved (not updated in bulk) so the plan's pages see the change (``plans.changes``).
+        invitation.last_sent_at, invitation.send_failure = timezone.now(), failure
+        record_actor(invitation, actor)
+        invitation.save(update_fields=["last_sent_at", "send_failure", "lock_version"])
     return invitation
 
 
