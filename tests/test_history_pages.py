@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from helhedsplan.plans.models import Invitation
 from helhedsplan.plans.selectors import deleted_lookups
-from tests.plans.factories import UserFactory
+from tests.plans.factories import InvitationFactory, UserFactory
 from tests.world import client_for
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,7 @@ HISTORY_PAGE = {
     "reports.Report": REQUEST_AND_PAGE + 1,  # names: plan
     "plans.Estate": REQUEST_AND_PAGE + 2,  # names: plan, housing association
     "plans.Membership": REQUEST_AND_PAGE + 3,  # names: user, plan, organisation
+    "plans.Invitation": REQUEST_AND_PAGE + 3,  # names: plan, organisation, who invited
     "preparedness.ActionCard": REQUEST_AND_PAGE + 2,  # names: emergency plan, its plan (its name)
     "preparedness.Contact": REQUEST_AND_PAGE + 3,  # names: emergency plan, organisation, plan
     "preparedness.EscalationLevel": REQUEST_AND_PAGE + 2,  # names: emergency plan, its plan (its name)
@@ -80,6 +82,8 @@ def _change(obj, times: int) -> None:
 
 @pytest.mark.parametrize("model", MODELS, ids=[m._meta.label for m in MODELS])
 def test_history_page_queries_do_not_grow(other_plan, personas, model):
+    if model is Invitation:  # the world has none: invitations come and go
+        InvitationFactory(plan=other_plan, invited_by=personas.other_plan_coordinator)
     obj = model._default_manager.in_plan(other_plan).order_by("pk").first()
     assert obj is not None, f"the other plan has no {model.__name__}"
     url = reverse(
