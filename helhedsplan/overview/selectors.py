@@ -38,7 +38,7 @@ from helhedsplan.core.formatting import format_number
 from helhedsplan.core.history import FieldChange, changes_of
 from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
-from helhedsplan.plans.models import Estate, Membership, Plan, PlanContent
+from helhedsplan.plans.models import Estate, Invitation, Membership, Plan, PlanContent
 from helhedsplan.preparedness.models import (
     ActionCard,
     Contact,
@@ -537,6 +537,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(IncidentLogEntry, (), lambda record: Truncator(record.text).chars(60)),
     Tracked(Contact, (), lambda record: f"{record.name} · {record.role}", personal=True),
     Tracked(Membership, ("user",), lambda r: f"{r.user.username} · {r.get_role_display()}", personal=True),
+    Tracked(Invitation, (), lambda r: f"{r.email} · {r.get_role_display()}", personal=True),
 )
 
 
