@@ -11,7 +11,7 @@ import datetime
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -29,6 +29,7 @@ from helhedsplan.goals.models import Activity, Goal, Indicator, Milestone
 from helhedsplan.goals.selectors import every_measurement, measurements_prefetch, summarise
 from helhedsplan.plans.access import get_plan_or_404, plans_of
 from helhedsplan.plans.models import Plan
+from helhedsplan.reports.documents import STORED_FILES, stored_file
 from helhedsplan.reports.models import Report, Submission
 
 from . import schemas
@@ -356,13 +357,6 @@ def approvals(request: HttpRequest, slug: str, on: datetime.date | None = None):
 
 # --- Reports submitted to Landsbyggefonden -------------------------------------------------------------------
 
-#: A submission's frozen files: the API's name for each, its field, and how it is served.
-FILES = {
-    "pdf": ("pdf", "application/pdf"),
-    "xlsx": ("spreadsheet", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "yaml": ("plan_file", "application/yaml"),
-}
-
 
 def _submission_out(submission: Submission, slug: str) -> dict:
     return {
@@ -374,13 +368,14 @@ def _submission_out(submission: Submission, slug: str) -> dict:
         "answered_at": submission.answered_at,
         "files": [
             {
-                "format": name,
+                "format": file_format.extension,
                 "sha256": getattr(submission, f"{field}_sha256"),
                 "url": reverse(
-                    "api:submission_file", kwargs={"slug": slug, "pk": submission.pk, "format": name}
+                    "api:submission_file",
+                    kwargs={"slug": slug, "pk": submission.pk, "format": file_format.extension},
                 ),
             }
-            for name, (field, _type) in FILES.items()
+            for file_format, field in STORED_FILES.items()
         ],
     }
 
@@ -418,15 +413,17 @@ def report_list(request: HttpRequest, slug: str, kind: Report.Kind | None = None
 
 
 @api.get("/plans/{slug}/submissions/{pk}/files/{format}", tags=["reports"], url_name="submission_file")
-def submission_file(request: HttpRequest, slug: str, pk: int, format: Literal["pdf", "xlsx", "yaml"]):
-    """A submitted file exactly as stored (``format``: pdf, xlsx or yaml); its SHA-256 is in the report's
-    submission. Queries: the plan, the submission."""
+def submission_file(request: HttpRequest, slug: str, pk: int, format: str):
+    """A submitted file exactly as stored (``format``: pdf, xlsx or yaml; another is a 404); its SHA-256 is in
+    the report's submission. Queries: the plan, the submission."""
     plan = _plan(request, slug)
     submission = _one(
         Submission.objects.filter(report__in=_rows(Report, request, plan)).select_related("report"), pk
     )
-    field, content_type = FILES[format]
-    stored = getattr(submission, field)
+    file_format, stored = stored_file(submission, format)
     return FileResponse(
-        stored.open("rb"), as_attachment=True, filename=Path(stored.name).name, content_type=content_type
+        stored.open("rb"),
+        as_attachment=True,
+        filename=Path(stored.name).name,
+        content_type=file_format.content_type,
     )

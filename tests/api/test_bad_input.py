@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.factories import bearer, token_for
+from tests.reports.factories import SubmissionFactory
 from tests.world import client_for, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,6 @@ BAD_QUERIES = [
     ("approvals?on=2024-13-45", "on"),
     ("approvals?on=yesterday", "on"),
     ("reports?kind=weekly", "kind"),
-    ("submissions/1/files/exe", "format"),
 ]
 
 
@@ -57,6 +57,20 @@ def test_an_object_that_is_not_there_is_a_4xx_in_json(amager_plan, reader, path)
     response = client.get(f"/api/plans/{amager_plan.slug}/{path}", headers=headers)
     assert response.status_code in (404, 422)
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("extension", ["exe", "doc", "PDF", "pdf.exe", "yml"])
+def test_a_file_in_a_format_no_exporter_has_is_a_404_in_json(amager_plan, personas, reader, extension):
+    """The formats are the exporter registry's (``plans.exporters``), as on the pages: any other is not there."""
+    client, headers = reader
+    submission = SubmissionFactory(
+        report__plan=amager_plan, report__year=2022, submitted_by=personas.coordinator
+    )
+    base = f"/api/plans/{amager_plan.slug}/submissions/{submission.pk}/files"
+    assert client.get(f"{base}/pdf", headers=headers).status_code == 200
+    response = client.get(f"{base}/{extension}", headers=headers)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
 
 
 @pytest.mark.parametrize(
