@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
 from helhedsplan.core.models import CleanInput
+from helhedsplan.core.validators import VisibleText
 from helhedsplan.plans.models import Plan, PlanContent, PlanHistoricalRecords
 
 
@@ -267,7 +268,9 @@ class Comment(CleanInput, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
     written_at = models.DateTimeField(_("written at"), auto_now_add=True)
-    text = models.TextField(_("comment"))
+    #: A comment must say something: a character one can see, not only spaces or invisible ones (a zero-width
+    #: space, a BOM).
+    text = models.TextField(_("comment"), validators=[VisibleText(_("Write the comment."))])
     #: The answer this comment came with ("returned" with the reason), empty for a reply.
     outcome = models.CharField(_("outcome"), max_length=10, choices=Submission.Outcome.choices, blank=True)
     history = HistoricalRecords()
@@ -299,7 +302,3 @@ class Comment(CleanInput, models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A submitted report is frozen: it cannot be deleted."))
-
-    def clean(self) -> None:
-        if self.text is not None and not self.text.strip():
-            raise ValidationError({"text": _("Write the comment.")})

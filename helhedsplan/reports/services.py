@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhedsplan.core.services import record_actor
+from helhedsplan.core.validators import has_visible_character
 from helhedsplan.plans.models import Plan
 
 from . import documents
@@ -93,7 +94,7 @@ def submission_answer(*, submission: Submission, outcome: str, comment: str, act
     if outcome not in (Submission.Outcome.APPROVED, Submission.Outcome.RETURNED):
         raise ValidationError({"outcome": _("Choose approved or returned.")})
     comment = (comment or "").strip()
-    if outcome == Submission.Outcome.RETURNED and not comment:
+    if outcome == Submission.Outcome.RETURNED and not has_visible_character(comment):
         raise ValidationError({"comment": _("Say why the report is returned.")})
     submission.outcome = outcome
     submission.answered_at = timezone.now()
@@ -101,7 +102,12 @@ def submission_answer(*, submission: Submission, outcome: str, comment: str, act
     record_actor(submission, actor)
     submission.save(update_fields=["outcome", "answered_at", "answered_by"])
     if comment:
-        comment_add(submission=submission, text=comment, actor=actor, outcome=outcome)
+        try:
+            comment_add(submission=submission, text=comment, actor=actor, outcome=outcome)
+        except (
+            ValidationError
+        ) as error:  # the comment's own rules (a visible character), at the answer's field
+            raise ValidationError({"comment": error.messages}) from error
     return submission
 
 

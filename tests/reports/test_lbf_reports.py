@@ -371,3 +371,45 @@ def test_a_plan_with_reports_is_not_replaced_by_a_plan_file_and_stays_whole(amag
         "Planen amager-2022-2025 kan ikke erstattes: den har rapporter, som bevares uændret."
     ]
     assert snapshot() == before
+
+
+# --- Comments say something -------------------------------------------------------------------------------------
+
+INVISIBLE_COMMENTS = ["\u200b", "\ufeff", " \u200b\u00a0\ufeff ", "\u2060\u200d"]
+
+
+@pytest.mark.parametrize("comment", INVISIBLE_COMMENTS)
+def test_a_report_is_not_returned_with_an_invisible_comment(amager_plan, people, comment):
+    services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    submission = Submission.objects.get(report__plan=amager_plan, report__year=2024)
+    before = snapshot()
+
+    response = client_for(people.reviewer).post(
+        url(amager_plan, "answer_create", pk=submission.pk), {"outcome": "returned", "comment": comment}
+    )
+
+    assert response.status_code == 200
+    assert "Skriv, hvorfor rapporten sendes retur." in response.content.decode()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("comment", INVISIBLE_COMMENTS)
+def test_an_invisible_comment_is_refused_with_an_approval_and_on_its_own(amager_plan, people, comment):
+    services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    submission = Submission.objects.get(report__plan=amager_plan, report__year=2024)
+    before = snapshot()
+
+    approval = client_for(people.reviewer).post(
+        url(amager_plan, "answer_create", pk=submission.pk), {"outcome": "approved", "comment": comment}
+    )
+    reply = client_for(people.coordinator).post(
+        url(amager_plan, "comment_create", pk=submission.pk), {"text": comment}
+    )
+
+    for response in (approval, reply):
+        assert response.status_code == 200
+        assert "Skriv kommentaren." in response.content.decode()
+    assert snapshot() == before
+    with pytest.raises(ValidationError) as refused:
+        services.comment_add(submission=submission, text=comment, actor=people.reviewer)
+    assert refused.value.message_dict == {"text": ["Skriv kommentaren."]}
