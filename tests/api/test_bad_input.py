@@ -23,7 +23,30 @@ BAD_QUERIES = [
     ("approvals?on=2024-13-45", "on"),
     ("approvals?on=yesterday", "on"),
     ("reports?kind=weekly", "kind"),
+    # Numbers no database column holds, and a NUL no database text holds: refused before any query.
+    ("goals?offset=2147483648", "offset"),
+    ("goals?offset=99999999999999999999", "offset"),
+    ("goals?sub_agreement=9223372036854775808", "sub_agreement"),
+    ("goals?sub_agreement=-99999999999999999999", "sub_agreement"),
+    ("indicators?goal=99999999999999999999", "goal"),
+    ("activities?sub_agreement=0", "sub_agreement"),
+    ("goals/9223372036854775808", "pk"),
+    ("indicators/-1", "pk"),
+    ("approvals?on=0001-01-01", "on"),
+    ("approvals?on=9999-12-31", "on"),
 ]
+
+BAD_SLUGS = ["a%00b", "%00", "amager%002022", "ikke en plan", "æøå", "a" * 81]
+
+
+@pytest.mark.parametrize("slug", BAD_SLUGS)
+@pytest.mark.parametrize("rest", ["", "/goals", "/goals/1", "/budget", "/submissions/1/files/pdf"])
+def test_a_malformed_slug_is_a_422_naming_it(amager_plan, reader, slug, rest):
+    client, headers = reader
+    response = client.get(f"/api/plans/{slug}{rest}", headers=headers)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "slug" in [error["loc"][-1] for error in response.json()["detail"]]
 
 
 @pytest.fixture
