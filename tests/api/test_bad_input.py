@@ -73,6 +73,9 @@ def test_a_malformed_parameter_is_a_422_naming_it(amager_plan, reader, query, fi
         "sub-agreements/1e3",
         "ikke-en-plan",
         "goals/1/mere",
+        "goals/%0A",
+        "submissions/1/files/%0A",
+        "mere%0A",
     ],
 )
 def test_an_object_that_is_not_there_is_a_4xx_in_json(amager_plan, reader, path):
