@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhedsplan.core.services import record_actor
+from helhedsplan.core.services import object_get_or_create, record_actor
 from helhedsplan.core.validators import has_visible_character
 from helhedsplan.plans.models import Plan
 
@@ -48,8 +48,10 @@ def report_submit(
             _("The yearly report of %(year)s can be submitted once the year is over.") % {"year": year}
         )
     if report.pk is None:
-        record_actor(report, actor)
-        report.save()
+        # Two first submissions at once: the loser gets the winner's report (and so its awaiting submission).
+        report, _made = object_get_or_create(
+            report, lookup={"plan": plan, "kind": kind, "year": year}, actor=actor
+        )
     latest = report.submissions.select_for_update().order_by("-number").first()
     if latest is not None and latest.outcome == Submission.Outcome.AWAITING:
         raise ValidationError(_("The report is already awaiting an answer from Landsbyggefonden."))
