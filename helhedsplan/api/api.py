@@ -469,6 +469,6 @@ def submission_file(request: HttpRequest, slug: Slug, pk: Id, format: str):
     return FileResponse(
         stored.open("rb"),
         as_attachment=True,
-        filename=Path(stored.name).name,
+        filename=Path(str(stored.name)).name,
         content_type=file_format.content_type,
     )

@@ -208,4 +208,4 @@ class SubmissionFileView(SubmissionActionView):
         # An address naming no stored format is a 404, like any address that names nothing.
         file_format, stored = documents.stored_file(self.submission, kwargs["format"])
         with stored.open("rb") as handle:
-            return file_response(handle.read(), name=Path(stored.name).stem, format=file_format)
+            return file_response(handle.read(), name=Path(str(stored.name)).stem, format=file_format)
