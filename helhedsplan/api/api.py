@@ -9,9 +9,10 @@ noted at each endpoint (besides the one or two that find the caller: the token, 
 
 import datetime
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -25,10 +26,12 @@ from helhedsplan.agreements.models import SubAgreement, SubAgreementParty
 from helhedsplan.approvals.selectors import approval_summary
 from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.core.page_cache import cacheable_request, cached_page
+from helhedsplan.core.validators import EARLIEST_DATE, LATEST_DATE
 from helhedsplan.goals.models import Activity, Goal, Indicator, Milestone
 from helhedsplan.goals.selectors import every_measurement, measurements_prefetch, summarise
 from helhedsplan.plans.access import get_plan_or_404, plans_of
 from helhedsplan.plans.models import Plan
+from helhedsplan.reports.documents import STORED_FILES, stored_file
 from helhedsplan.reports.models import Report, Submission
 
 from . import schemas
@@ -38,13 +41,39 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 VIEW = "plan.view"
 
+# Every parameter is bounded here, so a malformed one is a 422 naming it (before any query) and the OpenAPI
+# schema says what is accepted: a number the database's columns cannot hold, or a NUL in a slug, would
+# otherwise reach the database and fail there (a 500).
+
+#: The largest row id (``DEFAULT_AUTO_FIELD``, a 64-bit integer) and the largest offset into a list (a 32-bit
+#: integer: far beyond any list, and offset + limit still fits any database's integer).
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 2**31 - 1
+#: A row's id (a path's ``pk``, a filter's id).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: A plan's short address, as ``Plan.slug`` holds it (a Django slug).
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+Slug = Annotated[str, Field(pattern=f"^{SLUG.pattern}$", max_length=Plan._meta.get_field("slug").max_length)]
+#: A day within the bounds every date of the app keeps (``core.validators``).
+Day = Annotated[datetime.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+
+#: What an endpoint answers besides its 200: no valid caller (401), nothing there to read (404), a malformed
+#: parameter (422) — each with its JSON shape, so a client generated from the schema meets no surprise.
+UNAUTHORISED = {401: schemas.ErrorOut, 422: schemas.ParametersErrorOut}
+ERRORS = {**UNAUTHORISED, 404: schemas.ErrorOut}
+
+
+def answers(ok: Any, errors: dict[int, Any] = ERRORS) -> dict[int, Any]:
+    return {200: ok, **errors}
+
 
 class Pagination(LimitOffsetPagination):
-    """limit/offset; a limit above MAX_PAGE_SIZE (or below 1, or not a number) is a 422, not silently cut."""
+    """limit/offset; a limit above MAX_PAGE_SIZE (or below 1, or not a number) is a 422, not silently cut, and
+    so is an offset beyond MAX_OFFSET."""
 
     class Input(Schema):
         limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 api = NinjaAPI(
@@ -77,7 +106,8 @@ def cached_by_plan(run: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         if not cacheable_request(request):
             return run(request, *args, **kwargs)
         user = TokenOrSession()(request)
-        plan = plans_of(user).filter(slug=kwargs.get("slug", "")).first() if user is not None else None
+        slug = kwargs.get("slug", "")
+        plan = plans_of(user).filter(slug=slug).first() if user is not None and SLUG.fullmatch(slug) else None
         if plan is None:
             return run(request, *args, **kwargs)
         parts = (plan.pk, plan.changed_at.isoformat(), user.pk, "Authorization" in request.headers)
@@ -86,7 +116,7 @@ def cached_by_plan(run: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return answer
 
 
-def _plan(request: HttpRequest, slug: str) -> Plan:
+def _plan(request: HttpRequest, slug: Slug) -> Plan:
     """The plan if the caller may read it (one query), else 404."""
     return get_plan_or_404(caller(request), slug)
 
@@ -96,7 +126,7 @@ def _rows(model, request: HttpRequest, plan: Plan):
     return model.objects.for_user(caller(request), VIEW).in_plan(plan)
 
 
-def _one(queryset, pk: int):
+def _one(queryset, pk: Id):
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -106,16 +136,16 @@ def _one(queryset, pk: int):
 # --- Plans ---------------------------------------------------------------------------------------------------
 
 
-@api.get("/plans", response=list[schemas.PlanOut], tags=["plans"])
+@api.get("/plans", response=answers(list[schemas.PlanOut], UNAUTHORISED), tags=["plans"])
 @paginate(Pagination)
 def plan_list(request: HttpRequest):
     """The plans you may read. Queries: the count, the page."""
     return plans_of(caller(request))
 
 
-@api.get("/plans/{slug}", response=schemas.PlanOut, tags=["plans"])
+@api.get("/plans/{slug}", response=answers(schemas.PlanOut), tags=["plans"])
 @decorate_view(cached_by_plan)
-def plan_detail(request: HttpRequest, slug: str):
+def plan_detail(request: HttpRequest, slug: Slug):
     """One plan. Queries: the plan."""
     return _plan(request, slug)
 
@@ -132,17 +162,17 @@ def _sub_agreements(request: HttpRequest, plan: Plan):
     )
 
 
-@api.get("/plans/{slug}/sub-agreements", response=list[schemas.SubAgreementOut], tags=["agreements"])
+@api.get("/plans/{slug}/sub-agreements", response=answers(list[schemas.SubAgreementOut]), tags=["agreements"])
 @decorate_view(cached_by_plan)
 @paginate(Pagination)
-def sub_agreement_list(request: HttpRequest, slug: str):
+def sub_agreement_list(request: HttpRequest, slug: Slug):
     """The plan's delaftaler with their parties. Queries: the plan, the count, the page, the parties."""
     return _sub_agreements(request, _plan(request, slug))
 
 
-@api.get("/plans/{slug}/sub-agreements/{pk}", response=schemas.SubAgreementOut, tags=["agreements"])
+@api.get("/plans/{slug}/sub-agreements/{pk}", response=answers(schemas.SubAgreementOut), tags=["agreements"])
 @decorate_view(cached_by_plan)
-def sub_agreement_detail(request: HttpRequest, slug: str, pk: int):
+def sub_agreement_detail(request: HttpRequest, slug: Slug, pk: Id):
     """One delaftale. Queries: the plan, the delaftale, its parties."""
     return _one(_sub_agreements(request, _plan(request, slug)), pk)
 
@@ -154,18 +184,18 @@ def _goals(request: HttpRequest, plan: Plan):
     return _rows(Goal, request, plan).order_by("sub_agreement__focus_area", "order", "pk")
 
 
-@api.get("/plans/{slug}/goals", response=list[schemas.GoalOut], tags=["goals"])
+@api.get("/plans/{slug}/goals", response=answers(list[schemas.GoalOut]), tags=["goals"])
 @decorate_view(cached_by_plan)
 @paginate(Pagination)
-def goal_list(request: HttpRequest, slug: str, sub_agreement: int | None = None):
+def goal_list(request: HttpRequest, slug: Slug, sub_agreement: Id | None = None):
     """The plan's goals (of one delaftale with ``sub_agreement``). Queries: the plan, the count, the page."""
     goals = _goals(request, _plan(request, slug))
     return goals if sub_agreement is None else goals.filter(sub_agreement_id=sub_agreement)
 
 
-@api.get("/plans/{slug}/goals/{pk}", response=schemas.GoalOut, tags=["goals"])
+@api.get("/plans/{slug}/goals/{pk}", response=answers(schemas.GoalOut), tags=["goals"])
 @decorate_view(cached_by_plan)
-def goal_detail(request: HttpRequest, slug: str, pk: int):
+def goal_detail(request: HttpRequest, slug: Slug, pk: Id):
     """One goal. Queries: the plan, the goal."""
     return _one(_goals(request, _plan(request, slug)), pk)
 
@@ -214,10 +244,10 @@ class _IndicatorPagination(Pagination):
         return page
 
 
-@api.get("/plans/{slug}/indicators", response=list[schemas.IndicatorOut], tags=["goals"])
+@api.get("/plans/{slug}/indicators", response=answers(list[schemas.IndicatorOut]), tags=["goals"])
 @decorate_view(cached_by_plan)
 @paginate(_IndicatorPagination)
-def indicator_list(request: HttpRequest, slug: str, goal: int | None = None, key_figures: bool | None = None):
+def indicator_list(request: HttpRequest, slug: Slug, goal: Id | None = None, key_figures: bool | None = None):
     """The plan's indicators and key figures with their measurements (``goal``: of one goal; ``key_figures``:
     only the strategic agreement's key figures, or only the goals' indicators). Queries: the plan, the count,
     the page (with the plan), the measurements."""
@@ -229,9 +259,9 @@ def indicator_list(request: HttpRequest, slug: str, goal: int | None = None, key
     return indicators
 
 
-@api.get("/plans/{slug}/indicators/{pk}", response=schemas.IndicatorOut, tags=["goals"])
+@api.get("/plans/{slug}/indicators/{pk}", response=answers(schemas.IndicatorOut), tags=["goals"])
 @decorate_view(cached_by_plan)
-def indicator_detail(request: HttpRequest, slug: str, pk: int):
+def indicator_detail(request: HttpRequest, slug: Slug, pk: Id):
     """One indicator with its measurements. Queries: the plan, the indicator, its measurements."""
     return _indicator_out(_one(_indicators(request, _plan(request, slug)), pk), timezone.localdate())
 
@@ -251,11 +281,11 @@ def _activities(request: HttpRequest, plan: Plan):
     )
 
 
-@api.get("/plans/{slug}/activities", response=list[schemas.ActivityOut], tags=["goals"])
+@api.get("/plans/{slug}/activities", response=answers(list[schemas.ActivityOut]), tags=["goals"])
 @decorate_view(cached_by_plan)
 @paginate(Pagination)
 def activity_list(
-    request: HttpRequest, slug: str, sub_agreement: int | None = None, status: Activity.Status | None = None
+    request: HttpRequest, slug: Slug, sub_agreement: Id | None = None, status: Activity.Status | None = None
 ):
     """The plan's activities with their milestones and the goals they serve. Queries: the plan, the count,
     the page (with the responsible organisation), the goals, the milestones."""
@@ -267,9 +297,9 @@ def activity_list(
     return activities
 
 
-@api.get("/plans/{slug}/activities/{pk}", response=schemas.ActivityOut, tags=["goals"])
+@api.get("/plans/{slug}/activities/{pk}", response=answers(schemas.ActivityOut), tags=["goals"])
 @decorate_view(cached_by_plan)
-def activity_detail(request: HttpRequest, slug: str, pk: int):
+def activity_detail(request: HttpRequest, slug: Slug, pk: Id):
     """One activity. Queries: the plan, the activity, its goals, its milestones."""
     return _one(_activities(request, _plan(request, slug)), pk)
 
@@ -277,9 +307,9 @@ def activity_detail(request: HttpRequest, slug: str, pk: int):
 # --- The budget and the approvals: the apps' summaries ------------------------------------------------------
 
 
-@api.get("/plans/{slug}/budget", response=schemas.BudgetOut, tags=["budget"])
+@api.get("/plans/{slug}/budget", response=answers(schemas.BudgetOut), tags=["budget"])
 @decorate_view(cached_by_plan)
-def budget(request: HttpRequest, slug: str):
+def budget(request: HttpRequest, slug: Slug):
     """The budget summary (``budget.selectors.budget_summary``): totals, shares, LBF's checks, each line and
     funding source by year. Queries: the plan, and the summary's five."""
     summary = budget_summary(_plan(request, slug))
@@ -325,9 +355,9 @@ def budget(request: HttpRequest, slug: str):
     }
 
 
-@api.get("/plans/{slug}/approvals", response=schemas.ApprovalsOut, tags=["approvals"])
+@api.get("/plans/{slug}/approvals", response=answers(schemas.ApprovalsOut), tags=["approvals"])
 @decorate_view(cached_by_plan)
-def approvals(request: HttpRequest, slug: str, on: datetime.date | None = None):
+def approvals(request: HttpRequest, slug: Slug, on: Day | None = None):
     """The estates' approvals as of ``on`` (default today) (``approvals.selectors.approval_summary``).
     Queries: the plan, the estates, their decisions."""
     summary = approval_summary(_plan(request, slug), on or timezone.localdate())
@@ -356,15 +386,8 @@ def approvals(request: HttpRequest, slug: str, on: datetime.date | None = None):
 
 # --- Reports submitted to Landsbyggefonden -------------------------------------------------------------------
 
-#: A submission's frozen files: the API's name for each, its field, and how it is served.
-FILES = {
-    "pdf": ("pdf", "application/pdf"),
-    "xlsx": ("spreadsheet", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "yaml": ("plan_file", "application/yaml"),
-}
 
-
-def _submission_out(submission: Submission, slug: str) -> dict:
+def _submission_out(submission: Submission, slug: Slug) -> dict:
     return {
         "id": submission.pk,
         "number": submission.number,
@@ -374,13 +397,14 @@ def _submission_out(submission: Submission, slug: str) -> dict:
         "answered_at": submission.answered_at,
         "files": [
             {
-                "format": name,
+                "format": file_format.extension,
                 "sha256": getattr(submission, f"{field}_sha256"),
                 "url": reverse(
-                    "api:submission_file", kwargs={"slug": slug, "pk": submission.pk, "format": name}
+                    "api:submission_file",
+                    kwargs={"slug": slug, "pk": submission.pk, "format": file_format.extension},
                 ),
             }
-            for name, (field, _type) in FILES.items()
+            for file_format, field in STORED_FILES.items()
         ],
     }
 
@@ -401,10 +425,10 @@ class _ReportPagination(Pagination):
         return page
 
 
-@api.get("/plans/{slug}/reports", response=list[schemas.ReportOut], tags=["reports"])
+@api.get("/plans/{slug}/reports", response=answers(list[schemas.ReportOut]), tags=["reports"])
 @decorate_view(cached_by_plan)
 @paginate(_ReportPagination)
-def report_list(request: HttpRequest, slug: str, kind: Report.Kind | None = None):
+def report_list(request: HttpRequest, slug: Slug, kind: Report.Kind | None = None):
     """The reports submitted to Landsbyggefonden, each with its submissions: outcome, dates, the SHA-256 of
     each frozen file and where to download it. Queries: the plan, the count, the page (with the plan), the
     submissions."""
@@ -417,16 +441,34 @@ def report_list(request: HttpRequest, slug: str, kind: Report.Kind | None = None
     return reports if kind is None else reports.filter(kind=kind)
 
 
-@api.get("/plans/{slug}/submissions/{pk}/files/{format}", tags=["reports"], url_name="submission_file")
-def submission_file(request: HttpRequest, slug: str, pk: int, format: Literal["pdf", "xlsx", "yaml"]):
-    """A submitted file exactly as stored (``format``: pdf, xlsx or yaml); its SHA-256 is in the report's
-    submission. Queries: the plan, the submission."""
+@api.get(
+    "/plans/{slug}/submissions/{pk}/files/{format}",
+    response=ERRORS,
+    tags=["reports"],
+    url_name="submission_file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file as stored.",
+                "content": {
+                    file_format.content_type: {"schema": {"type": "string", "format": "binary"}}
+                    for file_format in STORED_FILES
+                },
+            }
+        }
+    },
+)
+def submission_file(request: HttpRequest, slug: Slug, pk: Id, format: str):
+    """A submitted file exactly as stored (``format``: pdf, xlsx or yaml; another is a 404); its SHA-256 is in
+    the report's submission. Queries: the plan, the submission."""
     plan = _plan(request, slug)
     submission = _one(
         Submission.objects.filter(report__in=_rows(Report, request, plan)).select_related("report"), pk
     )
-    field, content_type = FILES[format]
-    stored = getattr(submission, field)
+    file_format, stored = stored_file(submission, format)
     return FileResponse(
-        stored.open("rb"), as_attachment=True, filename=Path(stored.name).name, content_type=content_type
+        stored.open("rb"),
+        as_attachment=True,
+        filename=Path(str(stored.name)).name,
+        content_type=file_format.content_type,
     )

@@ -6,6 +6,7 @@ measurement or submitted a report — so nothing here needs hiding from reviewer
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 
@@ -224,3 +225,27 @@ class ReportOut(Schema):
     year: int | None
     due_date: datetime.date
     submissions: list[SubmissionOut]
+
+
+# --- Errors: every answer other than 200 is one of these (documented on every endpoint) -----------------------
+
+
+class ErrorOut(Schema):
+    """401 (no valid token or session) or 404 (nothing there, or nothing the caller may read)."""
+
+    detail: str
+
+
+class ParameterErrorOut(Schema):
+    """One malformed parameter: where (``["query", "offset"]``), what kind of error, and the message."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
+    ctx: dict[str, Any] | None = None
+
+
+class ParametersErrorOut(Schema):
+    """422: the malformed parameters, each named."""
+
+    detail: list[ParameterErrorOut]

@@ -15,7 +15,8 @@ def not_found(request, rest: str = "") -> JsonResponse:
 
 urlpatterns = [
     path("api/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", not_found),
+    # Any character, a line break too (``.`` and ``$`` would let "/api/x%0A" through to the site's HTML 404).
+    re_path(r"^api/(?P<rest>[\s\S]*)\Z", not_found),
     path("konto/tokens/", views.AccessTokenListView.as_view(), name="api_tokens"),
     path(
         "konto/tokens/<int:pk>/tilbagekald/", views.AccessTokenRevokeView.as_view(), name="api_token_revoke"

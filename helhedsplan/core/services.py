@@ -104,6 +104,26 @@ def object_create(obj: M, *, data: Data | None = None, actor: Any) -> M:
         return _validate_and_save(obj, data or {}, actor)
 
 
+def object_get_or_create(obj: M, *, lookup: Data, actor: Any) -> tuple[M, bool]:
+    """The row of ``obj``'s model matching ``lookup`` (its unique fields), or ``obj`` validated and saved; and
+    whether it was made. When two requests make the same row at once, the database refuses the loser's save
+    (after waiting for the winner's commit, on PostgreSQL): the loser gets the winner's row, as if it had been
+    there when asked. A refusal no such row explains speaks as ``object_create``'s does."""
+    model = type(obj)
+    found = model._default_manager.filter(**lookup).first()
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            return _validate_and_save(obj, {}, actor), True
+    except IntegrityError:
+        found = model._default_manager.filter(**lookup).first()
+        if found is not None:
+            return found, False
+        with constraints_speak(obj):
+            raise
+
+
 def object_save(obj: M, *, actor: Any) -> M:
     """Validate and save ``obj`` as it is, without a lock check: for a model without a lock counter."""
     with constraints_speak(obj), transaction.atomic():

@@ -1,5 +1,5 @@
 """Bounds every value the app takes must keep, whatever the field: dates within sane years, text without
-control characters.
+control characters; and, for text that must say something (a comment), a character one can see.
 
 A date in year 1 is a valid Python date, but PostgreSQL stores it as a BC timestamp that later reads fail on,
 and SQLite's time zone conversion overflows on it; a vertical tab pasted from Word is valid text, but no
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 #: The first and last day any date of a plan may fall on: far wider than any plan, far narrower than Python's.
@@ -67,3 +69,44 @@ def validate_no_control_characters(value) -> None:
 def without_control_characters(text: str) -> str:
     """``text`` with its control characters removed: for writers (a spreadsheet) that must never fail."""
     return CONTROL_CHARACTERS.sub("", text)
+
+
+#: The Unicode categories of characters one can see: letters, numbers, punctuation and symbols. Not: separators
+#: (spaces of every width), marks on their own (a combining accent over nothing), format characters (the
+#: zero-width space's neighbours: zero-width joiners, the BOM, direction marks), controls, private use, unassigned.
+VISIBLE_CATEGORIES = frozenset("LNPS")
+#: Letters and symbols by category that nevertheless show nothing: the Hangul fillers and the blank Braille cell.
+BLANK_DESPITE_CATEGORY = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_visible(character: str) -> bool:
+    """Whether ``character`` shows as something, judged by its Unicode category (not by ``str.isspace``: the
+    zero-width space and the BOM are not spaces to Python, yet show nothing)."""
+    return (
+        unicodedata.category(character)[0] in VISIBLE_CATEGORIES and character not in BLANK_DESPITE_CATEGORY
+    )
+
+
+def has_visible_character(text: str | None) -> bool:
+    return any(is_visible(character) for character in text or "")
+
+
+@deconstructible
+class VisibleText:
+    """A field validator: the text must hold at least one visible character (``is_visible``), with the
+    field's own message (a comment's: "Write the comment.")."""
+
+    code = "no_visible_character"
+
+    def __init__(self, message) -> None:
+        self.message = message
+
+    def __call__(self, value) -> None:
+        if isinstance(value, str) and not has_visible_character(value):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, VisibleText) and self.message == other.message
+
+    def __hash__(self) -> int:
+        return hash((type(self), str(self.message)))

@@ -48,6 +48,16 @@ class Goal(PlanContent, ExampleFlag):
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         ordering = ["sub_agreement", "order", "pk"]
+        constraints = [
+            # A goal is named by its title (in the plan file an activity names the goals it serves by title),
+            # so two goals of one delaftale never share one.
+            UniqueConstraint(
+                fields=["sub_agreement", "title"],
+                name="goal_titles_unique_in_their_sub_agreement",
+                error_field="title",
+                violation_error_message=_("The sub-agreement already has a goal with this title."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

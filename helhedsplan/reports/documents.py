@@ -9,6 +9,8 @@ from io import BytesIO
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
+from django.db.models.fields.files import FieldFile
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,9 +20,9 @@ from openpyxl.utils import get_column_letter
 
 from helhedsplan.core.validators import without_control_characters
 from helhedsplan.planfiles.exporter import export_plan
-from helhedsplan.plans.exporters import file_name
+from helhedsplan.plans.exporters import PDF, XLSX, YAML, Format, file_name
 
-from .models import Report
+from .models import Report, Submission
 from .report import IndicatorResult, StatusReport
 
 KR_FORMAT = "#,##0"
@@ -28,6 +30,18 @@ NUMBER_FORMAT = "#,##0.##"
 PERCENT_FORMAT = "0.0%"
 DATE_FORMAT = "DD.MM.YYYY"
 BOLD = Font(bold=True)
+
+#: A submission's stored files: each format (from the exporter registry, the one list of formats) and its field.
+STORED_FILES: dict[Format, str] = {PDF: "pdf", XLSX: "spreadsheet", YAML: "plan_file"}
+
+
+def stored_file(submission: Submission, extension: str) -> tuple[Format, FieldFile]:
+    """The stored file of ``submission`` in the format named ``extension``; a format not stored is a 404 (the
+    pages' and the API's alike)."""
+    for file_format, field in STORED_FILES.items():
+        if file_format.extension == extension:
+            return file_format, getattr(submission, field)
+    raise Http404(f"a submission has no file of format {extension!r}")
 
 
 def report_what(report: Report) -> str:

@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
 from helhedsplan.core.models import CleanInput
+from helhedsplan.core.validators import VisibleText
 from helhedsplan.plans.models import Plan, PlanContent, PlanHistoricalRecords
 
 
@@ -117,16 +118,33 @@ class Report(PlanContent):
         return min(today, self.last_day)
 
 
+FROZEN_FILES = _("A submitted report is frozen: its files never change.")
+FROZEN_ANSWER = _("A submitted report is frozen: its answer, once given, never changes.")
+FROZEN_COMMENT = _("A submitted report is frozen: its comments are kept as written.")
+FROZEN_DELETE = _("A submitted report is frozen: it cannot be deleted.")
+
+
+def _columns(names) -> set[str]:
+    """Field names as ``update()`` may name them: a foreign key by its field or its column (``answered_by``,
+    ``answered_by_id``)."""
+    return set(names) | {name.removesuffix("_id") for name in names}
+
+
 class FrozenQuerySet(models.QuerySet):
+    """The queryset of a frozen model (a submission, a comment): ``delete()`` refused; ``update()`` refused for
+    a field the model keeps frozen (``FROZEN``), and for the answer once given (``ANSWER``, on rows that are
+    answered) — the same rule as the model's ``save()``."""
+
     def delete(self):
-        raise ValidationError(_("A submitted report is frozen: it cannot be deleted."))
+        raise ValidationError(FROZEN_DELETE)
 
     def update(self, **kwargs):
-        frozen = set(kwargs) & {name.removesuffix("_id") for name in Submission.FROZEN} | (
-            set(kwargs) & set(Submission.FROZEN)
-        )
-        if frozen:
-            raise ValidationError(_("A submitted report is frozen: its files never change."))
+        model = self.model
+        if set(kwargs) & _columns(model.FROZEN):
+            raise ValidationError(getattr(model, "FROZEN_MESSAGE", FROZEN_FILES))
+        answer = getattr(model, "ANSWER", ())
+        if set(kwargs) & _columns(answer) and self.filter(model.answered()).exists():
+            raise ValidationError(FROZEN_ANSWER)
         return super().update(**kwargs)
 
 
@@ -173,6 +191,8 @@ class Submission(models.Model):
 
     objects = FrozenQuerySet.as_manager()
 
+    #: The answer: set once (while the submission awaits it), never changed after.
+    ANSWER = ("outcome", "answered_at", "answered_by_id")
     #: What never changes once stored.
     FROZEN = (
         "report_id",
@@ -223,17 +243,21 @@ class Submission(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
-            stored = Submission.objects.filter(pk=self.pk).values(*self.FROZEN).first()
+            stored = Submission.objects.filter(pk=self.pk).values(*self.FROZEN, *self.ANSWER).first()
             if stored is not None:
-                changed = [
-                    name for name in self.FROZEN if str(stored[name]) != str(getattr(self, name) or "")
-                ]
-                if changed:
-                    raise ValidationError(_("A submitted report is frozen: its files never change."))
+                if _changed(self, stored, self.FROZEN):
+                    raise ValidationError(FROZEN_FILES)
+                if stored["outcome"] != self.Outcome.AWAITING and _changed(self, stored, self.ANSWER):
+                    raise ValidationError(FROZEN_ANSWER)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(_("A submitted report is frozen: it cannot be deleted."))
+        raise ValidationError(FROZEN_DELETE)
+
+    @staticmethod
+    def answered() -> Q:
+        """The submissions whose answer is given."""
+        return ~Q(outcome="awaiting")
 
     @property
     def owning_plan(self) -> Plan:
@@ -252,13 +276,20 @@ class Submission(models.Model):
         return self.outcome == self.Outcome.AWAITING
 
 
+def _changed(obj: models.Model, stored: dict, names) -> list[str]:
+    """The fields of ``names`` whose value on ``obj`` differs from the ``stored`` row's."""
+    return [name for name in names if str(stored[name] or "") != str(getattr(obj, name) or "")]
+
+
 def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
 class Comment(CleanInput, models.Model):
-    # Comments are kept as written: never edited, never deleted (the queryset refuses it as a submission's does).
-    """A comment on a submission: a reviewer's (with the answer, or on its own) or a coordinator's reply."""
+    """A comment on a submission: a reviewer's (with the answer, or on its own) or a coordinator's reply.
+
+    Kept as written, as a submission's files are: never edited (``save()`` of a stored comment and the
+    queryset's ``update()`` are refused), never deleted."""
 
     submission = models.ForeignKey(
         Submission, on_delete=models.PROTECT, related_name="comments", verbose_name=_("submission")
@@ -267,7 +298,9 @@ class Comment(CleanInput, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
     written_at = models.DateTimeField(_("written at"), auto_now_add=True)
-    text = models.TextField(_("comment"))
+    #: A comment must say something: a character one can see, not only spaces or invisible ones (a zero-width
+    #: space, a BOM).
+    text = models.TextField(_("comment"), validators=[VisibleText(_("Write the comment."))])
     #: The answer this comment came with ("returned" with the reason), empty for a reply.
     outcome = models.CharField(_("outcome"), max_length=10, choices=Submission.Outcome.choices, blank=True)
     history = HistoricalRecords()
@@ -275,6 +308,10 @@ class Comment(CleanInput, models.Model):
     objects = FrozenQuerySet.as_manager()
 
     plan_lookup = "submission__report__plan"
+
+    #: Everything: a comment never changes once written.
+    FROZEN = ("submission_id", "author_id", "written_at", "text", "outcome")
+    FROZEN_MESSAGE = FROZEN_COMMENT
 
     class Meta:
         verbose_name = _("comment")
@@ -293,13 +330,14 @@ class Comment(CleanInput, models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and Comment.objects.filter(pk=self.pk).exists():
+            raise ValidationError(FROZEN_COMMENT)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(FROZEN_DELETE)
+
     @property
     def owning_plan(self) -> Plan:
         return self.submission.report.plan
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("A submitted report is frozen: it cannot be deleted."))
-
-    def clean(self) -> None:
-        if self.text is not None and not self.text.strip():
-            raise ValidationError({"text": _("Write the comment.")})

@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhedsplan.core.services import record_actor
+from helhedsplan.core.services import object_get_or_create, record_actor
+from helhedsplan.core.validators import has_visible_character
 from helhedsplan.plans.models import Plan
 
 from . import documents
@@ -47,8 +48,10 @@ def report_submit(
             _("The yearly report of %(year)s can be submitted once the year is over.") % {"year": year}
         )
     if report.pk is None:
-        record_actor(report, actor)
-        report.save()
+        # Two first submissions at once: the loser gets the winner's report (and so its awaiting submission).
+        report, _made = object_get_or_create(
+            report, lookup={"plan": plan, "kind": kind, "year": year}, actor=actor
+        )
     latest = report.submissions.select_for_update().order_by("-number").first()
     if latest is not None and latest.outcome == Submission.Outcome.AWAITING:
         raise ValidationError(_("The report is already awaiting an answer from Landsbyggefonden."))
@@ -93,7 +96,7 @@ def submission_answer(*, submission: Submission, outcome: str, comment: str, act
     if outcome not in (Submission.Outcome.APPROVED, Submission.Outcome.RETURNED):
         raise ValidationError({"outcome": _("Choose approved or returned.")})
     comment = (comment or "").strip()
-    if outcome == Submission.Outcome.RETURNED and not comment:
+    if outcome == Submission.Outcome.RETURNED and not has_visible_character(comment):
         raise ValidationError({"comment": _("Say why the report is returned.")})
     submission.outcome = outcome
     submission.answered_at = timezone.now()
@@ -101,7 +104,12 @@ def submission_answer(*, submission: Submission, outcome: str, comment: str, act
     record_actor(submission, actor)
     submission.save(update_fields=["outcome", "answered_at", "answered_by"])
     if comment:
-        comment_add(submission=submission, text=comment, actor=actor, outcome=outcome)
+        try:
+            comment_add(submission=submission, text=comment, actor=actor, outcome=outcome)
+        except (
+            ValidationError
+        ) as error:  # the comment's own rules (a visible character), at the answer's field
+            raise ValidationError({"comment": error.messages}) from error
     return submission
 
 

@@ -17,9 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.navigation import Crumb
-from helhedsplan.plans.exporters import PDF, XLSX, YAML, file_response
+from helhedsplan.plans.exporters import file_response
 from helhedsplan.plans.views import PlanTemplateView
-from helhedsplan.reports import services
+from helhedsplan.reports import documents, services
 
 from .forms import AnswerForm, CommentForm, add_errors
 from .models import Report, Submission
@@ -204,14 +204,8 @@ class SubmissionFileView(SubmissionActionView):
     def get_permission_required(self) -> str:
         return "plan.view"
 
-    #: The stored file of each format.
-    fields = {PDF: "pdf", XLSX: "spreadsheet", YAML: "plan_file"}
-
     def get(self, request, *args, **kwargs):
         # An address naming no stored format is a 404, like any address that names nothing.
-        file_format = next((f for f in self.fields if f.extension == kwargs["format"]), None)
-        if file_format is None:
-            raise Http404
-        stored = getattr(self.submission, self.fields[file_format])
+        file_format, stored = documents.stored_file(self.submission, kwargs["format"])
         with stored.open("rb") as handle:
-            return file_response(handle.read(), name=Path(stored.name).stem, format=file_format)
+            return file_response(handle.read(), name=Path(str(stored.name)).stem, format=file_format)

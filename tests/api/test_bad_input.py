@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.factories import bearer, token_for
+from tests.reports.factories import SubmissionFactory
 from tests.world import client_for, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,30 @@ BAD_QUERIES = [
     ("approvals?on=2024-13-45", "on"),
     ("approvals?on=yesterday", "on"),
     ("reports?kind=weekly", "kind"),
-    ("submissions/1/files/exe", "format"),
+    # Numbers no database column holds, and a NUL no database text holds: refused before any query.
+    ("goals?offset=2147483648", "offset"),
+    ("goals?offset=99999999999999999999", "offset"),
+    ("goals?sub_agreement=9223372036854775808", "sub_agreement"),
+    ("goals?sub_agreement=-99999999999999999999", "sub_agreement"),
+    ("indicators?goal=99999999999999999999", "goal"),
+    ("activities?sub_agreement=0", "sub_agreement"),
+    ("goals/9223372036854775808", "pk"),
+    ("indicators/-1", "pk"),
+    ("approvals?on=0001-01-01", "on"),
+    ("approvals?on=9999-12-31", "on"),
 ]
+
+BAD_SLUGS = ["a%00b", "%00", "amager%002022", "ikke en plan", "æøå", "a" * 81]
+
+
+@pytest.mark.parametrize("slug", BAD_SLUGS)
+@pytest.mark.parametrize("rest", ["", "/goals", "/goals/1", "/budget", "/submissions/1/files/pdf"])
+def test_a_malformed_slug_is_a_422_naming_it(amager_plan, reader, slug, rest):
+    client, headers = reader
+    response = client.get(f"/api/plans/{slug}{rest}", headers=headers)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "slug" in [error["loc"][-1] for error in response.json()["detail"]]
 
 
 @pytest.fixture
@@ -50,6 +73,9 @@ def test_a_malformed_parameter_is_a_422_naming_it(amager_plan, reader, query, fi
         "sub-agreements/1e3",
         "ikke-en-plan",
         "goals/1/mere",
+        "goals/%0A",
+        "submissions/1/files/%0A",
+        "mere%0A",
     ],
 )
 def test_an_object_that_is_not_there_is_a_4xx_in_json(amager_plan, reader, path):
@@ -57,6 +83,20 @@ def test_an_object_that_is_not_there_is_a_4xx_in_json(amager_plan, reader, path)
     response = client.get(f"/api/plans/{amager_plan.slug}/{path}", headers=headers)
     assert response.status_code in (404, 422)
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("extension", ["exe", "doc", "PDF", "pdf.exe", "yml"])
+def test_a_file_in_a_format_no_exporter_has_is_a_404_in_json(amager_plan, personas, reader, extension):
+    """The formats are the exporter registry's (``plans.exporters``), as on the pages: any other is not there."""
+    client, headers = reader
+    submission = SubmissionFactory(
+        report__plan=amager_plan, report__year=2022, submitted_by=personas.coordinator
+    )
+    base = f"/api/plans/{amager_plan.slug}/submissions/{submission.pk}/files"
+    assert client.get(f"{base}/pdf", headers=headers).status_code == 200
+    response = client.get(f"{base}/{extension}", headers=headers)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
 
 
 @pytest.mark.parametrize(

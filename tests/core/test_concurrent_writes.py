@@ -1,5 +1,7 @@
 """Concurrent writes answered as the form's own errors, never a 500.
 
+(These simulations hold on SQLite and on PostgreSQL alike: run them with DATABASE_URL=postgres://… too.)
+
 When two people create the same unique row at once, both forms validate (neither row exists yet) and the
 database refuses the second save. The race is simulated here: the competing row is saved just before the
 service's own save (after every validation), so the database refuses it with an IntegrityError — which the
@@ -152,3 +154,96 @@ def test_sqlite_writers_wait_for_the_lock_instead_of_failing(tmp_path: Path):
     mode, timeout = result.stdout.split()
     assert mode == "IMMEDIATE"
     assert float(timeout) >= 5
+
+
+# --- Races on a get-or-create: the loser meets the winner's row ---------------------------------------------
+
+
+@contextmanager
+def someone_else_made_it_meanwhile(model, competitor: Callable[[], object]) -> Iterator[object]:
+    """The competing row is in the database, but nothing this request reads sees it — not its lookups, not the
+    model's rules — until this request saves: as when another request commits the same new row after this one
+    looked for it (on PostgreSQL the loser's insert waits for the winner's commit, then is refused)."""
+    [row] = model.objects.bulk_create([competitor()])
+    manager = model._default_manager
+    real_filter = manager.filter
+    saving: list[object] = []
+
+    def filter(*args, **kwargs):
+        found = real_filter(*args, **kwargs)
+        return found if saving else found.exclude(pk=row.pk)
+
+    with (
+        mock.patch.object(manager, "filter", filter),
+        _hidden_from_rules(model, saving),
+    ):
+        yield row
+    assert saving, "the race never happened"
+
+
+@contextmanager
+def _hidden_from_rules(model, saving: list) -> Iterator[None]:
+    real_save, real_unique, real_constraints = model.save, model.validate_unique, model.validate_constraints
+
+    def save(self, *args, **kwargs):
+        saving.append(self)
+        return real_save(self, *args, **kwargs)
+
+    def validate_unique(self, exclude=None):
+        if saving:
+            real_unique(self, exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        if saving:
+            real_constraints(self, exclude=exclude)
+
+    with (
+        mock.patch.object(model, "save", save),
+        mock.patch.object(model, "validate_unique", validate_unique),
+        mock.patch.object(model, "validate_constraints", validate_constraints),
+    ):
+        yield
+
+
+def test_two_first_submissions_of_a_report(client_for, personas, amager_plan):
+    """Both coordinators found no report and made one; the loser meets the winner's, which awaits an answer."""
+    from helhedsplan.reports.models import Report, Submission
+    from tests.reports.factories import SubmissionFactory
+
+    def winners_report() -> Report:
+        return Report(plan=amager_plan, kind=Report.Kind.YEARLY, year=2024)
+
+    with someone_else_made_it_meanwhile(Report, winners_report) as report:
+        SubmissionFactory(report=report, number=1, submitted_by=personas.coordinator)
+        response = client_for(personas.coordinator).post(
+            url("reports:submission_create", amager_plan, period="2024")
+        )
+
+    assert response.status_code == 200
+    assert "Rapporten afventer allerede svar fra Landsbyggefonden." in response.content.decode()
+    assert Report.objects.filter(plan=amager_plan, year=2024).count() == 1
+    assert Submission.objects.filter(report__plan=amager_plan, report__year=2024).count() == 1
+
+
+def test_two_adds_of_the_same_member(client_for, personas, amager_plan):
+    """Both coordinators added the same person at once: the loser is told she is a member already."""
+    from helhedsplan.plans.models import Membership
+    from tests.plans.factories import UserFactory
+
+    person = UserFactory(email="ny.kollega@example.dk")
+    organisation = amager_plan.organisations.order_by("pk").first()
+
+    with someone_else_made_it_meanwhile(
+        Membership,
+        lambda: Membership(plan=amager_plan, user=person, organisation=organisation, role="editor"),
+    ):
+        response = client_for(personas.coordinator).post(
+            reverse("member_add", kwargs={"plan": amager_plan.slug}),
+            {"email": person.email, "organisation": organisation.pk, "role": "reviewer"},
+        )
+
+    assert response.status_code == 200
+    assert "Brugeren er allerede medlem af planen." in response.content.decode()
+    assert list(Membership.objects.filter(plan=amager_plan, user=person).values_list("role", flat=True)) == [
+        "editor"
+    ]

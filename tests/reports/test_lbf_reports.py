@@ -371,3 +371,115 @@ def test_a_plan_with_reports_is_not_replaced_by_a_plan_file_and_stays_whole(amag
         "Planen amager-2022-2025 kan ikke erstattes: den har rapporter, som bevares uændret."
     ]
     assert snapshot() == before
+
+
+# --- Comments say something -------------------------------------------------------------------------------------
+
+INVISIBLE_COMMENTS = ["\u200b", "\ufeff", " \u200b\u00a0\ufeff ", "\u2060\u200d"]
+
+
+@pytest.mark.parametrize("comment", INVISIBLE_COMMENTS)
+def test_a_report_is_not_returned_with_an_invisible_comment(amager_plan, people, comment):
+    services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    submission = Submission.objects.get(report__plan=amager_plan, report__year=2024)
+    before = snapshot()
+
+    response = client_for(people.reviewer).post(
+        url(amager_plan, "answer_create", pk=submission.pk), {"outcome": "returned", "comment": comment}
+    )
+
+    assert response.status_code == 200
+    assert "Skriv, hvorfor rapporten sendes retur." in response.content.decode()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("comment", INVISIBLE_COMMENTS)
+def test_an_invisible_comment_is_refused_with_an_approval_and_on_its_own(amager_plan, people, comment):
+    services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    submission = Submission.objects.get(report__plan=amager_plan, report__year=2024)
+    before = snapshot()
+
+    approval = client_for(people.reviewer).post(
+        url(amager_plan, "answer_create", pk=submission.pk), {"outcome": "approved", "comment": comment}
+    )
+    reply = client_for(people.coordinator).post(
+        url(amager_plan, "comment_create", pk=submission.pk), {"text": comment}
+    )
+
+    for response in (approval, reply):
+        assert response.status_code == 200
+        assert "Skriv kommentaren." in response.content.decode()
+    assert snapshot() == before
+    with pytest.raises(ValidationError) as refused:
+        services.comment_add(submission=submission, text=comment, actor=people.reviewer)
+    assert refused.value.message_dict == {"text": ["Skriv kommentaren."]}
+
+
+# --- The frozen rule covers comments and the answer ------------------------------------------------------------
+
+
+@pytest.fixture
+def answered(amager_plan, people) -> Submission:
+    """A submission returned with a comment, and the coordinator's reply."""
+    submission = services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    services.submission_answer(
+        submission=submission, outcome="returned", comment="Beskæftigelsen mangler.", actor=people.reviewer
+    )
+    services.comment_add(submission=submission, text="Rettet.", actor=people.coordinator)
+    return Submission.objects.get(pk=submission.pk)
+
+
+def test_a_comment_is_never_changed_nor_deleted(answered, people):
+    comments = Comment.objects.filter(submission=answered)
+    before = snapshot()
+
+    comment = comments.get(outcome="returned")
+    comment.text = "Alt er fint."
+    with pytest.raises(ValidationError, match="kommentarer"):
+        comment.save()
+    for change in ({"text": "Alt er fint."}, {"outcome": "approved"}, {"author": people.coordinator}):
+        with pytest.raises(ValidationError, match="kommentarer"):
+            comments.update(**change)
+    with pytest.raises(ValidationError):
+        comments.delete()
+    with pytest.raises(ValidationError):
+        comments.first().delete()
+
+    assert snapshot() == before
+    assert list(comments.order_by("pk").values_list("text", flat=True)) == [
+        "Beskæftigelsen mangler.",
+        "Rettet.",
+    ]
+
+
+def test_an_answer_once_given_is_never_changed(answered, people):
+    rows = Submission.objects.filter(pk=answered.pk)
+    before = snapshot()
+
+    answered.outcome = Submission.Outcome.APPROVED
+    with pytest.raises(ValidationError, match="svar"):
+        answered.save()
+    answered = rows.get()
+    answered.answered_by = people.coordinator
+    with pytest.raises(ValidationError, match="svar"):
+        answered.save()
+    for change in (
+        {"outcome": "approved"},
+        {"outcome": "awaiting"},
+        {"answered_at": None},
+        {"answered_by": people.coordinator},
+        {"answered_by_id": people.coordinator.pk},
+    ):
+        with pytest.raises(ValidationError, match="svar"):
+            rows.update(**change)
+    with pytest.raises(ValidationError):
+        rows.delete()
+
+    assert snapshot() == before
+    assert rows.values_list("outcome", "answered_by", flat=False).get() == ("returned", people.reviewer.pk)
+
+
+def test_the_answer_is_set_once_while_the_report_awaits_it(amager_plan, people):
+    submission = services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    services.submission_answer(submission=submission, outcome="approved", comment="", actor=people.reviewer)
+    assert Submission.objects.get(pk=submission.pk).outcome == "approved"
