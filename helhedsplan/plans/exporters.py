@@ -36,7 +36,9 @@ from helhedsplan.core.personal import PERSONAL_DATA_PERMISSION
 from .models import Plan
 from .views import PlanViewMixin
 
-__all__ = ["PERSONAL_DATA_PERMISSION"]  # who may see a file's personal data: the same permission as the pages'
+__all__ = [
+    "PERSONAL_DATA_PERMISSION"
+]  # who may see a file's personal data: the same permission as the pages'
 
 
 @dataclass(frozen=True)

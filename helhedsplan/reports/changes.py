@@ -86,7 +86,7 @@ def changes_since(plan: Plan, since: datetime.datetime, *, personal: bool) -> li
     """Every object of ``REPORTED`` changed after ``since``, newest change first (see the module's docstring)."""
     found: list[ChangeSince] = []
     for model in REPORTED:
-        history = model.history  # type: ignore[attr-defined]
+        history = model.history
         changed = history.filter(history_plan=plan, history_date__gt=since).values("id")
         records = list(
             history.filter(history_plan=plan, id__in=Subquery(changed))

@@ -41,7 +41,9 @@ def redact_plan_file(submission: Any, *, redaction_model: Any, reason: str = REA
     new = yamlio.dump(redacted).encode("utf-8")
     old_name = stored.name
     path = PurePosixPath(old_name)
-    new_name = stored.storage.save(str(path.with_name(f"{path.stem}-redacted{path.suffix}")), ContentFile(new))
+    new_name = stored.storage.save(
+        str(path.with_name(f"{path.stem}-redacted{path.suffix}")), ContentFile(new)
+    )
     # The plain update: the one path a frozen submission's fields are changed by (see the module's docstring).
     models.QuerySet.update(
         type(submission)._default_manager.filter(pk=submission.pk),

@@ -191,7 +191,6 @@ class Filing:
         return f"{text} · {answers}"
 
 
-
 @dataclass(frozen=True)
 class StatusReport:
     report: Report
@@ -592,7 +591,10 @@ def submissions_matching(plan: Plan, sha256: str) -> list[tuple[Submission, str]
         .order_by("report__kind", "report__year", "number")
     )
     return [
-        (submission, name) for submission in rows for _format, name, digest in submission.files if digest == sha256
+        (submission, name)
+        for submission in rows
+        for _format, name, digest in submission.files
+        if digest == sha256
     ]
 
 

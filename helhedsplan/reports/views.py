@@ -77,7 +77,11 @@ class VerifyFileView(ReportArchiveView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             digest = sha256_of(b"".join(upload.chunks()))
-            verified = {"sha256": digest, "name": upload.name, "matches": submissions_matching(self.plan, digest)}
+            verified = {
+                "sha256": digest,
+                "name": upload.name,
+                "matches": submissions_matching(self.plan, digest),
+            }
         return self.render_to_response(self.get_context_data(verify_form=form, verified=verified))
 
 
@@ -123,7 +127,6 @@ class ReportView(PlanTemplateView):
             period=self.kwargs["period"],
         )
         return context
-
 
     def shown_submission(self, submissions: list[Submission]) -> Submission | None:
         """The submission whose stored page is shown: ``?indsendelse=<n>``; by default the latest while it awaits

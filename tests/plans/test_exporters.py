@@ -227,7 +227,9 @@ def test_no_file_a_reviewer_can_get_holds_a_personal_field(amager_plan, personas
         for file_format in (PDF, XLSX, YAML):
             kwargs = {"plan": amager_plan.slug, "pk": submission.pk, "format": file_format.extension}
             files.append((reverse("reports:submission_file", kwargs=kwargs), file_format))
-            api_file = f"/api/plans/{amager_plan.slug}/submissions/{submission.pk}/files/{file_format.extension}"
+            api_file = (
+                f"/api/plans/{amager_plan.slug}/submissions/{submission.pk}/files/{file_format.extension}"
+            )
             files.append((api_file, file_format))
     answers = [api_url(row, amager_plan.slug, amager_plan) for row in API_TABLE if "/files/" not in row.path]
 
@@ -245,5 +247,7 @@ def test_no_file_a_reviewer_can_get_holds_a_personal_field(amager_plan, personas
             assert not [value for value in PLANTED.values() if value in response.content.decode()], address
 
     # The coordinator's download of the plan file is the whole plan: the planted data is in it.
-    own = client_for(personas.coordinator).get(reverse("planfiles:download", kwargs={"plan": amager_plan.slug}))
+    own = client_for(personas.coordinator).get(
+        reverse("planfiles:download", kwargs={"plan": amager_plan.slug})
+    )
     assert all(value in own.content.decode() for value in PLANTED.values())

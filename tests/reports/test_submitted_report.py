@@ -33,7 +33,9 @@ AFTER_THE_PERIOD = datetime.date(2026, 12, 1)
 
 
 def pdf_text(content: bytes) -> str:
-    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
     return " ".join(text.split())
 
 
@@ -63,11 +65,14 @@ def test_the_stored_pdf_and_spreadsheet_say_when_by_whom_and_which_submission(am
 
     # Returned, then submitted again: the second PDF is submission 2 and says what it answers — never the first
     # attempt's state as its own.
-    services.submission_answer(submission=first, outcome="returned", comment="Ret 2024.", actor=personas.reviewer)
+    services.submission_answer(
+        submission=first, outcome="returned", comment="Ret 2024.", actor=personas.reviewer
+    )
     second = submit(amager_plan, coordinator)
     text = pdf_text(stored(second.pdf))
-    assert f"af {name}, {organisation} · indsendelse 2 · svarer på indsendelse 1, sendt retur af Landsbyggefonden" in (
-        text
+    assert (
+        f"af {name}, {organisation} · indsendelse 2 · svarer på indsendelse 1, sendt retur af Landsbyggefonden"
+        in (text)
     )
     assert "Ikke indsendt" not in text and "sendt retur ·" not in text
 
@@ -90,7 +95,9 @@ def test_the_submitted_page_shows_what_was_filed_and_what_changed_since(amager_p
     page_url = reverse("reports:report", kwargs={"plan": amager_plan.slug, "period": "2024"})
 
     page = client_for(personas.reviewer).get(page_url).content.decode()
-    report_part = page[page.index('class="report report-submitted"') : page.index('id="changed-since-heading"')]
+    report_part = page[
+        page.index('class="report report-submitted"') : page.index('id="changed-since-heading"')
+    ]
     assert filed in report_part and changed not in report_part
     assert "Du læser indsendelse 1" in page and "?vis=udkast" in page
     changes = page[page.index('id="changed-since-heading"') :]
@@ -112,7 +119,9 @@ def test_a_reviewer_checks_a_file_against_the_stored_sha256(amager_plan, persona
     page = client.post(verify, {"file": held}).content.decode()
     assert "matcher PDF" in page and "indsendelse 1" in page and submission.pdf_sha256 in page
 
-    changed = SimpleUploadedFile("rapport.pdf", stored(submission.pdf) + b"\n", content_type="application/pdf")
+    changed = SimpleUploadedFile(
+        "rapport.pdf", stored(submission.pdf) + b"\n", content_type="application/pdf"
+    )
     page = client.post(verify, {"file": changed}).content.decode()
     assert "matcher ingen fil" in page
 
