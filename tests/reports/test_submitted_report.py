@@ -184,3 +184,13 @@ def test_a_reviewer_gets_an_incident_only_as_its_date_level_and_state(amager_pla
     page = client_for(personas.reviewer).get(incidents).content.decode()
     assert PLANTED["incident_summary"] not in page and PLANTED["incident_location"] not in page
     assert client_for(personas.editor).get(incidents).content.decode().count(PLANTED["incident_summary"]) == 1
+    # Nor on the dashboard ("needs attention": an open incident by its date and level) or in the change log.
+    for name in ("overview:dashboard", "overview:change_log"):
+        page = (
+            client_for(personas.reviewer)
+            .get(reverse(name, kwargs={"plan": amager_plan.slug}))
+            .content.decode()
+        )
+        assert not [value for value in PLANTED.values() if value in page], name
+    dashboard = reverse("overview:dashboard", kwargs={"plan": amager_plan.slug})
+    assert PLANTED["incident_summary"] in client_for(personas.editor).get(dashboard).content.decode()
