@@ -252,6 +252,9 @@ class Row:
     #: The URL names an object of the plan (another plan's must be a 404); False for a page of the plan itself
     #: that takes other arguments (a report's year).
     about_object: bool = True
+    #: A form that only reads what is posted and writes nothing (checking a file against the stored SHA-256):
+    #: an allowed POST answers 200 and the database stays as it was.
+    reads_post: bool = False
 
     @property
     def id(self) -> str:
@@ -272,6 +275,7 @@ TABLE: list[Row] = [
     Row("overview:change_log", READ),
     # Reports to Landsbyggefonden.
     Row("reports:archive", READ),
+    Row("reports:verify_file", READ, reads_post=True),
     Row("reports:report", READ, lambda o: {"period": "2024"}, about_object=False),
     Row("reports:report", READ, lambda o: {"period": "slut"}, variant="final", about_object=False),
     *(
@@ -658,7 +662,8 @@ TABLE: list[Row] = [
     Row("preparedness:contacts", READ),
     Row("preparedness:print", READ),
     Row("preparedness:incidents", READ),
-    Row("preparedness:incident", READ, lambda o: {"pk": o.open_incident().pk}),
+    # An incident's summary and log can name people: reviewers get its date, level and state from the list only.
+    Row("preparedness:incident", CONTACT_DETAILS, lambda o: {"pk": o.open_incident().pk}),
     Row(
         "preparedness:plan_update",
         MANAGE,
@@ -780,7 +785,7 @@ TABLE: list[Row] = [
     # History: every member reads it, but a contact's only those who may see contact details. (Every model's
     # history page is opened in tests/test_history_pages.py.)
     Row("history", READ, lambda o: _history(o.inside(Goal)), variant="goal"),
-    Row("history", READ, lambda o: _history(o.first(Incident)), variant="incident"),
+    Row("history", CONTACT_DETAILS, lambda o: _history(o.first(Incident)), variant="incident"),
     Row("history", CONTACT_DETAILS, lambda o: _history(o.first(Contact)), variant="contact"),
     # A deleted object's history is read by every member; restoring it is a coordinator's act.
     Row("history", READ, lambda o: _deleted(o), variant="deleted_measurement"),
@@ -899,7 +904,7 @@ def test_every_role_on_every_url(walk: Walk, row: Row):
             after = snapshot()
             transaction.set_rollback(True)
         # Allowed: a write is sent on, a page that only reads has nothing to post to. Refused: as on GET.
-        expected = (405 if row.post is None else 302) if allowed else status
+        expected = (200 if row.reads_post else 405 if row.post is None else 302) if allowed else status
         if response.status_code != expected:
             wrong.append(
                 f"{role}: POST answered {response.status_code}, expected {expected} {_form_errors(response) or ''}"

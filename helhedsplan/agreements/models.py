@@ -254,6 +254,8 @@ class SubAgreementParty(PlanContent):
     plan_lookup = "sub_agreement__plan"
     sub_agreement_lookup = "sub_agreement"
     parent_field = "sub_agreement"
+    #: The party's contact person (``core.personal``): never in a file or answer that leaves the plan's staff.
+    PERSONAL_FIELDS = ("contact_name", "contact_title")
 
     sub_agreement = models.ForeignKey(
         SubAgreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("sub-agreement")

@@ -274,6 +274,8 @@ class Measurement(PlanContent, ExampleFlag):
     plan_lookup = "indicator__plan"
     sub_agreement_lookup = "indicator__goal__sub_agreement"
     parent_field = "indicator"
+    #: Who entered it (``core.personal``): never in a file or answer that leaves the plan's staff.
+    PERSONAL_FIELDS = ("entered_by",)
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicator")

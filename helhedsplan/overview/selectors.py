@@ -16,7 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -158,8 +158,13 @@ def open_incidents(sources: AttentionSources) -> AttentionGroup:
         _("Open incidents"),
         [
             AttentionItem(
-                title=str(incident),
-                url=incident.get_absolute_url(),
+                # Its summary can name people: a reviewer gets the date (and the level below) only.
+                title=str(incident)
+                if sources.may_see_contacts
+                else formats.date_format(timezone.localtime(incident.occurred_at), "DATE_FORMAT"),
+                url=incident.get_absolute_url()
+                if sources.may_see_contacts
+                else _url("preparedness:incidents", sources.plan),
                 detail=_("level %(level)s, still open") % {"level": incident.level.name},
                 subject=incident,
             )
@@ -533,8 +538,9 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(PreparednessPlan, (), lambda record: _("Emergency plan")),
     Tracked(EscalationLevel, (), lambda record: record.name),
     Tracked(ActionCard, (), lambda record: record.scenario),
-    Tracked(Incident, (), lambda record: Truncator(record.summary).chars(60)),
-    Tracked(IncidentLogEntry, (), lambda record: Truncator(record.text).chars(60)),
+    # An incident's texts can name people (``core.personal``): its changes are the plan staff's.
+    Tracked(Incident, (), lambda record: Truncator(record.summary).chars(60), personal=True),
+    Tracked(IncidentLogEntry, (), lambda record: Truncator(record.text).chars(60), personal=True),
     Tracked(Contact, (), lambda record: f"{record.name} · {record.role}", personal=True),
     Tracked(Membership, ("user",), lambda r: f"{r.user.username} · {r.get_role_display()}", personal=True),
     Tracked(Invitation, (), lambda r: f"{r.email} · {r.get_role_display()}", personal=True),

@@ -13,12 +13,13 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from helhedsplan.agreements.models import FOCUS_AREA_RANK, StrategicAgreement
+from helhedsplan.agreements.models import FOCUS_AREA_RANK, StrategicAgreement, SubAgreementParty
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.budget.models import BudgetCategory, BudgetLine, FundingSource
+from helhedsplan.core.personal import personal_fields
 from helhedsplan.goals.models import Activity, Goal, Indicator
 from helhedsplan.plans.models import Estate, Organisation, Plan
-from helhedsplan.preparedness.models import PreparednessPlan
+from helhedsplan.preparedness.models import Contact, Incident, PreparednessPlan
 
 from . import schema, yamlio
 
@@ -51,13 +52,62 @@ def _rank(sub_agreement) -> tuple[int, int]:
     return (FOCUS_ORDER.get(sub_agreement.focus_area, len(FOCUS_ORDER)), sub_agreement.pk)
 
 
-def export_plan(plan: Plan, *, personal_data: bool = True) -> str:
-    """The plan as the text of a plan file; without the emergency plan's contacts (names, phones, e-mails)
-    unless ``personal_data`` (what the pages show only to those who may see contact details)."""
+def export_plan(plan: Plan, *, personal_data: bool) -> str:
+    """The plan as the text of a plan file. With ``personal_data`` it is the whole plan (the coordinator's backup,
+    ``manage.py export_plan``, and the download for those who may see contact details); without it, the personal
+    fields the models declare are left out (``without_personal_data``) — so for every file that leaves the
+    plan's own staff: a reviewer's download and every stored submission."""
     data = plan_data(plan)
-    if not personal_data and data.get("preparedness_plan"):
-        data["preparedness_plan"].pop("contacts", None)
-    return yamlio.dump(data)
+    return yamlio.dump(data if personal_data else without_personal_data(data))
+
+
+#: Where the rows of each model with personal fields (``core.personal``) sit in a plan file: a path of keys, "*"
+#: for every row of a list. A file key has the model field's name.
+PERSONAL_ROWS: tuple[tuple[tuple[str, ...], type, type[schema.Record]], ...] = (
+    (("preparedness_plan", "contacts"), Contact, schema.Contact),
+    (("sub_agreements", "*", "parties"), SubAgreementParty, schema.Party),
+    (("preparedness_plan", "incidents"), Incident, schema.Incident),
+)
+
+
+def _lists_at(data: Any, path: tuple[str, ...]) -> list[list[Any]]:
+    """Every list of rows at ``path`` in the file's data."""
+    if not path:
+        return [data] if isinstance(data, list) else []
+    key, rest = path[0], path[1:]
+    if key == "*":
+        return [found for item in (data or []) for found in _lists_at(item, rest)]
+    if not isinstance(data, dict) or key not in data:
+        return []
+    return _lists_at(data[key], rest)
+
+
+def without_personal_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The plan file's data without any personal field (changed in place and returned). A row whose personal
+    field the file requires (a contact's name, an incident's summary) is left out whole, so the file stays
+    valid; otherwise the personal keys are dropped (a party's contact person). Also used to redact a submission
+    stored before this rule (``reports.redaction``)."""
+    for path, model, record in PERSONAL_ROWS:
+        personal = personal_fields(model)
+        required = {name for name, field in record.model_fields.items() if field.is_required()}
+        for rows in _lists_at(data, path):
+            if personal & required:
+                rows.clear()
+                continue
+            for row in rows:
+                for name in personal:
+                    row.pop(name, None)
+    # An emptied list is left out, as the exporter leaves out every empty key.
+    preparedness = data.get("preparedness_plan")
+    if isinstance(preparedness, dict):
+        for key in ("contacts", "incidents"):
+            if preparedness.get(key) == []:
+                preparedness.pop(key)
+    for sub in data.get("sub_agreements") or []:
+        for party in sub.get("parties") or []:
+            for name in [k for k, v in party.items() if v in ("", None)]:
+                party.pop(name)
+    return data
 
 
 def plan_data(plan: Plan) -> dict[str, Any]:

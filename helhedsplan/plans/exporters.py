@@ -9,8 +9,9 @@ finds ``admin.py``.
 
 One view, ``ExportView``, serves them all, so the rest is decided once: the access checks (the plan through the
 user's membership or grant, another plan's is a 404; the exporter's permission, else a 403 naming it), the
-**personal-data rule** (``ExportRequest.personal_data``: a file carries personal data — the emergency plan's
-contacts, the parties' contact persons — only for a user who may see them on the pages), the file name (the
+**personal-data rule** (``ExportRequest.personal_data``: a file carries personal data — the fields the models
+declare in ``PERSONAL_FIELDS``, see ``core.personal`` — only for a user who may see them on the pages; a
+reviewer never does), the file name (the
 plan, what the file is, and the day it shows: ``amager-2022-2025-budget-2026-12-07.xlsx``) and the content type.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
@@ -28,26 +29,34 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy
 from django.views import generic
+
+from helhedsplan.core.personal import PERSONAL_DATA_PERMISSION
 
 from .models import Plan
 from .views import PlanViewMixin
 
-#: Who may see a file's personal data: the same permission as on the pages.
-PERSONAL_DATA_PERMISSION = "plan.view_contact_details"
+__all__ = [
+    "PERSONAL_DATA_PERMISSION"
+]  # who may see a file's personal data: the same permission as the pages'
 
 
 @dataclass(frozen=True)
 class Format:
-    """A file format: the name's extension (also the format's name in addresses) and its content type."""
+    """A file format: the name's extension (also the format's name in addresses), its content type and what a
+    page calls it."""
 
     extension: str
     content_type: str
+    label: str | Promise = field(compare=False)
 
 
-PDF = Format("pdf", "application/pdf")
-XLSX = Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-YAML = Format("yaml", "application/yaml")
+PDF = Format("pdf", "application/pdf", gettext_lazy("PDF"))
+XLSX = Format(
+    "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", gettext_lazy("Spreadsheet")
+)
+YAML = Format("yaml", "application/yaml", gettext_lazy("Plan file"))
 
 
 @dataclass(frozen=True)
@@ -60,8 +69,8 @@ class ExportRequest:
     kwargs: dict[str, Any]
     params: QueryDict
     today: datetime.date
-    #: Whether the file may carry personal data (the emergency plan's contacts, the parties' contact persons):
-    #: decided here, once, for every exporter, by the same permission as the pages'.
+    #: Whether the file may carry personal data (the models' ``PERSONAL_FIELDS``, ``core.personal``): decided
+    #: here, once, for every exporter, by the same permission as the pages'.
     personal_data: bool
 
 

@@ -165,6 +165,8 @@ class Contact(PlanContent, ExampleFlag):
     plan_lookup = "preparedness_plan__plan"
     #: Its change log shows names and phone numbers, which reviewers may not see.
     history_permission = "plan.view_contact_details"
+    #: Personal data (``core.personal``): never in a file or answer that leaves the plan's own staff.
+    PERSONAL_FIELDS = ("name", "phone", "email")
 
     preparedness_plan = models.ForeignKey(
         PreparednessPlan, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("emergency plan")
@@ -259,6 +261,18 @@ class Incident(PlanContent, ExampleFlag):
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
 
+    #: Free texts that can name people (often young ones) and who opened it (``core.personal``): a reviewer gets
+    #: an incident only as its date, level and state.
+    PERSONAL_FIELDS = (
+        "summary",
+        "location",
+        "opened_by",
+        "evaluation_what_worked",
+        "evaluation_lessons",
+        "evaluation_plan_changes",
+    )
+    history_permission = "plan.view_contact_details"
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="incidents", verbose_name=_("plan"))
     occurred_at = models.DateTimeField(_("when"), validators=[validate_time_not_in_the_future])
     estate = models.ForeignKey(
@@ -343,6 +357,9 @@ class IncidentLogEntry(PlanContent):
 
     plan_lookup = "incident__plan"
     parent_field = "incident"
+    #: The log line's text, who owns the action and who wrote it (``core.personal``).
+    PERSONAL_FIELDS = ("text", "action_owner", "entered_by")
+    history_permission = "plan.view_contact_details"
 
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="log_entries", verbose_name=_("incident")

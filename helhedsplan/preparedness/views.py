@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from helhedsplan.core.navigation import Crumb, trail
+from helhedsplan.core.personal import PERSONAL_DATA_PERMISSION
 from helhedsplan.core.services import EditConflict
 from helhedsplan.plans.views import (
     PlanCreateView,
@@ -249,6 +250,8 @@ class IncidentDetailView(PlanDetailView):
 
     model = Incident
     template_name = "preparedness/incident_detail.html"
+    #: Its summary, log and evaluation can name people: the plan's staff only, never a reviewer (``core.personal``).
+    permission_required = PERSONAL_DATA_PERMISSION
 
     def get_queryset(self):
         return selectors.incident_queryset().in_plan(self.plan)

@@ -82,8 +82,9 @@ def report_pdf(data: StatusReport) -> bytes:
 
 
 def report_plan_file(data: StatusReport) -> bytes:
-    """The plan file of the moment (the plan's data today; the report's as-of date is in the file's name)."""
-    return export_plan(data.plan).encode("utf-8")
+    """The plan file of the moment (the plan's data today; the report's as-of date is in the file's name), without
+    personal data: a stored file leaves the plan's own staff, so it never carries any (``core.personal``)."""
+    return export_plan(data.plan, personal_data=False).encode("utf-8")
 
 
 # --- The spreadsheet ----------------------------------------------------------------------------------------------
@@ -99,6 +100,8 @@ class _Sheet:
         self.row = 0
         self.add([data.plan.name], bold=True)
         self.add([f"{data.report} · {_('as of')} {date_format(data.as_of, 'DATE_FORMAT')}"])
+        if data.filing:
+            self.add([data.filing.text])
         if data.has_examples:
             self.add([_("Contains example data (marked “example”).")])
         self.add([])
@@ -171,7 +174,9 @@ def report_xlsx(data: StatusReport) -> bytes:
     front.add([_("As of"), data.as_of])
     front.add([_("Parties"), ", ".join(o.name for o in data.parties)])
     front.add([_("Overall status"), data.progress.label, data.progress.value], formats={3: PERCENT_FORMAT})
-    if data.submission:
+    if data.filing:
+        front.add([_("Submitted"), data.filing.text])
+    elif data.submission:
         front.add([_("Submitted"), data.submission.submitted_at.date(), str(data.submission.submitted_by)])
     front.finish()
 

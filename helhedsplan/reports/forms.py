@@ -30,6 +30,15 @@ class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class VerifyForm(forms.Form):
+    """A file a reviewer holds, to check against the stored files' SHA-256. Nothing is stored."""
+
+    file = forms.FileField(
+        label=_("A file you hold"),
+        help_text=_("Its SHA-256 is compared with every submitted file of this plan; the file is not kept."),
+    )
+
+
 def add_errors(form: forms.Form, error: ValidationError) -> None:
     """A service's refusal shown on the form: at its field when it names one of the form's fields."""
     if hasattr(error, "error_dict"):

@@ -177,6 +177,9 @@ class Submission(models.Model):
     spreadsheet_sha256 = models.CharField(_("SHA-256 of the spreadsheet"), max_length=64)
     plan_file = models.FileField(_("plan file"), upload_to="reports/%Y/")
     plan_file_sha256 = models.CharField(_("SHA-256 of the plan file"), max_length=64)
+    #: The report's data as of submitting and the page it made (``reports.snapshot``): what the page of the
+    #: submitted report shows. Empty for a submission stored before it was kept.
+    data = models.JSONField(_("the report's data as submitted"), default=dict, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.AWAITING)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -205,6 +208,7 @@ class Submission(models.Model):
         "spreadsheet_sha256",
         "plan_file",
         "plan_file_sha256",
+        "data",
     )
 
     #: The way to the plan (``plans.changes`` raises its change stamp on a new submission or answer).
@@ -275,10 +279,67 @@ class Submission(models.Model):
     def is_awaiting(self) -> bool:
         return self.outcome == self.Outcome.AWAITING
 
+    @property
+    def files(self) -> list[tuple[str, str, str]]:
+        """Each stored file: its format (the address's), its name, its SHA-256 — from the one list of stored
+        files (``documents.STORED_FILES``)."""
+        from .documents import STORED_FILES
+
+        return [
+            (f.extension, str(f.label), getattr(self, f"{name}_sha256")) for f, name in STORED_FILES.items()
+        ]
+
+    @property
+    def stored_html(self) -> str:
+        """The report's page as it read when submitted (empty for a submission stored before it was kept)."""
+        return (self.data or {}).get("html", "")
+
+
+class Redaction(models.Model):
+    """The one change a frozen file may ever get: personal data taken out of a file stored before the rule that
+    a stored file carries none (``core.personal``), by a data migration (``reports.redaction``). It records the
+    file's SHA-256 before and after, when and why. Never changed, never deleted."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="redactions", verbose_name=_("submission")
+    )
+    #: The submission's file field: "plan_file".
+    file = models.CharField(_("file"), max_length=20)
+    old_sha256 = models.CharField(_("SHA-256 before"), max_length=64)
+    new_sha256 = models.CharField(_("SHA-256 after"), max_length=64)
+    redacted_at = models.DateTimeField(_("redacted at"), auto_now_add=True)
+    reason = models.TextField(_("why"))
+    history = HistoricalRecords()
+
+    objects = FrozenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
+        ordering = ["submission", "redacted_at", "pk"]
+        constraints = [*dates_in_bounds(times=("redacted_at",))]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.file}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("A redaction is kept as recorded: it never changes."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A redaction is kept as recorded: it cannot be deleted."))
+
 
 def _changed(obj: models.Model, stored: dict, names) -> list[str]:
     """The fields of ``names`` whose value on ``obj`` differs from the ``stored`` row's."""
-    return [name for name in names if str(stored[name] or "") != str(getattr(obj, name) or "")]
+
+    def differs(name: str) -> bool:
+        if name == "data":  # the stored report data: JSON, compared as such
+            return stored[name] != getattr(obj, name)
+        return str(stored[name] or "") != str(getattr(obj, name) or "")
+
+    return [name for name in names if differs(name)]
 
 
 def sha256_of(content: bytes) -> str:

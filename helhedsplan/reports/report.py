@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -160,6 +161,37 @@ class IncidentCounts:
 
 
 @dataclass(frozen=True)
+class Filing:
+    """What a submitted report's files say they are: "Indsendt 3. marts 2026 af Anna Holm, Københavns Kommune ·
+    indsendelse 2", and for a resubmission the submission it answers (returned on a day)."""
+
+    number: int
+    date: datetime.date
+    name: str
+    organisation: str
+    #: For a resubmission: the number of the submission Landsbyggefonden returned, and the day it did.
+    answers: int | None = None
+    answers_returned_on: datetime.date | None = None
+
+    @property
+    def text(self) -> str:
+        """The line the front page, every sheet and the stored page carry."""
+        text = gettext("Submitted %(date)s by %(name)s, %(organisation)s · submission %(number)s") % {
+            "date": date_format(self.date, "DATE_FORMAT"),
+            "name": self.name,
+            "organisation": self.organisation or "—",
+            "number": self.number,
+        }
+        if self.answers is None:
+            return text
+        answers = gettext("answers submission %(number)s, returned by Landsbyggefonden on %(date)s") % {
+            "number": self.answers,
+            "date": date_format(self.answers_returned_on, "DATE_FORMAT") if self.answers_returned_on else "—",
+        }
+        return f"{text} · {answers}"
+
+
+@dataclass(frozen=True)
 class StatusReport:
     report: Report
     plan: Plan
@@ -176,6 +208,8 @@ class StatusReport:
     submission: Submission | None
     #: Some of what the report shows is example data (marked as such in every form).
     has_examples: bool = field(default=False)
+    #: Set in the files a submission stores (``services.report_submit``): what they are, who filed them.
+    filing: Filing | None = None
 
     @property
     def covers_period(self) -> bool:
@@ -546,6 +580,22 @@ def report_of(plan: Plan, *, kind: str, year: int | None) -> Report:
     """The plan's report of that kind (and year): the stored row, or a new unsaved one — a draft (one query)."""
     stored = Report.objects.filter(plan=plan, kind=kind, year=year).select_related("plan").first()
     return stored or Report(plan=plan, kind=kind, year=year)
+
+
+def submissions_matching(plan: Plan, sha256: str) -> list[tuple[Submission, str]]:
+    """The plan's submitted files whose SHA-256 is ``sha256``: (submission, the file's format) — one query."""
+    rows = (
+        Submission.objects.filter(report__plan=plan)
+        .filter(Q(pdf_sha256=sha256) | Q(spreadsheet_sha256=sha256) | Q(plan_file_sha256=sha256))
+        .select_related("report__plan")
+        .order_by("report__kind", "report__year", "number")
+    )
+    return [
+        (submission, name)
+        for submission in rows
+        for _format, name, digest in submission.files
+        if digest == sha256
+    ]
 
 
 def report_submissions(report: Report) -> list[Submission]:

@@ -6,6 +6,7 @@ Each function is keyword-only, runs in one transaction and names its actor, as e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -18,10 +19,12 @@ from django.utils.translation import gettext as _
 from helhedsplan.core.services import object_get_or_create, record_actor
 from helhedsplan.core.validators import has_visible_character
 from helhedsplan.plans.models import Plan
+from helhedsplan.plans.rules import membership_for
 
 from . import documents
 from .models import Comment, Report, Submission, sha256_of
-from .report import report_of, status_report
+from .report import Filing, report_of, status_report
+from .snapshot import report_snapshot
 
 
 def report_for(*, plan: Plan, kind: str, year: int | None) -> Report:
@@ -37,7 +40,7 @@ def report_submit(
     *, plan: Plan, kind: str, year: int | None, actor: Any, today: datetime.date | None = None
 ) -> Submission:
     """Submit the report as of today (or the end of the time it covers): store its PDF, spreadsheet and plan file
-    with their SHA-256, frozen from now on. Refused while it awaits an answer, once approved, and before the time
+    (without personal data) with their SHA-256, and the report's data and page as of now, frozen from now on. Refused while it awaits an answer, once approved, and before the time
     it covers is over."""
     today = today or timezone.localdate()
     report = report_for(plan=plan, kind=kind, year=year)
@@ -58,11 +61,25 @@ def report_submit(
     if latest is not None and latest.outcome == Submission.Outcome.APPROVED:
         raise ValidationError(_("The report has been approved; it is not submitted again."))
     as_of = report.default_as_of(today)
-    data = status_report(report, as_of=as_of)
+    number = (latest.number if latest else 0) + 1
+    submitted_at = timezone.now()
+    membership = membership_for(actor, report)
+    # The files say what they are: submitted when, by whom for which organisation, which submission — and, for a
+    # resubmission, the returned one it answers (never the earlier attempt's state as their own).
+    filing = Filing(
+        number=number,
+        date=timezone.localdate(submitted_at),
+        name=actor.get_full_name() or actor.get_username(),
+        organisation=membership.organisation.name if membership is not None else "",
+        answers=latest.number if latest is not None else None,
+        answers_returned_on=timezone.localdate(latest.answered_at)
+        if latest is not None and latest.answered_at
+        else None,
+    )
+    data = dataclasses.replace(status_report(report, as_of=as_of), submission=None, filing=filing)
     pdf = documents.report_pdf(data)
     spreadsheet = documents.report_xlsx(data)
     plan_file = documents.report_plan_file(data)
-    number = (latest.number if latest else 0) + 1
     stem = documents.file_stem(data, number=number)
     submission = Submission(
         report=report,
@@ -72,6 +89,7 @@ def report_submit(
         pdf_sha256=sha256_of(pdf),
         spreadsheet_sha256=sha256_of(spreadsheet),
         plan_file_sha256=sha256_of(plan_file),
+        data=report_snapshot(data),
     )
     submission.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     submission.spreadsheet.save(f"{stem}.xlsx", ContentFile(spreadsheet), save=False)

@@ -8,6 +8,7 @@ app_name = "reports"
 urlpatterns = [
     # Reports to Landsbyggefonden: <period> is a year of the plan ("2024") or "slut" (the final report).
     path("rapporter/", views.ReportArchiveView.as_view(), name="archive"),
+    path("rapporter/tjek-fil/", views.VerifyFileView.as_view(), name="verify_file"),
     path("rapporter/<str:period>/", views.ReportView.as_view(), name="report"),
     path(
         "rapporter/<str:period>/hent.<str:format>",

@@ -21,9 +21,10 @@ from helhedsplan.plans.exporters import file_response
 from helhedsplan.plans.views import PlanTemplateView
 from helhedsplan.reports import documents, services
 
-from .forms import AnswerForm, CommentForm, add_errors
-from .models import Report, Submission
-from .report import report_archive, report_of, report_submissions, status_report
+from .changes import changes_since
+from .forms import AnswerForm, CommentForm, VerifyForm, add_errors
+from .models import Report, Submission, sha256_of
+from .report import report_archive, report_of, report_submissions, status_report, submissions_matching
 
 # --- Reports to Landsbyggefonden --------------------------------------------------------------------------------
 
@@ -61,7 +62,27 @@ class ReportArchiveView(PlanTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = report_archive(self.plan, today=timezone.localdate())
+        context["verify_form"] = kwargs.get("verify_form") or VerifyForm()
+        context["verified"] = kwargs.get("verified")
         return context
+
+
+class VerifyFileView(ReportArchiveView):
+    """A reviewer checks a file they hold against the stored files' SHA-256: "matches submission 2's PDF", or
+    not. Nothing is stored; GET shows the archive."""
+
+    def post(self, request, *args, **kwargs):
+        form = VerifyForm(request.POST, request.FILES)
+        verified = None
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            digest = sha256_of(b"".join(upload.chunks()))
+            verified = {
+                "sha256": digest,
+                "name": upload.name,
+                "matches": submissions_matching(self.plan, digest),
+            }
+        return self.render_to_response(self.get_context_data(verify_form=form, verified=verified))
 
 
 class ReportView(PlanTemplateView):
@@ -85,9 +106,18 @@ class ReportView(PlanTemplateView):
         as_of = as_of_asked(self.request.GET, self.report, timezone.localdate())
         user = self.request.user
         today = timezone.localdate()
+        submissions = report_submissions(self.report)
+        shown = self.shown_submission(submissions)
         context.update(
             data=status_report(self.report, as_of=as_of),
-            submissions=report_submissions(self.report),
+            submissions=submissions,
+            shown_submission=shown,
+            changes_since=changes_since(
+                self.plan, shown.submitted_at, personal=user.has_perm("plan.view_contact_details", self.plan)
+            )
+            if shown is not None
+            else [],
+            latest_stored=next((s for s in reversed(submissions) if s.stored_html), None),
             can_submit=user.has_perm("plan.submit_reports", self.plan) and self.report.can_be_made(today),
             can_review=user.has_perm("plan.review_reports", self.plan),
             can_comment=user.has_perm("plan.comment_reports", self.plan),
@@ -97,6 +127,21 @@ class ReportView(PlanTemplateView):
             period=self.kwargs["period"],
         )
         return context
+
+    def shown_submission(self, submissions: list[Submission]) -> Submission | None:
+        """The submission whose stored page is shown: ``?indsendelse=<n>``; by default the latest while it awaits
+        an answer or is approved (what was filed is what is read); none for ``?vis=udkast`` (the live draft),
+        a report not submitted, a returned one (its next draft is the work) or one stored before pages were."""
+        stored = [s for s in submissions if s.stored_html]
+        if self.request.GET.get("vis") == "udkast" or not stored:
+            return None
+        asked = self.request.GET.get("indsendelse", "")
+        if asked:
+            return next((s for s in stored if str(s.number) == asked), None)
+        latest = submissions[-1]
+        if latest.outcome == Submission.Outcome.RETURNED or latest not in stored:
+            return None
+        return latest
 
 
 class SubmissionCreateView(ReportView):

@@ -94,7 +94,6 @@ def main_pages(plan: Plan, role: str) -> list[tuple[str, str]]:
         ("emergency plan", reverse("preparedness:overview", kwargs={"plan": slug})),
         ("contacts", reverse("preparedness:contacts", kwargs={"plan": slug})),
         ("incidents", reverse("preparedness:incidents", kwargs={"plan": slug})),
-        ("incident", reverse("preparedness:incident", kwargs={"plan": slug, "pk": incident.pk})),
         ("print view", reverse("preparedness:print", kwargs={"plan": slug})),
         ("budget line history", reverse("budget:line_history", kwargs={"plan": slug, "pk": line.pk})),
         (
@@ -107,6 +106,8 @@ def main_pages(plan: Plan, role: str) -> list[tuple[str, str]]:
     ]
     if role == "coordinator":
         pages += [
+            # An incident's page is the plan staff's: its texts can name people (a reviewer gets a 403).
+            ("incident", reverse("preparedness:incident", kwargs={"plan": slug, "pk": incident.pk})),
             ("indicator form", reverse("goals:indicator_update", kwargs={"plan": slug, "pk": indicator.pk})),
             ("budget line form", reverse("budget:line_edit", kwargs={"plan": slug, "pk": line.pk})),
         ]

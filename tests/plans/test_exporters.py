@@ -148,3 +148,106 @@ def test_a_refused_role_is_told_which_permission_it_takes(amager_plan, personas,
     url = reverse("budget:export_xlsx", kwargs={"plan": amager_plan.slug})
     assert client_for(personas.reviewer).get(url).status_code == 403
     assert client_for(personas.coordinator).get(url).status_code == 200
+
+
+# --- No personal field in anything a reviewer can get -----------------------------------------------------------
+
+#: What the walk plants: a contact's name, phone and e-mail, a party's contact person and title, an incident's
+#: summary, place and log line — each a value found nowhere else.
+PLANTED = {
+    "contact_name": "Plantet Kontaktsen",
+    "contact_phone": "+45 98 76 54 32",
+    "contact_email": "plantet.kontakt@example.dk",
+    "party_contact": "Plantet Partskontakt",
+    "party_title": "Plantet Stillingsbetegnelse",
+    "incident_summary": "Plantet hændelse med navngivet ung",
+    "incident_location": "Plantet opgang 7",
+    "log_text": "Plantet logtekst om en navngivet ung",
+}
+
+
+def plant_personal_data(plan: Plan) -> None:
+    from helhedsplan.preparedness.models import EscalationLevel, PreparednessPlan
+    from tests.agreements.factories import SubAgreementPartyFactory
+    from tests.plans.factories import OrganisationFactory
+    from tests.preparedness.factories import ContactFactory, IncidentFactory, IncidentLogEntryFactory
+
+    preparedness = PreparednessPlan.objects.get(plan=plan)
+    ContactFactory(
+        preparedness_plan=preparedness,
+        organisation=plan.organisations.order_by("pk").first(),
+        name=PLANTED["contact_name"],
+        phone=PLANTED["contact_phone"],
+        email=PLANTED["contact_email"],
+    )
+    SubAgreementPartyFactory(
+        sub_agreement=plan.sub_agreements.order_by("pk").first(),
+        organisation=OrganisationFactory(),
+        contact_name=PLANTED["party_contact"],
+        contact_title=PLANTED["party_title"],
+    )
+    incident = IncidentFactory(
+        plan=plan,
+        level=EscalationLevel.objects.in_plan(plan).order_by("pk").first(),
+        summary=PLANTED["incident_summary"],
+        location=PLANTED["incident_location"],
+    )
+    IncidentLogEntryFactory(incident=incident, text=PLANTED["log_text"])
+
+
+def test_no_file_a_reviewer_can_get_holds_a_personal_field(amager_plan, personas):
+    """Every download of the registry, every report form, every stored submission file (on the site and through
+    the API) and every API answer, read back as text: no planted personal field in any of them — for a reviewer
+    (member or by grant). The plan's own staff still get the whole plan file (their backup)."""
+    import datetime
+
+    from helhedsplan.reports import services
+    from helhedsplan.reports.models import Report, Submission
+    from tests.api.test_every_endpoint import TABLE as API_TABLE
+    from tests.api.test_every_endpoint import url as api_url
+
+    plant_personal_data(amager_plan)
+    after_the_period = datetime.date(2026, 12, 1)
+    for kind, year in ((Report.Kind.YEARLY, 2024), (Report.Kind.FINAL, None)):
+        services.report_submit(
+            plan=amager_plan, kind=kind, year=year, actor=personas.coordinator, today=after_the_period
+        )
+    submissions = list(Submission.objects.filter(report__plan=amager_plan))
+    assert len(submissions) == 2
+
+    files: list[tuple[str, Format]] = []
+    for name, extension in CASES:
+        file_format = registry.get(name).format_named(extension)
+        files.append((ADDRESSES[name](amager_plan, file_format), file_format))
+    for period in ("2024", "slut"):
+        for file_format in (PDF, XLSX):
+            kwargs = {"plan": amager_plan.slug, "period": period, "format": file_format.extension}
+            files.append((reverse("reports:report_download", kwargs=kwargs), file_format))
+    for submission in submissions:
+        for file_format in (PDF, XLSX, YAML):
+            kwargs = {"plan": amager_plan.slug, "pk": submission.pk, "format": file_format.extension}
+            files.append((reverse("reports:submission_file", kwargs=kwargs), file_format))
+            api_file = (
+                f"/api/plans/{amager_plan.slug}/submissions/{submission.pk}/files/{file_format.extension}"
+            )
+            files.append((api_file, file_format))
+    answers = [api_url(row, amager_plan.slug, amager_plan) for row in API_TABLE if "/files/" not in row.path]
+
+    for role in ("reviewer", "org_reviewer"):
+        client = client_for(personas[role])
+        for address, file_format in files:
+            response = client.get(address)
+            assert response.status_code == 200, address
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            text = text_of(content, file_format)
+            assert not [value for value in PLANTED.values() if value in text], (role, address)
+        for address in answers:
+            response = client.get(address)
+            assert response.status_code == 200, address
+            assert not [value for value in PLANTED.values() if value in response.content.decode()], address
+
+    # The coordinator's download of the plan file is the whole plan: the planted data is in it.
+    own = client_for(personas.coordinator).get(
+        reverse("planfiles:download", kwargs={"plan": amager_plan.slug})
+    )
+    assert all(value in own.content.decode() for value in PLANTED.values())

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         plan = Plan.objects.filter(slug=options["slug"]).first()
         if plan is None:
             raise CommandError(_("No plan has the short address %(slug)r.") % {"slug": options["slug"]})
-        text = export_plan(plan)
+        text = export_plan(plan, personal_data=True)  # the coordinator's own backup: the whole plan
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")
         else:

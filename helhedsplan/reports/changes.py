@@ -1,0 +1,123 @@
+"""What changed in the plan since a report was submitted: each object the report reads that was created, changed
+or deleted after the submission, with its fields as they were then and are now (``core.history.changes_of``, as
+the history pages show them). A reader without ``plan.view_contact_details`` gets no personal field
+(``core.personal``) and no change of a model that is personal through and through (the contacts).
+
+Reads each model's history by plan and date (the ``history_plan``/``history_date`` index): one query per model,
+whatever the history's length.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Subquery
+from django.utils.translation import gettext as _
+
+from helhedsplan.agreements.models import Narrative, StrategicAgreement, StrategicGoal, SubAgreement
+from helhedsplan.approvals.models import ApprovalStep, EstateDecision
+from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
+from helhedsplan.core.history import FieldChange, changes_of
+from helhedsplan.core.personal import personal_fields
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.plans.models import Estate, Plan
+from helhedsplan.preparedness.models import Incident
+
+#: The models a report reads (what it shows of the emergency plan is counted from its incidents).
+REPORTED = (
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+    Goal,
+    Indicator,
+    Measurement,
+    Activity,
+    Milestone,
+    Narrative,
+    BudgetLine,
+    BudgetAmount,
+    ActualSpend,
+    FundingSource,
+    Funding,
+    Estate,
+    EstateDecision,
+    ApprovalStep,
+    Incident,
+)
+
+#: Fields of a record that name the object in the list, the first one it has.
+NAMING_FIELDS = ("name", "title", "scenario", "description", "text", "focus_area", "year", "date")
+
+
+@dataclass(frozen=True)
+class ChangeSince:
+    model_label: str
+    label: str
+    kind: str  # "+" created, "~" changed, "-" deleted since the submission
+    when: datetime.datetime
+    #: Who made the change; None for a reader who may not see personal data.
+    user: object
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def kind_label(self) -> str:
+        return {"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind]
+
+
+def _field_label(model, name: str) -> str:
+    text = str(model._meta.get_field(name).verbose_name)  # as ``core.history`` labels a field
+    return text[:1].upper() + text[1:]
+
+
+def _label(model, record, hidden: frozenset[str]) -> str:
+    for name in NAMING_FIELDS:
+        if name in hidden or not hasattr(record, name):
+            continue
+        value = getattr(record, name)
+        if name == "focus_area" and hasattr(record, "get_focus_area_display"):
+            return str(record.get_focus_area_display())
+        if value not in (None, ""):
+            return str(value)[:80]
+    return f"{model._meta.verbose_name} {record.id}"
+
+
+def changes_since(plan: Plan, since: datetime.datetime, *, personal: bool) -> list[ChangeSince]:
+    """Every object of ``REPORTED`` changed after ``since``, newest change first (see the module's docstring)."""
+    found: list[ChangeSince] = []
+    for model in REPORTED:
+        history = model.history
+        changed = history.filter(history_plan=plan, history_date__gt=since).values("id")
+        records = list(
+            history.filter(history_plan=plan, id__in=Subquery(changed))
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        hidden = frozenset() if personal else personal_fields(model)
+        by_object: dict[int, list] = {}
+        for record in records:
+            by_object.setdefault(record.id, []).append(record)
+        pairs = []
+        for object_records in by_object.values():
+            before = [r for r in object_records if r.history_date <= since and r.history_type != "-"]
+            then = before[-1] if before else None
+            now = object_records[-1]
+            pairs.append((then, now))
+        hidden_labels = {_field_label(model, name) for name in hidden}
+        for (then, now), field_changes in zip(pairs, changes_of(model, pairs), strict=True):
+            kind = "-" if now.history_type == "-" else ("+" if then is None else "~")
+            kept = tuple(c for c in field_changes if c.label not in hidden_labels)
+            if kind == "~" and not kept:
+                continue
+            found.append(
+                ChangeSince(
+                    model_label=str(model._meta.verbose_name),
+                    label=_label(model, now if now.history_type != "-" else (then or now), hidden),
+                    kind=kind,
+                    when=now.history_date,
+                    user=now.history_user if personal else None,
+                    changes=kept if kind == "~" else (),
+                )
+            )
+    found.sort(key=lambda change: change.when, reverse=True)
+    return found
