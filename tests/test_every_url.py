@@ -754,7 +754,8 @@ TABLE: list[Row] = [
         post=lambda o, kw: {
             "email": "Ny.Kollega@Example.org",
             "organisation": o.plan.organisations.order_by("pk").first().pk,
-            "role": "reviewer",
+            # (A reviewer speaks for the organisation: a new address has no affiliation, tests/plans/test_affiliations.py.)
+            "role": "editor",
         },
     ),
     Row(
@@ -763,7 +764,7 @@ TABLE: list[Row] = [
         lambda o: {"pk": o.member().pk},
         lambda o, kw: {
             "organisation": Membership.objects.get(**kw).organisation_id,
-            "role": "reviewer",
+            "role": "coordinator",
             "lock_version": Membership.objects.get(**kw).lock_version,
         },
     ),
