@@ -83,13 +83,16 @@ def make_personas(
 
     def member(role: str, membership_role, *, of: Plan = plan, sub_agreements=None):
         user = UserFactory(username=f"{prefix}{role}", password=None)
-        MembershipFactory(
+        membership = MembershipFactory(
             user=user,
             plan=of,
             role=membership_role,
             sub_agreements=sub_agreements or [],
             **({"organisation": organisation} if organisation is not None and of == plan else {}),
         )
+        if membership_role == Membership.Role.COORDINATOR:
+            # A coordinator is confirmed by the organisation they coordinate for (so they start plans for it).
+            AffiliationFactory(user=user, organisation=membership.organisation)
         return user
 
     def org_reviewer():

@@ -97,15 +97,6 @@ def plan_create_from_template(*, data: NewPlanData, predecessor: Plan | None = N
         )
     if predecessor is not None and not actor.has_perm("plan.view", predecessor):
         raise Http404
-    if not may_start_plans_for(actor, data.organisation):
-        raise ValidationError(
-            {
-                "organisation": _(
-                    "You can start a plan only for an organisation that has confirmed you as one of its people. "
-                    "The other parties are invited, and confirm their part themselves."
-                )
-            }
-        )
     parties = list(predecessor.organisations.all()) if predecessor is not None else []
     lbf = Organisation.objects.filter(kind=Organisation.Kind.FUNDER, short_name="LBF").first()
     for organisation in (data.organisation, lbf):
@@ -124,6 +115,15 @@ def plan_create_from_template(*, data: NewPlanData, predecessor: Plan | None = N
         },
         actor=actor,
     )
+    if not may_start_plans_for(actor, data.organisation):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "You can start a plan only for an organisation that has confirmed you as one of its people. "
+                    "The other parties are invited, and confirm their part themselves."
+                )
+            }
+        )
     # The creator's organisation takes part by the creator's word (they are one of its people); every other
     # party (the predecessor's, Landsbyggefonden) is invited until its administrator confirms.
     party_confirm_unchecked(plan=plan, organisation=data.organisation, actor=actor)

@@ -23,7 +23,7 @@ from helhedsplan.plans.services import (
     membership_delete,
     membership_update,
 )
-from tests.plans.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.plans.factories import AffiliationFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.world import client_for
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +185,7 @@ def test_only_an_editor_is_limited_to_sub_agreements(amager_plan, personas, role
     party = party_of(plan, coordinator)
     limit = SubAgreement.objects.in_plan(plan).first()
     editor = Membership.objects.get(plan=plan, user=personas.editor)  # of the whole plan
+    AffiliationFactory(user=personas.editor, organisation=party)  # a reviewer speaks for it: confirmed by it
 
     with pytest.raises(ValidationError) as refusal:
         membership_update(
@@ -311,7 +312,7 @@ def test_the_add_page_refuses_bad_input_with_danish_messages(amager_plan, person
         {
             "email": "lise@example.org",
             "organisation": party.pk,
-            "role": "reviewer",
+            "role": "coordinator",
             "sub_agreements": [SubAgreement.objects.in_plan(plan).first().pk],
         },
     )
