@@ -25,7 +25,9 @@ def test_lbfs_administrator_confirms_a_new_reviewer_who_then_answers_a_report(
     settings.MEDIA_ROOT = tmp_path / "media"
     lbf = Organisation.objects.get(short_name="LBF")
     personas = make_personas(amager_plan)
-    submission = SubmissionFactory(report__plan=amager_plan, report__year=2022, submitted_by=personas.coordinator)
+    submission = SubmissionFactory(
+        report__plan=amager_plan, report__year=2022, submitted_by=personas.coordinator
+    )
     administrator = UserFactory(username="lbf-admin", first_name="Lene", last_name="Bak", password=None)
     AffiliationFactory(user=administrator, organisation=lbf, is_administrator=True)
     newcomer = UserFactory(username="ny-anmelder", first_name="Nina", last_name="Holm", password=None)
@@ -55,7 +57,9 @@ def test_lbfs_administrator_confirms_a_new_reviewer_who_then_answers_a_report(
     assert_no_axe_violations(page)
     page.locator("#requested").get_by_role("button", name=re.compile(r"^Bekræft\W+Nina Holm$")).click()
     expect(page.locator(".alert-success")).to_contain_text("Nina Holm er bekræftet som en af folkene i LBF.")
-    page.locator("#confirmed").get_by_role("button", name=re.compile(r"^Læser i alle planer\W+Nina Holm$")).click()
+    page.locator("#confirmed").get_by_role(
+        "button", name=re.compile(r"^Læser i alle planer\W+Nina Holm$")
+    ).click()
     expect(page.locator(".alert-success")).to_contain_text("Nina Holm er nu læser i alle planer")
     expect(page.locator("#confirmed")).to_contain_text("læser i alle planer")
     assert_no_axe_violations(page)
