@@ -159,7 +159,13 @@ class PlanViewMixin:
         """Refuse (403, naming the permission) unless the user holds ``permission_required`` on the object."""
         permission, obj = self.get_permission_required(), self.get_permission_object()
         if not self.request.user.has_perm(permission, obj):
-            raise Refused(permission, obj)
+            reason = None
+            if permission in rules.IN_LANDSBYGGEFONDENS_NAME:
+                reason = _(
+                    "Only someone Landsbyggefonden has confirmed as one of its people can answer in its name. "
+                    "Ask Landsbyggefonden's administrator to confirm your affiliation."
+                )
+            raise Refused(permission, obj, reason=reason)
 
     def get_permission_required(self) -> str:
         return self.permission_required

@@ -86,6 +86,7 @@ def test_a_reviewer_lbf_has_not_confirmed_cannot_answer_in_its_name(amager_plan,
     before = snapshot()
     response = client_for(accomplice).post(answer_url(amager_plan, submission), {"outcome": "approved"})
     assert response.status_code == 403
+    assert "Kun en person, som Landsbyggefonden har bekræftet" in response.content.decode()
     assert snapshot() == before
     submission.refresh_from_db()
     assert submission.outcome == Submission.Outcome.AWAITING
