@@ -9,7 +9,7 @@ from django.urls import reverse
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.core.admin import BaseAdmin
 from helhedsplan.goals.models import Goal, Indicator
-from helhedsplan.plans.models import Membership, Organisation, Plan
+from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.agreements.factories import SubAgreementFactory
 from tests.goals.factories import GoalFactory
 from tests.plans.factories import (
@@ -36,7 +36,8 @@ def whole_plan(amager_plan):
         sub_agreements=[amager_plan.sub_agreements.order_by("pk").first()],
     )
     lbf = amager_plan.organisations.get(short_name="LBF")
-    OrganisationGrantFactory(organisation=lbf).users.add(UserFactory(password=None))
+    OrganisationGrantFactory(organisation=lbf, users=[UserFactory(password=None)])
+    EmailDomain.objects.create(organisation=lbf, domain="lbf.dk")
     return amager_plan
 
 

@@ -193,7 +193,7 @@ def test_a_second_estate_of_the_same_name_is_told_at_its_name():
 def test_a_second_membership_of_the_same_user_is_told_at_the_user():
     membership = MembershipFactory(role=Membership.Role.EDITOR)
     twin = Membership(
-        user=membership.user, plan=membership.plan, organisation=membership.organisation, role="reviewer"
+        user=membership.user, plan=membership.plan, organisation=membership.organisation, role="coordinator"
     )
     assert said(twin) == {"user": ["Brugeren er allerede medlem af planen."]}
 

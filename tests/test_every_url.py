@@ -765,7 +765,8 @@ TABLE: list[Row] = [
         post=lambda o, kw: {
             "email": "Ny.Kollega@Example.org",
             "organisation": o.plan.organisations.order_by("pk").first().pk,
-            "role": "reviewer",
+            # (A reviewer speaks for the organisation: a new address has no affiliation, tests/plans/test_affiliations.py.)
+            "role": "editor",
         },
     ),
     Row(
@@ -774,7 +775,7 @@ TABLE: list[Row] = [
         lambda o: {"pk": o.member().pk},
         lambda o, kw: {
             "organisation": Membership.objects.get(**kw).organisation_id,
-            "role": "reviewer",
+            "role": "coordinator",
             "lock_version": Membership.objects.get(**kw).lock_version,
         },
     ),
@@ -998,3 +999,109 @@ def test_every_role_on_the_portfolio(walk: Walk, name: str):
         before = snapshot()
         assert client.post(url).status_code == 405, role
         assert snapshot() == before
+
+
+# --- Outside the plans: the organisation pages (who belongs to an organisation, the plans it takes part in) ----
+
+#: Every persona of the walk and Landsbyggefonden's administrator: "My organisations" is everyone's (signed in);
+#: an organisation's page and its buttons are its administrators' only (403 for anyone else, nothing changed).
+ORGANISATION_ROLES = [*(role for role in WALK_ROLES if role != "anonymous"), "lbf_admin"]
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    name: str
+    kwargs: Callable[[dict], dict]
+    post: Callable[[dict], dict]
+    #: Only LBF's administrator may; everyone signed in when False.
+    administrators_only: bool = True
+    #: A button: GET is not a page (405 for whoever may press it).
+    button: bool = True
+
+
+def _lbf_world(walk: Walk) -> dict:
+    from tests.plans.factories import AffiliationFactory, PlanFactory, UserFactory
+
+    lbf = walk.plan.organisations.get(short_name="LBF")
+    admin = UserFactory(username="walk-lbf-admin", password=None)
+    AffiliationFactory(user=admin, organisation=lbf, is_administrator=True)
+    invited = PlanFactory(slug="inviterer-lbf")
+    invited.organisations.add(lbf)
+    return {
+        "lbf": lbf,
+        "admin": admin,
+        "invited": invited,
+        "requested": AffiliationFactory(organisation=lbf, state="requested"),
+        "confirmed": AffiliationFactory(organisation=lbf),
+        "free": walk.plan.organisations.exclude(short_name="LBF").order_by("pk").first(),
+    }
+
+
+def _affiliation(key: str) -> Callable[[dict], dict]:
+    return lambda w: {"short_name": "LBF", "pk": w[key].pk}
+
+
+ORGANISATION_TABLE = [
+    OrganisationRow(
+        "organisations",
+        lambda w: {},
+        lambda w: {"organisation": w["free"].pk},
+        administrators_only=False,
+        button=False,
+    ),
+    OrganisationRow(
+        "organisation", lambda w: {"short_name": "LBF"}, lambda w: {"domain": "lbf.dk"}, button=False
+    ),
+    OrganisationRow("affiliation_confirm", _affiliation("requested"), lambda w: {}),
+    OrganisationRow("affiliation_revoke", _affiliation("confirmed"), lambda w: {}),
+    OrganisationRow(
+        "affiliation_administrator", _affiliation("confirmed"), lambda w: {"is_administrator": "1"}
+    ),
+    OrganisationRow("affiliation_grant", _affiliation("confirmed"), lambda w: {"holds": "1"}),
+    OrganisationRow(
+        "party_confirm", lambda w: {"short_name": "LBF", "slug": w["invited"].slug}, lambda w: {}
+    ),
+]
+
+
+def test_the_organisation_table_names_every_organisation_url():
+    found = set()
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            elif route.startswith("organisationer/") and entry.name:
+                found.add(entry.name)
+
+    walk(get_resolver().url_patterns, "")
+    assert found == {row.name for row in ORGANISATION_TABLE}
+
+
+@pytest.mark.parametrize("row", ORGANISATION_TABLE, ids=[row.name for row in ORGANISATION_TABLE])
+def test_every_role_on_the_organisation_pages(walk: Walk, row: OrganisationRow):
+    world = _lbf_world(walk)
+    url = reverse(row.name, kwargs=row.kwargs(world))
+    before = snapshot()
+    for response in (client_for(None).get(url), client_for(None).post(url, row.post(world))):
+        assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
+    assert snapshot() == before
+    wrong = []
+    for role in ORGANISATION_ROLES:
+        user = world["admin"] if role == "lbf_admin" else walk.personas[role]
+        allowed = role == "lbf_admin" or not row.administrators_only
+        client = client_for(user)
+        expected_get = (405 if row.button else 200) if allowed else 403
+        if (status := client.get(url).status_code) != expected_get:
+            wrong.append(f"{role}: GET answered {status}, expected {expected_get}")
+        with transaction.atomic():
+            before = snapshot()
+            response = client.post(url, row.post(world))
+            after = snapshot()
+            transaction.set_rollback(True)
+        if response.status_code != (302 if allowed else 403):
+            wrong.append(f"{role}: POST answered {response.status_code}")
+        if allowed == (after == before):
+            wrong.append(f"{role}: POST {'allowed but saved nothing' if allowed else 'refused but changed'}")
+    assert not wrong, f"{url}:\n" + "\n".join(wrong)

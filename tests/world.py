@@ -33,7 +33,8 @@ class Personas:
     """One user per role of a plan: its coordinator, an editor, an editor limited to some delaftaler, a
     reviewer; a signed-in user who is a member of no plan (outsider); the coordinator of another plan, for
     whom this plan does not exist; and a reviewer of every plan of one of the plan's parties, no member of this
-    one (org_reviewer: an organisation-wide grant, the same access as "reviewer" everywhere)."""
+    one (org_reviewer: an organisation-wide grant, the same access as "reviewer" everywhere). Both reviewers are
+    confirmed by Landsbyggefonden as its people, so they answer reports in its name."""
 
     coordinator: Any
     editor: Any
@@ -66,11 +67,14 @@ def make_personas(
     hashing costs time)."""
     from tests.agreements.factories import SubAgreementFactory
     from tests.plans.factories import (
+        AffiliationFactory,
         MembershipFactory,
         OrganisationFactory,
         OrganisationGrantFactory,
         PlanFactory,
         UserFactory,
+        confirmed_party,
+        landsbyggefonden,
     )
 
     if limited_to is None:
@@ -79,29 +83,42 @@ def make_personas(
 
     def member(role: str, membership_role, *, of: Plan = plan, sub_agreements=None):
         user = UserFactory(username=f"{prefix}{role}", password=None)
-        MembershipFactory(
+        membership = MembershipFactory(
             user=user,
             plan=of,
             role=membership_role,
             sub_agreements=sub_agreements or [],
             **({"organisation": organisation} if organisation is not None and of == plan else {}),
         )
+        if membership_role == Membership.Role.COORDINATOR:
+            # A coordinator is confirmed by the organisation they coordinate for (so they start plans for it).
+            AffiliationFactory(user=user, organisation=membership.organisation)
         return user
 
     def org_reviewer():
         party = plan.organisations.filter(short_name="LBF").first()
         if party is None:
             party = OrganisationFactory()
-            plan.organisations.add(party)
+        # The party has confirmed its part in the plan, so its grant covers it; the reviewer is one of its people.
+        confirmed_party(plan, party)
         user = UserFactory(username=f"{prefix}org_reviewer", password=None)
-        OrganisationGrantFactory(organisation=party).users.add(user)
+        OrganisationGrantFactory(organisation=party, users=[user])
+        AffiliationFactory(user=user, organisation=landsbyggefonden())
+        return user
+
+    def reviewer():
+        # A reviewer answers reports in Landsbyggefonden's name: LBF has confirmed them as one of its people
+        # (and the organisation of their membership has too, as the role speaks for it).
+        user = member("reviewer", Membership.Role.REVIEWER)
+        AffiliationFactory(user=user, organisation=landsbyggefonden())
+        AffiliationFactory(user=user, organisation=user.memberships.get().organisation)
         return user
 
     return Personas(
         coordinator=member("coordinator", Membership.Role.COORDINATOR),
         editor=member("editor", Membership.Role.EDITOR),
         limited_editor=member("limited_editor", Membership.Role.EDITOR, sub_agreements=limited_to),
-        reviewer=member("reviewer", Membership.Role.REVIEWER),
+        reviewer=reviewer(),
         outsider=UserFactory(username=f"{prefix}outsider", password=None),
         other_plan_coordinator=member(
             "other_plan_coordinator", Membership.Role.COORDINATOR, of=other_plan or PlanFactory()
@@ -127,7 +144,18 @@ def _tracked_models() -> list:
     through = [f.remote_field.through for m in models for f in m._meta.local_many_to_many]
     # A report's submissions and comments are never edited in place: an answer shows in their history rows.
     reports = [Submission, Comment, Submission.history.model, Comment.history.model]
-    return models + through + reports
+    # Who belongs to which organisation and what it has confirmed (a change of state shows in the history).
+    from helhedsplan.plans.models import Affiliation, EmailDomain, OrganisationGrant, PartyConfirmation
+
+    vouching = [
+        Affiliation,
+        Affiliation.history.model,
+        EmailDomain,
+        PartyConfirmation,
+        OrganisationGrant,
+        OrganisationGrant.users.through,
+    ]
+    return models + through + reports + vouching
 
 
 def snapshot() -> list[tuple]:

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from helhedsplan.plans.models import Membership, Organisation, OrganisationGrant, Plan
-from helhedsplan.plans.services import membership_create
+from helhedsplan.plans.models import Affiliation, Membership, Organisation, OrganisationGrant, Plan
+from helhedsplan.plans.services import affiliation_set_up, membership_create
 
 from .importer import import_plan
 
@@ -28,13 +28,15 @@ class DemoLogin:
     role: str  # a Membership.Role value
     organisation: str  # short name
     superuser: bool = False
+    #: One of the organisation's administrators (confirms its people and its parties to plans).
+    administrator: bool = False
 
 
 DEMO_LOGINS = (
     DemoLogin("admin", Membership.Role.COORDINATOR, "TMF", superuser=True),
     DemoLogin("kommune", Membership.Role.COORDINATOR, "TMF"),
     DemoLogin("boligorg", Membership.Role.EDITOR, "3B"),
-    DemoLogin("lbf", Membership.Role.REVIEWER, "LBF"),
+    DemoLogin("lbf", Membership.Role.REVIEWER, "LBF", administrator=True),
 )
 
 
@@ -67,6 +69,13 @@ def ensure_demo_logins(plan: Plan) -> list[tuple[DemoLogin, bool]]:
             # A known demo password on purpose; the password validators guard real users' choices.
             user.set_password(DEMO_PASSWORD)
             user.save()
+        # The demo's people are confirmed by their organisations (a reviewer for LBF needs it), and the lbf
+        # login is Landsbyggefonden's administrator.
+        organisation = Organisation.objects.get(short_name=login.organisation)
+        if created or not Affiliation.objects.filter(user=user, organisation=organisation).exists():
+            affiliation_set_up(
+                user=user, organisation=organisation, is_administrator=login.administrator, actor=None
+            )
         if not Membership.objects.filter(user=user, plan=plan).exists():
             membership_create(
                 plan=plan,

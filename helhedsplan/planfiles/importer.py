@@ -29,7 +29,7 @@ from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Mil
 from helhedsplan.periods.models import FundingPeriod
 from helhedsplan.periods.standard import ensure_standard_periods
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
-from helhedsplan.plans.services import estate_create, membership_create
+from helhedsplan.plans.services import estate_create, membership_create, party_confirm_unchecked
 from helhedsplan.preparedness.models import (
     ActionCard,
     Contact,
@@ -180,6 +180,10 @@ class _Writer:
         plan = None if self.errors else self._write_plan()
         if plan is None:
             raise PlanFileError(self.errors)
+        # A plan file's parties count as confirmed: the file is imported by an administrator (or the demo), not
+        # started by one party in the others' names.
+        for organisation in plan.organisations.all():
+            party_confirm_unchecked(plan=plan, organisation=organisation, actor=None)
         estates = self._write_estates(plan)
         self._write_strategic(plan)
         sub_agreements = self._write_sub_agreements(plan)

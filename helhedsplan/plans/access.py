@@ -11,7 +11,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from helhedsplan.plans import rules
-from helhedsplan.plans.models import Membership, Plan, PlanContent, PlanScopedQuerySet, granted_plans
+from helhedsplan.plans.models import (
+    Membership,
+    Plan,
+    PlanContent,
+    PlanScopedQuerySet,
+    granted_plans,
+    landsbyggefonden_affiliation,
+)
 
 
 def plans_of(user) -> QuerySet[Plan]:
@@ -51,7 +58,10 @@ def plan_and_membership_or_404(user, slug: str) -> tuple[Plan, Membership | None
     if not user.is_authenticated:
         raise Http404
     membership = (
-        Membership.objects.filter(user=user, plan__slug=slug).select_related("plan", "organisation").first()
+        Membership.objects.filter(user=user, plan__slug=slug)
+        .annotate(speaks_for_lbf=landsbyggefonden_affiliation(user))
+        .select_related("plan", "organisation")
+        .first()
     )
     if membership is None:
         plan = get_plan_or_404(user, slug)

@@ -16,7 +16,17 @@ from helhedsplan.core.admin import (
     register_plan_scope,
 )
 
-from .models import ROLE_PERMISSIONS, Estate, Membership, Organisation, OrganisationGrant, Plan
+from .models import (
+    ROLE_PERMISSIONS,
+    Affiliation,
+    EmailDomain,
+    Estate,
+    Membership,
+    Organisation,
+    OrganisationGrant,
+    PartyConfirmation,
+    Plan,
+)
 from .services import verified_email_record
 
 User = get_user_model()
@@ -170,6 +180,55 @@ class OrganisationGrantAdmin(BaseAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._superuser(request)
+
+
+class SuperuserOnlyAdmin(BaseAdmin):
+    """Who belongs to an organisation, and what it has confirmed, is given by its administrators (on its page,
+    ``/organisationer/<short name>/``); in the admin only a superuser sees and keeps it: naming an organisation's
+    first administrator, or mending a mistake."""
+
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(SuperuserOnlyAdmin):
+    list_display = ("user", "organisation", "state", "is_administrator", "at")
+    list_filter = ("state", "is_administrator", "organisation")
+    list_select_related = ("user", "organisation")
+    search_fields = ("user__username", "user__email", "organisation__short_name", "organisation__name")
+    autocomplete_fields = ("user", "organisation", "confirmed_by")
+
+
+@admin.register(EmailDomain)
+class EmailDomainAdmin(SuperuserOnlyAdmin):
+    list_display = ("domain", "organisation")
+    list_select_related = ("organisation",)
+    search_fields = ("domain", "organisation__short_name")
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(PartyConfirmation)
+class PartyConfirmationAdmin(SuperuserOnlyAdmin):
+    list_display = ("plan", "organisation", "confirmed_by", "at")
+    list_select_related = ("plan", "organisation", "confirmed_by")
+    search_fields = ("plan__name", "organisation__short_name")
+    autocomplete_fields = ("plan", "organisation", "confirmed_by")
 
 
 #: What only a superuser sees and sets on a user: the flags that open the admin or everything, and Django's

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.forms import PlanModelForm
 
-from .models import Invitation, Membership
+from .models import EmailDomain, Invitation, Membership, Organisation
 
 
 class MembershipForm(PlanModelForm):
@@ -88,3 +88,30 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             for user in users
             if auth_forms._unicode_ci_compare(email, getattr(user, email_field))  # type: ignore[attr-defined]
         )
+
+
+class AffiliationRequestForm(forms.Form):
+    """Ask an organisation to confirm you as one of its people."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("short_name"),
+        help_text=_("Its administrators confirm you; until then you cannot speak for it in a plan."),
+        error_messages={"invalid_choice": _("Choose one of the organisations.")},
+    )
+
+    def __init__(self, *args, exclude: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = field.queryset.exclude(pk__in=exclude)  # type: ignore[attr-defined]
+
+
+class EmailDomainForm(forms.ModelForm):
+    """One of the organisation's e-mail domains (input only: the model checks it)."""
+
+    class Meta:
+        model = EmailDomain
+        fields = ["domain"]
+
+    def validate_unique(self) -> None:
+        """The service validates (with the organisation set); the form only parses."""

@@ -8,7 +8,7 @@ from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, router
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.db.models.deletion import Collector
@@ -531,6 +531,24 @@ class Membership(PlanContent):
             raise ValidationError(
                 {"role": _("The plan must keep a coordinator: make someone else coordinator first.")}
             )
+        self.validate_affiliation()
+
+    def validate_affiliation(self) -> None:
+        """A role that speaks for the organisation (``AFFILIATION_REQUIRED_ROLES``) needs the person's confirmed
+        affiliation with it, which the organisation's administrators give: a coordinator may invite, not vouch."""
+        if self.role not in AFFILIATION_REQUIRED_ROLES or not (self.user_id and self.organisation_id):
+            return
+        if not confirmed_affiliations(self.user_id).filter(organisation_id=self.organisation_id).exists():
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "A %(role)s speaks for %(organisation)s, and this person has no confirmed affiliation "
+                        "with it. The organisation's administrator confirms its people first (on the "
+                        "organisation's page)."
+                    )
+                    % {"role": self.get_role_display(), "organisation": self.organisation.short_name}
+                }
+            )
 
     def clean_many_to_many(self, values: dict) -> None:
         """A delaftale limit is an editor's, and only with delaftaler of the membership's own plan."""
@@ -593,15 +611,48 @@ class OrganisationGrant(CleanInput, models.Model):
             "organisation": self.organisation.short_name,
         }
 
+    def clean_many_to_many(self, values: dict) -> None:
+        """Whoever holds the organisation's role in its plans is confirmed as one of its people."""
+        users = list(values.get("users") or [])
+        affiliated = (
+            set(
+                confirmed_affiliations([u.pk for u in users])
+                .filter(organisation_id=self.organisation_id)
+                .values_list("user_id", flat=True)
+            )
+            if users
+            else set()
+        )
+        strangers = [u for u in users if u.pk not in affiliated]
+        if strangers:
+            raise ValidationError(
+                {
+                    "users": _(
+                        "Only people with a confirmed affiliation with %(organisation)s can hold its role: %(names)s."
+                    )
+                    % {
+                        "organisation": self.organisation.short_name,
+                        "names": ", ".join(u.get_username() for u in strangers),
+                    }
+                }
+            )
+
 
 def granted_plans(user, roles=None) -> models.QuerySet:
     """The pks (a subquery) of the plans an organisation-wide grant opens to ``user`` with one of ``roles`` (any
     role when None), leaving out the plans the user is a member of: there the membership decides."""
-    grants = OrganisationGrant.objects.filter(users=user)
+    grants = OrganisationGrant.objects.filter(
+        users=user,
+        # Only while the user is confirmed as one of the organisation's people (a revoked affiliation ends it).
+        organisation__affiliations__user=user,
+        organisation__affiliations__state=Affiliation.State.CONFIRMED,
+    )
     if roles is not None:
         grants = grants.filter(role__in=roles)
+    # Only the plans where the organisation has confirmed its part: an invited party's grant covers nothing.
+    confirmed = confirmed_parties().filter(organisation__in=grants.values("organisation"))
     return (
-        Plan.objects.filter(organisations__in=grants.values("organisation"))
+        Plan.objects.filter(pk__in=confirmed.values("plan"))
         .exclude(pk__in=Membership.objects.filter(user=user).values("plan"))
         .values("pk")
     )
@@ -771,3 +822,217 @@ class Invitation(PlanContent):
     def clean_many_to_many(self, values: dict) -> None:
         """The limits of the membership it offers: the membership's own rule."""
         Membership(plan_id=self.plan_id, role=self.role).clean_many_to_many(values)
+
+
+# --- Who someone is and whom they may speak for: organisations vouch for their people ---------------------------
+#
+# A person's affiliation with an organisation is given by the organisation (its administrators), never by a
+# plan's coordinator: ``Affiliation``. The roles that speak for an organisation (``AFFILIATION_REQUIRED_ROLES``:
+# the reviewer, who answers reports in Landsbyggefonden's name) need it, and so does an organisation-wide grant.
+# A plan names its parties (``Plan.organisations``); an organisation-wide grant covers the plan only once that
+# party's role is confirmed by the organisation (``PartyConfirmation``).
+
+#: The short name of Landsbyggefonden: reports are answered in its name (``speaks_for_landsbyggefonden``).
+LANDSBYGGEFONDEN = "LBF"
+
+#: The roles in a plan that speak for the membership's organisation, and so need the person's confirmed
+#: affiliation with it. Coordinators and editors act for the plan and are vouched for by the coordinator who
+#: invites them; a reviewer reads and answers reports as the organisation (above all as Landsbyggefonden).
+AFFILIATION_REQUIRED_ROLES: frozenset[str] = frozenset({"reviewer"})
+
+
+class Affiliation(CleanInput, models.Model):
+    """A person's tie to an organisation, as the organisation gives it: asked for (by the person), confirmed
+    (by one of its administrators, or by a verified address in one of its e-mail domains), or revoked. A
+    confirmed affiliation may make the person one of the organisation's administrators, who confirm the
+    others (a superuser names the first, in the admin)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        CONFIRMED = "confirmed", _("confirmed")
+        REVOKED = "revoked", _("revoked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("organisation")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.REQUESTED)
+    is_administrator = models.BooleanField(
+        _("administrator of the organisation"),
+        default=False,
+        help_text=_(
+            "Confirms the organisation's people and its parties to plans, and names other administrators."
+        ),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed or revoked by"),
+        help_text=_(
+            "Empty when a verified address in one of the organisation's e-mail domains confirmed it."
+        ),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering = ["organisation__short_name", "state", "user__username"]
+        constraints = [
+            UniqueConstraint(
+                fields=["user", "organisation"],
+                name="one_affiliation_per_user_and_organisation",
+                violation_error_message=_("This person already has an affiliation with the organisation."),
+                error_field="user",
+            ),
+            CheckConstraint(
+                condition=Q(is_administrator=False) | Q(state="confirmed"),
+                name="an_administrator_is_confirmed",
+                violation_error_message=_(
+                    "Only a confirmed member of the organisation can be its administrator."
+                ),
+                error_field="is_administrator",
+            ),
+            *dates_in_bounds(times=("at",)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation.short_name} · {self.get_state_display()}"
+
+
+class EmailDomain(CleanInput, models.Model):
+    """An e-mail domain of an organisation (``lbf.dk``): a verified address in it is affiliated with the
+    organisation without a confirmation (unless its affiliation was revoked)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="email_domains", verbose_name=_("organisation")
+    )
+    domain = models.CharField(
+        _("e-mail domain"),
+        max_length=253,
+        unique=True,
+        help_text=_("The part after @, e.g. lbf.dk."),
+        error_messages={"unique": _("This e-mail domain already belongs to an organisation.")},
+        validators=[
+            RegexValidator(
+                r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+                _("Enter a domain such as lbf.dk, in small letters, without @."),
+            )
+        ],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class PartyConfirmation(CleanInput, models.Model):
+    """The organisation's own word that it is a party to the plan, given by one of its administrators (or by
+    the coordinator who starts the plan for it, or by a plan file imported). Until then the organisation is an
+    invited party: named in the plan, but its organisation-wide grants do not cover the plan."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="party_confirmations", verbose_name=_("plan")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="party_confirmations",
+        verbose_name=_("organisation"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("confirmed party")
+        verbose_name_plural = _("confirmed parties")
+        ordering = ["plan", "organisation__short_name"]
+        constraints = [
+            UniqueConstraint(
+                fields=["plan", "organisation"],
+                name="one_confirmation_per_plan_and_party",
+                violation_error_message=_("The organisation has already confirmed its part in this plan."),
+                error_field="organisation",
+            ),
+            *dates_in_bounds(times=("at",)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.short_name} · {self.plan}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.plan_id
+            and self.organisation_id
+            and not self.plan.organisations.filter(pk=self.organisation_id).exists()
+        ):
+            raise ValidationError({"organisation": _("The organisation is not a party to the plan.")})
+
+
+def confirmed_affiliations(user) -> models.QuerySet:
+    """The confirmed affiliations of ``user`` (a user, a pk, or a list of pks)."""
+    if isinstance(user, list):
+        return Affiliation.objects.filter(user__in=user, state=Affiliation.State.CONFIRMED)
+    return Affiliation.objects.filter(user=user, state=Affiliation.State.CONFIRMED)
+
+
+def is_affiliated(user, organisation) -> bool:
+    """Whether ``user`` has a confirmed affiliation with ``organisation`` (an Organisation or its pk)."""
+    if user is None or not getattr(user, "is_authenticated", False) or organisation is None:
+        return False
+    return confirmed_affiliations(user).filter(organisation=organisation).exists()
+
+
+def landsbyggefonden_affiliation(user) -> models.Exists:
+    """An annotation for a query of the user's membership or grant: their confirmed affiliation with
+    Landsbyggefonden, read in the same query (the rules of ``IN_LANDSBYGGEFONDENS_NAME`` ask it)."""
+    return models.Exists(
+        Affiliation.objects.filter(
+            user=user,
+            organisation__short_name=LANDSBYGGEFONDEN,
+            state=Affiliation.State.CONFIRMED,
+        )
+    )
+
+
+def speaks_for_landsbyggefonden(user) -> bool:
+    """Whether ``user`` may answer in Landsbyggefonden's name: a confirmed affiliation with LBF (one query)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return confirmed_affiliations(user).filter(organisation__short_name=LANDSBYGGEFONDEN).exists()
+
+
+def administers(user, organisation) -> bool:
+    """Whether ``user`` is an administrator of ``organisation`` (a confirmed affiliation marked so)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return confirmed_affiliations(user).filter(organisation=organisation, is_administrator=True).exists()
+
+
+def confirmed_parties() -> models.QuerySet:
+    """The confirmations of parties still named in their plan (a party removed and named again is invited
+    afresh only if its confirmation was removed with it; the join keeps the two agreeing either way)."""
+    return PartyConfirmation.objects.filter(organisation__plans=models.F("plan"))

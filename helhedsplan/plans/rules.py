@@ -36,10 +36,18 @@ from django.utils.functional import LazyObject
 from helhedsplan.plans.models import (
     LIMITED_BY_SUB_AGREEMENT,
     ROLE_PERMISSIONS,
+    Affiliation,
     Membership,
     OrganisationGrant,
     Plan,
+    administers,
+    confirmed_parties,
+    landsbyggefonden_affiliation,
+    speaks_for_landsbyggefonden,
 )
+
+#: Permissions that speak in Landsbyggefonden's name: besides the role, a confirmed affiliation with LBF.
+IN_LANDSBYGGEFONDENS_NAME: frozenset[str] = frozenset({"plan.review_reports"})
 
 DELETE_WITH_DEPENDANTS = "plan.delete_with_dependants"
 RESTORE = "plan.restore"
@@ -62,6 +70,7 @@ def membership_for(user, obj) -> Membership | None:
     if plan.pk not in cache:
         cache[plan.pk] = (
             Membership.objects.filter(user=user, plan=plan)
+            .annotate(speaks_for_lbf=landsbyggefonden_affiliation(user))
             .select_related("organisation")
             .prefetch_related("sub_agreements")
             .first()
@@ -85,7 +94,13 @@ def remember_membership(user, plan: Plan, membership: Membership) -> None:
 def _granted_membership(user, plan: Plan) -> Membership | None:
     """The membership an organisation-wide grant gives ``user`` in ``plan``, or None (one query)."""
     grant = (
-        OrganisationGrant.objects.filter(users=user, organisation__plans=plan)
+        OrganisationGrant.objects.filter(
+            users=user,
+            organisation__affiliations__user=user,
+            organisation__affiliations__state=Affiliation.State.CONFIRMED,
+            organisation__in=confirmed_parties().filter(plan=plan).values("organisation"),
+        )
+        .annotate(speaks_for_lbf=landsbyggefonden_affiliation(user))
         .select_related("organisation")
         .order_by("organisation__short_name", "role")
         .first()
@@ -94,7 +109,17 @@ def _granted_membership(user, plan: Plan) -> Membership | None:
         return None
     membership = Membership(user=user, plan=plan, organisation=grant.organisation, role=grant.role)
     membership.via_grant = grant  # type: ignore[attr-defined]
+    membership.speaks_for_lbf = grant.speaks_for_lbf  # type: ignore[attr-defined]
     return membership
+
+
+def speaks_for_lbf(user, membership: Membership) -> bool:
+    """Whether the member may speak in Landsbyggefonden's name: read with the membership when it was, else asked."""
+    known = getattr(membership, "speaks_for_lbf", None)
+    if known is None:
+        known = speaks_for_landsbyggefonden(user)
+        membership.speaks_for_lbf = known  # type: ignore[attr-defined]
+    return bool(known)
 
 
 def _sub_agreement_of(obj):
@@ -137,6 +162,7 @@ def may_delete(user, obj, permission: str) -> bool:
 def _predicate_for(permission: str) -> rules.Predicate:
     roles = ROLE_PERMISSIONS[permission]
     limited = permission in LIMITED_BY_SUB_AGREEMENT
+    in_lbfs_name = permission in IN_LANDSBYGGEFONDENS_NAME
 
     def holds(user, obj) -> bool:
         membership = membership_for(user, obj)
@@ -144,6 +170,8 @@ def _predicate_for(permission: str) -> rules.Predicate:
             return False
         if limited and membership.role == Membership.Role.EDITOR:
             return _within_limits(membership, obj)
+        if in_lbfs_name:
+            return speaks_for_lbf(user, membership)
         return True
 
     return rules.Predicate(holds, name=f"has_role_for_{permission}")
@@ -151,6 +179,15 @@ def _predicate_for(permission: str) -> rules.Predicate:
 
 for _permission in ROLE_PERMISSIONS:
     rules.add_perm(_permission, _predicate_for(_permission))
+
+#: An organisation's administrator's work (``/organisationer/<short name>/``): confirm its people and its parties
+#: to plans, name other administrators, declare its e-mail domains. Asked of the organisation.
+rules.add_perm(
+    "organisation.administer",
+    rules.Predicate(
+        lambda user, organisation: administers(user, organisation), name="administers_organisation"
+    ),
+)
 
 #: For the pages' delete buttons: ``{% has_perm "plan.delete_goals" goal as can_delete %}``.
 rules.add_perm(

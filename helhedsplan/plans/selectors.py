@@ -19,7 +19,17 @@ from helhedsplan.core.models import cascading_relations
 from helhedsplan.core.navigation import title_of
 from helhedsplan.core.services import deleted_with
 
-from .models import Invitation, Membership, Plan
+from .models import (
+    Affiliation,
+    EmailDomain,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationGrant,
+    PartyConfirmation,
+    Plan,
+    confirmed_parties,
+)
 
 
 def _records(model, pk) -> Any:
@@ -256,3 +266,110 @@ def pending_invitations(plan: Plan) -> list[InvitationRow]:
         )
         for invitation in invitations
     ]
+
+
+# --- Organisations: their people and their parties to plans (the organisation pages, the portfolio) -----------
+
+
+@dataclass(frozen=True)
+class InvitedParty:
+    """A plan that names ``organisation`` as a party which the organisation has not confirmed yet."""
+
+    plan: Plan
+    organisation: Organisation
+
+
+def _invited(through_rows: models.QuerySet) -> list[InvitedParty]:
+    unconfirmed = through_rows.annotate(
+        confirmed=Exists(
+            PartyConfirmation.objects.filter(plan=OuterRef("plan"), organisation=OuterRef("organisation"))
+        )
+    ).filter(confirmed=False)
+    return [
+        InvitedParty(plan=row.plan, organisation=row.organisation)
+        for row in unconfirmed.select_related("plan", "organisation").order_by(
+            "organisation__short_name", "-plan__start_date", "plan__name"
+        )
+    ]
+
+
+def invited_parties_for(user) -> list[InvitedParty]:
+    """The plans awaiting the confirmation of an organisation ``user`` administers (one query): what the
+    portfolio shows its administrators apart from the plans they read."""
+    if user is None or not user.is_authenticated:
+        return []
+    administered = Affiliation.objects.filter(
+        user=user, state=Affiliation.State.CONFIRMED, is_administrator=True
+    ).values("organisation")
+    return _invited(Plan.organisations.through.objects.filter(organisation__in=administered))
+
+
+@dataclass(frozen=True)
+class AffiliationRow:
+    affiliation: Affiliation
+    name: str
+    email: str
+    #: Holds the organisation's reviewer role in every plan it is a confirmed party to.
+    holds_grant: bool
+
+
+@dataclass(frozen=True)
+class OrganisationPage:
+    organisation: Organisation
+    requested: list[AffiliationRow]
+    confirmed: list[AffiliationRow]
+    revoked: list[AffiliationRow]
+    invited: list[InvitedParty]
+    confirmed_parties: list[PartyConfirmation]
+    domains: list[EmailDomain]
+
+
+def organisation_page(organisation: Organisation) -> OrganisationPage:
+    """What an organisation's administrator sees on its page, in five queries whatever the numbers: its people
+    by state (with their users and who confirmed them), who holds its reviewer role, the plans awaiting its
+    confirmation, the plans it has confirmed, its e-mail domains."""
+    affiliations = list(
+        Affiliation.objects.filter(organisation=organisation)
+        .select_related("user", "confirmed_by")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    grant_holders = set(
+        OrganisationGrant.users.through.objects.filter(
+            organisationgrant__organisation=organisation,
+            organisationgrant__role=OrganisationGrant.Role.REVIEWER,
+        ).values_list("user_id", flat=True)
+    )
+    rows: dict[str, list[AffiliationRow]] = {state: [] for state in Affiliation.State.values}
+    for affiliation in affiliations:
+        user = affiliation.user
+        rows[affiliation.state].append(
+            AffiliationRow(
+                affiliation=affiliation,
+                name=user.get_full_name() or user.get_username(),
+                email=user.email,
+                holds_grant=user.pk in grant_holders,
+            )
+        )
+    return OrganisationPage(
+        organisation=organisation,
+        requested=rows[Affiliation.State.REQUESTED],
+        confirmed=rows[Affiliation.State.CONFIRMED],
+        revoked=rows[Affiliation.State.REVOKED],
+        invited=_invited(Plan.organisations.through.objects.filter(organisation=organisation)),
+        confirmed_parties=list(
+            confirmed_parties()
+            .filter(organisation=organisation)
+            .select_related("plan", "confirmed_by")
+            .order_by("-plan__start_date", "plan__name")
+        ),
+        domains=list(organisation.email_domains.order_by("domain")),
+    )
+
+
+def affiliations_of(user) -> list[Affiliation]:
+    """The user's affiliations with their organisations (one query), for the page "Mine organisationer"."""
+    return list(
+        Affiliation.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__short_name")
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,9 +21,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhedsplan.core.mail_throttle import check_mail_allowed
-from helhedsplan.core.services import Data, object_create, object_delete, object_update, record_actor
+from helhedsplan.core.services import (
+    Data,
+    object_create,
+    object_delete,
+    object_save,
+    object_update,
+    record_actor,
+)
 
-from .models import Estate, Invitation, Membership, Plan, VerifiedEmail, email_key
+from .models import (
+    Affiliation,
+    EmailDomain,
+    Estate,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationGrant,
+    PartyConfirmation,
+    Plan,
+    VerifiedEmail,
+    administers,
+    email_is_verified,
+    email_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +118,9 @@ def verified_email_record(*, user: Any, actor: Any) -> VerifiedEmail:
     verified, _created = VerifiedEmail.objects.update_or_create(
         user=user, defaults={"email": user.email, "verified_at": timezone.now()}
     )
+    user.verified_email = verified
+    # A verified address in one of an organisation's e-mail domains affiliates its holder (organisations vouch).
+    affiliations_from_verified_email(user=user, actor=actor)
     return verified
 
 
@@ -266,3 +290,186 @@ def _free_username(user_model: Any, email: str) -> str:
         suffix = f"-{number}"
         candidate = base[: field.max_length - len(suffix)] + suffix
     return candidate
+
+
+# --- Organisations vouch for their people: affiliations, administrators, e-mail domains, confirmed parties -----
+#
+# Each write of an organisation's administrator checks ``organisation.administer`` itself (PermissionDenied):
+# these are reached from pages outside any plan, and the check is the point of them.
+
+
+def _administrator_of(organisation: Organisation, actor: Any) -> None:
+    if not administers(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's administrators can do this."))
+
+
+@transaction.atomic
+def affiliation_request(*, organisation: Organisation, actor: Any) -> Affiliation:
+    """The actor asks to be confirmed as one of ``organisation``'s people (again, after a revocation); the
+    organisation's administrators confirm or refuse it."""
+    affiliation = (
+        Affiliation.objects.select_for_update().filter(user=actor, organisation=organisation).first()
+    )
+    if affiliation is None:
+        return object_create(Affiliation(user=actor, organisation=organisation), actor=actor)
+    if affiliation.state == Affiliation.State.CONFIRMED:
+        raise ValidationError(
+            _("You are already confirmed as one of %(organisation)s's people.")
+            % {"organisation": organisation.short_name}
+        )
+    if affiliation.state == Affiliation.State.REQUESTED:
+        raise ValidationError(_("You have already asked; the organisation's administrators will answer."))
+    return object_save(
+        _set(affiliation, state=Affiliation.State.REQUESTED, confirmed_by=None, at=timezone.now()),
+        actor=actor,
+    )
+
+
+def _set(obj, **values):
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
+
+
+@transaction.atomic
+def affiliation_confirm(*, affiliation: Affiliation, actor: Any) -> Affiliation:
+    """An administrator confirms a person as one of the organisation's people (asked for, or revoked before)."""
+    _administrator_of(affiliation.organisation, actor)
+    if affiliation.state == Affiliation.State.CONFIRMED:
+        raise ValidationError(_("This person is already confirmed."))
+    return object_save(
+        _set(affiliation, state=Affiliation.State.CONFIRMED, confirmed_by=actor, at=timezone.now()),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def affiliation_revoke(*, affiliation: Affiliation, actor: Any) -> Affiliation:
+    """An administrator ends a person's affiliation (or refuses a request): their roles that speak for the
+    organisation, and its organisation-wide roles, stop at once. The last administrator stays."""
+    _administrator_of(affiliation.organisation, actor)
+    if affiliation.state == Affiliation.State.REVOKED:
+        raise ValidationError(_("This affiliation is already revoked."))
+    _keep_an_administrator(affiliation)
+    return object_save(
+        _set(
+            affiliation,
+            state=Affiliation.State.REVOKED,
+            is_administrator=False,
+            confirmed_by=actor,
+            at=timezone.now(),
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def affiliation_set_administrator(
+    *, affiliation: Affiliation, is_administrator: bool, actor: Any
+) -> Affiliation:
+    """An administrator names another (a confirmed member) or steps one down; the last administrator stays."""
+    _administrator_of(affiliation.organisation, actor)
+    if not is_administrator:
+        _keep_an_administrator(affiliation)
+    return object_save(_set(affiliation, is_administrator=is_administrator), actor=actor)
+
+
+def _keep_an_administrator(affiliation: Affiliation) -> None:
+    administrators = list(
+        Affiliation.objects.select_for_update()
+        .filter(organisation_id=affiliation.organisation_id, is_administrator=True)
+        .values_list("pk", flat=True)
+    )
+    if administrators == [affiliation.pk]:
+        raise ValidationError(
+            _("The organisation must keep an administrator: name another administrator first.")
+        )
+
+
+@transaction.atomic
+def email_domain_add(*, organisation: Organisation, domain: str, actor: Any) -> EmailDomain:
+    """An administrator declares one of the organisation's e-mail domains; the people whose verified address
+    lies in it are affiliated at once (unless their affiliation was revoked)."""
+    _administrator_of(organisation, actor)
+    email_domain = object_create(
+        EmailDomain(organisation=organisation), data={"domain": (domain or "").strip().lower()}, actor=actor
+    )
+    user_model = get_user_model()
+    for user in user_model._default_manager.filter(email__iendswith=f"@{email_domain.domain}"):
+        affiliations_from_verified_email(user=user, actor=actor)
+    return email_domain
+
+
+@transaction.atomic
+def affiliations_from_verified_email(*, user: Any, actor: Any) -> list[Affiliation]:
+    """Affiliate ``user`` with each organisation one of whose e-mail domains their *verified* address lies in
+    (``email_is_verified``); an affiliation revoked by the organisation stays revoked. To be called when an
+    address is verified. Returns the affiliations confirmed."""
+    email = (user.email or "").strip().lower()
+    if "@" not in email or not email_is_verified(user):
+        return []
+    domain = email.rsplit("@", 1)[1]
+    confirmed = []
+    for email_domain in EmailDomain.objects.filter(domain=domain).select_related("organisation"):
+        affiliation = Affiliation.objects.filter(user=user, organisation=email_domain.organisation).first()
+        if affiliation is None:
+            affiliation = Affiliation(user=user, organisation=email_domain.organisation)
+        elif affiliation.state != Affiliation.State.REQUESTED:
+            continue
+        _set(affiliation, state=Affiliation.State.CONFIRMED, confirmed_by=None, at=timezone.now())
+        confirmed.append(object_save(affiliation, actor=actor))
+    return confirmed
+
+
+@transaction.atomic
+def party_confirm(*, plan: Plan, organisation: Organisation, actor: Any) -> PartyConfirmation:
+    """An administrator of ``organisation`` confirms its part in ``plan``: from now on its organisation-wide
+    roles cover the plan."""
+    _administrator_of(organisation, actor)
+    return object_create(
+        PartyConfirmation(plan=plan, organisation=organisation, confirmed_by=actor), actor=actor
+    )
+
+
+def party_confirm_unchecked(*, plan: Plan, organisation: Organisation, actor: Any) -> PartyConfirmation:
+    """A party confirmed without its administrator's word: by the coordinator who starts the plan for their own
+    organisation (``plantemplate``), or by a plan file imported (its parties count as confirmed)."""
+    return object_create(
+        PartyConfirmation(plan=plan, organisation=organisation, confirmed_by=actor if actor else None),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def organisation_grant_set(*, affiliation: Affiliation, holds: bool, actor: Any) -> OrganisationGrant:
+    """An administrator gives a confirmed member the organisation's reviewer role in every plan it is a
+    confirmed party to (or takes it back)."""
+    _administrator_of(affiliation.organisation, actor)
+    grant = OrganisationGrant.objects.filter(
+        organisation=affiliation.organisation, role=OrganisationGrant.Role.REVIEWER
+    ).first() or object_create(OrganisationGrant(organisation=affiliation.organisation), actor=actor)
+    users = list(grant.users.exclude(pk=affiliation.user_id))
+    if holds:
+        users.append(affiliation.user)
+    grant.clean_many_to_many({"users": users})
+    record_actor(grant, actor)
+    grant.users.set(users)
+    return grant
+
+
+@transaction.atomic
+def affiliation_set_up(
+    *, user: Any, organisation: Organisation, is_administrator: bool = False, actor: Any
+) -> Affiliation:
+    """A confirmed affiliation (and administrator's place) given by whoever sets the site up: the demo's logins
+    and a superuser's first administrator of an organisation. Not for a page: there the organisation's
+    administrators confirm (``affiliation_confirm``). An existing affiliation is confirmed as it is."""
+    affiliation = Affiliation.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    affiliation = affiliation or Affiliation(user=user, organisation=organisation)
+    _set(
+        affiliation,
+        state=Affiliation.State.CONFIRMED,
+        is_administrator=is_administrator or affiliation.is_administrator,
+        at=timezone.now(),
+    )
+    return object_save(affiliation, actor=actor)

@@ -8,6 +8,34 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("konto/log-ind/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("konto/log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    # Organisations (outside any plan): one's own, and an organisation's page for its administrators.
+    path("organisationer/", views.OrganisationsView.as_view(), name="organisations"),
+    path("organisationer/<str:short_name>/", views.OrganisationView.as_view(), name="organisation"),
+    path(
+        "organisationer/<str:short_name>/personer/<int:pk>/bekraeft/",
+        views.AffiliationConfirm.as_view(),
+        name="affiliation_confirm",
+    ),
+    path(
+        "organisationer/<str:short_name>/personer/<int:pk>/tilbagekald/",
+        views.AffiliationRevoke.as_view(),
+        name="affiliation_revoke",
+    ),
+    path(
+        "organisationer/<str:short_name>/personer/<int:pk>/administrator/",
+        views.AffiliationAdministrator.as_view(),
+        name="affiliation_administrator",
+    ),
+    path(
+        "organisationer/<str:short_name>/personer/<int:pk>/anmelder/",
+        views.AffiliationGrant.as_view(),
+        name="affiliation_grant",
+    ),
+    path(
+        "organisationer/<str:short_name>/planer/<slug:slug>/bekraeft/",
+        views.PartyConfirm.as_view(),
+        name="party_confirm",
+    ),
     path("plan/<slug:plan>/medlemmer/", views.MembersView.as_view(), name="members"),
     path("plan/<slug:plan>/medlemmer/ny/", views.MemberAdd.as_view(), name="member_add"),
     path(

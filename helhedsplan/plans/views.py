@@ -16,11 +16,12 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.functional import Promise, cached_property
 from django.utils.html import format_html
@@ -36,7 +37,15 @@ from helhedsplan.core.navigation import Crumb, parent_of, return_url, safe_next_
 from helhedsplan.core.page_cache import cacheable_request, cached_page
 from helhedsplan.core.services import EditConflict, object_restore
 from helhedsplan.plans import access, forms, rules, selectors, services
-from helhedsplan.plans.models import Invitation, Membership, email_is_verified, email_key
+from helhedsplan.plans.models import (
+    Affiliation,
+    Invitation,
+    Membership,
+    Organisation,
+    Plan,
+    email_is_verified,
+    email_key,
+)
 
 
 class Refused(PermissionDenied):
@@ -162,7 +171,13 @@ class PlanViewMixin:
         """Refuse (403, naming the permission) unless the user holds ``permission_required`` on the object."""
         permission, obj = self.get_permission_required(), self.get_permission_object()
         if not self.request.user.has_perm(permission, obj):
-            raise Refused(permission, obj)
+            reason = None
+            if permission in rules.IN_LANDSBYGGEFONDENS_NAME:
+                reason = _(
+                    "Only someone Landsbyggefonden has confirmed as one of its people can answer in its name. "
+                    "Ask Landsbyggefonden's administrator to confirm your affiliation."
+                )
+            raise Refused(permission, obj, reason=reason)
 
     def get_permission_required(self) -> str:
         return self.permission_required
@@ -921,3 +936,176 @@ class MemberDelete(PlanDeleteView):
 
     def get_page_title(self) -> str:
         return _("Remove %(name)s from the plan") % {"name": _member_name(self.object)}
+
+
+# Organisations: who belongs to them, and the plans they take part in (outside any plan) ----------------------
+
+
+class OrganisationsView(LoginRequiredMixin, generic.TemplateView):
+    """ "Mine organisationer": the organisations that have confirmed (or been asked to confirm) the user as one
+    of their people, and a form to ask one; links to the pages of those the user administers."""
+
+    template_name = "plans/organisations.html"
+    page_title = gettext_lazy("My organisations")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        affiliations = selectors.affiliations_of(self.request.user)
+        context["page_title"] = self.page_title
+        context["affiliations"] = affiliations
+        context["form"] = kwargs.get("form") or forms.AffiliationRequestForm(
+            exclude=[a.organisation_id for a in affiliations if a.state != Affiliation.State.REVOKED]
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = forms.AffiliationRequestForm(request.POST, exclude=[])
+        if form.is_valid():
+            try:
+                services.affiliation_request(
+                    organisation=form.cleaned_data["organisation"], actor=request.user
+                )
+            except ValidationError as refusal:
+                form.add_error("organisation", refusal)
+            else:
+                messages.success(
+                    request,
+                    _("You asked %(organisation)s to confirm you; its administrators will answer.")
+                    % {"organisation": form.cleaned_data["organisation"].short_name},
+                )
+                return redirect("organisations")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class OrganisationAdminMixin(LoginRequiredMixin):
+    """A page of one organisation (``<short_name>`` in the URL, 404 if none): for its administrators only
+    (``organisation.administer``, 403 for anyone else)."""
+
+    kwargs: dict[str, Any]
+
+    @cached_property
+    def organisation(self) -> Organisation:
+        return get_object_or_404(Organisation, short_name=self.kwargs["short_name"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(
+            "organisation.administer", self.organisation
+        ):
+            raise PermissionDenied(_("Only the organisation's administrators can open its page."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def organisation_url(self) -> str:
+        return reverse("organisation", kwargs={"short_name": self.organisation.short_name})
+
+
+class OrganisationView(OrganisationAdminMixin, generic.TemplateView):
+    """An organisation's page for its administrators: its people (asked, confirmed, revoked) to confirm or
+    revoke, name administrators and holders of its reviewer role; the plans awaiting its confirmation as a
+    party; its e-mail domains. Queries: the organisation, the administrator check, and ``organisation_page``'s
+    five, whatever the numbers."""
+
+    template_name = "plans/organisation.html"
+    personal_data = True  # names and e-mail addresses
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_title"] = str(self.organisation)
+        context["page"] = selectors.organisation_page(self.organisation)
+        context["domain_form"] = kwargs.get("domain_form") or forms.EmailDomainForm()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        """Declare an e-mail domain."""
+        form = forms.EmailDomainForm(request.POST)
+        if form.is_valid():
+            try:
+                services.email_domain_add(
+                    organisation=self.organisation, domain=form.cleaned_data["domain"], actor=request.user
+                )
+            except ValidationError as refusal:
+                form.add_error("domain", refusal.messages)
+            else:
+                messages.success(request, _("The e-mail domain was added."))
+                return redirect(self.organisation_url())
+        return self.render_to_response(self.get_context_data(domain_form=form), status=400)
+
+
+class OrganisationActionView(OrganisationAdminMixin, generic.View):
+    """A button of the organisation's page (POST only): does one thing through a service, says what it did
+    (or why it was refused) and goes back to the page (or to a safe ``next``)."""
+
+    http_method_names = ["post"]
+
+    def act(self) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        try:
+            messages.success(request, self.act())
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
+        return redirect(safe_next_url(request) or self.organisation_url())
+
+
+class AffiliationActionView(OrganisationActionView):
+    @cached_property
+    def affiliation(self) -> Affiliation:
+        return get_object_or_404(
+            Affiliation.objects.select_related("user", "organisation"),
+            pk=self.kwargs["pk"],
+            organisation=self.organisation,
+        )
+
+    def name(self) -> str:
+        return self.affiliation.user.get_full_name() or self.affiliation.user.get_username()
+
+
+class AffiliationConfirm(AffiliationActionView):
+    def act(self) -> str:
+        services.affiliation_confirm(affiliation=self.affiliation, actor=self.request.user)
+        return _("%(name)s is confirmed as one of %(organisation)s's people.") % {
+            "name": self.name(),
+            "organisation": self.organisation.short_name,
+        }
+
+
+class AffiliationRevoke(AffiliationActionView):
+    def act(self) -> str:
+        services.affiliation_revoke(affiliation=self.affiliation, actor=self.request.user)
+        return _("The affiliation of %(name)s is revoked.") % {"name": self.name()}
+
+
+class AffiliationAdministrator(AffiliationActionView):
+    def act(self) -> str:
+        make = self.request.POST.get("is_administrator") == "1"
+        services.affiliation_set_administrator(
+            affiliation=self.affiliation, is_administrator=make, actor=self.request.user
+        )
+        if make:
+            return _("%(name)s is now an administrator of the organisation.") % {"name": self.name()}
+        return _("%(name)s is no longer an administrator of the organisation.") % {"name": self.name()}
+
+
+class AffiliationGrant(AffiliationActionView):
+    def act(self) -> str:
+        holds = self.request.POST.get("holds") == "1"
+        services.organisation_grant_set(affiliation=self.affiliation, holds=holds, actor=self.request.user)
+        if holds:
+            return _("%(name)s is now a reviewer in every plan %(organisation)s has confirmed.") % {
+                "name": self.name(),
+                "organisation": self.organisation.short_name,
+            }
+        return _("%(name)s is no longer a reviewer in the organisation's plans.") % {"name": self.name()}
+
+
+class PartyConfirm(OrganisationActionView):
+    """The organisation confirms its part in a plan that names it (a plan it is no party to: 404)."""
+
+    def act(self) -> str:
+        plan = get_object_or_404(Plan, slug=self.kwargs["slug"], organisations=self.organisation)
+        services.party_confirm(plan=plan, organisation=self.organisation, actor=self.request.user)
+        return _("%(organisation)s takes part in %(plan)s.") % {
+            "organisation": self.organisation.short_name,
+            "plan": plan.name,
+        }

@@ -12,6 +12,8 @@ from helhedsplan.core.forms import DateInput
 from helhedsplan.periods.models import DEFAULT_PERIOD_CODE, FundingPeriod
 from helhedsplan.plans.models import Membership, Organisation, Plan
 
+from .services import organisations_to_start_for
+
 
 class NewPlanForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
@@ -33,7 +35,10 @@ class NewPlanForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("your organisation"),
         queryset=Organisation.objects.order_by("short_name"),
-        help_text=_("You become the new plan's coordinator for this organisation."),
+        help_text=_(
+            "You become the new plan's coordinator for this organisation (one that has confirmed you as one of "
+            "its people). The other parties, Landsbyggefonden included, are invited and confirm their part."
+        ),
     )
     predecessor = forms.CharField(
         label=_("copy goals from"),
@@ -60,3 +65,9 @@ class NewPlanForm(forms.Form):
             .first()
         )
         self.fields["organisation"].initial = own
+        # Only an organisation that has confirmed the user as one of its people; a party the user does not belong
+        # to is invited into the plan, never spoken for.
+        self.fields["organisation"].queryset = organisations_to_start_for(user)  # type: ignore[attr-defined]
+        self.fields["organisation"].error_messages["invalid_choice"] = _(
+            "You can start a plan only for an organisation that has confirmed you as one of its people."
+        )

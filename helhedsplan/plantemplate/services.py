@@ -25,20 +25,44 @@ from helhedsplan.budget.services import funding_source_create
 from helhedsplan.goals.models import Goal, Indicator
 from helhedsplan.goals.services import goal_create, indicator_create
 from helhedsplan.periods.models import FundingPeriod
-from helhedsplan.plans.models import ROLE_PERMISSIONS, Membership, Organisation, Plan
-from helhedsplan.plans.services import membership_create, plan_create
+from helhedsplan.plans.models import (
+    ROLE_PERMISSIONS,
+    Affiliation,
+    Membership,
+    Organisation,
+    Plan,
+    is_affiliated,
+)
+from helhedsplan.plans.services import membership_create, party_confirm_unchecked, plan_create
 
 #: How a copied goal or indicator says that it is a draft for the new plan (shown wherever its title is).
 DRAFT_PREFIX = "Kladde: "
 
 
 def may_create_plans(user: Any) -> bool:
-    """An administrator (staff) or a coordinator of any plan may start a new plan."""
+    """An administrator (staff) or a coordinator of any plan may start a new plan (for an organisation they are
+    affiliated with: ``may_start_plans_for``)."""
     if not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
     return Membership.objects.filter(user=user, role__in=ROLE_PERMISSIONS["plan.manage"]).exists()
+
+
+def may_start_plans_for(user: Any, organisation: Organisation | None) -> bool:
+    """A plan is started for an organisation the creator is confirmed as one of the people of (a superuser,
+    who names the organisations' administrators, for any)."""
+    if organisation is None:
+        return False
+    return bool(user.is_superuser) or is_affiliated(user, organisation)
+
+
+def organisations_to_start_for(user: Any):
+    """The organisations ``user`` may start a plan for (what the new-plan form offers)."""
+    organisations = Organisation.objects.order_by("short_name")
+    if user.is_superuser:
+        return organisations
+    return organisations.filter(affiliations__user=user, affiliations__state=Affiliation.State.CONFIRMED)
 
 
 @dataclass
@@ -91,6 +115,18 @@ def plan_create_from_template(*, data: NewPlanData, predecessor: Plan | None = N
         },
         actor=actor,
     )
+    if not may_start_plans_for(actor, data.organisation):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "You can start a plan only for an organisation that has confirmed you as one of its people. "
+                    "The other parties are invited, and confirm their part themselves."
+                )
+            }
+        )
+    # The creator's organisation takes part by the creator's word (they are one of its people); every other
+    # party (the predecessor's, Landsbyggefonden) is invited until its administrator confirms.
+    party_confirm_unchecked(plan=plan, organisation=data.organisation, actor=actor)
     membership_create(
         plan=plan,
         data={"user": actor, "organisation": data.organisation, "role": Membership.Role.COORDINATOR},

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from helhedsplan.core.services import object_get_or_create, record_actor
 from helhedsplan.core.validators import has_visible_character
-from helhedsplan.plans.models import Plan
+from helhedsplan.plans.models import Plan, speaks_for_landsbyggefonden
 from helhedsplan.plans.rules import membership_for
 
 from . import documents
@@ -107,7 +107,17 @@ def report_submit(
 
 @transaction.atomic
 def submission_answer(*, submission: Submission, outcome: str, comment: str, actor: Any) -> Submission:
-    """Landsbyggefonden's answer: approved (a comment optional) or returned (with the comment saying why)."""
+    """Landsbyggefonden's answer: approved (a comment optional) or returned (with the comment saying why).
+
+    The answer is Landsbyggefonden's, so only someone LBF has confirmed as one of its people gives it (a
+    reviewer's role alone, which a coordinator can hand out, is not enough)."""
+    if not speaks_for_landsbyggefonden(actor):
+        raise ValidationError(
+            _(
+                "Only someone Landsbyggefonden has confirmed as one of its people can answer in its name. "
+                "Ask Landsbyggefonden's administrator to confirm your affiliation."
+            )
+        )
     submission = Submission.objects.select_for_update().select_related("report__plan").get(pk=submission.pk)
     if submission.outcome != Submission.Outcome.AWAITING:
         raise ValidationError(_("Only a submitted report awaiting an answer can be answered."))

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
-from helhedsplan.plans.models import Membership, Organisation, Plan
+from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.admin.page_fixtures import admin_url, change_page_data
-from tests.plans.factories import UserFactory
+from tests.plans.factories import AffiliationFactory, UserFactory
 
 User = get_user_model()
 
@@ -84,6 +84,10 @@ def test_the_user_page_shows_the_roles_and_no_django_permissions_for_ordinary_st
 
 def test_the_lock_counter_is_never_a_visible_field_of_any_admin_form(superuser_client, amager_plan):
     problems = []
+    # The Amager data names no person of an organisation and no e-mail domain: one of each.
+    lbf = amager_plan.organisations.get(short_name="LBF")
+    AffiliationFactory(organisation=lbf)
+    EmailDomain.objects.create(organisation=lbf, domain="lbf.dk")
     for model in PROJECT_MODELS:
         obj = model.objects.order_by("pk").first()
         for url in (admin_url(model, "add"), admin_url(model, "change", obj.pk)):

@@ -5,7 +5,7 @@ import pytest
 
 from helhedsplan.plans.models import Organisation, OrganisationGrant
 from tests.admin.page_fixtures import admin_url
-from tests.plans.factories import UserFactory
+from tests.plans.factories import AffiliationFactory, UserFactory
 from tests.world import client_for
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,9 @@ def test_a_superuser_grants_lbfs_reviewers_every_plan_of_lbf(amager_plan):
     root = UserFactory(username="root", is_staff=True, is_superuser=True, password=None)
     reader = UserFactory(username="ny-lbf", password=None)
     lbf = Organisation.objects.get(short_name="LBF")
+    AffiliationFactory(
+        user=reader, organisation=lbf
+    )  # LBF has confirmed her: only then can she hold its role
     client = client_for(root)
     assert client.get(admin_url(OrganisationGrant, "add")).status_code == 200
     response = client.post(

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helhedsplan.plans.models import Organisation, OrganisationGrant
-from tests.plans.factories import PlanFactory, UserFactory
+from tests.plans.factories import AffiliationFactory, PlanFactory, UserFactory, confirmed_party
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,9 +28,10 @@ def test_an_administrator_grants_lbf_and_its_reviewer_finds_the_ended_plan(
         start_date=today.replace(month=1, day=1),
         end_date=today.replace(year=today.year + 3, month=12, day=31),
     )
-    running.organisations.add(lbf)
+    confirmed_party(running, lbf)  # LBF has confirmed its part in the plan
     administrator = UserFactory(username="administrator", is_staff=True, is_superuser=True, password=None)
     reader = UserFactory(username="lbf-anmelder", first_name="Lise", last_name="Berg", password=None)
+    AffiliationFactory(user=reader, organisation=lbf)  # LBF has confirmed her as one of its people
 
     # The administrator gives LBF's reviewers every plan LBF is a party to.
     login(page, administrator)

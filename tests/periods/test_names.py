@@ -15,7 +15,7 @@ from helhedsplan.periods.names import focus_area_names_memo
 from helhedsplan.periods.standard import ensure_standard_periods
 from helhedsplan.plans.models import Plan
 from helhedsplan.plantemplate.services import NewPlanData, plan_create_from_template
-from tests.plans.factories import OrganisationFactory, UserFactory
+from tests.plans.factories import AffiliationFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def earlier_plan(coordinator) -> Plan:
         funding_period="2015-2018",
         organisation=OrganisationFactory(short_name="EKS"),
     )
+    AffiliationFactory(user=coordinator, organisation=data.organisation)  # a plan is started for one's own
     return plan_create_from_template(data=data, actor=coordinator)
 
 

@@ -4,7 +4,16 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from helhedsplan.plans.models import Estate, Invitation, Membership, Organisation, OrganisationGrant, Plan
+from helhedsplan.plans.models import (
+    Affiliation,
+    Estate,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationGrant,
+    PartyConfirmation,
+    Plan,
+)
 from helhedsplan.plans.services import token_hash
 
 
@@ -71,7 +80,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 class OrganisationGrantFactory(factory.django.DjangoModelFactory):
-    """An organisation-wide reviewer's role; ``users=[...]`` names who holds it."""
+    """An organisation-wide reviewer's role; ``users=[...]`` names who holds it (each confirmed by the
+    organisation as one of its people, as the role requires)."""
 
     class Meta:
         model = OrganisationGrant
@@ -84,6 +94,8 @@ class OrganisationGrantFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def users(self, create, extracted, **kwargs):
         if create and extracted:
+            for user in extracted:
+                AffiliationFactory(user=user, organisation=self.organisation)
             self.users.add(*extracted)
 
 
@@ -114,3 +126,39 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     def sub_agreements(self, create, extracted, **kwargs):
         if create and extracted:
             self.sub_agreements.set(extracted)
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    """A person confirmed by an organisation as one of its people (``is_administrator=True``: one of its
+    administrators)."""
+
+    class Meta:
+        model = Affiliation
+        django_get_or_create = ("user", "organisation")
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    state = Affiliation.State.CONFIRMED
+
+
+class PartyConfirmationFactory(factory.django.DjangoModelFactory):
+    """An organisation's confirmation of its part in a plan (it must be a party: ``plan.organisations``)."""
+
+    class Meta:
+        model = PartyConfirmation
+        django_get_or_create = ("plan", "organisation")
+
+    plan = factory.SubFactory(PlanFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+def landsbyggefonden() -> Organisation:
+    """Landsbyggefonden (LBF), made if the test has not got it yet."""
+    return OrganisationFactory(short_name="LBF", name="Landsbyggefonden", kind=Organisation.Kind.FUNDER)
+
+
+def confirmed_party(plan: Plan, organisation: Organisation) -> Organisation:
+    """``organisation`` made a party to ``plan`` that has confirmed its part (its grants cover the plan)."""
+    plan.organisations.add(organisation)
+    PartyConfirmationFactory(plan=plan, organisation=organisation)
+    return organisation

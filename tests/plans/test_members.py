@@ -15,8 +15,17 @@ from django.urls import reverse
 
 from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.plans.models import Invitation, Membership, Organisation
-from helhedsplan.plans.services import membership_delete, membership_update
-from tests.plans.factories import InvitationFactory, MembershipFactory, OrganisationFactory, UserFactory
+from helhedsplan.plans.services import (
+    membership_delete,
+    membership_update,
+)
+from tests.plans.factories import (
+    AffiliationFactory,
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +63,7 @@ def test_only_an_editor_is_limited_to_sub_agreements(amager_plan, personas, role
     party = party_of(plan, coordinator)
     limit = SubAgreement.objects.in_plan(plan).first()
     editor = Membership.objects.get(plan=plan, user=personas.editor)  # of the whole plan
+    AffiliationFactory(user=personas.editor, organisation=party)  # a reviewer speaks for it: confirmed by it
 
     with pytest.raises(ValidationError) as refusal:
         membership_update(
@@ -150,7 +160,7 @@ def test_the_add_page_refuses_bad_input_with_danish_messages(amager_plan, person
         {
             "email": "lise@example.org",
             "organisation": party.pk,
-            "role": "reviewer",
+            "role": "coordinator",
             "sub_agreements": [SubAgreement.objects.in_plan(plan).first().pk],
         },
     )

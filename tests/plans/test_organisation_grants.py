@@ -19,6 +19,7 @@ from tests.plans.factories import (
     OrganisationGrantFactory,
     PlanFactory,
     UserFactory,
+    confirmed_party,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,11 @@ def test_a_new_party_opens_the_plan_and_a_removed_user_loses_it(personas, object
     grant = OrganisationGrant.objects.get(users=user)
     another = PlanFactory()
     another.organisations.add(grant.organisation)
+    # Named as a party, the organisation is only invited: its grant covers the plan once it confirms its part.
+    assert set(access.plans_of(user)) == {objects["plan"]}
+    assert not user.has_perm("plan.view", another)
+    confirmed_party(another, grant.organisation)
+    user = type(user).objects.get(pk=user.pk)  # a fresh user: no cached membership
     assert set(access.plans_of(user)) == {objects["plan"], another}
     grant.users.remove(user)
     assert not access.plans_of(user).exists()

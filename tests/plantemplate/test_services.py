@@ -22,7 +22,7 @@ from helhedsplan.plantemplate.services import (
     may_create_plans,
     plan_create_from_template,
 )
-from tests.plans.factories import OrganisationFactory, UserFactory
+from tests.plans.factories import AffiliationFactory, OrganisationFactory, UserFactory
 from tests.world import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +41,16 @@ def new_plan_data(**changes) -> NewPlanData:
     return NewPlanData(**{**values, **changes})
 
 
+def starter():
+    """Someone the new plan's organisation (TMF-X) has confirmed as one of its people: they may start it."""
+    user = UserFactory(password=None)
+    AffiliationFactory(user=user, organisation=OrganisationFactory(short_name="TMF-X"))
+    return user
+
+
 def test_a_new_plan_starts_from_its_periods_template():
     ensure_standard_periods()
-    actor = UserFactory(password=None)
+    actor = starter()
     plan = plan_create_from_template(data=new_plan_data(), actor=actor)
 
     assert plan.funding_period.code == "2019-2026"
@@ -87,7 +94,7 @@ def test_an_earlier_period_gives_its_own_focus_areas():
             end_date=datetime.date(2018, 12, 31),
             funding_period="2015-2018",
         ),
-        actor=UserFactory(password=None),
+        actor=starter(),
     )
     subs = list(SubAgreement.objects.filter(plan=plan))
     assert [s.focus_area for s in subs] == [
@@ -108,7 +115,7 @@ def test_a_delaftale_takes_only_a_focus_area_of_its_plans_period():
             end_date=datetime.date(2018, 12, 31),
             funding_period="2015-2018",
         ),
-        actor=UserFactory(password=None),
+        actor=starter(),
     )
     with pytest.raises(ValidationError) as refusal:
         SubAgreement(plan=plan, focus_area="education").full_clean()

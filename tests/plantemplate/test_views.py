@@ -120,7 +120,10 @@ def test_bad_input_is_shown_in_danish_and_nothing_is_saved(
 def test_copying_from_a_plan_the_user_may_not_read_is_a_404(amager_plan, personas, client_for):
     ensure_standard_periods()
     before = snapshot()
-    response = client_for(personas.other_plan_coordinator).post(URL, form_data(predecessor=amager_plan.slug))
+    own = personas.other_plan_coordinator.memberships.get().organisation  # one that has confirmed them
+    response = client_for(personas.other_plan_coordinator).post(
+        URL, form_data(predecessor=amager_plan.slug, organisation=str(own.pk))
+    )
     assert response.status_code == 404
     assert snapshot() == before
 

@@ -25,6 +25,7 @@ from tests.plans.factories import (
     OrganisationGrantFactory,
     PlanFactory,
     UserFactory,
+    confirmed_party,
 )
 from tests.reports.factories import SubmissionFactory
 from tests.world import client_for
@@ -65,7 +66,7 @@ def reviewer():
     """A reviewer of Landsbyggefonden who reads every plan LBF is a party to, and is a member of none."""
     user = UserFactory(username="lbf-reviewer", password=None)
     lbf = OrganisationFactory(short_name="LBF", name="Landsbyggefonden", kind="funder")
-    OrganisationGrantFactory(organisation=lbf).users.add(user)
+    OrganisationGrantFactory(organisation=lbf, users=[user])
     return user
 
 
@@ -89,7 +90,7 @@ def plans(reviewer):
         "Vestby", start=TODAY.year + 1, end=TODAY.year + 4, municipality="Københavns Kommune", estates=1
     )
     for plan in (ended, running, draft):
-        plan.organisations.add(lbf)
+        confirmed_party(plan, lbf)
     hidden = _plan("Skjult", start=2022, end=2025, municipality="Odense Kommune", budget=5000)
     return {"ended": ended, "running": running, "draft": draft, "hidden": hidden}
 
@@ -249,12 +250,12 @@ def test_the_home_page_links_to_the_portfolio_for_a_grant_or_several_plans(revie
 def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_assert_num_queries):
     user = UserFactory(password=None)
     lbf = OrganisationFactory(short_name="LBF", name="Landsbyggefonden", kind="funder")
-    OrganisationGrantFactory(organisation=lbf).users.add(user)
+    OrganisationGrantFactory(organisation=lbf, users=[user])
 
     def add_plans(count: int) -> None:
         for number in range(count):
             plan = _plan(f"P{number}-{count}", start=2022, end=2025, approved=1, estates=2, budget=100)
-            plan.organisations.add(lbf)
+            confirmed_party(plan, lbf)
 
     client = client_for(user)
     add_plans(1)
@@ -263,10 +264,11 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_ass
     # are not asked, as these plans have no activities); 9 the strategic goals (their key figures are not asked:
     # there are none); 10-14 the budget (lines, funding sources, amounts, actuals, fundings); 15-17 the approvals
     # (estates, decisions, steps); 18 the open incidents, 19 the emergency plans, 20 the contacts the user may
-    # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments).
-    with django_assert_num_queries(23):
+    # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments); 24 the plans awaiting the
+    # confirmation of an organisation the user administers (none here).
+    with django_assert_num_queries(24):
         assert client.get(URL, {"sort": "-budget"}).status_code == 200
     add_plans(19)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         response = client.get(URL, {"sort": "-budget"})
     assert len(response.context["table"].data) == 20
