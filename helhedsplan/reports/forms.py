@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Submission
+from .models import RESERVATION_MAX_LENGTH, Submission
 
 
 class AnswerForm(forms.Form):
@@ -23,6 +23,25 @@ class AnswerForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when the report is returned: say what must change."),
+    )
+
+
+class SubmitForm(forms.Form):
+    """Submitting a report: confirming what it lacks (when it lacks something) and an optional reservation. The
+    rules (a confirmation needed, the reservation's length) are the service's and the model's."""
+
+    gaps_confirmed = forms.BooleanField(
+        label=_("I have read what the report lacks and submit it all the same"), required=False
+    )
+    reservation = forms.CharField(
+        label=_("Reservation (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Printed on the report's front page: what the report lacks and why it is submitted now. At most "
+            "%(limit)s characters."
+        )
+        % {"limit": RESERVATION_MAX_LENGTH},
     )
 
 

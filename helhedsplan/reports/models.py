@@ -117,6 +117,10 @@ class Report(PlanContent):
         return min(today, self.last_day)
 
 
+#: The longest reservation a submission takes.
+RESERVATION_MAX_LENGTH = 2000
+
+
 class FrozenQuerySet(models.QuerySet):
     def delete(self):
         raise ValidationError(_("A submitted report is frozen: it cannot be deleted."))
@@ -159,6 +163,11 @@ class Submission(models.Model):
     spreadsheet_sha256 = models.CharField(_("SHA-256 of the spreadsheet"), max_length=64)
     plan_file = models.FileField(_("plan file"), upload_to="reports/%Y/")
     plan_file_sha256 = models.CharField(_("SHA-256 of the plan file"), max_length=64)
+    #: The coordinator's reservation ("forbehold"): what the report lacks and why it is submitted all the same —
+    #: printed on the report's front page.
+    reservation = models.CharField(
+        _("reservation"), max_length=RESERVATION_MAX_LENGTH, blank=True
+    )
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.AWAITING)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -185,6 +194,7 @@ class Submission(models.Model):
         "spreadsheet_sha256",
         "plan_file",
         "plan_file_sha256",
+        "reservation",
     )
 
     #: The way to the plan (``plans.changes`` raises its change stamp on a new submission or answer).

@@ -176,10 +176,72 @@ class StatusReport:
     submission: Submission | None
     #: Some of what the report shows is example data (marked as such in every form).
     has_examples: bool = field(default=False)
+    #: The coordinator's reservation ("forbehold") the report is submitted with, printed on its front page: the
+    #: latest submission's, or the one being submitted (``services.report_submit``).
+    reservation: str = ""
 
     @property
     def covers_period(self) -> bool:
         return self.report.is_final
+
+    @property
+    def gaps(self) -> ReportGaps:
+        return report_gaps(self)
+
+
+# --- What the report lacks --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportGaps:
+    """What a report lacks, shown before it is submitted: the coordinator submits it complete, or confirms the
+    list (and may write a reservation)."""
+
+    #: The year the indicators' values are asked for: the report's year, or the period's last year.
+    year: int
+    #: Indicators (key figures and goal indicators) without a measurement in ``year``.
+    indicators: list[Indicator]
+    #: (delaftale, year) without a written narrative of that year.
+    narratives: list[tuple[SubAgreement, int]]
+    #: Years that are over without known actual spend.
+    years_without_spend: list[int]
+    #: (activity, milestone) past its due date by the as-of day and not reached.
+    milestones: list[tuple[Activity, Milestone]]
+
+    def __bool__(self) -> bool:
+        return bool(self.indicators or self.narratives or self.years_without_spend or self.milestones)
+
+
+def report_gaps(data: StatusReport) -> ReportGaps:
+    """What ``data`` lacks, from the rows it already holds: no query."""
+    year = data.report.year if data.report.year is not None else data.last_day.year
+    indicators: dict[int, Indicator] = {}
+    for section in data.sections:
+        results = [*section.key_figures, *(r for goal in section.goals for r in goal.indicators)]
+        for result in results:
+            if not any(m.date.year == year for m in result.measurements):
+                indicators.setdefault(result.indicator.pk, result.indicator)
+    years = [y for y in range(data.first_day.year, data.last_day.year + 1) if datetime.date(y, 12, 31) <= data.as_of]
+    if data.report.year is not None:
+        years = [data.report.year]
+    narratives = []
+    for section in data.sections:
+        written = {n.year for n in section.narratives if not n.is_empty()}
+        narratives.extend((section.sub_agreement, y) for y in years if y not in written)
+    milestones = [
+        (row.activity, milestone)
+        for section in data.sections
+        for row in section.activities
+        for milestone in row.milestones
+        if milestone.done_date is None and milestone.due_date <= data.as_of
+    ]
+    return ReportGaps(
+        year=year,
+        indicators=list(indicators.values()),
+        narratives=narratives,
+        years_without_spend=[row.year for row in data.budget.by_year if row.missing_actual],
+        milestones=milestones,
+    )
 
 
 def _indicator_result(
@@ -324,6 +386,11 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         or any(row.line.is_example for row in budget.summary.lines)
         or any(source.is_example for source, _amounts in budget.summary.sources)
     )
+    submission = (
+        report.submissions.select_related("submitted_by", "answered_by").order_by("-number").first()
+        if report.pk
+        else None
+    )  # 22
     return StatusReport(
         report=report,
         plan=plan,
@@ -336,12 +403,9 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         budget=budget,
         approvals=approvals_overview(plan, on=as_of),  # 17 estates, 18 decisions, 19 steps
         incidents=_incident_counts(plan, first_day, until),  # 20 levels, 21 incidents
-        submission=report.submissions.select_related("submitted_by", "answered_by")
-        .order_by("-number")
-        .first()
-        if report.pk
-        else None,  # 22
+        submission=submission,
         has_examples=examples,
+        reservation=submission.reservation if submission else "",
     )
 
 

@@ -6,6 +6,7 @@ Each function is keyword-only, runs in one transaction and names its actor, as e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -33,12 +34,21 @@ def report_for(*, plan: Plan, kind: str, year: int | None) -> Report:
 
 @transaction.atomic
 def report_submit(
-    *, plan: Plan, kind: str, year: int | None, actor: Any, today: datetime.date | None = None
+    *,
+    plan: Plan,
+    kind: str,
+    year: int | None,
+    actor: Any,
+    today: datetime.date | None = None,
+    gaps_confirmed: bool = False,
+    reservation: str = "",
 ) -> Submission:
     """Submit the report as of today (or the end of the time it covers): store its PDF, spreadsheet and plan file
     with their SHA-256, frozen from now on. Refused while it awaits an answer, once approved, and before the time
-    it covers is over."""
+    it covers is over; refused too when the report lacks something (``StatusReport.gaps``) and the coordinator
+    has not confirmed the list (``gaps_confirmed``). ``reservation`` ("forbehold") is printed on the front page."""
     today = today or timezone.localdate()
+    reservation = (reservation or "").strip()
     report = report_for(plan=plan, kind=kind, year=year)
     if not report.can_be_made(today):
         if report.is_final:
@@ -55,21 +65,30 @@ def report_submit(
     if latest is not None and latest.outcome == Submission.Outcome.APPROVED:
         raise ValidationError(_("The report has been approved; it is not submitted again."))
     as_of = report.default_as_of(today)
+    number = (latest.number if latest else 0) + 1
+    submission = Submission(
+        report=report, number=number, as_of=as_of, submitted_by=actor, reservation=reservation
+    )
+    # The reservation's own rule (its length) before anything is made: a refusal freezes nothing.
+    submission.clean_fields(exclude=[f.name for f in Submission._meta.fields if f.name != "reservation"])
     data = status_report(report, as_of=as_of)
+    if data.gaps and not gaps_confirmed:
+        raise ValidationError(
+            {
+                "gaps_confirmed": _(
+                    "The report lacks what is listed above. Confirm that you submit it all the same, or "
+                    "complete it first."
+                )
+            }
+        )
+    data = dataclasses.replace(data, reservation=reservation)
     pdf = documents.report_pdf(data)
     spreadsheet = documents.report_xlsx(data)
     plan_file = documents.report_plan_file(data)
-    number = (latest.number if latest else 0) + 1
     stem = documents.file_stem(data, number=number)
-    submission = Submission(
-        report=report,
-        number=number,
-        as_of=as_of,
-        submitted_by=actor,
-        pdf_sha256=sha256_of(pdf),
-        spreadsheet_sha256=sha256_of(spreadsheet),
-        plan_file_sha256=sha256_of(plan_file),
-    )
+    submission.pdf_sha256 = sha256_of(pdf)
+    submission.spreadsheet_sha256 = sha256_of(spreadsheet)
+    submission.plan_file_sha256 = sha256_of(plan_file)
     submission.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     submission.spreadsheet.save(f"{stem}.xlsx", ContentFile(spreadsheet), save=False)
     submission.plan_file.save(f"{stem}.yaml", ContentFile(plan_file), save=False)

@@ -21,7 +21,7 @@ from helhedsplan.plans.exporters import PDF, XLSX, YAML, file_response
 from helhedsplan.plans.views import PlanTemplateView
 from helhedsplan.reports import services
 
-from .forms import AnswerForm, CommentForm, add_errors
+from .forms import AnswerForm, CommentForm, SubmitForm, add_errors
 from .models import Report, Submission
 from .report import report_archive, report_of, report_submissions, status_report
 
@@ -94,23 +94,42 @@ class ReportView(PlanTemplateView):
             answer_form=kwargs.get("answer_form") or AnswerForm(),
             comment_form=kwargs.get("comment_form") or CommentForm(),
             submit_errors=kwargs.get("submit_errors", []),
+            submit_form=kwargs.get("submit_form") or SubmitForm(),
+            submitting=kwargs.get("submitting", False),
             period=self.kwargs["period"],
         )
         return context
 
 
 class SubmissionCreateView(ReportView):
-    """A coordinator submits the report: its files are made and frozen. (GET shows the report's page.)"""
+    """A coordinator submits the report: GET shows the report's page opened at "Indsend" — what the report lacks,
+    the confirmation and the reservation; POST makes and freezes its files."""
 
     permission_required = "plan.submit_reports"
 
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("submitting", True)
+        return super().get_context_data(**kwargs)
+
     def post(self, request, *args, **kwargs):
-        try:
-            services.report_submit(
-                plan=self.plan, kind=self.report.kind, year=self.report.year, actor=request.user
-            )
-        except ValidationError as error:
-            return self.render_to_response(self.get_context_data(submit_errors=error.messages), status=200)
+        form = SubmitForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_submit(
+                    plan=self.plan,
+                    kind=self.report.kind,
+                    year=self.report.year,
+                    actor=request.user,
+                    gaps_confirmed=form.cleaned_data["gaps_confirmed"],
+                    reservation=form.cleaned_data["reservation"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    add_errors(form, error)
+                    return self.render_to_response(self.get_context_data(submit_form=form))
+                return self.render_to_response(self.get_context_data(submit_errors=error.messages))
+        else:
+            return self.render_to_response(self.get_context_data(submit_form=form))
         messages.success(
             request, gettext("The report was submitted to Landsbyggefonden; its files are frozen.")
         )

@@ -263,10 +263,11 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_ass
     # are not asked, as these plans have no activities); 9 the strategic goals (their key figures are not asked:
     # there are none); 10-14 the budget (lines, funding sources, amounts, actuals, fundings); 15-17 the approvals
     # (estates, decisions, steps); 18 the open incidents, 19 the emergency plans, 20 the contacts the user may
-    # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments).
-    with django_assert_num_queries(23):
+    # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments); 24-25 the plans where the user
+    # answers and where they submit reports.
+    with django_assert_num_queries(25):
         assert client.get(URL, {"sort": "-budget"}).status_code == 200
     add_plans(19)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(25):
         response = client.get(URL, {"sort": "-budget"})
     assert len(response.context["table"].data) == 20

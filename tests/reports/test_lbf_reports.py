@@ -29,6 +29,8 @@ from tests.world import client_for, snapshot
 pytestmark = pytest.mark.django_db
 
 AFTER_THE_PERIOD = datetime.date(2026, 12, 1)
+#: The form's confirmation that the report is submitted though it lacks something.
+CONFIRMED = {"gaps_confirmed": "on"}
 
 
 def url(plan, name, **kwargs):
@@ -207,7 +209,7 @@ def people(amager_plan, personas):
 
 def test_submit_freezes_the_files_and_later_edits_change_only_the_draft(amager_plan, people):
     submission = services.report_submit(
-        plan=amager_plan, kind="final", year=None, actor=people.coordinator, today=AFTER_THE_PERIOD
+        plan=amager_plan, kind="final", year=None, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
     )
     stored = {f: getattr(submission, f).read() for f in ("pdf", "spreadsheet", "plan_file")}
     assert sha256_of(stored["pdf"]) == submission.pdf_sha256
@@ -246,12 +248,12 @@ def test_the_whole_cycle_through_the_pages(amager_plan, people):
     coordinator, reviewer = client_for(people.coordinator), client_for(people.reviewer)
     report_url = url(amager_plan, "report", period="2024")
 
-    assert coordinator.post(url(amager_plan, "submission_create", period="2024")).status_code == 302
+    assert coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED).status_code == 302
     submission = Submission.objects.get(report__plan=amager_plan, report__year=2024)
     assert submission.outcome == "awaiting"
 
     # A second submission while one awaits an answer is refused.
-    response = coordinator.post(url(amager_plan, "submission_create", period="2024"))
+    response = coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED)
     assert "Rapporten afventer allerede svar fra Landsbyggefonden." in response.content.decode()
     assert Submission.objects.filter(report__plan=amager_plan).count() == 1
 
@@ -281,7 +283,7 @@ def test_the_whole_cycle_through_the_pages(amager_plan, people):
         coordinator.post(url(amager_plan, "comment_create", pk=submission.pk), {"text": "  "}).status_code
         == 200
     )
-    assert coordinator.post(url(amager_plan, "submission_create", period="2024")).status_code == 302
+    assert coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED).status_code == 302
     second = Submission.objects.get(report__plan=amager_plan, report__year=2024, number=2)
     assert (
         reviewer.post(
@@ -308,7 +310,7 @@ def test_only_coordinators_submit_and_only_reviewers_answer(amager_plan, people)
         assert client_for(who).post(url(amager_plan, "submission_create", period="2024")).status_code == 403
     assert not Submission.objects.filter(report__plan=amager_plan).exists()
     submission = services.report_submit(
-        plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator, today=AFTER_THE_PERIOD
+        plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
     )
     for who in (people.coordinator, people.editor):
         response = client_for(who).post(
@@ -330,7 +332,7 @@ def test_a_report_before_its_time_or_outside_the_period_is_refused(amager_plan, 
     assert "Slutrapporten kan først indsendes, når planperioden er slut." in error.value.messages
     with pytest.raises(ValidationError):
         services.report_submit(
-            plan=amager_plan, kind="yearly", year=2027, actor=people.coordinator, today=AFTER_THE_PERIOD
+            plan=amager_plan, kind="yearly", year=2027, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
         )
     assert not Report.objects.filter(plan=amager_plan).exists()
     assert client_for(people.coordinator).get(url(amager_plan, "report", period="2027")).status_code == 404
@@ -349,7 +351,7 @@ def test_submissions_are_not_in_the_admin_and_a_plan_with_reports_is_kept(amager
     from django.db.models import ProtectedError
 
     services.report_submit(
-        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD
+        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
     )
     assert not any(admin.site.is_registered(model) for model in (Report, Submission, Comment))
     with pytest.raises(ProtectedError):
@@ -360,7 +362,7 @@ def test_a_plan_with_reports_is_not_replaced_by_a_plan_file_and_stays_whole(amag
     """The importer knows nothing of reports: the report's protecting foreign key refuses the replace, and the
     importer names what protects the plan."""
     services.report_submit(
-        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD
+        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
     )
     before = snapshot()
 
@@ -371,3 +373,73 @@ def test_a_plan_with_reports_is_not_replaced_by_a_plan_file_and_stays_whole(amag
         "Planen amager-2022-2025 kan ikke erstattes: den har rapporter, som bevares uændret."
     ]
     assert snapshot() == before
+
+
+# --- Before submitting: complete, or consciously not -------------------------------------------------------------
+
+
+def test_indsend_shows_what_the_final_report_lacks(amager_plan, people):
+    html = client_for(people.coordinator).get(url(amager_plan, "submission_create", period="slut")).content
+    html = html.decode()
+    data = status_report(final_report(amager_plan), as_of=AFTER_THE_PERIOD)
+    gaps = data.gaps
+    # The Amager plan as seeded: 2025 has no known spend, no 2025 narrative, and indicators without a 2025 value.
+    assert gaps.years_without_spend == [2025]
+    assert any(year == 2025 for _sub, year in gaps.narratives)
+    assert gaps.indicators
+    assert "Rapporten mangler følgende." in html
+    assert "År uden kendt forbrug: 2025" in html
+    assert f"{len(gaps.indicators)} indikatorer uden værdi for 2025" in html
+    for indicator in gaps.indicators:
+        assert indicator.name in html
+    assert "Jeg har læst, hvad rapporten mangler, og indsender den alligevel" in html
+
+
+def test_submitting_without_confirming_what_is_missing_is_refused_and_freezes_nothing(amager_plan, people):
+    coordinator = client_for(people.coordinator)
+    before = snapshot()
+    response = coordinator.post(url(amager_plan, "submission_create", period="slut"), {"reservation": "Uden."})
+    assert response.status_code == 200
+    assert "Bekræft, at du indsender den alligevel, eller gør den færdig først." in response.content.decode()
+    assert snapshot() == before
+    with pytest.raises(ValidationError):
+        services.report_submit(
+            plan=amager_plan, kind="final", year=None, actor=people.coordinator, today=AFTER_THE_PERIOD
+        )
+    assert snapshot() == before
+
+
+def test_a_reservation_longer_than_the_field_takes_is_refused_and_freezes_nothing(amager_plan, people):
+    from helhedsplan.reports.models import RESERVATION_MAX_LENGTH
+
+    before = snapshot()
+    too_long = "x" * (RESERVATION_MAX_LENGTH + 1)
+    response = client_for(people.coordinator).post(
+        url(amager_plan, "submission_create", period="slut"), {**CONFIRMED, "reservation": too_long}
+    )
+    assert response.status_code == 200
+    assert (
+        f"Denne værdi må højst have {RESERVATION_MAX_LENGTH} tegn (den har {RESERVATION_MAX_LENGTH + 1})."
+        in response.content.decode()
+    )
+    assert snapshot() == before
+
+
+def test_the_reservation_is_printed_on_the_front_page_of_the_pdf_and_the_page(amager_plan, people):
+    reservation = "Forbruget for 2025 er endnu ikke revideret og eftersendes."
+    response = client_for(people.coordinator).post(
+        url(amager_plan, "submission_create", period="slut"), {**CONFIRMED, "reservation": reservation}
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get(report__plan=amager_plan, report__kind="final")
+    assert submission.reservation == reservation
+    submission.pdf.open("rb")
+    text = " ".join(pdf_text(submission.pdf.read()).split())
+    front = text[: text.index("Indhold")]  # before the table of contents: the front page
+    assert "Forbehold" in front and reservation in front
+    html = client_for(people.reviewer).get(url(amager_plan, "report", period="slut")).content.decode()
+    assert reservation in html
+    # Frozen like the files.
+    submission.reservation = "Noget andet."
+    with pytest.raises(ValidationError):
+        submission.save()
