@@ -173,6 +173,30 @@ def test_filters_by_phase_text_municipality_and_year(reviewer, plans):
     assert "Ingen planer passer til filtrene." in client.get(URL, {"q": "ingenting"}).content.decode()
 
 
+def test_reports_awaiting_the_reviewers_answer_have_their_column_and_filter(reviewer, plans):
+    from helhedsplan.reports.models import Submission
+
+    Submission.objects.filter(report__plan=plans["running"]).update(outcome="approved")
+    client = client_for(reviewer)
+    response = client.get(URL)
+    rows = {row.plan.area: row for row in response.context["table"].data}
+    assert (rows["Område Nordby"].reports_awaiting, rows["Område Nordby"].awaiting_you) == (1, 1)
+    assert (rows["Område Sydby"].reports_awaiting, rows["Område Sydby"].awaiting_you) == (0, 0)
+    page = response.content.decode()
+    assert "Afventer svar" in page  # the column and the filter
+    assert "1 afventer Landsbyggefonden · 1 afventer dit svar" in page
+    assert sorted(_areas(client.get(URL, {"awaiting": "yours"}))) == ["Område Nordby", "Område Vestby"]
+    assert sorted(_areas(client.get(URL, {"awaiting": "lbf"}))) == ["Område Nordby", "Område Vestby"]
+    assert client.get(URL, {"awaiting": "nonsense"}).status_code == 400
+
+    # A coordinator of the ended plan waits for Landsbyggefonden: awaiting, but not their answer.
+    coordinator = UserFactory()
+    MembershipFactory(plan=plans["ended"], user=coordinator, role=Membership.Role.COORDINATOR)
+    row = client_for(coordinator).get(URL).context["table"].data[0]
+    assert (row.reports_awaiting, row.awaiting_you) == (1, 0)
+    assert _areas(client_for(coordinator).get(URL, {"awaiting": "yours"})) == []
+
+
 def test_sorting_by_budget_and_by_period(reviewer, plans):
     client = client_for(reviewer)
     assert _areas(client.get(URL, {"sort": "-budget"})) == ["Område Sydby", "Område Nordby", "Område Vestby"]
