@@ -578,7 +578,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(Estate, (), lambda record: record.name),
     Tracked(EstateDecision, ("estate",), _estate_decision),
     Tracked(ApprovalStep, (), lambda record: record.title),
-    Tracked(Report, (), lambda record: str(record)),
+    Tracked(Report, (), lambda record: str(record.instance)),  # the report, not "… as of <timestamp>"
     Tracked(PreparednessPlan, (), lambda record: _("Emergency plan")),
     Tracked(EscalationLevel, (), lambda record: record.name),
     Tracked(ActionCard, (), lambda record: record.scenario),
