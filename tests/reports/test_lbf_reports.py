@@ -209,7 +209,12 @@ def people(amager_plan, personas):
 
 def test_submit_freezes_the_files_and_later_edits_change_only_the_draft(amager_plan, people):
     submission = services.report_submit(
-        plan=amager_plan, kind="final", year=None, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
+        plan=amager_plan,
+        kind="final",
+        year=None,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
     )
     stored = {f: getattr(submission, f).read() for f in ("pdf", "spreadsheet", "plan_file")}
     assert sha256_of(stored["pdf"]) == submission.pdf_sha256
@@ -248,7 +253,9 @@ def test_the_whole_cycle_through_the_pages(amager_plan, people):
     coordinator, reviewer = client_for(people.coordinator), client_for(people.reviewer)
     report_url = url(amager_plan, "report", period="2024")
 
-    assert coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED).status_code == 302
+    assert (
+        coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED).status_code == 302
+    )
     submission = Submission.objects.get(report__plan=amager_plan, report__year=2024)
     assert submission.outcome == "awaiting"
 
@@ -283,7 +290,9 @@ def test_the_whole_cycle_through_the_pages(amager_plan, people):
         coordinator.post(url(amager_plan, "comment_create", pk=submission.pk), {"text": "  "}).status_code
         == 200
     )
-    assert coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED).status_code == 302
+    assert (
+        coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED).status_code == 302
+    )
     second = Submission.objects.get(report__plan=amager_plan, report__year=2024, number=2)
     assert (
         reviewer.post(
@@ -310,7 +319,12 @@ def test_only_coordinators_submit_and_only_reviewers_answer(amager_plan, people)
         assert client_for(who).post(url(amager_plan, "submission_create", period="2024")).status_code == 403
     assert not Submission.objects.filter(report__plan=amager_plan).exists()
     submission = services.report_submit(
-        plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
+        plan=amager_plan,
+        kind="yearly",
+        year=2024,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
     )
     for who in (people.coordinator, people.editor):
         response = client_for(who).post(
@@ -332,7 +346,12 @@ def test_a_report_before_its_time_or_outside_the_period_is_refused(amager_plan, 
     assert "Slutrapporten kan først indsendes, når planperioden er slut." in error.value.messages
     with pytest.raises(ValidationError):
         services.report_submit(
-            plan=amager_plan, kind="yearly", year=2027, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
+            plan=amager_plan,
+            kind="yearly",
+            year=2027,
+            actor=people.coordinator,
+            today=AFTER_THE_PERIOD,
+            gaps_confirmed=True,
         )
     assert not Report.objects.filter(plan=amager_plan).exists()
     assert client_for(people.coordinator).get(url(amager_plan, "report", period="2027")).status_code == 404
@@ -351,7 +370,12 @@ def test_submissions_are_not_in_the_admin_and_a_plan_with_reports_is_kept(amager
     from django.db.models import ProtectedError
 
     services.report_submit(
-        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
+        plan=amager_plan,
+        kind="yearly",
+        year=2022,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
     )
     assert not any(admin.site.is_registered(model) for model in (Report, Submission, Comment))
     with pytest.raises(ProtectedError):
@@ -362,7 +386,12 @@ def test_a_plan_with_reports_is_not_replaced_by_a_plan_file_and_stays_whole(amag
     """The importer knows nothing of reports: the report's protecting foreign key refuses the replace, and the
     importer names what protects the plan."""
     services.report_submit(
-        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD, gaps_confirmed=True
+        plan=amager_plan,
+        kind="yearly",
+        year=2022,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
     )
     before = snapshot()
 
@@ -398,7 +427,9 @@ def test_indsend_shows_what_the_final_report_lacks(amager_plan, people):
 def test_submitting_without_confirming_what_is_missing_is_refused_and_freezes_nothing(amager_plan, people):
     coordinator = client_for(people.coordinator)
     before = snapshot()
-    response = coordinator.post(url(amager_plan, "submission_create", period="slut"), {"reservation": "Uden."})
+    response = coordinator.post(
+        url(amager_plan, "submission_create", period="slut"), {"reservation": "Uden."}
+    )
     assert response.status_code == 200
     assert "Bekræft, at du indsender den alligevel, eller gør den færdig først." in response.content.decode()
     assert snapshot() == before
@@ -443,3 +474,59 @@ def test_the_reservation_is_printed_on_the_front_page_of_the_pdf_and_the_page(am
     submission.reservation = "Noget andet."
     with pytest.raises(ValidationError):
         submission.save()
+
+
+# --- Layout that holds ----------------------------------------------------------------------------------------------
+
+
+def pdf_words(content: bytes) -> list[tuple[float, list[tuple[float, float, float, str]]]]:
+    """Each page's width and its words as (x min, y min, x max, text), from ``pdftotext -bbox``."""
+    import html
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=content, capture_output=True, check=True)
+    number = r'"([\d.]+)"'
+    word = re.compile(rf"<word xMin={number} yMin={number} xMax={number} yMax={number}>(.*?)</word>")
+    return [
+        (
+            float(width),
+            [(float(a), float(b), float(c), html.unescape(t)) for a, b, c, _d, t in word.findall(body)],
+        )
+        for width, body in re.findall(
+            r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', out.stdout.decode(), re.S
+        )
+    ]
+
+
+def test_every_indicator_rows_percentage_is_on_the_final_reports_pdf_page(amager_plan):
+    """Nothing runs off an A4 page, and the "Fremdrift" column holds every indicator row's percentage, in the
+    rows' order — however long the status text ("Slutstatus: ikke nået")."""
+    import re
+
+    from helhedsplan.core.formatting import format_percent
+
+    data = status_report(final_report(amager_plan), as_of=AFTER_THE_PERIOD)
+    pages = pdf_words(documents.report_pdf(data))
+    in_column: list[str] = []
+    for width, words in pages:
+        assert all(0 <= x_min and x_max <= width for x_min, _y, x_max, _t in words), (
+            "a word runs off the page"
+        )
+        headers = [(x, y) for x, y, _x_max, text in words if text == "Fremdrift"]
+        if not headers:
+            continue
+        left, top = headers[0]
+        column = sorted(
+            (w for w in words if w[0] >= left - 2 and w[1] > top), key=lambda w: (round(w[1]), w[0])
+        )
+        in_column += re.findall(r"\d+(?:,\d+)? %", " ".join(w[3] for w in column))
+    expected = [
+        format_percent(result.progress.value)
+        for section in data.sections
+        for result in [*section.key_figures, *(r for goal in section.goals for r in goal.indicators)]
+        if result.progress.value is not None
+    ]
+    assert len(expected) >= 10
+    # Every row's percentage, in order (a goal's own percentage may stand between them).
+    found = iter(in_column)
+    assert all(any(value == seen for seen in found) for value in expected), (expected, in_column)
