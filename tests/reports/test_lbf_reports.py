@@ -530,3 +530,35 @@ def test_every_indicator_rows_percentage_is_on_the_final_reports_pdf_page(amager
     # Every row's percentage, in order (a goal's own percentage may stand between them).
     found = iter(in_column)
     assert all(any(value == seen for seen in found) for value in expected), (expected, in_column)
+
+
+def test_the_spreadsheet_has_frozen_headers_filters_and_measurements_as_numbers(amager_plan):
+    data = status_report(final_report(amager_plan), as_of=AFTER_THE_PERIOD)
+    book = load_workbook(BytesIO(documents.report_xlsx(data)))
+    for name in ("Resultater", "Målinger", "Aktiviteter", "Budget", "Godkendelser", "Beretninger"):
+        sheet = book[name]
+        header = int(sheet.freeze_panes[1:]) - 1  # the header row stays in view
+        assert sheet.freeze_panes == f"A{header + 1}", name
+        assert sheet.auto_filter.ref.startswith(f"A{header}:"), name
+        assert sheet.cell(row=header, column=1).font.b, name
+    sheet = book["Målinger"]
+    header = int(sheet.freeze_panes[1:]) - 1
+    titles = [c.value for c in sheet[header]]
+    assert titles[:7] == ["Delaftale", "Delmål", "Indikator", "Enhed", "Dato", "Værdi", "Eksempel"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=header + 1)]
+    made = [
+        m
+        for s in data.sections
+        for r in [*s.key_figures, *(r for g in s.goals for r in g.indicators)]
+        for m in r.measurements
+    ]
+    assert len(rows) == len(made)
+    assert all(isinstance(row[4], datetime.datetime) and isinstance(row[5], int | float) for row in rows)
+    assert sorted(row[5] for row in rows) == sorted(float(m.value) for m in made)
+    # The results sheet counts them instead of listing them as text.
+    results = book["Resultater"]
+    header = int(results.freeze_panes[1:]) - 1
+    texts = [
+        c.value for row in results.iter_rows(min_row=header + 1) for c in row if isinstance(c.value, str)
+    ]
+    assert not any("(" in text and "." in text and text[0].isdigit() for text in texts)
