@@ -41,6 +41,7 @@ password_patterns = [
     ),
 ]
 
+
 class FaviconView(RedirectView):
     """``/favicon.ico``, which browsers ask for on their own (showing a JSON answer or a PDF): the icon from our
     static files (same origin, so the CSP's ``img-src 'self'`` allows it)."""

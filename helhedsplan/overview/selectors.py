@@ -361,7 +361,7 @@ def _submitted_on(row: ArchiveRow) -> str:
 
 
 def reports_awaiting_you(sources: AttentionSources) -> AttentionGroup:
-    """"Afventer dit svar": for a reviewer the reports awaiting Landsbyggefonden's answer, for a coordinator
+    """ "Afventer dit svar": for a reviewer the reports awaiting Landsbyggefonden's answer, for a coordinator
     the reports returned by Landsbyggefonden — the oldest submission first."""
     rows = [
         row

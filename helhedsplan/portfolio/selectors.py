@@ -312,7 +312,6 @@ class PortfolioTable(tables.Table):
             "due": record.reports_due,
         }
 
-
     def render_awaiting(self, record: PortfolioRow) -> str:
         if not record.reports_awaiting and not record.awaiting_you:
             return "—"

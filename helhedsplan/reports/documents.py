@@ -196,6 +196,12 @@ def report_xlsx(data: StatusReport) -> bytes:
     front.add([_("Overall status"), data.progress.label, data.progress.value], formats={3: PERCENT_FORMAT})
     if data.submission:
         front.add([_("Submitted"), data.submission.submitted_at.date(), str(data.submission.submitted_by)])
+    front.add([_("Approved by the board"), data.report.board_approved_on])
+    if data.reservation:
+        front.add([_("Reservation"), data.reservation])
+    if data.covers_period:
+        front.add([_("Overall conclusion"), data.report.conclusion])
+        front.add([_("Anchoring after the period"), data.report.anchoring])
     front.finish()
 
     results = _Sheet(book, _("Results"), data)
@@ -342,7 +348,14 @@ def report_xlsx(data: StatusReport) -> bytes:
 
     narratives = _Sheet(book, _("Narratives"), data)
     narratives.header(
-        [_("Sub-agreement"), _("Year"), _("What went well"), _("What did not go well"), _("What changes")]
+        [
+            _("Sub-agreement"),
+            _("Year"),
+            _("What went well"),
+            _("What did not go well"),
+            _("What changes"),
+            _("Why the spend deviates from the budget"),
+        ]
     )
     for section in data.sections:
         for narrative in section.narratives:
@@ -353,9 +366,35 @@ def report_xlsx(data: StatusReport) -> bytes:
                     narrative.went_well,
                     narrative.went_badly,
                     narrative.changes,
+                    narrative.budget_explanation,
                 ]
             )
     narratives.finish()
+
+    deviations = {d.sub_agreement.pk: d for d in data.deviations}
+    conclusions = _Sheet(book, _("Sub-agreements"), data)
+    conclusions.header(
+        [
+            _("Sub-agreement"),
+            _("Conclusion over the period"),
+            _("Anchoring"),
+            _("Deviation from the budget"),
+            _("Explained"),
+        ]
+    )
+    for section in data.sections:
+        deviation = deviations.get(section.sub_agreement.pk)
+        conclusions.add(
+            [
+                str(section.sub_agreement),
+                section.sub_agreement.conclusion if data.covers_period else None,
+                section.sub_agreement.anchoring,
+                deviation.variance.fraction if deviation else None,
+                bool(deviation.explanations) if deviation else None,
+            ],
+            formats={4: PERCENT_FORMAT},
+        )
+    conclusions.finish()
 
     buffer = BytesIO()
     book.save(buffer)

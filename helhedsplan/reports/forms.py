@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import RESERVATION_MAX_LENGTH, Submission
+from helhedsplan.core.forms import PlanModelForm
+
+from .models import RESERVATION_MAX_LENGTH, Report, Submission
 
 
 class AnswerForm(forms.Form):
@@ -24,6 +26,25 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when the report is returned: say what must change."),
     )
+
+
+class ReportTextsForm(PlanModelForm):
+    """The report's own texts: the bestyrelse's approval date; for the final report also the plan's conclusion
+    over the period and its anchoring (the model's fields and rules)."""
+
+    class Meta:
+        model = Report
+        fields = ["board_approved_on", "conclusion", "anchoring"]
+        widgets = {
+            "conclusion": forms.Textarea(attrs={"rows": 5}),
+            "anchoring": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_final:
+            del self.fields["conclusion"]
+            del self.fields["anchoring"]
 
 
 class SubmitForm(forms.Form):

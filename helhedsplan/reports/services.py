@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhedsplan.core.services import record_actor
+from helhedsplan.core.services import object_create, object_update, record_actor
 from helhedsplan.plans.models import Plan
 
 from . import documents
@@ -30,6 +30,32 @@ def report_for(*, plan: Plan, kind: str, year: int | None) -> Report:
     if report.pk is None:
         report.full_clean(exclude=["lock_version"])
     return report
+
+
+@transaction.atomic
+def report_update(
+    *,
+    plan: Plan,
+    kind: str,
+    year: int | None,
+    data: dict[str, Any],
+    expected_lock_version: int | None,
+    actor: Any,
+) -> Report:
+    """The report's own texts: the date the plan's bestyrelse approved it and, for the final report, the plan's
+    conclusion over the period and how its results are anchored. A draft report is stored by its first text.
+    Refused while the report awaits Landsbyggefonden's answer and once it is approved: what was filed stays."""
+    report = report_for(plan=plan, kind=kind, year=year)
+    if not report.is_final:
+        data = {name: value for name, value in data.items() if name == "board_approved_on"}
+    if report.pk is None:
+        return object_create(report, data=data, actor=actor)
+    latest = report.submissions.order_by("-number").first()
+    if latest is not None and latest.outcome != Submission.Outcome.RETURNED:
+        raise ValidationError(
+            _("The report is submitted: its texts change only if Landsbyggefonden returns it.")
+        )
+    return object_update(report, data=data, expected_lock_version=expected_lock_version, actor=actor)
 
 
 @transaction.atomic

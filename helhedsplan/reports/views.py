@@ -17,11 +17,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.navigation import Crumb
+from helhedsplan.core.services import EditConflict
 from helhedsplan.plans.exporters import PDF, XLSX, YAML, file_response
 from helhedsplan.plans.views import PlanTemplateView
 from helhedsplan.reports import services
 
-from .forms import AnswerForm, CommentForm, SubmitForm, add_errors
+from .forms import AnswerForm, CommentForm, ReportTextsForm, SubmitForm, add_errors
 from .models import Report, Submission
 from .report import report_archive, report_of, report_submissions, status_report
 
@@ -85,16 +86,22 @@ class ReportView(PlanTemplateView):
         as_of = as_of_asked(self.request.GET, self.report, timezone.localdate())
         user = self.request.user
         today = timezone.localdate()
+        submissions = report_submissions(self.report)
+        may_submit = user.has_perm("plan.submit_reports", self.plan) and self.report.can_be_made(today)
         context.update(
             data=status_report(self.report, as_of=as_of),
-            submissions=report_submissions(self.report),
-            can_submit=user.has_perm("plan.submit_reports", self.plan) and self.report.can_be_made(today),
+            submissions=submissions,
+            can_submit=may_submit,
             can_review=user.has_perm("plan.review_reports", self.plan),
             can_comment=user.has_perm("plan.comment_reports", self.plan),
             answer_form=kwargs.get("answer_form") or AnswerForm(),
             comment_form=kwargs.get("comment_form") or CommentForm(),
             submit_errors=kwargs.get("submit_errors", []),
             submit_form=kwargs.get("submit_form") or SubmitForm(),
+            texts_form=kwargs.get("texts_form") or ReportTextsForm(instance=self.report, plan=self.plan),
+            # The report's own texts: written until it is submitted, and again once it is returned.
+            can_write_texts=may_submit
+            and (not submissions or submissions[-1].outcome == Submission.Outcome.RETURNED),
             submitting=kwargs.get("submitting", False),
             period=self.kwargs["period"],
         )
@@ -136,6 +143,36 @@ class SubmissionCreateView(ReportView):
         return redirect(
             reverse("reports:report", kwargs={"plan": self.plan.slug, "period": kwargs["period"]})
         )
+
+
+class ReportTextsView(ReportView):
+    """The coordinator writes the report's own texts: the bestyrelse's approval date and, for the final report,
+    the plan's conclusion and anchoring (GET shows the report's page)."""
+
+    permission_required = "plan.submit_reports"
+
+    def post(self, request, *args, **kwargs):
+        form = ReportTextsForm(request.POST, instance=self.report, plan=self.plan)
+        if form.is_valid():
+            try:
+                services.report_update(
+                    plan=self.plan,
+                    kind=self.report.kind,
+                    year=self.report.year,
+                    data=form.model_data(),
+                    expected_lock_version=form.cleaned_data.get("lock_version"),
+                    actor=request.user,
+                )
+            except EditConflict:
+                form.add_error(
+                    None, gettext("Someone saved the report's texts meanwhile: read them and try again.")
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, gettext("The report's texts were saved."))
+                return redirect(self.report.get_absolute_url() + "#report-texts")
+        return self.render_to_response(self.get_context_data(texts_form=form))
 
 
 class SubmissionActionView(ReportView):

@@ -509,7 +509,7 @@ def test_every_indicator_rows_percentage_is_on_the_final_reports_pdf_page(amager
     pages = pdf_words(documents.report_pdf(data))
     in_column: list[str] = []
     for width, words in pages:
-        assert all(0 <= x_min and x_max <= width for x_min, _y, x_max, _t in words), (
+        assert all(x_min >= 0 and x_max <= width for x_min, _y, x_max, _t in words), (
             "a word runs off the page"
         )
         headers = [(x, y) for x, y, _x_max, text in words if text == "Fremdrift"]
@@ -562,3 +562,103 @@ def test_the_spreadsheet_has_frozen_headers_filters_and_measurements_as_numbers(
         c.value for row in results.iter_rows(min_row=header + 1) for c in row if isinstance(c.value, str)
     ]
     assert not any("(" in text and "." in text and text[0].isdigit() for text in texts)
+
+
+# --- What Landsbyggefonden asks of a final report ---------------------------------------------------------------
+
+
+def test_the_coordinator_writes_the_final_reports_own_texts_and_they_are_printed(amager_plan, people):
+    coordinator = client_for(people.coordinator)
+    texts = {
+        "board_approved_on": "2026-03-15",
+        "conclusion": "Planen nåede de fleste mål for børn og unge, men ikke for beskæftigelse.",
+        "anchoring": "Lektiecaféerne fortsætter i kommunens regi, betalt af kommunens budget.",
+    }
+    response = coordinator.post(url(amager_plan, "report_texts", period="slut"), texts)
+    assert response.status_code == 302
+    report = Report.objects.get(plan=amager_plan, kind="final")
+    assert report.board_approved_on == datetime.date(2026, 3, 15)
+
+    data = status_report(report, as_of=AFTER_THE_PERIOD)
+    flat = " ".join(pdf_text(documents.report_pdf(data)).split())
+    assert "Godkendt af bestyrelsen 15. marts 2026" in flat
+    assert "Samlet vurdering" in flat and texts["conclusion"] in flat and texts["anchoring"] in flat
+    html = client_for(people.reviewer).get(url(amager_plan, "report", period="slut")).content.decode()
+    assert texts["conclusion"] in html and "15. marts 2026" in html
+    front = load_workbook(BytesIO(documents.report_xlsx(data)))["Forside"]
+    values = [[c.value for c in row] for row in front.iter_rows()]
+    assert ["Samlet vurdering", texts["conclusion"]] in [row[:2] for row in values]
+    # No longer missing from the report.
+    assert "godkendt af bestyrelsen den" not in data.gaps.report_fields
+
+
+def test_the_reports_texts_are_refused_from_others_before_the_time_and_once_submitted(amager_plan, people):
+    before = snapshot()
+    for who in (people.editor, people.reviewer):
+        response = client_for(who).post(
+            url(amager_plan, "report_texts", period="slut"), {"board_approved_on": "2026-03-15"}
+        )
+        assert response.status_code == 403
+    # The board approves after the period: a date inside it is refused with a Danish sentence.
+    response = client_for(people.coordinator).post(
+        url(amager_plan, "report_texts", period="slut"), {"board_approved_on": "2025-06-01"}
+    )
+    assert (
+        "Bestyrelsen godkender en rapport, efter at den tid, den dækker, er slut."
+        in response.content.decode()
+    )
+    assert snapshot() == before
+
+    services.report_submit(
+        plan=amager_plan,
+        kind="yearly",
+        year=2024,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
+    )
+    submitted = snapshot()
+    with pytest.raises(ValidationError) as refused:
+        services.report_update(
+            plan=amager_plan,
+            kind="yearly",
+            year=2024,
+            data={"board_approved_on": datetime.date(2025, 2, 1)},
+            expected_lock_version=None,
+            actor=people.coordinator,
+        )
+    assert refused.value.messages == [
+        "Rapporten er indsendt: dens tekster kan kun ændres, hvis Landsbyggefonden sender den retur."
+    ]
+    assert snapshot() == submitted
+
+
+def test_a_deviation_beyond_the_plans_threshold_asks_for_an_explanation(amager_plan, people):
+    from helhedsplan.agreements.models import Narrative
+
+    # Every delaftale's known spend deviates by less than 100 %: with a 1 % threshold some are flagged, with
+    # 100 % none is.
+    amager_plan.budget_deviation_percent = 1
+    amager_plan.save()
+    data = status_report(Report(plan=amager_plan, kind="yearly", year=2023), as_of=AFTER_THE_PERIOD)
+    assert data.deviations
+    flagged = data.deviations[0]
+    assert abs(flagged.variance.fraction) > Decimal("0.01")
+    assert flagged.sub_agreement in data.gaps.unexplained_deviations
+    html = client_for(people.coordinator).get(url(amager_plan, "submission_create", period="2023")).content
+    assert "uden forklaring" in html.decode() and str(flagged.sub_agreement) in html.decode()
+
+    explanation = "Midtvejsevalueringen blev dyrere end budgetteret."
+    narrative, _created = Narrative.objects.get_or_create(sub_agreement=flagged.sub_agreement, year=2023)
+    narrative.budget_explanation = explanation
+    narrative.save()
+    data = status_report(Report(plan=amager_plan, kind="yearly", year=2023), as_of=AFTER_THE_PERIOD)
+    assert flagged.sub_agreement not in data.gaps.unexplained_deviations
+    flat = " ".join(pdf_text(documents.report_pdf(data)).split())
+    assert explanation in flat
+
+    amager_plan.budget_deviation_percent = 100
+    amager_plan.save()
+    assert not status_report(
+        Report(plan=amager_plan, kind="yearly", year=2023), as_of=AFTER_THE_PERIOD
+    ).deviations
