@@ -70,7 +70,7 @@ class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def add_errors(form: forms.Form, error: ValidationError) -> None:
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's refusal shown on the form: at its field when it names one of the form's fields."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():

@@ -256,7 +256,7 @@ def report_gaps(data: StatusReport) -> ReportGaps:
     ]
     if data.report.year is not None:
         years = [data.report.year]
-    narratives = []
+    narratives: list[tuple[SubAgreement, int]] = []
     for section in data.sections:
         written = {n.year for n in section.narratives if not n.is_empty()}
         narratives.extend((section.sub_agreement, y) for y in years if y not in written)
@@ -280,7 +280,7 @@ def report_gaps(data: StatusReport) -> ReportGaps:
         if report.is_final
         else [],
         report_fields=[
-            str(Report._meta.get_field(name).verbose_name)
+            str(Report._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             for name in wanted
             if not str(getattr(report, name) or "").strip()
         ],

@@ -82,10 +82,7 @@ def report_submit(
         raise ValidationError(
             _("The yearly report of %(year)s can be submitted once the year is over.") % {"year": year}
         )
-    if report.pk is None:
-        record_actor(report, actor)
-        report.save()
-    latest = report.submissions.select_for_update().order_by("-number").first()
+    latest = report.submissions.select_for_update().order_by("-number").first() if report.pk else None
     if latest is not None and latest.outcome == Submission.Outcome.AWAITING:
         raise ValidationError(_("The report is already awaiting an answer from Landsbyggefonden."))
     if latest is not None and latest.outcome == Submission.Outcome.APPROVED:
@@ -107,6 +104,10 @@ def report_submit(
                 )
             }
         )
+    # Every refusal is behind us: only now is a draft report stored.
+    if report.pk is None:
+        record_actor(report, actor)
+        report.save()
     data = dataclasses.replace(data, reservation=reservation)
     pdf = documents.report_pdf(data)
     spreadsheet = documents.report_xlsx(data)

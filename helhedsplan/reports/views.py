@@ -116,7 +116,9 @@ class SubmissionCreateView(ReportView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("submitting", True)
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        context["form"] = context["submit_form"]  # the form this address takes
+        return context
 
     def post(self, request, *args, **kwargs):
         form = SubmitForm(request.POST)
@@ -150,6 +152,11 @@ class ReportTextsView(ReportView):
     the plan's conclusion and anchoring (GET shows the report's page)."""
 
     permission_required = "plan.submit_reports"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = context["texts_form"]  # the form this address takes
+        return context
 
     def post(self, request, *args, **kwargs):
         form = ReportTextsForm(request.POST, instance=self.report, plan=self.plan)
