@@ -288,7 +288,7 @@ TABLE: list[Row] = [
         about_object=False,
     ),
     Row(
-        "reports:report_texts",
+        "reports:report_texts_update",
         SUBMIT_REPORTS,
         lambda o: {"period": "slut"},
         lambda o, kw: {

@@ -574,7 +574,7 @@ def test_the_coordinator_writes_the_final_reports_own_texts_and_they_are_printed
         "conclusion": "Planen nåede de fleste mål for børn og unge, men ikke for beskæftigelse.",
         "anchoring": "Lektiecaféerne fortsætter i kommunens regi, betalt af kommunens budget.",
     }
-    response = coordinator.post(url(amager_plan, "report_texts", period="slut"), texts)
+    response = coordinator.post(url(amager_plan, "report_texts_update", period="slut"), texts)
     assert response.status_code == 302
     report = Report.objects.get(plan=amager_plan, kind="final")
     assert report.board_approved_on == datetime.date(2026, 3, 15)
@@ -596,12 +596,12 @@ def test_the_reports_texts_are_refused_from_others_before_the_time_and_once_subm
     before = snapshot()
     for who in (people.editor, people.reviewer):
         response = client_for(who).post(
-            url(amager_plan, "report_texts", period="slut"), {"board_approved_on": "2026-03-15"}
+            url(amager_plan, "report_texts_update", period="slut"), {"board_approved_on": "2026-03-15"}
         )
         assert response.status_code == 403
     # The board approves after the period: a date inside it is refused with a Danish sentence.
     response = client_for(people.coordinator).post(
-        url(amager_plan, "report_texts", period="slut"), {"board_approved_on": "2025-06-01"}
+        url(amager_plan, "report_texts_update", period="slut"), {"board_approved_on": "2025-06-01"}
     )
     assert (
         "Bestyrelsen godkender en rapport, efter at den tid, den dækker, er slut."
