@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from helhedsplan.plans import views as plan_views
 
@@ -38,7 +40,19 @@ password_patterns = [
     ),
 ]
 
+
+class FaviconView(RedirectView):
+    """``/favicon.ico``, which browsers ask for on their own (showing a JSON answer or a PDF): the icon from our
+    static files (same origin, so the CSP's ``img-src 'self'`` allows it)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.ico")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("", include("helhedsplan.plans.urls")),
     path("konto/", include(password_patterns)),

@@ -276,6 +276,7 @@ def test_a_plan_is_built_from_nothing_with_its_estates(superuser_client, db):
         "homes": "4135",
         "residents": "9027",
         "report_due_months": "6",
+        "budget_deviation_percent": "10",
         **management_form("estates"),
         **management_form("memberships"),
     }

@@ -293,7 +293,19 @@ TABLE: list[Row] = [
         "reports:submission_create",
         SUBMIT_REPORTS,
         lambda o: {"period": "slut"},
-        NO_DATA,  # a button: nothing but the CSRF token
+        # The confirmation that the report is submitted though it lacks something.
+        lambda o, kw: {"gaps_confirmed": "on", "reservation": "Forbruget for 2025 eftersendes."},
+        about_object=False,
+    ),
+    Row(
+        "reports:report_texts_update",
+        SUBMIT_REPORTS,
+        lambda o: {"period": "slut"},
+        lambda o, kw: {
+            "board_approved_on": "2026-03-15",
+            "conclusion": "Planen nåede de fleste af sine mål.",
+            "anchoring": "Lektiecaféerne fortsætter i kommunens regi.",
+        },
         about_object=False,
     ),
     Row(

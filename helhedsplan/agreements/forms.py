@@ -33,7 +33,7 @@ class StrategicGoalForm(PlanModelForm):
 class SubAgreementForm(PlanModelForm):
     class Meta:
         model = SubAgreement
-        fields = ["purpose", "problem", "target_groups", "anchoring"]
+        fields = ["purpose", "problem", "target_groups", "anchoring", "conclusion"]
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
 
 
@@ -60,11 +60,12 @@ class NarrativeForm(PlanModelForm):
 
     class Meta:
         model = Narrative
-        fields = ["year", "went_well", "went_badly", "changes"]
+        fields = ["year", "went_well", "went_badly", "changes", "budget_explanation"]
         widgets = {
             "went_well": forms.Textarea(attrs={"rows": 5}),
             "went_badly": forms.Textarea(attrs={"rows": 5}),
             "changes": forms.Textarea(attrs={"rows": 5}),
+            "budget_explanation": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):

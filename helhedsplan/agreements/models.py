@@ -204,6 +204,14 @@ class SubAgreement(FocusAreaNamed, PlanContent):
     anchoring = models.TextField(
         _("anchoring"), blank=True, help_text=_("How the work is carried on after the plan.")
     )
+    #: The final report's whole-period conclusion of the delaftale (LBF: "samlet vurdering").
+    conclusion = models.TextField(
+        _("conclusion over the period"),
+        blank=True,
+        help_text=_(
+            "For the final report: what was reached against the goals over the whole period, and why not where not."
+        ),
+    )
     history = PlanHistoricalRecords(bases=(FocusAreaNamed,))
 
     class Meta:
@@ -307,6 +315,15 @@ class Narrative(PlanContent, ExampleFlag):
     went_well = models.TextField(_("what went well"), blank=True)
     went_badly = models.TextField(_("what did not go well"), blank=True)
     changes = models.TextField(_("what changes"), blank=True)
+    #: Why the year's spend deviates from the budget, where it deviates by more than the plan's threshold
+    #: (``Plan.budget_deviation_percent``); the report asks for it.
+    budget_explanation = models.TextField(
+        _("explanation of the budget deviation"),
+        blank=True,
+        help_text=_(
+            "Why the year's actual spend deviates from the budget, when it deviates by more than the plan's threshold."
+        ),
+    )
     history = PlanHistoricalRecords()
 
     class Meta:
@@ -342,4 +359,4 @@ class Narrative(PlanContent, ExampleFlag):
             self.sub_agreement.plan.validate_year(self.year)
 
     def is_empty(self) -> bool:
-        return not (self.went_well or self.went_badly or self.changes)
+        return not (self.went_well or self.went_badly or self.changes or self.budget_explanation)

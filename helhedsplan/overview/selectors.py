@@ -137,6 +137,11 @@ class AttentionSources:
     reports: list[ArchiveRow]
     #: Whether the reader may see contacts (reviewers may not: their names and numbers are personal data).
     may_see_contacts: bool
+    #: Whether the reader answers submitted reports (a reviewer of Landsbyggefonden): the reports awaiting an
+    #: answer are theirs to answer.
+    may_review: bool = False
+    #: Whether the reader submits reports (a coordinator): the returned reports are theirs to answer.
+    may_submit: bool = False
 
 
 def _url(name: str, plan: Plan, anchor: str = "") -> str:
@@ -355,10 +360,49 @@ def contacts_to_verify(sources: AttentionSources) -> AttentionGroup:
     )
 
 
+def _submitted_on(row: ArchiveRow) -> str:
+    latest = row.submissions[-1]
+    return _date(timezone.localtime(latest.submitted_at).date())
+
+
+def reports_awaiting_you(sources: AttentionSources) -> AttentionGroup:
+    """ "Afventer dit svar": for a reviewer the reports awaiting Landsbyggefonden's answer, for a coordinator
+    the reports returned by Landsbyggefonden — the oldest submission first."""
+    rows = [
+        row
+        for row in sources.reports
+        if (sources.may_review and row.state == ReportState.AWAITING)
+        or (sources.may_submit and row.state == ReportState.RETURNED)
+    ]
+    rows.sort(key=lambda row: (row.submissions[-1].submitted_at, row.report.pk))
+    return AttentionGroup(
+        "your-answer",
+        _("Awaiting your answer"),
+        [
+            AttentionItem(
+                title=str(row.report),
+                url=reverse("reports:report", kwargs={"plan": sources.plan.slug, **row.report.url_kwargs()}),
+                detail=(
+                    _("submitted %(day)s: approve it or return it with a comment")
+                    if row.state == ReportState.AWAITING
+                    else _("returned by Landsbyggefonden: answer and submit again")
+                )
+                % {"day": _submitted_on(row)},
+            )
+            for row in rows
+        ],
+    )
+
+
 def reports_due(sources: AttentionSources) -> AttentionGroup:
-    """Reports to Landsbyggefonden that are overdue, returned for a new submission, or due — in that order."""
+    """Reports to Landsbyggefonden that are overdue, returned for a new submission, or due — in that order (a
+    returned report heads a coordinator's list instead: ``reports_awaiting_you``)."""
     rows = sorted(
-        (row for row in sources.reports if row.needs_attention),
+        (
+            row
+            for row in sources.reports
+            if row.needs_attention and not (sources.may_submit and row.state == ReportState.RETURNED)
+        ),
         key=lambda row: (NEEDS_ATTENTION.index(row.state), row.report.due_date),
     )
     return AttentionGroup(
@@ -391,6 +435,8 @@ def attention_sources(
     contacts: list[Contact],
     reports: list[ArchiveRow],
     may_see_contacts: bool,
+    may_review: bool = False,
+    may_submit: bool = False,
 ) -> AttentionSources:
     """What the providers read, from rows already fetched (the delaftaler with their goal tree and activities,
     the strategic goals with their key figures): no query. The dashboard gives one plan's, the portfolio every
@@ -417,11 +463,14 @@ def attention_sources(
         contacts=contacts,
         reports=reports,
         may_see_contacts=may_see_contacts,
+        may_review=may_review,
+        may_submit=may_submit,
     )
 
 
 #: The providers of "Kræver opmærksomhed", most urgent kind first.
 ATTENTION_PROVIDERS: tuple[Callable[[AttentionSources], AttentionGroup], ...] = (
+    reports_awaiting_you,
     open_incidents,
     missing_parts,
     overdue_approvals,
@@ -534,7 +583,7 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(Estate, (), lambda record: record.name),
     Tracked(EstateDecision, ("estate",), _estate_decision),
     Tracked(ApprovalStep, (), lambda record: record.title),
-    Tracked(Report, (), lambda record: str(record)),
+    Tracked(Report, (), lambda record: str(record.instance)),  # the report, not "… as of <timestamp>"
     Tracked(PreparednessPlan, (), lambda record: _("Emergency plan")),
     Tracked(EscalationLevel, (), lambda record: record.name),
     Tracked(ActionCard, (), lambda record: record.scenario),
@@ -729,7 +778,14 @@ class Dashboard:
     estate_residents: int
 
 
-def dashboard(plan: Plan, today: datetime.date, *, may_see_contacts: bool = False) -> Dashboard:
+def dashboard(
+    plan: Plan,
+    today: datetime.date,
+    *,
+    may_see_contacts: bool = False,
+    may_review: bool = False,
+    may_submit: bool = False,
+) -> Dashboard:
     """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
     the plan: six for the goal tree, three for the key figures, five for the budget, three for the approvals
     (estates, decisions, steps), one for the open incidents, two for the emergency plan and its contacts, three for
@@ -765,6 +821,8 @@ def dashboard(plan: Plan, today: datetime.date, *, may_see_contacts: bool = Fals
         contacts=contacts_of(plan),
         reports=report_archive(plan, today=today),
         may_see_contacts=may_see_contacts,
+        may_review=may_review,
+        may_submit=may_submit,
     )
     return Dashboard(
         today=today,

@@ -30,7 +30,14 @@ class DashboardView(PlanTemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         may_see_contacts = self.request.user.has_perm("plan.view_contact_details", self.plan)
-        dashboard = selectors.dashboard(self.plan, self.today(), may_see_contacts=may_see_contacts)
+        user = self.request.user
+        dashboard = selectors.dashboard(
+            self.plan,
+            self.today(),
+            may_see_contacts=may_see_contacts,
+            may_review=user.has_perm("plan.review_reports", self.plan),
+            may_submit=user.has_perm("plan.submit_reports", self.plan),
+        )
         context.update(
             {field.name: getattr(dashboard, field.name) for field in dataclasses.fields(dashboard)}
         )

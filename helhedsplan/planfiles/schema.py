@@ -247,6 +247,7 @@ class Plan(Record):
     homes: int | None = None
     residents: int | None = None
     report_due_months: int = 6
+    budget_deviation_percent: int = 10
     # A funding period's code; that the period exists is checked on import.
     funding_period: Text = DEFAULT_PERIOD_CODE
     parties: list[OrganisationRef] = []
@@ -357,6 +358,7 @@ class Narrative(Record):
     went_well: Text = ""
     went_badly: Text = ""
     changes: Text = ""
+    budget_explanation: Text = ""
     is_example: bool = False
 
 
@@ -366,6 +368,7 @@ class SubAgreement(Record):
     problem: Text = ""
     target_groups: Text = ""
     anchoring: Text = ""
+    conclusion: Text = ""
     parties: list[Party] = []
     goals: list[Goal] = []
     activities: list[Activity] = []

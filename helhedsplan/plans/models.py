@@ -315,6 +315,15 @@ class Plan(CleanInput, models.Model):
             "this many months after the period ends."
         ),
     )
+    budget_deviation_percent = models.PositiveSmallIntegerField(
+        _("budget deviation to explain (%)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "A report asks for an explanation wherever a sub-agreement's actual spend deviates from its budget by "
+            "more than this share."
+        ),
+    )
     organisations = models.ManyToManyField(
         Organisation, related_name="plans", blank=True, verbose_name=_("parties")
     )

@@ -64,6 +64,8 @@ def portfolio_xlsx(rows: list[PortfolioRow], *, today: datetime.date) -> bytes:
             _("Reports due"),
             _("Reports overdue"),
             _("Needs attention"),
+            _("Awaiting Landsbyggefonden's answer"),
+            _("Awaiting your answer"),
         ],
         font=bold,
     )
@@ -86,6 +88,8 @@ def portfolio_xlsx(rows: list[PortfolioRow], *, today: datetime.date) -> bytes:
                 row.reports_due,
                 row.reports_overdue,
                 row.needs_attention,
+                row.reports_awaiting,
+                row.awaiting_you,
             ],
         )
     total = totals(rows)

@@ -31,6 +31,7 @@ from helhedsplan.preparedness.selectors import (
     preparedness_plans_by_plan,
     visible_contacts_by_plan,
 )
+from helhedsplan.reports.models import Report
 from helhedsplan.reports.report import ReportState, report_archives
 
 
@@ -75,6 +76,8 @@ class PortfolioRow:
     reports_overdue: int
     #: Reports returned by Landsbyggefonden, to be submitted again.
     reports_returned: int
+    #: Reports submitted and awaiting Landsbyggefonden's answer.
+    reports_awaiting: int
     #: Indicators never measured or whose next measurement is overdue (as the dashboard counts them).
     measurements_overdue: int
     #: What the plan's dashboard lists under "Kræver opmærksomhed" for this user (``overview.selectors``).
@@ -91,6 +94,16 @@ class PortfolioRow:
     @property
     def approvals(self) -> str:
         return f"{self.approved}/{self.estates}"
+
+    @property
+    def awaiting_you(self) -> int:
+        """The reports awaiting this user's answer: submitted ones for a reviewer, returned ones for a coordinator
+        (what heads their dashboard: ``overview.selectors.reports_awaiting_you``)."""
+        return len(self.attention.of("your-answer"))
+
+    @property
+    def awaiting_key(self) -> tuple[int, int]:
+        return (self.awaiting_you, self.reports_awaiting)
 
     @property
     def needs_attention(self) -> int:
@@ -130,6 +143,9 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
     preparedness_plans = preparedness_plans_by_plan(plans)
     contacts = visible_contacts_by_plan(plans, user)
     archives = report_archives(plans, today=today)
+    # The plans where the user answers reports, and those where they submit them (one query each).
+    reviews = plans_where(user, "plan.review_reports", plans)
+    submits = plans_where(user, "plan.submit_reports", plans)
     rows = []
     for plan in plans:
         approval = overviews[plan.pk].summary
@@ -148,6 +164,8 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
                 reports=archives[plan.pk],
                 # Only the contacts the user may see were read: the others are not theirs to verify.
                 may_see_contacts=True,
+                may_review=plan.pk in reviews,
+                may_submit=plan.pk in submits,
             )
         )
         rows.append(
@@ -162,11 +180,23 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
                 reports_due=states.count(ReportState.DUE),
                 reports_overdue=states.count(ReportState.OVERDUE),
                 reports_returned=states.count(ReportState.RETURNED),
+                reports_awaiting=states.count(ReportState.AWAITING),
                 measurements_overdue=len(attention.of("measurements")),
                 attention=attention,
             )
         )
     return rows
+
+
+def plans_where(user, action: str, plans: list[Plan]) -> set[int]:
+    """The pks of those of ``plans`` where ``user`` holds ``action`` (a permission of ``ROLE_PERMISSIONS``),
+    through a membership or an organisation-wide grant: one query."""
+    return set(
+        Report.objects.for_user(user, action)
+        .filter(plan__in=plans)
+        .values_list("plan_id", flat=True)
+        .distinct()
+    )
 
 
 @dataclass(frozen=True)
@@ -200,9 +230,16 @@ class PortfolioFilter(django_filters.FilterSet):
         label=_("Phase"), choices=list(PHASE_LABELS.items()), method="filter_nothing", empty_label=_("All")
     )
 
+    awaiting = django_filters.ChoiceFilter(
+        label=_("Awaiting an answer"),
+        choices=[("yours", _("Awaiting your answer")), ("lbf", _("Awaiting Landsbyggefonden's answer"))],
+        method="filter_nothing",
+        empty_label=_("All"),
+    )
+
     class Meta:
         model = Plan
-        fields = ["q", "municipality", "year", "phase"]
+        fields = ["q", "municipality", "year", "phase", "awaiting"]
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(
@@ -216,8 +253,15 @@ class PortfolioFilter(django_filters.FilterSet):
         return queryset  # the phase is known only once the rows are read: ``filter_rows``
 
     def filter_rows(self, rows: list[PortfolioRow]) -> list[PortfolioRow]:
-        phase = getattr(self.form, "cleaned_data", {}).get("phase")
-        return [row for row in rows if row.phase == phase] if phase else rows
+        cleaned = getattr(self.form, "cleaned_data", {})
+        phase, awaiting = cleaned.get("phase"), cleaned.get("awaiting")
+        if phase:
+            rows = [row for row in rows if row.phase == phase]
+        if awaiting == "yours":
+            rows = [row for row in rows if row.awaiting_you]
+        elif awaiting == "lbf":
+            rows = [row for row in rows if row.reports_awaiting]
+        return rows
 
 
 # --- The table -------------------------------------------------------------------------------------------------
@@ -244,6 +288,9 @@ class PortfolioTable(tables.Table):
     lbf_amount = MoneyColumn(verbose_name=_("Of which LBF"))
     approvals = tables.Column(verbose_name=_("Approvals"), order_by="approvals_key")
     reports = tables.Column(verbose_name=_("Reports due"), accessor="reports_key", order_by="reports_key")
+    awaiting = tables.Column(
+        verbose_name=_("Awaiting an answer"), accessor="awaiting_key", order_by="awaiting_key"
+    )
     needs_attention = tables.Column(
         verbose_name=_("Needs attention"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
     )
@@ -264,6 +311,14 @@ class PortfolioTable(tables.Table):
             "overdue": record.reports_overdue,
             "due": record.reports_due,
         }
+
+    def render_awaiting(self, record: PortfolioRow) -> str:
+        if not record.reports_awaiting and not record.awaiting_you:
+            return "—"
+        text = _("%(count)s awaiting Landsbyggefonden") % {"count": record.reports_awaiting}
+        if record.awaiting_you:
+            text += " · " + _("%(count)s awaiting your answer") % {"count": record.awaiting_you}
+        return text
 
 
 def portfolio_table(

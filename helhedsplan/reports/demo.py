@@ -15,7 +15,8 @@ from .models import Report
 @transaction.atomic
 def ensure_demo_reports(plan: Plan) -> bool:
     """The reports to Landsbyggefonden in every state, as examples, when the plan has none yet: 2022 and 2023
-    submitted and approved, 2024 returned with a comment and answered, the final report due. Returns whether it
+    submitted and approved, 2024 returned with a comment and answered, the final report submitted with a
+    reservation and awaiting Landsbyggefonden's answer (so ``lbf`` finds it under "Kræver opmærksomhed"). Returns whether it
     made them. Needs the demo logins (``kommune`` submits, ``lbf`` answers)."""
     if Report.objects.filter(plan=plan).exists():
         return False
@@ -24,11 +25,16 @@ def ensure_demo_reports(plan: Plan) -> bool:
     after_the_period = plan.end_date.replace(year=plan.end_date.year + 1)
     for year in (2022, 2023):
         submission = services.report_submit(
-            plan=plan, kind="yearly", year=year, actor=coordinator, today=after_the_period
+            plan=plan,
+            kind="yearly",
+            year=year,
+            actor=coordinator,
+            today=after_the_period,
+            gaps_confirmed=True,
         )
         services.submission_answer(submission=submission, outcome="approved", comment="", actor=reviewer)
     submission = services.report_submit(
-        plan=plan, kind="yearly", year=2024, actor=coordinator, today=after_the_period
+        plan=plan, kind="yearly", year=2024, actor=coordinator, today=after_the_period, gaps_confirmed=True
     )
     services.submission_answer(
         submission=submission,
@@ -40,5 +46,15 @@ def ensure_demo_reports(plan: Plan) -> bool:
         submission=submission,
         text="Eksempel: beretningen er skrevet, og afvigelsen skyldes en dyrere midtvejsevaluering. Vi indsender igen.",
         actor=coordinator,
+    )
+    services.report_submit(
+        plan=plan,
+        kind="final",
+        year=None,
+        actor=coordinator,
+        today=after_the_period,
+        gaps_confirmed=True,
+        reservation="Eksempel: forbruget for 2025 og årets målinger er endnu ikke opgjort; de eftersendes, når "
+        "regnskabet er revideret.",
     )
     return True

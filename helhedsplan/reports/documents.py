@@ -98,6 +98,8 @@ class _Sheet:
         self.sheet = book.active if first else book.create_sheet()
         self.sheet.title = title[:31]
         self.row = 0
+        #: The row of the sheet's (first) table's header: frozen, with filters (``finish``).
+        self.header_row: int | None = None
         self.add([data.plan.name], bold=True)
         self.add([f"{data.report} · {_('as of')} {date_format(data.as_of, 'DATE_FORMAT')}"])
         if data.filing:
@@ -129,7 +131,27 @@ class _Sheet:
             if bold:
                 cell.font = BOLD
 
+    def header(self, values: list) -> None:
+        """A table's header row, in bold; the sheet's first one stays in view (frozen) and gets filters."""
+        self.add(values, bold=True)
+        if self.header_row is None:
+            self.header_row = self.row
+
     def finish(self) -> None:
+        if self.header_row is not None:
+            top = self.header_row
+            # The first table runs from its header to the row before the first empty row.
+            end = top
+            while end < self.row and any(
+                self.sheet.cell(row=end + 1, column=c).value is not None
+                for c in range(1, self.sheet.max_column + 1)
+            ):
+                end += 1
+            width = max(
+                c for c in range(1, self.sheet.max_column + 1) if self.sheet.cell(row=top, column=c).value
+            )
+            self.sheet.freeze_panes = f"A{top + 1}"
+            self.sheet.auto_filter.ref = f"A{top}:{get_column_letter(width)}{end}"
         for index, column in enumerate(self.sheet.columns, start=1):
             width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
             self.sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 60)
@@ -138,10 +160,6 @@ class _Sheet:
 def _indicator_rows(sheet: _Sheet, area: str, goal: str, results: list[IndicatorResult]) -> None:
     for result in results:
         indicator = result.indicator
-        measured = ", ".join(
-            f"{m.value.normalize():f} ({date_format(m.date, 'SHORT_DATE_FORMAT')})"
-            for m in result.measurements
-        )
         sheet.add(
             [
                 area,
@@ -152,15 +170,34 @@ def _indicator_rows(sheet: _Sheet, area: str, goal: str, results: list[Indicator
                 indicator.baseline_date,
                 indicator.target_value,
                 indicator.target_date,
-                measured or (_("not measured in the year") if result.not_measured else ""),
+                len(result.measurements),
+                result.not_measured,
                 result.latest.value if result.latest else None,
                 result.latest.date if result.latest else None,
                 result.progress.value,
                 result.progress.label,
                 indicator.is_example,
             ],
-            formats={5: NUMBER_FORMAT, 7: NUMBER_FORMAT, 10: NUMBER_FORMAT, 12: PERCENT_FORMAT},
+            formats={5: NUMBER_FORMAT, 7: NUMBER_FORMAT, 11: NUMBER_FORMAT, 13: PERCENT_FORMAT},
         )
+
+
+def _measurement_rows(sheet: _Sheet, area: str, goal: str, results: list[IndicatorResult]) -> None:
+    """One row per measurement: its value a number and its date a date (never "81.5 (30.06.2023)" as text)."""
+    for result in results:
+        for measurement in result.measurements:
+            sheet.add(
+                [
+                    area,
+                    goal,
+                    result.indicator.name,
+                    result.indicator.unit,
+                    measurement.date,
+                    measurement.value,
+                    measurement.is_example,
+                ],
+                formats={6: NUMBER_FORMAT},
+            )
 
 
 def report_xlsx(data: StatusReport) -> bytes:
@@ -178,10 +215,16 @@ def report_xlsx(data: StatusReport) -> bytes:
         front.add([_("Submitted"), data.filing.text])
     elif data.submission:
         front.add([_("Submitted"), data.submission.submitted_at.date(), str(data.submission.submitted_by)])
+    front.add([_("Approved by the board"), data.report.board_approved_on])
+    if data.reservation:
+        front.add([_("Reservation"), data.reservation])
+    if data.covers_period:
+        front.add([_("Overall conclusion"), data.report.conclusion])
+        front.add([_("Anchoring after the period"), data.report.anchoring])
     front.finish()
 
     results = _Sheet(book, _("Results"), data)
-    results.add(
+    results.header(
         [
             _("Sub-agreement"),
             _("Goal"),
@@ -192,13 +235,13 @@ def report_xlsx(data: StatusReport) -> bytes:
             _("Target"),
             _("Target date"),
             _("Measurements"),
+            _("Not measured in the year"),
             _("Latest"),
             _("Latest date"),
             _("Progress"),
             _("Status"),
             _("Example"),
-        ],
-        bold=True,
+        ]
     )
     for section in data.sections:
         area = str(section.sub_agreement)
@@ -207,8 +250,19 @@ def report_xlsx(data: StatusReport) -> bytes:
             _indicator_rows(results, area, goal.goal.title, goal.indicators)
     results.finish()
 
+    measurements = _Sheet(book, _("Measurements"), data)
+    measurements.header(
+        [_("Sub-agreement"), _("Goal"), _("Indicator"), _("Unit"), _("Date"), _("Value"), _("Example")]
+    )
+    for section in data.sections:
+        area = str(section.sub_agreement)
+        _measurement_rows(measurements, area, _("Strategic key figures"), section.key_figures)
+        for goal in section.goals:
+            _measurement_rows(measurements, area, goal.goal.title, goal.indicators)
+    measurements.finish()
+
     activities = _Sheet(book, _("Activities"), data)
-    activities.add(
+    activities.header(
         [
             _("Sub-agreement"),
             _("Activity"),
@@ -219,8 +273,7 @@ def report_xlsx(data: StatusReport) -> bytes:
             _("Milestone"),
             _("Due"),
             _("Done"),
-        ],
-        bold=True,
+        ]
     )
     for section in data.sections:
         for row in section.activities:
@@ -241,7 +294,7 @@ def report_xlsx(data: StatusReport) -> bytes:
     activities.finish()
 
     budget = _Sheet(book, _("Budget"), data)
-    budget.add(
+    budget.header(
         [
             _("Year"),
             _("Budget"),
@@ -250,8 +303,7 @@ def report_xlsx(data: StatusReport) -> bytes:
             _("Variance %"),
             _("Unspent"),
             _("Funding"),
-        ],
-        bold=True,
+        ]
     )
     for year_row in data.budget.by_year:
         budget.add(
@@ -294,7 +346,7 @@ def report_xlsx(data: StatusReport) -> bytes:
         [_("Estates approved"), data.approvals.summary.approved_count, data.approvals.summary.total]
     )
     approvals.add([])
-    approvals.add([_("Step"), _("Body"), _("Date"), _("Expected"), _("Status")], bold=True)
+    approvals.header([_("Step"), _("Body"), _("Date"), _("Expected"), _("Status")])
     for step in data.approvals.steps:
         approvals.add([step.step.title, step.step.body, step.date, step.date_is_expected, step.status_label])
     approvals.finish()
@@ -304,7 +356,7 @@ def report_xlsx(data: StatusReport) -> bytes:
     preparedness.add([_("Closed"), data.incidents.closed])
     preparedness.add([_("Closed with an evaluation"), data.incidents.closed_with_evaluation])
     preparedness.add([])
-    preparedness.add([_("Level"), _("Incidents")], bold=True)
+    preparedness.header([_("Level"), _("Incidents")])
     for name, count in data.incidents.by_level:
         preparedness.add([name, count])
     preparedness.add([])
@@ -314,9 +366,15 @@ def report_xlsx(data: StatusReport) -> bytes:
     preparedness.finish()
 
     narratives = _Sheet(book, _("Narratives"), data)
-    narratives.add(
-        [_("Sub-agreement"), _("Year"), _("What went well"), _("What did not go well"), _("What changes")],
-        bold=True,
+    narratives.header(
+        [
+            _("Sub-agreement"),
+            _("Year"),
+            _("What went well"),
+            _("What did not go well"),
+            _("What changes"),
+            _("Why the spend deviates from the budget"),
+        ]
     )
     for section in data.sections:
         for narrative in section.narratives:
@@ -327,9 +385,35 @@ def report_xlsx(data: StatusReport) -> bytes:
                     narrative.went_well,
                     narrative.went_badly,
                     narrative.changes,
+                    narrative.budget_explanation,
                 ]
             )
     narratives.finish()
+
+    deviations = {d.sub_agreement.pk: d for d in data.deviations}
+    conclusions = _Sheet(book, _("Sub-agreements"), data)
+    conclusions.header(
+        [
+            _("Sub-agreement"),
+            _("Conclusion over the period"),
+            _("Anchoring"),
+            _("Deviation from the budget"),
+            _("Explained"),
+        ]
+    )
+    for section in data.sections:
+        deviation = deviations.get(section.sub_agreement.pk)
+        conclusions.add(
+            [
+                str(section.sub_agreement),
+                section.sub_agreement.conclusion if data.covers_period else None,
+                section.sub_agreement.anchoring,
+                deviation.variance.fraction if deviation else None,
+                bool(deviation.explanations) if deviation else None,
+            ],
+            formats={4: PERCENT_FORMAT},
+        )
+    conclusions.finish()
 
     buffer = BytesIO()
     book.save(buffer)

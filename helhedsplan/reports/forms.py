@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Submission
+from helhedsplan.core.forms import PlanModelForm
+
+from .models import RESERVATION_MAX_LENGTH, Report, Submission
 
 
 class AnswerForm(forms.Form):
@@ -26,6 +28,44 @@ class AnswerForm(forms.Form):
     )
 
 
+class ReportTextsForm(PlanModelForm):
+    """The report's own texts: the bestyrelse's approval date; for the final report also the plan's conclusion
+    over the period and its anchoring (the model's fields and rules)."""
+
+    class Meta:
+        model = Report
+        fields = ["board_approved_on", "conclusion", "anchoring"]
+        widgets = {
+            "conclusion": forms.Textarea(attrs={"rows": 5}),
+            "anchoring": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_final:
+            del self.fields["conclusion"]
+            del self.fields["anchoring"]
+
+
+class SubmitForm(forms.Form):
+    """Submitting a report: confirming what it lacks (when it lacks something) and an optional reservation. The
+    rules (a confirmation needed, the reservation's length) are the service's and the model's."""
+
+    gaps_confirmed = forms.BooleanField(
+        label=_("I have read what the report lacks and submit it all the same"), required=False
+    )
+    reservation = forms.CharField(
+        label=_("Reservation (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Printed on the report's front page: what the report lacks and why it is submitted now. At most "
+            "%(limit)s characters."
+        )
+        % {"limit": RESERVATION_MAX_LENGTH},
+    )
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -39,7 +79,7 @@ class VerifyForm(forms.Form):
     )
 
 
-def add_errors(form: forms.Form, error: ValidationError) -> None:
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's refusal shown on the form: at its field when it names one of the form's fields."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():

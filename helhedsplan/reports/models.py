@@ -40,6 +40,20 @@ class Report(PlanContent):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     #: The year a yearly report covers; None for the final report (the whole period).
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    #: The day the plan's bestyrelse approved the report (LBF asks for it on every report).
+    board_approved_on = models.DateField(_("approved by the board on"), null=True, blank=True)
+    #: The final report's conclusion for the whole plan ("samlet vurdering").
+    conclusion = models.TextField(
+        _("overall conclusion"),
+        blank=True,
+        help_text=_("What the plan reached against its goals over the period, and why not where not."),
+    )
+    #: The final report's account of how the results are carried on after the plan ("forankring").
+    anchoring = models.TextField(
+        _("anchoring"),
+        blank=True,
+        help_text=_("Which activities continue after the period, carried by whom and paid how."),
+    )
     history = PlanHistoricalRecords()
 
     class Meta:
@@ -67,6 +81,7 @@ class Report(PlanContent):
                 name="one_final_report_per_plan",
                 violation_error_message=_("The plan already has a final report."),
             ),
+            *dates_in_bounds("board_approved_on"),
         ]
 
     def __str__(self) -> str:
@@ -85,6 +100,10 @@ class Report(PlanContent):
             return
         if self.kind == self.Kind.YEARLY:
             self.plan.validate_year(self.year)
+        if self.board_approved_on is not None and self.board_approved_on <= self.last_day:
+            raise ValidationError(
+                {"board_approved_on": _("The board approves a report after the time it covers has ended.")}
+            )
 
     # --- What the report covers and when it is due ---------------------------------------------------------------
 
@@ -128,6 +147,10 @@ def _columns(names) -> set[str]:
     """Field names as ``update()`` may name them: a foreign key by its field or its column (``answered_by``,
     ``answered_by_id``)."""
     return set(names) | {name.removesuffix("_id") for name in names}
+
+
+#: The longest reservation a submission takes.
+RESERVATION_MAX_LENGTH = 2000
 
 
 class FrozenQuerySet(models.QuerySet):
@@ -180,6 +203,9 @@ class Submission(models.Model):
     #: The report's data as of submitting and the page it made (``reports.snapshot``): what the page of the
     #: submitted report shows. Empty for a submission stored before it was kept.
     data = models.JSONField(_("the report's data as submitted"), default=dict, blank=True)
+    #: The coordinator's reservation ("forbehold"): what the report lacks and why it is submitted all the same —
+    #: printed on the report's front page.
+    reservation = models.CharField(_("reservation"), max_length=RESERVATION_MAX_LENGTH, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.AWAITING)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -209,6 +235,7 @@ class Submission(models.Model):
         "plan_file",
         "plan_file_sha256",
         "data",
+        "reservation",
     )
 
     #: The way to the plan (``plans.changes`` raises its change stamp on a new submission or answer).

@@ -144,6 +144,17 @@ class BudgetSection:
         return self.total.actual * self.lbf_share
 
 
+@dataclass(frozen=True)
+class BudgetDeviation:
+    """A delaftale whose actual spend deviates from its budget by more than the plan's threshold
+    (``Plan.budget_deviation_percent``), over the covered years with known spend; LBF asks why."""
+
+    sub_agreement: SubAgreement
+    variance: Variance
+    #: The narratives of the covered years that explain it (``Narrative.budget_explanation``).
+    explanations: list[Narrative]
+
+
 # --- The emergency plan in numbers ------------------------------------------------------------------------------
 
 
@@ -210,10 +221,104 @@ class StatusReport:
     has_examples: bool = field(default=False)
     #: Set in the files a submission stores (``services.report_submit``): what they are, who filed them.
     filing: Filing | None = None
+    #: Delaftaler whose spend deviates from the budget by more than the plan's threshold.
+    deviations: list[BudgetDeviation] = field(default_factory=list)
+    #: The coordinator's reservation ("forbehold") the report is submitted with, printed on its front page: the
+    #: latest submission's, or the one being submitted (``services.report_submit``).
+    reservation: str = ""
 
     @property
     def covers_period(self) -> bool:
         return self.report.is_final
+
+    @property
+    def gaps(self) -> ReportGaps:
+        return report_gaps(self)
+
+
+# --- What the report lacks --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportGaps:
+    """What a report lacks, shown before it is submitted: the coordinator submits it complete, or confirms the
+    list (and may write a reservation)."""
+
+    #: The year the indicators' values are asked for: the report's year, or the period's last year.
+    year: int
+    #: Indicators (key figures and goal indicators) without a measurement in ``year``.
+    indicators: list[Indicator]
+    #: (delaftale, year) without a written narrative of that year.
+    narratives: list[tuple[SubAgreement, int]]
+    #: Years that are over without known actual spend.
+    years_without_spend: list[int]
+    #: (activity, milestone) past its due date by the as-of day and not reached.
+    milestones: list[tuple[Activity, Milestone]]
+    #: Delaftaler whose spend deviates from the budget by more than the plan's threshold, unexplained.
+    unexplained_deviations: list[SubAgreement] = field(default_factory=list)
+    #: The final report's delaftaler without a conclusion over the period.
+    conclusions: list[SubAgreement] = field(default_factory=list)
+    #: What the report itself lacks: the board's approval date, and for the final report the plan's
+    #: conclusion and anchoring (their field names' labels).
+    report_fields: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.indicators
+            or self.narratives
+            or self.years_without_spend
+            or self.milestones
+            or self.unexplained_deviations
+            or self.conclusions
+            or self.report_fields
+        )
+
+
+def report_gaps(data: StatusReport) -> ReportGaps:
+    """What ``data`` lacks, from the rows it already holds: no query."""
+    year = data.report.year if data.report.year is not None else data.last_day.year
+    indicators: dict[int, Indicator] = {}
+    for section in data.sections:
+        results = [*section.key_figures, *(r for goal in section.goals for r in goal.indicators)]
+        for result in results:
+            if not any(m.date.year == year for m in result.measurements):
+                indicators.setdefault(result.indicator.pk, result.indicator)
+    years = [
+        y
+        for y in range(data.first_day.year, data.last_day.year + 1)
+        if datetime.date(y, 12, 31) <= data.as_of
+    ]
+    if data.report.year is not None:
+        years = [data.report.year]
+    narratives: list[tuple[SubAgreement, int]] = []
+    for section in data.sections:
+        written = {n.year for n in section.narratives if not n.is_empty()}
+        narratives.extend((section.sub_agreement, y) for y in years if y not in written)
+    milestones = [
+        (row.activity, milestone)
+        for section in data.sections
+        for row in section.activities
+        for milestone in row.milestones
+        if milestone.done_date is None and milestone.due_date <= data.as_of
+    ]
+    report = data.report
+    wanted = ["board_approved_on", "conclusion", "anchoring"] if report.is_final else ["board_approved_on"]
+    return ReportGaps(
+        year=year,
+        indicators=list(indicators.values()),
+        narratives=narratives,
+        years_without_spend=[row.year for row in data.budget.by_year if row.missing_actual],
+        milestones=milestones,
+        unexplained_deviations=[d.sub_agreement for d in data.deviations if not d.explanations],
+        conclusions=[s.sub_agreement for s in data.sections if not s.sub_agreement.conclusion.strip()]
+        if report.is_final
+        else [],
+        report_fields=[
+            str(Report._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+            for name in wanted
+            if not str(getattr(report, name) or "").strip()
+        ],
+    )
 
 
 def _indicator_result(
@@ -358,6 +463,12 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         or any(row.line.is_example for row in budget.summary.lines)
         or any(source.is_example for source, _amounts in budget.summary.sources)
     )
+    deviations = _budget_deviations(plan, budget, sections)
+    submission = (
+        report.submissions.select_related("submitted_by", "answered_by").order_by("-number").first()
+        if report.pk
+        else None
+    )  # 22
     return StatusReport(
         report=report,
         plan=plan,
@@ -370,12 +481,10 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         budget=budget,
         approvals=approvals_overview(plan, on=as_of),  # 17 estates, 18 decisions, 19 steps
         incidents=_incident_counts(plan, first_day, until),  # 20 levels, 21 incidents
-        submission=report.submissions.select_related("submitted_by", "answered_by")
-        .order_by("-number")
-        .first()
-        if report.pk
-        else None,  # 22
+        submission=submission,
+        deviations=deviations,
         has_examples=examples,
+        reservation=submission.reservation if submission else "",
     )
 
 
@@ -445,6 +554,38 @@ def _budget_section(plan: Plan, report: Report, as_of: datetime.date) -> BudgetS
         total=total,
         lbf_share=summary.lbf_share,
     )
+
+
+def _budget_deviations(
+    plan: Plan, budget: BudgetSection, sections: list[SubAgreementSection]
+) -> list[BudgetDeviation]:
+    """Each delaftale's budget against its actual spend over the covered years with known spend, where the
+    difference is larger than the plan's threshold — with the covered years' explanations (no query)."""
+    threshold = Decimal(plan.budget_deviation_percent) / 100
+    narratives = {section.sub_agreement.pk: section.narratives for section in sections}
+    found = []
+    for group in budget.summary.groups:
+        if group.sub_agreement is None:
+            continue
+        known = [y for y in budget.years if any(r.actual_by_year.get(y) is not None for r in group.rows)]
+        if not known:
+            continue
+        variance = Variance(
+            sum((group.budget_by_year.get(y, ZERO) for y in known), ZERO),
+            sum((r.actual_by_year.get(y) or ZERO for r in group.rows for y in known), ZERO),
+        )
+        if variance.fraction is None or abs(variance.fraction) <= threshold:
+            continue
+        found.append(
+            BudgetDeviation(
+                sub_agreement=group.sub_agreement,
+                variance=variance,
+                explanations=[
+                    n for n in narratives.get(group.sub_agreement.pk, []) if n.budget_explanation.strip()
+                ],
+            )
+        )
+    return found
 
 
 def _sum_known(values: list[Decimal | None]) -> Decimal | None:

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhedsplan.core.services import object_get_or_create, record_actor
+from helhedsplan.core.services import object_create, object_get_or_create, object_update, record_actor
 from helhedsplan.core.validators import has_visible_character
 from helhedsplan.plans.models import Plan, speaks_for_landsbyggefonden
 from helhedsplan.plans.rules import membership_for
@@ -36,13 +36,56 @@ def report_for(*, plan: Plan, kind: str, year: int | None) -> Report:
 
 
 @transaction.atomic
+def report_update(
+    *,
+    plan: Plan,
+    kind: str,
+    year: int | None,
+    data: dict[str, Any],
+    expected_lock_version: int | None,
+    actor: Any,
+) -> Report:
+    """The report's own texts: the date the plan's bestyrelse approved it and, for the final report, the plan's
+    conclusion over the period and how its results are anchored. A draft report is stored by its first text.
+    Refused while the report awaits Landsbyggefonden's answer and once it is approved: what was filed stays."""
+    report = report_for(plan=plan, kind=kind, year=year)
+    if not report.is_final:
+        data = {name: value for name, value in data.items() if name == "board_approved_on"}
+    if report.pk is None:
+        return object_create(report, data=data, actor=actor)
+    latest = report.submissions.order_by("-number").first()
+    if latest is not None and latest.outcome != Submission.Outcome.RETURNED:
+        raise ValidationError(
+            _("The report is submitted: its texts change only if Landsbyggefonden returns it.")
+        )
+    return object_update(report, data=data, expected_lock_version=expected_lock_version, actor=actor)
+
+
+def _refuse_when_answered_or_awaiting(latest: Submission | None) -> None:
+    if latest is not None and latest.outcome == Submission.Outcome.AWAITING:
+        raise ValidationError(_("The report is already awaiting an answer from Landsbyggefonden."))
+    if latest is not None and latest.outcome == Submission.Outcome.APPROVED:
+        raise ValidationError(_("The report has been approved; it is not submitted again."))
+
+
+@transaction.atomic
 def report_submit(
-    *, plan: Plan, kind: str, year: int | None, actor: Any, today: datetime.date | None = None
+    *,
+    plan: Plan,
+    kind: str,
+    year: int | None,
+    actor: Any,
+    today: datetime.date | None = None,
+    gaps_confirmed: bool = False,
+    reservation: str = "",
 ) -> Submission:
     """Submit the report as of today (or the end of the time it covers): store its PDF, spreadsheet and plan file
-    (without personal data) with their SHA-256, and the report's data and page as of now, frozen from now on. Refused while it awaits an answer, once approved, and before the time
-    it covers is over."""
+    (without personal data) with their SHA-256, and the report's data and page as of now, frozen from now on.
+    Refused while it awaits an answer, once approved, and before the time it covers is over; refused too when the
+    report lacks something (``StatusReport.gaps``) and the coordinator has not confirmed the list
+    (``gaps_confirmed``). ``reservation`` ("forbehold") is printed on the front page."""
     today = today or timezone.localdate()
+    reservation = (reservation or "").strip()
     report = report_for(plan=plan, kind=kind, year=year)
     if not report.can_be_made(today):
         if report.is_final:
@@ -50,18 +93,36 @@ def report_submit(
         raise ValidationError(
             _("The yearly report of %(year)s can be submitted once the year is over.") % {"year": year}
         )
-    if report.pk is None:
-        # Two first submissions at once: the loser gets the winner's report (and so its awaiting submission).
-        report, _made = object_get_or_create(
-            report, lookup={"plan": plan, "kind": kind, "year": year}, actor=actor
-        )
-    latest = report.submissions.select_for_update().order_by("-number").first()
-    if latest is not None and latest.outcome == Submission.Outcome.AWAITING:
-        raise ValidationError(_("The report is already awaiting an answer from Landsbyggefonden."))
-    if latest is not None and latest.outcome == Submission.Outcome.APPROVED:
-        raise ValidationError(_("The report has been approved; it is not submitted again."))
+    latest = report.submissions.select_for_update().order_by("-number").first() if report.pk else None
+    _refuse_when_answered_or_awaiting(latest)
     as_of = report.default_as_of(today)
     number = (latest.number if latest else 0) + 1
+    submission = Submission(
+        report=report, number=number, as_of=as_of, submitted_by=actor, reservation=reservation
+    )
+    # The reservation's own rule (its length) before anything is made: a refusal freezes nothing.
+    submission.clean_fields(exclude=[f.name for f in Submission._meta.fields if f.name != "reservation"])
+    data = status_report(report, as_of=as_of)
+    if data.gaps and not gaps_confirmed:
+        raise ValidationError(
+            {
+                "gaps_confirmed": _(
+                    "The report lacks what is listed above. Confirm that you submit it all the same, or "
+                    "complete it first."
+                )
+            }
+        )
+    # Every refusal is behind us: only now is a draft report stored.
+    if report.pk is None:
+        # Two first submissions at once: the loser gets the winner's report, and so its awaiting submission.
+        report, made = object_get_or_create(
+            report, lookup={"plan": plan, "kind": kind, "year": year}, actor=actor
+        )
+        if not made:
+            latest = report.submissions.select_for_update().order_by("-number").first()
+            _refuse_when_answered_or_awaiting(latest)
+            number = (latest.number if latest else 0) + 1
+        submission.report, submission.number = report, number
     submitted_at = timezone.now()
     membership = membership_for(actor, report)
     # The files say what they are: submitted when, by whom for which organisation, which submission — and, for a
@@ -76,21 +137,15 @@ def report_submit(
         if latest is not None and latest.answered_at
         else None,
     )
-    data = dataclasses.replace(status_report(report, as_of=as_of), submission=None, filing=filing)
+    data = dataclasses.replace(data, submission=None, filing=filing, reservation=reservation)
     pdf = documents.report_pdf(data)
     spreadsheet = documents.report_xlsx(data)
     plan_file = documents.report_plan_file(data)
     stem = documents.file_stem(data, number=number)
-    submission = Submission(
-        report=report,
-        number=number,
-        as_of=as_of,
-        submitted_by=actor,
-        pdf_sha256=sha256_of(pdf),
-        spreadsheet_sha256=sha256_of(spreadsheet),
-        plan_file_sha256=sha256_of(plan_file),
-        data=report_snapshot(data),
-    )
+    submission.pdf_sha256 = sha256_of(pdf)
+    submission.spreadsheet_sha256 = sha256_of(spreadsheet)
+    submission.plan_file_sha256 = sha256_of(plan_file)
+    submission.data = report_snapshot(data)
     submission.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     submission.spreadsheet.save(f"{stem}.xlsx", ContentFile(spreadsheet), save=False)
     submission.plan_file.save(f"{stem}.yaml", ContentFile(plan_file), save=False)

@@ -15,6 +15,7 @@ urlpatterns = [
         ExportView.as_view(exporter="report"),
         name="report_download",
     ),
+    path("rapporter/<str:period>/tekster/", views.ReportTextsView.as_view(), name="report_texts_update"),
     path("rapporter/<str:period>/indsend/", views.SubmissionCreateView.as_view(), name="submission_create"),
     path("indsendelser/<int:pk>/svar/", views.AnswerCreateView.as_view(), name="answer_create"),
     path("indsendelser/<int:pk>/kommentar/", views.CommentCreateView.as_view(), name="comment_create"),

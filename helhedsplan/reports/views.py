@@ -17,12 +17,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.navigation import Crumb
+from helhedsplan.core.services import EditConflict
 from helhedsplan.plans.exporters import file_response
 from helhedsplan.plans.views import PlanTemplateView
 from helhedsplan.reports import documents, services
 
 from .changes import changes_since
-from .forms import AnswerForm, CommentForm, VerifyForm, add_errors
+from .forms import AnswerForm, CommentForm, ReportTextsForm, SubmitForm, VerifyForm, add_errors
 from .models import Report, Submission, sha256_of
 from .report import report_archive, report_of, report_submissions, status_report, submissions_matching
 
@@ -108,6 +109,7 @@ class ReportView(PlanTemplateView):
         today = timezone.localdate()
         submissions = report_submissions(self.report)
         shown = self.shown_submission(submissions)
+        may_submit = user.has_perm("plan.submit_reports", self.plan) and self.report.can_be_made(today)
         context.update(
             data=status_report(self.report, as_of=as_of),
             submissions=submissions,
@@ -118,12 +120,18 @@ class ReportView(PlanTemplateView):
             if shown is not None
             else [],
             latest_stored=next((s for s in reversed(submissions) if s.stored_html), None),
-            can_submit=user.has_perm("plan.submit_reports", self.plan) and self.report.can_be_made(today),
+            can_submit=may_submit,
             can_review=user.has_perm("plan.review_reports", self.plan),
             can_comment=user.has_perm("plan.comment_reports", self.plan),
             answer_form=kwargs.get("answer_form") or AnswerForm(),
             comment_form=kwargs.get("comment_form") or CommentForm(),
             submit_errors=kwargs.get("submit_errors", []),
+            submit_form=kwargs.get("submit_form") or SubmitForm(),
+            texts_form=kwargs.get("texts_form") or ReportTextsForm(instance=self.report, plan=self.plan),
+            # The report's own texts: written until it is submitted, and again once it is returned.
+            can_write_texts=may_submit
+            and (not submissions or submissions[-1].outcome == Submission.Outcome.RETURNED),
+            submitting=kwargs.get("submitting", False),
             period=self.kwargs["period"],
         )
         return context
@@ -145,23 +153,77 @@ class ReportView(PlanTemplateView):
 
 
 class SubmissionCreateView(ReportView):
-    """A coordinator submits the report: its files are made and frozen. (GET shows the report's page.)"""
+    """A coordinator submits the report: GET shows the report's page opened at "Indsend" — what the report lacks,
+    the confirmation and the reservation; POST makes and freezes its files."""
 
     permission_required = "plan.submit_reports"
 
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("submitting", True)
+        context = super().get_context_data(**kwargs)
+        context["form"] = context["submit_form"]  # the form this address takes
+        return context
+
     def post(self, request, *args, **kwargs):
-        try:
-            services.report_submit(
-                plan=self.plan, kind=self.report.kind, year=self.report.year, actor=request.user
-            )
-        except ValidationError as error:
-            return self.render_to_response(self.get_context_data(submit_errors=error.messages), status=200)
+        form = SubmitForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_submit(
+                    plan=self.plan,
+                    kind=self.report.kind,
+                    year=self.report.year,
+                    actor=request.user,
+                    gaps_confirmed=form.cleaned_data["gaps_confirmed"],
+                    reservation=form.cleaned_data["reservation"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    add_errors(form, error)
+                    return self.render_to_response(self.get_context_data(submit_form=form))
+                return self.render_to_response(self.get_context_data(submit_errors=error.messages))
+        else:
+            return self.render_to_response(self.get_context_data(submit_form=form))
         messages.success(
             request, gettext("The report was submitted to Landsbyggefonden; its files are frozen.")
         )
         return redirect(
             reverse("reports:report", kwargs={"plan": self.plan.slug, "period": kwargs["period"]})
         )
+
+
+class ReportTextsView(ReportView):
+    """The coordinator writes the report's own texts: the bestyrelse's approval date and, for the final report,
+    the plan's conclusion and anchoring (GET shows the report's page)."""
+
+    permission_required = "plan.submit_reports"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = context["texts_form"]  # the form this address takes
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ReportTextsForm(request.POST, instance=self.report, plan=self.plan)
+        if form.is_valid():
+            try:
+                services.report_update(
+                    plan=self.plan,
+                    kind=self.report.kind,
+                    year=self.report.year,
+                    data=form.model_data(),
+                    expected_lock_version=form.cleaned_data.get("lock_version"),
+                    actor=request.user,
+                )
+            except EditConflict:
+                form.add_error(
+                    None, gettext("Someone saved the report's texts meanwhile: read them and try again.")
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, gettext("The report's texts were saved."))
+                return redirect(self.report.get_absolute_url() + "#report-texts")
+        return self.render_to_response(self.get_context_data(texts_form=form))
 
 
 class SubmissionActionView(ReportView):

@@ -119,3 +119,17 @@ def test_the_docs_page_works_under_the_strict_csp():
     assert directives["script-src"] == "'self'" and "unsafe" not in policy
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', response.content.decode())
     assert scripts and all(src.startswith("/static/") for src in scripts)
+    # The page declares its language (English, as Swagger UI and the API's descriptions are).
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_favicon_is_served_from_our_static_files():
+    """Browsers ask for /favicon.ico on their own (showing a JSON answer or a PDF): never a 404."""
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    response = client_for(None).get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("favicon.ico")
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file

@@ -16,6 +16,12 @@ from tests.world import make_personas
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def confirm_what_is_missing(page) -> None:
+    """The 2024 report still lacks something (other delaftaler's narratives, measurements): confirm the list."""
+    expect(page.locator(".report-submit")).to_contain_text("Rapporten mangler følgende.")
+    page.get_by_label("Jeg har læst, hvad rapporten mangler, og indsender den alligevel").check()
+
+
 def test_the_yearly_report_from_writing_to_approval(
     page, login, amager_plan, assert_no_axe_violations, settings, tmp_path
 ):
@@ -58,6 +64,8 @@ def test_the_yearly_report_from_writing_to_approval(
     expect(page.locator("main")).to_contain_text("Flere unge fik fritidsjob end ventet.")
     expect(page.locator("main")).to_contain_text("Tyve nye fritidsjob hos ejendomsdriften")
     assert_no_axe_violations(page)
+    page.get_by_role("link", name="Indsend rapporten til Landsbyggefonden").click()
+    confirm_what_is_missing(page)
     page.get_by_role("button", name="Indsend rapporten til Landsbyggefonden").click()
     expect(page.locator(".alert-success")).to_contain_text("indsendt")
     assert_no_axe_violations(page)
@@ -84,6 +92,8 @@ def test_the_yearly_report_from_writing_to_approval(
     page.locator("#id_text").fill("Midtvejsevalueringen blev dyrere; forklaringen står i beretningen.")
     page.get_by_role("button", name="Tilføj kommentaren").click()
     expect(page.locator(".alert-success")).to_be_visible()
+    page.get_by_role("link", name="Indsend rapporten igen").click()
+    confirm_what_is_missing(page)
     page.get_by_role("button", name="Indsend rapporten igen").click()
     expect(page.locator(".alert-success")).to_contain_text("indsendt")
     assert_no_axe_violations(page)

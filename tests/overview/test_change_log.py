@@ -205,3 +205,23 @@ def test_the_change_log_takes_as_many_queries_with_a_long_history_as_with_a_shor
     deep = change_log_queries(client, amager_plan, 5)
 
     assert short == long == deep == 8
+
+
+def test_a_report_is_named_as_the_report_not_as_its_historical_record(amager_plan, personas, client_for):
+    """A submitted report's record reads "Årsrapport 2024", never "Årsrapport 2024 as of <timestamp>"."""
+    import datetime
+
+    from helhedsplan.reports import services
+
+    services.report_submit(
+        plan=amager_plan,
+        kind="yearly",
+        year=2024,
+        actor=personas.coordinator,
+        today=datetime.date(2026, 12, 1),
+        gaps_confirmed=True,
+    )
+    response = client_for(personas.reviewer).get(change_log_url(amager_plan))
+    labels = [change.label for change in response.context["changes"]]
+    assert "Årsrapport 2024" in labels
+    assert " as of " not in response.content.decode()

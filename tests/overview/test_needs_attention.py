@@ -271,8 +271,12 @@ def test_reports_overdue_returned_and_due_appear_and_go(client, complete, person
     Report.objects.get(plan=complete, year=2022).submissions.all()._raw_delete(Submission.objects.db)
     Report.objects.filter(plan=complete, year=2022).delete()
 
+    # The returned report heads the coordinator's list ("Afventer dit svar"); the overdue one follows.
     found, html = attention(client, personas)
-    assert titles(found, "reports") == ["Årsrapport 2022", "Årsrapport 2023"]
+    assert kinds(found)[0] == "your-answer"
+    assert titles(found, "your-answer") == ["Årsrapport 2023"]
+    assert titles(found, "reports") == ["Årsrapport 2022"]
+    assert "Afventer dit svar" in html
     assert "overskredet siden 30. juni 2023" in html
     assert "sendt retur af Landsbyggefonden: svar og indsend igen" in html
     assert reverse("reports:report", kwargs={"plan": complete.slug, "period": "2022"}) in html
@@ -281,3 +285,30 @@ def test_reports_overdue_returned_and_due_appear_and_go(client, complete, person
     SubmissionFactory(report=Report.objects.get(plan=complete, year=2023), outcome="approved")
     found, _html = attention(client, personas)
     assert "reports" not in kinds(found)
+    assert "your-answer" not in kinds(found)
+
+
+def test_a_report_awaiting_an_answer_heads_the_reviewers_list_and_no_one_elses(client, complete, personas):
+    from helhedsplan.reports.models import Report
+
+    report = Report.objects.get(plan=complete, year=2023)
+    awaiting = SubmissionFactory(report=report, outcome="awaiting")
+
+    found, html = attention(client, personas, role="reviewer")
+    assert kinds(found)[0] == "your-answer"
+    assert titles(found, "your-answer") == ["Årsrapport 2023"]
+    assert "Afventer dit svar" in html
+    assert "indsendt" in html and "godkend den, eller send den retur med en kommentar" in html
+    assert reverse("reports:report", kwargs={"plan": complete.slug, "period": "2023"}) in html
+
+    # The coordinator and the editor wait for Landsbyggefonden: not theirs to answer.
+    for role in ("coordinator", "editor"):
+        found, _html = attention(client, personas, role=role)
+        assert "your-answer" not in kinds(found), role
+
+    # Answered: gone from the reviewer's list.
+    from helhedsplan.reports import services
+
+    services.submission_answer(submission=awaiting, outcome="approved", comment="", actor=personas.reviewer)
+    found, _html = attention(client, personas, role="reviewer")
+    assert "your-answer" not in kinds(found)

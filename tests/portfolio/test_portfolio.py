@@ -174,6 +174,30 @@ def test_filters_by_phase_text_municipality_and_year(reviewer, plans):
     assert "Ingen planer passer til filtrene." in client.get(URL, {"q": "ingenting"}).content.decode()
 
 
+def test_reports_awaiting_the_reviewers_answer_have_their_column_and_filter(reviewer, plans):
+    from helhedsplan.reports.models import Submission
+
+    Submission.objects.filter(report__plan=plans["running"]).update(outcome="approved")
+    client = client_for(reviewer)
+    response = client.get(URL)
+    rows = {row.plan.area: row for row in response.context["table"].data}
+    assert (rows["Område Nordby"].reports_awaiting, rows["Område Nordby"].awaiting_you) == (1, 1)
+    assert (rows["Område Sydby"].reports_awaiting, rows["Område Sydby"].awaiting_you) == (0, 0)
+    page = response.content.decode()
+    assert "Afventer svar" in page  # the column and the filter
+    assert "1 afventer Landsbyggefonden · 1 afventer dit svar" in page
+    assert sorted(_areas(client.get(URL, {"awaiting": "yours"}))) == ["Område Nordby", "Område Vestby"]
+    assert sorted(_areas(client.get(URL, {"awaiting": "lbf"}))) == ["Område Nordby", "Område Vestby"]
+    assert client.get(URL, {"awaiting": "nonsense"}).status_code == 400
+
+    # A coordinator of the ended plan waits for Landsbyggefonden: awaiting, but not their answer.
+    coordinator = UserFactory()
+    MembershipFactory(plan=plans["ended"], user=coordinator, role=Membership.Role.COORDINATOR)
+    row = client_for(coordinator).get(URL).context["table"].data[0]
+    assert (row.reports_awaiting, row.awaiting_you) == (1, 0)
+    assert _areas(client_for(coordinator).get(URL, {"awaiting": "yours"})) == []
+
+
 def test_sorting_by_budget_and_by_period(reviewer, plans):
     client = client_for(reviewer)
     assert _areas(client.get(URL, {"sort": "-budget"})) == ["Område Sydby", "Område Nordby", "Område Vestby"]
@@ -264,11 +288,12 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_ass
     # are not asked, as these plans have no activities); 9 the strategic goals (their key figures are not asked:
     # there are none); 10-14 the budget (lines, funding sources, amounts, actuals, fundings); 15-17 the approvals
     # (estates, decisions, steps); 18 the open incidents, 19 the emergency plans, 20 the contacts the user may
-    # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments); 24 the plans awaiting the
-    # confirmation of an organisation the user administers (none here).
-    with django_assert_num_queries(24):
+    # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments); 24-25 the plans where the user
+    # answers and where they submit reports; 26 the plans awaiting the confirmation of an organisation the user
+    # administers (none here).
+    with django_assert_num_queries(26):
         assert client.get(URL, {"sort": "-budget"}).status_code == 200
     add_plans(19)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(26):
         response = client.get(URL, {"sort": "-budget"})
     assert len(response.context["table"].data) == 20

@@ -29,6 +29,8 @@ from tests.world import client_for, snapshot
 pytestmark = pytest.mark.django_db
 
 AFTER_THE_PERIOD = datetime.date(2026, 12, 1)
+#: The form's confirmation that the report is submitted though it lacks something.
+CONFIRMED = {"gaps_confirmed": "on"}
 
 
 def url(plan, name, **kwargs):
@@ -207,7 +209,12 @@ def people(amager_plan, personas):
 
 def test_submit_freezes_the_files_and_later_edits_change_only_the_draft(amager_plan, people):
     submission = services.report_submit(
-        plan=amager_plan, kind="final", year=None, actor=people.coordinator, today=AFTER_THE_PERIOD
+        plan=amager_plan,
+        kind="final",
+        year=None,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
     )
     stored = {f: getattr(submission, f).read() for f in ("pdf", "spreadsheet", "plan_file")}
     assert sha256_of(stored["pdf"]) == submission.pdf_sha256
@@ -246,12 +253,14 @@ def test_the_whole_cycle_through_the_pages(amager_plan, people):
     coordinator, reviewer = client_for(people.coordinator), client_for(people.reviewer)
     report_url = url(amager_plan, "report", period="2024")
 
-    assert coordinator.post(url(amager_plan, "submission_create", period="2024")).status_code == 302
+    assert (
+        coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED).status_code == 302
+    )
     submission = Submission.objects.get(report__plan=amager_plan, report__year=2024)
     assert submission.outcome == "awaiting"
 
     # A second submission while one awaits an answer is refused.
-    response = coordinator.post(url(amager_plan, "submission_create", period="2024"))
+    response = coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED)
     assert "Rapporten afventer allerede svar fra Landsbyggefonden." in response.content.decode()
     assert Submission.objects.filter(report__plan=amager_plan).count() == 1
 
@@ -281,7 +290,9 @@ def test_the_whole_cycle_through_the_pages(amager_plan, people):
         coordinator.post(url(amager_plan, "comment_create", pk=submission.pk), {"text": "  "}).status_code
         == 200
     )
-    assert coordinator.post(url(amager_plan, "submission_create", period="2024")).status_code == 302
+    assert (
+        coordinator.post(url(amager_plan, "submission_create", period="2024"), CONFIRMED).status_code == 302
+    )
     second = Submission.objects.get(report__plan=amager_plan, report__year=2024, number=2)
     assert (
         reviewer.post(
@@ -308,7 +319,12 @@ def test_only_coordinators_submit_and_only_reviewers_answer(amager_plan, people)
         assert client_for(who).post(url(amager_plan, "submission_create", period="2024")).status_code == 403
     assert not Submission.objects.filter(report__plan=amager_plan).exists()
     submission = services.report_submit(
-        plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator, today=AFTER_THE_PERIOD
+        plan=amager_plan,
+        kind="yearly",
+        year=2024,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
     )
     for who in (people.coordinator, people.editor):
         response = client_for(who).post(
@@ -330,7 +346,12 @@ def test_a_report_before_its_time_or_outside_the_period_is_refused(amager_plan, 
     assert "Slutrapporten kan først indsendes, når planperioden er slut." in error.value.messages
     with pytest.raises(ValidationError):
         services.report_submit(
-            plan=amager_plan, kind="yearly", year=2027, actor=people.coordinator, today=AFTER_THE_PERIOD
+            plan=amager_plan,
+            kind="yearly",
+            year=2027,
+            actor=people.coordinator,
+            today=AFTER_THE_PERIOD,
+            gaps_confirmed=True,
         )
     assert not Report.objects.filter(plan=amager_plan).exists()
     assert client_for(people.coordinator).get(url(amager_plan, "report", period="2027")).status_code == 404
@@ -349,7 +370,12 @@ def test_submissions_are_not_in_the_admin_and_a_plan_with_reports_is_kept(amager
     from django.db.models import ProtectedError
 
     services.report_submit(
-        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD
+        plan=amager_plan,
+        kind="yearly",
+        year=2022,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
     )
     assert not any(admin.site.is_registered(model) for model in (Report, Submission, Comment))
     with pytest.raises(ProtectedError):
@@ -360,7 +386,12 @@ def test_a_plan_with_reports_is_not_replaced_by_a_plan_file_and_stays_whole(amag
     """The importer knows nothing of reports: the report's protecting foreign key refuses the replace, and the
     importer names what protects the plan."""
     services.report_submit(
-        plan=amager_plan, kind="yearly", year=2022, actor=people.coordinator, today=AFTER_THE_PERIOD
+        plan=amager_plan,
+        kind="yearly",
+        year=2022,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
     )
     before = snapshot()
 
@@ -380,7 +411,9 @@ INVISIBLE_COMMENTS = ["\u200b", "\ufeff", " \u200b\u00a0\ufeff ", "\u2060\u200d"
 
 @pytest.mark.parametrize("comment", INVISIBLE_COMMENTS)
 def test_a_report_is_not_returned_with_an_invisible_comment(amager_plan, people, comment):
-    services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    services.report_submit(
+        plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator, gaps_confirmed=True
+    )
     submission = Submission.objects.get(report__plan=amager_plan, report__year=2024)
     before = snapshot()
 
@@ -395,7 +428,9 @@ def test_a_report_is_not_returned_with_an_invisible_comment(amager_plan, people,
 
 @pytest.mark.parametrize("comment", INVISIBLE_COMMENTS)
 def test_an_invisible_comment_is_refused_with_an_approval_and_on_its_own(amager_plan, people, comment):
-    services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    services.report_submit(
+        plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator, gaps_confirmed=True
+    )
     submission = Submission.objects.get(report__plan=amager_plan, report__year=2024)
     before = snapshot()
 
@@ -421,7 +456,9 @@ def test_an_invisible_comment_is_refused_with_an_approval_and_on_its_own(amager_
 @pytest.fixture
 def answered(amager_plan, people) -> Submission:
     """A submission returned with a comment, and the coordinator's reply."""
-    submission = services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    submission = services.report_submit(
+        plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator, gaps_confirmed=True
+    )
     services.submission_answer(
         submission=submission, outcome="returned", comment="Beskæftigelsen mangler.", actor=people.reviewer
     )
@@ -480,6 +517,268 @@ def test_an_answer_once_given_is_never_changed(answered, people):
 
 
 def test_the_answer_is_set_once_while_the_report_awaits_it(amager_plan, people):
-    submission = services.report_submit(plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator)
+    submission = services.report_submit(
+        plan=amager_plan, kind="yearly", year=2024, actor=people.coordinator, gaps_confirmed=True
+    )
     services.submission_answer(submission=submission, outcome="approved", comment="", actor=people.reviewer)
     assert Submission.objects.get(pk=submission.pk).outcome == "approved"
+
+
+# --- Before submitting: complete, or consciously not -------------------------------------------------------------
+
+
+def test_indsend_shows_what_the_final_report_lacks(amager_plan, people):
+    html = client_for(people.coordinator).get(url(amager_plan, "submission_create", period="slut")).content
+    html = html.decode()
+    data = status_report(final_report(amager_plan), as_of=AFTER_THE_PERIOD)
+    gaps = data.gaps
+    # The Amager plan as seeded: 2025 has no known spend, no 2025 narrative, and indicators without a 2025 value.
+    assert gaps.years_without_spend == [2025]
+    assert any(year == 2025 for _sub, year in gaps.narratives)
+    assert gaps.indicators
+    assert "Rapporten mangler følgende." in html
+    assert "År uden kendt forbrug: 2025" in html
+    assert f"{len(gaps.indicators)} indikatorer uden værdi for 2025" in html
+    for indicator in gaps.indicators:
+        assert indicator.name in html
+    assert "Jeg har læst, hvad rapporten mangler, og indsender den alligevel" in html
+
+
+def test_submitting_without_confirming_what_is_missing_is_refused_and_freezes_nothing(amager_plan, people):
+    coordinator = client_for(people.coordinator)
+    before = snapshot()
+    response = coordinator.post(
+        url(amager_plan, "submission_create", period="slut"), {"reservation": "Uden."}
+    )
+    assert response.status_code == 200
+    assert "Bekræft, at du indsender den alligevel, eller gør den færdig først." in response.content.decode()
+    assert snapshot() == before
+    with pytest.raises(ValidationError):
+        services.report_submit(
+            plan=amager_plan, kind="final", year=None, actor=people.coordinator, today=AFTER_THE_PERIOD
+        )
+    assert snapshot() == before
+
+
+def test_a_reservation_longer_than_the_field_takes_is_refused_and_freezes_nothing(amager_plan, people):
+    from helhedsplan.reports.models import RESERVATION_MAX_LENGTH
+
+    before = snapshot()
+    too_long = "x" * (RESERVATION_MAX_LENGTH + 1)
+    response = client_for(people.coordinator).post(
+        url(amager_plan, "submission_create", period="slut"), {**CONFIRMED, "reservation": too_long}
+    )
+    assert response.status_code == 200
+    assert (
+        f"Denne værdi må højst have {RESERVATION_MAX_LENGTH} tegn (den har {RESERVATION_MAX_LENGTH + 1})."
+        in response.content.decode()
+    )
+    assert snapshot() == before
+
+
+def test_the_reservation_is_printed_on_the_front_page_of_the_pdf_and_the_page(amager_plan, people):
+    reservation = "Forbruget for 2025 er endnu ikke revideret og eftersendes."
+    response = client_for(people.coordinator).post(
+        url(amager_plan, "submission_create", period="slut"), {**CONFIRMED, "reservation": reservation}
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get(report__plan=amager_plan, report__kind="final")
+    assert submission.reservation == reservation
+    submission.pdf.open("rb")
+    text = " ".join(pdf_text(submission.pdf.read()).split())
+    front = text[: text.index("Indhold")]  # before the table of contents: the front page
+    assert "Forbehold" in front and reservation in front
+    html = client_for(people.reviewer).get(url(amager_plan, "report", period="slut")).content.decode()
+    assert reservation in html
+    # Frozen like the files.
+    submission.reservation = "Noget andet."
+    with pytest.raises(ValidationError):
+        submission.save()
+
+
+# --- Layout that holds ----------------------------------------------------------------------------------------------
+
+
+def pdf_words(content: bytes) -> list[tuple[float, list[tuple[float, float, float, str]]]]:
+    """Each page's width and its words as (x min, y min, x max, text), from ``pdftotext -bbox``."""
+    import html
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=content, capture_output=True, check=True)
+    number = r'"([\d.]+)"'
+    word = re.compile(rf"<word xMin={number} yMin={number} xMax={number} yMax={number}>(.*?)</word>")
+    return [
+        (
+            float(width),
+            [(float(a), float(b), float(c), html.unescape(t)) for a, b, c, _d, t in word.findall(body)],
+        )
+        for width, body in re.findall(
+            r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', out.stdout.decode(), re.S
+        )
+    ]
+
+
+def test_every_indicator_rows_percentage_is_on_the_final_reports_pdf_page(amager_plan):
+    """Nothing runs off an A4 page, and the "Fremdrift" column holds every indicator row's percentage, in the
+    rows' order — however long the status text ("Slutstatus: ikke nået")."""
+    import re
+
+    from helhedsplan.core.formatting import format_percent
+
+    data = status_report(final_report(amager_plan), as_of=AFTER_THE_PERIOD)
+    pages = pdf_words(documents.report_pdf(data))
+    in_column: list[str] = []
+    for width, words in pages:
+        assert all(x_min >= 0 and x_max <= width for x_min, _y, x_max, _t in words), (
+            "a word runs off the page"
+        )
+        headers = [(x, y) for x, y, _x_max, text in words if text == "Fremdrift"]
+        if not headers:
+            continue
+        left, top = headers[0]
+        column = sorted(
+            (w for w in words if w[0] >= left - 2 and w[1] > top), key=lambda w: (round(w[1]), w[0])
+        )
+        in_column += re.findall(r"\d+(?:,\d+)? %", " ".join(w[3] for w in column))
+    expected = [
+        format_percent(result.progress.value)
+        for section in data.sections
+        for result in [*section.key_figures, *(r for goal in section.goals for r in goal.indicators)]
+        if result.progress.value is not None
+    ]
+    assert len(expected) >= 10
+    # Every row's percentage, in order (a goal's own percentage may stand between them).
+    found = iter(in_column)
+    assert all(any(value == seen for seen in found) for value in expected), (expected, in_column)
+
+
+def test_the_spreadsheet_has_frozen_headers_filters_and_measurements_as_numbers(amager_plan):
+    data = status_report(final_report(amager_plan), as_of=AFTER_THE_PERIOD)
+    book = load_workbook(BytesIO(documents.report_xlsx(data)))
+    for name in ("Resultater", "Målinger", "Aktiviteter", "Budget", "Godkendelser", "Beretninger"):
+        sheet = book[name]
+        header = int(sheet.freeze_panes[1:]) - 1  # the header row stays in view
+        assert sheet.freeze_panes == f"A{header + 1}", name
+        assert sheet.auto_filter.ref.startswith(f"A{header}:"), name
+        assert sheet.cell(row=header, column=1).font.b, name
+    sheet = book["Målinger"]
+    header = int(sheet.freeze_panes[1:]) - 1
+    titles = [c.value for c in sheet[header]]
+    assert titles[:7] == ["Delaftale", "Delmål", "Indikator", "Enhed", "Dato", "Værdi", "Eksempel"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=header + 1)]
+    made = [
+        m
+        for s in data.sections
+        for r in [*s.key_figures, *(r for g in s.goals for r in g.indicators)]
+        for m in r.measurements
+    ]
+    assert len(rows) == len(made)
+    assert all(isinstance(row[4], datetime.datetime) and isinstance(row[5], int | float) for row in rows)
+    assert sorted(row[5] for row in rows) == sorted(float(m.value) for m in made)
+    # The results sheet counts them instead of listing them as text.
+    results = book["Resultater"]
+    header = int(results.freeze_panes[1:]) - 1
+    texts = [
+        c.value for row in results.iter_rows(min_row=header + 1) for c in row if isinstance(c.value, str)
+    ]
+    assert not any("(" in text and "." in text and text[0].isdigit() for text in texts)
+
+
+# --- What Landsbyggefonden asks of a final report ---------------------------------------------------------------
+
+
+def test_the_coordinator_writes_the_final_reports_own_texts_and_they_are_printed(amager_plan, people):
+    coordinator = client_for(people.coordinator)
+    texts = {
+        "board_approved_on": "2026-03-15",
+        "conclusion": "Planen nåede de fleste mål for børn og unge, men ikke for beskæftigelse.",
+        "anchoring": "Lektiecaféerne fortsætter i kommunens regi, betalt af kommunens budget.",
+    }
+    response = coordinator.post(url(amager_plan, "report_texts_update", period="slut"), texts)
+    assert response.status_code == 302
+    report = Report.objects.get(plan=amager_plan, kind="final")
+    assert report.board_approved_on == datetime.date(2026, 3, 15)
+
+    data = status_report(report, as_of=AFTER_THE_PERIOD)
+    flat = " ".join(pdf_text(documents.report_pdf(data)).split())
+    assert "Godkendt af bestyrelsen 15. marts 2026" in flat
+    assert "Samlet vurdering" in flat and texts["conclusion"] in flat and texts["anchoring"] in flat
+    html = client_for(people.reviewer).get(url(amager_plan, "report", period="slut")).content.decode()
+    assert texts["conclusion"] in html and "15. marts 2026" in html
+    front = load_workbook(BytesIO(documents.report_xlsx(data)))["Forside"]
+    values = [[c.value for c in row] for row in front.iter_rows()]
+    assert ["Samlet vurdering", texts["conclusion"]] in [row[:2] for row in values]
+    # No longer missing from the report.
+    assert "godkendt af bestyrelsen den" not in data.gaps.report_fields
+
+
+def test_the_reports_texts_are_refused_from_others_before_the_time_and_once_submitted(amager_plan, people):
+    before = snapshot()
+    for who in (people.editor, people.reviewer):
+        response = client_for(who).post(
+            url(amager_plan, "report_texts_update", period="slut"), {"board_approved_on": "2026-03-15"}
+        )
+        assert response.status_code == 403
+    # The board approves after the period: a date inside it is refused with a Danish sentence.
+    response = client_for(people.coordinator).post(
+        url(amager_plan, "report_texts_update", period="slut"), {"board_approved_on": "2025-06-01"}
+    )
+    assert (
+        "Bestyrelsen godkender en rapport, efter at den tid, den dækker, er slut."
+        in response.content.decode()
+    )
+    assert snapshot() == before
+
+    services.report_submit(
+        plan=amager_plan,
+        kind="yearly",
+        year=2024,
+        actor=people.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
+    )
+    submitted = snapshot()
+    with pytest.raises(ValidationError) as refused:
+        services.report_update(
+            plan=amager_plan,
+            kind="yearly",
+            year=2024,
+            data={"board_approved_on": datetime.date(2025, 2, 1)},
+            expected_lock_version=None,
+            actor=people.coordinator,
+        )
+    assert refused.value.messages == [
+        "Rapporten er indsendt: dens tekster kan kun ændres, hvis Landsbyggefonden sender den retur."
+    ]
+    assert snapshot() == submitted
+
+
+def test_a_deviation_beyond_the_plans_threshold_asks_for_an_explanation(amager_plan, people):
+    from helhedsplan.agreements.models import Narrative
+
+    # Every delaftale's known spend deviates by less than 100 %: with a 1 % threshold some are flagged, with
+    # 100 % none is.
+    amager_plan.budget_deviation_percent = 1
+    amager_plan.save()
+    data = status_report(Report(plan=amager_plan, kind="yearly", year=2023), as_of=AFTER_THE_PERIOD)
+    assert data.deviations
+    flagged = data.deviations[0]
+    assert abs(flagged.variance.fraction) > Decimal("0.01")
+    assert flagged.sub_agreement in data.gaps.unexplained_deviations
+    html = client_for(people.coordinator).get(url(amager_plan, "submission_create", period="2023")).content
+    assert "uden forklaring" in html.decode() and str(flagged.sub_agreement) in html.decode()
+
+    explanation = "Midtvejsevalueringen blev dyrere end budgetteret."
+    narrative, _created = Narrative.objects.get_or_create(sub_agreement=flagged.sub_agreement, year=2023)
+    narrative.budget_explanation = explanation
+    narrative.save()
+    data = status_report(Report(plan=amager_plan, kind="yearly", year=2023), as_of=AFTER_THE_PERIOD)
+    assert flagged.sub_agreement not in data.gaps.unexplained_deviations
+    flat = " ".join(pdf_text(documents.report_pdf(data)).split())
+    assert explanation in flat
+
+    amager_plan.budget_deviation_percent = 100
+    amager_plan.save()
+    assert not status_report(
+        Report(plan=amager_plan, kind="yearly", year=2023), as_of=AFTER_THE_PERIOD
+    ).deviations

@@ -104,12 +104,30 @@ def test_setup_demo_shows_every_state_of_the_reports_once():
     }
     assert states[("yearly", 2022)] == states[("yearly", 2023)] == ReportState.APPROVED
     assert states[("yearly", 2024)] == ReportState.RETURNED
-    assert states[("final", None)] == ReportState.OVERDUE
+    assert states[("final", None)] == ReportState.AWAITING
+    final = Submission.objects.get(report__plan=plan, report__kind="final")
+    assert final.reservation.startswith("Eksempel:")
     assert Comment.objects.filter(submission__report__plan=plan).count() == 2
     assert all(c.text.startswith("Eksempel:") for c in Comment.objects.all())
 
     run_setup_demo()
-    assert Submission.objects.filter(report__plan=plan).count() == 3
+    assert Submission.objects.filter(report__plan=plan).count() == 4
+
+
+@pytest.mark.django_db
+def test_lbf_finds_the_final_report_awaiting_its_answer_on_logging_in():
+    from django.urls import reverse
+
+    from tests.world import client_for
+
+    run_setup_demo()
+    lbf = client_for(get_user_model().objects.get(username="lbf"))
+    html = lbf.get(reverse("overview:dashboard", kwargs={"plan": AMAGER_SLUG})).content.decode()
+    heading = html.index("Kræver opmærksomhed")
+    assert html.index("Afventer dit svar", heading) < html.index("</section>", heading)
+    assert reverse("reports:report", kwargs={"plan": AMAGER_SLUG, "period": "slut"}) in html
+    portfolio = lbf.get("/portefolje/", {"awaiting": "yours"}).content.decode()
+    assert "1 afventer dit svar" in portfolio and "Amager" in portfolio
 
 
 @pytest.mark.django_db

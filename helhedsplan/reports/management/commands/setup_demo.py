@@ -41,6 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 _(
                     "Example reports to Landsbyggefonden: 2022 and 2023 approved, 2024 returned and answered, "
-                    "the final report due."
+                    "the final report awaiting Landsbyggefonden's answer."
                 )
             )
