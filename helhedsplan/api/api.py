@@ -192,6 +192,7 @@ def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
     return fields | {
         "progress": {
             "value": summary.progress.value,
+            "percent": summary.progress.percent,
             "expected": summary.progress.expected,
             "status": summary.progress.status.value,
             "status_label": str(summary.progress.label),
@@ -308,6 +309,7 @@ def budget(request: HttpRequest, slug: str):
                 "budget_by_year": row.budget_by_year,
                 "actual_by_year": row.actual_by_year,
                 "total": row.total,
+                "is_example": row.line.is_example,
             }
             for row in summary.lines
         ],
@@ -319,6 +321,7 @@ def budget(request: HttpRequest, slug: str):
                 "organisation": source.organisation.name if source.organisation else None,
                 "by_year": by_year,
                 "total": sum(by_year.values()),
+                "is_example": source.is_example,
             }
             for source, by_year in summary.sources
         ],
@@ -348,6 +351,7 @@ def approvals(request: HttpRequest, slug: str, on: datetime.date | None = None):
                 "decision_date": state.decision.date if state.decision else None,
                 "expected_date": state.expected_date,
                 "overdue": state.is_overdue(summary.as_of),
+                "is_example": bool(state.decision and state.decision.is_example),
             }
             for state in summary.estates
         ],

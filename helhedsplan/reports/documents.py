@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from helhedsplan.core.formatting import percent_of
 from helhedsplan.core.validators import without_control_characters
 from helhedsplan.planfiles.exporter import export_plan
 from helhedsplan.plans.exporters import file_name
@@ -25,9 +26,17 @@ from .report import IndicatorResult, StatusReport
 
 KR_FORMAT = "#,##0"
 NUMBER_FORMAT = "#,##0.##"
-PERCENT_FORMAT = "0.0%"
+PERCENT_FORMAT = "0%"
+PERCENT_FORMAT_1 = "0.0%"
 DATE_FORMAT = "DD.MM.YYYY"
 BOLD = Font(bold=True)
+
+
+def _percent(fraction, decimals: int = 0) -> Decimal | None:
+    """A share as the spreadsheet stores it: rounded once, by ``core.formatting.percent_of`` (as the page and the
+    PDF show it), then as a fraction for a per-cent format with as many decimals."""
+    rounded = percent_of(fraction, decimals)
+    return None if rounded is None else rounded / 100
 
 
 def report_what(report: Report) -> str:
@@ -138,7 +147,7 @@ def _indicator_rows(sheet: _Sheet, area: str, goal: str, results: list[Indicator
                 measured or (_("not measured in the year") if result.not_measured else ""),
                 result.latest.value if result.latest else None,
                 result.latest.date if result.latest else None,
-                result.progress.value,
+                _percent(result.progress.value),
                 result.progress.label,
                 indicator.is_example,
             ],
@@ -156,7 +165,10 @@ def report_xlsx(data: StatusReport) -> bytes:
     front.add([_("Covers"), data.first_day, data.last_day])
     front.add([_("As of"), data.as_of])
     front.add([_("Parties"), ", ".join(o.name for o in data.parties)])
-    front.add([_("Overall status"), data.progress.label, data.progress.value], formats={3: PERCENT_FORMAT})
+    front.add([_("Contains example data"), data.has_examples])
+    front.add(
+        [_("Overall status"), data.progress.label, _percent(data.progress.value)], formats={3: PERCENT_FORMAT}
+    )
     if data.submission:
         front.add([_("Submitted"), data.submission.submitted_at.date(), str(data.submission.submitted_by)])
     front.finish()
@@ -200,6 +212,7 @@ def report_xlsx(data: StatusReport) -> bytes:
             _("Milestone"),
             _("Due"),
             _("Done"),
+            _("Example"),
         ],
         bold=True,
     )
@@ -216,12 +229,21 @@ def report_xlsx(data: StatusReport) -> bytes:
             ]
             milestones = row.milestones + row.next_year
             if not milestones:
-                activities.add(base)
+                activities.add([*base, None, None, None, activity.is_example])
             for milestone in milestones:
-                activities.add([*base, milestone.name, milestone.due_date, milestone.done_date])
+                activities.add(
+                    [
+                        *base,
+                        milestone.name,
+                        milestone.due_date,
+                        milestone.done_date,
+                        activity.is_example or milestone.is_example,
+                    ]
+                )
     activities.finish()
 
     budget = _Sheet(book, _("Budget"), data)
+    examples = data.budget.has_examples
     budget.add(
         [
             _("Year"),
@@ -231,6 +253,7 @@ def report_xlsx(data: StatusReport) -> bytes:
             _("Variance %"),
             _("Unspent"),
             _("Funding"),
+            _("Example"),
         ],
         bold=True,
     )
@@ -239,48 +262,162 @@ def report_xlsx(data: StatusReport) -> bytes:
             [
                 year_row.year,
                 year_row.budget,
-                year_row.actual,
+                year_row.actual
+                if year_row.actual is not None
+                else (_("missing: the year is over") if year_row.missing_actual else _("not yet known")),
                 year_row.variance.amount,
-                year_row.variance.fraction,
+                _percent(year_row.variance.fraction, 1),
                 year_row.unspent,
                 year_row.funding,
+                examples,
             ],
-            formats={1: "0", 5: PERCENT_FORMAT},
+            formats={1: "0", 5: PERCENT_FORMAT_1},
         )
+    total = data.budget.total
     budget.add(
-        [_("Total"), data.budget.total.budget, data.budget.total.actual, data.budget.total.variance.amount],
+        [
+            _("Years with known spend"),
+            total.budget_known if total.actual is not None else None,
+            total.actual,
+            total.variance.amount,
+            _percent(total.variance.fraction, 1),
+            None,
+            None,
+            examples,
+        ],
         bold=True,
+        formats={5: PERCENT_FORMAT_1},
     )
+    budget.add([_("Budget of the whole time covered"), total.budget, None, None, None, None, None, examples])
     for heading, rows in (
         (_("By sub-agreement"), data.budget.by_sub_agreement),
         (_("By category"), data.budget.by_category),
     ):
         budget.add([])
-        budget.add([heading, _("Budget"), _("Actual spend"), _("Variance"), _("Variance %")], bold=True)
+        budget.add(
+            [
+                heading,
+                _("Budget"),
+                _("Budget, years with known spend"),
+                _("Actual spend"),
+                _("Variance"),
+                _("Variance %"),
+                None,
+                _("Example"),
+            ],
+            bold=True,
+        )
         for budget_row in rows:
             variance = budget_row.variance
             budget.add(
-                [budget_row.label, budget_row.budget, budget_row.actual, variance.amount, variance.fraction],
-                formats={5: PERCENT_FORMAT},
+                [
+                    budget_row.label,
+                    budget_row.budget,
+                    budget_row.budget_known if budget_row.actual is not None else None,
+                    budget_row.actual,
+                    variance.amount,
+                    _percent(variance.fraction, 1),
+                    None,
+                    examples,
+                ],
+                formats={6: PERCENT_FORMAT_1},
             )
     budget.add([])
-    budget.add([_("Funding source"), _("Amount"), _("Share")], bold=True)
-    for name, amount, share in data.budget.by_source:
-        budget.add([name, amount, share], formats={3: PERCENT_FORMAT})
-    budget.add([_("Landsbyggefonden's share of actual spend"), data.budget.lbf_share_of_actual])
+    budget.add(
+        [_("Funding source"), _("Amount"), _("Share"), None, None, None, None, _("Example")], bold=True
+    )
+    for name, amount, share, is_example in data.budget.by_source:
+        budget.add(
+            [name, amount, _percent(share), None, None, None, None, is_example], formats={3: PERCENT_FORMAT}
+        )
+    budget.add(
+        [
+            _("Local co-financing"),
+            data.budget.summary.local_amount,
+            _percent(data.budget.summary.local_share),
+            _("Landsbyggefonden asks for at least"),
+            _percent(data.budget.lbf_minimum_local_share),
+            data.budget.summary.meets_lbf_local_minimum,
+        ],
+        formats={3: PERCENT_FORMAT, 5: PERCENT_FORMAT},
+    )
+    budget.add(
+        [
+            _("The municipality"),
+            data.budget.summary.municipality_amount,
+            _percent(data.budget.summary.municipality_share, 1),
+            _("Its obligation"),
+            _percent(data.budget.municipal_commitment_share, 1),
+            data.budget.summary.meets_municipal_commitment,
+        ],
+        formats={3: PERCENT_FORMAT_1, 5: PERCENT_FORMAT_1},
+    )
+    budget.add(
+        [
+            _("Landsbyggefonden's share of actual spend"),
+            data.budget.lbf_share_of_actual,
+            None,
+            None,
+            None,
+            None,
+            None,
+            examples,
+        ]
+    )
     budget.finish()
 
     approvals = _Sheet(book, _("Approvals"), data)
     approvals.add(
         [_("Estates approved"), data.approvals.summary.approved_count, data.approvals.summary.total]
     )
+    for approval_count in data.approvals.summary.counts:
+        approvals.add(
+            [
+                _("Estates approved by"),
+                approval_count.date,
+                approval_count.approved,
+                approval_count.total,
+                ", ".join(s.estate.name for s in approval_count.waiting),
+            ]
+        )
     approvals.add([])
-    approvals.add([_("Step"), _("Body"), _("Date"), _("Expected"), _("Status")], bold=True)
+    approvals.add(
+        [_("Estate"), _("Housing association"), _("Decision"), _("Body"), _("Date"), _("Note"), _("Example")],
+        bold=True,
+    )
+    for state in data.approvals.summary.estates:
+        decision = state.decision
+        approvals.add(
+            [
+                state.estate.name,
+                state.estate.housing_association.short_name if state.estate.housing_association else "",
+                state.result_label,
+                decision.get_body_display() if decision else "",
+                (decision.date if decision and decision.date else state.expected_date),
+                decision.note if decision else "",
+                bool(decision and decision.is_example),
+            ]
+        )
+    approvals.add([])
+    approvals.add(
+        [_("Step"), _("Body"), _("Date"), _("Expected"), _("Status"), _("Note"), _("Example")], bold=True
+    )
     for step in data.approvals.steps:
-        approvals.add([step.step.title, step.step.body, step.date, step.date_is_expected, step.status_label])
+        approvals.add(
+            [
+                step.step.title,
+                step.step.body,
+                step.date,
+                step.date_is_expected,
+                step.status_label,
+                step.step.note,
+                step.step.is_example,
+            ]
+        )
     approvals.finish()
 
     preparedness = _Sheet(book, _("Emergency plan"), data)
+    preparedness.add([_("Example"), data.incidents.has_examples])
     preparedness.add([_("Incidents"), data.incidents.total])
     preparedness.add([_("Closed"), data.incidents.closed])
     preparedness.add([_("Closed with an evaluation"), data.incidents.closed_with_evaluation])
@@ -296,7 +433,14 @@ def report_xlsx(data: StatusReport) -> bytes:
 
     narratives = _Sheet(book, _("Narratives"), data)
     narratives.add(
-        [_("Sub-agreement"), _("Year"), _("What went well"), _("What did not go well"), _("What changes")],
+        [
+            _("Sub-agreement"),
+            _("Year"),
+            _("What went well"),
+            _("What did not go well"),
+            _("What changes"),
+            _("Example"),
+        ],
         bold=True,
     )
     for section in data.sections:
@@ -308,6 +452,7 @@ def report_xlsx(data: StatusReport) -> bytes:
                     narrative.went_well,
                     narrative.went_badly,
                     narrative.changes,
+                    narrative.is_example,
                 ]
             )
     narratives.finish()
