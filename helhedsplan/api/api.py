@@ -386,6 +386,7 @@ def _submission_out(submission: Submission, slug: str) -> dict:
             }
             for name, (field, _type) in FILES.items()
         ],
+        "is_example": submission.is_example,
     }
 
 

@@ -223,6 +223,8 @@ class SubmissionOut(Schema):
     outcome: str
     answered_at: datetime.datetime | None
     files: list[SubmittedFileOut]
+    #: A demo's submission (and its answer): made-up, not a report the plan filed.
+    is_example: bool
 
 
 class ReportOut(Schema):

@@ -15,8 +15,9 @@ from .models import Report
 @transaction.atomic
 def ensure_demo_reports(plan: Plan) -> bool:
     """The reports to Landsbyggefonden in every state, as examples, when the plan has none yet: 2022 and 2023
-    submitted and approved, 2024 returned with a comment and answered, the final report due. Returns whether it
-    made them. Needs the demo logins (``kommune`` submits, ``lbf`` answers)."""
+    submitted and approved, 2024 returned with a comment and answered, the final report due. Every submission,
+    answer and comment is marked as an example (``is_example``). Returns whether it made them. Needs the demo
+    logins (``kommune`` submits, ``lbf`` answers)."""
     if Report.objects.filter(plan=plan).exists():
         return False
     users = get_user_model().objects.in_bulk(["kommune", "lbf"], field_name="username")
@@ -24,21 +25,25 @@ def ensure_demo_reports(plan: Plan) -> bool:
     after_the_period = plan.end_date.replace(year=plan.end_date.year + 1)
     for year in (2022, 2023):
         submission = services.report_submit(
-            plan=plan, kind="yearly", year=year, actor=coordinator, today=after_the_period
+            plan=plan, kind="yearly", year=year, actor=coordinator, today=after_the_period, is_example=True
         )
-        services.submission_answer(submission=submission, outcome="approved", comment="", actor=reviewer)
+        services.submission_answer(
+            submission=submission, outcome="approved", comment="", actor=reviewer, is_example=True
+        )
     submission = services.report_submit(
-        plan=plan, kind="yearly", year=2024, actor=coordinator, today=after_the_period
+        plan=plan, kind="yearly", year=2024, actor=coordinator, today=after_the_period, is_example=True
     )
     services.submission_answer(
         submission=submission,
         outcome="returned",
         comment="Eksempel: beretningen for beskæftigelse mangler, og forbruget på evaluering afviger uden forklaring.",
         actor=reviewer,
+        is_example=True,
     )
     services.comment_add(
         submission=submission,
         text="Eksempel: beretningen er skrevet, og afvigelsen skyldes en dyrere midtvejsevaluering. Vi indsender igen.",
         actor=coordinator,
+        is_example=True,
     )
     return True

@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
-from helhedsplan.core.models import CleanInput
+from helhedsplan.core.models import CleanInput, ExampleFlag
 from helhedsplan.plans.models import Plan, PlanContent, PlanHistoricalRecords
 
 
@@ -130,10 +130,12 @@ class FrozenQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class Submission(models.Model):
+class Submission(ExampleFlag, models.Model):
     """A submitted report: frozen files with their SHA-256 and the answer of Landsbyggefonden.
 
-    Not ``PlanContent``: it has no lock counter, as it is never edited; only the answer is written once.
+    Not ``PlanContent``: it has no lock counter, as it is never edited; only the answer is written once. The
+    demo's submissions and their answers are examples (``is_example``, frozen like the files: an example never
+    turns into a real submission).
     """
 
     class Outcome(models.TextChoices):
@@ -185,6 +187,7 @@ class Submission(models.Model):
         "spreadsheet_sha256",
         "plan_file",
         "plan_file_sha256",
+        "is_example",
     )
 
     #: The way to the plan (``plans.changes`` raises its change stamp on a new submission or answer).
@@ -256,7 +259,7 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-class Comment(CleanInput, models.Model):
+class Comment(CleanInput, ExampleFlag, models.Model):
     # Comments are kept as written: never edited, never deleted (the queryset refuses it as a submission's does).
     """A comment on a submission: a reviewer's (with the answer, or on its own) or a coordinator's reply."""
 

@@ -33,11 +33,17 @@ def report_for(*, plan: Plan, kind: str, year: int | None) -> Report:
 
 @transaction.atomic
 def report_submit(
-    *, plan: Plan, kind: str, year: int | None, actor: Any, today: datetime.date | None = None
+    *,
+    plan: Plan,
+    kind: str,
+    year: int | None,
+    actor: Any,
+    today: datetime.date | None = None,
+    is_example: bool = False,
 ) -> Submission:
     """Submit the report as of today (or the end of the time it covers): store its PDF, spreadsheet and plan file
     with their SHA-256, frozen from now on. Refused while it awaits an answer, once approved, and before the time
-    it covers is over."""
+    it covers is over. ``is_example``: a demo's submission, marked as an example wherever it is shown."""
     today = today or timezone.localdate()
     report = report_for(plan=plan, kind=kind, year=year)
     if not report.can_be_made(today):
@@ -69,6 +75,7 @@ def report_submit(
         pdf_sha256=sha256_of(pdf),
         spreadsheet_sha256=sha256_of(spreadsheet),
         plan_file_sha256=sha256_of(plan_file),
+        is_example=is_example,
     )
     submission.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     submission.spreadsheet.save(f"{stem}.xlsx", ContentFile(spreadsheet), save=False)
@@ -85,8 +92,12 @@ def report_submit(
 
 
 @transaction.atomic
-def submission_answer(*, submission: Submission, outcome: str, comment: str, actor: Any) -> Submission:
-    """Landsbyggefonden's answer: approved (a comment optional) or returned (with the comment saying why)."""
+def submission_answer(
+    *, submission: Submission, outcome: str, comment: str, actor: Any, is_example: bool = False
+) -> Submission:
+    """Landsbyggefonden's answer: approved (a comment optional) or returned (with the comment saying why).
+    ``is_example``: a demo's answer; its comment is marked as an example (the answer of an example submission is
+    one already)."""
     submission = Submission.objects.select_for_update().select_related("report__plan").get(pk=submission.pk)
     if submission.outcome != Submission.Outcome.AWAITING:
         raise ValidationError(_("Only a submitted report awaiting an answer can be answered."))
@@ -101,14 +112,19 @@ def submission_answer(*, submission: Submission, outcome: str, comment: str, act
     record_actor(submission, actor)
     submission.save(update_fields=["outcome", "answered_at", "answered_by"])
     if comment:
-        comment_add(submission=submission, text=comment, actor=actor, outcome=outcome)
+        comment_add(submission=submission, text=comment, actor=actor, outcome=outcome, is_example=is_example)
     return submission
 
 
 @transaction.atomic
-def comment_add(*, submission: Submission, text: str, actor: Any, outcome: str = "") -> Comment:
-    """A comment on a submitted report: a reviewer's remark or a coordinator's answer to one."""
-    comment = Comment(submission=submission, author=actor, text=(text or "").strip(), outcome=outcome)
+def comment_add(
+    *, submission: Submission, text: str, actor: Any, outcome: str = "", is_example: bool = False
+) -> Comment:
+    """A comment on a submitted report: a reviewer's remark or a coordinator's answer to one (``is_example``: a
+    demo's)."""
+    comment = Comment(
+        submission=submission, author=actor, text=(text or "").strip(), outcome=outcome, is_example=is_example
+    )
     comment.full_clean()  # an empty comment, or one with control characters, is refused at its text
     record_actor(comment, actor)
     comment.save()
