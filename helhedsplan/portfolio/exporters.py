@@ -64,6 +64,7 @@ def portfolio_xlsx(rows: list[PortfolioRow], *, today: datetime.date) -> bytes:
             _("Reports due"),
             _("Reports overdue"),
             _("Needs attention"),
+            _("Example"),
         ],
         font=bold,
     )
@@ -86,6 +87,15 @@ def portfolio_xlsx(rows: list[PortfolioRow], *, today: datetime.date) -> bytes:
                 row.reports_due,
                 row.reports_overdue,
                 row.needs_attention,
+                ", ".join(
+                    str(name)
+                    for name, marked in (
+                        (_("Status"), row.status_is_example),
+                        (_("Budget"), row.budget_is_example),
+                    )
+                    if marked
+                )
+                or gettext("no"),
             ],
         )
     total = totals(rows)

@@ -43,7 +43,11 @@ class PortfolioView(generic.TemplateView):
     def page(self, table: PortfolioTable, filterset: PortfolioFilter):
         """The page; bad input (a filter the form refuses) as a 400 with the form's errors."""
         context: dict[str, Any] = self.get_context_data(
-            table=table, filter=filterset, totals=totals(list(table.data)), page_title=_("Portfolio")
+            table=table,
+            filter=filterset,
+            totals=totals(list(table.data)),
+            has_examples=any(row.has_examples for row in table.data),
+            page_title=_("Portfolio"),
         )
         status = 400 if filterset.is_bound and not filterset.is_valid() else 200
         return self.render_to_response(context, status=status)
