@@ -31,8 +31,6 @@ from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overvie
 from helhedsplan.budget.models import BudgetCategory
 from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.budget.summary import (
-    LBF_MINIMUM_LOCAL_SHARE,
-    MUNICIPAL_COMMITMENT_SHARE,
     BudgetSummary,
     LineRow,
     Variance,
@@ -173,14 +171,6 @@ class BudgetSection:
         if self.total.actual is None or self.lbf_share is None:
             return None
         return self.total.actual * self.lbf_share
-
-    @property
-    def lbf_minimum_local_share(self) -> Decimal:
-        return LBF_MINIMUM_LOCAL_SHARE
-
-    @property
-    def municipal_commitment_share(self) -> Decimal:
-        return MUNICIPAL_COMMITMENT_SHARE
 
 
 # --- The emergency plan in numbers ------------------------------------------------------------------------------
