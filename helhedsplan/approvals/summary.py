@@ -77,6 +77,16 @@ class ApprovalSummary:
         return sorted(late, key=lambda state: (state.expected_date, state.estate.name))
 
     @property
+    def notes(self) -> dict[str, int]:
+        """The estates' decision notes, each text once, numbered in the order of the estates (many estates share
+        one note, such as the seed's sentence on the 18 approvals): note → its number."""
+        numbered: dict[str, int] = {}
+        for state in self.estates:
+            if state.decision is not None and state.decision.note and state.decision.note not in numbered:
+                numbered[state.decision.note] = len(numbered) + 1
+        return numbered
+
+    @property
     def counts(self) -> list[ApprovalCount]:
         return approval_counts(self)
 
