@@ -67,6 +67,11 @@ class IndicatorResult:
     def chart_id(self) -> str:
         return f"indicator-{self.indicator.pk}"
 
+    @property
+    def measurements_are_examples(self) -> bool:
+        """Every measurement shown is example data: one mark stands for them all."""
+        return bool(self.measurements) and all(m.is_example for m in self.measurements)
+
 
 @dataclass(frozen=True)
 class GoalResult:
