@@ -134,8 +134,7 @@ class Submission(ExampleFlag, models.Model):
     """A submitted report: frozen files with their SHA-256 and the answer of Landsbyggefonden.
 
     Not ``PlanContent``: it has no lock counter, as it is never edited; only the answer is written once. The
-    demo's submissions and their answers are examples (``is_example``, frozen like the files: an example never
-    turns into a real submission).
+    demo's submissions and their answers are examples (``is_example``, set when submitted).
     """
 
     class Outcome(models.TextChoices):
@@ -187,7 +186,6 @@ class Submission(ExampleFlag, models.Model):
         "spreadsheet_sha256",
         "plan_file",
         "plan_file_sha256",
-        "is_example",
     )
 
     #: The way to the plan (``plans.changes`` raises its change stamp on a new submission or answer).
