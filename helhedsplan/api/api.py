@@ -222,6 +222,7 @@ def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
     return fields | {
         "progress": {
             "value": summary.progress.value,
+            "percent": summary.progress.percent,
             "expected": summary.progress.expected,
             "status": summary.progress.status.value,
             "status_label": str(summary.progress.label),
@@ -338,6 +339,7 @@ def budget(request: HttpRequest, slug: Slug):
                 "budget_by_year": row.budget_by_year,
                 "actual_by_year": row.actual_by_year,
                 "total": row.total,
+                "is_example": row.line.is_example,
             }
             for row in summary.lines
         ],
@@ -349,6 +351,7 @@ def budget(request: HttpRequest, slug: Slug):
                 "organisation": source.organisation.name if source.organisation else None,
                 "by_year": by_year,
                 "total": sum(by_year.values()),
+                "is_example": source.is_example,
             }
             for source, by_year in summary.sources
         ],
@@ -378,6 +381,7 @@ def approvals(request: HttpRequest, slug: Slug, on: Day | None = None):
                 "decision_date": state.decision.date if state.decision else None,
                 "expected_date": state.expected_date,
                 "overdue": state.is_overdue(summary.as_of),
+                "is_example": bool(state.decision and state.decision.is_example),
             }
             for state in summary.estates
         ],
@@ -406,6 +410,7 @@ def _submission_out(submission: Submission, slug: Slug) -> dict:
             }
             for file_format, field in STORED_FILES.items()
         ],
+        "is_example": submission.is_example,
     }
 
 

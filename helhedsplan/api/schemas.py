@@ -72,6 +72,8 @@ class MeasurementOut(Schema):
 class ProgressOut(Schema):
     #: 0 at the baseline, 1 at the target; outside [0, 1] when worse than the baseline or past the target.
     value: Decimal | None
+    #: ``value`` in whole per cent, rounded as the pages, the report and the spreadsheets show it.
+    percent: int | None
     expected: Decimal | None
     status: str
     status_label: str
@@ -147,6 +149,8 @@ class BudgetLineOut(Schema):
     budget_by_year: dict[int, Decimal]
     actual_by_year: dict[int, Decimal | None]
     total: Decimal
+    #: Made-up demo data, not stated in the plan's documents or a public source.
+    is_example: bool
 
 
 class FundingSourceOut(Schema):
@@ -156,6 +160,9 @@ class FundingSourceOut(Schema):
     organisation: str | None
     by_year: dict[int, Decimal]
     total: Decimal
+    #: Made-up demo data; a total the plan's documents state is not (its split over the years may be, as its
+    #: basis says).
+    is_example: bool
 
 
 class BudgetOut(Schema):
@@ -187,6 +194,8 @@ class EstateStateOut(Schema):
     decision_date: datetime.date | None
     expected_date: datetime.date | None
     overdue: bool
+    #: The decision is made-up demo data.
+    is_example: bool
 
 
 class ApprovalsOut(Schema):
@@ -215,6 +224,8 @@ class SubmissionOut(Schema):
     outcome: str
     answered_at: datetime.datetime | None
     files: list[SubmittedFileOut]
+    #: A demo's submission (and its answer): made-up, not a report the plan filed.
+    is_example: bool
 
 
 class ReportOut(Schema):

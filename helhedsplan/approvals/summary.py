@@ -77,9 +77,57 @@ class ApprovalSummary:
         return sorted(late, key=lambda state: (state.expected_date, state.estate.name))
 
     @property
+    def notes(self) -> dict[str, int]:
+        """The estates' decision notes, each text once, numbered in the order of the estates (many estates share
+        one note, such as the seed's sentence on the 18 approvals): note → its number."""
+        numbered: dict[str, int] = {}
+        for state in self.estates:
+            if state.decision is not None and state.decision.note and state.decision.note not in numbered:
+                numbered[state.decision.note] = len(numbered) + 1
+        return numbered
+
+    @property
+    def counts(self) -> list[ApprovalCount]:
+        return approval_counts(self)
+
+    @property
+    def expected_date(self) -> datetime.date | None:
+        """When the last pending estates are expected to decide (the seed's "endeligt godkendt den 4. november
+        2021")."""
+        return max((s.expected_date for s in self.pending if s.expected_date), default=None)
+
+    @property
     def last_approval_date(self) -> datetime.date | None:
         """When the last of the approving estates approved (the day the estates' step was done)."""
         return max((s.decision.date for s in self.approved if s.decision and s.decision.date), default=None)
+
+
+@dataclass(frozen=True)
+class ApprovalCount:
+    """'n af N godkendt' on a day an estate approved, with the estates that had not approved by then."""
+
+    date: datetime.date
+    approved: int
+    total: int
+    waiting: list[EstateState]
+
+
+def approval_counts(summary: ApprovalSummary) -> list[ApprovalCount]:
+    """The count on each day the approvals changed, oldest first: each count names its own date (the seed's
+    "18 af 19 pr. 27. september 2021"), never the day the summary is read on."""
+    dates = sorted({s.decision.date for s in summary.approved if s.decision and s.decision.date})
+    counts = []
+    for day in dates:
+        done = [s for s in summary.approved if s.decision and s.decision.date and s.decision.date <= day]
+        counts.append(
+            ApprovalCount(
+                date=day,
+                approved=len(done),
+                total=summary.total,
+                waiting=[s for s in summary.estates if s not in done],
+            )
+        )
+    return counts
 
 
 @dataclass(frozen=True)

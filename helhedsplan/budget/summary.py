@@ -204,12 +204,26 @@ class BudgetSummary:
         return share(self.municipality_amount, self.total_funding)
 
     @property
+    def minimum_local_share(self) -> Decimal:
+        """LBF's floor for local co-financing, the one every page, report and check reads (today the 2019-2026
+        regulativ's 25 % for every plan)."""
+        return LBF_MINIMUM_LOCAL_SHARE
+
+    @property
+    def municipal_commitment_share(self) -> Decimal:
+        """The municipality's standing share of a plan's budget (Københavns Kommune's 12,5 %), read like
+        ``minimum_local_share``."""
+        return MUNICIPAL_COMMITMENT_SHARE
+
+    @property
     def meets_lbf_local_minimum(self) -> bool:
-        return self.local_share is not None and self.local_share >= LBF_MINIMUM_LOCAL_SHARE
+        return self.local_share is not None and self.local_share >= self.minimum_local_share
 
     @property
     def meets_municipal_commitment(self) -> bool:
-        return self.municipality_share is not None and self.municipality_share >= MUNICIPAL_COMMITMENT_SHARE
+        return (
+            self.municipality_share is not None and self.municipality_share >= self.municipal_commitment_share
+        )
 
     def balance(self, year: int) -> Decimal:
         """Funding minus budget in a year: negative means the budget is not fully funded."""

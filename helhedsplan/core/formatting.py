@@ -65,11 +65,24 @@ def format_mio_kr(value) -> str:
     return _("%(amount)s mio. kr.") % {"amount": format_number(millions)}
 
 
+def percent_of(fraction, decimals: int = 0) -> Decimal | None:
+    """0.6375 → Decimal('64'): a fraction in per cent, rounded half up to ``decimals`` places.
+
+    The one rounding of a percentage: the pages, the report and its PDF, the spreadsheets, the API and the
+    portfolio all round through here, so the same figure shows the same digits everywhere (a spreadsheet stores
+    ``percent_of(...) / 100`` with a format of as many decimals).
+    """
+    if fraction is None or fraction == "":
+        return None
+    return (Decimal(str(fraction)) * 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_percent(fraction, decimals: int = 0) -> str:
-    """0.3894 → '39 %' (Danish puts a space before the per cent sign)."""
-    if fraction is None:
+    """0.3894 → '39 %' (Danish puts a space before the per cent sign), rounded by ``percent_of``."""
+    rounded = percent_of(fraction, decimals)
+    if rounded is None:
         return ""
-    return f"{format_number(Decimal(str(fraction)) * 100, decimals)} %"
+    return f"{format_number(rounded, decimals)} %"
 
 
 _MIO = re.compile(r"\s*(mio\.?|millioner|million)\s*$", re.IGNORECASE)

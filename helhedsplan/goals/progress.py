@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from helhedsplan.core.dates import add_months
+from helhedsplan.core.formatting import percent_of
 
 
 class Status(StrEnum):
@@ -82,10 +83,16 @@ class Progress:
 
     @property
     def percent(self) -> int | None:
-        """Progress in whole per cent, clamped to 0–100 for bars."""
-        if self.value is None:
-            return None
-        return int(max(Decimal(0), min(Decimal(1), self.value)) * 100)
+        """Progress in whole per cent, rounded as every percentage is (``core.formatting.percent_of``): the
+        figure the dashboard, the report, the spreadsheets, the API and the portfolio all show. Below 0 when
+        worse than the baseline, above 100 past the target."""
+        rounded = percent_of(self.value)
+        return None if rounded is None else int(rounded)
+
+    @property
+    def bar_percent(self) -> int | None:
+        """``percent`` clamped to 0–100, for a progress bar."""
+        return None if self.percent is None else max(0, min(100, self.percent))
 
     @property
     def label(self) -> str:

@@ -66,6 +66,7 @@ def portfolio_xlsx(rows: list[PortfolioRow], *, today: datetime.date) -> bytes:
             _("Needs attention"),
             _("Awaiting Landsbyggefonden's answer"),
             _("Awaiting your answer"),
+            _("Example"),
         ],
         font=bold,
     )
@@ -90,6 +91,15 @@ def portfolio_xlsx(rows: list[PortfolioRow], *, today: datetime.date) -> bytes:
                 row.needs_attention,
                 row.reports_awaiting,
                 row.awaiting_you,
+                ", ".join(
+                    str(name)
+                    for name, marked in (
+                        (_("Status"), row.status_is_example),
+                        (_("Budget"), row.budget_is_example),
+                    )
+                    if marked
+                )
+                or gettext("no"),
             ],
         )
     total = totals(rows)

@@ -17,6 +17,8 @@ import django_filters
 import django_tables2 as tables
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.agreements.selectors import goal_trees, key_figure_trees
@@ -82,6 +84,13 @@ class PortfolioRow:
     measurements_overdue: int
     #: What the plan's dashboard lists under "Kræver opmærksomhed" for this user (``overview.selectors``).
     attention: Attention
+    #: The status is built from example goals, indicators or measurements; the budget from example lines.
+    status_is_example: bool = False
+    budget_is_example: bool = False
+
+    @property
+    def has_examples(self) -> bool:
+        return self.status_is_example or self.budget_is_example
 
     @property
     def phase_label(self) -> str:
@@ -183,6 +192,8 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
                 reports_awaiting=states.count(ReportState.AWAITING),
                 measurements_overdue=len(attention.of("measurements")),
                 attention=attention,
+                status_is_example=_tree_has_examples(trees[plan.pk]),
+                budget_is_example=any(row.line.is_example for row in budgets[plan.pk].lines),
             )
         )
     return rows
@@ -196,6 +207,19 @@ def plans_where(user, action: str, plans: list[Plan]) -> set[int]:
         .filter(plan__in=plans)
         .values_list("plan_id", flat=True)
         .distinct()
+    )
+
+
+def _tree_has_examples(sub_agreements) -> bool:
+    """Some goal, indicator or measurement the plan's status rolls up from is example data (rows already read)."""
+    return any(
+        goal.is_example
+        or indicator.is_example
+        # the latest measurement, the one the status is read from (``goals.selectors.measurements_prefetch``)
+        or any(m.is_example for m in indicator.latest_measurements)
+        for sub_agreement in sub_agreements
+        for goal in sub_agreement.goals.all()
+        for indicator in goal.indicators.all()
     )
 
 
@@ -276,6 +300,11 @@ class MoneyColumn(tables.Column):
         return f"{intcomma(int(value))} kr."
 
 
+def _example_mark(is_example: bool) -> str:
+    """The one example mark (``includes/example_badge.html``), explained by the legend on every page."""
+    return render_to_string("includes/example_badge.html", {"example": True}) if is_example else ""
+
+
 class PortfolioTable(tables.Table):
     area = tables.Column(
         verbose_name=_("Area"), accessor="plan__area", linkify=lambda record: record.plan.get_absolute_url()
@@ -302,9 +331,11 @@ class PortfolioTable(tables.Table):
         empty_text = _("No plans match the filters.")
 
     def render_status(self, value: progress.Progress, record: PortfolioRow) -> str:
-        if value.percent is None:
-            return value.label
-        return f"{value.label} · {value.percent} %"
+        text = value.label if value.percent is None else f"{value.label} · {value.percent} %"
+        return format_html("{}{}", text, _example_mark(record.status_is_example))
+
+    def render_budget(self, value, record: PortfolioRow) -> str:
+        return format_html("{}{}", MoneyColumn().render(value), _example_mark(record.budget_is_example))
 
     def render_reports(self, record: PortfolioRow) -> str:
         return _("%(overdue)s overdue, %(due)s due") % {

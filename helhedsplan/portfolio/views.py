@@ -55,6 +55,7 @@ class PortfolioView(generic.TemplateView):
             table=table,
             filter=filterset,
             totals=totals(list(table.data)),
+            has_examples=any(row.has_examples for row in table.data),
             page_title=_("Portfolio"),
             invited=invited,
         )

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from helhedsplan.core.formatting import percent_of
 from helhedsplan.core.validators import without_control_characters
 from helhedsplan.planfiles.exporter import export_plan
 from helhedsplan.plans.exporters import PDF, XLSX, YAML, Format, file_name
@@ -27,7 +28,8 @@ from .report import IndicatorResult, StatusReport
 
 KR_FORMAT = "#,##0"
 NUMBER_FORMAT = "#,##0.##"
-PERCENT_FORMAT = "0.0%"
+PERCENT_FORMAT = "0%"
+PERCENT_FORMAT_1 = "0.0%"
 DATE_FORMAT = "DD.MM.YYYY"
 BOLD = Font(bold=True)
 
@@ -42,6 +44,13 @@ def stored_file(submission: Submission, extension: str) -> tuple[Format, FieldFi
         if file_format.extension == extension:
             return file_format, getattr(submission, field)
     raise Http404(f"a submission has no file of format {extension!r}")
+
+
+def _percent(fraction, decimals: int = 0) -> Decimal | None:
+    """A share as the spreadsheet stores it: rounded once, by ``core.formatting.percent_of`` (as the page and the
+    PDF show it), then as a fraction for a per-cent format with as many decimals."""
+    rounded = percent_of(fraction, decimals)
+    return None if rounded is None else rounded / 100
 
 
 def report_what(report: Report) -> str:
@@ -174,7 +183,7 @@ def _indicator_rows(sheet: _Sheet, area: str, goal: str, results: list[Indicator
                 result.not_measured,
                 result.latest.value if result.latest else None,
                 result.latest.date if result.latest else None,
-                result.progress.value,
+                _percent(result.progress.value),
                 result.progress.label,
                 indicator.is_example,
             ],
@@ -210,7 +219,10 @@ def report_xlsx(data: StatusReport) -> bytes:
     front.add([_("Covers"), data.first_day, data.last_day])
     front.add([_("As of"), data.as_of])
     front.add([_("Parties"), ", ".join(o.name for o in data.parties)])
-    front.add([_("Overall status"), data.progress.label, data.progress.value], formats={3: PERCENT_FORMAT})
+    front.add([_("Contains example data"), data.has_examples])
+    front.add(
+        [_("Overall status"), data.progress.label, _percent(data.progress.value)], formats={3: PERCENT_FORMAT}
+    )
     if data.filing:
         front.add([_("Submitted"), data.filing.text])
     elif data.submission:
@@ -273,6 +285,7 @@ def report_xlsx(data: StatusReport) -> bytes:
             _("Milestone"),
             _("Due"),
             _("Done"),
+            _("Example"),
         ]
     )
     for section in data.sections:
@@ -288,12 +301,21 @@ def report_xlsx(data: StatusReport) -> bytes:
             ]
             milestones = row.milestones + row.next_year
             if not milestones:
-                activities.add(base)
+                activities.add([*base, None, None, None, activity.is_example])
             for milestone in milestones:
-                activities.add([*base, milestone.name, milestone.due_date, milestone.done_date])
+                activities.add(
+                    [
+                        *base,
+                        milestone.name,
+                        milestone.due_date,
+                        milestone.done_date,
+                        activity.is_example or milestone.is_example,
+                    ]
+                )
     activities.finish()
 
     budget = _Sheet(book, _("Budget"), data)
+    examples = data.budget.has_examples
     budget.header(
         [
             _("Year"),
@@ -303,6 +325,7 @@ def report_xlsx(data: StatusReport) -> bytes:
             _("Variance %"),
             _("Unspent"),
             _("Funding"),
+            _("Example"),
         ]
     )
     for year_row in data.budget.by_year:
@@ -310,48 +333,161 @@ def report_xlsx(data: StatusReport) -> bytes:
             [
                 year_row.year,
                 year_row.budget,
-                year_row.actual,
+                year_row.actual
+                if year_row.actual is not None
+                else (_("missing: the year is over") if year_row.missing_actual else _("not yet known")),
                 year_row.variance.amount,
-                year_row.variance.fraction,
+                _percent(year_row.variance.fraction, 1),
                 year_row.unspent,
                 year_row.funding,
+                examples,
             ],
-            formats={1: "0", 5: PERCENT_FORMAT},
+            formats={1: "0", 5: PERCENT_FORMAT_1},
         )
+    total = data.budget.total
     budget.add(
-        [_("Total"), data.budget.total.budget, data.budget.total.actual, data.budget.total.variance.amount],
+        [
+            _("Years with known spend"),
+            total.budget_known if total.actual is not None else None,
+            total.actual,
+            total.variance.amount,
+            _percent(total.variance.fraction, 1),
+            None,
+            None,
+            examples,
+        ],
         bold=True,
+        formats={5: PERCENT_FORMAT_1},
     )
+    budget.add([_("Budget of the whole time covered"), total.budget, None, None, None, None, None, examples])
     for heading, rows in (
         (_("By sub-agreement"), data.budget.by_sub_agreement),
         (_("By category"), data.budget.by_category),
     ):
         budget.add([])
-        budget.add([heading, _("Budget"), _("Actual spend"), _("Variance"), _("Variance %")], bold=True)
+        budget.add(
+            [
+                heading,
+                _("Budget"),
+                _("Budget, years with known spend"),
+                _("Actual spend"),
+                _("Variance"),
+                _("Variance %"),
+                None,
+                _("Example"),
+            ],
+            bold=True,
+        )
         for budget_row in rows:
             variance = budget_row.variance
             budget.add(
-                [budget_row.label, budget_row.budget, budget_row.actual, variance.amount, variance.fraction],
-                formats={5: PERCENT_FORMAT},
+                [
+                    budget_row.label,
+                    budget_row.budget,
+                    budget_row.budget_known if budget_row.actual is not None else None,
+                    budget_row.actual,
+                    variance.amount,
+                    _percent(variance.fraction, 1),
+                    None,
+                    examples,
+                ],
+                formats={6: PERCENT_FORMAT_1},
             )
     budget.add([])
-    budget.add([_("Funding source"), _("Amount"), _("Share")], bold=True)
-    for name, amount, share in data.budget.by_source:
-        budget.add([name, amount, share], formats={3: PERCENT_FORMAT})
-    budget.add([_("Landsbyggefonden's share of actual spend"), data.budget.lbf_share_of_actual])
+    budget.add(
+        [_("Funding source"), _("Amount"), _("Share"), None, None, None, None, _("Example")], bold=True
+    )
+    for name, amount, share, is_example in data.budget.by_source:
+        budget.add(
+            [name, amount, _percent(share), None, None, None, None, is_example], formats={3: PERCENT_FORMAT}
+        )
+    budget.add(
+        [
+            _("Local co-financing"),
+            data.budget.summary.local_amount,
+            _percent(data.budget.summary.local_share),
+            _("Landsbyggefonden asks for at least"),
+            _percent(data.budget.summary.minimum_local_share),
+            data.budget.summary.meets_lbf_local_minimum,
+        ],
+        formats={3: PERCENT_FORMAT, 5: PERCENT_FORMAT},
+    )
+    budget.add(
+        [
+            _("The municipality"),
+            data.budget.summary.municipality_amount,
+            _percent(data.budget.summary.municipality_share, 1),
+            _("Its obligation"),
+            _percent(data.budget.summary.municipal_commitment_share, 1),
+            data.budget.summary.meets_municipal_commitment,
+        ],
+        formats={3: PERCENT_FORMAT_1, 5: PERCENT_FORMAT_1},
+    )
+    budget.add(
+        [
+            _("Landsbyggefonden's share of actual spend"),
+            data.budget.lbf_share_of_actual,
+            None,
+            None,
+            None,
+            None,
+            None,
+            examples,
+        ]
+    )
     budget.finish()
 
     approvals = _Sheet(book, _("Approvals"), data)
     approvals.add(
         [_("Estates approved"), data.approvals.summary.approved_count, data.approvals.summary.total]
     )
+    for approval_count in data.approvals.summary.counts:
+        approvals.add(
+            [
+                _("Estates approved by"),
+                approval_count.date,
+                approval_count.approved,
+                approval_count.total,
+                ", ".join(s.estate.name for s in approval_count.waiting),
+            ]
+        )
     approvals.add([])
-    approvals.header([_("Step"), _("Body"), _("Date"), _("Expected"), _("Status")])
+    approvals.header(
+        [_("Estate"), _("Housing association"), _("Decision"), _("Body"), _("Date"), _("Note"), _("Example")]
+    )
+    for state in data.approvals.summary.estates:
+        decision = state.decision
+        approvals.add(
+            [
+                state.estate.name,
+                state.estate.housing_association.short_name if state.estate.housing_association else "",
+                state.result_label,
+                decision.get_body_display() if decision else "",
+                (decision.date if decision and decision.date else state.expected_date),
+                decision.note if decision else "",
+                bool(decision and decision.is_example),
+            ]
+        )
+    approvals.add([])
+    approvals.add(
+        [_("Step"), _("Body"), _("Date"), _("Expected"), _("Status"), _("Note"), _("Example")], bold=True
+    )
     for step in data.approvals.steps:
-        approvals.add([step.step.title, step.step.body, step.date, step.date_is_expected, step.status_label])
+        approvals.add(
+            [
+                step.step.title,
+                step.step.body,
+                step.date,
+                step.date_is_expected,
+                step.status_label,
+                step.step.note,
+                step.step.is_example,
+            ]
+        )
     approvals.finish()
 
     preparedness = _Sheet(book, _("Emergency plan"), data)
+    preparedness.add([_("Example"), data.incidents.has_examples])
     preparedness.add([_("Incidents"), data.incidents.total])
     preparedness.add([_("Closed"), data.incidents.closed])
     preparedness.add([_("Closed with an evaluation"), data.incidents.closed_with_evaluation])
@@ -374,6 +510,7 @@ def report_xlsx(data: StatusReport) -> bytes:
             _("What did not go well"),
             _("What changes"),
             _("Why the spend deviates from the budget"),
+            _("Example"),
         ]
     )
     for section in data.sections:
@@ -386,6 +523,7 @@ def report_xlsx(data: StatusReport) -> bytes:
                     narrative.went_badly,
                     narrative.changes,
                     narrative.budget_explanation,
+                    narrative.is_example,
                 ]
             )
     narratives.finish()

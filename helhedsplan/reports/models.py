@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
-from helhedsplan.core.models import CleanInput
+from helhedsplan.core.models import CleanInput, ExampleFlag
 from helhedsplan.core.validators import VisibleText
 from helhedsplan.plans.models import Plan, PlanContent, PlanHistoricalRecords
 
@@ -171,10 +171,11 @@ class FrozenQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class Submission(models.Model):
+class Submission(ExampleFlag, models.Model):
     """A submitted report: frozen files with their SHA-256 and the answer of Landsbyggefonden.
 
-    Not ``PlanContent``: it has no lock counter, as it is never edited; only the answer is written once.
+    Not ``PlanContent``: it has no lock counter, as it is never edited; only the answer is written once. The
+    demo's submissions and their answers are examples (``is_example``, set when submitted).
     """
 
     class Outcome(models.TextChoices):
@@ -373,7 +374,7 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-class Comment(CleanInput, models.Model):
+class Comment(CleanInput, ExampleFlag, models.Model):
     """A comment on a submission: a reviewer's (with the answer, or on its own) or a coordinator's reply.
 
     Kept as written, as a submission's files are: never edited (``save()`` of a stored comment and the

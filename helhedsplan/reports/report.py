@@ -20,12 +20,23 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.agreements.models import FOCUS_AREA_RANK, Narrative, SubAgreement
+from helhedsplan.agreements.models import (
+    FOCUS_AREA_RANK,
+    Narrative,
+    StrategicAgreement,
+    StrategicGoal,
+    SubAgreement,
+)
 from helhedsplan.agreements.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
 from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overview
 from helhedsplan.budget.models import BudgetCategory
 from helhedsplan.budget.selectors import budget_summary
-from helhedsplan.budget.summary import BudgetSummary, Variance, share
+from helhedsplan.budget.summary import (
+    BudgetSummary,
+    LineRow,
+    Variance,
+    share,
+)
 from helhedsplan.goals import progress as progress_rules
 from helhedsplan.goals.charts import IndicatorChart, indicator_chart
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
@@ -56,6 +67,11 @@ class IndicatorResult:
     @property
     def chart_id(self) -> str:
         return f"indicator-{self.indicator.pk}"
+
+    @property
+    def measurements_are_examples(self) -> bool:
+        """Every measurement shown is example data: one mark stands for them all."""
+        return bool(self.measurements) and all(m.is_example for m in self.measurements)
 
 
 @dataclass(frozen=True)
@@ -90,13 +106,18 @@ class SubAgreementSection:
 @dataclass(frozen=True)
 class BudgetRow:
     label: str
+    #: The budget of every year the report covers.
     budget: Decimal
-    #: None while no actual spend of the covered years is known.
+    #: The budget of the covered years whose spend is known: what the actual spend is compared with.
+    budget_known: Decimal
+    #: The actual spend of those years; None while no actual spend of the covered years is known.
     actual: Decimal | None
 
     @property
     def variance(self) -> Variance:
-        return Variance(self.budget, self.actual)
+        """Actual against budget over the years with known spend only, as the budget page compares them (an
+        unfinished or unrecorded year is not an underspend)."""
+        return Variance(self.budget_known, self.actual)
 
 
 @dataclass(frozen=True)
@@ -128,13 +149,27 @@ class YearRow:
 class BudgetSection:
     summary: BudgetSummary
     years: list[int]
+    #: The covered years whose actual spend is known (on any budget line), as the budget page counts them.
+    known_years: list[int]
     by_sub_agreement: list[BudgetRow]
     by_category: list[BudgetRow]
     by_year: list[YearRow]
     #: Funding per source in the covered years, with its share of all funding of those years.
-    by_source: list[tuple[str, Decimal, Decimal | None]]
+    #: (name, amount, share, is_example) per source.
+    by_source: list[tuple[str, Decimal, Decimal | None, bool]]
     total: BudgetRow
     lbf_share: Decimal | None
+
+    @property
+    def has_examples(self) -> bool:
+        """Some budget line is example data: so is every sum, variance and split built from the lines."""
+        return any(row.line.is_example for row in self.summary.lines)
+
+    @property
+    def unknown_years(self) -> list[YearRow]:
+        """The covered years without known spend, shown apart and left out of the comparison ("mangler: året er
+        omme" for a year that is over)."""
+        return [row for row in self.by_year if row.actual is None]
 
     @property
     def lbf_share_of_actual(self) -> Decimal | None:
@@ -166,6 +201,8 @@ class IncidentCounts:
     by_month: list[tuple[datetime.date, int]]
     closed: int
     closed_with_evaluation: int
+    #: Some incident counted is example data.
+    has_examples: bool = False
 
 
 # --- The report ---------------------------------------------------------------------------------------------------
@@ -217,6 +254,10 @@ class StatusReport:
     incidents: IncidentCounts
     #: The latest submission, if the report has been submitted.
     submission: Submission | None
+    #: The strategic agreement the report opens with (its vision, steering tools, resident involvement), and
+    #: its goals in LBF's order of the focus areas.
+    strategic_agreement: StrategicAgreement | None = None
+    strategic_goals: list[StrategicGoal] = field(default_factory=list)
     #: Some of what the report shows is example data (marked as such in every form).
     has_examples: bool = field(default=False)
     #: Set in the files a submission stores (``services.report_submit``): what they are, who filed them.
@@ -464,6 +505,14 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         or any(source.is_example for source, _amounts in budget.summary.sources)
     )
     deviations = _budget_deviations(plan, budget, sections)
+    approvals = approvals_overview(plan, on=as_of)  # 17 estates, 18 decisions, 19 steps
+    incidents = _incident_counts(plan, first_day, until)  # 20 levels, 21 incidents
+    examples = (
+        examples
+        or incidents.has_examples
+        or any(s.decision is not None and s.decision.is_example for s in approvals.summary.estates)
+        or any(s.step.is_example for s in approvals.steps)
+    )
     submission = (
         report.submissions.select_related("submitted_by", "answered_by").order_by("-number").first()
         if report.pk
@@ -479,10 +528,14 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         progress=progress_rules.roll_up(s.progress for s in sections),
         sections=sections,
         budget=budget,
-        approvals=approvals_overview(plan, on=as_of),  # 17 estates, 18 decisions, 19 steps
-        incidents=_incident_counts(plan, first_day, until),  # 20 levels, 21 incidents
+        approvals=approvals,
+        incidents=incidents,
         submission=submission,
         deviations=deviations,
+        strategic_agreement=StrategicAgreement.objects.filter(plan=plan).first(),  # 23
+        strategic_goals=sorted(
+            strategic.values(), key=lambda g: FOCUS_AREA_RANK.get(g.focus_area, len(FOCUS_AREA_RANK))
+        ),
         has_examples=examples,
         reservation=submission.reservation if submission else "",
     )
@@ -491,39 +544,28 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
 def _budget_section(plan: Plan, report: Report, as_of: datetime.date) -> BudgetSection:
     summary = budget_summary(plan)
     years = summary.years if report.year is None else [report.year]
+    # The budget page's rule (``BudgetSummary.total_variance``): a year's spend is known once any line has it,
+    # and only such years are compared; within them a line without a recorded amount spent nothing.
+    known_years = [y for y in years if summary.actual_by_year.get(y) is not None]
 
-    def known(values: dict[int, Decimal | None]) -> Decimal | None:
-        return _sum_known([values.get(y) for y in years])
-
-    def rows_by(key, label) -> list[BudgetRow]:
-        groups: dict = {}
-        for row in summary.lines:
-            groups.setdefault(key(row), []).append(row)
-        result = []
-        for group_key, rows in groups.items():
-            budget = sum((r.budget_by_year.get(y, ZERO) for r in rows for y in years), ZERO)
-            actuals = [known(r.actual_by_year) for r in rows]
-            actual = (
-                sum((a for a in actuals if a is not None), ZERO)
-                if any(a is not None for a in actuals)
-                else None
-            )
-            result.append(BudgetRow(label=label(group_key), budget=budget, actual=actual))
-        return result
+    def row(label: str, rows: list[LineRow]) -> BudgetRow:
+        return BudgetRow(
+            label=label,
+            budget=sum((r.budget_by_year.get(y, ZERO) for r in rows for y in years), ZERO),
+            budget_known=sum((r.budget_by_year.get(y, ZERO) for r in rows for y in known_years), ZERO),
+            actual=sum((r.actual_by_year.get(y) or ZERO for r in rows for y in known_years), ZERO)
+            if known_years
+            else None,
+        )
 
     by_sub_agreement = [
-        BudgetRow(
-            label=str(group.sub_agreement) if group.sub_agreement else _shared_label(), budget=b, actual=a
-        )
+        row(str(group.sub_agreement) if group.sub_agreement else _shared_label(), group.rows)
         for group in summary.groups
-        for b, a in [
-            (
-                sum((group.budget_by_year.get(y, ZERO) for y in years), ZERO),
-                _sum_known([known(r.actual_by_year) for r in group.rows]),
-            )
-        ]
     ]
-    by_category = rows_by(lambda r: r.line.category, lambda c: str(BudgetCategory(c).label))
+    by_category_rows: dict[str, list[LineRow]] = {}
+    for line_row in summary.lines:
+        by_category_rows.setdefault(line_row.line.category, []).append(line_row)
+    by_category = [row(str(BudgetCategory(c).label), rows) for c, rows in by_category_rows.items()]
     by_year = [
         YearRow(
             year=y,
@@ -538,20 +580,16 @@ def _budget_section(plan: Plan, report: Report, as_of: datetime.date) -> BudgetS
     by_source = []
     for source, amounts in summary.sources:
         amount = sum((amounts.get(y, ZERO) for y in years), ZERO)
-        by_source.append((source.name, amount, share(amount, funding_total)))
-    total = BudgetRow(
-        label="",
-        budget=sum((r.budget for r in by_year), ZERO),
-        actual=_sum_known([r.actual for r in by_year]),
-    )
+        by_source.append((source.name, amount, share(amount, funding_total), source.is_example))
     return BudgetSection(
         summary=summary,
         years=years,
+        known_years=known_years,
         by_sub_agreement=by_sub_agreement,
         by_category=by_category,
         by_year=by_year,
         by_source=by_source,
-        total=total,
+        total=row("", summary.lines),
         lbf_share=summary.lbf_share,
     )
 
@@ -588,11 +626,6 @@ def _budget_deviations(
     return found
 
 
-def _sum_known(values: list[Decimal | None]) -> Decimal | None:
-    found = [v for v in values if v is not None]
-    return sum(found, ZERO) if found else None
-
-
 def _shared_label() -> str:
     return gettext("Shared / secretariat")
 
@@ -603,7 +636,9 @@ def _incident_counts(plan: Plan, first_day: datetime.date, until: datetime.date)
     rows = list(
         Incident.objects.in_plan(plan)
         .filter(occurred_at__date__gte=first_day, occurred_at__date__lte=until)
-        .values_list("level_id", "occurred_at", "status", "evaluation_what_worked", "evaluation_lessons")
+        .values_list(
+            "level_id", "occurred_at", "status", "evaluation_what_worked", "evaluation_lessons", "is_example"
+        )
     )
     level_counts = Counter(level_id for level_id, *_rest in rows)
     month_counts = Counter(
@@ -616,6 +651,7 @@ def _incident_counts(plan: Plan, first_day: datetime.date, until: datetime.date)
         by_month=sorted(month_counts.items()),
         closed=len(closed),
         closed_with_evaluation=sum(1 for r in closed if (r[3] or "").strip() or (r[4] or "").strip()),
+        has_examples=any(r[5] for r in rows),
     )
 
 

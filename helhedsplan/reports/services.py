@@ -78,12 +78,14 @@ def report_submit(
     today: datetime.date | None = None,
     gaps_confirmed: bool = False,
     reservation: str = "",
+    is_example: bool = False,
 ) -> Submission:
     """Submit the report as of today (or the end of the time it covers): store its PDF, spreadsheet and plan file
     (without personal data) with their SHA-256, and the report's data and page as of now, frozen from now on.
     Refused while it awaits an answer, once approved, and before the time it covers is over; refused too when the
     report lacks something (``StatusReport.gaps``) and the coordinator has not confirmed the list
-    (``gaps_confirmed``). ``reservation`` ("forbehold") is printed on the front page."""
+    (``gaps_confirmed``). ``reservation`` ("forbehold") is printed on the front page. ``is_example``: a demo's
+    submission, marked as an example wherever it is shown."""
     today = today or timezone.localdate()
     reservation = (reservation or "").strip()
     report = report_for(plan=plan, kind=kind, year=year)
@@ -146,6 +148,7 @@ def report_submit(
     submission.spreadsheet_sha256 = sha256_of(spreadsheet)
     submission.plan_file_sha256 = sha256_of(plan_file)
     submission.data = report_snapshot(data)
+    submission.is_example = is_example
     submission.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     submission.spreadsheet.save(f"{stem}.xlsx", ContentFile(spreadsheet), save=False)
     submission.plan_file.save(f"{stem}.yaml", ContentFile(plan_file), save=False)
@@ -161,8 +164,12 @@ def report_submit(
 
 
 @transaction.atomic
-def submission_answer(*, submission: Submission, outcome: str, comment: str, actor: Any) -> Submission:
+def submission_answer(
+    *, submission: Submission, outcome: str, comment: str, actor: Any, is_example: bool = False
+) -> Submission:
     """Landsbyggefonden's answer: approved (a comment optional) or returned (with the comment saying why).
+    ``is_example``: a demo's answer; its comment is marked as an example (the answer of an example submission is
+    one already).
 
     The answer is Landsbyggefonden's, so only someone LBF has confirmed as one of its people gives it (a
     reviewer's role alone, which a coordinator can hand out, is not enough)."""
@@ -188,7 +195,9 @@ def submission_answer(*, submission: Submission, outcome: str, comment: str, act
     submission.save(update_fields=["outcome", "answered_at", "answered_by"])
     if comment:
         try:
-            comment_add(submission=submission, text=comment, actor=actor, outcome=outcome)
+            comment_add(
+                submission=submission, text=comment, actor=actor, outcome=outcome, is_example=is_example
+            )
         except (
             ValidationError
         ) as error:  # the comment's own rules (a visible character), at the answer's field
@@ -197,9 +206,14 @@ def submission_answer(*, submission: Submission, outcome: str, comment: str, act
 
 
 @transaction.atomic
-def comment_add(*, submission: Submission, text: str, actor: Any, outcome: str = "") -> Comment:
-    """A comment on a submitted report: a reviewer's remark or a coordinator's answer to one."""
-    comment = Comment(submission=submission, author=actor, text=(text or "").strip(), outcome=outcome)
+def comment_add(
+    *, submission: Submission, text: str, actor: Any, outcome: str = "", is_example: bool = False
+) -> Comment:
+    """A comment on a submitted report: a reviewer's remark or a coordinator's answer to one (``is_example``: a
+    demo's)."""
+    comment = Comment(
+        submission=submission, author=actor, text=(text or "").strip(), outcome=outcome, is_example=is_example
+    )
     comment.full_clean()  # an empty comment, or one with control characters, is refused at its text
     record_actor(comment, actor)
     comment.save()

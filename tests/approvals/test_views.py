@@ -55,9 +55,16 @@ def test_on_27_september_2021_eighteen_of_nineteen_have_approved(client, amager_
     assert "Støberigården I+II (VIBO)" in pending
     assert "4. november 2021" in pending
     assert pending.count("<li>") == 1
-    # Every estate is listed, with its housing association.
+    # Every estate is listed, with its housing association, and its decision's note (which says what is fact and
+    # what is example) is linked from its row and listed once below the table.
+    notes = summary.notes
     for state in summary.estates:
-        assert f'<th scope="row">{state.estate.name}</th>' in page
+        assert f'<th scope="row">{state.estate.name}' in page
+        if state.decision and state.decision.note:
+            row = re.search(rf'<tr id="estate-{state.estate.pk}">(.*?)</tr>', page).group(1)
+            assert f'href="#decision-note-{notes[state.decision.note]}"' in row
+    for number in notes.values():
+        assert f'<li id="decision-note-{number}">' in page
 
 
 def test_an_estate_whose_housing_association_no_source_gives_says_so(client, amager_plan, personas):

@@ -180,8 +180,9 @@ def test_dashboard_cards_link_to_each_delaftale_with_its_status(client, amager_p
         )
     cards = {card.sub_agreement.focus_area: card for card in response.context["cards"]}
     # Education's goals are 82 % (72 of 62 → 75 and 75 of 40 → 80 by their latest measurements) and 25 % (82 of
-    # 80 → 88) of the way: 53 % on average, ahead of the 51 % expected by mid-January 2024.
-    assert cards[FocusArea.EDUCATION].progress.percent == 53
+    # 80 → 88) of the way: 53,6 % on average, shown as 54 % (rounded half up, as every percentage), ahead of the
+    # 51 % expected by mid-January 2024.
+    assert cards[FocusArea.EDUCATION].progress.percent == 54
     assert cards[FocusArea.EDUCATION].progress.status == "on_track"
     assert cards[FocusArea.EMPLOYMENT].progress.status == "no_data"
     # Status in words, never by colour alone.
@@ -371,7 +372,7 @@ def test_the_latest_measurement_is_the_newest_by_date_whatever_the_order_of_entr
 
 def test_an_ended_plan_shows_its_final_status_not_a_running_one(client, amager_plan, personas, monkeypatch):
     # 1 December 2026, eleven months after the period ended: the goal's one indicator, 82 of 80 → 88, is 25 % of
-    # the way, judged final; its delaftale's two goals 53 % on average (82 % and 25 %).
+    # the way, judged final; its delaftale's two goals 53,6 % on average (82 % and 25 %), shown as 54 %.
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 12, 1))
     monkeypatch.setattr(DashboardView, "today", lambda self: datetime.date(2026, 12, 1))
     client.force_login(personas.reviewer)
@@ -380,8 +381,8 @@ def test_an_ended_plan_shows_its_final_status_not_a_running_one(client, amager_p
     education = goal.sub_agreement
     slug = amager_plan.slug
     pages = {
-        "dashboard": (dashboard_url(amager_plan), 53),
-        "delaftaler": (reverse("agreements:sub_agreements", kwargs={"plan": slug}), 53),
+        "dashboard": (dashboard_url(amager_plan), 54),
+        "delaftaler": (reverse("agreements:sub_agreements", kwargs={"plan": slug}), 54),
         "delaftale": (reverse("agreements:sub_agreement", kwargs={"plan": slug, "pk": education.pk}), 25),
         "goal": (reverse("goals:goal", kwargs={"plan": slug, "pk": goal.pk}), 25),
         "indicator": (reverse("goals:indicator", kwargs={"plan": slug, "pk": indicator.pk}), 25),

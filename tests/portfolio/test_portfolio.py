@@ -5,6 +5,7 @@ on the number of plans."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -297,3 +298,19 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_ass
     with django_assert_num_queries(26):
         response = client.get(URL, {"sort": "-budget"})
     assert len(response.context["table"].data) == 20
+
+
+def test_figures_built_from_example_data_are_marked_on_the_page_and_in_the_spreadsheet(amager_plan, personas):
+    mark = 'example-badge" title='
+    client = client_for(personas.reviewer)
+    html = client.get(URL).content.decode()
+    row = re.search(
+        rf"<tr[^>]*>((?:(?!</tr>).)*{re.escape(amager_plan.area)}(?:(?!</tr>).)*)</tr>", html, re.S
+    ).group(1)
+    assert row.count(mark) == 2  # the status (example goals and measurements) and the budget (example lines)
+    assert "markerer opdigtede demodata" in html  # the one legend
+    book = load_workbook(BytesIO(client.get(reverse("portfolio:download")).content))
+    rows = [[c.value for c in r] for r in book.active.iter_rows()]
+    header = rows[1]
+    amager = next(r for r in rows if r[0] == amager_plan.name)
+    assert amager[header.index("Eksempel")] == "Status, Budget"

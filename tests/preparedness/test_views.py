@@ -22,6 +22,7 @@ from tests.preparedness.page_fixtures import (
     url,
     without_emergency_plan,
 )
+from tests.world import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -418,3 +419,29 @@ def test_every_editable_object_links_to_its_history(client, amager_plan, persona
     assert f"preparedness.actioncard/{preparedness_plan.action_cards.first().pk}/" in overview
     assert f"preparedness.contact/{ssp_contact(amager_plan).pk}/" in contacts
     assert f"preparedness.incident/{incident.pk}/" in incident_page
+
+
+def test_the_example_emergency_plans_texts_and_levels_are_marked_on_the_page_and_in_print(
+    amager_plan, personas
+):
+    preparedness_plan = PreparednessPlan.objects.get(plan=amager_plan)
+    assert (
+        preparedness_plan.is_example
+    )  # Amager's emergency plan is the demo's: the seed names only that it exists
+    mark = 'example-badge" title='
+    for name in ("overview", "print"):
+        page = client_for(personas.coordinator).get(
+            reverse(f"preparedness:{name}", kwargs={"plan": amager_plan.slug})
+        )
+        html = page.content.decode()
+        assert 'id="preparedness-example"' in html, name
+        levels = re.search(r'levels-heading" class="h4">(.*?)</h2>', html).group(1)
+        assert mark in levels, name
+        assert "markerer opdigtede demodata" in html, name  # the one legend explains the mark
+    # A real (not example) emergency plan carries no mark.
+    preparedness_plan.is_example = False
+    preparedness_plan.save()
+    html = client_for(personas.coordinator).get(
+        reverse("preparedness:overview", kwargs={"plan": amager_plan.slug})
+    )
+    assert 'id="preparedness-example"' not in html.content.decode()

@@ -109,6 +109,24 @@ def test_setup_demo_shows_every_state_of_the_reports_once():
     assert final.reservation.startswith("Eksempel:")
     assert Comment.objects.filter(submission__report__plan=plan).count() == 2
     assert all(c.text.startswith("Eksempel:") for c in Comment.objects.all())
+    # The demo's submissions, LBF's answers and the comments are examples, and say so on the pages and the API.
+    assert all(s.is_example for s in Submission.objects.filter(report__plan=plan))
+    assert all(c.is_example for c in Comment.objects.filter(submission__report__plan=plan))
+    from django.urls import reverse
+
+    from tests.world import client_for
+
+    coordinator = Membership.objects.filter(plan=plan, role="coordinator").first().user
+    client = client_for(coordinator)
+    archive = client.get(reverse("reports:archive", kwargs={"plan": plan.slug})).content.decode()
+    mark = 'example-badge" title='  # the mark itself, not the legend's sample of it
+    assert archive.count(mark) == 3  # one per submission
+    returned = client.get(
+        reverse("reports:report", kwargs={"plan": plan.slug, "period": "2024"})
+    ).content.decode()
+    assert returned.count(mark) >= 3  # the submission and both comments
+    api = client.get(f"/api/plans/{plan.slug}/reports").json()["items"]
+    assert [s["is_example"] for r in api for s in r["submissions"]] == [True, True, True]
 
     run_setup_demo()
     assert Submission.objects.filter(report__plan=plan).count() == 4
