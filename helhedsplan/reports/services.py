@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from helhedsplan.core.services import record_actor
 from helhedsplan.plans.models import Plan
 
-from . import documents
+from . import documents, signals
 from .models import Comment, Report, Submission, sha256_of
 from .report import report_of, status_report
 
@@ -81,6 +81,9 @@ def report_submit(
         for field in (submission.pdf, submission.spreadsheet, submission.plan_file):
             field.delete(save=False)
         raise ValidationError(_("The report is already awaiting an answer from Landsbyggefonden.")) from error
+    transaction.on_commit(
+        lambda: signals.report_submitted.send(sender=Submission, submission=submission, actor=actor)
+    )
     return submission
 
 
@@ -101,13 +104,22 @@ def submission_answer(*, submission: Submission, outcome: str, comment: str, act
     record_actor(submission, actor)
     submission.save(update_fields=["outcome", "answered_at", "answered_by"])
     if comment:
-        comment_add(submission=submission, text=comment, actor=actor, outcome=outcome)
+        _comment_save(submission=submission, text=comment, actor=actor, outcome=outcome)
+    transaction.on_commit(
+        lambda: signals.report_answered.send(sender=Submission, submission=submission, actor=actor)
+    )
     return submission
 
 
 @transaction.atomic
 def comment_add(*, submission: Submission, text: str, actor: Any, outcome: str = "") -> Comment:
     """A comment on a submitted report: a reviewer's remark or a coordinator's answer to one."""
+    comment = _comment_save(submission=submission, text=text, actor=actor, outcome=outcome)
+    transaction.on_commit(lambda: signals.report_commented.send(sender=Comment, comment=comment, actor=actor))
+    return comment
+
+
+def _comment_save(*, submission: Submission, text: str, actor: Any, outcome: str) -> Comment:
     comment = Comment(submission=submission, author=actor, text=(text or "").strip(), outcome=outcome)
     comment.full_clean()  # an empty comment, or one with control characters, is refused at its text
     record_actor(comment, actor)
