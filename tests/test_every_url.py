@@ -768,6 +768,8 @@ TABLE: list[Row] = [
         },
     ),
     Row("member_delete", MANAGE, lambda o: {"pk": o.member().pk}, NO_DATA),
+    # The addresses that do not take mail: names and e-mail addresses, for coordinators.
+    Row("plan_notifications:undeliverable", MANAGE),
     # History: every member reads it, but a contact's only those who may see contact details. (Every model's
     # history page is opened in tests/test_history_pages.py.)
     Row("history", READ, lambda o: _history(o.inside(Goal)), variant="goal"),
