@@ -182,10 +182,12 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", PRODUCTION and not EMAIL_USE_SS
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Helhedsplan <helhedsplan@localhost>")
 # Where the site answers, for the links in a mail (a mail is sent by a worker, outside any request): scheme and
-# host, no trailing slash, e.g. https://helhedsplan.example.dk.
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
-if PRODUCTION and not SITE_URL:
-    raise ImproperlyConfigured("DJANGO_SITE_URL must be set when DJANGO_ENV=production (the links in mails).")
+# host, no trailing slash, e.g. https://helhedsplan.example.dk. Production's default: https and the first allowed
+# host.
+SITE_URL = os.environ.get(
+    "DJANGO_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://127.0.0.1:{os.environ.get('PORT', '8000')}",
+).rstrip("/")
 
 # Background tasks (core.mail): the database backend in production (a worker, `manage.py db_worker`, runs them),
 # the immediate backend in development and tests (a task runs as soon as it is enqueued, after the commit).
