@@ -47,7 +47,9 @@ def submit(plan, personas, capture):
 def answer(submission, personas, capture, outcome):
     comment = "Beretningen mangler." if outcome == Submission.Outcome.RETURNED else ""
     with capture(execute=True):
-        services.submission_answer(submission=submission, outcome=outcome, comment=comment, actor=personas.reviewer)
+        services.submission_answer(
+            submission=submission, outcome=outcome, comment=comment, actor=personas.reviewer
+        )
 
 
 def report_url(plan) -> str:

@@ -64,7 +64,9 @@ def items(text: str, heading: str) -> list[str]:
     return [line[2:].rsplit(" – ", 1)[0] for line in block.splitlines() if line.startswith("- ")]
 
 
-def test_each_role_is_reminded_of_its_share(amager_plan, other_plan, personas, django_capture_on_commit_callbacks):
+def test_each_role_is_reminded_of_its_share(
+    amager_plan, other_plan, personas, django_capture_on_commit_callbacks
+):
     report_services.report_submit(
         plan=amager_plan, kind="yearly", year=2024, actor=personas.coordinator, today=TODAY
     )
@@ -88,7 +90,9 @@ def test_each_role_is_reminded_of_its_share(amager_plan, other_plan, personas, d
     limited = mine["limited_editor"]
     assert limited is not None and headings(limited) == {MEASUREMENTS}
     assert set(items(limited, MEASUREMENTS)) < set(items(editor, MEASUREMENTS))
-    assert set(items(editor, MEASUREMENTS)) < set(items(coordinator, MEASUREMENTS))  # key figures: coordinators'
+    assert set(items(editor, MEASUREMENTS)) < set(
+        items(coordinator, MEASUREMENTS)
+    )  # key figures: coordinators'
 
     for role in ("reviewer", "org_reviewer"):
         text = mine[role]
@@ -104,10 +108,13 @@ def test_each_role_is_reminded_of_its_share(amager_plan, other_plan, personas, d
     assert amager_plan.name not in mine["other_plan_coordinator"]
 
 
-def test_a_measurement_due_within_14_days_is_reminded(amager_plan, personas, django_capture_on_commit_callbacks):
+def test_a_measurement_due_within_14_days_is_reminded(
+    amager_plan, personas, django_capture_on_commit_callbacks
+):
     digests = run(django_capture_on_commit_callbacks, datetime.date(2025, 6, 20))
-    assert "Andel elever i 9. klasse, der søger en ungdomsuddannelse – en ny måling forfalder 30. juni 2025" in (
-        digests[personas.limited_editor.email]
+    assert (
+        "Andel elever i 9. klasse, der søger en ungdomsuddannelse – en ny måling forfalder 30. juni 2025"
+        in (digests[personas.limited_editor.email])
     )
 
 

@@ -61,7 +61,9 @@ def test_an_unsubscribe_link_works_without_logging_in(amager_plan, personas):
     anonymous = Client()
     html = anonymous.get(unsubscribe(token)).content.decode()
     assert "Stop den daglige oversigt" in html
-    assert not MailPreference.objects.filter(user=personas.editor).exists()  # opening the link changes nothing
+    assert not MailPreference.objects.filter(
+        user=personas.editor
+    ).exists()  # opening the link changes nothing
     response = anonymous.post(unsubscribe(token))
     assert response.status_code == 200
     assert "Du får ikke længere den daglige oversigt" in response.content.decode()
@@ -102,7 +104,11 @@ def test_coordinators_see_the_addresses_that_do_not_take_mail(amager_plan, perso
     url = reverse("plan_notifications:undeliverable", kwargs={"plan": amager_plan.slug})
     assert 'id="all-addresses-work"' in client_for(personas.coordinator).get(url).content.decode()
     OutgoingMail.objects.create(
-        key="refused", to=personas.editor.email, subject="s", text="t", status=OutgoingMail.Status.UNDELIVERABLE
+        key="refused",
+        to=personas.editor.email,
+        subject="s",
+        text="t",
+        status=OutgoingMail.Status.UNDELIVERABLE,
     )
     html = client_for(personas.coordinator).get(url).content.decode()
     assert personas.editor.email in html
