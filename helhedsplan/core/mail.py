@@ -152,14 +152,19 @@ def _permanent(error: Exception) -> bool:
 @task()
 def send_outgoing_mails(mail_ids: list[int]) -> dict[str, int]:
     """Send recorded mails, each once (a batch: the day's digests are one task). Returns how many of each
-    outcome; a mail that fails for good is counted, and its own retries run as ``send_outgoing_mail``."""
+    outcome. A mail that may still go is retried on its own (``send_outgoing_mail``); when one fails for good,
+    the others are still sent and then the task raises, so it shows as failed in the admin."""
     outcomes: dict[str, int] = {}
+    failed: list[str] = []
     for mail_id in mail_ids:
         try:
             outcome = _send(mail_id)
-        except MailNotSent:
+        except MailNotSent as error:
             outcome = "failed"
+            failed.append(str(error))
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    if failed:
+        raise MailNotSent("; ".join(failed))
     return outcomes
 
 

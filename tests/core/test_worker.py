@@ -50,3 +50,30 @@ def test_a_committed_mail_is_sent_by_the_worker_once():
     result.refresh_from_db()
     assert result.status == "SUCCESSFUL"
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+
+
+def test_a_mail_that_fails_for_good_shows_as_a_failed_task_in_the_admin(settings, client):
+    settings.EMAIL_BACKEND = "tests.core.test_mail.FailingBackend"
+    settings.MAIL_MAX_ATTEMPTS = 1
+    from tests.core.test_mail import FailingBackend
+    from tests.plans.factories import UserFactory
+
+    FailingBackend.failures = 1
+    try:
+        with transaction.atomic():
+            record = outgoing_mail_queue(key="fails", to="anna@example.org", mail=MESSAGE)
+        assert record is not None
+        run_worker()
+    finally:
+        FailingBackend.failures = 0
+    record.refresh_from_db()
+    assert (record.status, record.attempts) == (OutgoingMail.Status.FAILED, 1)
+    assert mail.outbox == []
+    # Administrators see the failed task, with the address, in the admin's task results.
+    result = DBTaskResult.objects.get()
+    assert result.status == "FAILED"
+    assert "anna@example.org" in result.exception_class_path + str(result.traceback)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, password=None))
+    response = client.get("/admin/django_tasks_database/dbtaskresult/")
+    assert response.status_code == 200
+    assert "send_outgoing_mails" in response.content.decode()
