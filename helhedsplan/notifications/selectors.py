@@ -62,7 +62,8 @@ def people_by_plan(plans: Iterable[Plan]) -> dict[int, list[Person]]:
     )
     grant_plans: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for grant_pk, role, plan_pk in grants:
-        grant_plans[grant_pk].append((role, plan_pk))
+        if plan_pk in by_pk:
+            grant_plans[grant_pk].append((role, plan_pk))
     if grant_plans:
         user_model = get_user_model()
         through = OrganisationGrant.users.through.objects.filter(organisationgrant_id__in=grant_plans)
