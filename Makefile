@@ -38,7 +38,7 @@ NODE_STAMP := node_modules/.installed
 	check-deploy serve-production benchmark clean
 
 help:
-	@echo "make run               install what is missing, migrate, load the demo plan, serve on http://$(HOST):$(PORT)"
+	@echo "make run               install what is missing, migrate, load the demo plan, serve on http://$(HOST):$(PORT) (with the mail worker)"
 	@echo "make test              install what is missing, ruff, migration check, unit and browser tests"
 	@echo "make lint / format     ruff, import layers, mypy / fix and format"
 	@echo "make messages          update locale/da/LC_MESSAGES/django.po from the source"
@@ -120,10 +120,14 @@ messages: $(VENV_STAMP)
 
 # --- running ---------------------------------------------------------------------------------------------
 
+# The background worker (django-tasks-db's db_worker) runs beside the web server, so the demo sends its mail (to
+# the console) as production does; both stop together (Ctrl-C stops the server, and the trap the worker).
 run: install compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_TASKS_BACKEND=database $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
+	DJANGO_TASKS_BACKEND=database $(PY) manage.py runserver $(HOST):$(PORT)
 
 # --- checking --------------------------------------------------------------------------------------------
 

@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     # django-ninja: in INSTALLED_APPS so that the API docs (/api/docs) load Swagger UI from our static files,
     # not from a CDN the CSP forbids.
     "ninja",
+    # Background tasks (django-tasks, the backport of Django 6's tasks): mail is sent by a task enqueued after
+    # commit; production runs them in a worker (manage.py db_worker), development and tests at once.
+    "django_tasks",
+    "django_tasks_db",
     "helhedsplan.core",
     "helhedsplan.periods",
     "helhedsplan.plans",
@@ -86,6 +90,7 @@ INSTALLED_APPS = [
     "helhedsplan.portfolio",
     "helhedsplan.plantemplate",
     "helhedsplan.api",
+    "helhedsplan.notifications",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +181,27 @@ EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", PRODUCTION and not EMAIL_USE_SSL)
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Helhedsplan <helhedsplan@localhost>")
+# Where the site answers, for the links in a mail (a mail is sent by a worker, outside any request): scheme and
+# host, no trailing slash, e.g. https://helhedsplan.example.dk. Production's default: https and the first allowed
+# host.
+SITE_URL = os.environ.get(
+    "DJANGO_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://127.0.0.1:{os.environ.get('PORT', '8000')}",
+).rstrip("/")
+
+# Background tasks (core.mail): the database backend in production (a worker, `manage.py db_worker`, runs them),
+# the immediate backend in development and tests (a task runs as soon as it is enqueued, after the commit).
+# DJANGO_TASKS_BACKEND=database gives development the worker too (`make run` starts one).
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "database" if PRODUCTION else "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+# How often a mail is tried before it is given up (and its task shown as failed in the admin).
+MAIL_MAX_ATTEMPTS = int(os.environ.get("DJANGO_MAIL_MAX_ATTEMPTS", "4"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -330,6 +356,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        # Each task's start and end; the worker (db_worker) shows them itself.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 AXES_VERBOSE = False

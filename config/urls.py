@@ -16,6 +16,7 @@ plan_patterns = [
     path("budget/", include("helhedsplan.budget.urls")),
     path("godkendelser/", include("helhedsplan.approvals.urls")),
     path("beredskab/", include("helhedsplan.preparedness.urls")),
+    path("", include("helhedsplan.notifications.plan_urls")),
 ]
 
 # Choosing a password: a new member's set-password mail and "forgot your password" (Django's views and tokens).
@@ -60,6 +61,8 @@ urlpatterns = [
     # The JSON API (/api/, its docs /api/docs) and the user's API tokens (/konto/tokens/).
     path("", include("helhedsplan.api.urls")),
     path("portefolje/", include("helhedsplan.portfolio.urls")),
+    # The account's mail settings (/konto/e-mail/) and the unsubscribe link of every mail.
+    path("", include("helhedsplan.notifications.urls")),
     path("plan/<slug:plan>/", include(plan_patterns)),
 ]
 

@@ -795,6 +795,8 @@ TABLE: list[Row] = [
     # A pending invitation is sent again or withdrawn by a coordinator only.
     Row("invitation_resend", MANAGE, lambda o: {"pk": o.invitation().pk}, NO_DATA),
     Row("invitation_withdraw", MANAGE, lambda o: {"pk": o.invitation().pk}, NO_DATA),
+    # The addresses that do not take mail: names and e-mail addresses, for coordinators.
+    Row("plan_notifications:undeliverable", MANAGE),
     # History: every member reads it, but a contact's only those who may see contact details. (Every model's
     # history page is opened in tests/test_history_pages.py.)
     Row("history", READ, lambda o: _history(o.inside(Goal)), variant="goal"),

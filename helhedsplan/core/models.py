@@ -7,10 +7,12 @@ the plan and the memberships it is scoped by.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from helhedsplan.core.constraints import dates_in_bounds
 from helhedsplan.core.validators import validate_date_in_bounds, validate_no_control_characters
 
 
@@ -73,3 +75,58 @@ def cascading_relations(model: type[models.Model]) -> list:
         # A relation's model is a class once the app registry is ready, never "self".
         and not relation.related_model._meta.auto_created  # type: ignore[union-attr]
     ]
+
+
+class OutgoingMail(models.Model):
+    """One e-mail, recorded before it is sent and sent by a background task (``core.mail``): the record is what
+    makes a mail go out at most once (its ``key`` is unique, and a worker claims it before sending), how often it
+    was tried, and whether its address turned out not to take mail (``UNDELIVERABLE``, shown to the plan's
+    coordinators). Written only by ``core.mail``; administrators read it in the admin."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        UNDELIVERABLE = "undeliverable", _("address does not take mail")
+        WITHDRAWN = "withdrawn", _("withdrawn: the recipient no longer reads the plan")
+
+    #: Names the mail once: the same key is never queued, nor sent, twice (e.g. "report-submitted:12:34").
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    #: The recipient, when the mail goes to a user (the address they had then is ``to``).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outgoing_mails",
+        verbose_name=_("user"),
+    )
+    #: The plan the mail tells about: when its recipient may no longer read it, the mail is not sent.
+    plan = models.ForeignKey(
+        "plans.Plan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("plan"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["to", "status"], name="core_mail_to_status")]
+        constraints = [*dates_in_bounds(times=("created_at", "sent_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

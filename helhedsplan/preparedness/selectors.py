@@ -203,3 +203,18 @@ def visible_contacts_by_plan(plans: Iterable[Plan], user) -> dict[int, list[Cont
     for contact in contacts:
         by_plan[contact.preparedness_plan.plan_id].append(contact)
     return by_plan
+
+
+def contacts_by_plan(plans: Iterable[Plan]) -> dict[int, list[Contact]]:
+    """Every contact of each plan's emergency plan, keyed by plan pk (one query): for a reader who decides per
+    person who may see them (the daily reminders mail them only to coordinators)."""
+    plan_ids = [plan.pk for plan in plans]
+    by_plan: dict[int, list[Contact]] = {pk: [] for pk in plan_ids}
+    contacts = (
+        Contact.objects.filter(preparedness_plan__plan_id__in=plan_ids)
+        .select_related("organisation", "preparedness_plan__plan")
+        .order_by("order", "role")
+    )
+    for contact in contacts:
+        by_plan[contact.preparedness_plan.plan_id].append(contact)
+    return by_plan

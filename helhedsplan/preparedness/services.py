@@ -24,6 +24,7 @@ from helhedsplan.core.services import (
 )
 from helhedsplan.plans.models import Plan
 
+from . import signals
 from .models import ActionCard, Contact, EscalationLevel, Incident, IncidentLogEntry, PreparednessPlan
 
 
@@ -104,8 +105,13 @@ def contact_delete(*, contact: Contact, actor: Any) -> None:
 
 
 def incident_open(*, plan: Plan, data: Data, actor: Any) -> Incident:
-    """Open an incident in the plan, opened by ``actor``."""
-    return object_create(Incident(plan=plan, opened_by=_user(actor)), data=data, actor=actor)
+    """Open an incident in the plan, opened by ``actor``; once committed, ``signals.incident_opened`` is sent."""
+    with transaction.atomic():
+        incident = object_create(Incident(plan=plan, opened_by=_user(actor)), data=data, actor=actor)
+        transaction.on_commit(
+            lambda: signals.incident_opened.send(sender=Incident, incident=incident, actor=actor)
+        )
+    return incident
 
 
 def incident_update(

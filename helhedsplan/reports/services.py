@@ -21,7 +21,7 @@ from helhedsplan.core.validators import has_visible_character
 from helhedsplan.plans.models import Plan, speaks_for_landsbyggefonden
 from helhedsplan.plans.rules import membership_for
 
-from . import documents
+from . import documents, signals
 from .models import Comment, Report, Submission, sha256_of
 from .report import Filing, report_of, status_report
 from .snapshot import report_snapshot
@@ -160,6 +160,9 @@ def report_submit(
         for field in (submission.pdf, submission.spreadsheet, submission.plan_file):
             field.delete(save=False)
         raise ValidationError(_("The report is already awaiting an answer from Landsbyggefonden.")) from error
+    transaction.on_commit(
+        lambda: signals.report_submitted.send(sender=Submission, submission=submission, actor=actor)
+    )
     return submission
 
 
@@ -195,13 +198,16 @@ def submission_answer(
     submission.save(update_fields=["outcome", "answered_at", "answered_by"])
     if comment:
         try:
-            comment_add(
+            _comment_save(
                 submission=submission, text=comment, actor=actor, outcome=outcome, is_example=is_example
             )
         except (
             ValidationError
         ) as error:  # the comment's own rules (a visible character), at the answer's field
             raise ValidationError({"comment": error.messages}) from error
+    transaction.on_commit(
+        lambda: signals.report_answered.send(sender=Submission, submission=submission, actor=actor)
+    )
     return submission
 
 
@@ -211,6 +217,16 @@ def comment_add(
 ) -> Comment:
     """A comment on a submitted report: a reviewer's remark or a coordinator's answer to one (``is_example``: a
     demo's)."""
+    comment = _comment_save(
+        submission=submission, text=text, actor=actor, outcome=outcome, is_example=is_example
+    )
+    transaction.on_commit(lambda: signals.report_commented.send(sender=Comment, comment=comment, actor=actor))
+    return comment
+
+
+def _comment_save(
+    *, submission: Submission, text: str, actor: Any, outcome: str, is_example: bool
+) -> Comment:
     comment = Comment(
         submission=submission, author=actor, text=(text or "").strip(), outcome=outcome, is_example=is_example
     )
