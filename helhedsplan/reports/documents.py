@@ -537,6 +537,7 @@ def report_xlsx(data: StatusReport) -> bytes:
             _("Anchoring"),
             _("Deviation from the budget"),
             _("Explained"),
+            _("Example"),
         ]
     )
     for section in data.sections:
@@ -546,10 +547,12 @@ def report_xlsx(data: StatusReport) -> bytes:
                 str(section.sub_agreement),
                 section.sub_agreement.conclusion if data.covers_period else None,
                 section.sub_agreement.anchoring,
-                deviation.variance.fraction if deviation else None,
+                _percent(deviation.variance.fraction, 1) if deviation else None,
                 bool(deviation.explanations) if deviation else None,
+                # The texts are the plan's own; a deviation is figured from the budget, example data or not.
+                bool(deviation) and data.budget.has_examples,
             ],
-            formats={4: PERCENT_FORMAT},
+            formats={4: PERCENT_FORMAT_1},
         )
     conclusions.finish()
 

@@ -196,6 +196,8 @@ class ReportTextsView(ReportView):
     the plan's conclusion and anchoring (GET shows the report's page)."""
 
     permission_required = "plan.submit_reports"
+    #: The object this address edits (the period's report), as the kit's edit views declare theirs.
+    model = Report
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -22,6 +22,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from helhedsplan.approvals.models import ApprovalStep
 from helhedsplan.budget.models import FundingSource
@@ -216,7 +217,7 @@ def test_two_first_submissions_of_a_report(client_for, personas, amager_plan):
     with someone_else_made_it_meanwhile(Report, winners_report) as report:
         SubmissionFactory(report=report, number=1, submitted_by=personas.coordinator)
         response = client_for(personas.coordinator).post(
-            url("reports:submission_create", amager_plan, period="2024")
+            url("reports:submission_create", amager_plan, period="2024"), {"gaps_confirmed": "on"}
         )
 
     assert response.status_code == 200
@@ -225,25 +226,30 @@ def test_two_first_submissions_of_a_report(client_for, personas, amager_plan):
     assert Submission.objects.filter(report__plan=amager_plan, report__year=2024).count() == 1
 
 
-def test_two_adds_of_the_same_member(client_for, personas, amager_plan):
-    """Both coordinators added the same person at once: the loser is told she is a member already."""
-    from helhedsplan.plans.models import Membership
-    from tests.plans.factories import UserFactory
+def test_two_invitations_of_the_same_address(client_for, personas, amager_plan):
+    """Both coordinators invited the same address at once (adding a member is an invitation): the loser is told
+    the address has an invitation waiting, by the constraint's own sentence, and nothing else is saved."""
+    from helhedsplan.plans.models import Invitation
 
-    person = UserFactory(email="ny.kollega@example.dk")
     organisation = amager_plan.organisations.order_by("pk").first()
 
     with someone_else_made_it_meanwhile(
-        Membership,
-        lambda: Membership(plan=amager_plan, user=person, organisation=organisation, role="editor"),
+        Invitation,
+        lambda: Invitation(
+            plan=amager_plan,
+            email="ny.kollega@example.dk",
+            organisation=organisation,
+            role="editor",
+            invited_by=personas.coordinator,
+            token_hash="0" * 64,
+            expires_at=timezone.now() + datetime.timedelta(days=Invitation.VALID_DAYS),
+        ),
     ):
         response = client_for(personas.coordinator).post(
             reverse("member_add", kwargs={"plan": amager_plan.slug}),
-            {"email": person.email, "organisation": organisation.pk, "role": "reviewer"},
+            {"email": "ny.kollega@example.dk", "organisation": organisation.pk, "role": "editor"},
         )
 
     assert response.status_code == 200
-    assert "Brugeren er allerede medlem af planen." in response.content.decode()
-    assert list(Membership.objects.filter(plan=amager_plan, user=person).values_list("role", flat=True)) == [
-        "editor"
-    ]
+    assert "Der venter allerede en invitation til planen til denne adresse." in response.content.decode()
+    assert Invitation.objects.filter(plan=amager_plan, email="ny.kollega@example.dk").count() == 1

@@ -16,6 +16,7 @@ from helhedsplan.plans.models import (
     OrganisationGrant,
     PartyConfirmation,
     Plan,
+    VerifiedEmail,
 )
 from helhedsplan.plans.services import (
     affiliation_confirm,
@@ -59,19 +60,29 @@ def answer_url(plan: Plan, submission: Submission) -> str:
 
 
 def test_a_coordinator_cannot_make_himself_lbfs_reviewer(amager_plan, personas, lbf):
-    """He adds an address he controls as reviewer for LBF: refused, LBF has not confirmed its owner."""
-    before = snapshot()
-    response = client_for(personas.coordinator).post(
+    """He invites an address he controls as reviewer for LBF and accepts from its mailbox with a new account:
+    refused, LBF has not confirmed the account's owner; no account, membership or answer comes of it."""
+    import re
+
+    from django.core import mail
+
+    client_for(personas.coordinator).post(
         reverse("member_add", kwargs={"plan": amager_plan.slug}),
         {"email": "min.anden.adresse@example.org", "organisation": lbf.pk, "role": "reviewer"},
     )
+    [message] = mail.outbox
+    link = re.search(r"http://testserver(/konto/invitation/\S+/)", message.body).group(1)
+    before = snapshot()
+
+    response = client_for(None).post(
+        link, {"new_password1": "Solsikke-Amager-42", "new_password2": "Solsikke-Amager-42"}
+    )
+
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "organisation": [
-            "En læser taler for LBF, og denne person har ingen bekræftet tilknytning til den. Organisationens "
-            "administrator bekræfter først sine folk (på organisationens side)."
-        ]
-    }
+    assert (
+        "En læser taler for LBF, og denne person har ingen bekræftet tilknytning til den."
+        in response.content.decode()
+    )
     assert snapshot() == before
     assert not Membership.objects.filter(
         plan=amager_plan, user__email="min.anden.adresse@example.org"
@@ -216,12 +227,19 @@ def test_a_person_asks_and_the_administrator_confirms(amager_plan, personas, lbf
     affiliation.refresh_from_db()
     assert (affiliation.state, affiliation.confirmed_by) == (Affiliation.State.CONFIRMED, lbf_admin)
 
-    # Now a coordinator may make him LBF's reviewer in the plan.
+    # Now a coordinator may invite him as LBF's reviewer in the plan, and his acceptance makes him one.
+    import re
+
+    from django.core import mail
+
     response = client_for(personas.coordinator).post(
         reverse("member_add", kwargs={"plan": amager_plan.slug}),
         {"email": newcomer.email, "organisation": lbf.pk, "role": "reviewer"},
     )
     assert response.status_code == 302
+    link = re.search(r"http://testserver(/konto/invitation/\S+/)", mail.outbox[-1].body).group(1)
+    accepted = client.post(link, {"account": newcomer.pk})
+    assert accepted.status_code == 302
     assert Membership.objects.get(plan=amager_plan, user=newcomer).role == Membership.Role.REVIEWER
 
 
@@ -270,9 +288,10 @@ def test_a_grant_names_only_confirmed_people(lbf):
 
 
 def test_a_verified_address_in_a_declared_domain_is_affiliated(lbf, lbf_admin):
-    """Only a verified address counts (``email_is_verified``; until addresses can be proved, a superuser's)."""
+    """Only a verified address counts (``email_is_verified``: its owner followed a link sent to it)."""
     unverified = UserFactory(email="karin@lbf.dk", password=None)
-    verified = UserFactory(email="boss@lbf.dk", is_superuser=True, password=None)
+    verified = UserFactory(email="boss@lbf.dk", password=None)
+    VerifiedEmail.objects.create(user=verified, email="boss@lbf.dk")
     email_domain_add(organisation=lbf, domain="LBF.dk", actor=lbf_admin)
     assert not Affiliation.objects.filter(user=unverified).exists()
     assert Affiliation.objects.get(user=verified, organisation=lbf).state == Affiliation.State.CONFIRMED

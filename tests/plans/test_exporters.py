@@ -210,7 +210,12 @@ def test_no_file_a_reviewer_can_get_holds_a_personal_field(amager_plan, personas
     after_the_period = datetime.date(2026, 12, 1)
     for kind, year in ((Report.Kind.YEARLY, 2024), (Report.Kind.FINAL, None)):
         services.report_submit(
-            plan=amager_plan, kind=kind, year=year, actor=personas.coordinator, today=after_the_period
+            plan=amager_plan,
+            kind=kind,
+            year=year,
+            actor=personas.coordinator,
+            today=after_the_period,
+            gaps_confirmed=True,
         )
     submissions = list(Submission.objects.filter(report__plan=amager_plan))
     assert len(submissions) == 2

@@ -299,7 +299,7 @@ def test_the_holder_of_a_verified_account_logs_in_and_accepts(amager_plan, perso
     plan = amager_plan
     owner = UserFactory(username="ejer", email="ejer@example.org", password=None)
     VerifiedEmail.objects.create(user=owner, email="EJER@example.org")
-    invitation = InvitationFactory(plan=plan, email="ejer@example.org", role="reviewer")
+    invitation = InvitationFactory(plan=plan, email="ejer@example.org", role="editor")
     link = reverse("invitation_accept", kwargs={"token": invitation.token})
     client = client_for(owner)
 
@@ -309,13 +309,13 @@ def test_the_holder_of_a_verified_account_logs_in_and_accepts(amager_plan, perso
     response = client.post(link, {"account": owner.pk})
 
     assert response["Location"] == plan.get_absolute_url()
-    assert Membership.objects.get(plan=plan, user=owner).role == "reviewer"
+    assert Membership.objects.get(plan=plan, user=owner).role == "editor"
 
 
 def test_signed_in_as_another_account_the_page_asks_and_never_attaches_silently(amager_plan, personas):
     plan = amager_plan
     other = UserFactory(username="anden", email="anden@example.org", password=None)
-    invitation = InvitationFactory(plan=plan, email="inviteret@example.org", role="reviewer")
+    invitation = InvitationFactory(plan=plan, email="inviteret@example.org", role="editor")
     link = reverse("invitation_accept", kwargs={"token": invitation.token})
     client = client_for(other)
     before = snapshot()
@@ -333,7 +333,7 @@ def test_signed_in_as_another_account_the_page_asks_and_never_attaches_silently(
     assert snapshot() == before
     # Chosen on purpose, it is this account's.
     client.post(link, {"account": other.pk})
-    assert Membership.objects.get(plan=plan, user=other).role == "reviewer"
+    assert Membership.objects.get(plan=plan, user=other).role == "editor"
 
 
 @pytest.mark.parametrize("case", ["expired", "withdrawn", "accepted", "tampered"])

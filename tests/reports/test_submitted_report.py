@@ -46,7 +46,9 @@ def stored(field) -> bytes:
 
 def submit(plan, actor, year: int | None = 2024) -> Submission:
     kind = Report.Kind.FINAL if year is None else Report.Kind.YEARLY
-    return services.report_submit(plan=plan, kind=kind, year=year, actor=actor, today=AFTER_THE_PERIOD)
+    return services.report_submit(
+        plan=plan, kind=kind, year=year, actor=actor, today=AFTER_THE_PERIOD, gaps_confirmed=True
+    )
 
 
 def test_the_stored_pdf_and_spreadsheet_say_when_by_whom_and_which_submission(amager_plan, personas):
