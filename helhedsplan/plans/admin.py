@@ -77,7 +77,17 @@ class KeepsACoordinator(BaseInlineFormSet):
                     raise ValidationError(refusal.messages) from refusal
 
 
-class MembershipInline(BaseTabularInline):
+class InvitedNotAttached:
+    """A role starts only when the holder of an address accepts an invitation (``plans.services``): in the admin
+    only a superuser gives one directly; a coordinator invites from the plan's members page. Existing roles are
+    changed and removed here as before."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        allowed = super().has_add_permission(request, *args)  # type: ignore[misc]
+        return bool(request.user.is_active and request.user.is_superuser and allowed)
+
+
+class MembershipInline(InvitedNotAttached, BaseTabularInline):
     model = Membership
     formset = KeepsACoordinator
     fields = ("user", "organisation", "role", "sub_agreements")
@@ -88,7 +98,7 @@ class MembershipInline(BaseTabularInline):
         return super().get_queryset(request).prefetch_related("sub_agreements")
 
 
-class UserMembershipInline(BaseTabularInline):
+class UserMembershipInline(InvitedNotAttached, BaseTabularInline):
     """A user's roles, made together with the user: the plan, the organisation they act for, the role."""
 
     model = Membership
@@ -136,7 +146,7 @@ class PlanAdmin(BaseAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(BaseAdmin):
+class MembershipAdmin(InvitedNotAttached, BaseAdmin):
     list_display = ("user", "role", "organisation", "plan")
     list_filter = ("plan", "role", "organisation")
     list_select_related = ("user", "plan", "organisation")

@@ -180,3 +180,31 @@ def test_a_member_of_two_plans_is_changed_only_by_someone_who_runs_both(amager_s
     # They may look (the reviewer is in their plan), not change the password or name of someone in another plan.
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
+
+
+def test_a_staff_coordinator_gives_no_role_in_the_admin_only_invites(amager_staff, amager_plan, personas):
+    """A role starts when the holder of an address accepts an invitation: the admin offers a staff coordinator no
+    way to attach one — not the membership's add page, not the roles box on a user's or the plan's page."""
+    from helhedsplan.plans.admin import MembershipInline, UserMembershipInline
+    from tests.world import snapshot
+
+    stranger = UserFactory(username="fremmed", password=None)
+    client = amager_staff
+    before = snapshot()
+
+    assert client.get(admin_url(Membership, "add")).status_code == 403
+    response = client.post(
+        admin_url(Membership, "add"),
+        {
+            "user": stranger.pk,
+            "plan": amager_plan.pk,
+            "organisation": amager_plan.organisations.first().pk,
+            "role": "editor",
+        },
+    )
+    assert response.status_code == 403
+    request = type("Request", (), {"user": personas.coordinator})()
+    for inline in (MembershipInline, UserMembershipInline):
+        assert not inline(Membership, admin.site).has_add_permission(request, None)
+    assert snapshot() == before
+    assert not Membership.objects.filter(user=stranger).exists()
