@@ -13,10 +13,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.core.formatting import format_number
+from helhedsplan.core.formatting import format_date, format_datetime, format_number
 
 #: Bookkeeping fields no person needs to read about.
 HIDDEN_FIELDS = {"lock_version", "id", "entered_at"}
@@ -105,9 +104,9 @@ class _Display:
         if isinstance(value, bool):
             return str(_("yes")) if value else str(_("no"))
         if isinstance(value, datetime):
-            return formats.date_format(value, "DATETIME_FORMAT")
+            return format_datetime(value)  # in the plan's time zone, as pages show a moment
         if isinstance(value, date):
-            return formats.date_format(value, "DATE_FORMAT")
+            return format_date(value)
         if isinstance(value, Decimal | int | float):
             return format_number(value)
         if isinstance(model_field, models.FileField):

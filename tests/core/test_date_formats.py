@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import ast
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -86,3 +88,92 @@ def test_dense_tables_use_the_short_form_and_the_rest_the_long(personas, amager_
     assert f"Pr. {today}." in html
     estates = section(html, "<tbody>", "</tbody>")
     assert SHORT.search(estates) and not LONG.search(estates)
+
+
+# The formats docs/architecture.md ("Dates: one format per kind of place") allows, and nothing else.
+DOCUMENTED = {
+    "DATE_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "F Y",
+    "Y",
+    "Y-m-d",
+    "c",
+}
+ROOT = Path(__file__).resolve().parents[2]
+DATE_FILTER = re.compile(r"""\|(?:date|time)(?::(?:"([^"]*)"|'([^']*)'|([^\s}|%]+)))?""")
+
+
+def template_formats(text: str) -> list[str]:
+    """Every format a template's ``|date``/``|time`` writes out (a bare ``|date`` is ``DATE_FORMAT``)."""
+    found = []
+    for match in DATE_FILTER.finditer(text):
+        double, single, variable = match.groups()
+        if variable is not None:
+            found.append(f"a format in a variable: {variable}")
+        else:
+            found.append(double if double is not None else single if single is not None else "DATE_FORMAT")
+    return found
+
+
+def python_formats(source: str) -> list[str]:
+    """Every format a module's ``date_format(value, format)`` names, and every ``strftime``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        if name == "strftime":
+            found.append("strftime")
+        elif name == "date_format":
+            given = node.args[1] if len(node.args) > 1 else None
+            given = given or next((k.value for k in node.keywords if k.arg == "format"), None)
+            if given is None:
+                found.append("DATE_FORMAT")
+            elif isinstance(given, ast.Constant) and isinstance(given.value, str):
+                found.append(given.value)
+            else:
+                found.append(f"a format in a variable: {ast.unparse(given)}")
+    return found
+
+
+def test_the_guard_sees_a_stray_format():
+    assert template_formats("{{ d|date:\"d/m/Y\" }} {{ d|date }} {{ t|time:'H:i' }} {{ d|date:fmt }}") == [
+        "d/m/Y",
+        "DATE_FORMAT",
+        "H:i",
+        "a format in a variable: fmt",
+    ]
+    assert python_formats('date_format(d, "j.n.Y"); formats.date_format(d); d.strftime("%d")') == [
+        "j.n.Y",
+        "DATE_FORMAT",
+        "strftime",
+    ]
+
+
+def test_every_date_is_written_in_a_documented_format():
+    stray = []
+    for path in sorted((ROOT / "templates").rglob("*.html")) + sorted((ROOT / "templates").rglob("*.txt")):
+        stray += [
+            f"{path.relative_to(ROOT)}: {f}"
+            for f in template_formats(path.read_text())
+            if f not in DOCUMENTED
+        ]
+    for path in sorted((ROOT / "helhedsplan").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        stray += [
+            f"{path.relative_to(ROOT)}: {f}" for f in python_formats(path.read_text()) if f not in DOCUMENTED
+        ]
+    assert stray == [], (
+        "a date in a format docs/architecture.md does not list (see 'Dates: one format per kind')"
+    )
+
+
+def test_the_documented_table_lists_every_allowed_format():
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    table = text[text.index("## Dates: one format per kind of place") :]
+    table = table[: table.index("\n## ")]
+    for allowed in DOCUMENTED:
+        assert f"`{allowed}`" in table, allowed
