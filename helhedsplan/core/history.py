@@ -114,9 +114,11 @@ class _Display:
         return str(value)
 
 
-def _diff(model, display: _Display, old, new) -> list[FieldChange]:
+def _diff(model, display: _Display, old, new, hidden: frozenset[str] = frozenset()) -> list[FieldChange]:
     changes = []
     for f in _tracked_fields(model):
+        if f.name in hidden:
+            continue
         before = getattr(old, f.attname, None) if old is not None else None
         after = getattr(new, f.attname, None) if new is not None else None
         if before != after and not (before in (None, "") and after in (None, "")):
@@ -124,14 +126,19 @@ def _diff(model, display: _Display, old, new) -> list[FieldChange]:
     return changes
 
 
-def changes_of(model, pairs: list[tuple[object | None, object]]) -> list[list[FieldChange]]:
-    """What changed in each (previous record or None, record) pair of ``model``'s history.
+def changes_of(
+    model, pairs: list[tuple[object | None, object]], *, hidden: frozenset[str] = frozenset()
+) -> list[list[FieldChange]]:
+    """What changed in each (previous record or None, record) pair of ``model``'s history, but the ``hidden``
+    fields (e.g. the personal ones), which are neither shown nor looked up.
 
     Only the related objects of relations that changed are looked up (in bulk, one query per related model), so
     the usual change — a value, a text, a date — costs no query at all.
     """
     display = _Display(model, [])
-    relations = [f for f in _tracked_fields(model) if f.is_relation and f.many_to_one]
+    relations = [
+        f for f in _tracked_fields(model) if f.is_relation and f.many_to_one and f.name not in hidden
+    ]
     display.load(
         (f, getattr(record, f.attname, None))
         for old, new in pairs
@@ -140,7 +147,7 @@ def changes_of(model, pairs: list[tuple[object | None, object]]) -> list[list[Fi
         if getattr(old, f.attname, None) != getattr(new, f.attname, None)
         for record in (old, new)
     )
-    return [_diff(model, display, old, new) if old is not None else [] for old, new in pairs]
+    return [_diff(model, display, old, new, hidden) if old is not None else [] for old, new in pairs]
 
 
 def entries_for(obj) -> list[Entry]:

@@ -1,10 +1,11 @@
-"""What changed in the plan since a report was submitted: each object the report reads that was created, changed
-or deleted after the submission, with its fields as they were then and are now (``core.history.changes_of``, as
+"""What changed in the plan in a time: since a report was submitted (its page), or in the year a yearly report
+covers (the report itself). Each object the report reads that was created, changed or deleted in that time, with its fields as they were then and are now (``core.history.changes_of``, as
 the history pages show them). A reader without ``plan.view_contact_details`` gets no personal field
 (``core.personal``) and no change of a model that is personal through and through (the contacts).
 
 Reads each model's history by plan and date (the ``history_plan``/``history_date`` index): one query per model,
-whatever the history's length.
+whatever the history's length — and, where a link to another object changed, one for the objects it names, per
+related model (``core.history.changes_of``); a hidden personal link is not looked up.
 """
 
 from __future__ import annotations
@@ -65,11 +66,6 @@ class ChangeSince:
         return {"+": _("created"), "~": _("changed"), "-": _("deleted")}[self.kind]
 
 
-def _field_label(model, name: str) -> str:
-    text = str(model._meta.get_field(name).verbose_name)  # as ``core.history`` labels a field
-    return text[:1].upper() + text[1:]
-
-
 def _label(model, record, hidden: frozenset[str]) -> str:
     for name in NAMING_FIELDS:
         if name in hidden or not hasattr(record, name):
@@ -82,14 +78,21 @@ def _label(model, record, hidden: frozenset[str]) -> str:
     return f"{model._meta.verbose_name} {record.id}"
 
 
-def changes_since(plan: Plan, since: datetime.datetime, *, personal: bool) -> list[ChangeSince]:
-    """Every object of ``REPORTED`` changed after ``since``, newest change first (see the module's docstring)."""
+def changes_since(
+    plan: Plan, since: datetime.datetime, *, personal: bool, until: datetime.datetime | None = None
+) -> list[ChangeSince]:
+    """Every object of ``REPORTED`` changed after ``since`` (and before ``until``, if given), newest change first,
+    each with its fields as they were at ``since`` and at its last change in the time (see the module's
+    docstring)."""
     found: list[ChangeSince] = []
     for model in REPORTED:
         history = model.history
-        changed = history.filter(history_plan=plan, history_date__gt=since).values("id")
+        in_time = history.filter(history_plan=plan)
+        if until is not None:
+            in_time = in_time.filter(history_date__lt=until)
+        changed = in_time.filter(history_date__gt=since).values("id")
         records = list(
-            history.filter(history_plan=plan, id__in=Subquery(changed))
+            in_time.filter(id__in=Subquery(changed))
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )
@@ -103,10 +106,9 @@ def changes_since(plan: Plan, since: datetime.datetime, *, personal: bool) -> li
             then = before[-1] if before else None
             now = object_records[-1]
             pairs.append((then, now))
-        hidden_labels = {_field_label(model, name) for name in hidden}
-        for (then, now), field_changes in zip(pairs, changes_of(model, pairs), strict=True):
+        for (then, now), field_changes in zip(pairs, changes_of(model, pairs, hidden=hidden), strict=True):
             kind = "-" if now.history_type == "-" else ("+" if then is None else "~")
-            kept = tuple(c for c in field_changes if c.label not in hidden_labels)
+            kept = tuple(field_changes)
             if kind == "~" and not kept:
                 continue
             found.append(

@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -555,6 +556,22 @@ def report_xlsx(data: StatusReport) -> bytes:
             formats={4: PERCENT_FORMAT_1},
         )
     conclusions.finish()
+
+    if not data.covers_period:
+        changes = _Sheet(book, _("Changes in the year"), data)
+        changes.header([_("Date"), _("What"), _("Name"), _("Change"), _("Field"), _("Before"), _("After")])
+        for change in data.changes:
+            what = [
+                timezone.localtime(change.when).date(),
+                change.model_label[:1].upper() + change.model_label[1:],
+                change.label,
+                change.kind_label[:1].upper() + change.kind_label[1:],
+            ]
+            if not change.changes:
+                changes.add(what)
+            for field_change in change.changes:
+                changes.add([*what, field_change.label, str(field_change.old), str(field_change.new)])
+        changes.finish()
 
     buffer = BytesIO()
     book.save(buffer)

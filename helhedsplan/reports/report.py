@@ -44,6 +44,7 @@ from helhedsplan.goals.selectors import every_measurement
 from helhedsplan.plans.models import Organisation, Plan
 from helhedsplan.preparedness.models import EscalationLevel, Incident
 
+from .changes import ChangeSince, changes_since
 from .models import Comment, Report, Submission
 
 ZERO = Decimal(0)
@@ -267,6 +268,9 @@ class StatusReport:
     #: The coordinator's reservation ("forbehold") the report is submitted with, printed on its front page: the
     #: latest submission's, or the one being submitted (``services.report_submit``).
     reservation: str = ""
+    #: A yearly report's changes to the plan in its year, from the history, newest first: what changed and
+    #: when, never who, nor a personal field (the report leaves the plan's staff).
+    changes: list[ChangeSince] = field(default_factory=list)
 
     @property
     def covers_period(self) -> bool:
@@ -397,7 +401,9 @@ def _indicator_result(
 
 
 def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
-    """The report's content as of ``as_of``, in a fixed number of queries (each named below)."""
+    """The report's content as of ``as_of``, in a fixed number of queries (each named below): 41 for a stored
+    yearly report whose year changed no link between objects, 23 for the stored final report (no history read);
+    one fewer for a report not stored."""
     plan = report.plan
     final = report.is_final
     first_day, last_day = report.first_day, report.last_day
@@ -505,8 +511,8 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         or any(source.is_example for source, _amounts in budget.summary.sources)
     )
     deviations = _budget_deviations(plan, budget, sections)
-    approvals = approvals_overview(plan, on=as_of)  # 17 estates, 18 decisions, 19 steps
-    incidents = _incident_counts(plan, first_day, until)  # 20 levels, 21 incidents
+    approvals = approvals_overview(plan, on=as_of)  # 16 estates, 17 decisions, 18 steps
+    incidents = _incident_counts(plan, first_day, until)  # 19 levels, 20 incidents
     examples = (
         examples
         or incidents.has_examples
@@ -517,14 +523,27 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         report.submissions.select_related("submitted_by", "answered_by").order_by("-number").first()
         if report.pk
         else None
-    )  # 22
+    )  # 21, for a stored report only
+    # 22–39, a yearly report only: the plan's history in the year, one query per model the report reads
+    # (``changes.REPORTED``, 18), whatever the number of changes — and one per related model whose link changed
+    # in the year, to name it (``core.history.changes_of``).
+    changes = (
+        []
+        if final
+        else changes_since(
+            plan,
+            _midnight(first_day) - datetime.timedelta(microseconds=1),
+            until=_midnight(last_day + datetime.timedelta(days=1)),
+            personal=False,
+        )
+    )
     return StatusReport(
         report=report,
         plan=plan,
         as_of=as_of,
         first_day=first_day,
         last_day=last_day,
-        parties=list(plan.organisations.order_by("name")),  # 16
+        parties=list(plan.organisations.order_by("name")),  # 40
         progress=progress_rules.roll_up(s.progress for s in sections),
         sections=sections,
         budget=budget,
@@ -532,13 +551,19 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         incidents=incidents,
         submission=submission,
         deviations=deviations,
-        strategic_agreement=StrategicAgreement.objects.filter(plan=plan).first(),  # 23
+        strategic_agreement=StrategicAgreement.objects.filter(plan=plan).first(),  # 41
         strategic_goals=sorted(
             strategic.values(), key=lambda g: FOCUS_AREA_RANK.get(g.focus_area, len(FOCUS_AREA_RANK))
         ),
         has_examples=examples,
         reservation=submission.reservation if submission else "",
+        changes=changes,
     )
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    """The start of ``day`` in the plan's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _budget_section(plan: Plan, report: Report, as_of: datetime.date) -> BudgetSection:
