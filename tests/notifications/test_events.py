@@ -40,7 +40,12 @@ def recipients(personas) -> set[str]:
 def submit(plan, personas, capture):
     with capture(execute=True):
         return services.report_submit(
-            plan=plan, kind="yearly", year=2024, actor=personas.coordinator, today=AFTER_THE_PERIOD
+            plan=plan,
+            kind="yearly",
+            year=2024,
+            actor=personas.coordinator,
+            today=AFTER_THE_PERIOD,
+            gaps_confirmed=True,
         )
 
 
@@ -172,7 +177,12 @@ def test_a_member_removed_after_the_mail_was_queued_gets_nothing(
 ):
     with django_capture_on_commit_callbacks(execute=False) as submitted:
         services.report_submit(
-            plan=amager_plan, kind="yearly", year=2024, actor=personas.coordinator, today=AFTER_THE_PERIOD
+            plan=amager_plan,
+            kind="yearly",
+            year=2024,
+            actor=personas.coordinator,
+            today=AFTER_THE_PERIOD,
+            gaps_confirmed=True,
         )
     with django_capture_on_commit_callbacks(execute=False) as queued:
         for callback in submitted:

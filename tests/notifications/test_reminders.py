@@ -68,7 +68,12 @@ def test_each_role_is_reminded_of_its_share(
     amager_plan, other_plan, personas, django_capture_on_commit_callbacks
 ):
     report_services.report_submit(
-        plan=amager_plan, kind="yearly", year=2024, actor=personas.coordinator, today=TODAY
+        plan=amager_plan,
+        kind="yearly",
+        year=2024,
+        actor=personas.coordinator,
+        today=TODAY,
+        gaps_confirmed=True,
     )
     digests = run(django_capture_on_commit_callbacks)
     mine = {role: digests.get(getattr(personas, role).email) for role in personas.pks()}
