@@ -82,7 +82,7 @@ def test_a_coordinator_invites_an_editor_who_accepts_and_lands_in_the_plan(
     invitation.refresh_from_db()
     assert invitation.state == "accepted"
 
-    # The coordinator sees the new member; a reviewer cannot keep a delaftale limit: the page says so.
+    # The coordinator sees the new member; a coordinator cannot keep a delaftale limit: the page says so.
     page.context.clear_cookies()
     login(page, coordinator)
     page.goto(reverse("members", kwargs={"plan": slug}))
@@ -90,12 +90,12 @@ def test_a_coordinator_invites_an_editor_who_accepts_and_lands_in_the_plan(
     member_row = page.locator(f"#member-{membership.pk}")
     expect(member_row).to_contain_text("redaktør")
     member_row.get_by_role("link", name="Rediger").click()
-    page.locator("#id_role").select_option("reviewer")
+    page.locator("#id_role").select_option("coordinator")
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("Kun en redaktør kan begrænses til delaftaler.")
     assert_no_axe_violations(page)
     page.get_by_label(str(limit), exact=True).uncheck()
     page.locator("main form button[type=submit]").click()
-    expect(page.locator(f"#member-{membership.pk}")).to_contain_text("læser")
+    expect(page.locator(f"#member-{membership.pk}")).to_contain_text("koordinator")
     membership.refresh_from_db()
-    assert (membership.role, list(membership.sub_agreements.all())) == ("reviewer", [])
+    assert (membership.role, list(membership.sub_agreements.all())) == ("coordinator", [])

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.goals.models import Goal
-from helhedsplan.plans.models import Membership, Plan
+from helhedsplan.plans.models import Invitation, Membership, Plan
 from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,9 +68,13 @@ def test_a_coordinator_creates_a_successor_plan_from_the_template(
     page.get_by_label(str(limit), exact=True).check()
     assert_no_axe_violations(page)
     page.locator("main form button[type=submit]").click()
-    expect(page.locator(".alert-success, .messages")).to_contain_text("er tilføjet til planen som redaktør.")
-    editor = Membership.objects.get(plan=plan, user__email="ny.redaktoer@example.org")
-    assert (editor.role, list(editor.sub_agreements.all())) == ("editor", [limit])
-    expect(page.locator(f"#member-{editor.pk}")).to_contain_text(str(limit))
+    # Adding a member invites them: the role starts when the holder of the address accepts.
+    expect(page.locator(".alert-success, .messages")).to_contain_text(
+        "Der er sendt en invitation til ny.redaktoer@example.org."
+    )
+    invitation = Invitation.objects.get(plan=plan, email="ny.redaktoer@example.org")
+    assert (invitation.role, list(invitation.sub_agreements.all())) == ("editor", [limit])
+    assert not Membership.objects.filter(plan=plan, user__email="ny.redaktoer@example.org").exists()
+    expect(page.locator(f"#invitation-{invitation.pk}")).to_contain_text(str(limit))
     assert [message.to for message in mail.outbox] == [["ny.redaktoer@example.org"]]
     assert_no_axe_violations(page)
