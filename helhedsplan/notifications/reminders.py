@@ -19,6 +19,7 @@ day sends nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,13 @@ from helhedsplan.approvals.selectors import approvals_overviews
 from helhedsplan.budget.selectors import budget_summaries
 from helhedsplan.core.mail import MailToSend, absolute_url, outgoing_mails_queue, render_mail
 from helhedsplan.goals.models import Indicator
-from helhedsplan.overview.selectors import Attention, AttentionSources, attention_sources, needs_attention
+from helhedsplan.overview.selectors import (
+    Attention,
+    AttentionSources,
+    attention_sources,
+    needs_attention,
+    reports_awaiting_you,
+)
 from helhedsplan.plans.models import Membership, Plan
 from helhedsplan.preparedness.selectors import (
     contacts_by_plan,
@@ -127,15 +134,12 @@ def plan_reminders(sources: AttentionSources, attention: Attention) -> PlanRemin
         for item in attention.of("reports")
         if item.url not in far
     ]
+    # A reviewer's reports awaiting an answer: the dashboard's own "Afventer dit svar", as a reviewer reads it
+    # (only reviewers get this kind: ``ROLE_KINDS``).
+    as_reviewer = dataclasses.replace(sources, may_review=True, may_submit=False)
     found.by_kind["awaiting"] = [
-        Reminder(
-            "awaiting",
-            str(row.report),
-            reverse("reports:report", kwargs={"plan": plan.slug, **row.report.url_kwargs()}),
-            _("submitted: awaits your answer"),
-        )
-        for row in sources.reports
-        if row.state == ReportState.AWAITING
+        Reminder("awaiting", item.title, item.url, item.detail)
+        for item in reports_awaiting_you(as_reviewer).items
     ]
     found.by_kind["contacts"] = [
         Reminder("contacts", item.title, item.url, item.detail) for item in attention.of("contacts")
