@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.core.admin import BaseAdmin
+from helhedsplan.core.models import OutgoingMail
 from helhedsplan.goals.models import Goal, Indicator
 from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.agreements.factories import SubAgreementFactory
@@ -19,11 +20,18 @@ from tests.plans.factories import (
     PlanFactory,
     UserFactory,
 )
+from tests.world import client_for
 
 #: Session, user, count, rows, a prefetch or two and the filter sidebar's choices.
 MAX_CHANGELIST_QUERIES = 12
 
-PROJECT_MODELS = [model for model in admin.site._registry if model.__module__.startswith("helhedsplan.")]
+#: Records the app writes and administrators only read (each with its own test below).
+READ_ONLY_RECORDS = {OutgoingMail}
+PROJECT_MODELS = [
+    model
+    for model in admin.site._registry
+    if model.__module__.startswith("helhedsplan.") and model not in READ_ONLY_RECORDS
+]
 
 
 @pytest.fixture
@@ -427,3 +435,32 @@ def test_a_stale_inline_row_that_would_write_nothing_does_not_block_the_save(
     second.refresh_from_db()
     assert second.value == 12
     assert second.history.first().history_user.username == "otheradmin"
+
+
+def test_the_mail_records_are_read_by_superusers_only_and_never_edited(
+    superuser_client, amager_plan, personas, django_capture_on_commit_callbacks
+):
+    from helhedsplan.core.mail import RenderedMail, outgoing_mail_queue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outgoing_mail_queue(
+            key="test:1",
+            to="karen@example.org",
+            mail=RenderedMail(subject="Amager: en rapport", text="tekst", html=""),
+            plan=amager_plan,
+        )
+    record = OutgoingMail.objects.get(key="test:1")
+    listed = superuser_client.get(admin_url(OutgoingMail, "changelist"), {"status": "sent"})
+    assert listed.status_code == 200 and "karen@example.org" in listed.content.decode()
+    assert superuser_client.get(admin_url(OutgoingMail, "change", record.pk)).status_code == 200
+    assert superuser_client.get(admin_url(OutgoingMail, "add")).status_code == 403
+    assert (
+        superuser_client.post(admin_url(OutgoingMail, "delete", record.pk), {"post": "yes"}).status_code
+        == 403
+    )
+
+    coordinator = UserFactory(is_staff=True, password=None)
+    MembershipFactory(plan=amager_plan, user=coordinator, role=Membership.Role.COORDINATOR)
+    staff = client_for(coordinator)
+    assert staff.get(admin_url(OutgoingMail, "changelist")).status_code == 403
+    assert staff.get(admin_url(OutgoingMail, "change", record.pk)).status_code == 403

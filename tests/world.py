@@ -175,12 +175,19 @@ def snapshot() -> list[tuple]:
 
 def commit_pending() -> list:
     """Do what a commit would do for the after-commit callbacks waiting in the test's transaction: run them and
-    forget them (a test never commits, so they would wait to its end). Returns the callbacks that ran."""
-    pending = [callback for _savepoints, callback, *_robust in connection.run_on_commit]
-    connection.run_on_commit.clear()
-    for callback in pending:
-        callback()
-    return pending
+    forget them (a test never commits, so they would wait to its end). A callback that asks for another (a mail's
+    retry) has it run too, as after a real commit, where ``on_commit`` outside a transaction runs at once.
+    Returns the callbacks that ran."""
+    ran: list = []
+    for _round in range(100):
+        pending = [callback for _savepoints, callback, *_robust in connection.run_on_commit]
+        if not pending:
+            return ran
+        connection.run_on_commit.clear()
+        for callback in pending:
+            callback()
+        ran.extend(pending)
+    raise AssertionError("after-commit callbacks keep asking for more")
 
 
 def limited_to(personas: Personas):
@@ -189,3 +196,13 @@ def limited_to(personas: Personas):
     from helhedsplan.agreements.models import SubAgreement
 
     return SubAgreement.objects.get(limited_memberships__user=personas.limited_editor)
+
+
+def sent_mail() -> list:
+    """The mails sent so far, as the test outbox holds them once the after-commit callbacks have run (mail goes
+    through ``core.mail``: queued in the transaction, sent by a task after the commit, which a test never
+    reaches by itself)."""
+    from django.core import mail
+
+    commit_pending()
+    return mail.outbox

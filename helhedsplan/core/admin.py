@@ -34,6 +34,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from helhedsplan.core.models import OutgoingMail
 from helhedsplan.core.services import object_create, object_delete, object_save, object_update
 
 admin.site.site_header = _("Helhedsplan – administration")
@@ -499,3 +500,36 @@ def stamp_user(obj, user) -> None:
     for name in USER_STAMP_FIELDS:
         if _has_field(obj, name) and getattr(obj, f"{name}_id") is None and user.is_authenticated:
             setattr(obj, name, user)
+
+
+# --- The mail the app sent: a record administrators read, never edit -------------------------------------------
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """Every mail's record (``core.mail``): what was queued, tried how often, sent, refused or given up, and the
+    last error. Read-only and for superusers only (mails name people and their plans); what a failed mail's task
+    did is beside it under "Tasks" (django-tasks-db's task results). A mail that carried a secret link shows no
+    text once done with."""
+
+    list_display = ("created_at", "to", "subject", "status", "attempts", "sent_at", "plan")
+    list_filter = ("status", "carries_secret")
+    search_fields = ("to", "subject", "key")
+    list_select_related = ("plan",)
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in OutgoingMail._meta.fields]
+
+    def has_module_permission(self, request) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

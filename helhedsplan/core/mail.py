@@ -13,6 +13,9 @@ rolls back leaves neither the record nor the task.
   ``failed`` and the task raises, so it shows as failed in the admin (Tasks → database task results) too.
 - **Undeliverable.** An address the server refuses (5xx) is not retried: the mail is ``undeliverable``, which
   the plan's coordinators see next to the member (``notifications``).
+- **Secrets.** A mail queued with ``carries_secret`` (an invitation's or a set-password link) has its text
+  blanked once it is sent, refused or given up: the record keeps whom, what subject and what happened, never a
+  link that still works.
 - **Withdrawn.** A mail about a plan is sent only while its recipient may still read that plan: a member removed
   (or a grant revoked) between queueing and sending gets nothing.
 """
@@ -68,6 +71,9 @@ class MailToSend:
     mail: RenderedMail
     user: Any = None
     plan: Any = None
+    carries_secret: bool = False
+    #: A mail about several plans (a digest): ``plan`` is None and these are its plans.
+    plans: tuple[Any, ...] = ()
 
 
 def outgoing_mail_queue(
@@ -77,10 +83,13 @@ def outgoing_mail_queue(
     mail: RenderedMail,
     user: Any = None,
     plan: Any = None,
+    carries_secret: bool = False,
 ) -> OutgoingMail | None:
     """Record the mail and send it in the background once the current transaction commits. Returns the record,
     or None when a mail with this key was queued before (it is neither recorded nor sent again)."""
-    queued = outgoing_mails_queue(mails=[MailToSend(key=key, to=to, mail=mail, user=user, plan=plan)])
+    queued = outgoing_mails_queue(
+        mails=[MailToSend(key=key, to=to, mail=mail, user=user, plan=plan, carries_secret=carries_secret)]
+    )
     return queued[0] if queued else None
 
 
@@ -104,6 +113,8 @@ def outgoing_mails_queue(*, mails: list[MailToSend]) -> list[OutgoingMail]:
                     html=mail.mail.html,
                     user=mail.user,
                     plan=mail.plan,
+                    carries_secret=mail.carries_secret,
+                    also_about_plans=sorted(plan.pk for plan in mail.plans),
                 )
                 for mail in fresh.values()
             ],
@@ -133,13 +144,18 @@ class MailNotSent(Exception):
 
 
 def _still_allowed(mail: OutgoingMail) -> bool:
-    """Whether the recipient may still read the plan the mail tells about: asked of the permission's rule itself
-    (so core needs to know nothing of memberships, and a superuser is asked like anyone)."""
-    if mail.plan_id is None or mail.user_id is None:
+    """Whether the recipient may still read every plan the mail tells about: asked of the permission's rule
+    itself (so core needs to know nothing of memberships, and a superuser is asked like anyone). A digest is
+    withheld whole when one of its plans is no longer theirs (tomorrow's is built from what they read then)."""
+    plan_ids = {*([mail.plan_id] if mail.plan_id else []), *mail.also_about_plans}
+    if not plan_ids or mail.user_id is None:
         return True
     user = mail.user
-    plan = apps.get_model("plans", "Plan")._default_manager.get(pk=mail.plan_id)
-    return bool(user is not None and user.is_active and rules.has_perm("plan.view", user, plan))
+    if user is None or not user.is_active:
+        return False
+    plans = apps.get_model("plans", "Plan")._default_manager.filter(pk__in=plan_ids)
+    found = list(plans)
+    return len(found) == len(plan_ids) and all(rules.has_perm("plan.view", user, plan) for plan in found)
 
 
 def _permanent(error: Exception) -> bool:
@@ -183,9 +199,11 @@ def _send(mail_id: int) -> str:
         return "not queued"
     mail = OutgoingMail.objects.select_related("user").get(pk=mail_id)
     attempts = mail.attempts + 1
+    # Once the mail is done with (sent, refused, given up, withdrawn), a secret link in it is blanked.
+    done_with = {"text": "", "html": ""} if mail.carries_secret else {}
     if not _still_allowed(mail):
         OutgoingMail.objects.filter(pk=mail_id).update(
-            status=OutgoingMail.Status.WITHDRAWN, attempts=attempts
+            status=OutgoingMail.Status.WITHDRAWN, attempts=attempts, **done_with
         )
         return "withdrawn"
     message = EmailMultiAlternatives(subject=mail.subject, body=mail.text, to=[mail.to])
@@ -201,7 +219,10 @@ def _send(mail_id: int) -> str:
         else:
             status = OutgoingMail.Status.QUEUED
         OutgoingMail.objects.filter(pk=mail_id).update(
-            status=status, attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000]
+            status=status,
+            attempts=attempts,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            **(done_with if status != OutgoingMail.Status.QUEUED else {}),
         )
         if status == OutgoingMail.Status.QUEUED:
             transaction.on_commit(lambda: _enqueue(mail_id, attempt=attempts))
@@ -210,7 +231,7 @@ def _send(mail_id: int) -> str:
             return "undeliverable"
         raise MailNotSent(f"{mail.to}: {error}") from error
     OutgoingMail.objects.filter(pk=mail_id).update(
-        status=OutgoingMail.Status.SENT, attempts=attempts, sent_at=timezone.now()
+        status=OutgoingMail.Status.SENT, attempts=attempts, sent_at=timezone.now(), **done_with
     )
     return "sent"
 

@@ -115,9 +115,15 @@ class OutgoingMail(models.Model):
         related_name="+",
         verbose_name=_("plan"),
     )
+    #: The other plans a mail tells about (a digest covers several): it is sent only while its recipient may still
+    #: read every one of them (ids: core names no plan's rows).
+    also_about_plans = models.JSONField(_("also about plans"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    #: The mail carries a secret (an invitation's or a set-password link): its text is blanked once the mail is
+    #: sent or given up, so the link is never readable afterwards, in the admin or a database dump.
+    carries_secret = models.BooleanField(_("carries a secret link"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

@@ -275,7 +275,13 @@ def send_reminders(today: datetime.date) -> list[Digest]:
                 "notifications/mail/digest", {"digest": digest, "today": today, "settings_url": settings_url}
             )
         mails.append(
-            MailToSend(key=f"digest:{user.pk}:{today.isoformat()}", to=user.email, mail=rendered, user=user)
+            MailToSend(
+                key=f"digest:{user.pk}:{today.isoformat()}",
+                to=user.email,
+                mail=rendered,
+                user=user,
+                plans=tuple(entry.plan for entry in digest.plans),
+            )
         )
         records.extend(
             SentReminder(

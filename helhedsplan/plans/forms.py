@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.forms import PlanModelForm
+from helhedsplan.core.mail import RenderedMail, outgoing_mail_queue
 
 from .models import EmailDomain, Invitation, Membership, Organisation
 
@@ -87,6 +91,32 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             user
             for user in users
             if auth_forms._unicode_ci_compare(email, getattr(user, email_field))  # type: ignore[attr-defined]
+        )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Django's hook for the mail itself: queued through ``core.mail`` (sent by the background worker,
+        retried, recorded) instead of sent in the request. The link is a secret: the record forgets it once
+        sent, and its key never names it."""
+        mail = RenderedMail(
+            subject=" ".join(render_to_string(subject_template_name, context).split()),
+            text=render_to_string(email_template_name, context),
+            html=render_to_string(html_email_template_name, context) if html_email_template_name else "",
+        )
+        # Each request is its own mail (Django gives the same link twice in one second; both are sent).
+        outgoing_mail_queue(
+            key=f"set-password:{context['user'].pk}:{secrets.token_hex(16)}",
+            to=to_email,
+            mail=mail,
+            user=context["user"],
+            carries_secret=True,
         )
 
 

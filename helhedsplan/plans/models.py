@@ -21,7 +21,7 @@ from simple_history.signals import pre_create_historical_record
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
-from helhedsplan.core.models import CleanInput, cascading_relations
+from helhedsplan.core.models import CleanInput, OutgoingMail, cascading_relations
 from helhedsplan.core.navigation import Crumb
 
 # --- Who may do what: the one role table -----------------------------------------------------------------------
@@ -753,9 +753,18 @@ class Invitation(PlanContent):
     token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("invited"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires"))
-    #: The last attempt to mail the link, and why it failed (empty when it was handed to the mail server).
+    #: When the link was last queued for mailing, and that mail (``core.mail``: sent by a background task; its
+    #: status says whether it went or failed, which the members page shows with "Send igen").
     last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True, editable=False)
-    send_failure = models.CharField(_("send failure"), max_length=500, blank=True, editable=False)
+    mail = models.ForeignKey(
+        "core.OutgoingMail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("e-mail"),
+    )
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -797,6 +806,15 @@ class Invitation(PlanContent):
     @property
     def crumb_title(self) -> str:
         return self.email
+
+    @property
+    def mail_failed(self) -> bool:
+        """The last mail of the link could not be delivered (given up after its retries, or refused by the
+        server): the coordinator is shown it, with "Send igen"."""
+        return self.mail is not None and self.mail.status in (
+            OutgoingMail.Status.FAILED,
+            OutgoingMail.Status.UNDELIVERABLE,
+        )
 
     def navigation_parent(self) -> Crumb:
         """An invitation is shown on the plan's members page."""

@@ -15,7 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef
 
-from helhedsplan.core.models import cascading_relations
+from helhedsplan.core.models import OutgoingMail, cascading_relations
 from helhedsplan.core.navigation import title_of
 from helhedsplan.core.services import deleted_with
 
@@ -235,8 +235,10 @@ class InvitationRow:
     invited_by: str
     #: The link ran out: "send igen" gives a new one.
     expired: bool
-    #: The last mail could not be sent (``Invitation.send_failure``).
+    #: The last mail could not be delivered (``Invitation.mail_failed``).
     failed: bool
+    #: The last mail is still waiting to go (queued, or being retried).
+    sending: bool
 
 
 def pending_invitations(plan: Plan) -> list[InvitationRow]:
@@ -245,7 +247,7 @@ def pending_invitations(plan: Plan) -> list[InvitationRow]:
     invitations = (
         Invitation.objects.in_plan(plan)
         .filter(state=Invitation.State.PENDING)
-        .select_related("organisation", "invited_by", "plan")
+        .select_related("organisation", "invited_by", "plan", "mail")
         .prefetch_related("sub_agreements")
         .order_by("-created_at", "-pk")
     )
@@ -262,7 +264,9 @@ def pending_invitations(plan: Plan) -> list[InvitationRow]:
                 else ""
             ),
             expired=invitation.is_expired,
-            failed=bool(invitation.send_failure),
+            failed=invitation.mail_failed,
+            sending=invitation.mail is not None
+            and invitation.mail.status in (OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING),
         )
         for invitation in invitations
     ]

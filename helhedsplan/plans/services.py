@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 import secrets
-import smtplib
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helhedsplan.core.mail import outgoing_mail_queue, render_mail
 from helhedsplan.core.mail_throttle import check_mail_allowed
 from helhedsplan.core.services import (
     Data,
@@ -45,8 +42,6 @@ from .models import (
     email_is_verified,
     email_key,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def plan_create(*, data: Data, actor: Any) -> Plan:
@@ -153,8 +148,8 @@ def invitation_create(*, plan: Plan, data: Data, site: SiteAddress, actor: Any) 
     """Invite ``data["email"]`` to a role in ``plan`` (``data``: email, organisation, role, sub_agreements) and
     mail the link. No account is given the role now, whatever its address: only whoever follows the link and
     accepts (``invitation_accept``). Too many mails to the address or by the actor raise the throttle's refusal
-    and nothing is saved. A mail that fails leaves the invitation saved with the failure (``send_failure``), to
-    be sent again from the members page."""
+    and nothing is saved. The mail goes after the commit, in the background; one that fails shows on the
+    members page (``Invitation.mail_failed``), to be sent again from there."""
     email = (data.get("email") or "").strip()
     check_mail_allowed(address=email, sender=_sender(actor))
     with transaction.atomic():
@@ -180,8 +175,9 @@ def invitation_resend(*, invitation: Invitation, site: SiteAddress, actor: Any) 
 
 
 def _send(invitation: Invitation, token: str, *, site: SiteAddress, actor: Any) -> Invitation:
-    """Mail the invitation's link and record the attempt: when, and why it failed (empty when the mail server
-    took it)."""
+    """Queue the mail of the invitation's link (``core.mail``: sent by a background task after the commit, retried
+    when the mail server is away) and keep it on the invitation, whose members-page row shows whether it went.
+    The link is a secret: the mail's record forgets its text once sent."""
     inviter = (actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else ""
     protocol = "https" if site.use_https else "http"
     context = {
@@ -191,19 +187,19 @@ def _send(invitation: Invitation, token: str, *, site: SiteAddress, actor: Any) 
         "link": f"{protocol}://{site.domain}{reverse('invitation_accept', kwargs={'token': token})}",
         "valid_days": Invitation.VALID_DAYS,
     }
-    subject = "".join(render_to_string("registration/invitation_subject.txt", context).splitlines())
-    body = render_to_string("registration/invitation_email.txt", context)
-    failure = ""
-    try:
-        send_mail(subject, body, None, [invitation.email])
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning("The invitation %s could not be mailed: %r", invitation.pk, error)
-        failure = (f"{type(error).__name__}: {error}")[:500]
     with transaction.atomic():
+        invitation.mail = outgoing_mail_queue(
+            # A new link (a resend) is a new mail; the key names the link by its hash, never the link itself.
+            key=f"invitation:{invitation.pk}:{invitation.token_hash[:32]}",
+            to=invitation.email,
+            mail=render_mail("registration/invitation", context),
+            plan=invitation.plan,
+            carries_secret=True,
+        )
         # Saved (not updated in bulk) so the plan's pages see the change (``plans.changes``).
-        invitation.last_sent_at, invitation.send_failure = timezone.now(), failure
+        invitation.last_sent_at = timezone.now()
         record_actor(invitation, actor)
-        invitation.save(update_fields=["last_sent_at", "send_failure", "lock_version"])
+        invitation.save(update_fields=["last_sent_at", "mail", "lock_version"])
     return invitation
 
 

@@ -666,8 +666,12 @@ def site_of(request) -> services.SiteAddress:
 
 
 def invitation_sent_message(request, invitation: Invitation) -> None:
-    """After an invitation was mailed (or could not be): say so, naming the address only — never an account."""
-    if invitation.send_failure:
+    """After an invitation's mail was queued: say so, naming the address only — never an account. The mail goes
+    after the commit; where it has been tried already (no background worker), a failure is said at once, else the
+    members page shows it."""
+    if invitation.mail is not None:
+        invitation.mail.refresh_from_db(fields=["status"])
+    if invitation.mail_failed:
         messages.error(
             request,
             _(

@@ -12,10 +12,16 @@ from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
 from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.admin.page_fixtures import admin_url, change_page_data
 from tests.plans.factories import AffiliationFactory, UserFactory
+from tests.test_admin import READ_ONLY_RECORDS
 
 User = get_user_model()
 
-PROJECT_MODELS = [model for model in admin.site._registry if model.__module__.startswith("helhedsplan.")]
+#: Every project model with an edit form (the mail records are read-only: ``tests/test_admin.py``).
+PROJECT_MODELS = [
+    model
+    for model in admin.site._registry
+    if model.__module__.startswith("helhedsplan.") and model not in READ_ONLY_RECORDS
+]
 
 
 @pytest.fixture

@@ -153,6 +153,28 @@ def test_nothing_for_who_opted_out_or_left(amager_plan, personas, django_capture
     assert personas.limited_editor.email not in digests
 
 
+def test_a_digest_queued_before_its_reader_left_a_plan_is_withheld(
+    amager_plan, personas, django_capture_on_commit_callbacks
+):
+    """The digest is built when the command runs and sent by the worker later: who left a plan of it (or lost
+    the grant) in between gets nothing, and its record says why."""
+    from helhedsplan.core.models import OutgoingMail
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        call_command("send_reminders", f"--date={TODAY.isoformat()}", stdout=StringIO())
+    digest = OutgoingMail.objects.get(key=f"digest:{personas.editor.pk}:{TODAY.isoformat()}")
+    assert digest.plan is None and digest.also_about_plans == [amager_plan.pk]
+    Membership.objects.filter(user=personas.editor, plan=amager_plan).delete()
+
+    for callback in queued:
+        callback()
+
+    digest.refresh_from_db()
+    assert digest.status == OutgoingMail.Status.WITHDRAWN
+    sent_to = {address for message in mail.outbox for address in message.to}
+    assert personas.editor.email not in sent_to and personas.coordinator.email in sent_to
+
+
 def plan_with_people(number: int) -> None:
     plan = PlanFactory()
     IndicatorFactory.create_batch(2, goal=GoalFactory(sub_agreement=SubAgreementFactory(plan=plan)))

@@ -27,7 +27,7 @@ from helhedsplan.plans.services import (
 from helhedsplan.reports.models import Submission
 from tests.plans.factories import AffiliationFactory, MembershipFactory, UserFactory
 from tests.reports.factories import SubmissionFactory
-from tests.world import client_for, snapshot
+from tests.world import client_for, sent_mail, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +64,11 @@ def test_a_coordinator_cannot_make_himself_lbfs_reviewer(amager_plan, personas, 
     refused, LBF has not confirmed the account's owner; no account, membership or answer comes of it."""
     import re
 
-    from django.core import mail
-
     client_for(personas.coordinator).post(
         reverse("member_add", kwargs={"plan": amager_plan.slug}),
         {"email": "min.anden.adresse@example.org", "organisation": lbf.pk, "role": "reviewer"},
     )
-    [message] = mail.outbox
+    [message] = sent_mail()
     link = re.search(r"http://testserver(/konto/invitation/\S+/)", message.body).group(1)
     before = snapshot()
 
@@ -230,14 +228,12 @@ def test_a_person_asks_and_the_administrator_confirms(amager_plan, personas, lbf
     # Now a coordinator may invite him as LBF's reviewer in the plan, and his acceptance makes him one.
     import re
 
-    from django.core import mail
-
     response = client_for(personas.coordinator).post(
         reverse("member_add", kwargs={"plan": amager_plan.slug}),
         {"email": newcomer.email, "organisation": lbf.pk, "role": "reviewer"},
     )
     assert response.status_code == 302
-    link = re.search(r"http://testserver(/konto/invitation/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(r"http://testserver(/konto/invitation/\S+/)", sent_mail()[-1].body).group(1)
     accepted = client.post(link, {"account": newcomer.pk})
     assert accepted.status_code == 302
     assert Membership.objects.get(plan=amager_plan, user=newcomer).role == Membership.Role.REVIEWER

@@ -11,8 +11,9 @@ import smtplib
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.mail.backends.base import BaseEmailBackend
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from helhedsplan.plans.services import (
 )
 from tests.admin.page_fixtures import change_page_data
 from tests.plans.factories import InvitationFactory, UserFactory
-from tests.world import client_for, snapshot
+from tests.world import client_for, commit_pending, sent_mail, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def test_an_account_prepared_with_a_strangers_address_never_catches_the_role(ama
     assert response.status_code == 200
     assert not Membership.objects.filter(plan=plan, user=preparer).exists()
     assert client_for(preparer).get(plan.get_absolute_url()).status_code == 404
-    [message] = mail.outbox
+    [message] = sent_mail()
     assert message.to == ["stranger@example.org"]  # the link goes to the mailbox, not to his account
     # Signed in as himself, a link without the token is refused and changes nothing.
     before = snapshot()
@@ -187,40 +188,65 @@ def test_inviting_an_existing_accounts_address_attaches_nothing_and_reveals_noth
         "Der er sendt en invitation til ukendt@example.org. Rollen begynder, når den er accepteret."
     ]
     assert [row.email for row in known.context["invitations"]] == ["Kendt@Example.org"]
-    assert [m.to for m in mail.outbox] == [["Kendt@Example.org"], ["ukendt@example.org"]]
+    assert [m.to for m in sent_mail()] == [["Kendt@Example.org"], ["ukendt@example.org"]]
 
 
 def test_a_failed_mail_is_shown_with_send_again_and_sent_again(amager_plan, personas, settings):
+    """The mail goes after the commit (a background task): with the mail server down it is retried a bounded
+    number of times, then shown failed on the members page with "Send igen"; sending again with the server back
+    mails a new link once."""
     plan, coordinator = amager_plan, personas.coordinator
     client = client_for(coordinator)
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
 
-    response = invite(client, plan, "ny@example.org", party_of(plan, coordinator), role="editor")
+    invite(client, plan, "ny@example.org", party_of(plan, coordinator), role="editor")
+    assert sent_mail() == []  # the task ran after the commit, and every attempt failed
 
-    invitation = Invitation.objects.get(plan=plan, email="ny@example.org")
-    assert invitation.state == "pending" and invitation.send_failure and invitation.last_sent_at
-    assert texts(response) == [
-        "Invitationen til ny@example.org er gemt, men e-mailen kunne ikke sendes. Brug “Send igen” på siden "
-        "Medlemmer, når mailserveren virker igen."
-    ]
-    row = re.search(rf'<tr id="invitation-{invitation.pk}">.*?</tr>', response.content.decode(), re.S).group(
-        0
-    )
+    invitation = Invitation.objects.select_related("mail").get(plan=plan, email="ny@example.org")
+    assert invitation.state == "pending" and invitation.last_sent_at
+    assert invitation.mail_failed and invitation.mail.attempts == settings.MAIL_MAX_ATTEMPTS
+    # The record of a mail with a secret link forgets the link once given up.
+    assert invitation.mail.text == "" and invitation.mail.html == ""
+    page = client.get(members_url(plan))
+    row = re.search(rf'<tr id="invitation-{invitation.pk}">.*?</tr>', page.content.decode(), re.S).group(0)
     assert "E-mailen kunne ikke sendes" in row and "Send igen" in row
     assert not Membership.objects.filter(plan=plan, user__email__iexact="ny@example.org").exists()
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     resend = reverse("invitation_resend", kwargs={"plan": plan.slug, "pk": invitation.pk})
     again = client.post(resend, follow=True)
-
-    invitation.refresh_from_db()
-    assert invitation.send_failure == ""
     assert texts(again) == [
         "Der er sendt en invitation til ny@example.org. Rollen begynder, når den er accepteret."
     ]
-    [message] = mail.outbox
+    [message] = sent_mail()
     assert message.to == ["ny@example.org"]
-    assert "E-mailen kunne ikke sendes" not in again.content.decode()
+
+    invitation.refresh_from_db()
+    assert not invitation.mail_failed and invitation.mail.status == "sent"
+    assert "E-mailen kunne ikke sendes" not in client.get(members_url(plan)).content.decode()
+
+
+def test_a_mail_the_server_already_refused_is_said_at_once(amager_plan, personas, settings):
+    """Where the mail is tried before the answer (no background worker: development's immediate backend, run
+    in the request after the commit), a failure is said on the spot, not only on the members page."""
+    from helhedsplan.plans import views
+
+    plan, coordinator = amager_plan, personas.coordinator
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    # The service as the request runs it, with its after-commit work done before the message is chosen.
+    invitation = invitation_create(
+        plan=plan,
+        data={"email": "ny@example.org", "organisation": party_of(plan, coordinator), "role": "editor"},
+        site=SITE,
+        actor=coordinator,
+    )
+    commit_pending()
+    request = RequestFactory().get("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    views.invitation_sent_message(request, invitation)
+    [said] = list(request._messages)
+    assert said.level_tag == "error" and "kunne ikke sendes" in str(said)
 
 
 def test_set_password_mails_are_throttled_per_address(db, settings):
@@ -234,7 +260,7 @@ def test_set_password_mails_are_throttled_per_address(db, settings):
         "Der er bedt om for mange e-mails til denne adresse eller af dig inden for den seneste time. Intet er "
         "sendt; prøv igen om en time."
     ]
-    assert len(mail.outbox) == allowed
+    assert len(sent_mail()) == allowed
     # An address without an account is counted and refused alike: the refusal tells nothing about accounts.
     nobody = [
         visitor.post(reverse("password_reset"), {"email": "ingen@example.org"}) for _ in range(allowed + 1)
@@ -259,7 +285,7 @@ def test_invitation_mails_are_throttled_per_sender(amager_plan, personas, settin
     assert refused.status_code == 200
     assert refused.context["form"].non_field_errors()[0].startswith("Der er bedt om for mange e-mails")
     assert snapshot() == before
-    assert len(mail.outbox) == 3
+    assert len(sent_mail()) == 3
 
 
 # --- Accepting --------------------------------------------------------------------------------------------------
@@ -271,7 +297,7 @@ def test_the_invited_person_makes_an_account_and_lands_in_the_plan_with_the_limi
     invite(
         client_for(coordinator), plan, "Lise@Example.org", party_of(plan, coordinator), "editor", [limit.pk]
     )
-    [message] = mail.outbox
+    [message] = sent_mail()
     assert message.subject == f"Du er inviteret til {plan.name} i Helhedsplan"
     assert "som redaktør for" in message.body
     link = link_in(message)
@@ -375,14 +401,14 @@ def test_a_link_that_no_longer_works_is_refused_in_danish_and_changes_nothing(am
 def test_resend_gives_a_new_link_and_the_old_one_stops_working(amager_plan, personas):
     plan, coordinator = amager_plan, personas.coordinator
     invite(client_for(coordinator), plan, "ny@example.org", party_of(plan, coordinator), role="editor")
-    first = link_in(mail.outbox[0])
+    first = link_in(sent_mail()[0])
     invitation = Invitation.objects.get(plan=plan)
 
     client_for(coordinator).post(
         reverse("invitation_resend", kwargs={"plan": plan.slug, "pk": invitation.pk})
     )
 
-    second = link_in(mail.outbox[1])
+    second = link_in(sent_mail()[1])
     assert first != second
     assert client_for(None).get(first).status_code == 404
     assert client_for(None).get(second).status_code == 200
@@ -438,7 +464,7 @@ def test_following_a_set_password_link_verifies_the_address(db):
     user = UserFactory(username="karen", email="karen@example.org", password=None)
     visitor = client_for(None)
     visitor.post(reverse("password_reset"), {"email": "karen@example.org"})
-    link = re.search(r"http://testserver(/konto/ny-adgangskode/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://testserver(/konto/ny-adgangskode/\S+)", sent_mail()[0].body).group(1)
     form = visitor.get(link, follow=True)
 
     assert not email_is_verified(user)

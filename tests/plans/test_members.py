@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,6 +25,7 @@ from tests.plans.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.world import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +183,7 @@ def test_the_add_page_refuses_bad_input_with_danish_messages(amager_plan, person
     assert not_a_party.context["form"].errors == {"organisation": ["Vælg en af planens parter."]}
     assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
     assert not Invitation.objects.exists()
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_the_edit_page_changes_the_role_and_refuses_to_demote_the_last_coordinator(
@@ -332,7 +332,7 @@ def test_forgot_password_sends_the_danish_reset_mail(client_for):
     response = visitor.post(reverse("password_reset"), {"email": "Karen@example.org"}, follow=True)
 
     assert "Se i din e-mail" in response.content.decode()
-    [message] = mail.outbox
+    [message] = sent_mail()
     assert message.subject == "Vælg en ny adgangskode til Helhedsplan"
     assert "Dit brugernavn er: karen" in message.body
     assert "/konto/ny-adgangskode/" in message.body
