@@ -31,7 +31,7 @@ from helhedsplan.goals.models import Activity, Goal, Indicator, Milestone
 from helhedsplan.goals.selectors import every_measurement, measurements_prefetch, summarise
 from helhedsplan.plans.access import get_plan_or_404, plans_of
 from helhedsplan.plans.models import Plan
-from helhedsplan.reports.documents import STORED_FILES, stored_file
+from helhedsplan.reports.documents import STORED_FILES, FileNotMadeYet, stored_file
 from helhedsplan.reports.models import Report, Submission
 
 from . import schemas
@@ -448,7 +448,8 @@ def report_list(request: HttpRequest, slug: Slug, kind: Report.Kind | None = Non
 
 @api.get(
     "/plans/{slug}/submissions/{pk}/files/{format}",
-    response=ERRORS,
+    # 503: the PDF is made by a background task right after the submission; until then, try again shortly.
+    response={**ERRORS, 503: schemas.ErrorOut},
     tags=["reports"],
     url_name="submission_file",
     openapi_extra={
@@ -470,7 +471,10 @@ def submission_file(request: HttpRequest, slug: Slug, pk: Id, format: str):
     submission = _one(
         Submission.objects.filter(report__in=_rows(Report, request, plan)).select_related("report"), pk
     )
-    file_format, stored = stored_file(submission, format)
+    try:
+        file_format, stored = stored_file(submission, format)
+    except FileNotMadeYet:
+        return 503, {"detail": "The PDF is being made; try again in a moment."}
     return FileResponse(
         stored.open("rb"),
         as_attachment=True,

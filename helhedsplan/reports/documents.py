@@ -38,12 +38,19 @@ BOLD = Font(bold=True)
 STORED_FILES: dict[Format, str] = {PDF: "pdf", XLSX: "spreadsheet", YAML: "plan_file"}
 
 
+class FileNotMadeYet(Exception):
+    """The submission's PDF is still being made by the background task (the answer: 503, try again soon)."""
+
+
 def stored_file(submission: Submission, extension: str) -> tuple[Format, FieldFile]:
     """The stored file of ``submission`` in the format named ``extension``; a format not stored is a 404 (the
-    pages' and the API's alike)."""
+    pages' and the API's alike); a PDF not made yet raises ``FileNotMadeYet``."""
     for file_format, field in STORED_FILES.items():
         if file_format.extension == extension:
-            return file_format, getattr(submission, field)
+            stored = getattr(submission, field)
+            if not stored:
+                raise FileNotMadeYet(extension)
+            return file_format, stored
     raise Http404(f"a submission has no file of format {extension!r}")
 
 
@@ -86,9 +93,14 @@ def report_document_html(data: StatusReport) -> str:
 
 
 def report_pdf(data: StatusReport) -> bytes:
+    return pdf_from_html(report_document_html(data))
+
+
+def pdf_from_html(html: str) -> bytes:
+    """A self-contained HTML document (``report_document_html``) laid out as a PDF."""
     from weasyprint import HTML  # imported when used: it loads Pango, which plain page views never need
 
-    return HTML(string=report_document_html(data)).write_pdf()
+    return HTML(string=html).write_pdf()
 
 
 def report_plan_file(data: StatusReport) -> bytes:

@@ -195,8 +195,13 @@ class Submission(ExampleFlag, models.Model):
         related_name="+",
         verbose_name=_("submitted by"),
     )
-    pdf = models.FileField(_("PDF"), upload_to="reports/%Y/")
-    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    #: Made by a background task after the commit, from ``pdf_html`` (``services.submission_pdf_make``): empty
+    #: until then, and set once.
+    pdf = models.FileField(_("PDF"), upload_to="reports/%Y/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    #: The report's document as it read when submitted: what the PDF is made from, so a PDF made later still
+    #: shows the moment of submission, never a later state of the plan.
+    pdf_html = models.TextField(_("the document the PDF is made from"), blank=True)
     spreadsheet = models.FileField(_("spreadsheet"), upload_to="reports/%Y/")
     spreadsheet_sha256 = models.CharField(_("SHA-256 of the spreadsheet"), max_length=64)
     plan_file = models.FileField(_("plan file"), upload_to="reports/%Y/")
@@ -231,6 +236,7 @@ class Submission(ExampleFlag, models.Model):
         "submitted_by_id",
         "pdf",
         "pdf_sha256",
+        "pdf_html",
         "spreadsheet",
         "spreadsheet_sha256",
         "plan_file",
@@ -273,11 +279,15 @@ class Submission(ExampleFlag, models.Model):
             }
         )
 
+    #: Frozen too, but made after the submission (by the PDF's task): set once, from empty.
+    MADE_AFTERWARDS = ("pdf", "pdf_sha256")
+
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             stored = Submission.objects.filter(pk=self.pk).values(*self.FROZEN, *self.ANSWER).first()
             if stored is not None:
-                if _changed(self, stored, self.FROZEN):
+                made_now = [name for name in self.MADE_AFTERWARDS if not stored[name]]
+                if _changed(self, stored, [name for name in self.FROZEN if name not in made_now]):
                     raise ValidationError(FROZEN_FILES)
                 if stored["outcome"] != self.Outcome.AWAITING and _changed(self, stored, self.ANSWER):
                     raise ValidationError(FROZEN_ANSWER)
@@ -302,6 +312,11 @@ class Submission(ExampleFlag, models.Model):
             (str(_("Spreadsheet")), self.spreadsheet_sha256),
             (str(_("Plan file")), self.plan_file_sha256),
         ]
+
+    @property
+    def pdf_is_made(self) -> bool:
+        """Whether the PDF is there yet (the background task makes it right after the submission)."""
+        return bool(self.pdf_sha256)
 
     @property
     def is_awaiting(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from helhedsplan.core.validators import has_visible_character
 from helhedsplan.plans.models import Plan, speaks_for_landsbyggefonden
 from helhedsplan.plans.rules import membership_for
 
-from . import documents, signals
+from . import documents, signals, tasks
 from .models import Comment, Report, Submission, sha256_of
 from .report import Filing, report_of, status_report
 from .snapshot import report_snapshot
@@ -140,16 +141,16 @@ def report_submit(
         else None,
     )
     data = dataclasses.replace(data, submission=None, filing=filing, reservation=reservation)
-    pdf = documents.report_pdf(data)
+    # The PDF (the slow part: its layout) is made by a background task after the commit, from the document as
+    # it reads now (``submission_pdf_make``); the spreadsheet and plan file are made here.
+    submission.pdf_html = documents.report_document_html(data)
     spreadsheet = documents.report_xlsx(data)
     plan_file = documents.report_plan_file(data)
     stem = documents.file_stem(data, number=number)
-    submission.pdf_sha256 = sha256_of(pdf)
     submission.spreadsheet_sha256 = sha256_of(spreadsheet)
     submission.plan_file_sha256 = sha256_of(plan_file)
     submission.data = report_snapshot(data)
     submission.is_example = is_example
-    submission.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     submission.spreadsheet.save(f"{stem}.xlsx", ContentFile(spreadsheet), save=False)
     submission.plan_file.save(f"{stem}.yaml", ContentFile(plan_file), save=False)
     record_actor(submission, actor)
@@ -157,13 +158,33 @@ def report_submit(
         with transaction.atomic():
             submission.save()
     except IntegrityError as error:  # a second submit at the same moment
-        for field in (submission.pdf, submission.spreadsheet, submission.plan_file):
+        for field in (submission.spreadsheet, submission.plan_file):
             field.delete(save=False)
         raise ValidationError(_("The report is already awaiting an answer from Landsbyggefonden.")) from error
+    transaction.on_commit(lambda: tasks.make_submission_pdf.enqueue(submission.pk))
     transaction.on_commit(
         lambda: signals.report_submitted.send(sender=Submission, submission=submission, actor=actor)
     )
     return submission
+
+
+def submission_pdf_make(*, submission: Submission) -> Submission:
+    """Make the PDF of a submission from the document stored at submission (``pdf_html``), once: a submission
+    whose PDF is made already is left as it is (a task run twice, two workers). The layout runs outside any
+    transaction; only storing it locks the row."""
+    if submission.pdf_is_made:
+        return submission
+    pdf = documents.pdf_from_html(submission.pdf_html)
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.pdf_is_made:
+            return locked
+        # Named as its spreadsheet is (plan, report, as-of date, number), made at the same moment.
+        name = Path(str(locked.spreadsheet.name)).with_suffix(".pdf").name
+        locked.pdf_sha256 = sha256_of(pdf)
+        locked.pdf.save(name, ContentFile(pdf), save=False)
+        locked.save(update_fields=["pdf", "pdf_sha256"])
+    return locked
 
 
 @transaction.atomic

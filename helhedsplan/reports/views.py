@@ -9,7 +9,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -315,6 +315,16 @@ class SubmissionFileView(SubmissionActionView):
 
     def get(self, request, *args, **kwargs):
         # An address naming no stored format is a 404, like any address that names nothing.
-        file_format, stored = documents.stored_file(self.submission, kwargs["format"])
+        try:
+            file_format, stored = documents.stored_file(self.submission, kwargs["format"])
+        except documents.FileNotMadeYet:
+            response = render(
+                request,
+                "reports/pdf_not_made.html",
+                {"plan": self.plan, "report": self.report, "submission": self.submission},
+                status=503,
+            )
+            response["Retry-After"] = "10"
+            return response
         with stored.open("rb") as handle:
             return file_response(handle.read(), name=Path(str(stored.name)).stem, format=file_format)

@@ -20,7 +20,7 @@ from helhedsplan.plans import exporters as registry
 from helhedsplan.plans.exporters import PDF, XLSX, YAML, Format
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.models import Contact
-from tests.world import ROLES, client_for, snapshot
+from tests.world import ROLES, client_for, commit_pending, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +217,7 @@ def test_no_file_a_reviewer_can_get_holds_a_personal_field(amager_plan, personas
             today=after_the_period,
             gaps_confirmed=True,
         )
+    commit_pending()  # the PDFs' tasks, after the commit
     submissions = list(Submission.objects.filter(report__plan=amager_plan))
     assert len(submissions) == 2
 

@@ -24,7 +24,7 @@ from helhedsplan.reports import documents, services
 from helhedsplan.reports.models import Comment, Report, Submission, sha256_of
 from helhedsplan.reports.report import ReportState, report_archive, status_report
 from tests.goals.factories import IndicatorFactory, MeasurementFactory
-from tests.world import client_for, snapshot
+from tests.world import client_for, commit_pending, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +221,10 @@ def test_submit_freezes_the_files_and_later_edits_change_only_the_draft(amager_p
         today=AFTER_THE_PERIOD,
         gaps_confirmed=True,
     )
+    # The PDF is made by a background task after the commit, from the document as it read at submission.
+    assert not submission.pdf_is_made
+    commit_pending()
+    submission.refresh_from_db()
     stored = {f: getattr(submission, f).read() for f in ("pdf", "spreadsheet", "plan_file")}
     assert sha256_of(stored["pdf"]) == submission.pdf_sha256
     assert sha256_of(stored["spreadsheet"]) == submission.spreadsheet_sha256
@@ -587,6 +591,7 @@ def test_the_reservation_is_printed_on_the_front_page_of_the_pdf_and_the_page(am
         url(amager_plan, "submission_create", period="slut"), {**CONFIRMED, "reservation": reservation}
     )
     assert response.status_code == 302
+    commit_pending()  # the PDF's task, after the commit
     submission = Submission.objects.get(report__plan=amager_plan, report__kind="final")
     assert submission.reservation == reservation
     submission.pdf.open("rb")

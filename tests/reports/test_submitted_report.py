@@ -25,7 +25,7 @@ from helhedsplan.reports.redaction import redact_stored_plan_files
 from tests.agreements.factories import NarrativeFactory
 from tests.plans.test_exporters import PLANTED, plant_personal_data
 from tests.reports.factories import SubmissionFactory
-from tests.world import client_for, snapshot
+from tests.world import client_for, commit_pending, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +45,14 @@ def stored(field) -> bytes:
 
 
 def submit(plan, actor, year: int | None = 2024) -> Submission:
+    """Submit, and let the commit's background work run (the PDF is made by a task after the commit)."""
     kind = Report.Kind.FINAL if year is None else Report.Kind.YEARLY
-    return services.report_submit(
+    submission = services.report_submit(
         plan=plan, kind=kind, year=year, actor=actor, today=AFTER_THE_PERIOD, gaps_confirmed=True
     )
+    commit_pending()
+    submission.refresh_from_db()
+    return submission
 
 
 def test_the_stored_pdf_and_spreadsheet_say_when_by_whom_and_which_submission(amager_plan, personas):
@@ -196,3 +200,48 @@ def test_a_reviewer_gets_an_incident_only_as_its_date_level_and_state(amager_pla
         assert not [value for value in PLANTED.values() if value in page], name
     dashboard = reverse("overview:dashboard", kwargs={"plan": amager_plan.slug})
     assert PLANTED["incident_summary"] in client_for(personas.editor).get(dashboard).content.decode()
+
+
+def test_until_its_task_has_run_the_pdf_is_said_to_be_in_the_making(amager_plan, personas):
+    """Submitting does not wait for the PDF's layout: the page and the API say the PDF is being made (503, try
+    again) until the background task has stored it from the document as it read at submission — the PDF then
+    made says that moment, even when the plan changed in between."""
+    from helhedsplan.goals.models import Goal
+
+    submission = services.report_submit(
+        plan=amager_plan,
+        kind=Report.Kind.YEARLY,
+        year=2024,
+        actor=personas.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
+    )
+    address = reverse(
+        "reports:submission_file", kwargs={"plan": amager_plan.slug, "pk": submission.pk, "format": "pdf"}
+    )
+    waiting = client_for(personas.reviewer).get(address)
+    assert waiting.status_code == 503 and waiting["Retry-After"] == "10"
+    assert "PDF'en bliver lavet" in waiting.content.decode()
+    page = client_for(personas.reviewer).get(submission.report.get_absolute_url()).content.decode()
+    assert "PDF</a> (laves)" in page and "SHA-256 PDF: <span class=\"text-break\">laves</span>" in page
+
+    goal = Goal.objects.in_plan(amager_plan).order_by("pk").first()
+    first_title = goal.title
+    goal.title = "Et nyt navn efter indsendelsen"
+    goal.save()
+    commit_pending()
+
+    submission.refresh_from_db()
+    text = " ".join(pdf_text(stored(submission.pdf)).split())
+    assert submission.pdf_sha256 == sha256_of(stored(submission.pdf))
+    assert " ".join(first_title.split()) in text and "Et nyt navn efter indsendelsen" not in text
+    assert client_for(personas.reviewer).get(address).status_code == 200
+    # Made once: a second run of the task changes nothing.
+    made = submission.pdf_sha256
+    services.submission_pdf_make(submission=submission)
+    submission.refresh_from_db()
+    assert submission.pdf_sha256 == made
+    # And once made, the PDF is frozen like the other files.
+    submission.pdf_sha256 = "0" * 64
+    with pytest.raises(ValidationError):
+        submission.save()
