@@ -30,25 +30,18 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helhedsplan.agreements.selectors import goal_trees, key_figure_trees
-from helhedsplan.approvals.selectors import approvals_overviews
-from helhedsplan.budget.selectors import budget_summaries
 from helhedsplan.core.mail import MailToSend, absolute_url, outgoing_mails_queue, render_mail
 from helhedsplan.goals.models import Indicator
 from helhedsplan.overview.selectors import (
     Attention,
     AttentionSources,
-    attention_sources,
     needs_attention,
+    plans_rows,
     reports_awaiting_you,
 )
 from helhedsplan.plans.models import Membership, Plan
-from helhedsplan.preparedness.selectors import (
-    contacts_by_plan,
-    open_incidents_by_plan,
-    preparedness_plans_by_plan,
-)
-from helhedsplan.reports.report import ReportState, report_archives
+from helhedsplan.preparedness.selectors import contacts_by_plan
+from helhedsplan.reports.report import ReportState
 
 from .mail import unsubscribe_url
 from .models import SentReminder
@@ -204,30 +197,11 @@ class Digest:
 def all_plan_reminders(plans: list[Plan], today: datetime.date) -> dict[int, PlanReminders]:
     """Every plan's reminders in the queries of the portfolio (which reads the same "Kræver opmærksomhed"):
     a fixed number, whatever the number of plans."""
-    trees = goal_trees(plans, with_activities=True)
-    key_figures = key_figure_trees(plans)
-    budgets = budget_summaries(plans)
-    overviews = approvals_overviews(plans, today)
-    incidents = open_incidents_by_plan(plans)
-    preparedness_plans = preparedness_plans_by_plan(plans)
-    contacts = contacts_by_plan(plans)
-    archives = report_archives(plans, today=today)
+    read = plans_rows(plans, today=today, contacts=contacts_by_plan)
     found = {}
     for plan in plans:
-        sources = attention_sources(
-            plan,
-            today,
-            sub_agreements=trees[plan.pk],
-            strategic_goals=key_figures[plan.pk],
-            approvals=overviews[plan.pk],
-            budget=budgets[plan.pk],
-            incidents=incidents[plan.pk],
-            preparedness_plan=preparedness_plans[plan.pk],
-            contacts=contacts[plan.pk],
-            reports=archives[plan.pk],
-            # Every contact is read; only coordinators are reminded of them (``ROLE_KINDS``).
-            may_see_contacts=True,
-        )
+        # Every contact is read; only coordinators are reminded of them (``ROLE_KINDS``).
+        sources = read.sources(plan, may_see_contacts=True)
         found[plan.pk] = plan_reminders(sources, needs_attention(sources))
     return found
 

@@ -27,12 +27,17 @@ from helhedsplan.agreements.models import (
     SubAgreement,
     SubAgreementParty,
 )
-from helhedsplan.agreements.selectors import strategic_goals_with_key_figures, sub_agreements_with_goal_tree
+from helhedsplan.agreements.selectors import (
+    goal_trees,
+    key_figure_trees,
+    strategic_goals_with_key_figures,
+    sub_agreements_with_goal_tree,
+)
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
-from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overview
+from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overview, approvals_overviews
 from helhedsplan.approvals.summary import ApprovalSummary
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
-from helhedsplan.budget.selectors import budget_summary
+from helhedsplan.budget.selectors import budget_summaries, budget_summary
 from helhedsplan.budget.summary import BudgetSummary
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.history import FieldChange, changes_of
@@ -47,9 +52,21 @@ from helhedsplan.preparedness.models import (
     IncidentLogEntry,
     PreparednessPlan,
 )
-from helhedsplan.preparedness.selectors import contacts_of, open_incidents_of, preparedness_plan_of
+from helhedsplan.preparedness.selectors import (
+    contacts_of,
+    open_incidents_by_plan,
+    open_incidents_of,
+    preparedness_plan_of,
+    preparedness_plans_by_plan,
+)
 from helhedsplan.reports.models import Report
-from helhedsplan.reports.report import NEEDS_ATTENTION, ArchiveRow, ReportState, report_archive
+from helhedsplan.reports.report import (
+    NEEDS_ATTENTION,
+    ArchiveRow,
+    ReportState,
+    report_archive,
+    report_archives,
+)
 
 # --- What needs attention -------------------------------------------------------------------------------------
 #
@@ -465,6 +482,64 @@ def attention_sources(
         may_see_contacts=may_see_contacts,
         may_review=may_review,
         may_submit=may_submit,
+    )
+
+
+@dataclass(frozen=True)
+class PlansRows:
+    """What "needs attention" reads of many plans, each by plan pk, read once for all of them (the portfolio,
+    the daily digest): each app's set-of-plans selector, in a number of queries that does not grow with the
+    plans — six for the goal trees with their activities, three for the key figures, five for the budgets, three
+    for the approvals, one each for the open incidents, the emergency plans and the contacts, three for the
+    reports to Landsbyggefonden."""
+
+    today: datetime.date
+    trees: dict[int, list[SubAgreement]]
+    key_figures: dict[int, list[StrategicGoal]]
+    budgets: dict[int, BudgetSummary]
+    approvals: dict[int, ApprovalsOverview]
+    incidents: dict[int, list[Incident]]
+    preparedness_plans: dict[int, PreparednessPlan | None]
+    contacts: dict[int, list[Contact]]
+    reports: dict[int, list[ArchiveRow]]
+
+    def sources(
+        self, plan: Plan, *, may_see_contacts: bool, may_review: bool = False, may_submit: bool = False
+    ) -> AttentionSources:
+        """One plan's sources of "needs attention", from the rows read (no query)."""
+        return attention_sources(
+            plan,
+            self.today,
+            sub_agreements=self.trees[plan.pk],
+            strategic_goals=self.key_figures[plan.pk],
+            approvals=self.approvals[plan.pk],
+            budget=self.budgets[plan.pk],
+            incidents=self.incidents[plan.pk],
+            preparedness_plan=self.preparedness_plans[plan.pk],
+            contacts=self.contacts[plan.pk],
+            reports=self.reports[plan.pk],
+            may_see_contacts=may_see_contacts,
+            may_review=may_review,
+            may_submit=may_submit,
+        )
+
+
+def plans_rows(
+    plans: list[Plan], *, today: datetime.date, contacts: Callable[[list[Plan]], dict[int, list[Contact]]]
+) -> PlansRows:
+    """Read what "needs attention" reads, for every one of ``plans`` at once. ``contacts`` reads the emergency
+    contacts by plan: those a user may see (the portfolio) or all of them (the digest, which gives them only to
+    coordinators)."""
+    return PlansRows(
+        today=today,
+        trees=goal_trees(plans, with_activities=True),
+        key_figures=key_figure_trees(plans),
+        budgets=budget_summaries(plans),
+        approvals=approvals_overviews(plans, today),
+        incidents=open_incidents_by_plan(plans),
+        preparedness_plans=preparedness_plans_by_plan(plans),
+        contacts=contacts(plans),
+        reports=report_archives(plans, today=today),
     )
 
 

@@ -21,20 +21,15 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.agreements.selectors import goal_trees, key_figure_trees
-from helhedsplan.approvals.selectors import approvals_overviews
-from helhedsplan.budget.selectors import budget_summaries
 from helhedsplan.goals import progress
-from helhedsplan.overview.selectors import Attention, attention_sources, needs_attention
+from helhedsplan.overview.selectors import Attention, needs_attention, plans_rows
 from helhedsplan.plans import access
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.selectors import (
-    open_incidents_by_plan,
-    preparedness_plans_by_plan,
     visible_contacts_by_plan,
 )
 from helhedsplan.reports.models import Report
-from helhedsplan.reports.report import ReportState, report_archives
+from helhedsplan.reports.report import ReportState
 
 
 class Phase:
@@ -144,46 +139,27 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
     for the approvals, one each for the open incidents, the emergency plans and the contacts ``user`` may see,
     and three for the reports to Landsbyggefonden."""
     plans = list(plans)
-    trees = goal_trees(plans, with_activities=True)
-    key_figures = key_figure_trees(plans)
-    budgets = budget_summaries(plans)
-    overviews = approvals_overviews(plans, today)
-    incidents = open_incidents_by_plan(plans)
-    preparedness_plans = preparedness_plans_by_plan(plans)
-    contacts = visible_contacts_by_plan(plans, user)
-    archives = report_archives(plans, today=today)
+    read = plans_rows(plans, today=today, contacts=lambda plans: visible_contacts_by_plan(plans, user))
     # The plans where the user answers reports, and those where they submit them (one query each).
     reviews = plans_where(user, "plan.review_reports", plans)
     submits = plans_where(user, "plan.submit_reports", plans)
     rows = []
     for plan in plans:
-        approval = overviews[plan.pk].summary
-        states = [row.state for row in archives[plan.pk]]
+        approval = read.approvals[plan.pk].summary
+        states = [row.state for row in read.reports[plan.pk]]
+        # Only the contacts the user may see were read: the others are not theirs to verify.
         attention = needs_attention(
-            attention_sources(
-                plan,
-                today,
-                sub_agreements=trees[plan.pk],
-                strategic_goals=key_figures[plan.pk],
-                approvals=overviews[plan.pk],
-                budget=budgets[plan.pk],
-                incidents=incidents[plan.pk],
-                preparedness_plan=preparedness_plans[plan.pk],
-                contacts=contacts[plan.pk],
-                reports=archives[plan.pk],
-                # Only the contacts the user may see were read: the others are not theirs to verify.
-                may_see_contacts=True,
-                may_review=plan.pk in reviews,
-                may_submit=plan.pk in submits,
+            read.sources(
+                plan, may_see_contacts=True, may_review=plan.pk in reviews, may_submit=plan.pk in submits
             )
         )
         rows.append(
             PortfolioRow(
                 plan=plan,
                 phase=plan_phase(plan, approved=approval.approved_count, estates=approval.total, today=today),
-                status=progress.plan_progress(trees[plan.pk]),
-                budget=budgets[plan.pk].total_budget,
-                lbf_amount=budgets[plan.pk].lbf_amount,
+                status=progress.plan_progress(read.trees[plan.pk]),
+                budget=read.budgets[plan.pk].total_budget,
+                lbf_amount=read.budgets[plan.pk].lbf_amount,
                 approved=approval.approved_count,
                 estates=approval.total,
                 reports_due=states.count(ReportState.DUE),
@@ -192,8 +168,8 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
                 reports_awaiting=states.count(ReportState.AWAITING),
                 measurements_overdue=len(attention.of("measurements")),
                 attention=attention,
-                status_is_example=_tree_has_examples(trees[plan.pk]),
-                budget_is_example=any(row.line.is_example for row in budgets[plan.pk].lines),
+                status_is_example=_tree_has_examples(read.trees[plan.pk]),
+                budget_is_example=any(row.line.is_example for row in read.budgets[plan.pk].lines),
             )
         )
     return rows
