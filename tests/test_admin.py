@@ -14,6 +14,7 @@ from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.agreements.factories import SubAgreementFactory
 from tests.goals.factories import GoalFactory
 from tests.plans.factories import (
+    AffiliationFactory,
     HousingAssociationFactory,
     MembershipFactory,
     OrganisationGrantFactory,
@@ -310,10 +311,12 @@ def test_a_membership_limited_to_another_plans_delaftale_is_refused(superuser_cl
     foreign = SubAgreementFactory(plan=other_plan)
     own = whole_plan.sub_agreements.order_by("pk").first()
     user = UserFactory(password=None)
+    organisation = Organisation.objects.order_by("pk").first()
+    AffiliationFactory(user=user, organisation=organisation)  # a role is held for a confirming organisation
     data = {
         "user": user.pk,
         "plan": whole_plan.pk,
-        "organisation": Organisation.objects.order_by("pk").first().pk,
+        "organisation": organisation.pk,
         "role": Membership.Role.EDITOR,
     }
 

@@ -90,9 +90,8 @@ def make_personas(
             sub_agreements=sub_agreements or [],
             **({"organisation": organisation} if organisation is not None and of == plan else {}),
         )
-        if membership_role == Membership.Role.COORDINATOR:
-            # A coordinator is confirmed by the organisation they coordinate for (so they start plans for it).
-            AffiliationFactory(user=user, organisation=membership.organisation)
+        # Every role is held for its organisation, which has confirmed the person (``MembershipFactory``).
+        assert membership.organisation.affiliations.filter(user=user, state="confirmed").exists()
         return user
 
     def org_reviewer():
@@ -111,7 +110,6 @@ def make_personas(
         # (and the organisation of their membership has too, as the role speaks for it).
         user = member("reviewer", Membership.Role.REVIEWER)
         AffiliationFactory(user=user, organisation=landsbyggefonden())
-        AffiliationFactory(user=user, organisation=user.memberships.get().organisation)
         return user
 
     return Personas(

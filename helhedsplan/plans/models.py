@@ -470,6 +470,10 @@ class Estate(PlanContent):
         return reverse("approvals:overview", kwargs={"plan": self.plan.slug}) + f"#estate-{self.pk}"
 
 
+#: Said when someone would get a second role in a plan (the constraint, and an invitation accepted by a member).
+ALREADY_A_MEMBER = _("This user is already a member of the plan.")
+
+
 class Membership(PlanContent):
     """Who has which role in which plan, and for which organisation."""
 
@@ -510,7 +514,7 @@ class Membership(PlanContent):
             UniqueConstraint(
                 fields=["user", "plan"],
                 name="one_membership_per_user_and_plan",
-                violation_error_message=_("This user is already a member of the plan."),
+                violation_error_message=ALREADY_A_MEMBER,
                 error_field="user",
             ),
         ]
@@ -722,6 +726,9 @@ class Invitation(PlanContent):
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
+        #: Accepted by the holder of the address, who is not (yet) confirmed by the invitation's organisation:
+        #: the role starts when its administrator confirms them (``affiliation_confirm``).
+        AWAITING_ORGANISATION = "awaiting", _("accepted, awaiting the organisation")
         ACCEPTED = "accepted", _("accepted")
         WITHDRAWN = "withdrawn", _("withdrawn")
         EXPIRED = "expired", _("expired")
@@ -862,10 +869,10 @@ class Invitation(PlanContent):
 #: The short name of Landsbyggefonden: reports are answered in its name (``speaks_for_landsbyggefonden``).
 LANDSBYGGEFONDEN = "LBF"
 
-#: The roles in a plan that speak for the membership's organisation, and so need the person's confirmed
-#: affiliation with it. Coordinators and editors act for the plan and are vouched for by the coordinator who
-#: invites them; a reviewer reads and answers reports as the organisation (above all as Landsbyggefonden).
-AFFILIATION_REQUIRED_ROLES: frozenset[str] = frozenset({"reviewer"})
+#: The roles in a plan held "for" the membership's organisation, and so needing the person's confirmed
+#: affiliation with it: every role. A coordinator invites, but whom someone speaks for is the organisation's to
+#: say (an invitation accepted by someone it has not confirmed waits for its administrator).
+AFFILIATION_REQUIRED_ROLES: frozenset[str] = frozenset({"coordinator", "editor", "reviewer"})
 
 
 class Affiliation(CleanInput, models.Model):

@@ -239,14 +239,17 @@ class InvitationRow:
     failed: bool
     #: The last mail is still waiting to go (queued, or being retried).
     sending: bool
+    #: Accepted by someone the invitation's organisation has not confirmed yet: the role waits for it.
+    awaiting_organisation: bool = False
 
 
 def pending_invitations(plan: Plan) -> list[InvitationRow]:
-    """The plan's invitations not yet accepted or withdrawn (expired ones too), newest first. Queries: the
+    """The plan's invitations not yet accepted or withdrawn (expired ones too, and those accepted that wait for
+    their organisation's confirmation of the person), newest first. Queries: the
     invitations with their organisations and inviters, and their delaftale limits."""
     invitations = (
         Invitation.objects.in_plan(plan)
-        .filter(state=Invitation.State.PENDING)
+        .filter(state__in=[Invitation.State.PENDING, Invitation.State.AWAITING_ORGANISATION])
         .select_related("organisation", "invited_by", "plan", "mail")
         .prefetch_related("sub_agreements")
         .order_by("-created_at", "-pk")
@@ -265,6 +268,7 @@ def pending_invitations(plan: Plan) -> list[InvitationRow]:
             ),
             expired=invitation.is_expired,
             failed=invitation.mail_failed,
+            awaiting_organisation=invitation.state == Invitation.State.AWAITING_ORGANISATION,
             sending=invitation.mail is not None
             and invitation.mail.status in (OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING),
         )

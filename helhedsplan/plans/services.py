@@ -28,6 +28,7 @@ from helhedsplan.core.services import (
 )
 
 from .models import (
+    ALREADY_A_MEMBER,
     Affiliation,
     EmailDomain,
     Estate,
@@ -41,6 +42,7 @@ from .models import (
     administers,
     email_is_verified,
     email_key,
+    is_affiliated,
 )
 
 
@@ -205,9 +207,10 @@ def _send(invitation: Invitation, token: str, *, site: SiteAddress, actor: Any) 
 
 @transaction.atomic
 def invitation_withdraw(*, invitation: Invitation, actor: Any) -> Invitation:
-    """Withdraw a pending invitation: its link is refused from now on."""
+    """Withdraw a pending invitation (or one accepted that still waits for its organisation): its link is
+    refused from now on, and no role starts from it."""
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if locked.state != Invitation.State.PENDING:
+    if locked.state not in (Invitation.State.PENDING, Invitation.State.AWAITING_ORGANISATION):
         raise ValidationError(_("Only a pending invitation can be withdrawn."))
     locked.state = Invitation.State.WITHDRAWN
     record_actor(locked, actor)
@@ -218,6 +221,11 @@ def invitation_withdraw(*, invitation: Invitation, actor: Any) -> Invitation:
 def _refusal_of(invitation: Invitation) -> str | None:
     """Why the invitation's link may not be accepted now, in the words shown; None when it may."""
     state = invitation.current_state
+    if state == Invitation.State.AWAITING_ORGANISATION:
+        return _(
+            "This invitation has been accepted. The role starts when %(organisation)s has confirmed you as one "
+            "of its people."
+        ) % {"organisation": invitation.organisation.short_name}
     if state == Invitation.State.ACCEPTED:
         return _("This invitation has already been accepted. Log in to reach the plan.")
     if state == Invitation.State.WITHDRAWN:
@@ -235,36 +243,76 @@ def invitation_refusal(invitation: Invitation | None) -> str | None:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: Any, actor: Any) -> Membership:
-    """``user`` — who followed the link, signed in and chose this account — takes the invited role. The link
-    proves the mailbox: when the account's address is the invited one, it is verified from now on. A refused
-    invitation (used, withdrawn, expired) or a user already a member raises, and nothing changes."""
-    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+def invitation_accept(*, invitation: Invitation, user: Any, actor: Any) -> Membership | None:
+    """``user`` — who followed the link, signed in and chose this account — accepts the invited role. The link
+    proves the mailbox: when the account's address is the invited one, it is verified from now on (which
+    affiliates it with an organisation whose e-mail domain it is in). The role is held for the invitation's
+    organisation, so it starts only with the person's confirmed affiliation with it: without one, the
+    invitation waits for the organisation (``AWAITING_ORGANISATION``, the person's request to it made), and
+    ``affiliation_confirm`` starts the role; then None is returned. A refused invitation (used, withdrawn,
+    expired) or a user already a member raises, and nothing changes."""
+    locked = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
     refusal = _refusal_of(locked)
     if refusal is not None:
         raise ValidationError(refusal)
-    membership = membership_create(
-        plan=locked.plan,
-        data={
-            "user": user,
-            "organisation": locked.organisation,
-            "role": locked.role,
-            "sub_agreements": list(locked.sub_agreements.all()),
-        },
-        actor=actor,
-    )
+    if Membership.objects.filter(plan=locked.plan_id, user=user).exists():
+        raise ValidationError(ALREADY_A_MEMBER)
     if user.email and email_key(user.email) == email_key(locked.email):
         verified_email_record(user=user, actor=actor)
-    locked.state = Invitation.State.ACCEPTED
     locked.accepted_by = user
     locked.accepted_at = timezone.now()
+    if not is_affiliated(user, locked.organisation_id):
+        if not Affiliation.objects.filter(user=user, organisation=locked.organisation_id).exists():
+            object_create(Affiliation(user=user, organisation=locked.organisation), actor=actor)
+        locked.state = Invitation.State.AWAITING_ORGANISATION
+        record_actor(locked, actor)
+        locked.save()
+        return None
+    membership = _membership_of_invitation(locked, actor=actor)
+    locked.state = Invitation.State.ACCEPTED
     record_actor(locked, actor)
     locked.save()
     return membership
 
 
+def _membership_of_invitation(invitation: Invitation, *, actor: Any) -> Membership:
+    assert invitation.accepted_by is not None
+    return membership_create(
+        plan=invitation.plan,
+        data={
+            "user": invitation.accepted_by,
+            "organisation": invitation.organisation,
+            "role": invitation.role,
+            "sub_agreements": list(invitation.sub_agreements.all()),
+        },
+        actor=actor,
+    )
+
+
+def _start_awaiting_roles(affiliation: Affiliation, *, actor: Any) -> list[Membership]:
+    """Once an organisation has confirmed a person, the invitations they accepted for it start their roles (one
+    already a member of that plan meanwhile keeps the membership they have)."""
+    if affiliation.state != Affiliation.State.CONFIRMED:
+        return []
+    started = []
+    awaiting = Invitation.objects.select_for_update().filter(
+        state=Invitation.State.AWAITING_ORGANISATION,
+        accepted_by=affiliation.user_id,
+        organisation=affiliation.organisation_id,
+    )
+    for invitation in awaiting.select_related("plan", "organisation", "accepted_by"):
+        if not Membership.objects.filter(plan=invitation.plan_id, user=invitation.accepted_by_id).exists():
+            started.append(_membership_of_invitation(invitation, actor=actor))
+        invitation.state = Invitation.State.ACCEPTED
+        record_actor(invitation, actor)
+        invitation.save()
+    return started
+
+
 @transaction.atomic
-def invitation_accept_new_user(*, invitation: Invitation, password: str, actor: Any = None) -> Membership:
+def invitation_accept_new_user(
+    *, invitation: Invitation, password: str, actor: Any = None
+) -> tuple[Any, Membership | None]:
     """Whoever followed the link, signed in as no one, makes an account for the invited address (verified, as
     they hold the mailbox) with ``password`` and takes the role. Never looks at other accounts with the
     address: their existence is neither used nor revealed."""
@@ -273,7 +321,7 @@ def invitation_accept_new_user(*, invitation: Invitation, password: str, actor: 
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    return invitation_accept(invitation=invitation, user=user, actor=user)
+    return user, invitation_accept(invitation=invitation, user=user, actor=user)
 
 
 def _free_username(user_model: Any, email: str) -> str:
@@ -333,10 +381,12 @@ def affiliation_confirm(*, affiliation: Affiliation, actor: Any) -> Affiliation:
     _administrator_of(affiliation.organisation, actor)
     if affiliation.state == Affiliation.State.CONFIRMED:
         raise ValidationError(_("This person is already confirmed."))
-    return object_save(
+    confirmed = object_save(
         _set(affiliation, state=Affiliation.State.CONFIRMED, confirmed_by=actor, at=timezone.now()),
         actor=actor,
     )
+    _start_awaiting_roles(confirmed, actor=actor)
+    return confirmed
 
 
 @transaction.atomic
@@ -414,6 +464,7 @@ def affiliations_from_verified_email(*, user: Any, actor: Any) -> list[Affiliati
             continue
         _set(affiliation, state=Affiliation.State.CONFIRMED, confirmed_by=None, at=timezone.now())
         confirmed.append(object_save(affiliation, actor=actor))
+        _start_awaiting_roles(affiliation, actor=actor)
     return confirmed
 
 
@@ -468,4 +519,6 @@ def affiliation_set_up(
         is_administrator=is_administrator or affiliation.is_administrator,
         at=timezone.now(),
     )
-    return object_save(affiliation, actor=actor)
+    affiliation = object_save(affiliation, actor=actor)
+    _start_awaiting_roles(affiliation, actor=actor)
+    return affiliation

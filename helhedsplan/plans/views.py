@@ -845,15 +845,28 @@ class InvitationAcceptView(generic.TemplateView):
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(form=form))
             try:
-                membership = services.invitation_accept_new_user(
+                user, membership = services.invitation_accept_new_user(
                     invitation=invitation, password=form.cleaned_data["new_password1"]
                 )
             except ValidationError as refusal:
                 return self.render_to_response(self.get_context_data(form=form, errors=refusal.messages))
-            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.info(request, _("Your user name is %(name)s.") % {"name": user.get_username()})
+        if membership is None:
+            # The role is held for the organisation, which has not confirmed this person yet: it starts then.
             messages.info(
-                request, _("Your user name is %(name)s.") % {"name": membership.user.get_username()}
+                request,
+                _(
+                    "You have accepted the invitation to %(plan)s. You are to be %(role)s for %(organisation)s, "
+                    "which confirms its own people: the role starts when its administrator has confirmed you."
+                )
+                % {
+                    "plan": invitation.plan.name,
+                    "role": invitation.get_role_display(),
+                    "organisation": invitation.organisation.name,
+                },
             )
+            return HttpResponseRedirect(reverse("organisations"))
         messages.success(
             request,
             _("Welcome to %(plan)s. You are %(role)s.")

@@ -55,6 +55,19 @@ def test_a_user_is_given_roles_in_plans_on_their_own_page(superuser_client, amag
             "memberships-0-role": Membership.Role.COORDINATOR,
         }
     )
+    # A role is held for the organisation, which has not confirmed the new user: refused, nothing saved.
+    refused = superuser_client.post(url, data)
+    assert refused.status_code == 200 and not Membership.objects.filter(user=user).exists()
+    assert "ingen bekræftet tilknytning" in refused.content.decode()
+    AffiliationFactory(user=user, organisation=organisation)
+    data.update(
+        {
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-0-plan": str(amager_plan.pk),
+            "memberships-0-organisation": str(organisation.pk),
+            "memberships-0-role": Membership.Role.COORDINATOR,
+        }
+    )
 
     response = superuser_client.post(url, data)
 

@@ -1,6 +1,6 @@
 """A coordinator invites a new editor by e-mail, limited to one delaftale; the invitation waits on the members
-page; the invited person follows the link in the mail, chooses a password and lands in the plan with the limit
-given; the coordinator then makes them a reviewer — axe on every page visited."""
+page; the invited person (an address in the party's e-mail domain, which vouches for her) follows the link in the
+mail, chooses a password and lands in the plan with the limit given; the coordinator then makes them a reviewer — axe on every page visited."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from helhedsplan.agreements.models import SubAgreement
-from helhedsplan.plans.models import Invitation, Membership
+from helhedsplan.plans.models import EmailDomain, Invitation, Membership
 from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,6 +24,8 @@ def test_a_coordinator_invites_an_editor_who_accepts_and_lands_in_the_plan(
     coordinator = login(page, make_personas(amager_plan).coordinator)
     slug = amager_plan.slug
     party = amager_plan.organisations.order_by("short_name").first()
+    # The party vouches for the addresses of its e-mail domain: the role starts as soon as Lise has proved hers.
+    EmailDomain.objects.create(organisation=party, domain="example.org")
     limit = SubAgreement.objects.in_plan(amager_plan).order_by("pk").first()
 
     page.goto(reverse("overview:dashboard", kwargs={"plan": slug}))

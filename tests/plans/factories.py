@@ -78,6 +78,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.sub_agreements.set(extracted)
 
+    @factory.post_generation
+    def affiliated(self, create, extracted, **kwargs):
+        """A role is held for the organisation, which has confirmed the person (``affiliated=False``: not)."""
+        if create and extracted is not False:
+            Affiliation.objects.get_or_create(
+                user=self.user,
+                organisation=self.organisation,
+                defaults={"state": Affiliation.State.CONFIRMED},
+            )
+
 
 class OrganisationGrantFactory(factory.django.DjangoModelFactory):
     """An organisation-wide reviewer's role; ``users=[...]`` names who holds it (each confirmed by the

@@ -4,6 +4,7 @@ through the pages, and the organisation pages where an administrator confirms pe
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ from helhedsplan.periods.standard import ensure_standard_periods
 from helhedsplan.plans import access
 from helhedsplan.plans.models import (
     Affiliation,
+    Invitation,
     Membership,
     Organisation,
     OrganisationGrant,
@@ -61,7 +63,8 @@ def answer_url(plan: Plan, submission: Submission) -> str:
 
 def test_a_coordinator_cannot_make_himself_lbfs_reviewer(amager_plan, personas, lbf):
     """He invites an address he controls as reviewer for LBF and accepts from its mailbox with a new account:
-    refused, LBF has not confirmed the account's owner; no account, membership or answer comes of it."""
+    the account is his, but the role waits for LBF, which has not confirmed its owner — no membership and no
+    answer come of it; LBF's administrators see his request, and refusing it leaves him with nothing."""
     import re
 
     client_for(personas.coordinator).post(
@@ -70,28 +73,89 @@ def test_a_coordinator_cannot_make_himself_lbfs_reviewer(amager_plan, personas, 
     )
     [message] = sent_mail()
     link = re.search(r"http://testserver(/konto/invitation/\S+/)", message.body).group(1)
-    before = snapshot()
-
-    response = client_for(None).post(
-        link, {"new_password1": "Solsikke-Amager-42", "new_password2": "Solsikke-Amager-42"}
+    visitor = client_for(None)
+    response = visitor.post(
+        link, {"new_password1": "Solsikke-Amager-42", "new_password2": "Solsikke-Amager-42"}, follow=True
     )
 
-    assert response.status_code == 200
-    assert (
-        "En læser taler for LBF, og denne person har ingen bekræftet tilknytning til den."
-        in response.content.decode()
-    )
-    assert snapshot() == before
+    assert response.redirect_chain[-1][0] == reverse("organisations")
+    assert "rollen begynder, når dens administrator har bekræftet dig" in response.content.decode()
     assert not Membership.objects.filter(
         plan=amager_plan, user__email="min.anden.adresse@example.org"
     ).exists()
+    request = Affiliation.objects.get(user__email="min.anden.adresse@example.org", organisation=lbf)
+    assert request.state == Affiliation.State.REQUESTED
+    invitation = Invitation.objects.get(plan=amager_plan, email="min.anden.adresse@example.org")
+    assert invitation.state == Invitation.State.AWAITING_ORGANISATION
+    # The same link again: accepted already, nothing more.
+    assert visitor.get(link).status_code == 410
+
+
+@pytest.mark.parametrize("role", ["coordinator", "editor", "reviewer"])
+def test_every_role_waits_for_its_organisation_and_starts_when_it_confirms(amager_plan, personas, role):
+    """Whatever the role, it is held for the invitation's organisation: accepted by someone it has not confirmed,
+    the invitation waits (shown so on the members page, withdrawable); its administrator's confirmation starts
+    the role with the invitation's limits, recorded as given by that administrator."""
+    import re
+
+    housing = amager_plan.organisations.get(short_name="3B")
+    administrator = AffiliationFactory(organisation=housing, is_administrator=True).user
+    coordinator = client_for(personas.coordinator)
+    coordinator.post(
+        reverse("member_add", kwargs={"plan": amager_plan.slug}),
+        {"email": "ny@example.org", "organisation": housing.pk, "role": role},
+    )
+    [message] = sent_mail()
+    link = re.search(r"http://testserver(/konto/invitation/\S+/)", message.body).group(1)
+    client_for(None).post(
+        link, {"new_password1": "Solsikke-Amager-42", "new_password2": "Solsikke-Amager-42"}
+    )
+
+    newcomer = get_user_model().objects.get(email="ny@example.org")
+    assert not Membership.objects.filter(plan=amager_plan, user=newcomer).exists()
+    members_page = coordinator.get(reverse("members", kwargs={"plan": amager_plan.slug})).content.decode()
+    assert f"Accepteret; rollen begynder, når {housing} har bekræftet personen." in members_page
+
+    request = Affiliation.objects.get(user=newcomer, organisation=housing)
+    affiliation_confirm(affiliation=request, actor=administrator)
+
+    membership = Membership.objects.get(plan=amager_plan, user=newcomer)
+    assert (membership.role, membership.organisation) == (role, housing)
+    assert membership.history.latest().history_user == administrator
+    assert Invitation.objects.get(email="ny@example.org").state == Invitation.State.ACCEPTED
+
+
+def test_an_address_in_the_organisations_domain_starts_the_role_at_once(amager_plan, personas):
+    """The organisation vouches for the verified addresses of its e-mail domains: following the link proves
+    the address, so the role starts when the invitation is accepted."""
+    import re
+
+    housing = amager_plan.organisations.get(short_name="3B")
+    email_domain_add(
+        organisation=housing,
+        domain="3b.example.dk",
+        actor=AffiliationFactory(organisation=housing, is_administrator=True).user,
+    )
+    client_for(personas.coordinator).post(
+        reverse("member_add", kwargs={"plan": amager_plan.slug}),
+        {"email": "ny@3b.example.dk", "organisation": housing.pk, "role": "editor"},
+    )
+    [message] = sent_mail()
+    link = re.search(r"http://testserver(/konto/invitation/\S+/)", message.body).group(1)
+    response = client_for(None).post(
+        link, {"new_password1": "Solsikke-Amager-42", "new_password2": "Solsikke-Amager-42"}
+    )
+    assert response.status_code == 302 and response["Location"] == amager_plan.get_absolute_url()
+    assert Membership.objects.filter(plan=amager_plan, user__email="ny@3b.example.dk", role="editor").exists()
 
 
 def test_a_reviewer_lbf_has_not_confirmed_cannot_answer_in_its_name(amager_plan, personas, lbf, submission):
     """Even with a reviewer's membership for LBF (made before the rule, or past the pages), the answer is refused:
     the answer is Landsbyggefonden's, and LBF has not confirmed him."""
     accomplice = UserFactory(password=None)
-    MembershipFactory(user=accomplice, plan=amager_plan, organisation=lbf, role=Membership.Role.REVIEWER)
+    MembershipFactory(
+        user=accomplice, plan=amager_plan, organisation=lbf, role=Membership.Role.REVIEWER, affiliated=False
+    )
     before = snapshot()
     response = client_for(accomplice).post(answer_url(amager_plan, submission), {"outcome": "approved"})
     assert response.status_code == 403

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helhedsplan.agreements.models import SubAgreement
-from helhedsplan.plans.models import Invitation, Membership, VerifiedEmail, email_is_verified
+from helhedsplan.plans.models import EmailDomain, Invitation, Membership, VerifiedEmail, email_is_verified
 from helhedsplan.plans.services import (
     SiteAddress,
     invitation_accept,
@@ -26,7 +26,7 @@ from helhedsplan.plans.services import (
     invitation_withdraw,
 )
 from tests.admin.page_fixtures import change_page_data
-from tests.plans.factories import InvitationFactory, UserFactory
+from tests.plans.factories import AffiliationFactory, InvitationFactory, UserFactory
 from tests.world import client_for, commit_pending, sent_mail, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -294,6 +294,8 @@ def test_invitation_mails_are_throttled_per_sender(amager_plan, personas, settin
 def test_the_invited_person_makes_an_account_and_lands_in_the_plan_with_the_limits(amager_plan, personas):
     plan, coordinator = amager_plan, personas.coordinator
     limit = SubAgreement.objects.in_plan(plan).order_by("pk").first()
+    # The party vouches for the verified addresses of its domain: following the link proves Lise's.
+    EmailDomain.objects.create(organisation=party_of(plan, coordinator), domain="example.org")
     invite(
         client_for(coordinator), plan, "Lise@Example.org", party_of(plan, coordinator), "editor", [limit.pk]
     )
@@ -326,6 +328,7 @@ def test_the_holder_of_a_verified_account_logs_in_and_accepts(amager_plan, perso
     owner = UserFactory(username="ejer", email="ejer@example.org", password=None)
     VerifiedEmail.objects.create(user=owner, email="EJER@example.org")
     invitation = InvitationFactory(plan=plan, email="ejer@example.org", role="editor")
+    AffiliationFactory(user=owner, organisation=invitation.organisation)
     link = reverse("invitation_accept", kwargs={"token": invitation.token})
     client = client_for(owner)
 
@@ -342,6 +345,7 @@ def test_signed_in_as_another_account_the_page_asks_and_never_attaches_silently(
     plan = amager_plan
     other = UserFactory(username="anden", email="anden@example.org", password=None)
     invitation = InvitationFactory(plan=plan, email="inviteret@example.org", role="editor")
+    AffiliationFactory(user=other, organisation=invitation.organisation)
     link = reverse("invitation_accept", kwargs={"token": invitation.token})
     client = client_for(other)
     before = snapshot()
@@ -374,7 +378,8 @@ def test_a_link_that_no_longer_works_is_refused_in_danish_and_changes_nothing(am
     elif case == "withdrawn":
         invitation_withdraw(invitation=invitation, actor=personas.coordinator)
     elif case == "accepted":
-        invitation_accept(invitation=invitation, user=UserFactory(password=None), actor=None)
+        accepting = AffiliationFactory(organisation=invitation.organisation).user
+        invitation_accept(invitation=invitation, user=accepting, actor=None)
     else:
         token = token[:-1] + ("x" if token[-1] != "x" else "y")
     link = reverse("invitation_accept", kwargs={"token": token})

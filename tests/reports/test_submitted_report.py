@@ -223,7 +223,7 @@ def test_until_its_task_has_run_the_pdf_is_said_to_be_in_the_making(amager_plan,
     assert waiting.status_code == 503 and waiting["Retry-After"] == "10"
     assert "PDF'en bliver lavet" in waiting.content.decode()
     page = client_for(personas.reviewer).get(submission.report.get_absolute_url()).content.decode()
-    assert "PDF</a> (laves)" in page and "SHA-256 PDF: <span class=\"text-break\">laves</span>" in page
+    assert "PDF</a> (laves)" in page and 'SHA-256 PDF: <span class="text-break">laves</span>' in page
 
     goal = Goal.objects.in_plan(amager_plan).order_by("pk").first()
     first_title = goal.title
