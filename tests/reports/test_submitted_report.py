@@ -245,3 +245,29 @@ def test_until_its_task_has_run_the_pdf_is_said_to_be_in_the_making(amager_plan,
     submission.pdf_sha256 = "0" * 64
     with pytest.raises(ValidationError):
         submission.save()
+
+
+def test_a_pdf_whose_task_never_ran_is_made_by_make_missing_pdfs(amager_plan, personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    submission = services.report_submit(
+        plan=amager_plan,
+        kind=Report.Kind.YEARLY,
+        year=2024,
+        actor=personas.coordinator,
+        today=AFTER_THE_PERIOD,
+        gaps_confirmed=True,
+    )
+    # The worker was gone: the after-commit task never ran.
+    from django.db import connection
+
+    connection.run_on_commit.clear()
+    out = StringIO()
+    call_command("make_missing_pdfs", stdout=out)
+    assert out.getvalue().strip() == "1 PDF(s) queued."
+    submission.refresh_from_db()
+    assert submission.pdf_is_made and stored(submission.pdf).startswith(b"%PDF")
+    call_command("make_missing_pdfs", stdout=out)
+    assert out.getvalue().strip().endswith("0 PDF(s) queued.")
