@@ -309,6 +309,10 @@ class Signoff(CleanInput, ExampleFlag, models.Model):
         raise ValidationError(FROZEN_SIGNOFF_DELETE)
 
     @property
+    def owning_plan(self) -> Plan:
+        return self.version.plan
+
+    @property
     def is_decided(self) -> bool:
         return self.decision != self.Decision.AWAITING
 
