@@ -54,6 +54,7 @@ from helhedsplan.versions.models import PlanVersion, Signoff
 from helhedsplan.versions.services import signoff_decide, version_submit
 from tests.plans.factories import EstateFactory, InvitationFactory, landsbyggefonden
 from tests.reports.factories import SubmissionFactory
+from tests.versions.factories import change_strategic_goal
 from tests.world import ROLES, Personas, client_for, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -947,6 +948,8 @@ def walk(amager_plan, other_plan, personas) -> Walk:
     # bestyrelse's decision recorded with its PDF, so signing, recording and the evidence can be walked.
     # The other plan names Landsbyggefonden as an invited party (not confirmed: LBF's grant does not open it).
     other_plan.organisations.add(landsbyggefonden())
+    # (Amager's version 1 is approved, from its plan file: its version 2 changes a strategic goal.)
+    change_strategic_goal(amager_plan)
     for plan, coordinator in (
         (amager_plan, personas.coordinator),
         (other_plan, personas.other_plan_coordinator),

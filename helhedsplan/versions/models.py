@@ -103,8 +103,14 @@ class PlanVersion(ExampleFlag, models.Model):
     #: when submitted, from the funding period's template).
     needs_lbf = models.BooleanField(_("needs Landsbyggefonden's approval"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    #: Who submitted it; empty for a version recorded from a plan file (no user of this database submitted it).
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     #: Recorded in the app after the parties decided outside it (the plan's first version, approved in 2021).
@@ -238,6 +244,14 @@ class Signoff(CleanInput, ExampleFlag, models.Model):
     evidence = models.FileField(
         _("minutes or letter (PDF)"), upload_to=evidence_upload_to, blank=True, validators=[validate_minutes]
     )
+    #: Where a decision taken outside the app is documented, when its document is not stored here (a public
+    #: source, a case number): the plan file's decisions taken before the app.
+    evidence_reference = models.CharField(
+        _("where the decision is documented"),
+        max_length=500,
+        blank=True,
+        help_text=_("E.g. the meeting, item and web address of the minutes."),
+    )
     comment = models.TextField(_("comment"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -260,6 +274,7 @@ class Signoff(CleanInput, ExampleFlag, models.Model):
         "body",
         "decided_on",
         "evidence",
+        "evidence_reference",
         "comment",
         "recorded_by_id",
         "recorded_at",
@@ -325,7 +340,7 @@ class Signoff(CleanInput, ExampleFlag, models.Model):
             raise ValidationError({"comment": _("A rejection says why: write the reason in the comment.")})
         if self.decision == self.Decision.RESERVATIONS and not (self.comment or "").strip():
             raise ValidationError({"comment": _("Write the reservations in the comment.")})
-        if self.outside_app and self.is_decided and not self.evidence:
+        if self.outside_app and self.is_decided and not (self.evidence or self.evidence_reference.strip()):
             raise ValidationError(
                 {"evidence": _("A decision taken outside the app is recorded with its minutes or letter.")}
             )

@@ -155,8 +155,10 @@ def signoff_decide(
     body: str,
     decided_on: Any,
     evidence: FieldFile | Any = None,
+    evidence_reference: str = "",
     comment: str = "",
     outside_app: bool = False,
+    is_example: bool = False,
     actor: Any,
 ) -> Signoff:
     """Record one party's decision on a submitted version, then move the version: one rejection rejects it;
@@ -179,9 +181,11 @@ def signoff_decide(
     signoff.decided_on = decided_on
     if evidence:
         signoff.evidence = evidence
+    signoff.evidence_reference = evidence_reference
     signoff.comment = comment
     signoff.outside_app = outside_app
-    signoff.recorded_by = actor
+    signoff.is_example = signoff.is_example or is_example
+    signoff.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     signoff.recorded_at = timezone.now()
     signoff.full_clean()
     record_actor(signoff, actor)

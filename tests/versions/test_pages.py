@@ -20,7 +20,14 @@ def url(plan, name, **kwargs):
 
 
 @pytest.fixture
-def approved(amager_plan, personas):
+def approved(amager_plan):
+    """Version 1, approved outside the app (from the plan file)."""
+    return PlanVersion.objects.get(plan=amager_plan, number=1)
+
+
+@pytest.fixture
+def approved_in_the_app(amager_plan, personas):
+    """Version 2, approved by every party in the app (the bestyrelse's decision recorded with its PDF)."""
     version = submit_version(amager_plan, personas.coordinator, category="other")
     approve_all(version, personas.coordinator)
     return version
@@ -32,7 +39,7 @@ def change_a_strategic_goal(plan) -> StrategicGoal:
     return goal
 
 
-def test_the_banner_shows_a_change_needing_lbf_and_only_then(amager_plan, personas, approved):
+def test_the_banner_shows_a_change_needing_lbf_and_only_then(amager_plan, personas, approved_in_the_app):
     client = client_for(personas.reviewer)
     assert "version-banner" not in client.get(url(amager_plan, "banner")).content.decode()
     SubAgreement.objects.in_plan(amager_plan).filter(
@@ -41,7 +48,7 @@ def test_the_banner_shows_a_change_needing_lbf_and_only_then(amager_plan, person
     assert "version-banner" not in client.get(url(amager_plan, "banner")).content.decode()  # the board's part
     change_a_strategic_goal(amager_plan)
     page = client.get(url(amager_plan, "banner")).content.decode()
-    assert "version-banner" in page and "godkendt version 1" in page
+    assert "version-banner" in page and "godkendt version 2" in page
 
 
 def test_every_plan_page_loads_the_banner(amager_plan, personas):
@@ -75,23 +82,24 @@ def test_the_list_shows_status_signatures_and_hash(
 
 
 def test_a_version_page_shows_its_document_and_signoffs(
-    amager_plan, personas, approved, django_assert_num_queries
+    amager_plan, personas, approved_in_the_app, django_assert_num_queries
 ):
+    approved = approved_in_the_app
     client = client_for(personas.reviewer)
     client.get(url(amager_plan, "list"))
     with django_assert_num_queries(7):
         # 1 the session, 2 the user, 3 the membership with its plan, 4 its delaftale limits, 5 the version with
         # its plan, period, submitter and base, 6 its sign-offs with organisations and recorders, 7 the
         # organisations' names the document shows — the document itself is read from the stored snapshot.
-        page = client.get(url(amager_plan, "detail", number=1)).content.decode()
+        page = client.get(url(amager_plan, "detail", number=2)).content.decode()
     assert approved.sha256 in page
     assert "Strategisk samarbejdsaftale" in page and "Delaftaler" in page
     # The board's decision was recorded outside the app with its PDF.
     assert "besluttet uden for systemet" in page
     board = approved.signoffs.get(party=Signoff.Party.BOARD)
-    assert url(amager_plan, "evidence", number=1, pk=board.pk) in page
+    assert url(amager_plan, "evidence", number=2, pk=board.pk) in page
     # The version's PDF.
-    response = client_for(personas.reviewer).get(url(amager_plan, "pdf", number=1))
+    response = client_for(personas.reviewer).get(url(amager_plan, "pdf", number=2))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
 
 
@@ -124,10 +132,11 @@ def test_submitting_an_unchanged_plan_is_refused_in_danish(amager_plan, personas
 
 
 def test_a_reason_is_required(amager_plan, personas):
+    change_a_strategic_goal(amager_plan)
     response = client_for(personas.coordinator).post(
         url(amager_plan, "version_create"), {"reason_category": "targets", "reason": "  "}
     )
-    assert response.status_code == 200 and not PlanVersion.objects.exists()
+    assert response.status_code == 200 and PlanVersion.objects.in_plan(amager_plan).count() == 1
 
 
 def test_a_signer_signs_in_the_app_and_a_coordinator_records_outside(amager_plan, personas):
@@ -135,7 +144,7 @@ def test_a_signer_signs_in_the_app_and_a_coordinator_records_outside(amager_plan
     kommune = version.signoffs.get(party=Signoff.Party.MUNICIPALITY)
     signer = make_signer(amager_plan, "KK")
     response = client_for(signer).post(
-        url(amager_plan, "signoff_update", number=1, pk=kommune.pk),
+        url(amager_plan, "signoff_update", number=2, pk=kommune.pk),
         {
             "decision": "approved",
             "body": "Teknik- og Miljøudvalget",
@@ -148,7 +157,7 @@ def test_a_signer_signs_in_the_app_and_a_coordinator_records_outside(amager_plan
     assert kommune.decision == "approved" and not kommune.outside_app and kommune.recorded_by == signer
 
     board = version.signoffs.get(party=Signoff.Party.BOARD)
-    address = url(amager_plan, "signoff_update", number=1, pk=board.pk)
+    address = url(amager_plan, "signoff_update", number=2, pk=board.pk)
     refused = client_for(personas.coordinator).post(
         address, {"decision": "approved", "body": "Bestyrelsen", "decided_on": "", "comment": ""}
     )
@@ -174,7 +183,7 @@ def test_evidence_that_is_not_a_pdf_is_refused_in_danish(amager_plan, personas):
     version = submit_version(amager_plan, personas.coordinator)
     board = version.signoffs.get(party=Signoff.Party.BOARD)
     response = client_for(personas.coordinator).post(
-        url(amager_plan, "signoff_update", number=1, pk=board.pk),
+        url(amager_plan, "signoff_update", number=2, pk=board.pk),
         {
             "decision": "approved",
             "body": "Bestyrelsen",
@@ -193,7 +202,7 @@ def test_a_signer_cannot_sign_for_another_organisation_on_the_page(amager_plan, 
     version = submit_version(amager_plan, personas.coordinator)
     kommune = version.signoffs.get(party=Signoff.Party.MUNICIPALITY)
     other = make_signer(amager_plan, "3B")
-    address = url(amager_plan, "signoff_update", number=1, pk=kommune.pk)
+    address = url(amager_plan, "signoff_update", number=2, pk=kommune.pk)
     assert client_for(other).get(address).status_code == 403
     assert client_for(other).post(address, {"decision": "approved"}).status_code == 403
     kommune.refresh_from_db()
@@ -203,3 +212,29 @@ def test_a_signer_cannot_sign_for_another_organisation_on_the_page(amager_plan, 
 def test_a_version_of_another_number_is_not_found(amager_plan, personas):
     assert client_for(personas.coordinator).get(url(amager_plan, "detail", number=9)).status_code == 404
     assert client_for(personas.coordinator).get(url(amager_plan, "pdf", number=9)).status_code == 404
+
+
+def test_a_coordinator_grants_signing_only_to_a_person_the_organisation_confirmed(amager_plan, personas):
+    from helhedsplan.plans.models import Membership
+    from tests.plans.factories import AffiliationFactory
+
+    membership = Membership.objects.get(plan=amager_plan, user=personas.editor)
+    address = reverse("member_update", kwargs={"plan": amager_plan.slug, "pk": membership.pk})
+    data = {
+        "organisation": membership.organisation_id,
+        "role": membership.role,
+        "signs_for_organisation": "on",
+        "lock_version": membership.lock_version,
+    }
+    client = client_for(personas.coordinator)
+    membership.user.affiliations.filter(organisation=membership.organisation).delete()
+    refused = client.post(address, data)
+    assert refused.status_code == 200
+    assert "organisationen har bekræftet" in refused.content.decode()
+    membership.refresh_from_db()
+    assert not membership.signs_for_organisation
+
+    AffiliationFactory(user=membership.user, organisation=membership.organisation)
+    assert client.post(address, data).status_code == 302
+    membership.refresh_from_db()
+    assert membership.signs_for_organisation

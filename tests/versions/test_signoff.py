@@ -42,7 +42,27 @@ def approve_all(version, coordinator):
         sign(lbf, make_signer(version.plan, "LBF", username=f"lbf-signer-{version.number}"))
 
 
-def test_the_first_version_is_signed_by_kommune_housing_organisations_board_and_lbf(amager_plan, personas):
+def test_the_plan_file_records_version_1_as_approved_outside_the_app(amager_plan):
+    first = PlanVersion.objects.get(plan=amager_plan)
+    assert (first.number, first.status, first.recorded_outside_app) == (1, "approved", True)
+    assert first.submitted_by is None
+    signoffs = {
+        (s.party, s.organisation.short_name if s.organisation else None): s for s in first.signoffs.all()
+    }
+    kommune = signoffs[("municipality", "KK")]
+    assert kommune.body == "Teknik- og Miljøudvalget" and kommune.decided_on is None  # the date is unknown
+    assert "punkt 17" in kommune.evidence_reference and not kommune.is_example
+    # What no source states is marked as an example: LBF's decision, the board's, Støberigården's estate.
+    assert {key for key, s in signoffs.items() if s.is_example} == {
+        ("lbf", "LBF"),
+        ("board", None),
+        ("housing", "VIBO"),
+    }
+
+
+def test_a_change_to_the_strategic_agreement_is_signed_by_kommune_housing_organisations_board_and_lbf(
+    amager_plan, personas
+):
     version = submit_version(amager_plan, personas.coordinator)
     parties = list(version.signoffs.values_list("party", "organisation__short_name"))
     assert ("municipality", "KK") in parties
@@ -52,6 +72,7 @@ def test_the_first_version_is_signed_by_kommune_housing_organisations_board_and_
     approve_all(version, personas.coordinator)
     version.refresh_from_db()
     assert version.status == PlanVersion.Status.APPROVED and version.decided_at is not None
+    assert PlanVersion.objects.get(plan=amager_plan, number=1).status == PlanVersion.Status.SUPERSEDED
 
 
 def test_a_change_to_a_delaftale_needs_the_board_not_lbf(amager_plan, personas):
@@ -60,7 +81,7 @@ def test_a_change_to_a_delaftale_needs_the_board_not_lbf(amager_plan, personas):
     SubAgreement.objects.in_plan(amager_plan).filter(
         pk=SubAgreement.objects.in_plan(amager_plan).first().pk
     ).update(purpose="Et nyt formål.")
-    second = submit_version(amager_plan, personas.coordinator)
+    second = submit_version(amager_plan, personas.coordinator, change=False)
     assert not second.needs_lbf
     assert not second.signoffs.filter(party=Signoff.Party.LBF).exists()
     approve_all(second, personas.coordinator)
@@ -75,15 +96,15 @@ def test_a_change_to_the_strategic_agreement_needs_lbf(amager_plan, personas):
     approve_all(first, personas.coordinator)
     goal = StrategicGoal.objects.in_plan(amager_plan).first()
     StrategicGoal.objects.filter(pk=goal.pk).update(text=goal.text + " (ændret)")
-    second = submit_version(amager_plan, personas.coordinator)
+    second = submit_version(amager_plan, personas.coordinator, change=False)
     assert second.needs_lbf and second.signoffs.filter(party=Signoff.Party.LBF).exists()
 
 
 def test_submitting_a_version_identical_to_the_approved_one_is_refused(amager_plan, personas):
     approve_all(submit_version(amager_plan, personas.coordinator), personas.coordinator)
-    with pytest.raises(ValidationError, match="Intet er ændret|Nothing has changed"):
-        submit_version(amager_plan, personas.coordinator)
-    assert PlanVersion.objects.in_plan(amager_plan).count() == 1
+    with pytest.raises(ValidationError, match="Intet er ændret siden den godkendte version 2"):
+        submit_version(amager_plan, personas.coordinator, change=False)
+    assert PlanVersion.objects.in_plan(amager_plan).count() == 2
 
 
 def test_a_second_version_awaiting_sign_off_is_refused(amager_plan, personas):
