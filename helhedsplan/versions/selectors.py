@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -57,6 +58,63 @@ def approved_version(plan: Plan) -> PlanVersion | None:
 
 def awaiting_version(plan: Plan) -> PlanVersion | None:
     return PlanVersion.objects.in_plan(plan).filter(status=PlanVersion.Status.SUBMITTED).first()
+
+
+@dataclass(frozen=True)
+class VersionState:
+    """Where a plan's agreement stands: its approved version's number, and the number of the one awaiting its
+    sign-offs (None when there is none)."""
+
+    approved: int | None = None
+    awaiting: int | None = None
+
+
+def version_states(plans: list[Plan]) -> dict[int, VersionState]:
+    """Each plan's ``VersionState`` (every plan in the list has one): one query, however many plans."""
+    found: dict[int, dict[str, int]] = {}
+    for plan_id, number, status in PlanVersion.objects.filter(
+        plan__in=plans, status__in=[PlanVersion.Status.APPROVED, PlanVersion.Status.SUBMITTED]
+    ).values_list("plan_id", "number", "status"):
+        found.setdefault(plan_id, {})[status] = number
+    return {
+        plan.pk: VersionState(
+            approved=found.get(plan.pk, {}).get(PlanVersion.Status.APPROVED),
+            awaiting=found.get(plan.pk, {}).get(PlanVersion.Status.SUBMITTED),
+        )
+        for plan in plans
+    }
+
+
+@dataclass(frozen=True)
+class ApprovedVersion:
+    version: PlanVersion
+    #: The day its last party approved it (a version approved outside the app: its parties' latest known
+    #: decision day; None when a day is unknown).
+    approved_on: datetime.date | None
+
+
+def approved_on(version: PlanVersion) -> datetime.date | None:
+    """The day a version was approved: the day the app recorded its last decision, or — recorded outside the app
+    — its parties' latest decision day, when every one is known (None otherwise)."""
+    if version.recorded_outside_app:
+        days = [s.decided_on for s in version.signoffs.all()]
+        return max(d for d in days if d is not None) if days and all(days) else None
+    return timezone.localtime(version.decided_at).date() if version.decided_at else None
+
+
+def versions_approved_between(
+    plan: Plan, first_day: datetime.date, last_day: datetime.date
+) -> list[ApprovedVersion]:
+    """The plan's versions approved from ``first_day`` to ``last_day`` (approved or since superseded), oldest
+    first: two queries (the versions, their sign-offs). A version whose approval day is unknown is in no year."""
+    versions = (
+        PlanVersion.objects.in_plan(plan)
+        .filter(status__in=[PlanVersion.Status.APPROVED, PlanVersion.Status.SUPERSEDED])
+        .prefetch_related("signoffs")
+        .order_by("number")
+    )
+    found = [ApprovedVersion(v, approved_on(v)) for v in versions]
+    return [a for a in found if a.approved_on is not None and first_day <= a.approved_on <= last_day]
 
 
 def snapshot_of(version: PlanVersion) -> dict[str, Any]:
