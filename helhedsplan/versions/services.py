@@ -106,7 +106,7 @@ def version_submit(
         signoff = Signoff(version=version, party=party, organisation=organisation, is_example=is_example)
         record_actor(signoff, actor)
         signoff.save()
-    _send(signals.version_submitted, version=version)
+    _send(signals.version_submitted, version=version, actor=actor)
     return version
 
 
@@ -191,7 +191,7 @@ def signoff_decide(
     record_actor(signoff, actor)
     signoff.save()
     _settle(signoff.version, actor)
-    _send(signals.signature_given, signoff=signoff)
+    _send(signals.signature_given, signoff=signoff, actor=actor)
     return signoff
 
 

@@ -2,7 +2,7 @@
 
 from django.dispatch import Signal
 
-#: A coordinator submitted a version (``version``) for its parties' sign-off.
+#: A coordinator submitted a version (``version``, ``actor``) for its parties' sign-off.
 version_submitted = Signal()
-#: A party decided on a version (``signoff``).
+#: A party decided on a version (``signoff``, ``actor``).
 signature_given = Signal()
