@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "helhedsplan.budget",
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
+    "helhedsplan.versions",
     "helhedsplan.planfiles",
     "helhedsplan.reports",
     "helhedsplan.overview",

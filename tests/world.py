@@ -153,7 +153,11 @@ def _tracked_models() -> list:
         OrganisationGrant,
         OrganisationGrant.users.through,
     ]
-    return models + through + reports + vouching
+    # A plan's versions and sign-offs: a decision shows in their history rows.
+    from helhedsplan.versions.models import PlanVersion, Signoff
+
+    versions = [PlanVersion, Signoff, PlanVersion.history.model, Signoff.history.model]
+    return models + through + reports + vouching + versions
 
 
 def snapshot() -> list[tuple]:

@@ -15,7 +15,7 @@ from typing import Any
 
 #: Funding sources and approval steps of the usual process (DOMAIN.md; named as in
 #: data/amager-2022-2025.yaml). The estates' step follows the estates' decisions.
-USUAL_TEMPLATE: dict[str, list[dict[str, str]]] = {
+USUAL_TEMPLATE: dict[str, Any] = {
     "funding_sources": [
         {"name": "Kommunal medfinansiering", "kind": "municipality"},
         {"name": "Boligorganisationerne", "kind": "housing_associations"},
@@ -43,6 +43,10 @@ USUAL_TEMPLATE: dict[str, list[dict[str, str]]] = {
             "status": "planned",
         },
     ],
+    # Which sections of the agreement (``versions.snapshot.SECTIONS``) a change needs Landsbyggefonden's approval
+    # for: "Ændringer i den strategiske aftale skal godkendes af Landsbyggefonden", and the budget with it. A
+    # change elsewhere (the delaftaler) needs the plan's bestyrelse and a recorded version.
+    "changes_needing_lbf": ["strategic_agreement", "budget"],
 }
 
 STANDARD_PERIODS: list[dict[str, Any]] = [

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helhedsplan.agreements.models import FOCUS_AREA_RANK, StrategicAgreement, SubAgreementParty
 from helhedsplan.approvals.models import EstateDecision
@@ -20,6 +21,7 @@ from helhedsplan.core.personal import personal_fields
 from helhedsplan.goals.models import Activity, Goal, Indicator
 from helhedsplan.plans.models import Estate, Organisation, Plan
 from helhedsplan.preparedness.models import Contact, Incident, PreparednessPlan
+from helhedsplan.versions.models import PlanVersion
 
 from . import schema, yamlio
 
@@ -184,8 +186,50 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             for step in sorted(plan.approval_steps.all(), key=lambda s: s.order)
         ],
         "preparedness_plan": preparedness and _preparedness_data(preparedness),
+        "approved_version": _approved_version(plan),
     }
     return compact(schema.PlanFile, data)
+
+
+def _approved_version(plan: Plan) -> dict[str, Any] | None:
+    """The version in force, with who decided it and where it is documented (two queries). A file carries only
+    this one: imported, it is the new plan's version 1, its snapshot the plan as imported. A stored PDF of a
+    decision does not travel; its sign-off says so in its reference."""
+    version = PlanVersion.objects.filter(plan=plan, status=PlanVersion.Status.APPROVED).first()
+    if version is None:
+        return None
+    signoffs = []
+    for signoff in version.signoffs.select_related("organisation").order_by("pk"):
+        reference = signoff.evidence_reference or (
+            _("The minutes or letter is stored with version %(number)s in the app.")
+            % {"number": version.number}
+            if signoff.evidence
+            else ""
+        )
+        signoffs.append(
+            compact(
+                schema.VersionSignoff,
+                {
+                    "party": signoff.party,
+                    "organisation": signoff.organisation.short_name if signoff.organisation else None,
+                    "decision": signoff.decision,
+                    "body": signoff.body,
+                    "decided_on": signoff.decided_on,
+                    "evidence_reference": reference,
+                    "comment": signoff.comment,
+                    "is_example": signoff.is_example,
+                },
+            )
+        )
+    return compact(
+        schema.ApprovedVersion,
+        {
+            "reason_category": version.reason_category,
+            "reason": version.reason,
+            "signoffs": signoffs,
+            "is_example": version.is_example,
+        },
+    )
 
 
 def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedness) -> list[Organisation]:

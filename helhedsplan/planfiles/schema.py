@@ -48,6 +48,7 @@ from helhedsplan.goals import models as goal_models
 from helhedsplan.periods.models import DEFAULT_PERIOD_CODE
 from helhedsplan.plans import models as plan_models
 from helhedsplan.preparedness import models as preparedness_models
+from helhedsplan.versions import models as version_models
 
 FORMAT_VERSION = 1
 
@@ -530,6 +531,33 @@ class PreparednessPlan(Record):
     incidents: list[Incident] = []
 
 
+class VersionSignoff(Record):
+    """A party's decision on the approved version, taken outside the app: where it is documented, and "unknown"
+    (left out) where a date is not known."""
+
+    party: Annotated[str, one_of(version_models.Signoff.Party)]
+    #: The organisation that decided; none for the plan's bestyrelse.
+    organisation: OrganisationRef | None = None
+    decision: Annotated[str, one_of(version_models.Signoff.Decision)]
+    body: Text = ""
+    decided_on: Date | None = None
+    evidence_reference: Text = ""
+    comment: Text = ""
+    is_example: bool = False
+
+
+class ApprovedVersion(Record):
+    """The agreement in force: recorded on import as the plan's version 1, approved outside the app by every
+    party (the file carries who decided and where it is documented; the snapshot is the plan as imported)."""
+
+    reason_category: Annotated[str, one_of(version_models.PlanVersion.Reason)] = (
+        version_models.PlanVersion.Reason.FIRST
+    )
+    reason: Text
+    signoffs: list[VersionSignoff] = []
+    is_example: bool = False
+
+
 class PlanFile(Record):
     """The whole file."""
 
@@ -543,6 +571,7 @@ class PlanFile(Record):
     budget: Budget | None = None
     approval_steps: list[ApprovalStep] = []
     preparedness_plan: PreparednessPlan | None = None
+    approved_version: ApprovedVersion | None = None
 
     @field_validator("format_version")
     @classmethod

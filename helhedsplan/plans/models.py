@@ -504,6 +504,13 @@ class Membership(PlanContent):
         verbose_name=_("limited to sub-agreements"),
         help_text=_("For an editor: only these sub-agreements. Empty means all of the plan."),
     )
+    #: The right to sign a plan version for the membership's organisation (``versions``): granted by a
+    #: coordinator, and only to a person whose affiliation with that organisation the organisation confirmed.
+    signs_for_organisation = models.BooleanField(
+        _("signs for the organisation"),
+        default=False,
+        help_text=_("May approve or reject a version of the plan on behalf of the organisation."),
+    )
     history = PlanHistoricalRecords(m2m_fields=[sub_agreements])
 
     class Meta:
@@ -545,6 +552,23 @@ class Membership(PlanContent):
                 {"role": _("The plan must keep a coordinator: make someone else coordinator first.")}
             )
         self.validate_affiliation()
+        self.validate_signs_for_organisation()
+
+    def validate_signs_for_organisation(self) -> None:
+        """Signing for an organisation needs the person's confirmed affiliation with it: the organisation
+        vouches, the coordinator only grants the right."""
+        if not self.signs_for_organisation or not (self.user_id and self.organisation_id):
+            return
+        if not confirmed_affiliations(self.user_id).filter(organisation_id=self.organisation_id).exists():
+            raise ValidationError(
+                {
+                    "signs_for_organisation": _(
+                        "Only a person whose affiliation with %(organisation)s the organisation has confirmed "
+                        "may sign for it."
+                    )
+                    % {"organisation": self.organisation.short_name}
+                }
+            )
 
     def validate_affiliation(self) -> None:
         """A role that speaks for the organisation (``AFFILIATION_REQUIRED_ROLES``) needs the person's confirmed

@@ -43,6 +43,7 @@ from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Mil
 from helhedsplan.goals.selectors import every_measurement
 from helhedsplan.plans.models import Organisation, Plan
 from helhedsplan.preparedness.models import EscalationLevel, Incident
+from helhedsplan.versions.selectors import ApprovedVersion, versions_approved_between
 
 from .changes import ChangeSince, changes_since
 from .models import Comment, Report, Submission
@@ -271,6 +272,8 @@ class StatusReport:
     #: A yearly report's changes to the plan in its year, from the history, newest first: what changed and
     #: when, never who, nor a personal field (the report leaves the plan's staff).
     changes: list[ChangeSince] = field(default_factory=list)
+    #: A yearly report's versions of the agreement approved in its year (``versions``): number, reason, hash.
+    versions: list[ApprovedVersion] = field(default_factory=list)
 
     @property
     def covers_period(self) -> bool:
@@ -537,6 +540,8 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
             personal=False,
         )
     )
+    # 42–43, a yearly report only: the versions approved in the year (the versions, their sign-offs).
+    versions = [] if final else versions_approved_between(plan, first_day, min(last_day, as_of))
     return StatusReport(
         report=report,
         plan=plan,
@@ -558,6 +563,7 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         has_examples=examples,
         reservation=submission.reservation if submission else "",
         changes=changes,
+        versions=versions,
     )
 
 

@@ -32,7 +32,24 @@ ADDRESSES: dict[str, Callable[[Plan, Format], str]] = {
     "budget": lambda plan, f: reverse("budget:export_xlsx", kwargs={"plan": plan.slug}),
     "planfile": lambda plan, f: reverse("planfiles:download", kwargs={"plan": plan.slug}),
     "portfolio": lambda plan, f: reverse("portfolio:download"),
+    "version": lambda plan, f: reverse(
+        "versions:pdf", kwargs={"plan": plan.slug, "number": _a_version(plan).number}
+    ),
 }
+
+
+def _a_version(plan: Plan):
+    """The plan's first version, submitted by its coordinator if it has none yet (the version's PDF needs one)."""
+    from helhedsplan.plans.models import Membership
+    from helhedsplan.versions.models import PlanVersion
+    from helhedsplan.versions.services import version_submit
+
+    found = PlanVersion.objects.in_plan(plan).order_by("number").first()
+    if found is not None:
+        return found
+    coordinator = Membership.objects.in_plan(plan).filter(role="coordinator").order_by("pk")[0].user
+    return version_submit(plan=plan, reason_category="other", reason="Eksportens version.", actor=coordinator)
+
 
 #: Who reads the plan (and so may download its files); "anonymous" is sent to log in, the rest get a 404.
 READERS = {"reviewer", "limited_editor", "editor", "coordinator", "org_reviewer"}
