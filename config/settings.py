@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
     "helhedsplan.planfiles",
+    "helhedsplan.imports",
     "helhedsplan.reports",
     "helhedsplan.overview",
     "helhedsplan.portfolio",

@@ -155,7 +155,10 @@ def _tracked_models() -> list:
         OrganisationGrant,
         OrganisationGrant.users.through,
     ]
-    return models + through + reports + vouching
+    # A spreadsheet's dry run, stored until it is applied (``imports``).
+    from helhedsplan.imports.models import ImportPreview
+
+    return models + through + reports + vouching + [ImportPreview]
 
 
 def snapshot() -> list[tuple]:

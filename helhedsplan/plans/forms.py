@@ -18,7 +18,7 @@ class MembershipForm(PlanModelForm):
 
     class Meta:
         model = Membership
-        fields = ["organisation", "role", "sub_agreements"]
+        fields = ["organisation", "role", "sub_agreements", "keeps_accounts"]
         widgets = {"sub_agreements": forms.CheckboxSelectMultiple}
         help_texts = {
             "organisation": _("The party of the plan the member acts for."),
