@@ -24,10 +24,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from contextlib import contextmanager  # noqa: E402
+
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 from django.utils import translation  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
