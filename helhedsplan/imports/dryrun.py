@@ -45,6 +45,9 @@ from .reading import Cell, Sheet
 
 NEW, CHANGED, UNCHANGED, REFUSED, EMPTY = "new", "changed", "unchanged", "refused", "empty"
 
+#: What a value cell says for a suppressed figure (Danmarks Statistik's and LBF's word, and the English one).
+SUPPRESSED_WORDS = {"diskretioneret", "suppressed"}
+
 #: Which column shows a model field's refusal.
 MEASUREMENT_FIELD_COLUMN = {"date": "date", "value": "value", "note": "note"}
 ACTUAL_FIELD_COLUMN = {"year": "year", "amount": "actual"}
@@ -204,7 +207,7 @@ def _measurements(plan: Plan, user, sheets: list[tuple[Sheet, dict[str, int]]]) 
         if values is None:
             results.append(row.result(outcome=EMPTY, label=""))
             continue
-        indicator, day, value, note = values
+        indicator, day, value, note, suppressed = values
         label = str(indicator) if indicator else ""
         if indicator is not None and indicator.pk not in measurable:
             row.refuse(
@@ -213,7 +216,7 @@ def _measurements(plan: Plan, user, sheets: list[tuple[Sheet, dict[str, int]]]) 
                 if indicator.goal_id
                 else _("The strategic agreement's key figures are entered by the plan's coordinators."),
             )
-        if indicator is None or day is None or value is None:
+        if indicator is None or day is None or (value is None and not suppressed):
             results.append(row.result(outcome=REFUSED, label=label))
             continue
         key = (indicator.pk, day)
@@ -226,7 +229,7 @@ def _measurements(plan: Plan, user, sheets: list[tuple[Sheet, dict[str, int]]]) 
         else:
             seen[key] = row.number
         current = existing.get(key)
-        candidate = Measurement(indicator=indicator, date=day, value=value, note=note)
+        candidate = Measurement(indicator=indicator, date=day, value=value, suppressed=suppressed, note=note)
         try:
             candidate.clean_fields(exclude=["indicator", "entered_by", "entered_at"])
             candidate.clean()
@@ -234,12 +237,13 @@ def _measurements(plan: Plan, user, sheets: list[tuple[Sheet, dict[str, int]]]) 
             for name, messages in messages_by_field(error).items():
                 for message in messages:
                     row.refuse(MEASUREMENT_FIELD_COLUMN.get(name, "value"), message)
-        new_text = f"{format_number(value)} {indicator.unit}"
+        new_text = candidate.value_text()
         common = {
             "label": label,
             "target": indicator.pk,
             "date": day.isoformat(),
-            "value": str(value),
+            "value": None if value is None else str(value),
+            "suppressed": suppressed,
             "note": note,
             "when": format_date(day),
             "new": new_text,
@@ -247,13 +251,17 @@ def _measurements(plan: Plan, user, sheets: list[tuple[Sheet, dict[str, int]]]) 
         if current is None:
             results.append(row.result(outcome=NEW, existing=None, seen=None, old="", **common))
         else:
-            same = current.value == value and (current.note == note or not note)
+            same = (
+                current.value == value
+                and current.suppressed == suppressed
+                and (current.note == note or not note)
+            )
             results.append(
                 row.result(
                     outcome=UNCHANGED if same else CHANGED,
                     existing=current.pk,
                     seen=current.lock_version,
-                    old=f"{format_number(current.value)} {indicator.unit}",
+                    old=current.value_text(),
                     **common,
                 )
             )
@@ -263,13 +271,13 @@ def _measurements(plan: Plan, user, sheets: list[tuple[Sheet, dict[str, int]]]) 
 
 
 def _read_measurement(row: _Row, indicators: dict[int, Indicator]):
-    """(indicator, date, value, note) of a row with a new value — each None where refused — or None for a row
-    without one."""
+    """(indicator, date, value, note, suppressed) of a row with a new value — each None where refused — or None
+    for a row without one. A value written as "diskretioneret" (or "suppressed") is a suppressed figure."""
     value_cell, date_cell, note_cell = row.cell("value"), row.cell("date"), row.cell("note")
     if is_blank(value_cell) and is_blank(date_cell):
         if not is_blank(note_cell):
             row.refuse("value", _("A note needs a new value and its date."))
-            return (None, None, None, "")
+            return (None, None, None, "", False)
         return None
     indicator = None
     number = row.read("indicator", id_of)
@@ -288,9 +296,11 @@ def _read_measurement(row: _Row, indicators: dict[int, Indicator]):
                 _("The indicator is measured in %(unit)s, not %(given)s.")
                 % {"unit": indicator.unit, "given": unit},
             )
-    value = None
+    value, suppressed = None, False
     if is_blank(value_cell):
         row.refuse("value", _("Write the new value, or clear its date."))
+    elif isinstance(value_cell, str) and value_cell.strip().casefold() in SUPPRESSED_WORDS:
+        suppressed = True
     else:
         value = row.read("value", number_of, unit=indicator.unit if indicator else "")
     day = None
@@ -299,7 +309,7 @@ def _read_measurement(row: _Row, indicators: dict[int, Indicator]):
     else:
         day = row.read("date", date_of)
     note = row.read("note", text_of) or ""
-    return (indicator, day, value, note)
+    return (indicator, day, value, note, suppressed)
 
 
 # --- Actual spend ---------------------------------------------------------------------------------------------

@@ -124,7 +124,13 @@ def _apply_measurements(plan: Plan, rows: list[dict], actor: Any) -> tuple[int, 
         for row in rows:
             if row["outcome"] == UNCHANGED:
                 continue
-            data = {"date": row["date"], "value": Decimal(row["value"]), "note": row["note"]}
+            value = None if row["value"] is None else Decimal(row["value"])
+            data = {
+                "date": row["date"],
+                "value": value,
+                "suppressed": row.get("suppressed", False),
+                "note": row["note"],
+            }
             if row["outcome"] == NEW:
                 measurement_create(indicator=measurable[row["target"]], data=data, actor=actor)
                 created += 1

@@ -69,7 +69,7 @@ def template_workbook(plan: Plan, indicators: list[Indicator], lines: list[Budge
                 indicator.unit,
                 float(indicator.baseline_value),
                 float(indicator.target_value),
-                float(latest.value) if latest else None,
+                float(latest.value) if latest and latest.value is not None else None,
                 None,
                 None,
                 None,
