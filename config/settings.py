@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "helhedsplan.preparedness",
     "helhedsplan.versions",
     "helhedsplan.planfiles",
+    "helhedsplan.imports",
     "helhedsplan.reports",
     "helhedsplan.overview",
     "helhedsplan.portfolio",

@@ -17,6 +17,7 @@ plan_patterns = [
     path("godkendelser/", include("helhedsplan.approvals.urls")),
     path("beredskab/", include("helhedsplan.preparedness.urls")),
     path("versioner/", include("helhedsplan.versions.urls")),
+    path("import/", include("helhedsplan.imports.urls")),
     path("", include("helhedsplan.notifications.plan_urls")),
 ]
 

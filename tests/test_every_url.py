@@ -94,6 +94,11 @@ CONTACT_DETAILS = READ | {"reviewer": 403}
 #: the app takes "signs for the organisation", which no persona of the walk holds: tests/versions.)
 SUBMIT_VERSIONS = MANAGE
 RECORD_SIGNOFFS = MANAGE
+#: Importing a spreadsheet: whoever edits goals (each row then judged by its own right); never a reviewer.
+IMPORT_DATA = READ | {"reviewer": 403}
+#: A spreadsheet's preview: its uploader's alone (the walk's coordinator); to anyone else who may import, it
+#: does not exist.
+OWN_PREVIEW = IMPORT_DATA | {"limited_editor": 404, "editor": 404}
 
 
 # --- Which object a URL is about ------------------------------------------------------------------------------
@@ -246,6 +251,41 @@ class Objects:
 
     def open_incident(self):
         return self.first(Incident, status=Incident.Status.OPEN)
+
+    def coordinator(self):
+        """The walk's coordinator of the plan (the other plan's: its coordinator persona)."""
+        membership = (
+            Membership.objects.in_plan(self.plan)
+            .filter(role=Membership.Role.COORDINATOR, user__username__startswith="walk-")
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        assert membership is not None, f"the walk has no coordinator of {self.plan}"
+        return membership.user
+
+    def import_file(self) -> ContentFile:
+        """The import template of the plan's coordinator with one new value filled in."""
+        from tests.imports.filling import DAY, fill, template_for
+
+        coordinator = self.coordinator()
+        indicator = self.inside(Measurement).indicator
+        return ContentFile(
+            fill(template_for(self.plan, coordinator), values={indicator.pk: (5, DAY)}), "tal.xlsx"
+        )
+
+    def preview(self):
+        """A preview of ``import_file`` uploaded by the plan's coordinator, made once for the walk."""
+        from helhedsplan.imports.services import import_preview_create
+
+        if "preview" not in self.made:
+            self.made["preview"] = import_preview_create(
+                plan=self.plan,
+                file_name="tal.xlsx",
+                content=self.import_file().read(),
+                actor=self.coordinator(),
+            )
+        return self.made["preview"]
 
 
 def _history(obj) -> dict:
@@ -657,6 +697,11 @@ TABLE: list[Row] = [
         lambda o, kw: {"date": "2022-02-13", "value": "61"},
         variant="key_figure",
     ),
+    # The spreadsheet import: the template, the upload and the preview of what it would do.
+    Row("imports:template", IMPORT_DATA),
+    Row("imports:upload", IMPORT_DATA, post=lambda o, kw: {"file": o.import_file()}),
+    Row("imports:preview", OWN_PREVIEW, lambda o: {"pk": o.preview().pk}),
+    Row("imports:apply", OWN_PREVIEW, lambda o: {"pk": o.preview().pk}, NO_DATA),
     # The budget: the limited editor's own delaftale has a line, and still the budget is not theirs.
     Row("budget:overview", READ),
     Row("budget:export_xlsx", READ),
@@ -912,7 +957,7 @@ def _plan_routes() -> list[tuple[str, str]]:
 
 
 EDIT_NAME = re.compile(
-    r"(create|update|delete|close|edit|actuals|upload|add|remove|restore|resend|withdraw)$"
+    r"(create|update|delete|close|edit|actuals|upload|add|remove|restore|resend|withdraw|apply)$"
 )
 
 

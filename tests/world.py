@@ -157,7 +157,10 @@ def _tracked_models() -> list:
     from helhedsplan.versions.models import PlanVersion, Signoff
 
     versions = [PlanVersion, Signoff, PlanVersion.history.model, Signoff.history.model]
-    return models + through + reports + vouching + versions
+    # A spreadsheet's dry run, stored until it is applied (``imports``).
+    from helhedsplan.imports.models import ImportPreview
+
+    return models + through + reports + vouching + versions + [ImportPreview]
 
 
 def snapshot() -> list[tuple]:

@@ -64,7 +64,9 @@ class GoalOut(Schema):
 class MeasurementOut(Schema):
     id: int
     date: datetime.date
-    value: Decimal
+    #: None when the figure is suppressed (``suppressed``: too few persons to publish it).
+    value: Decimal | None
+    suppressed: bool
     note: str
     is_example: bool
 

@@ -607,7 +607,7 @@ def _party(record) -> str:
 def _measurement(record) -> str:
     return _("%(indicator)s: %(value)s on %(date)s") % {
         "indicator": record.indicator.name,
-        "value": format_number(record.value),
+        "value": format_number(record.value) if record.value is not None else _("suppressed"),
         "date": formats.date_format(record.date, "DATE_FORMAT"),
     }
 

@@ -32,12 +32,15 @@ class DemoLogin:
     superuser: bool = False
     #: One of the organisation's administrators (confirms its people and its parties to plans).
     administrator: bool = False
+    #: Keeps the plan's accounts (``Membership.keeps_accounts``): enters the budget's actual spend.
+    keeps_accounts: bool = False
 
 
 DEMO_LOGINS = (
     DemoLogin("admin", Membership.Role.COORDINATOR, "TMF", superuser=True),
     DemoLogin("kommune", Membership.Role.COORDINATOR, "TMF"),
-    DemoLogin("boligorg", Membership.Role.EDITOR, "3B"),
+    # The lead housing organisation's secretariat keeps the plan's accounts, as in practice.
+    DemoLogin("boligorg", Membership.Role.EDITOR, "3B", keeps_accounts=True),
     DemoLogin("lbf", Membership.Role.REVIEWER, "LBF", administrator=True),
 )
 
@@ -78,14 +81,23 @@ def ensure_demo_logins(plan: Plan) -> list[tuple[DemoLogin, bool]]:
             affiliation_set_up(
                 user=user, organisation=organisation, is_administrator=login.administrator, actor=None
             )
-        if not Membership.objects.filter(user=user, plan=plan).exists():
+        membership = Membership.objects.filter(user=user, plan=plan).first()
+        if membership is None:
             membership_create(
                 plan=plan,
                 data={
                     "user": user,
                     "role": login.role,
                     "organisation": Organisation.objects.get(short_name=login.organisation),
+                    "keeps_accounts": login.keeps_accounts,
                 },
+                actor=None,
+            )
+        elif login.keeps_accounts and not membership.keeps_accounts:
+            membership_update(
+                membership=membership,
+                data={"keeps_accounts": True},
+                expected_lock_version=membership.lock_version,
                 actor=None,
             )
         result.append((login, created))

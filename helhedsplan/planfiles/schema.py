@@ -212,7 +212,9 @@ class Record(BaseModel):
 
 class Measurement(Record):
     date: Date
-    value: Number
+    #: Empty when the figure is suppressed (diskretioneret).
+    value: Number | None = None
+    suppressed: bool = False
     note: Text = ""
     is_example: bool = False
 

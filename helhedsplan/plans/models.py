@@ -44,10 +44,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "plan.submit_reports": frozenset({"coordinator"}),
     "plan.review_reports": frozenset({"reviewer"}),
     "plan.comment_reports": frozenset({"coordinator", "reviewer"}),
+    # Entering what a budget line actually spent (the form and the spreadsheet import): coordinators, and any
+    # member who keeps the plan's accounts (``Membership.keeps_accounts``, ``plans.rules``).
+    "plan.enter_actual_spend": frozenset({"coordinator"}),
+    # Importing a spreadsheet (``imports``): whoever edits goals or keeps the accounts; each row of the file is
+    # then judged by the right it takes (an editor limited to a delaftale imports only its rows).
+    "plan.import_data": frozenset({"coordinator", "editor"}),
 }
 
 #: Permissions an editor limited to some delaftaler holds only inside those delaftaler.
 LIMITED_BY_SUB_AGREEMENT: frozenset[str] = frozenset({"plan.edit_goals"})
+
+#: Permissions a member who keeps the plan's accounts (``Membership.keeps_accounts``) holds whatever their role.
+KEPT_BY_ACCOUNT_KEEPERS: frozenset[str] = frozenset({"plan.enter_actual_spend"})
 
 
 class PlanScopedQuerySet(models.QuerySet):
@@ -64,7 +73,10 @@ class PlanScopedQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         roles = ROLE_PERMISSIONS[action]
-        memberships = Membership.objects.filter(user=user, role__in=roles)
+        holds = Q(role__in=roles)
+        if action in KEPT_BY_ACCOUNT_KEEPERS:
+            holds |= Q(keeps_accounts=True)
+        memberships = Membership.objects.filter(holds, user=user)
         plan_path = self.model.plan_lookup
         # The plans an organisation-wide grant opens to the user with a role that holds the permission (never
         # a plan where the user is a member: there the membership decides, as in ``plans.rules``).
@@ -511,6 +523,14 @@ class Membership(PlanContent):
         default=False,
         help_text=_("May approve or reject a version of the plan on behalf of the organisation."),
     )
+    keeps_accounts = models.BooleanField(
+        _("keeps the accounts"),
+        default=False,
+        help_text=_(
+            "Enters the actual spend of the plan's budget lines (the form and the spreadsheet import), whatever "
+            "the organisation — as the secretariat at the lead housing organisation does."
+        ),
+    )
     history = PlanHistoricalRecords(m2m_fields=[sub_agreements])
 
     class Meta:
@@ -550,6 +570,10 @@ class Membership(PlanContent):
         if self.role != self.Role.COORDINATOR and self.is_last_coordinator():
             raise ValidationError(
                 {"role": _("The plan must keep a coordinator: make someone else coordinator first.")}
+            )
+        if self.keeps_accounts and self.role == self.Role.REVIEWER:
+            raise ValidationError(
+                {"keeps_accounts": _("A reviewer changes nothing in the plan, and so keeps no accounts.")}
             )
         self.validate_affiliation()
         self.validate_signs_for_organisation()
