@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "helhedsplan.core",
     "helhedsplan.periods",
     "helhedsplan.plans",
+    "helhedsplan.documents",
     "helhedsplan.agreements",
     "helhedsplan.goals",
     "helhedsplan.budget",
@@ -279,6 +280,10 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # server and the admin's file widget both need a string.
 MEDIA_URL = "/private-media/"
 MINUTES_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# The plan's documents (helhedsplan.documents): the largest file, and the most an Office file (a zip) may unpack
+# to — a zip bomb is refused from its declared sizes, and unpacking stops there.
+DOCUMENT_MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+DOCUMENT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 # Request bodies. Above MAX_REQUEST_BODY_BYTES a request is answered 413 from its Content-Length alone, before
 # anything reads it (core.middleware.RequestBodyLimitMiddleware): room for one minutes file and the form around

@@ -16,6 +16,7 @@ plan_patterns = [
     path("budget/", include("helhedsplan.budget.urls")),
     path("godkendelser/", include("helhedsplan.approvals.urls")),
     path("beredskab/", include("helhedsplan.preparedness.urls")),
+    path("dokumenter/", include("helhedsplan.documents.urls")),
     path("", include("helhedsplan.notifications.plan_urls")),
 ]
 

@@ -40,6 +40,7 @@ from helhedsplan.agreements.models import (
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.core.services import object_delete
+from helhedsplan.documents.models import DocumentVersion, PlanDocument
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.plans.models import Membership, Plan
 from helhedsplan.preparedness.models import (
@@ -50,6 +51,7 @@ from helhedsplan.preparedness.models import (
     PreparednessPlan,
 )
 from helhedsplan.reports.models import Submission
+from tests.documents.factories import document_with_version, pdf_upload
 from tests.plans.factories import EstateFactory, InvitationFactory
 from tests.reports.factories import SubmissionFactory
 from tests.world import ROLES, Personas, client_for, snapshot
@@ -87,6 +89,9 @@ REVIEW_REPORTS = READ | {"limited_editor": 403, "editor": 403, "coordinator": 40
 COMMENT_REPORTS = READ | {"limited_editor": 403, "editor": 403}
 #: Names, phones and e-mails of the emergency plan's contacts (also their history): not for reviewers.
 CONTACT_DETAILS = READ | {"reviewer": 403}
+#: The plan's documents: coordinators and editors upload and keep them (a limited editor too: documents are
+#: plan-wide, not a delaftale's).
+KEEP_DOCUMENTS = READ | {"reviewer": 403}
 
 
 # --- Which object a URL is about ------------------------------------------------------------------------------
@@ -625,6 +630,45 @@ TABLE: list[Row] = [
         },
     ),
     Row("budget:source_delete", MANAGE, pk(FundingSource), NO_DATA),
+    # Documents.
+    Row("documents:list", READ),
+    Row("documents:document", READ, pk(PlanDocument)),
+    Row(
+        "documents:document_create",
+        KEEP_DOCUMENTS,
+        post=lambda o, kw: {"kind": "annex", "title": "Bilag 9: Nyt kort", "file": pdf_upload("kort.pdf")},
+    ),
+    Row(
+        "documents:document_update",
+        KEEP_DOCUMENTS,
+        pk(PlanDocument),
+        lambda o, kw: {
+            "lock_version": PlanDocument.objects.get(**kw).lock_version,
+            "kind": "annex",
+            "title": "Bilag 2: Kort over området (rettet)",
+            "date": "2021-11-04",
+        },
+    ),
+    # A document holds its versions: deleting it with them is a coordinator's act.
+    Row("documents:document_delete", COORDINATOR_ONLY, pk(PlanDocument), NO_DATA),
+    Row(
+        "documents:version_create",
+        KEEP_DOCUMENTS,
+        lambda o: {"document": o.first(PlanDocument).pk},
+        lambda o, kw: {"file": pdf_upload("kort-v2.pdf"), "note": "Nye grænser"},
+    ),
+    Row(
+        "documents:version_download",
+        READ,
+        lambda o: {"pk": o.first(DocumentVersion, document__personal_data=False).pk},
+    ),
+    # A document with contact details (an emergency plan's phone list): not for reviewers.
+    Row(
+        "documents:version_download",
+        CONTACT_DETAILS,
+        lambda o: {"pk": o.first(DocumentVersion, document__personal_data=True).pk},
+        variant="contact_details",
+    ),
     # Approvals.
     Row("approvals:overview", READ),
     Row("approvals:minutes", READ, pk(EstateDecision)),
@@ -868,6 +912,7 @@ def walk(amager_plan, other_plan, personas) -> Walk:
     for plan in (amager_plan, other_plan):
         decision = EstateDecision.objects.in_plan(plan).order_by("pk").first()
         decision.minutes.save("referat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+        make_documents(plan)
     return Walk(
         plan=amager_plan,
         other=other_plan,
@@ -875,6 +920,13 @@ def walk(amager_plan, other_plan, personas) -> Walk:
         objects=Objects(amager_plan, limited_to),
         other_objects=Objects(other_plan, None),
     )
+
+
+def make_documents(plan: Plan) -> None:
+    """A document of ``plan`` with a stored file, and one with contact details (files live in each test's
+    folder, so they are made per test)."""
+    document_with_version(plan, title="Bilag 2: Kort over området")
+    document_with_version(plan, title="Beredskabsplanens telefonliste", personal_data=True)
 
 
 def _url(row: Row, plan: Plan, objects: Objects) -> str:

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.preparedness.models import EscalationLevel
 from tests.reports.factories import SubmissionFactory
-from tests.test_every_url import NO_DATA, TABLE, Objects, Row
+from tests.test_every_url import NO_DATA, TABLE, Objects, Row, make_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -215,6 +215,7 @@ def objects(amager_plan, personas) -> Objects:
     assert EstateDecision.objects.in_plan(amager_plan).exists()
     # A report awaiting Landsbyggefonden's answer, for the answer and comment forms.
     SubmissionFactory(report__plan=amager_plan, report__year=2022, submitted_by=personas.coordinator)
+    make_documents(amager_plan)
     return Objects(plan=amager_plan, limited_to=None)
 
 
@@ -229,6 +230,7 @@ def test_the_fuzzing_posts_at_least_a_thousand_submissions():
         "approvals",
         "preparedness",
         "reports",
+        "documents",
     }
 
 

@@ -44,10 +44,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "plan.submit_reports": frozenset({"coordinator"}),
     "plan.review_reports": frozenset({"reviewer"}),
     "plan.comment_reports": frozenset({"coordinator", "reviewer"}),
+    # The plan's documents (helhedsplan.documents): coordinators and editors upload and keep them; every
+    # member reads them (one with contact details only who sees those: plan.view_contact_details).
+    "plan.keep_documents": frozenset({"coordinator", "editor"}),
+    # The plan's governance (helhedsplan.governance): coordinators keep every body; an editor keeps the
+    # følgegruppe of a delaftale they edit (limited like plan.edit_goals); reviewers read them.
+    "plan.keep_governance": frozenset({"coordinator", "editor"}),
 }
 
 #: Permissions an editor limited to some delaftaler holds only inside those delaftaler.
-LIMITED_BY_SUB_AGREEMENT: frozenset[str] = frozenset({"plan.edit_goals"})
+LIMITED_BY_SUB_AGREEMENT: frozenset[str] = frozenset({"plan.edit_goals", "plan.keep_governance"})
 
 
 class PlanScopedQuerySet(models.QuerySet):

@@ -26,6 +26,9 @@ Permission names (pass the object, or the plan, as the second argument to ``user
 - ``plan.review_reports``       answer a submitted report: approve it or return it with a comment (reviewers:
                                 the one thing a reviewer writes)
 - ``plan.comment_reports``      comment on a submitted report (coordinators answer reviewers' comments)
+- ``plan.keep_documents``       upload documents and their new versions (coordinators, editors)
+- ``plan.keep_governance``      keep the bodies, members and meetings: coordinators all; editors the
+                                følgegruppe of a delaftale they edit
 """
 
 from __future__ import annotations

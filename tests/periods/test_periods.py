@@ -51,7 +51,9 @@ def test_ensuring_the_standard_periods_twice_changes_nothing():
 
 def test_the_data_migration_holds_the_same_rows():
     migration = importlib.import_module("helhedsplan.periods.migrations.0002_standard_periods")
-    assert migration.USUAL_TEMPLATE == USUAL_TEMPLATE
+    checklist = importlib.import_module("helhedsplan.documents.migrations.0002_checklist_in_period_templates")
+    # The periods' migration holds the template before the documents' checklist; the documents' adds it.
+    assert {**migration.USUAL_TEMPLATE, "documents": checklist.DOCUMENTS} == USUAL_TEMPLATE
     assert [(code, name, first, last, areas) for code, name, first, last, areas in migration.PERIODS] == [
         (p["code"], p["name"], p["first_year"], p["last_year"], p["focus_areas"]) for p in STANDARD_PERIODS
     ]
