@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "helhedsplan.budget",
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
+    "helhedsplan.governance",
     "helhedsplan.planfiles",
     "helhedsplan.reports",
     "helhedsplan.overview",

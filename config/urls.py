@@ -17,6 +17,7 @@ plan_patterns = [
     path("godkendelser/", include("helhedsplan.approvals.urls")),
     path("beredskab/", include("helhedsplan.preparedness.urls")),
     path("dokumenter/", include("helhedsplan.documents.urls")),
+    path("organisering/", include("helhedsplan.governance.urls")),
     path("", include("helhedsplan.notifications.plan_urls")),
 ]
 

@@ -42,6 +42,7 @@ from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.core.services import object_delete
 from helhedsplan.documents.models import DocumentVersion, PlanDocument
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
 from helhedsplan.plans.models import Membership, Plan
 from helhedsplan.preparedness.models import (
     ActionCard,
@@ -52,6 +53,7 @@ from helhedsplan.preparedness.models import (
 )
 from helhedsplan.reports.models import Submission
 from tests.documents.factories import document_with_version, pdf_upload
+from tests.governance.factories import make_governance
 from tests.plans.factories import EstateFactory, InvitationFactory
 from tests.reports.factories import SubmissionFactory
 from tests.world import ROLES, Personas, client_for, snapshot
@@ -106,6 +108,10 @@ SUB_AGREEMENT_OF = {
     Milestone: "activity__sub_agreement",
     Narrative: "sub_agreement",
     BudgetLine: "sub_agreement",
+    Body: "sub_agreement",
+    BodyMember: "body__sub_agreement",
+    Meeting: "body__sub_agreement",
+    MeetingDecision: "meeting__body__sub_agreement",
 }
 
 
@@ -669,6 +675,144 @@ TABLE: list[Row] = [
         lambda o: {"pk": o.first(DocumentVersion, document__personal_data=True).pk},
         variant="contact_details",
     ),
+    # Governance: the bestyrelse is the coordinators'; a følgegruppe is kept by the editors of its delaftale.
+    Row("governance:bodies", READ),
+    Row("governance:body", READ, lambda o: {"pk": o.first(Body, kind="board").pk}),
+    Row("governance:meeting", READ, lambda o: {"pk": o.first(Meeting, body__kind="board").pk}),
+    Row("governance:minutes", READ, lambda o: {"pk": o.first(Meeting, minutes__startswith="governance/").pk}),
+    Row(
+        "governance:body_create",
+        MANAGE,
+        post=lambda o, kw: {
+            "kind": "steering_group",
+            "name": "Ny styregruppe",
+            "terms_of_reference": "Følger op.",
+        },
+    ),
+    Row(
+        "governance:body_update",
+        MANAGE,
+        lambda o: {"pk": o.first(Body, kind="board").pk},
+        lambda o, kw: {
+            "lock_version": Body.objects.get(**kw).lock_version,
+            "kind": "board",
+            "name": "Bestyrelsen",
+            "terms_of_reference": "Bestyrelsen sætter retningen og følger op.",
+        },
+        variant="board",
+    ),
+    *(
+        row
+        for where, access in [("inside", EDIT_GOALS), ("elsewhere", EDIT_GOALS_ELSEWHERE)]
+        for row in [
+            Row(
+                "governance:body_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Body).pk},
+                lambda o, kw: {
+                    "lock_version": Body.objects.get(**kw).lock_version,
+                    "kind": "follow_up_group",
+                    "name": Body.objects.get(**kw).name,
+                    "sub_agreement": Body.objects.get(**kw).sub_agreement_id,
+                    "terms_of_reference": "Følger delaftalen.",
+                },
+                variant=where,
+            ),
+            Row(
+                "governance:member_create",
+                access,
+                lambda o, w=where: {"body": getattr(o, w)(Body).pk},
+                lambda o, kw: {"name": "Ny person", "title": "Skoleleder", "role": "member"},
+                variant=where,
+            ),
+            Row(
+                "governance:meeting_create",
+                access,
+                lambda o, w=where: {"body": getattr(o, w)(Body).pk},
+                lambda o, kw: {"date": "2025-05-01", "agenda": "Status"},
+                variant=where,
+            ),
+            Row(
+                "governance:decision_create",
+                access,
+                lambda o, w=where: {"meeting": getattr(o, w)(Meeting).pk},
+                lambda o, kw: {"text": "Følgegruppen tager status til efterretning."},
+                variant=where,
+            ),
+        ]
+    ),
+    Row(
+        "governance:body_delete", COORDINATOR_ONLY, lambda o: {"pk": o.first(Body, kind="board").pk}, NO_DATA
+    ),
+    Row(
+        "governance:member_create",
+        MANAGE,
+        lambda o: {"body": o.first(Body, kind="board").pk},
+        lambda o, kw: {"name": "Ny direktør", "title": "Direktør", "role": "member"},
+        variant="board",
+    ),
+    Row(
+        "governance:member_update",
+        MANAGE,
+        lambda o: {"pk": o.first(BodyMember, body__kind="board").pk},
+        lambda o, kw: {
+            "lock_version": BodyMember.objects.get(**kw).lock_version,
+            "name": "Omdøbt formand",
+            "role": "chair",
+        },
+    ),
+    Row(
+        "governance:member_delete",
+        MANAGE,
+        lambda o: {"pk": o.first(BodyMember, body__kind="board").pk},
+        NO_DATA,
+    ),
+    Row(
+        "governance:meeting_create",
+        MANAGE,
+        lambda o: {"body": o.first(Body, kind="board").pk},
+        lambda o, kw: {"date": "2025-04-01", "agenda": "Årsrapport", "minutes": pdf_upload("referat.pdf")},
+        variant="board",
+    ),
+    Row(
+        "governance:meeting_update",
+        MANAGE,
+        lambda o: {"pk": o.first(Meeting, body__kind="board").pk},
+        lambda o, kw: {
+            "lock_version": Meeting.objects.get(**kw).lock_version,
+            "date": "2025-03-11",
+            "agenda": "Ændret dagsorden",
+        },
+    ),
+    # A meeting holds its decisions: deleting it with them is a coordinator's act.
+    Row(
+        "governance:meeting_delete",
+        COORDINATOR_ONLY,
+        lambda o: {"pk": o.first(Meeting, body__kind="board").pk},
+        NO_DATA,
+    ),
+    Row(
+        "governance:decision_create",
+        MANAGE,
+        lambda o: {"meeting": o.first(Meeting, body__kind="board").pk},
+        lambda o, kw: {"text": "Bestyrelsen godkender budgetændringen."},
+        variant="board",
+    ),
+    Row(
+        "governance:decision_update",
+        MANAGE,
+        lambda o: {"pk": o.first(MeetingDecision, meeting__body__kind="board").pk},
+        lambda o, kw: {
+            "lock_version": MeetingDecision.objects.get(**kw).lock_version,
+            "text": "Rettet beslutning",
+        },
+    ),
+    Row(
+        "governance:decision_delete",
+        MANAGE,
+        lambda o: {"pk": o.first(MeetingDecision, meeting__body__kind="board").pk},
+        NO_DATA,
+    ),
     # Approvals.
     Row("approvals:overview", READ),
     Row("approvals:minutes", READ, pk(EstateDecision)),
@@ -927,6 +1071,7 @@ def make_documents(plan: Plan) -> None:
     folder, so they are made per test)."""
     document_with_version(plan, title="Bilag 2: Kort over området")
     document_with_version(plan, title="Beredskabsplanens telefonliste", personal_data=True)
+    make_governance(plan)
 
 
 def _url(row: Row, plan: Plan, objects: Objects) -> str:

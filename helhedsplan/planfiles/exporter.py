@@ -18,6 +18,7 @@ from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.budget.models import BudgetCategory, BudgetLine, FundingSource
 from helhedsplan.core.personal import personal_fields
 from helhedsplan.goals.models import Activity, Goal, Indicator
+from helhedsplan.governance.models import Body, BodyMember, Meeting
 from helhedsplan.plans.models import Estate, Organisation, Plan
 from helhedsplan.preparedness.models import Contact, Incident, PreparednessPlan
 
@@ -142,6 +143,14 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 queryset=FundingSource.objects.select_related("organisation").prefetch_related("fundings"),
             ),
             "approval_steps",
+            Prefetch(
+                "bodies",
+                queryset=Body.objects.select_related("sub_agreement").prefetch_related(
+                    Prefetch("members", queryset=BodyMember.objects.select_related("organisation")),
+                    Prefetch("meetings", queryset=Meeting.objects.order_by("date", "pk")),
+                    "meetings__decisions",
+                ),
+            ),
         )
         .select_related("funding_period")
         .get()
@@ -183,9 +192,51 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             )
             for step in sorted(plan.approval_steps.all(), key=lambda s: s.order)
         ],
+        "governance": [_body(body) for body in plan.bodies.all()],
         "preparedness_plan": preparedness and _preparedness_data(preparedness),
     }
     return compact(schema.PlanFile, data)
+
+
+def _body(body: Body) -> dict[str, Any]:
+    return compact(
+        schema.Body,
+        {
+            "kind": body.kind,
+            "name": body.name,
+            "sub_agreement": body.sub_agreement.focus_area if body.sub_agreement else None,
+            "terms_of_reference": body.terms_of_reference,
+            "is_example": body.is_example,
+            "members": [
+                compact(
+                    schema.BodyMember,
+                    {
+                        "name": member.name,
+                        "title": member.title,
+                        "organisation": member.organisation.short_name if member.organisation else None,
+                        "role": member.role,
+                        "is_example": member.is_example,
+                    },
+                )
+                for member in body.members.all()
+            ],
+            "meetings": [
+                compact(
+                    schema.Meeting,
+                    {
+                        "date": meeting.date,
+                        "agenda": meeting.agenda,
+                        "is_example": meeting.is_example,
+                        "decisions": [
+                            compact(schema.MeetingDecision, {"text": d.text, "is_example": d.is_example})
+                            for d in sorted(meeting.decisions.all(), key=lambda d: d.pk)
+                        ],
+                    },
+                )
+                for meeting in body.meetings.all()
+            ],
+        },
+    )
 
 
 def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedness) -> list[Organisation]:
@@ -204,6 +255,14 @@ def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedne
     found.update({s.organisation.pk: s.organisation for s in plan.funding_sources.all() if s.organisation})
     if preparedness is not None:
         found.update({c.organisation.pk: c.organisation for c in preparedness.contacts.all()})
+    found.update(
+        {
+            m.organisation.pk: m.organisation
+            for b in plan.bodies.all()
+            for m in b.members.all()
+            if m.organisation
+        }
+    )
     return sorted(found.values(), key=lambda o: (ORG_KIND_ORDER[o.kind], o.short_name))
 
 

@@ -235,7 +235,7 @@ def test_docx_xlsx_and_images_are_accepted_by_content(amager_plan):
 
 
 def test_another_plans_document_is_not_found(amager_plan, other_plan, personas, client_for):
-    other = document_with_version(other_plan, title="Andet bilag")
+    other = document_with_version(other_plan, title="Et tredje bilag")
     client = client_for(personas.coordinator)
     assert _download(client, amager_plan, other.versions.get()).status_code == 404
     assert (
