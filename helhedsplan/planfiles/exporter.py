@@ -8,6 +8,7 @@ Datetimes are written in the project's time zone, with their offset.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -281,8 +282,21 @@ def _plan(plan: Plan, organisations: list[Organisation]) -> dict[str, Any]:
 def _estate(estate) -> dict[str, Any]:
     decisions = sorted(estate.decisions.all(), key=lambda d: BODY_ORDER[d.body])
     values = {
-        field: getattr(estate, field) for field in ("name", "number", "homes", "residents", "name_is_known")
+        field: getattr(estate, field)
+        for field in (
+            "name",
+            "number",
+            "homes",
+            "residents",
+            "name_is_known",
+            "latitude",
+            "longitude",
+            "outline",
+            "location_source",
+        )
     }
+    if estate.outline:
+        values["outline"] = [[Decimal(str(c)) for c in point] for point in estate.outline]
     association = estate.housing_association
     values["housing_association"] = association.short_name if association else None
     values["decisions"] = [

@@ -278,6 +278,8 @@ class _Writer:
             path = f"estates[{index}]"
             data = row.model_dump(exclude={"decisions"})
             data["housing_association"] = self.org(row.housing_association)
+            # An outline is stored as plain JSON numbers (the file's decimals are read exactly, as Decimals).
+            data["outline"] = [[float(c) for c in point] for point in row.outline] if row.outline else None
             estate = self.attempt(partial(estate_create, plan=plan, data=data, actor=None), path, data)
             if estate is None:
                 continue

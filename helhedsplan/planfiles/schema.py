@@ -275,6 +275,12 @@ class Estate(Record):
     homes: int | None = None
     residents: int | None = None
     name_is_known: bool = True
+    # Where it lies (degrees, WGS 84), only where a public source gives it, named in location_source; that the
+    # point lies in Denmark and the outline is a closed polygon are the model's rules.
+    latitude: Number | None = None
+    longitude: Number | None = None
+    outline: list[list[Number]] | None = None
+    location_source: Text = ""
     decisions: list[EstateDecision] = []
 
 

@@ -42,6 +42,7 @@ from helhedsplan.goals.charts import IndicatorChart, indicator_chart
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.goals.selectors import every_measurement
 from helhedsplan.governance.selectors import BoardApproval, report_approval
+from helhedsplan.plans.locations import map_estate_rows, static_map
 from helhedsplan.plans.models import Organisation, Plan
 from helhedsplan.preparedness.models import EscalationLevel, Incident
 
@@ -283,6 +284,14 @@ class StatusReport:
         if self.board_approval is not None:
             return self.board_approval.date
         return self.report.board_approved_on
+
+    @property
+    def estate_map_svg(self) -> str:
+        """The estates with a location as a static picture (an inline SVG; the PDF and print view fetch
+        nothing), from the estates the approvals part already read; empty when none has a location."""
+        return static_map(
+            map_estate_rows(self.approvals.summary.estates), title=gettext("Map of the estates")
+        )
 
     @property
     def covers_period(self) -> bool:
