@@ -179,18 +179,21 @@ def test_the_static_map_escapes_names():
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
-def test_the_approvals_page_shows_the_map_with_a_marker_per_located_estate(amager_plan, personas, client_for):
+def test_the_approvals_page_and_the_overview_show_the_map_with_a_marker_per_located_estate(
+    amager_plan, personas, client_for
+):
     from django.urls import reverse
 
     for name, lat, lon in [("Hørgården", "55.6611", "12.5892"), ("Signalgården", "55.6500", "12.6100")]:
         _set(
             Estate.objects.in_plan(amager_plan).get(name=name), latitude=Decimal(lat), longitude=Decimal(lon)
         )
-    page = client_for(personas.reviewer).get(reverse("approvals:overview", kwargs={"plan": amager_plan.slug}))
-    html = page.content.decode()
-    assert 'id="estate-map"' in html and "vendor/leaflet/leaflet.js" in html
-    assert html.count('"lat":') == 2
-    assert "tile.openstreetmap" not in html
+    for address in ("approvals:overview", "overview:dashboard"):
+        page = client_for(personas.reviewer).get(reverse(address, kwargs={"plan": amager_plan.slug}))
+        html = page.content.decode()
+        assert 'id="estate-map"' in html and "vendor/leaflet/leaflet.js" in html, address
+        assert html.count('"lat":') == 2
+        assert "tile.openstreetmap" not in html
 
 
 def test_an_estate_factory_has_no_location():
