@@ -40,7 +40,9 @@ from helhedsplan.agreements.models import (
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.core.services import object_delete
+from helhedsplan.documents.models import DocumentVersion, PlanDocument
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
 from helhedsplan.plans.models import Membership, Plan
 from helhedsplan.preparedness.models import (
     ActionCard,
@@ -52,6 +54,8 @@ from helhedsplan.preparedness.models import (
 from helhedsplan.reports.models import Submission
 from helhedsplan.versions.models import PlanVersion, Signoff
 from helhedsplan.versions.services import signoff_decide, version_submit
+from tests.documents.factories import document_with_version, pdf_upload
+from tests.governance.factories import make_governance
 from tests.plans.factories import EstateFactory, InvitationFactory, landsbyggefonden
 from tests.reports.factories import SubmissionFactory
 from tests.versions.factories import change_strategic_goal
@@ -99,6 +103,9 @@ IMPORT_DATA = READ | {"reviewer": 403}
 #: A spreadsheet's preview: its uploader's alone (the walk's coordinator); to anyone else who may import, it
 #: does not exist.
 OWN_PREVIEW = IMPORT_DATA | {"limited_editor": 404, "editor": 404}
+#: The plan's documents: coordinators and editors upload and keep them (a limited editor too: documents are
+#: plan-wide, not a delaftale's).
+KEEP_DOCUMENTS = READ | {"reviewer": 403}
 
 
 # --- Which object a URL is about ------------------------------------------------------------------------------
@@ -113,6 +120,10 @@ SUB_AGREEMENT_OF = {
     Milestone: "activity__sub_agreement",
     Narrative: "sub_agreement",
     BudgetLine: "sub_agreement",
+    Body: "sub_agreement",
+    BodyMember: "body__sub_agreement",
+    Meeting: "body__sub_agreement",
+    MeetingDecision: "meeting__body__sub_agreement",
 }
 
 
@@ -750,6 +761,183 @@ TABLE: list[Row] = [
         },
     ),
     Row("budget:source_delete", MANAGE, pk(FundingSource), NO_DATA),
+    # Documents.
+    Row("documents:list", READ),
+    Row("documents:document", READ, pk(PlanDocument)),
+    Row(
+        "documents:document_create",
+        KEEP_DOCUMENTS,
+        post=lambda o, kw: {"kind": "annex", "title": "Bilag 9: Nyt kort", "file": pdf_upload("kort.pdf")},
+    ),
+    Row(
+        "documents:document_update",
+        KEEP_DOCUMENTS,
+        pk(PlanDocument),
+        lambda o, kw: {
+            "lock_version": PlanDocument.objects.get(**kw).lock_version,
+            "kind": "annex",
+            "title": "Bilag 2: Kort over området (rettet)",
+            "date": "2021-11-04",
+        },
+    ),
+    # A document holds its versions: deleting it with them is a coordinator's act.
+    Row("documents:document_delete", COORDINATOR_ONLY, pk(PlanDocument), NO_DATA),
+    Row(
+        "documents:version_create",
+        KEEP_DOCUMENTS,
+        lambda o: {"document": o.first(PlanDocument).pk},
+        lambda o, kw: {"file": pdf_upload("kort-v2.pdf"), "note": "Nye grænser"},
+    ),
+    Row(
+        "documents:version_download",
+        READ,
+        lambda o: {"pk": o.first(DocumentVersion, document__personal_data=False).pk},
+    ),
+    # A document with contact details (an emergency plan's phone list): not for reviewers.
+    Row(
+        "documents:version_download",
+        CONTACT_DETAILS,
+        lambda o: {"pk": o.first(DocumentVersion, document__personal_data=True).pk},
+        variant="contact_details",
+    ),
+    # Governance: the bestyrelse is the coordinators'; a følgegruppe is kept by the editors of its delaftale.
+    Row("governance:bodies", READ),
+    Row("governance:body", READ, lambda o: {"pk": o.first(Body, kind="board").pk}),
+    Row("governance:meeting", READ, lambda o: {"pk": o.first(Meeting, body__kind="board").pk}),
+    Row("governance:minutes", READ, lambda o: {"pk": o.first(Meeting, minutes__startswith="governance/").pk}),
+    Row(
+        "governance:body_create",
+        MANAGE,
+        post=lambda o, kw: {
+            "kind": "steering_group",
+            "name": "Ny styregruppe",
+            "terms_of_reference": "Følger op.",
+        },
+    ),
+    Row(
+        "governance:body_update",
+        MANAGE,
+        lambda o: {"pk": o.first(Body, kind="board").pk},
+        lambda o, kw: {
+            "lock_version": Body.objects.get(**kw).lock_version,
+            "kind": "board",
+            "name": "Bestyrelsen",
+            "terms_of_reference": "Bestyrelsen sætter retningen og følger op.",
+        },
+        variant="board",
+    ),
+    *(
+        row
+        for where, access in [("inside", EDIT_GOALS), ("elsewhere", EDIT_GOALS_ELSEWHERE)]
+        for row in [
+            Row(
+                "governance:body_update",
+                access,
+                lambda o, w=where: {"pk": getattr(o, w)(Body).pk},
+                lambda o, kw: {
+                    "lock_version": Body.objects.get(**kw).lock_version,
+                    "kind": "follow_up_group",
+                    "name": Body.objects.get(**kw).name,
+                    "sub_agreement": Body.objects.get(**kw).sub_agreement_id,
+                    "terms_of_reference": "Følger delaftalen.",
+                },
+                variant=where,
+            ),
+            Row(
+                "governance:member_create",
+                access,
+                lambda o, w=where: {"body": getattr(o, w)(Body).pk},
+                lambda o, kw: {"name": "Ny person", "title": "Skoleleder", "role": "member"},
+                variant=where,
+            ),
+            Row(
+                "governance:meeting_create",
+                access,
+                lambda o, w=where: {"body": getattr(o, w)(Body).pk},
+                lambda o, kw: {"date": "2025-05-01", "agenda": "Status"},
+                variant=where,
+            ),
+            Row(
+                "governance:decision_create",
+                access,
+                lambda o, w=where: {"meeting": getattr(o, w)(Meeting).pk},
+                lambda o, kw: {"text": "Følgegruppen tager status til efterretning."},
+                variant=where,
+            ),
+        ]
+    ),
+    Row(
+        "governance:body_delete", COORDINATOR_ONLY, lambda o: {"pk": o.first(Body, kind="board").pk}, NO_DATA
+    ),
+    Row(
+        "governance:member_create",
+        MANAGE,
+        lambda o: {"body": o.first(Body, kind="board").pk},
+        lambda o, kw: {"name": "Ny direktør", "title": "Direktør", "role": "member"},
+        variant="board",
+    ),
+    Row(
+        "governance:member_update",
+        MANAGE,
+        lambda o: {"pk": o.first(BodyMember, body__kind="board").pk},
+        lambda o, kw: {
+            "lock_version": BodyMember.objects.get(**kw).lock_version,
+            "name": "Omdøbt formand",
+            "role": "chair",
+        },
+    ),
+    Row(
+        "governance:member_delete",
+        MANAGE,
+        lambda o: {"pk": o.first(BodyMember, body__kind="board").pk},
+        NO_DATA,
+    ),
+    Row(
+        "governance:meeting_create",
+        MANAGE,
+        lambda o: {"body": o.first(Body, kind="board").pk},
+        lambda o, kw: {"date": "2025-04-01", "agenda": "Årsrapport", "minutes": pdf_upload("referat.pdf")},
+        variant="board",
+    ),
+    Row(
+        "governance:meeting_update",
+        MANAGE,
+        lambda o: {"pk": o.first(Meeting, body__kind="board").pk},
+        lambda o, kw: {
+            "lock_version": Meeting.objects.get(**kw).lock_version,
+            "date": "2025-03-11",
+            "agenda": "Ændret dagsorden",
+        },
+    ),
+    # A meeting holds its decisions: deleting it with them is a coordinator's act.
+    Row(
+        "governance:meeting_delete",
+        COORDINATOR_ONLY,
+        lambda o: {"pk": o.first(Meeting, body__kind="board").pk},
+        NO_DATA,
+    ),
+    Row(
+        "governance:decision_create",
+        MANAGE,
+        lambda o: {"meeting": o.first(Meeting, body__kind="board").pk},
+        lambda o, kw: {"text": "Bestyrelsen godkender budgetændringen."},
+        variant="board",
+    ),
+    Row(
+        "governance:decision_update",
+        MANAGE,
+        lambda o: {"pk": o.first(MeetingDecision, meeting__body__kind="board").pk},
+        lambda o, kw: {
+            "lock_version": MeetingDecision.objects.get(**kw).lock_version,
+            "text": "Rettet beslutning",
+        },
+    ),
+    Row(
+        "governance:decision_delete",
+        MANAGE,
+        lambda o: {"pk": o.first(MeetingDecision, meeting__body__kind="board").pk},
+        NO_DATA,
+    ),
     # Approvals.
     Row("approvals:overview", READ),
     Row("approvals:minutes", READ, pk(EstateDecision)),
@@ -1015,6 +1203,7 @@ def walk(amager_plan, other_plan, personas) -> Walk:
     for plan in (amager_plan, other_plan):
         decision = EstateDecision.objects.in_plan(plan).order_by("pk").first()
         decision.minutes.save("referat.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+        make_documents(plan)
     return Walk(
         plan=amager_plan,
         other=other_plan,
@@ -1022,6 +1211,14 @@ def walk(amager_plan, other_plan, personas) -> Walk:
         objects=Objects(amager_plan, limited_to),
         other_objects=Objects(other_plan, None),
     )
+
+
+def make_documents(plan: Plan) -> None:
+    """A document of ``plan`` with a stored file, and one with contact details (files live in each test's
+    folder, so they are made per test)."""
+    document_with_version(plan, title="Bilag 2: Kort over området")
+    document_with_version(plan, title="Beredskabsplanens telefonliste", personal_data=True)
+    make_governance(plan)
 
 
 def _url(row: Row, plan: Plan, objects: Objects) -> str:

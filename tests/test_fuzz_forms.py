@@ -30,7 +30,7 @@ from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.preparedness.models import EscalationLevel
 from helhedsplan.versions.services import version_submit
 from tests.reports.factories import SubmissionFactory
-from tests.test_every_url import NO_DATA, TABLE, Objects, Row
+from tests.test_every_url import NO_DATA, TABLE, Objects, Row, make_documents
 from tests.versions.factories import change_strategic_goal
 
 pytestmark = pytest.mark.django_db
@@ -222,6 +222,7 @@ def objects(amager_plan, personas) -> Objects:
     version_submit(
         plan=amager_plan, reason_category="other", reason="Fuzz-version.", actor=personas.coordinator
     )
+    make_documents(amager_plan)
     return Objects(plan=amager_plan, limited_to=None)
 
 
@@ -237,6 +238,8 @@ def test_the_fuzzing_posts_at_least_a_thousand_submissions():
         "preparedness",
         "reports",
         "imports",
+        "documents",
+        "governance",
     }
 
 

@@ -23,10 +23,14 @@ DEFAULT_PERIOD_CODE = "2019-2026"
 
 def _validate_template(value: Any) -> None:
     """The template's shape: ``{"funding_sources": [{"name", "kind"}], "approval_steps": [{"title", "body",
-    "status"}]}``."""
+    "status"}], "documents": [{"key", "title", "kind"}]}`` (the documents Landsbyggefonden expects)."""
     if not isinstance(value, dict):
         raise ValidationError(_("The template must be an object with funding_sources and approval_steps."))
-    for key, required in (("funding_sources", ("name", "kind")), ("approval_steps", ("title", "body"))):
+    for key, required in (
+        ("funding_sources", ("name", "kind")),
+        ("approval_steps", ("title", "body")),
+        ("documents", ("key", "title", "kind")),
+    ):
         rows = value.get(key, [])
         if not isinstance(rows, list) or not all(
             isinstance(row, dict)

@@ -47,6 +47,19 @@ USUAL_TEMPLATE: dict[str, Any] = {
     # for: "Ændringer i den strategiske aftale skal godkendes af Landsbyggefonden", and the budget with it. A
     # change elsewhere (the delaftaler) needs the plan's bestyrelse and a recorded version.
     "changes_needing_lbf": ["strategic_agreement", "budget"],
+    # The documents Landsbyggefonden expects with a plan (DOMAIN.md: the agreements, the budget in LBF's
+    # template, the organisation chart, the bestyrelse's kommissorium, the Boligsociale Data extract, the
+    # beredskabsplan) and, once given, its tilsagn: the documents app's checklist.
+    "documents": [
+        {"key": "strategic-agreement", "title": "Strategisk samarbejdsaftale", "kind": "annex"},
+        {"key": "sub-agreements", "title": "Delaftaler", "kind": "annex"},
+        {"key": "budget", "title": "Budget i Landsbyggefondens skabelon", "kind": "annex"},
+        {"key": "organisation-chart", "title": "Organisationsdiagram", "kind": "organisation_chart"},
+        {"key": "terms-of-reference", "title": "Kommissorium for bestyrelsen", "kind": "terms_of_reference"},
+        {"key": "boligsociale-data", "title": "Udtræk fra Boligsociale Data", "kind": "annex"},
+        {"key": "emergency-plan", "title": "Beredskabsplan", "kind": "annex"},
+        {"key": "grant", "title": "Tilsagn fra Landsbyggefonden", "kind": "grant"},
+    ],
 }
 
 STANDARD_PERIODS: list[dict[str, Any]] = [

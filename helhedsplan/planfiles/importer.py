@@ -26,6 +26,7 @@ from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.core.services import object_create
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
 from helhedsplan.periods.models import FundingPeriod
 from helhedsplan.periods.standard import ensure_standard_periods
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
@@ -191,6 +192,7 @@ class _Writer:
         sub_agreements = self._write_sub_agreements(plan)
         self._write_budget(plan, sub_agreements)
         self._write_approval_steps(plan)
+        self._write_governance(plan, sub_agreements)
         self._write_preparedness(plan, estates)
         if not self.errors:
             self._write_approved_version(plan)
@@ -280,6 +282,8 @@ class _Writer:
             path = f"estates[{index}]"
             data = row.model_dump(exclude={"decisions"})
             data["housing_association"] = self.org(row.housing_association)
+            # An outline is stored as plain JSON numbers (the file's decimals are read exactly, as Decimals).
+            data["outline"] = [[float(c) for c in point] for point in row.outline] if row.outline else None
             estate = self.attempt(partial(estate_create, plan=plan, data=data, actor=None), path, data)
             if estate is None:
                 continue
@@ -465,6 +469,36 @@ class _Writer:
             )
         if not self.errors and not PlanVersion.objects.filter(pk=version.pk, status="approved").exists():
             self.errors.append(f"{path}: " + _("an approved version is approved by every party"))
+
+    def _write_governance(self, plan: Plan, sub_agreements: dict[str, SubAgreement]) -> None:
+        for index, row in enumerate(self.data.governance):
+            path = f"governance[{index}]"
+            data = {
+                **row.model_dump(exclude={"members", "meetings", "sub_agreement"}),
+                "sub_agreement": sub_agreements.get(row.sub_agreement) if row.sub_agreement else None,
+            }
+            body = self.create(Body(plan=plan), path, data)
+            if body is None:
+                continue
+            for m_index, member in enumerate(row.members):
+                self.create(
+                    BodyMember(body=body),
+                    f"{path}.members[{m_index}]",
+                    {**member.model_dump(), "organisation": self.org(member.organisation)},
+                )
+            for m_index, meeting_row in enumerate(row.meetings):
+                place = f"{path}.meetings[{m_index}]"
+                meeting = self.create(
+                    Meeting(body=body), place, meeting_row.model_dump(exclude={"decisions"})
+                )
+                if meeting is None:
+                    continue
+                for d_index, decision in enumerate(meeting_row.decisions):
+                    self.create(
+                        MeetingDecision(meeting=meeting),
+                        f"{place}.decisions[{d_index}]",
+                        decision.model_dump(),
+                    )
 
     def _write_preparedness(self, plan: Plan, estates: dict[str, Estate]) -> None:
         row = self.data.preparedness_plan

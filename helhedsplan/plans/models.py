@@ -23,6 +23,14 @@ from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, date
 from helhedsplan.core.dates import add_months
 from helhedsplan.core.models import CleanInput, OutgoingMail, cascading_relations
 from helhedsplan.core.navigation import Crumb
+from helhedsplan.plans.locations import (
+    MAX_LATITUDE,
+    MAX_LONGITUDE,
+    MIN_LATITUDE,
+    MIN_LONGITUDE,
+    OUTSIDE_DENMARK,
+    validate_outline,
+)
 
 # --- Who may do what: the one role table -----------------------------------------------------------------------
 
@@ -50,10 +58,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Importing a spreadsheet (``imports``): whoever edits goals or keeps the accounts; each row of the file is
     # then judged by the right it takes (an editor limited to a delaftale imports only its rows).
     "plan.import_data": frozenset({"coordinator", "editor"}),
+    # The plan's documents (helhedsplan.documents): coordinators and editors upload and keep them; every
+    # member reads them (one with contact details only who sees those: plan.view_contact_details).
+    "plan.keep_documents": frozenset({"coordinator", "editor"}),
+    # The plan's governance (helhedsplan.governance): coordinators keep every body; an editor keeps the
+    # følgegruppe of a delaftale they edit (limited like plan.edit_goals); reviewers read them.
+    "plan.keep_governance": frozenset({"coordinator", "editor"}),
 }
 
 #: Permissions an editor limited to some delaftaler holds only inside those delaftaler.
-LIMITED_BY_SUB_AGREEMENT: frozenset[str] = frozenset({"plan.edit_goals"})
+LIMITED_BY_SUB_AGREEMENT: frozenset[str] = frozenset({"plan.edit_goals", "plan.keep_governance"})
 
 #: Permissions a member who keeps the plan's accounts (``Membership.keeps_accounts``) holds whatever their role.
 KEPT_BY_ACCOUNT_KEEPERS: frozenset[str] = frozenset({"plan.enter_actual_spend"})
@@ -460,6 +474,23 @@ class Estate(PlanContent):
         default=True,
         help_text=_("Off when the estate's name is not public and a placeholder is shown instead."),
     )
+    # Where the estate lies (plans.locations): set once, in the admin, the plan file or `manage.py
+    # import_estate_locations`; never looked up while the app runs. Empty when no public source gives it.
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=6, null=True, blank=True)
+    outline = models.JSONField(
+        _("outline"),
+        null=True,
+        blank=True,
+        validators=[validate_outline],
+        help_text=_("A closed polygon of [longitude, latitude] points, the first repeated last."),
+    )
+    location_source = models.CharField(
+        _("source of the location"),
+        max_length=300,
+        blank=True,
+        help_text=_("The public source the coordinates come from."),
+    )
     history = PlanHistoricalRecords()
 
     class Meta:
@@ -472,6 +503,33 @@ class Estate(PlanContent):
                 name="estate_name_unique_in_plan",
                 violation_error_message=_("The plan already has an estate with this name."),
                 error_field="name",
+            ),
+            CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="estate_point_has_both_coordinates",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+                error_field="longitude",
+            ),
+            CheckConstraint(
+                condition=Q(latitude__isnull=True)
+                | Q(
+                    latitude__gte=MIN_LATITUDE,
+                    latitude__lte=MAX_LATITUDE,
+                    longitude__gte=MIN_LONGITUDE,
+                    longitude__lte=MAX_LONGITUDE,
+                ),
+                name="estate_point_inside_denmark",
+                violation_error_message=OUTSIDE_DENMARK,
+                error_field="latitude",
+            ),
+            CheckConstraint(
+                condition=Q(outline__isnull=True) | Q(latitude__isnull=False),
+                name="estate_outline_has_a_point",
+                violation_error_message=_(
+                    "An estate with an outline needs its point too (where its marker stands)."
+                ),
+                error_field="latitude",
             ),
         ]
 

@@ -29,6 +29,9 @@ Permission names (pass the object, or the plan, as the second argument to ``user
 - ``plan.enter_actual_spend``   enter a budget line's actual spend (coordinators, and any member who keeps the
                                 plan's accounts: ``Membership.keeps_accounts``, granted by a coordinator)
 - ``plan.import_data``          import a spreadsheet; each row is judged by the right it takes
+- ``plan.keep_documents``       upload documents and their new versions (coordinators, editors)
+- ``plan.keep_governance``      keep the bodies, members and meetings: coordinators all; editors the
+                                følgegruppe of a delaftale they edit
 """
 
 from __future__ import annotations

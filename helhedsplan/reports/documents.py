@@ -245,7 +245,7 @@ def report_xlsx(data: StatusReport) -> bytes:
         front.add([_("Submitted"), data.filing.text])
     elif data.submission:
         front.add([_("Submitted"), data.submission.submitted_at.date(), str(data.submission.submitted_by)])
-    front.add([_("Approved by the board"), data.report.board_approved_on])
+    front.add([_("Approved by the board"), data.board_approved_on])
     if data.reservation:
         front.add([_("Reservation"), data.reservation])
     if data.covers_period:
