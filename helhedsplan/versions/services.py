@@ -22,6 +22,10 @@ from .summary import changed_sections, label_fields, sections_needing_lbf
 
 
 def _send(signal, **kwargs) -> None:
+    """Announce an event after the commit. What a plan file's import records (no actor: a decision taken long
+    ago, written down now) is not an event, and nobody is mailed about it."""
+    if kwargs.get("actor") is None:
+        return
     transaction.on_commit(lambda: signal.send(sender=PlanVersion, **kwargs))
 
 

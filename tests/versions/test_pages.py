@@ -230,7 +230,7 @@ def test_a_coordinator_grants_signing_only_to_a_person_the_organisation_confirme
     membership.user.affiliations.filter(organisation=membership.organisation).delete()
     refused = client.post(address, data)
     assert refused.status_code == 200
-    assert "organisationen har bekræftet" in refused.content.decode()
+    assert "ingen bekræftet tilknytning" in refused.content.decode()
     membership.refresh_from_db()
     assert not membership.signs_for_organisation
 
