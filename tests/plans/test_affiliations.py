@@ -339,7 +339,9 @@ def test_the_administrator_gives_and_takes_the_reviewer_role_in_every_plan(amage
 
 
 def test_a_grant_names_only_confirmed_people(lbf):
-    grant = OrganisationGrant.objects.get(organisation=lbf)
+    grant, _made = OrganisationGrant.objects.get_or_create(
+        organisation=lbf, role=OrganisationGrant.Role.REVIEWER
+    )
     with pytest.raises(ValidationError) as refusal:
         grant.clean_many_to_many({"users": [UserFactory(username="fremmed", password=None)]})
     assert refusal.value.message_dict == {
