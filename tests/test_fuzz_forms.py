@@ -236,6 +236,7 @@ def test_the_fuzzing_posts_at_least_a_thousand_submissions():
         "approvals",
         "preparedness",
         "reports",
+        "versions",
     }
 
 
