@@ -213,7 +213,7 @@ class Objects:
 
     def awaiting_version(self):
         """The plan's version awaiting its sign-offs (made by the walk's fixture)."""
-        found = PlanVersion.objects.in_plan(self.plan).filter(status="submitted").first()
+        found = PlanVersion.objects.of_plan(self.plan).filter(status="submitted").first()
         assert found is not None, f"the test data has no version awaiting sign-offs in {self.plan}"
         return found
 

@@ -240,6 +240,7 @@ def test_the_fuzzing_posts_at_least_a_thousand_submissions():
         "imports",
         "documents",
         "governance",
+        "versions",
     }
 
 

@@ -491,7 +491,7 @@ def submission_file(request: HttpRequest, slug: Slug, pk: Id, format: str):
 def _versions(plan: Plan):
     signoffs = Signoff.objects.select_related("organisation").order_by("pk")
     return (
-        PlanVersion.objects.in_plan(plan)
+        PlanVersion.objects.of_plan(plan)
         .select_related("based_on")
         .prefetch_related(Prefetch("signoffs", queryset=signoffs))
         .order_by("number")

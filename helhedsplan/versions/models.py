@@ -51,7 +51,8 @@ class VersionQuerySet(models.QuerySet):
             raise ValidationError(self.model.FROZEN_MESSAGE)
         return super().update(**kwargs)
 
-    def in_plan(self, plan: Plan) -> VersionQuerySet:
+    def of_plan(self, plan: Plan) -> VersionQuerySet:
+        """The plan's rows (named apart from ``PlanScopedQuerySet.in_plan``: no generic history page shows these)."""
         return self.filter(**{self.model.plan_lookup: plan})
 
 

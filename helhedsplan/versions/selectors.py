@@ -33,7 +33,7 @@ def versions_of(plan: Plan) -> list[PlanVersion]:
     """The plan's versions, newest first, each with its plan, sign-offs and their organisations (two queries)."""
     signoffs = Signoff.objects.select_related("organisation").order_by("pk")
     return list(
-        PlanVersion.objects.in_plan(plan)
+        PlanVersion.objects.of_plan(plan)
         .select_related("plan", "submitted_by")
         .prefetch_related(Prefetch("signoffs", queryset=signoffs))
         .order_by("-number")
@@ -44,7 +44,7 @@ def version_or_none(plan: Plan, number: int) -> PlanVersion | None:
     """One version of the plan by its number, with its sign-offs (two queries)."""
     signoffs = Signoff.objects.select_related("organisation", "recorded_by").order_by("pk")
     return (
-        PlanVersion.objects.in_plan(plan)
+        PlanVersion.objects.of_plan(plan)
         .select_related("plan__funding_period", "submitted_by", "based_on")
         .prefetch_related(Prefetch("signoffs", queryset=signoffs))
         .filter(number=number)
@@ -53,11 +53,11 @@ def version_or_none(plan: Plan, number: int) -> PlanVersion | None:
 
 
 def approved_version(plan: Plan) -> PlanVersion | None:
-    return PlanVersion.objects.in_plan(plan).filter(status=PlanVersion.Status.APPROVED).first()
+    return PlanVersion.objects.of_plan(plan).filter(status=PlanVersion.Status.APPROVED).first()
 
 
 def awaiting_version(plan: Plan) -> PlanVersion | None:
-    return PlanVersion.objects.in_plan(plan).filter(status=PlanVersion.Status.SUBMITTED).first()
+    return PlanVersion.objects.of_plan(plan).filter(status=PlanVersion.Status.SUBMITTED).first()
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def versions_approved_between(
     """The plan's versions approved from ``first_day`` to ``last_day`` (approved or since superseded), oldest
     first: two queries (the versions, their sign-offs). A version whose approval day is unknown is in no year."""
     versions = (
-        PlanVersion.objects.in_plan(plan)
+        PlanVersion.objects.of_plan(plan)
         .filter(status__in=[PlanVersion.Status.APPROVED, PlanVersion.Status.SUPERSEDED])
         .prefetch_related("signoffs")
         .order_by("number")

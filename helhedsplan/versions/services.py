@@ -73,7 +73,7 @@ def version_submit(
     section the funding period's template names (``changes_needing_lbf``) differs from the approved version
     (the first version: always)."""
     Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one submission at a time per plan
-    versions = PlanVersion.objects.in_plan(plan)
+    versions = PlanVersion.objects.of_plan(plan)
     if versions.filter(status=PlanVersion.Status.SUBMITTED).exists():
         raise ValidationError(_("A version of the plan is already awaiting its sign-offs."))
     approved = versions.filter(status=PlanVersion.Status.APPROVED).first()

@@ -45,7 +45,7 @@ def _a_version(plan: Plan):
     from helhedsplan.versions.models import PlanVersion
     from helhedsplan.versions.services import version_submit
 
-    found = PlanVersion.objects.in_plan(plan).order_by("number").first()
+    found = PlanVersion.objects.of_plan(plan).order_by("number").first()
     if found is not None:
         return found
     coordinator = Membership.objects.in_plan(plan).filter(role="coordinator").order_by("pk")[0].user

@@ -128,7 +128,7 @@ def test_submitting_an_unchanged_plan_is_refused_in_danish(amager_plan, personas
     )
     assert response.status_code == 200
     assert "Intet er ændret siden den godkendte version 1" in response.content.decode()
-    assert PlanVersion.objects.in_plan(amager_plan).count() == 1
+    assert PlanVersion.objects.of_plan(amager_plan).count() == 1
 
 
 def test_a_reason_is_required(amager_plan, personas):
@@ -136,7 +136,7 @@ def test_a_reason_is_required(amager_plan, personas):
     response = client_for(personas.coordinator).post(
         url(amager_plan, "version_create"), {"reason_category": "targets", "reason": "  "}
     )
-    assert response.status_code == 200 and PlanVersion.objects.in_plan(amager_plan).count() == 1
+    assert response.status_code == 200 and PlanVersion.objects.of_plan(amager_plan).count() == 1
 
 
 def test_a_signer_signs_in_the_app_and_a_coordinator_records_outside(amager_plan, personas):

@@ -104,7 +104,7 @@ def test_submitting_a_version_identical_to_the_approved_one_is_refused(amager_pl
     approve_all(submit_version(amager_plan, personas.coordinator), personas.coordinator)
     with pytest.raises(ValidationError, match="Intet er ændret siden den godkendte version 2"):
         submit_version(amager_plan, personas.coordinator, change=False)
-    assert PlanVersion.objects.in_plan(amager_plan).count() == 2
+    assert PlanVersion.objects.of_plan(amager_plan).count() == 2
 
 
 def test_a_second_version_awaiting_sign_off_is_refused(amager_plan, personas):
