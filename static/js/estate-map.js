@@ -32,7 +32,8 @@
     }
     var L = window.L;
     L.Icon.Default.imagePath = config.imagePath;
-    var map = L.map(container, { scrollWheelZoom: false, zoomSnap: 0.25 });
+    // No fading: a popup is read (and checked for contrast) as soon as it opens.
+    var map = L.map(container, { scrollWheelZoom: false, zoomSnap: 0.25, fadeAnimation: false });
     if (config.tiles) {
       L.tileLayer(config.tiles, {
         attribution: config.attribution,
