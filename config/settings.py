@@ -79,12 +79,16 @@ INSTALLED_APPS = [
     "helhedsplan.core",
     "helhedsplan.periods",
     "helhedsplan.plans",
+    "helhedsplan.documents",
     "helhedsplan.agreements",
     "helhedsplan.goals",
     "helhedsplan.budget",
     "helhedsplan.approvals",
     "helhedsplan.preparedness",
+    "helhedsplan.versions",
+    "helhedsplan.governance",
     "helhedsplan.planfiles",
+    "helhedsplan.imports",
     "helhedsplan.reports",
     "helhedsplan.overview",
     "helhedsplan.portfolio",
@@ -237,6 +241,7 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -279,6 +284,10 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # server and the admin's file widget both need a string.
 MEDIA_URL = "/private-media/"
 MINUTES_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# The plan's documents (helhedsplan.documents): the largest file, and the most an Office file (a zip) may unpack
+# to — a zip bomb is refused from its declared sizes, and unpacking stops there.
+DOCUMENT_MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+DOCUMENT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 # Request bodies. Above MAX_REQUEST_BODY_BYTES a request is answered 413 from its Content-Length alone, before
 # anything reads it (core.middleware.RequestBodyLimitMiddleware): room for one minutes file and the form around
@@ -293,11 +302,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# The estates' map (Leaflet, served from our static files). No tiles by default: the map draws the estates on a
+# plain background with the area's outline, and nothing is fetched from elsewhere. A tile source, when set, e.g.
+# OpenStreetMap's "https://tile.openstreetmap.org/{z}/{x}/{y}.png" with its attribution
+# '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>' (OSM's tile policy asks for the
+# referrer: DJANGO_MAP_TILE_REFERRER_POLICY=strict-origin-when-cross-origin), or Dataforsyningen's WMTS URL with
+# its token and "Styrelsen for Dataforsyning og Infrastruktur" — its origin is added to the CSP's img-src below.
+MAP_TILE_URL = os.environ.get("DJANGO_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("DJANGO_MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_REFERRER_POLICY = os.environ.get(
+    "DJANGO_MAP_TILE_REFERRER_POLICY", "strict-origin-when-cross-origin"
+)
+_MAP_TILE_ORIGIN = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}", "*") if MAP_TILE_URL else ""
+
 # Content Security Policy: everything from our own origin; no inline scripts.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_MAP_TILE_ORIGIN] if _MAP_TILE_ORIGIN else [])],
         # htmx's own indicator <style> is switched off in base.html (htmx-config); app.css has those rules.
         "style-src": ["'self'"],
         "script-src": ["'self'"],

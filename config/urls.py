@@ -16,6 +16,10 @@ plan_patterns = [
     path("budget/", include("helhedsplan.budget.urls")),
     path("godkendelser/", include("helhedsplan.approvals.urls")),
     path("beredskab/", include("helhedsplan.preparedness.urls")),
+    path("versioner/", include("helhedsplan.versions.urls")),
+    path("import/", include("helhedsplan.imports.urls")),
+    path("dokumenter/", include("helhedsplan.documents.urls")),
+    path("organisering/", include("helhedsplan.governance.urls")),
     path("", include("helhedsplan.notifications.plan_urls")),
 ]
 

@@ -12,6 +12,7 @@ from helhedsplan.core.models import OutgoingMail
 from helhedsplan.goals.models import Goal, Indicator
 from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.agreements.factories import SubAgreementFactory
+from tests.documents.factories import document_with_version
 from tests.goals.factories import GoalFactory
 from tests.plans.factories import (
     AffiliationFactory,
@@ -47,6 +48,8 @@ def whole_plan(amager_plan):
     lbf = amager_plan.organisations.get(short_name="LBF")
     OrganisationGrantFactory(organisation=lbf, users=[UserFactory(password=None)])
     EmailDomain.objects.create(organisation=lbf, domain="lbf.dk")
+    # Documents are uploaded, never in a plan file: one, with its file.
+    document_with_version(amager_plan, title="Kommissorium (test)")
     return amager_plan
 
 

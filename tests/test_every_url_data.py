@@ -17,6 +17,7 @@ from tests.agreements.factories import (
 )
 from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
 from tests.budget.factories import ActualSpendFactory, BudgetAmountFactory, FundingFactory
+from tests.documents.factories import document_with_version
 from tests.goals.factories import (
     ActivityFactory,
     GoalFactory,
@@ -24,6 +25,7 @@ from tests.goals.factories import (
     MeasurementFactory,
     MilestoneFactory,
 )
+from tests.governance.factories import BodyFactory, BodyMemberFactory, MeetingDecisionFactory, MeetingFactory
 from tests.plans.factories import EstateFactory, OrganisationFactory, PlanFactory
 from tests.preparedness.factories import (
     ActionCardFactory,
@@ -69,4 +71,8 @@ def build_other_plan():
         plan=plan, level=level, estate=estate, occurred_at=timezone.now() - datetime.timedelta(days=1)
     )
     IncidentLogEntryFactory(incident=incident)
+    document_with_version(plan, title="Andet bilag")
+    board = BodyFactory(plan=plan, kind="board", name="Anden bestyrelse")
+    BodyMemberFactory(body=board, organisation=organisation)
+    MeetingDecisionFactory(meeting=MeetingFactory(body=board), text="Anden beslutning")
     return plan

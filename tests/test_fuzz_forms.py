@@ -28,8 +28,10 @@ from hypothesis import strategies as st
 
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.preparedness.models import EscalationLevel
+from helhedsplan.versions.services import version_submit
 from tests.reports.factories import SubmissionFactory
-from tests.test_every_url import NO_DATA, TABLE, Objects, Row
+from tests.test_every_url import NO_DATA, TABLE, Objects, Row, make_documents
+from tests.versions.factories import change_strategic_goal
 
 pytestmark = pytest.mark.django_db
 
@@ -215,6 +217,12 @@ def objects(amager_plan, personas) -> Objects:
     assert EstateDecision.objects.in_plan(amager_plan).exists()
     # A report awaiting Landsbyggefonden's answer, for the answer and comment forms.
     SubmissionFactory(report__plan=amager_plan, report__year=2022, submitted_by=personas.coordinator)
+    # A plan version awaiting its sign-offs, for the decision form (and the submit form, which clears it first).
+    change_strategic_goal(amager_plan)  # version 1 is approved (the plan file): version 2 changes a goal
+    version_submit(
+        plan=amager_plan, reason_category="other", reason="Fuzz-version.", actor=personas.coordinator
+    )
+    make_documents(amager_plan)
     return Objects(plan=amager_plan, limited_to=None)
 
 
@@ -229,6 +237,10 @@ def test_the_fuzzing_posts_at_least_a_thousand_submissions():
         "approvals",
         "preparedness",
         "reports",
+        "imports",
+        "documents",
+        "governance",
+        "versions",
     }
 
 

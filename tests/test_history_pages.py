@@ -52,6 +52,12 @@ HISTORY_PAGE = {
     "preparedness.Incident": REQUEST_AND_PAGE + 3,  # names: plan, estate, level
     "preparedness.IncidentLogEntry": REQUEST_AND_PAGE + 1,  # names: incident
     "preparedness.PreparednessPlan": REQUEST_AND_PAGE,  # nothing else looked up
+    "documents.PlanDocument": REQUEST_AND_PAGE + 1,  # names: plan
+    "documents.DocumentVersion": REQUEST_AND_PAGE + 1,  # names: document
+    "governance.Body": REQUEST_AND_PAGE + 1,  # names: plan
+    "governance.BodyMember": REQUEST_AND_PAGE + 2,  # names: body, organisation
+    "governance.Meeting": REQUEST_AND_PAGE + 1,  # names: body
+    "governance.MeetingDecision": REQUEST_AND_PAGE + 2,  # names: meeting, its body (the meeting's name)
 }
 
 

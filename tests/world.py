@@ -153,7 +153,14 @@ def _tracked_models() -> list:
         OrganisationGrant,
         OrganisationGrant.users.through,
     ]
-    return models + through + reports + vouching
+    # A plan's versions and sign-offs: a decision shows in their history rows.
+    from helhedsplan.versions.models import PlanVersion, Signoff
+
+    versions = [PlanVersion, Signoff, PlanVersion.history.model, Signoff.history.model]
+    # A spreadsheet's dry run, stored until it is applied (``imports``).
+    from helhedsplan.imports.models import ImportPreview
+
+    return models + through + reports + vouching + versions + [ImportPreview]
 
 
 def snapshot() -> list[tuple]:

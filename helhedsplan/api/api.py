@@ -33,6 +33,8 @@ from helhedsplan.plans.access import get_plan_or_404, plans_of
 from helhedsplan.plans.models import Plan
 from helhedsplan.reports.documents import STORED_FILES, FileNotMadeYet, stored_file
 from helhedsplan.reports.models import Report, Submission
+from helhedsplan.versions.models import PlanVersion, Signoff
+from helhedsplan.versions.selectors import snapshot_of
 
 from . import schemas
 from .auth import TokenOrSession, caller
@@ -481,3 +483,78 @@ def submission_file(request: HttpRequest, slug: Slug, pk: Id, format: str):
         filename=Path(str(stored.name)).name,
         content_type=file_format.content_type,
     )
+
+
+# --- Plan versions -------------------------------------------------------------------------------------------
+
+
+def _versions(plan: Plan):
+    signoffs = Signoff.objects.select_related("organisation").order_by("pk")
+    return (
+        PlanVersion.objects.of_plan(plan)
+        .select_related("based_on")
+        .prefetch_related(Prefetch("signoffs", queryset=signoffs))
+        .order_by("number")
+    )
+
+
+def _version_out(version: PlanVersion) -> dict:
+    """A version without who submitted or recorded it (people are not in the API)."""
+    return {
+        "id": version.pk,
+        "number": version.number,
+        "status": version.status,
+        "reason_category": version.reason_category,
+        "reason": version.reason,
+        "based_on": version.based_on.number if version.based_on else None,
+        "sha256": version.sha256,
+        "needs_lbf": version.needs_lbf,
+        "submitted_at": version.submitted_at,
+        "decided_at": version.decided_at,
+        "recorded_outside_app": version.recorded_outside_app,
+        "is_example": version.is_example,
+        "signoffs": [
+            {
+                "id": s.pk,
+                "party": s.party,
+                "organisation": s.organisation.short_name if s.organisation else None,
+                "decision": s.decision,
+                "body": s.body,
+                "decided_on": s.decided_on,
+                "outside_app": s.outside_app,
+                "has_evidence": bool(s.evidence),
+                "evidence_reference": s.evidence_reference,
+                "comment": s.comment,
+                "is_example": s.is_example,
+            }
+            for s in version.signoffs.all()
+        ],
+    }
+
+
+class _VersionPagination(Pagination):
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = [_version_out(v) for v in page[self.items_attribute]]
+        return page
+
+
+@api.get("/plans/{slug}/versions", response=answers(list[schemas.VersionOut]), tags=["versions"])
+@decorate_view(cached_by_plan)
+@paginate(_VersionPagination)
+def version_list(request: HttpRequest, slug: Slug):
+    """The plan's versions (the agreement as the parties signed it): status, reason, hash and every party's
+    sign-off. Queries: the plan, the count, the page (with the version each is based on), the sign-offs (with
+    their organisations)."""
+    return _versions(_plan(request, slug))
+
+
+@api.get("/plans/{slug}/versions/{number}", response=answers(schemas.VersionDetailOut), tags=["versions"])
+@decorate_view(cached_by_plan)
+def version_detail(request: HttpRequest, slug: Slug, number: Annotated[int, Field(ge=1, le=32767)]):
+    """One version with its snapshot (the agreed part of the plan as frozen: no follow-up data, no personal
+    field). Queries: the plan, the version, its sign-offs."""
+    version = _versions(_plan(request, slug)).filter(number=number).first()
+    if version is None:
+        raise Http404
+    return {**_version_out(version), "snapshot": snapshot_of(version)}

@@ -64,7 +64,9 @@ class GoalOut(Schema):
 class MeasurementOut(Schema):
     id: int
     date: datetime.date
-    value: Decimal
+    #: None when the figure is suppressed (``suppressed``: too few persons to publish it).
+    value: Decimal | None
+    suppressed: bool
     note: str
     is_example: bool
 
@@ -236,6 +238,50 @@ class ReportOut(Schema):
     year: int | None
     due_date: datetime.date
     submissions: list[SubmissionOut]
+
+
+class SignoffOut(Schema):
+    id: int
+    #: municipality, housing, board or lbf.
+    party: str
+    #: The organisation's short name; None for the plan's bestyrelse.
+    organisation: str | None
+    #: awaiting, approved, reservations or rejected.
+    decision: str
+    body: str
+    #: None when not decided, or when the day is not known.
+    decided_on: datetime.date | None
+    #: Decided outside the app and recorded by a coordinator.
+    outside_app: bool
+    #: Whether a minutes or letter PDF is stored with the decision (downloaded on the version's page).
+    has_evidence: bool
+    evidence_reference: str
+    comment: str
+    is_example: bool
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    #: submitted, approved, rejected or superseded.
+    status: str
+    reason_category: str
+    reason: str
+    #: The number of the version it is based on (the approved one when submitted), or None.
+    based_on: int | None
+    #: The SHA-256 of the snapshot's canonical JSON.
+    sha256: str
+    needs_lbf: bool
+    submitted_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    recorded_outside_app: bool
+    is_example: bool
+    signoffs: list[SignoffOut]
+
+
+class VersionDetailOut(VersionOut):
+    #: The agreed part of the plan as frozen (canonical JSON, parsed): no follow-up data, no personal field.
+    snapshot: dict
 
 
 # --- Errors: every answer other than 200 is one of these (documented on every endpoint) -----------------------

@@ -16,6 +16,7 @@ from django.views import View
 
 from helhedsplan.core.forms import id_from_query
 from helhedsplan.core.navigation import Crumb
+from helhedsplan.plans.locations import map_estate_rows, static_map
 from helhedsplan.plans.views import (
     PlanCreateView,
     PlanDeleteView,
@@ -43,7 +44,10 @@ class OverviewView(PlanTemplateView):
         context = super().get_context_data(**kwargs)
         date_form = AsOfForm(self.request.GET or None)
         overview = approvals_overview(self.plan, date_form.as_of(default=timezone.localdate()))
+        map_rows = map_estate_rows(overview.summary.estates)
         context.update(
+            map_rows=map_rows,
+            map_svg=static_map(map_rows, title=str(gettext_lazy("Map of the estates"))),
             date_form=date_form,
             summary=overview.summary,
             steps=overview.steps,

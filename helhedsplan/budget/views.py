@@ -98,6 +98,8 @@ class LineUpdateView(YearlyWriteMixin, PlanUpdateView):
 class LineActualsView(YearlyWriteMixin, PlanUpdateView):
     model = BudgetLine
     form_class = ActualSpendForm
+    #: Coordinators, and whoever keeps the plan's accounts (``Membership.keeps_accounts``).
+    permission_required = "plan.enter_actual_spend"
 
     def update(self, form, expected_lock_version):
         return services.actual_spend_update(

@@ -7,7 +7,9 @@ related objects by name (fetched in bulk, one query per related model), dates an
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,6 +27,28 @@ EMPTY = "—"
 #: The change reason (simple_history's ``history_change_reason``) of the record a restore writes.
 RESTORED = "restored"
 
+#: The reason every history record written meanwhile gives, set by ``change_reason`` (None: none).
+_REASON: ContextVar[str | None] = ContextVar("history_change_reason", default=None)
+
+
+@contextmanager
+def change_reason(reason: str) -> Iterator[None]:
+    """Every history record written inside this block names ``reason`` (e.g. "Import af regneark: fil.xlsx"),
+    however deep in a service the write is: the records of a spreadsheet import name the import and its file.
+    A record that names its own reason (a restore) keeps it."""
+    token = _REASON.set(reason)
+    try:
+        yield
+    finally:
+        _REASON.reset(token)
+
+
+def name_the_reason(sender, history_instance, **kwargs) -> None:
+    """simple_history's ``pre_create_historical_record``: put the block's reason on the record (``CoreConfig``)."""
+    reason = _REASON.get()
+    if reason and not getattr(history_instance, "history_change_reason", None):
+        history_instance.history_change_reason = reason
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -41,6 +65,8 @@ class Entry:
     changes: list[FieldChange] = field(default_factory=list)
     #: A "+" that brought back a deleted object (``core.services.object_restore``).
     restored: bool = False
+    #: What the change was part of, when it says (a spreadsheet import and its file); "" otherwise.
+    reason: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -167,7 +193,8 @@ def entries_from_records(model, records: list, *, known: Iterable[models.Model] 
     for record in records:
         kind = record.history_type
         changes = _diff(model, display, previous, record) if kind != "-" else []
-        restored = getattr(record, "history_change_reason", None) == RESTORED
+        reason = getattr(record, "history_change_reason", None) or ""
+        restored = reason == RESTORED
         entries.append(
             Entry(
                 when=record.history_date,
@@ -175,6 +202,7 @@ def entries_from_records(model, records: list, *, known: Iterable[models.Model] 
                 kind=kind,
                 changes=changes,
                 restored=restored,
+                reason="" if restored else reason,
             )
         )
         previous = record

@@ -104,7 +104,9 @@ def _day(day: datetime.date) -> str:
 
 
 def indicator_chart(indicator, measurements: Sequence, plan) -> IndicatorChart:
-    """The chart of ``indicator``'s ``measurements`` (in date order) over the plan's period."""
+    """The chart of ``indicator``'s ``measurements`` (in date order) over the plan's period; a suppressed figure
+    has no value and no point."""
+    measurements = [m for m in measurements if m.value is not None]
     dates = [m.date for m in measurements]
     start = min([plan.start_date, indicator.baseline_date, *dates])
     end = max([plan.end_date, indicator.target_date, *dates])

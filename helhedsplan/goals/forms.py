@@ -35,7 +35,7 @@ class IndicatorForm(PlanModelForm):
 class MeasurementForm(PlanModelForm):
     class Meta:
         model = Measurement
-        fields = ["date", "value", "note"]
+        fields = ["date", "value", "suppressed", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 

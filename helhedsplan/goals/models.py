@@ -281,7 +281,14 @@ class Measurement(PlanContent, ExampleFlag):
         Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicator")
     )
     date = models.DateField(_("date"))
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    #: "Diskretioneret": too few persons to publish the figure. Then there is no value: it is shown as such, never
+    #: as zero, and left out of progress and sums (``goals.progress``: a measurement without a value has none).
+    suppressed = models.BooleanField(
+        _("suppressed"),
+        default=False,
+        help_text=_("Too few persons to publish the figure (diskretioneret): no value is given."),
+    )
     note = models.TextField(_("note"), blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -307,11 +314,25 @@ class Measurement(PlanContent, ExampleFlag):
                     "There is already a measurement on this date. Edit that one instead."
                 ),
             ),
+            CheckConstraint(
+                condition=Q(suppressed=True, value__isnull=True) | Q(suppressed=False, value__isnull=False),
+                name="measurement_value_or_suppressed",
+                error_field="value",
+                violation_error_message=_(
+                    "Write the value, or mark the figure as suppressed (too few persons) — one of the two."
+                ),
+            ),
             *dates_in_bounds("date", times=("entered_at",)),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {format_number(self.value)} {self.indicator.unit} ({date_format(self.date, 'DATE_FORMAT')})"
+        return f"{self.indicator}: {self.value_text()} ({date_format(self.date, 'DATE_FORMAT')})"
+
+    def value_text(self) -> str:
+        """'45 %', or 'diskretioneret' for a suppressed figure — never a zero."""
+        if self.suppressed or self.value is None:
+            return str(_("suppressed"))
+        return f"{format_number(self.value)} {self.indicator.unit}"
 
     def get_absolute_url(self) -> str:
         return self.indicator.get_absolute_url()

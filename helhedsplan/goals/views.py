@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
-from helhedsplan.core.formatting import format_date, format_number
+from helhedsplan.core.formatting import format_date
 from helhedsplan.core.forms import id_from_query
 from helhedsplan.plans.views import PlanCreateView, PlanDeleteView, PlanDetailView, PlanUpdateView
 
@@ -36,9 +36,8 @@ ACTIVITY_RELATED = ("responsible_organisation",)
 
 def describe_measurement(measurement: Measurement) -> str:
     """'45 % on 30. juni 2023' — how people speak of a measurement."""
-    return _("%(value)s %(unit)s on %(date)s") % {
-        "value": format_number(measurement.value),
-        "unit": measurement.indicator.unit,
+    return _("%(value)s on %(date)s") % {
+        "value": measurement.value_text(),
         "date": format_date(measurement.date),
     }
 

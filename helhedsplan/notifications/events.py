@@ -10,10 +10,10 @@ apps that own the events (they never import this app):
                                        escalation level of the emergency plan)
 =====================================  ==========================================================================
 
-Plan versions do not exist yet. When they do, their app defines ``versions.signals.version_submitted``
-(``version``, ``actor``: to whoever signs) and ``versions.signals.signature_given`` (``signature``, ``actor``: to
-the coordinators), sent after commit like the ones above, and this module connects a receiver to each in
-``connect()`` — nothing else changes.
+``versions.signals.version_submitted``  whoever signs the version in the app: the members who hold "signs for
+                                       the organisation" for a party awaiting its decision
+``versions.signals.signature_given``   the plan's coordinators, once the version is decided (approved by every
+                                       party, or rejected)
 
 Never to the actor, never to someone who turned notifications of that plan off, and only what the recipient may
 read in the app: reviewers get no contact details, and no one gets another plan's data.
@@ -31,6 +31,8 @@ from helhedsplan.preparedness import signals as preparedness_signals
 from helhedsplan.preparedness.models import EscalationLevel, Incident
 from helhedsplan.reports import signals as report_signals
 from helhedsplan.reports.models import Comment, Submission
+from helhedsplan.versions import signals as version_signals
+from helhedsplan.versions.models import PlanVersion, Signoff
 
 from .mail import mail_person
 from .selectors import Person, people_by_plan, preferences_for, wants
@@ -148,7 +150,51 @@ def on_incident_opened(sender, *, incident: Incident, actor: Any, **kwargs) -> N
     )
 
 
+def _version_context(version: PlanVersion) -> dict:
+    return {"version": version, "version_url": absolute_url(version.get_absolute_url())}
+
+
+def on_version_submitted(sender, *, version: PlanVersion, actor: Any, **kwargs) -> None:
+    version = PlanVersion.objects.select_related("plan").get(pk=version.pk)
+    plan = version.plan
+    parties = version.signoffs.filter(decision=Signoff.Decision.AWAITING, organisation__isnull=False)
+    signers = set(
+        Membership.objects.filter(
+            plan=plan, signs_for_organisation=True, organisation__in=parties.values("organisation")
+        ).values_list("user_id", flat=True)
+    )
+    preferences = preferences_for([plan])
+    for person in people_by_plan([plan])[plan.pk]:
+        signs = person.user.pk in signers and person.user.pk != getattr(actor, "pk", None)
+        if signs and wants(preferences, person, "notifications"):
+            mail_person(
+                person=person,
+                kind="notifications",
+                key=f"version-submitted:{version.pk}:{person.user.pk}",
+                template="notifications/mail/version_submitted",
+                context=_version_context(version),
+            )
+
+
+def on_signature_given(sender, *, signoff: Signoff, actor: Any, **kwargs) -> None:
+    version = PlanVersion.objects.select_related("plan").get(pk=signoff.version_id)
+    if version.status not in (PlanVersion.Status.APPROVED, PlanVersion.Status.REJECTED):
+        return
+    _notify(
+        plan=version.plan,
+        roles={COORDINATOR},
+        actor=actor,
+        key=f"version-decided:{version.pk}",
+        template="notifications/mail/version_decided",
+        context={**_version_context(version), "rejected": version.status == PlanVersion.Status.REJECTED},
+    )
+
+
 def connect() -> None:
+    version_signals.version_submitted.connect(
+        on_version_submitted, dispatch_uid="notifications.version_submitted"
+    )
+    version_signals.signature_given.connect(on_signature_given, dispatch_uid="notifications.signature_given")
     report_signals.report_submitted.connect(
         on_report_submitted, dispatch_uid="notifications.report_submitted"
     )

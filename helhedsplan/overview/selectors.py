@@ -41,8 +41,10 @@ from helhedsplan.budget.selectors import budget_summaries, budget_summary
 from helhedsplan.budget.summary import BudgetSummary
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.history import FieldChange, changes_of
+from helhedsplan.documents.models import DocumentVersion, PlanDocument
 from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
 from helhedsplan.plans.models import Estate, Invitation, Membership, Plan, PlanContent
 from helhedsplan.preparedness.models import (
     ActionCard,
@@ -607,7 +609,7 @@ def _party(record) -> str:
 def _measurement(record) -> str:
     return _("%(indicator)s: %(value)s on %(date)s") % {
         "indicator": record.indicator.name,
-        "value": format_number(record.value),
+        "value": format_number(record.value) if record.value is not None else _("suppressed"),
         "date": formats.date_format(record.date, "DATE_FORMAT"),
     }
 
@@ -659,6 +661,12 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(EstateDecision, ("estate",), _estate_decision),
     Tracked(ApprovalStep, (), lambda record: record.title),
     Tracked(Report, (), lambda record: str(record.instance)),  # the report, not "… as of <timestamp>"
+    Tracked(PlanDocument, (), lambda record: record.title),
+    Tracked(DocumentVersion, ("document",), lambda r: f"{r.document.title} · {_('version')} {r.number}"),
+    Tracked(Body, (), lambda record: record.name),
+    Tracked(BodyMember, ("body",), lambda record: f"{record.body.name} · {record.name}"),
+    Tracked(Meeting, ("body",), lambda r: f"{r.body.name} · {formats.date_format(r.date, 'DATE_FORMAT')}"),
+    Tracked(MeetingDecision, (), lambda record: Truncator(record.text).chars(60)),
     Tracked(PreparednessPlan, (), lambda record: _("Emergency plan")),
     Tracked(EscalationLevel, (), lambda record: record.name),
     Tracked(ActionCard, (), lambda record: record.scenario),

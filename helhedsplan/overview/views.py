@@ -9,6 +9,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhedsplan.plans.locations import map_estate_rows, static_map
 from helhedsplan.plans.views import PlanTemplateView
 
 from . import selectors
@@ -41,6 +42,9 @@ class DashboardView(PlanTemplateView):
         context.update(
             {field.name: getattr(dashboard, field.name) for field in dataclasses.fields(dashboard)}
         )
+        # The estates on the map, from the estates the approvals summary read (no query of its own).
+        context["map_rows"] = map_estate_rows(dashboard.approvals.estates)
+        context["map_svg"] = static_map(context["map_rows"], title=str(_("Map of the estates")))
         return context
 
 

@@ -23,10 +23,14 @@ DEFAULT_PERIOD_CODE = "2019-2026"
 
 def _validate_template(value: Any) -> None:
     """The template's shape: ``{"funding_sources": [{"name", "kind"}], "approval_steps": [{"title", "body",
-    "status"}]}``."""
+    "status"}], "documents": [{"key", "title", "kind"}]}`` (the documents Landsbyggefonden expects)."""
     if not isinstance(value, dict):
         raise ValidationError(_("The template must be an object with funding_sources and approval_steps."))
-    for key, required in (("funding_sources", ("name", "kind")), ("approval_steps", ("title", "body"))):
+    for key, required in (
+        ("funding_sources", ("name", "kind")),
+        ("approval_steps", ("title", "body")),
+        ("documents", ("key", "title", "kind")),
+    ):
         rows = value.get(key, [])
         if not isinstance(rows, list) or not all(
             isinstance(row, dict)
@@ -37,6 +41,11 @@ def _validate_template(value: Any) -> None:
                 _("%(key)s must be a list of rows, each with %(fields)s.")
                 % {"key": key, "fields": ", ".join(required)}
             )
+    sections = value.get("changes_needing_lbf", [])
+    if not isinstance(sections, list) or not all(isinstance(key, str) and key for key in sections):
+        raise ValidationError(
+            _("changes_needing_lbf must be a list of the sections whose changes Landsbyggefonden approves.")
+        )
 
 
 class FundingPeriod(CleanInput, models.Model):
@@ -87,6 +96,12 @@ class FundingPeriod(CleanInput, models.Model):
     @property
     def approval_step_rows(self) -> list[dict[str, str]]:
         return list(self.template.get("approval_steps", []))
+
+    @property
+    def changes_needing_lbf(self) -> frozenset[str]:
+        """The sections of a plan's agreement whose changes Landsbyggefonden approves (the others need the
+        plan's bestyrelse and a recorded version)."""
+        return frozenset(self.template.get("changes_needing_lbf", []))
 
 
 class FocusAreaDefinition(CleanInput, models.Model):

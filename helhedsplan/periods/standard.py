@@ -15,7 +15,7 @@ from typing import Any
 
 #: Funding sources and approval steps of the usual process (DOMAIN.md; named as in
 #: data/amager-2022-2025.yaml). The estates' step follows the estates' decisions.
-USUAL_TEMPLATE: dict[str, list[dict[str, str]]] = {
+USUAL_TEMPLATE: dict[str, Any] = {
     "funding_sources": [
         {"name": "Kommunal medfinansiering", "kind": "municipality"},
         {"name": "Boligorganisationerne", "kind": "housing_associations"},
@@ -42,6 +42,23 @@ USUAL_TEMPLATE: dict[str, list[dict[str, str]]] = {
             "body": "Landsbyggefonden",
             "status": "planned",
         },
+    ],
+    # Which sections of the agreement (``versions.snapshot.SECTIONS``) a change needs Landsbyggefonden's approval
+    # for: "Ændringer i den strategiske aftale skal godkendes af Landsbyggefonden", and the budget with it. A
+    # change elsewhere (the delaftaler) needs the plan's bestyrelse and a recorded version.
+    "changes_needing_lbf": ["strategic_agreement", "budget"],
+    # The documents Landsbyggefonden expects with a plan (DOMAIN.md: the agreements, the budget in LBF's
+    # template, the organisation chart, the bestyrelse's kommissorium, the Boligsociale Data extract, the
+    # beredskabsplan) and, once given, its tilsagn: the documents app's checklist.
+    "documents": [
+        {"key": "strategic-agreement", "title": "Strategisk samarbejdsaftale", "kind": "annex"},
+        {"key": "sub-agreements", "title": "Delaftaler", "kind": "annex"},
+        {"key": "budget", "title": "Budget i Landsbyggefondens skabelon", "kind": "annex"},
+        {"key": "organisation-chart", "title": "Organisationsdiagram", "kind": "organisation_chart"},
+        {"key": "terms-of-reference", "title": "Kommissorium for bestyrelsen", "kind": "terms_of_reference"},
+        {"key": "boligsociale-data", "title": "Udtræk fra Boligsociale Data", "kind": "annex"},
+        {"key": "emergency-plan", "title": "Beredskabsplan", "kind": "annex"},
+        {"key": "grant", "title": "Tilsagn fra Landsbyggefonden", "kind": "grant"},
     ],
 }
 

@@ -6,14 +6,16 @@ Made by ``manage.py setup_demo``, never by a migration: a real installation must
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from helhedsplan.plans.models import Affiliation, Membership, Organisation, OrganisationGrant, Plan
-from helhedsplan.plans.services import affiliation_set_up, membership_create
+from helhedsplan.plans.services import affiliation_set_up, membership_create, membership_update
 
 from .importer import import_plan
 
@@ -30,12 +32,15 @@ class DemoLogin:
     superuser: bool = False
     #: One of the organisation's administrators (confirms its people and its parties to plans).
     administrator: bool = False
+    #: Keeps the plan's accounts (``Membership.keeps_accounts``): enters the budget's actual spend.
+    keeps_accounts: bool = False
 
 
 DEMO_LOGINS = (
     DemoLogin("admin", Membership.Role.COORDINATOR, "TMF", superuser=True),
     DemoLogin("kommune", Membership.Role.COORDINATOR, "TMF"),
-    DemoLogin("boligorg", Membership.Role.EDITOR, "3B"),
+    # The lead housing organisation's secretariat keeps the plan's accounts, as in practice.
+    DemoLogin("boligorg", Membership.Role.EDITOR, "3B", keeps_accounts=True),
     DemoLogin("lbf", Membership.Role.REVIEWER, "LBF", administrator=True),
 )
 
@@ -76,14 +81,23 @@ def ensure_demo_logins(plan: Plan) -> list[tuple[DemoLogin, bool]]:
             affiliation_set_up(
                 user=user, organisation=organisation, is_administrator=login.administrator, actor=None
             )
-        if not Membership.objects.filter(user=user, plan=plan).exists():
+        membership = Membership.objects.filter(user=user, plan=plan).first()
+        if membership is None:
             membership_create(
                 plan=plan,
                 data={
                     "user": user,
                     "role": login.role,
                     "organisation": Organisation.objects.get(short_name=login.organisation),
+                    "keeps_accounts": login.keeps_accounts,
                 },
+                actor=None,
+            )
+        elif login.keeps_accounts and not membership.keeps_accounts:
+            membership_update(
+                membership=membership,
+                data={"keeps_accounts": True},
+                expected_lock_version=membership.lock_version,
                 actor=None,
             )
         result.append((login, created))
@@ -103,4 +117,76 @@ def ensure_demo_grant() -> bool:
     if grant.users.filter(pk=user.pk).exists():
         return False
     grant.users.add(user)
+    return True
+
+
+#: The demo's change to the strategic agreement, awaiting Landsbyggefonden (version 2): an example key figure's
+#: target, raised. The key figure and its target are examples already (the plan file says so).
+DEMO_CHANGED_KEY_FIGURE = "Andel 18-64-årige i beskæftigelse"
+DEMO_NEW_TARGET = Decimal("62.0")
+
+
+def _example_pdf(title: str) -> ContentFile:
+    """A one-page PDF that says it is an example, as the demo's minutes (WeasyPrint, as every PDF here)."""
+    from weasyprint import HTML
+
+    html = f"<h1>Eksempel</h1><p>{title}</p><p>Dette dokument er et eksempel lavet til demoen.</p>"
+    return ContentFile(HTML(string=html).write_pdf(), name="eksempel-referat.pdf")
+
+
+@transaction.atomic
+def ensure_demo_versions(plan: Plan) -> bool:
+    """Version 2 of the demo: an example change to a key figure's target in the strategic agreement, submitted
+    by the ``kommune`` coordinator, decided by every local party outside the app (example minutes, marked), and
+    awaiting Landsbyggefonden — whose ``lbf`` login signs for it. Made once; returns whether it was made now."""
+    from helhedsplan.goals.models import Indicator
+    from helhedsplan.goals.services import indicator_update
+    from helhedsplan.versions.models import PlanVersion, Signoff
+    from helhedsplan.versions.services import signoff_decide, version_submit
+
+    lbf = Membership.objects.filter(plan=plan, user__username="lbf").first()
+    if lbf is not None and not lbf.signs_for_organisation:
+        # The lbf login is confirmed by Landsbyggefonden: it signs for it.
+        membership_update(
+            membership=lbf,
+            data={"signs_for_organisation": True},
+            expected_lock_version=lbf.lock_version,
+            actor=None,
+        )
+    if PlanVersion.objects.filter(plan=plan, number__gt=1).exists():
+        return False
+    coordinator = get_user_model().objects.filter(username="kommune").first()
+    key_figure = Indicator.objects.filter(plan=plan, name=DEMO_CHANGED_KEY_FIGURE, is_example=True).first()
+    if coordinator is None or key_figure is None:
+        return False
+    indicator_update(
+        indicator=key_figure,
+        data={"target_value": DEMO_NEW_TARGET},
+        expected_lock_version=key_figure.lock_version,
+        actor=coordinator,
+    )
+    version = version_submit(
+        plan=plan,
+        reason_category=PlanVersion.Reason.TARGETS,
+        reason=(
+            "Eksempel: målet for andelen af 18-64-årige i beskæftigelse hæves fra 60 til 62 pct., da udviklingen "
+            "har været bedre end ventet."
+        ),
+        actor=coordinator,
+        is_example=True,
+    )
+    for signoff in version.signoffs.exclude(party=Signoff.Party.LBF).select_related("organisation"):
+        who = signoff.organisation.name if signoff.organisation else "Helhedsplanens bestyrelse"
+        signoff_decide(
+            signoff=signoff,
+            decision=Signoff.Decision.APPROVED,
+            body="Eksempel: " + ("Teknik- og Miljøudvalget" if signoff.party == "municipality" else who),
+            decided_on=None,
+            evidence=_example_pdf(f"Referat: {who} godkender version {version.number}."),
+            evidence_reference="Eksempel: referatet er lavet til demoen.",
+            comment="",
+            outside_app=True,
+            is_example=True,
+            actor=coordinator,
+        )
     return True

@@ -8,18 +8,22 @@ Datetimes are written in the project's time zone, with their offset.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helhedsplan.agreements.models import FOCUS_AREA_RANK, StrategicAgreement, SubAgreementParty
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.budget.models import BudgetCategory, BudgetLine, FundingSource
 from helhedsplan.core.personal import personal_fields
 from helhedsplan.goals.models import Activity, Goal, Indicator
+from helhedsplan.governance.models import Body, BodyMember, Meeting
 from helhedsplan.plans.models import Estate, Organisation, Plan
 from helhedsplan.preparedness.models import Contact, Incident, PreparednessPlan
+from helhedsplan.versions.models import PlanVersion
 
 from . import schema, yamlio
 
@@ -142,6 +146,14 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 queryset=FundingSource.objects.select_related("organisation").prefetch_related("fundings"),
             ),
             "approval_steps",
+            Prefetch(
+                "bodies",
+                queryset=Body.objects.select_related("sub_agreement").prefetch_related(
+                    Prefetch("members", queryset=BodyMember.objects.select_related("organisation")),
+                    Prefetch("meetings", queryset=Meeting.objects.order_by("date", "pk")),
+                    "meetings__decisions",
+                ),
+            ),
         )
         .select_related("funding_period")
         .get()
@@ -183,9 +195,93 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             )
             for step in sorted(plan.approval_steps.all(), key=lambda s: s.order)
         ],
+        "governance": [_body(body) for body in plan.bodies.all()],
         "preparedness_plan": preparedness and _preparedness_data(preparedness),
+        "approved_version": _approved_version(plan),
     }
     return compact(schema.PlanFile, data)
+
+
+def _approved_version(plan: Plan) -> dict[str, Any] | None:
+    """The version in force, with who decided it and where it is documented (two queries). A file carries only
+    this one: imported, it is the new plan's version 1, its snapshot the plan as imported. A stored PDF of a
+    decision does not travel; its sign-off says so in its reference."""
+    version = PlanVersion.objects.filter(plan=plan, status=PlanVersion.Status.APPROVED).first()
+    if version is None:
+        return None
+    signoffs = []
+    for signoff in version.signoffs.select_related("organisation").order_by("pk"):
+        reference = signoff.evidence_reference or (
+            _("The minutes or letter is stored with version %(number)s in the app.")
+            % {"number": version.number}
+            if signoff.evidence
+            else ""
+        )
+        signoffs.append(
+            compact(
+                schema.VersionSignoff,
+                {
+                    "party": signoff.party,
+                    "organisation": signoff.organisation.short_name if signoff.organisation else None,
+                    "decision": signoff.decision,
+                    "body": signoff.body,
+                    "decided_on": signoff.decided_on,
+                    "evidence_reference": reference,
+                    "comment": signoff.comment,
+                    "is_example": signoff.is_example,
+                },
+            )
+        )
+    return compact(
+        schema.ApprovedVersion,
+        {
+            "reason_category": version.reason_category,
+            "reason": version.reason,
+            "signoffs": signoffs,
+            "is_example": version.is_example,
+        },
+    )
+
+
+def _body(body: Body) -> dict[str, Any]:
+    return compact(
+        schema.Body,
+        {
+            "kind": body.kind,
+            "name": body.name,
+            "sub_agreement": body.sub_agreement.focus_area if body.sub_agreement else None,
+            "terms_of_reference": body.terms_of_reference,
+            "is_example": body.is_example,
+            "members": [
+                compact(
+                    schema.BodyMember,
+                    {
+                        "name": member.name,
+                        "title": member.title,
+                        "organisation": member.organisation.short_name if member.organisation else None,
+                        "role": member.role,
+                        "is_example": member.is_example,
+                    },
+                )
+                for member in body.members.all()
+            ],
+            "meetings": [
+                compact(
+                    schema.Meeting,
+                    {
+                        "date": meeting.date,
+                        "agenda": meeting.agenda,
+                        "is_example": meeting.is_example,
+                        "decisions": [
+                            compact(schema.MeetingDecision, {"text": d.text, "is_example": d.is_example})
+                            for d in sorted(meeting.decisions.all(), key=lambda d: d.pk)
+                        ],
+                    },
+                )
+                for meeting in body.meetings.all()
+            ],
+        },
+    )
 
 
 def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedness) -> list[Organisation]:
@@ -204,6 +300,14 @@ def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedne
     found.update({s.organisation.pk: s.organisation for s in plan.funding_sources.all() if s.organisation})
     if preparedness is not None:
         found.update({c.organisation.pk: c.organisation for c in preparedness.contacts.all()})
+    found.update(
+        {
+            m.organisation.pk: m.organisation
+            for b in plan.bodies.all()
+            for m in b.members.all()
+            if m.organisation
+        }
+    )
     return sorted(found.values(), key=lambda o: (ORG_KIND_ORDER[o.kind], o.short_name))
 
 
@@ -222,8 +326,21 @@ def _plan(plan: Plan, organisations: list[Organisation]) -> dict[str, Any]:
 def _estate(estate) -> dict[str, Any]:
     decisions = sorted(estate.decisions.all(), key=lambda d: BODY_ORDER[d.body])
     values = {
-        field: getattr(estate, field) for field in ("name", "number", "homes", "residents", "name_is_known")
+        field: getattr(estate, field)
+        for field in (
+            "name",
+            "number",
+            "homes",
+            "residents",
+            "name_is_known",
+            "latitude",
+            "longitude",
+            "outline",
+            "location_source",
+        )
     }
+    if estate.outline:
+        values["outline"] = [[Decimal(str(c)) for c in point] for point in estate.outline]
     association = estate.housing_association
     values["housing_association"] = association.short_name if association else None
     values["decisions"] = [

@@ -26,6 +26,7 @@ from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.core.services import object_create
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
+from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
 from helhedsplan.periods.models import FundingPeriod
 from helhedsplan.periods.standard import ensure_standard_periods
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
@@ -38,6 +39,8 @@ from helhedsplan.preparedness.models import (
     IncidentLogEntry,
     PreparednessPlan,
 )
+from helhedsplan.versions.models import PlanVersion
+from helhedsplan.versions.services import signoff_decide, version_submit
 
 from . import schema, yamlio
 from .schema import PlanFileError, join, resolve_goal, validate
@@ -189,7 +192,10 @@ class _Writer:
         sub_agreements = self._write_sub_agreements(plan)
         self._write_budget(plan, sub_agreements)
         self._write_approval_steps(plan)
+        self._write_governance(plan, sub_agreements)
         self._write_preparedness(plan, estates)
+        if not self.errors:
+            self._write_approved_version(plan)
         if self.errors:
             raise PlanFileError(self.errors)
         self._restore_memberships(plan, memberships, sub_agreements)
@@ -276,6 +282,8 @@ class _Writer:
             path = f"estates[{index}]"
             data = row.model_dump(exclude={"decisions"})
             data["housing_association"] = self.org(row.housing_association)
+            # An outline is stored as plain JSON numbers (the file's decimals are read exactly, as Decimals).
+            data["outline"] = [[float(c) for c in point] for point in row.outline] if row.outline else None
             estate = self.attempt(partial(estate_create, plan=plan, data=data, actor=None), path, data)
             if estate is None:
                 continue
@@ -403,6 +411,94 @@ class _Writer:
     def _write_approval_steps(self, plan: Plan) -> None:
         for index, row in enumerate(self.data.approval_steps):
             self.create(ApprovalStep(plan=plan), f"approval_steps[{index}]", row.model_dump())
+
+    def _write_approved_version(self, plan: Plan) -> None:
+        """The file's approved version: the plan as imported, submitted and decided by every party outside the
+        app (``versions.services``), Landsbyggefonden last. A party the plan needs and the file does not name,
+        or one the file names and the plan does not need, is reported at the file's place."""
+        row = self.data.approved_version
+        if row is None:
+            return
+        path = "approved_version"
+        try:
+            with transaction.atomic():
+                version = version_submit(
+                    plan=plan,
+                    reason_category=row.reason_category,
+                    reason=row.reason,
+                    actor=None,
+                    recorded_outside_app=True,
+                    is_example=row.is_example,
+                )
+        except ValidationError as error:
+            self.errors.extend(f"{path}: {message}" for message in error.messages)
+            return
+        required = {
+            (s.party, s.organisation.short_name if s.organisation else None): s
+            for s in version.signoffs.all()
+        }
+        named = set()
+        ordered = sorted(enumerate(row.signoffs), key=lambda item: item[1].party == "lbf")
+        for index, signoff_row in ordered:
+            place = f"{path}.signoffs[{index}]"
+            key = (signoff_row.party, signoff_row.organisation)
+            signoff = required.get(key)
+            if signoff is None:
+                self.errors.append(f"{place}: " + _("this party does not sign a version of this plan"))
+                continue
+            named.add(key)
+            try:
+                with transaction.atomic():
+                    signoff_decide(
+                        signoff=signoff,
+                        decision=signoff_row.decision,
+                        body=signoff_row.body,
+                        decided_on=signoff_row.decided_on,
+                        evidence_reference=signoff_row.evidence_reference,
+                        comment=signoff_row.comment,
+                        outside_app=True,
+                        is_example=signoff_row.is_example,
+                        actor=None,
+                    )
+            except ValidationError as error:
+                self.errors.extend(f"{place}: {message}" for message in error.messages)
+        for party, organisation in sorted(set(required) - named, key=str):
+            self.errors.append(
+                f"{path}.signoffs: "
+                + _("the decision of %(party)s is missing") % {"party": organisation or party}
+            )
+        if not self.errors and not PlanVersion.objects.filter(pk=version.pk, status="approved").exists():
+            self.errors.append(f"{path}: " + _("an approved version is approved by every party"))
+
+    def _write_governance(self, plan: Plan, sub_agreements: dict[str, SubAgreement]) -> None:
+        for index, row in enumerate(self.data.governance):
+            path = f"governance[{index}]"
+            data = {
+                **row.model_dump(exclude={"members", "meetings", "sub_agreement"}),
+                "sub_agreement": sub_agreements.get(row.sub_agreement) if row.sub_agreement else None,
+            }
+            body = self.create(Body(plan=plan), path, data)
+            if body is None:
+                continue
+            for m_index, member in enumerate(row.members):
+                self.create(
+                    BodyMember(body=body),
+                    f"{path}.members[{m_index}]",
+                    {**member.model_dump(), "organisation": self.org(member.organisation)},
+                )
+            for m_index, meeting_row in enumerate(row.meetings):
+                place = f"{path}.meetings[{m_index}]"
+                meeting = self.create(
+                    Meeting(body=body), place, meeting_row.model_dump(exclude={"decisions"})
+                )
+                if meeting is None:
+                    continue
+                for d_index, decision in enumerate(meeting_row.decisions):
+                    self.create(
+                        MeetingDecision(meeting=meeting),
+                        f"{place}.decisions[{d_index}]",
+                        decision.model_dump(),
+                    )
 
     def _write_preparedness(self, plan: Plan, estates: dict[str, Estate]) -> None:
         row = self.data.preparedness_plan

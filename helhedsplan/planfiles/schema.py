@@ -45,9 +45,11 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from helhedsplan.approvals import models as approval_models
 from helhedsplan.budget import models as budget_models
 from helhedsplan.goals import models as goal_models
+from helhedsplan.governance import models as governance_models
 from helhedsplan.periods.models import DEFAULT_PERIOD_CODE
 from helhedsplan.plans import models as plan_models
 from helhedsplan.preparedness import models as preparedness_models
+from helhedsplan.versions import models as version_models
 
 FORMAT_VERSION = 1
 
@@ -211,7 +213,9 @@ class Record(BaseModel):
 
 class Measurement(Record):
     date: Date
-    value: Number
+    #: Empty when the figure is suppressed (diskretioneret).
+    value: Number | None = None
+    suppressed: bool = False
     note: Text = ""
     is_example: bool = False
 
@@ -274,6 +278,12 @@ class Estate(Record):
     homes: int | None = None
     residents: int | None = None
     name_is_known: bool = True
+    # Where it lies (degrees, WGS 84), only where a public source gives it, named in location_source; that the
+    # point lies in Denmark and the outline is a closed polygon are the model's rules.
+    latitude: Number | None = None
+    longitude: Number | None = None
+    outline: list[list[Number]] | None = None
+    location_source: Text = ""
     decisions: list[EstateDecision] = []
 
 
@@ -445,6 +455,50 @@ class ApprovalStep(Record):
     is_example: bool = False
 
 
+class BodyMember(Record):
+    name: Text
+    title: Text = ""
+    organisation: OrganisationRef | None = None
+    role: Annotated[str, one_of(governance_models.BodyMember.Role)] = governance_models.BodyMember.Role.MEMBER
+    is_example: bool = False
+
+
+class MeetingDecision(Record):
+    """A decision of a meeting. What it approves (a report, a budget line's change) is recorded on the pages:
+    a report exists only once it is started or submitted, which no plan file holds."""
+
+    text: Text
+    is_example: bool = False
+
+
+class Meeting(Record):
+    date: Date
+    agenda: Text = ""
+    is_example: bool = False
+    decisions: list[MeetingDecision] = []
+
+
+class Body(Record):
+    """A body of the plan's governance; a følgegruppe names the focus area of the delaftale it follows."""
+
+    kind: Annotated[str, one_of(governance_models.Body.Kind)]
+    name: Text
+    sub_agreement: FocusAreaCode | None = None
+    terms_of_reference: Text = ""
+    is_example: bool = False
+    members: list[BodyMember] = []
+    meetings: list[Meeting] = []
+
+    @field_validator("sub_agreement")
+    @classmethod
+    def _sub_agreement_in_file(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value not in references(info).goal_titles:
+            raise refusal(
+                _("the file has no sub-agreement for %(focus_area)s") % {"focus_area": value}, order=REFERENCE
+            )
+        return value
+
+
 class EscalationLevel(Record):
     order: int
     name: Text
@@ -530,6 +584,33 @@ class PreparednessPlan(Record):
     incidents: list[Incident] = []
 
 
+class VersionSignoff(Record):
+    """A party's decision on the approved version, taken outside the app: where it is documented, and "unknown"
+    (left out) where a date is not known."""
+
+    party: Annotated[str, one_of(version_models.Signoff.Party)]
+    #: The organisation that decided; none for the plan's bestyrelse.
+    organisation: OrganisationRef | None = None
+    decision: Annotated[str, one_of(version_models.Signoff.Decision)]
+    body: Text = ""
+    decided_on: Date | None = None
+    evidence_reference: Text = ""
+    comment: Text = ""
+    is_example: bool = False
+
+
+class ApprovedVersion(Record):
+    """The agreement in force: recorded on import as the plan's version 1, approved outside the app by every
+    party (the file carries who decided and where it is documented; the snapshot is the plan as imported)."""
+
+    reason_category: Annotated[str, one_of(version_models.PlanVersion.Reason)] = (
+        version_models.PlanVersion.Reason.FIRST
+    )
+    reason: Text
+    signoffs: list[VersionSignoff] = []
+    is_example: bool = False
+
+
 class PlanFile(Record):
     """The whole file."""
 
@@ -542,7 +623,9 @@ class PlanFile(Record):
     sub_agreements: list[SubAgreement] = []
     budget: Budget | None = None
     approval_steps: list[ApprovalStep] = []
+    governance: list[Body] = []
     preparedness_plan: PreparednessPlan | None = None
+    approved_version: ApprovedVersion | None = None
 
     @field_validator("format_version")
     @classmethod

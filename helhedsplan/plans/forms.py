@@ -22,7 +22,7 @@ class MembershipForm(PlanModelForm):
 
     class Meta:
         model = Membership
-        fields = ["organisation", "role", "sub_agreements"]
+        fields = ["organisation", "role", "sub_agreements", "signs_for_organisation", "keeps_accounts"]
         widgets = {"sub_agreements": forms.CheckboxSelectMultiple}
         help_texts = {
             "organisation": _("The party of the plan the member acts for."),

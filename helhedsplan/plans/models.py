@@ -23,6 +23,14 @@ from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, date
 from helhedsplan.core.dates import add_months
 from helhedsplan.core.models import CleanInput, OutgoingMail, cascading_relations
 from helhedsplan.core.navigation import Crumb
+from helhedsplan.plans.locations import (
+    MAX_LATITUDE,
+    MAX_LONGITUDE,
+    MIN_LATITUDE,
+    MIN_LONGITUDE,
+    OUTSIDE_DENMARK,
+    validate_outline,
+)
 
 # --- Who may do what: the one role table -----------------------------------------------------------------------
 
@@ -44,10 +52,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "plan.submit_reports": frozenset({"coordinator"}),
     "plan.review_reports": frozenset({"reviewer"}),
     "plan.comment_reports": frozenset({"coordinator", "reviewer"}),
+    # Entering what a budget line actually spent (the form and the spreadsheet import): coordinators, and any
+    # member who keeps the plan's accounts (``Membership.keeps_accounts``, ``plans.rules``).
+    "plan.enter_actual_spend": frozenset({"coordinator"}),
+    # Importing a spreadsheet (``imports``): whoever edits goals or keeps the accounts; each row of the file is
+    # then judged by the right it takes (an editor limited to a delaftale imports only its rows).
+    "plan.import_data": frozenset({"coordinator", "editor"}),
+    # The plan's documents (helhedsplan.documents): coordinators and editors upload and keep them; every
+    # member reads them (one with contact details only who sees those: plan.view_contact_details).
+    "plan.keep_documents": frozenset({"coordinator", "editor"}),
+    # The plan's governance (helhedsplan.governance): coordinators keep every body; an editor keeps the
+    # følgegruppe of a delaftale they edit (limited like plan.edit_goals); reviewers read them.
+    "plan.keep_governance": frozenset({"coordinator", "editor"}),
 }
 
 #: Permissions an editor limited to some delaftaler holds only inside those delaftaler.
-LIMITED_BY_SUB_AGREEMENT: frozenset[str] = frozenset({"plan.edit_goals"})
+LIMITED_BY_SUB_AGREEMENT: frozenset[str] = frozenset({"plan.edit_goals", "plan.keep_governance"})
+
+#: Permissions a member who keeps the plan's accounts (``Membership.keeps_accounts``) holds whatever their role.
+KEPT_BY_ACCOUNT_KEEPERS: frozenset[str] = frozenset({"plan.enter_actual_spend"})
 
 
 class PlanScopedQuerySet(models.QuerySet):
@@ -64,7 +87,10 @@ class PlanScopedQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         roles = ROLE_PERMISSIONS[action]
-        memberships = Membership.objects.filter(user=user, role__in=roles)
+        holds = Q(role__in=roles)
+        if action in KEPT_BY_ACCOUNT_KEEPERS:
+            holds |= Q(keeps_accounts=True)
+        memberships = Membership.objects.filter(holds, user=user)
         plan_path = self.model.plan_lookup
         # The plans an organisation-wide grant opens to the user with a role that holds the permission (never
         # a plan where the user is a member: there the membership decides, as in ``plans.rules``).
@@ -448,6 +474,23 @@ class Estate(PlanContent):
         default=True,
         help_text=_("Off when the estate's name is not public and a placeholder is shown instead."),
     )
+    # Where the estate lies (plans.locations): set once, in the admin, the plan file or `manage.py
+    # import_estate_locations`; never looked up while the app runs. Empty when no public source gives it.
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=6, null=True, blank=True)
+    outline = models.JSONField(
+        _("outline"),
+        null=True,
+        blank=True,
+        validators=[validate_outline],
+        help_text=_("A closed polygon of [longitude, latitude] points, the first repeated last."),
+    )
+    location_source = models.CharField(
+        _("source of the location"),
+        max_length=300,
+        blank=True,
+        help_text=_("The public source the coordinates come from."),
+    )
     history = PlanHistoricalRecords()
 
     class Meta:
@@ -460,6 +503,33 @@ class Estate(PlanContent):
                 name="estate_name_unique_in_plan",
                 violation_error_message=_("The plan already has an estate with this name."),
                 error_field="name",
+            ),
+            CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="estate_point_has_both_coordinates",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+                error_field="longitude",
+            ),
+            CheckConstraint(
+                condition=Q(latitude__isnull=True)
+                | Q(
+                    latitude__gte=MIN_LATITUDE,
+                    latitude__lte=MAX_LATITUDE,
+                    longitude__gte=MIN_LONGITUDE,
+                    longitude__lte=MAX_LONGITUDE,
+                ),
+                name="estate_point_inside_denmark",
+                violation_error_message=OUTSIDE_DENMARK,
+                error_field="latitude",
+            ),
+            CheckConstraint(
+                condition=Q(outline__isnull=True) | Q(latitude__isnull=False),
+                name="estate_outline_has_a_point",
+                violation_error_message=_(
+                    "An estate with an outline needs its point too (where its marker stands)."
+                ),
+                error_field="latitude",
             ),
         ]
 
@@ -504,6 +574,21 @@ class Membership(PlanContent):
         verbose_name=_("limited to sub-agreements"),
         help_text=_("For an editor: only these sub-agreements. Empty means all of the plan."),
     )
+    #: The right to sign a plan version for the membership's organisation (``versions``): granted by a
+    #: coordinator, and only to a person whose affiliation with that organisation the organisation confirmed.
+    signs_for_organisation = models.BooleanField(
+        _("signs for the organisation"),
+        default=False,
+        help_text=_("May approve or reject a version of the plan on behalf of the organisation."),
+    )
+    keeps_accounts = models.BooleanField(
+        _("keeps the accounts"),
+        default=False,
+        help_text=_(
+            "Enters the actual spend of the plan's budget lines (the form and the spreadsheet import), whatever "
+            "the organisation — as the secretariat at the lead housing organisation does."
+        ),
+    )
     history = PlanHistoricalRecords(m2m_fields=[sub_agreements])
 
     class Meta:
@@ -544,7 +629,28 @@ class Membership(PlanContent):
             raise ValidationError(
                 {"role": _("The plan must keep a coordinator: make someone else coordinator first.")}
             )
+        if self.keeps_accounts and self.role == self.Role.REVIEWER:
+            raise ValidationError(
+                {"keeps_accounts": _("A reviewer changes nothing in the plan, and so keeps no accounts.")}
+            )
         self.validate_affiliation()
+        self.validate_signs_for_organisation()
+
+    def validate_signs_for_organisation(self) -> None:
+        """Signing for an organisation needs the person's confirmed affiliation with it: the organisation
+        vouches, the coordinator only grants the right."""
+        if not self.signs_for_organisation or not (self.user_id and self.organisation_id):
+            return
+        if not confirmed_affiliations(self.user_id).filter(organisation_id=self.organisation_id).exists():
+            raise ValidationError(
+                {
+                    "signs_for_organisation": _(
+                        "Only a person whose affiliation with %(organisation)s the organisation has confirmed "
+                        "may sign for it."
+                    )
+                    % {"organisation": self.organisation.short_name}
+                }
+            )
 
     def validate_affiliation(self) -> None:
         """A role that speaks for the organisation (``AFFILIATION_REQUIRED_ROLES``) needs the person's confirmed

@@ -26,6 +26,12 @@ Permission names (pass the object, or the plan, as the second argument to ``user
 - ``plan.review_reports``       answer a submitted report: approve it or return it with a comment (reviewers:
                                 the one thing a reviewer writes)
 - ``plan.comment_reports``      comment on a submitted report (coordinators answer reviewers' comments)
+- ``plan.enter_actual_spend``   enter a budget line's actual spend (coordinators, and any member who keeps the
+                                plan's accounts: ``Membership.keeps_accounts``, granted by a coordinator)
+- ``plan.import_data``          import a spreadsheet; each row is judged by the right it takes
+- ``plan.keep_documents``       upload documents and their new versions (coordinators, editors)
+- ``plan.keep_governance``      keep the bodies, members and meetings: coordinators all; editors the
+                                følgegruppe of a delaftale they edit
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import rules
 from django.utils.functional import LazyObject
 
 from helhedsplan.plans.models import (
+    KEPT_BY_ACCOUNT_KEEPERS,
     LIMITED_BY_SUB_AGREEMENT,
     ROLE_PERMISSIONS,
     Affiliation,
@@ -163,10 +170,15 @@ def _predicate_for(permission: str) -> rules.Predicate:
     roles = ROLE_PERMISSIONS[permission]
     limited = permission in LIMITED_BY_SUB_AGREEMENT
     in_lbfs_name = permission in IN_LANDSBYGGEFONDENS_NAME
+    kept_by_account_keepers = permission in KEPT_BY_ACCOUNT_KEEPERS
 
     def holds(user, obj) -> bool:
         membership = membership_for(user, obj)
-        if membership is None or membership.role not in roles:
+        if membership is None:
+            return False
+        if kept_by_account_keepers and membership.keeps_accounts:
+            return True
+        if membership.role not in roles:
             return False
         if limited and membership.role == Membership.Role.EDITOR:
             return _within_limits(membership, obj)

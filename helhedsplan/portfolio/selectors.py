@@ -30,6 +30,7 @@ from helhedsplan.preparedness.selectors import (
 )
 from helhedsplan.reports.models import Report
 from helhedsplan.reports.report import ReportState
+from helhedsplan.versions.selectors import VersionState, version_states
 
 
 class Phase:
@@ -79,6 +80,8 @@ class PortfolioRow:
     measurements_overdue: int
     #: What the plan's dashboard lists under "Kræver opmærksomhed" for this user (``overview.selectors``).
     attention: Attention
+    #: The plan's approved version and the one awaiting its parties' sign-offs (``versions``).
+    versions: VersionState = VersionState()
     #: The status is built from example goals, indicators or measurements; the budget from example lines.
     status_is_example: bool = False
     budget_is_example: bool = False
@@ -131,15 +134,20 @@ class PortfolioRow:
     def reports_key(self) -> tuple[int, int]:
         return (self.reports_overdue, self.reports_due)
 
+    @property
+    def version_key(self) -> tuple[int, int]:
+        return (self.versions.awaiting or 0, self.versions.approved or 0)
+
 
 def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, user) -> list[PortfolioRow]:
     """One row per plan, in a number of queries that does not depend on the number of plans: one for the plans
     and those of "needs attention", which reads what each plan's dashboard reads — six for the goal trees with
     their activities (whose progress is the row's status), three for the key figures, five for the budgets, three
     for the approvals, one each for the open incidents, the emergency plans and the contacts ``user`` may see,
-    and three for the reports to Landsbyggefonden."""
+    and three for the reports to Landsbyggefonden; one for the plans' versions."""
     plans = list(plans)
     read = plans_rows(plans, today=today, contacts=lambda plans: visible_contacts_by_plan(plans, user))
+    versions = version_states(plans)
     # The plans where the user answers reports, and those where they submit them (one query each).
     reviews = plans_where(user, "plan.review_reports", plans)
     submits = plans_where(user, "plan.submit_reports", plans)
@@ -168,6 +176,7 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
                 reports_awaiting=states.count(ReportState.AWAITING),
                 measurements_overdue=len(attention.of("measurements")),
                 attention=attention,
+                versions=versions[plan.pk],
                 status_is_example=_tree_has_examples(read.trees[plan.pk]),
                 budget_is_example=any(row.line.is_example for row in read.budgets[plan.pk].lines),
             )
@@ -296,6 +305,7 @@ class PortfolioTable(tables.Table):
     awaiting = tables.Column(
         verbose_name=_("Awaiting an answer"), accessor="awaiting_key", order_by="awaiting_key"
     )
+    version = tables.Column(verbose_name=_("Version"), accessor="version_key", order_by="version_key")
     needs_attention = tables.Column(
         verbose_name=_("Needs attention"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}
     )
@@ -312,6 +322,22 @@ class PortfolioTable(tables.Table):
 
     def render_budget(self, value, record: PortfolioRow) -> str:
         return format_html("{}{}", MoneyColumn().render(value), _example_mark(record.budget_is_example))
+
+    def render_version(self, record: PortfolioRow) -> str:
+        """The approved version, and the one awaiting approval (the plan's changes await the parties)."""
+        state = record.versions
+        approved = (
+            _("version %(number)s approved") % {"number": state.approved}
+            if state.approved
+            else _("none approved")
+        )
+        if state.awaiting is None:
+            return str(approved)
+        return format_html(
+            '{}<br><span class="small">{}</span>',
+            approved,
+            _("version %(number)s awaits approval") % {"number": state.awaiting},
+        )
 
     def render_reports(self, record: PortfolioRow) -> str:
         return _("%(overdue)s overdue, %(due)s due") % {

@@ -194,7 +194,7 @@ def _indicator_rows(sheet: _Sheet, area: str, goal: str, results: list[Indicator
                 indicator.target_date,
                 len(result.measurements),
                 result.not_measured,
-                result.latest.value if result.latest else None,
+                _figure(result.latest) if result.latest else None,
                 result.latest.date if result.latest else None,
                 _percent(result.progress.value),
                 result.progress.label,
@@ -202,6 +202,11 @@ def _indicator_rows(sheet: _Sheet, area: str, goal: str, results: list[Indicator
             ],
             formats={5: NUMBER_FORMAT, 7: NUMBER_FORMAT, 11: NUMBER_FORMAT, 13: PERCENT_FORMAT},
         )
+
+
+def _figure(measurement):
+    """A measurement's value as a number cell, or the text "diskretioneret" — never an empty cell or a zero."""
+    return measurement.value if measurement.value is not None else _("suppressed")
 
 
 def _measurement_rows(sheet: _Sheet, area: str, goal: str, results: list[IndicatorResult]) -> None:
@@ -215,7 +220,7 @@ def _measurement_rows(sheet: _Sheet, area: str, goal: str, results: list[Indicat
                     result.indicator.name,
                     result.indicator.unit,
                     measurement.date,
-                    measurement.value,
+                    _figure(measurement),
                     measurement.is_example,
                 ],
                 formats={6: NUMBER_FORMAT},
@@ -240,7 +245,7 @@ def report_xlsx(data: StatusReport) -> bytes:
         front.add([_("Submitted"), data.filing.text])
     elif data.submission:
         front.add([_("Submitted"), data.submission.submitted_at.date(), str(data.submission.submitted_by)])
-    front.add([_("Approved by the board"), data.report.board_approved_on])
+    front.add([_("Approved by the board"), data.board_approved_on])
     if data.reservation:
         front.add([_("Reservation"), data.reservation])
     if data.covers_period:

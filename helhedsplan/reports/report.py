@@ -41,8 +41,11 @@ from helhedsplan.goals import progress as progress_rules
 from helhedsplan.goals.charts import IndicatorChart, indicator_chart
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.goals.selectors import every_measurement
+from helhedsplan.governance.selectors import BoardApproval, report_approval
+from helhedsplan.plans.locations import map_estate_rows, static_map
 from helhedsplan.plans.models import Organisation, Plan
 from helhedsplan.preparedness.models import EscalationLevel, Incident
+from helhedsplan.versions.selectors import ApprovedVersion, versions_approved_between
 
 from .changes import ChangeSince, changes_since
 from .models import Comment, Report, Submission
@@ -271,6 +274,27 @@ class StatusReport:
     #: A yearly report's changes to the plan in its year, from the history, newest first: what changed and
     #: when, never who, nor a personal field (the report leaves the plan's staff).
     changes: list[ChangeSince] = field(default_factory=list)
+    #: A yearly report's versions of the agreement approved in its year (``versions``): number, reason, hash.
+    versions: list[ApprovedVersion] = field(default_factory=list)
+    #: The bestyrelse's approval of the report, read from the meeting's decision that approved it
+    #: (``governance.selectors.report_approval``); None while no decision approves it.
+    board_approval: BoardApproval | None = None
+
+    @property
+    def board_approved_on(self) -> datetime.date | None:
+        """The day the bestyrelse approved the report: its meeting's, when a decision approves it (never typed
+        twice); else the date typed on the report's texts (a report approved before its meetings were kept)."""
+        if self.board_approval is not None:
+            return self.board_approval.date
+        return self.report.board_approved_on
+
+    @property
+    def estate_map_svg(self) -> str:
+        """The estates with a location as a static picture (an inline SVG; the PDF and print view fetch
+        nothing), from the estates the approvals part already read; empty when none has a location."""
+        return static_map(
+            map_estate_rows(self.approvals.summary.estates), title=gettext("Map of the estates")
+        )
 
     @property
     def covers_period(self) -> bool:
@@ -361,7 +385,9 @@ def report_gaps(data: StatusReport) -> ReportGaps:
         report_fields=[
             str(Report._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             for name in wanted
-            if not str(getattr(report, name) or "").strip()
+            if not str(
+                (data.board_approved_on if name == "board_approved_on" else getattr(report, name)) or ""
+            ).strip()
         ],
     )
 
@@ -401,9 +427,9 @@ def _indicator_result(
 
 
 def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
-    """The report's content as of ``as_of``, in a fixed number of queries (each named below): 41 for a stored
-    yearly report whose year changed no link between objects, 23 for the stored final report (no history read);
-    one fewer for a report not stored."""
+    """The report's content as of ``as_of``, in a fixed number of queries (each named below): 42 for a stored
+    yearly report whose year changed no link between objects, 24 for the stored final report (no history read);
+    two fewer for a report not stored (neither its submission nor the bestyrelse's approval is read)."""
     plan = report.plan
     final = report.is_final
     first_day, last_day = report.first_day, report.last_day
@@ -537,6 +563,8 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
             personal=False,
         )
     )
+    # 42–43, a yearly report only: the versions approved in the year (the versions, their sign-offs).
+    versions = [] if final else versions_approved_between(plan, first_day, min(last_day, as_of))
     return StatusReport(
         report=report,
         plan=plan,
@@ -558,6 +586,8 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         has_examples=examples,
         reservation=submission.reservation if submission else "",
         changes=changes,
+        versions=versions,
+        board_approval=report_approval(report),  # 42 (none for a report not stored)
     )
 
 

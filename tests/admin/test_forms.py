@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint
 from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.admin.page_fixtures import admin_url, change_page_data
+from tests.documents.factories import document_with_version
 from tests.plans.factories import AffiliationFactory, UserFactory
 from tests.test_admin import READ_ONLY_RECORDS
 
@@ -107,6 +108,8 @@ def test_the_lock_counter_is_never_a_visible_field_of_any_admin_form(superuser_c
     lbf = amager_plan.organisations.get(short_name="LBF")
     AffiliationFactory(organisation=lbf)
     EmailDomain.objects.create(organisation=lbf, domain="lbf.dk")
+    # Documents are uploaded, never in a plan file: one, with its file.
+    document_with_version(amager_plan, title="Kommissorium (test)")
     for model in PROJECT_MODELS:
         obj = model.objects.order_by("pk").first()
         for url in (admin_url(model, "add"), admin_url(model, "change", obj.pk)):

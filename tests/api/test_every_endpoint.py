@@ -78,6 +78,8 @@ TABLE = [
     Row("/api/plans/{slug}/budget", READ),
     Row("/api/plans/{slug}/approvals", READ),
     Row("/api/plans/{slug}/reports", READ),
+    Row("/api/plans/{slug}/versions", READ),
+    Row("/api/plans/{slug}/versions/{number}", READ, extra=lambda p: {"number": 1}),
     *(
         Row(
             "/api/plans/{slug}/submissions/{pk}/files/{format}",

@@ -11,6 +11,7 @@ from helhedsplan.plans.models import Membership
 from tests.api.factories import bearer, token_for
 from tests.plans.factories import MembershipFactory, PlanFactory, UserFactory
 from tests.reports.factories import SubmissionFactory
+from tests.versions.factories import submit_version
 from tests.world import client_for
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,8 @@ LISTS = {
     "activities": 5,
     # the plan, the count, the page (with the plan), the submissions
     "reports": 4,
+    # the plan, the count, the page (with the version each is based on), the sign-offs (with organisations)
+    "versions": 4,
 }
 TOKEN = 1  # the token, with its user
 
@@ -43,6 +46,7 @@ def _count(client, url: str, headers: dict) -> tuple[int, int]:
 def test_a_list_reads_the_same_queries_at_page_size_1_and_50(amager_plan, personas, name):
     for year in (2022, 2023, 2024):  # reports to page through
         SubmissionFactory(report__plan=amager_plan, report__year=year, submitted_by=personas.coordinator)
+    submit_version(amager_plan, personas.coordinator)  # version 2 beside the plan file's version 1
     headers = bearer(token_for(personas.reviewer))
     client = client_for(None)
     url = f"/api/plans/{amager_plan.slug}/{name}"

@@ -68,7 +68,9 @@ def test_a_refused_measurement_stays_on_the_indicator_page_with_its_chart(
     expect(summary).to_contain_text(
         "Dato: Datoen skal ligge i planens periode, 1. januar 2022 – 31. december 2025."
     )
-    expect(summary).to_contain_text("Værdi: Dette felt er påkrævet.")
+    expect(summary).to_contain_text(
+        "Værdi: Skriv værdien, eller markér tallet som diskretioneret (for få personer) — en af de to."
+    )
     # Still the indicator page, chart and all; what was typed is kept.
     assert page.url.endswith(indicator.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_contain_text(INDICATOR_NAME)

@@ -61,8 +61,8 @@ def test_a_refused_save_answers_with_the_form_alone_and_its_errors(editor_client
         in html
     )
     assert (
-        '<a class="alert-link" href="#measurement-value" data-field="measurement-value">Værdi: Dette felt er påkrævet.</a>'
-        in html
+        '<a class="alert-link" href="#measurement-value" data-field="measurement-value">Værdi: Skriv værdien, eller markér tallet som '
+        "diskretioneret (for få personer) — en af de to.</a>" in html
     )
     assert 'id="measurement-date"' in html and 'id="measurement-value"' in html
     # What the user typed stays in the form.

@@ -51,7 +51,15 @@ def test_ensuring_the_standard_periods_twice_changes_nothing():
 
 def test_the_data_migration_holds_the_same_rows():
     migration = importlib.import_module("helhedsplan.periods.migrations.0002_standard_periods")
-    assert migration.USUAL_TEMPLATE == USUAL_TEMPLATE
+    later = importlib.import_module("helhedsplan.periods.migrations.0003_changes_needing_lbf")
+    checklist = importlib.import_module("helhedsplan.documents.migrations.0002_checklist_in_period_templates")
+    # 0003 adds which sections need Landsbyggefonden's approval when changed; the documents' migration adds the
+    # checklist of documents.
+    assert {
+        **migration.USUAL_TEMPLATE,
+        "changes_needing_lbf": later.SECTIONS,
+        "documents": checklist.DOCUMENTS,
+    } == USUAL_TEMPLATE
     assert [(code, name, first, last, areas) for code, name, first, last, areas in migration.PERIODS] == [
         (p["code"], p["name"], p["first_year"], p["last_year"], p["focus_areas"]) for p in STANDARD_PERIODS
     ]
@@ -106,6 +114,9 @@ def test_a_plan_file_may_name_its_period():
     data["sub_agreements"] = [row for row in data["sub_agreements"] if row["focus_area"] == "education"]
     data["budget"]["lines"] = [
         line for line in data["budget"]["lines"] if line.get("sub_agreement") in (None, "education")
+    ]
+    data["governance"] = [
+        row for row in data["governance"] if row.get("sub_agreement") in (None, "education")
     ]
     for membership_key in ("memberships",):
         data.pop(membership_key, None)

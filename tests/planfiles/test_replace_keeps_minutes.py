@@ -14,6 +14,7 @@ from helhedsplan.planfiles.demo import AMAGER_FILE, ensure_demo_logins
 from helhedsplan.planfiles.importer import delete_plan, import_plan, read
 from helhedsplan.planfiles.schema import PlanFileError
 from helhedsplan.plans.models import Plan
+from tests.versions.factories import forget_versions
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -60,7 +61,9 @@ def decision_of(plan: Plan, estate: str) -> EstateDecision:
 
 @pytest.fixture
 def amager_with_minutes(amager_plan, media_root, django_capture_on_commit_callbacks):
-    """The Amager plan with minutes uploaded for Hørgården's and Dyvekevænget's decisions."""
+    """The Amager plan with minutes uploaded for Hørgården's and Dyvekevænget's decisions (and no version: a plan
+    with an approved version is never replaced, tests/versions)."""
+    forget_versions(amager_plan)
     with django_capture_on_commit_callbacks(execute=True):
         names = {
             estate: upload_minutes(decision_of(amager_plan, estate), minutes_of(estate))

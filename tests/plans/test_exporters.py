@@ -32,12 +32,33 @@ ADDRESSES: dict[str, Callable[[Plan, Format], str]] = {
     "budget": lambda plan, f: reverse("budget:export_xlsx", kwargs={"plan": plan.slug}),
     "planfile": lambda plan, f: reverse("planfiles:download", kwargs={"plan": plan.slug}),
     "portfolio": lambda plan, f: reverse("portfolio:download"),
+    "version": lambda plan, f: reverse(
+        "versions:pdf", kwargs={"plan": plan.slug, "number": _a_version(plan).number}
+    ),
+    "import_template": lambda plan, f: reverse("imports:template", kwargs={"plan": plan.slug}),
 }
+
+
+def _a_version(plan: Plan):
+    """The plan's first version, submitted by its coordinator if it has none yet (the version's PDF needs one)."""
+    from helhedsplan.plans.models import Membership
+    from helhedsplan.versions.models import PlanVersion
+    from helhedsplan.versions.services import version_submit
+
+    found = PlanVersion.objects.of_plan(plan).order_by("number").first()
+    if found is not None:
+        return found
+    coordinator = Membership.objects.in_plan(plan).filter(role="coordinator").order_by("pk")[0].user
+    return version_submit(plan=plan, reason_category="other", reason="Eksportens version.", actor=coordinator)
+
 
 #: Who reads the plan (and so may download its files); "anonymous" is sent to log in, the rest get a 404.
 READERS = {"reviewer", "limited_editor", "editor", "coordinator", "org_reviewer"}
 #: Who sees the emergency plan's contacts on the pages (``plan.view_contact_details``).
 SEES_CONTACTS = {"limited_editor", "editor", "coordinator"}
+#: Exporters a reader of the plan may not run (a 403 naming the role): the import template is for whoever
+#: imports (``plan.import_data``), never a reviewer.
+REFUSED = {"import_template": {"reviewer", "org_reviewer"}}
 
 CASES = [
     (name, file_format.extension)
@@ -88,6 +109,10 @@ def test_every_exporter_format_and_role(amager_plan, personas, name: str, extens
         assert response.status_code == 404, (
             "another plan's member or an outsider never learns the plan exists"
         )
+        return
+    if role in REFUSED.get(name, ()):
+        assert response.status_code == 403
+        assert snapshot() == before
         return
     assert response.status_code == 200
     assert response["Content-Type"] == file_format.content_type
@@ -223,6 +248,8 @@ def test_no_file_a_reviewer_can_get_holds_a_personal_field(amager_plan, personas
 
     files: list[tuple[str, Format]] = []
     for name, extension in CASES:
+        if name in REFUSED:
+            continue
         file_format = registry.get(name).format_named(extension)
         files.append((ADDRESSES[name](amager_plan, file_format), file_format))
     for period in ("2024", "slut"):

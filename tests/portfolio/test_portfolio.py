@@ -290,12 +290,12 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_ass
     # there are none); 10-14 the budget (lines, funding sources, amounts, actuals, fundings); 15-17 the approvals
     # (estates, decisions, steps); 18 the open incidents, 19 the emergency plans, 20 the contacts the user may
     # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments); 24-25 the plans where the user
-    # answers and where they submit reports; 26 the plans awaiting the confirmation of an organisation the user
-    # administers (none here).
-    with django_assert_num_queries(26):
+    # answers and where they submit reports; 26 the plans' versions (approved, awaiting); 27 the plans awaiting
+    # the confirmation of an organisation the user administers (none here).
+    with django_assert_num_queries(27):
         assert client.get(URL, {"sort": "-budget"}).status_code == 200
     add_plans(19)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(27):
         response = client.get(URL, {"sort": "-budget"})
     assert len(response.context["table"].data) == 20
 
@@ -314,3 +314,15 @@ def test_figures_built_from_example_data_are_marked_on_the_page_and_in_the_sprea
     header = rows[1]
     amager = next(r for r in rows if r[0] == amager_plan.name)
     assert amager[header.index("Eksempel")] == "Status, Budget"
+
+
+def test_each_plan_shows_its_approved_version_and_one_awaiting_approval(amager_plan, personas):
+    from tests.versions.factories import submit_version
+
+    client = client_for(personas.reviewer)
+    row = client.get(URL).context["table"].data[0]
+    assert (row.versions.approved, row.versions.awaiting) == (1, None)  # the plan file's version 1
+    assert "version 1 godkendt" in client.get(URL).content.decode()
+    submit_version(amager_plan, personas.coordinator)
+    page = client.get(URL).content.decode()
+    assert "version 1 godkendt" in page and "version 2 afventer godkendelse" in page

@@ -407,8 +407,9 @@ def test_a_plan_with_reports_is_not_replaced_by_a_plan_file_and_stays_whole(amag
     with pytest.raises(PlanFileError) as refused:
         import_plan(AMAGER_FILE, replace=True)
 
+    # (It has its plan file's approved version too, which is kept as well.)
     assert refused.value.messages == [
-        "Planen amager-2022-2025 kan ikke erstattes: den har rapporter, som bevares uændret."
+        "Planen amager-2022-2025 kan ikke erstattes: den har planversioner, rapporter, som bevares uændret."
     ]
     assert snapshot() == before
 

@@ -84,7 +84,11 @@ def test_demo_logins_get_the_rights_of_their_role(demo_logins, amager_plan):
     assert kommune.has_perm("plan.manage", amager_plan)
     assert boligorg.has_perm("plan.edit_goals", goal)
     assert not boligorg.has_perm("plan.manage", amager_plan)
+    # The housing organisation's secretariat keeps the plan's accounts: it enters the actual spend.
+    assert boligorg.has_perm("plan.enter_actual_spend", amager_plan)
+    assert not kommune.memberships.get(plan=amager_plan).keeps_accounts
     assert lbf.has_perm("plan.view", amager_plan)
+    assert not lbf.has_perm("plan.enter_actual_spend", amager_plan)
     assert not lbf.has_perm("plan.edit_goals", goal)
 
 

@@ -133,3 +133,19 @@ def error_summary(form, summary_id: str = "error-summary"):
     """GOV.UK's error summary: a box at the top of the form, titled "Der er et problem", listing each error as
     a link to its field; ``static/js/forms.js`` moves the focus to it when the page (or an htmx swap) shows it."""
     return {"errors": summary_errors(form), "summary_id": summary_id}
+
+
+@register.simple_tag
+def map_config() -> dict:
+    """The estates' map's settings for its script (``includes/estate_map.html``): the tile source (none by
+    default: a plain background), its attribution and the referrer policy its provider asks for, and where
+    Leaflet's marker images are served from (our static files)."""
+    from django.conf import settings
+    from django.templatetags.static import static
+
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "referrerPolicy": settings.MAP_TILE_REFERRER_POLICY,
+        "imagePath": static("vendor/leaflet/images/"),
+    }

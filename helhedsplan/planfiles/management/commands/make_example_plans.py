@@ -39,8 +39,9 @@ FLAGGED_LISTS = {
     "contacts",
     "action_cards",
     "incidents",
+    "signoffs",
 }
-FLAGGED_RECORDS = {"preparedness_plan"}
+FLAGGED_RECORDS = {"preparedness_plan", "approved_version"}
 
 
 def _flag_examples(node: Any) -> None:

@@ -8,6 +8,7 @@ from helhedsplan.planfiles.demo import (
     ensure_amager_plan,
     ensure_demo_grant,
     ensure_demo_logins,
+    ensure_demo_versions,
 )
 from helhedsplan.planfiles.schema import PlanFileError
 from helhedsplan.plans.models import Membership
@@ -42,5 +43,12 @@ class Command(BaseCommand):
                 _(
                     "Example reports to Landsbyggefonden: 2022 and 2023 approved, 2024 returned and answered, "
                     "the final report awaiting Landsbyggefonden's answer."
+                )
+            )
+        if ensure_demo_versions(plan):
+            self.stdout.write(
+                _(
+                    "Plan versions: version 1 approved outside the app in 2021; version 2 (an example change to a "
+                    "target) approved by the local parties and awaiting Landsbyggefonden — lbf signs for it."
                 )
             )

@@ -1,0 +1,220 @@
+"""Every write of plan versions: submitting a version, recording a party's decision, and what follows from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhedsplan.core.services import record_actor
+from helhedsplan.plans.models import LANDSBYGGEFONDEN, Organisation, Plan, confirmed_affiliations
+from helhedsplan.plans.rules import membership_for
+
+from . import signals
+from .diff import diff
+from .models import PlanVersion, Signoff
+from .snapshot import build_snapshot, canonical_bytes, sha256_hex
+from .summary import changed_sections, label_fields, sections_needing_lbf
+
+
+def _send(signal, **kwargs) -> None:
+    """Announce an event after the commit. What a plan file's import records (no actor: a decision taken long
+    ago, written down now) is not an event, and nobody is mailed about it."""
+    if kwargs.get("actor") is None:
+        return
+    transaction.on_commit(lambda: signal.send(sender=PlanVersion, **kwargs))
+
+
+def required_parties(plan: Plan, *, needs_lbf: bool) -> list[tuple[str, Organisation | None]]:
+    """Who signs a version of ``plan``: the kommune (the party named as the plan's municipality, e.g. Københavns
+    Kommune; a plan without one: each of its municipal administrations), each housing organisation among its
+    parties, the plan's bestyrelse, and Landsbyggefonden last when the change needs its approval."""
+    organisations = list(plan.organisations.order_by("short_name"))
+    lbf = next((o for o in organisations if o.short_name == LANDSBYGGEFONDEN), None)
+    kommune = [o for o in organisations if plan.municipality and o.name == plan.municipality] or [
+        o for o in organisations if o.kind == Organisation.Kind.MUNICIPAL_ADMINISTRATION
+    ]
+    parties: list[tuple[str, Organisation | None]] = [(Signoff.Party.MUNICIPALITY, o) for o in kommune]
+    parties += [
+        (Signoff.Party.HOUSING, o)
+        for o in organisations
+        if o.kind == Organisation.Kind.HOUSING_ASSOCIATION and o not in kommune
+    ]
+    parties.append((Signoff.Party.BOARD, None))
+    if needs_lbf:
+        if lbf is None:
+            raise ValidationError(
+                _(
+                    "The change needs Landsbyggefonden's approval, and Landsbyggefonden is not a party to the plan."
+                )
+            )
+        parties.append((Signoff.Party.LBF, lbf))
+    return parties
+
+
+@transaction.atomic
+def version_submit(
+    *,
+    plan: Plan,
+    reason_category: str,
+    reason: str,
+    actor: Any,
+    recorded_outside_app: bool = False,
+    is_example: bool = False,
+) -> PlanVersion:
+    """Freeze the plan's agreement as its next version, awaiting the sign-off of every required party.
+
+    Refused when a version awaits its sign-offs already, and when nothing differs from the approved version.
+    The required parties are fixed now, as sign-offs awaiting a decision; Landsbyggefonden is among them when a
+    section the funding period's template names (``changes_needing_lbf``) differs from the approved version
+    (the first version: always)."""
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one submission at a time per plan
+    versions = PlanVersion.objects.of_plan(plan)
+    if versions.filter(status=PlanVersion.Status.SUBMITTED).exists():
+        raise ValidationError(_("A version of the plan is already awaiting its sign-offs."))
+    approved = versions.filter(status=PlanVersion.Status.APPROVED).first()
+    snapshot = build_snapshot(plan)
+    content = canonical_bytes(snapshot)
+    if approved is not None:
+        changes = diff(approved_snapshot(approved), snapshot, label_fields=label_fields())
+        if not changes:
+            raise ValidationError(
+                _("Nothing has changed since the approved version %(number)s: there is nothing to submit.")
+                % {"number": approved.number}
+            )
+        needs_lbf = bool(changed_sections(changes) & sections_needing_lbf(plan))
+    else:
+        needs_lbf = True
+    last = versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = PlanVersion(
+        plan=plan,
+        number=last + 1,
+        reason_category=reason_category,
+        reason=reason,
+        based_on=approved,
+        snapshot=content.decode("utf-8"),
+        sha256=sha256_hex(content),
+        needs_lbf=needs_lbf,
+        submitted_by=actor,
+        recorded_outside_app=recorded_outside_app,
+        is_example=is_example,
+    )
+    version.full_clean()
+    record_actor(version, actor)
+    version.save()
+    for party, organisation in required_parties(plan, needs_lbf=needs_lbf):
+        signoff = Signoff(version=version, party=party, organisation=organisation, is_example=is_example)
+        record_actor(signoff, actor)
+        signoff.save()
+    _send(signals.version_submitted, version=version, actor=actor)
+    return version
+
+
+def approved_snapshot(version: PlanVersion) -> dict[str, Any]:
+    import json
+
+    return json.loads(version.snapshot)
+
+
+def may_sign(user: Any, signoff: Signoff) -> bool:
+    """Whether ``user`` signs for the signoff's organisation in the app: a member of the plan holding "signs
+    for the organisation" for that organisation, with their affiliation with it confirmed (now, not only when
+    the right was granted). Nobody signs for the bestyrelse in the app: a coordinator records its decision."""
+    if signoff.organisation_id is None:
+        return False
+    membership = membership_for(user, signoff.version)
+    if membership is None or membership.pk is None or not membership.signs_for_organisation:
+        return False
+    if membership.organisation_id != signoff.organisation_id:
+        return False
+    return confirmed_affiliations(user).filter(organisation_id=signoff.organisation_id).exists()
+
+
+def may_record(user: Any, version: PlanVersion) -> bool:
+    """Whether ``user`` records decisions taken outside the app: a coordinator of the plan."""
+    return bool(user.has_perm("plan.manage", version.plan))
+
+
+def _refuse_out_of_turn(signoff: Signoff) -> None:
+    version = signoff.version
+    if version.status != PlanVersion.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted version awaiting its sign-offs can be signed."))
+    if signoff.is_decided:
+        raise ValidationError(_("This party has already signed this version."))
+    if signoff.party == Signoff.Party.LBF:
+        waiting = version.signoffs.exclude(pk=signoff.pk).filter(decision=Signoff.Decision.AWAITING)
+        if waiting.exists():
+            raise ValidationError(_("Landsbyggefonden signs last, after every local party has decided."))
+
+
+@transaction.atomic
+def signoff_decide(
+    *,
+    signoff: Signoff,
+    decision: str,
+    body: str,
+    decided_on: Any,
+    evidence: FieldFile | Any = None,
+    evidence_reference: str = "",
+    comment: str = "",
+    outside_app: bool = False,
+    is_example: bool = False,
+    actor: Any,
+) -> Signoff:
+    """Record one party's decision on a submitted version, then move the version: one rejection rejects it;
+    every party approving approves it and supersedes the version approved before.
+
+    In the app (``outside_app`` False) only a holder of "signs for the organisation" for the party's
+    organisation decides; a coordinator records a decision taken outside the app (always so for the plan's
+    bestyrelse), with its minutes or letter as evidence."""
+    signoff = Signoff.objects.select_for_update().select_related("version__plan").get(pk=signoff.pk)
+    PlanVersion.objects.select_for_update().filter(pk=signoff.version_id).first()
+    if actor is not None:
+        allowed = may_record(actor, signoff.version) if outside_app else may_sign(actor, signoff)
+        if not allowed:
+            raise ValidationError(_("You may not record this party's decision."))
+    if decision == Signoff.Decision.AWAITING:
+        raise ValidationError({"decision": _("Choose the decision.")})
+    _refuse_out_of_turn(signoff)
+    signoff.decision = decision
+    signoff.body = body
+    signoff.decided_on = decided_on
+    if evidence:
+        signoff.evidence = evidence
+    signoff.evidence_reference = evidence_reference
+    signoff.comment = comment
+    signoff.outside_app = outside_app
+    signoff.is_example = signoff.is_example or is_example
+    signoff.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+    signoff.recorded_at = timezone.now()
+    signoff.full_clean()
+    record_actor(signoff, actor)
+    signoff.save()
+    _settle(signoff.version, actor)
+    _send(signals.signature_given, signoff=signoff, actor=actor)
+    return signoff
+
+
+def _settle(version: PlanVersion, actor: Any) -> None:
+    decisions = list(version.signoffs.values_list("decision", flat=True))
+    if Signoff.Decision.REJECTED in decisions:
+        status = PlanVersion.Status.REJECTED
+    elif Signoff.Decision.AWAITING in decisions:
+        return
+    else:
+        status = PlanVersion.Status.APPROVED
+        previous = PlanVersion.objects.filter(
+            plan_id=version.plan_id, status=PlanVersion.Status.APPROVED
+        ).first()
+        if previous is not None:
+            previous.status = PlanVersion.Status.SUPERSEDED
+            record_actor(previous, actor)
+            previous.save()
+    version.status = status
+    version.decided_at = timezone.now()
+    record_actor(version, actor)
+    version.save()

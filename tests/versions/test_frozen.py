@@ -1,0 +1,96 @@
+"""A stored version, its snapshot and its hash never change and are never deleted — by save(), a queryset, the
+plan's deletion or ``import_plan --replace`` — as a submitted report's files never do. A decided sign-off stays
+as recorded."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
+
+from helhedsplan.planfiles.demo import AMAGER_FILE
+from helhedsplan.planfiles.importer import import_plan, read
+from helhedsplan.planfiles.schema import PlanFileError
+from helhedsplan.plans.models import Plan
+from helhedsplan.versions.models import PlanVersion, Signoff
+from tests.versions.factories import submit_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def version(amager_plan, personas):
+    return submit_version(amager_plan, personas.coordinator)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("snapshot", "{}"),
+        ("sha256", "0" * 64),
+        ("reason", "Noget andet."),
+        ("number", 7),
+        ("needs_lbf", False),
+    ],
+)
+def test_a_stored_version_refuses_a_change_by_save(version, field, value):
+    setattr(version, field, value)
+    with pytest.raises(ValidationError):
+        version.save()
+    stored = PlanVersion.objects.get(pk=version.pk)
+    assert getattr(stored, field) != value
+
+
+@pytest.mark.parametrize(
+    "change", [{"snapshot": "{}"}, {"sha256": "0" * 64}, {"status": "approved"}, {"reason": "x"}]
+)
+def test_the_queryset_refuses_to_change_a_version(version, change):
+    with pytest.raises(ValidationError):
+        PlanVersion.objects.filter(pk=version.pk).update(**change)
+    assert PlanVersion.objects.get(pk=version.pk).status == PlanVersion.Status.SUBMITTED
+
+
+def test_no_path_deletes_a_version(version, amager_plan):
+    with pytest.raises(ValidationError):
+        version.delete()
+    with pytest.raises(ValidationError):
+        PlanVersion.objects.filter(pk=version.pk).delete()
+    with pytest.raises(ValidationError):
+        Signoff.objects.filter(version=version).delete()
+    with pytest.raises(ProtectedError):
+        Plan.objects.filter(pk=amager_plan.pk).delete()
+    assert PlanVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_import_plan_replace_is_refused_for_a_plan_with_a_version(version):
+    with pytest.raises(PlanFileError) as refused:
+        import_plan(read(AMAGER_FILE), replace=True)
+    assert "plan versions" in str(refused.value) or "planversioner" in str(refused.value)
+    assert PlanVersion.objects.get(pk=version.pk).sha256 == version.sha256
+
+
+def test_a_version_whose_hash_does_not_match_its_snapshot_is_refused(amager_plan, personas):
+    with pytest.raises(ValidationError):
+        PlanVersion.objects.create(
+            plan=amager_plan,
+            number=9,
+            reason_category="other",
+            reason="x",
+            snapshot="{}",
+            sha256="a" * 64,
+            submitted_by=personas.coordinator,
+        )
+
+
+def test_the_status_moves_only_along_the_machine(version):
+    version.status = PlanVersion.Status.SUPERSEDED  # submitted → superseded is no transition
+    with pytest.raises(ValidationError):
+        version.save()
+
+
+def test_a_decided_signoff_stays_as_recorded(version):
+    signoff = version.signoffs.get(party=Signoff.Party.BOARD)
+    with pytest.raises(ValidationError):
+        Signoff.objects.filter(pk=signoff.pk).update(decision="approved")
+    with pytest.raises(ValidationError):
+        Signoff.objects.filter(pk=signoff.pk).update(organisation=None)
