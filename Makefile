@@ -170,7 +170,7 @@ serve-production: check-deploy
 	DJANGO_ENV=production $(PY) manage.py collectstatic --noinput
 	DJANGO_ENV=production $(PY) manage.py migrate --noinput
 	DJANGO_ENV=production $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(GUNICORN_WORKERS) \
-	  --access-logfile -
+	  --max-requests 500 --max-requests-jitter 50 --access-logfile -
 
 # --- benchmark -------------------------------------------------------------------------------------------
 
