@@ -68,11 +68,16 @@ class MeetingForm(PlanModelForm):
 class MeetingDecisionForm(PlanModelForm):
     class Meta:
         model = MeetingDecision
-        fields = ["text", "approves_report", "approves_budget_line"]
+        fields = ["text", "approves_report", "approves_version", "approves_budget_line"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The plan's reports and budget lines, named by the string foreign keys (reports lie above this app).
+        # The plan's reports, versions and budget lines, named by the string foreign keys (reports lie above this
+        # app, versions beside it).
         for name in ("approves_report", "approves_budget_line"):
             model = MeetingDecision._meta.get_field(name).related_model
             self.choice_field(name).queryset = model.objects.in_plan(self.plan)  # type: ignore[union-attr]
+        versions = MeetingDecision._meta.get_field("approves_version").related_model
+        self.choice_field("approves_version").queryset = versions.objects.of_plan(  # type: ignore[union-attr]
+            self.plan
+        ).order_by("number")

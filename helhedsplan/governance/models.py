@@ -1,12 +1,8 @@
 """The plan's governance: its bodies (bestyrelse, styregruppe, følgegrupper — each tied to a delaftale —,
 samarbejdsråd), each with its kommissorium, members and meetings; a meeting's agenda, minutes (a PDF) and
-decisions. A decision may say what it approves (a report, a budget line's change), so an approval date is read
-from the decision, never typed twice.
-
-**Plan versions** (issue 20) are approved the same way: the lead adds
-``approves_version = models.ForeignKey("versions.PlanVersion", on_delete=models.RESTRICT, null=True, blank=True,
-related_name="board_decisions", verbose_name=_("approves plan version"))`` to ``MeetingDecision`` and its name to
-``APPROVAL_TARGETS``; the same-plan rule, the one-target rule and the pages then cover it.
+decisions. A decision may say what it approves (a report, a version of the plan, a budget line's change), so an
+approval date is read from the decision, never typed twice. Each target is named by string (``"reports.Report"``,
+``"versions.PlanVersion"``): those apps lie beside or above this one.
 """
 
 from __future__ import annotations
@@ -27,7 +23,7 @@ from helhedsplan.documents import files
 from helhedsplan.plans.models import Organisation, Plan, PlanContent, PlanHistoricalRecords, plan_id_of
 
 #: The fields of a decision that name what it approves (at most one is set). Each target is plan content.
-APPROVAL_TARGETS: tuple[str, ...] = ("approves_report", "approves_budget_line")
+APPROVAL_TARGETS: tuple[str, ...] = ("approves_report", "approves_version", "approves_budget_line")
 
 
 def bodies_url(plan: Plan) -> str:
@@ -239,6 +235,17 @@ class MeetingDecision(PlanContent, ExampleFlag):
         verbose_name=_("approves report"),
         help_text=_("A report appears here once it is started on its page (its texts saved) or submitted."),
     )
+    approves_version = models.ForeignKey(
+        "versions.PlanVersion",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="board_decisions",
+        verbose_name=_("approves plan version"),
+        help_text=_(
+            "The bestyrelse's approval of a submitted version of the plan (its decision, with this date)."
+        ),
+    )
     approves_budget_line = models.ForeignKey(
         "budget.BudgetLine",
         on_delete=models.RESTRICT,
@@ -255,7 +262,10 @@ class MeetingDecision(PlanContent, ExampleFlag):
         ordering = ["meeting", "pk"]
         constraints = [
             CheckConstraint(
-                condition=Q(approves_report__isnull=True) | Q(approves_budget_line__isnull=True),
+                # At most one of the targets (APPROVAL_TARGETS) is set.
+                condition=Q(approves_report__isnull=True, approves_version__isnull=True)
+                | Q(approves_report__isnull=True, approves_budget_line__isnull=True)
+                | Q(approves_version__isnull=True, approves_budget_line__isnull=True),
                 name="decision_approves_one_thing",
                 violation_error_message=_(
                     "A decision approves one thing: record another decision for the next."
@@ -295,3 +305,8 @@ class MeetingDecision(PlanContent, ExampleFlag):
                     {"approves_report": _("The board approves a report after the time it covers has ended.")},
                     code="too_early",
                 )
+        if self.approves_version_id is not None and self.meeting.body.kind != Body.Kind.BOARD:
+            raise ValidationError(
+                {"approves_version": _("Only the bestyrelse approves a version of the plan.")},
+                code="not_board",
+            )

@@ -96,7 +96,9 @@ class MeetingView(PlanDetailView):
     prefetch_related = (
         Prefetch(
             "decisions",
-            queryset=MeetingDecision.objects.select_related("approves_report", "approves_budget_line"),
+            queryset=MeetingDecision.objects.select_related(
+                "approves_report", "approves_version", "approves_budget_line"
+            ),
         ),
     )  # type: ignore[assignment]
 

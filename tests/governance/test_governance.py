@@ -200,3 +200,41 @@ def test_the_pages_queries(amager_plan, personas, client_for, django_assert_num_
     # Session, user, plan with membership, limits; the meeting with its body; its decisions with what they approve.
     with django_assert_num_queries(6):
         assert client.get(page).status_code == 200
+
+
+def test_the_bestyrelse_approves_a_version_of_its_own_plan_and_the_meeting_page_links_it(
+    amager_plan, other_plan, personas, client_for
+):
+    """A decision may approve a version of the plan (the link issue 20's sign-off reads): only the bestyrelse's,
+    only a version of its own plan, and one thing per decision."""
+    from helhedsplan.versions.models import PlanVersion
+
+    version = PlanVersion.objects.of_plan(amager_plan).get(number=1)  # the plan file's approved version
+    board_meeting = MeetingFactory(body=_board(amager_plan), date=datetime.date(2025, 3, 12))
+    steering_meeting = MeetingFactory(body=BodyFactory(plan=amager_plan, kind=Body.Kind.STEERING_GROUP))
+    other_board = Body.objects.in_plan(other_plan).filter(kind=Body.Kind.BOARD).first()
+    other_meeting = MeetingFactory(body=other_board or BodyFactory(plan=other_plan, kind=Body.Kind.BOARD))
+    report = _stored_report(amager_plan, 2024)
+    refused = [
+        (steering_meeting, {"approves_version": version}, "Kun bestyrelsen godkender en version af planen."),
+        (other_meeting, {"approves_version": version}, "Vælg en af planens egne."),
+    ]
+    before = snapshot()
+    for meeting, data, message in refused:
+        with pytest.raises(ValidationError) as refusal:
+            services.meeting_decision_create(meeting=meeting, data={"text": "Godkender", **data}, actor=None)
+        assert refusal.value.message_dict["approves_version"] == [message]
+    with pytest.raises(ValidationError):
+        services.meeting_decision_create(
+            meeting=board_meeting,
+            data={"text": "Godkender", "approves_version": version, "approves_report": report},
+            actor=None,
+        )
+    assert snapshot() == before
+
+    decision = services.meeting_decision_create(
+        meeting=board_meeting, data={"text": "Version 1 godkendes.", "approves_version": version}, actor=None
+    )
+    assert decision.approval_targets() == [version]
+    page = client_for(personas.reviewer).get(board_meeting.get_absolute_url()).content.decode()
+    assert version.get_absolute_url() in page and "Godkender" in page
