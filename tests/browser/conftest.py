@@ -12,6 +12,7 @@ Every test in this folder is marked ``browser`` automatically, so ``make test`` 
 invocation even if a test forgets the mark.
 """
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from django.test import Client
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 BROWSER_DIR = Path(__file__).resolve().parent
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -107,6 +109,11 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 
     page.on("console", on_console)
     yield page
+    # Let requests still under way (an htmx fragment a page loads after it shows, such as the versions banner)
+    # finish before the test's database is emptied: the live server must not read it meanwhile.
+    # A page that never goes quiet (a poll) is closed all the same, which ends its requests too.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=DEFAULT_TIMEOUT_MS)
     context.close()
     if problems:
         pytest.fail("The page reported problems:\n" + "\n".join(f"- {problem}" for problem in problems))
