@@ -10,20 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files import File
-from django.core.files.storage import Storage
 from django.db import transaction
 
-from helhedsplan.core.services import Data, object_create, object_delete, object_update
+from helhedsplan.core.services import (
+    Data,
+    file_delete_after_commit,
+    object_create,
+    object_delete,
+    object_update,
+)
 from helhedsplan.plans.models import Estate, Plan
 
 from .models import ApprovalStep, EstateDecision
-
-
-def _delete_file_after_commit(storage: Storage, name: str) -> None:
-    # Only once the row no longer points at it: a rolled-back save must still find its old minutes.
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
-
 
 # Decisions ------------------------------------------------------------------------------------------------
 
@@ -63,7 +61,7 @@ def estate_decision_update(
         estate_decision, data=data, expected_lock_version=expected_lock_version, actor=actor
     )
     if old_name and old_name != decision.minutes.name:
-        _delete_file_after_commit(decision.minutes.storage, old_name)
+        file_delete_after_commit(decision.minutes.storage, old_name)
     return decision
 
 
@@ -72,7 +70,7 @@ def estate_decision_delete(*, estate_decision: EstateDecision, actor: Any) -> No
     """Delete the decision and, once that is committed, its minutes file."""
     name, storage = estate_decision.minutes.name, estate_decision.minutes.storage
     object_delete(estate_decision, actor=actor)
-    _delete_file_after_commit(storage, name)
+    file_delete_after_commit(storage, name)
 
 
 # Steps ----------------------------------------------------------------------------------------------------

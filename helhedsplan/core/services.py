@@ -278,3 +278,10 @@ def deleted_with(record: Any) -> list[Any]:
         )
         found += [child for pk, child in latest.items() if pk not in existing]
     return found
+
+
+def file_delete_after_commit(storage: Any, name: str) -> None:
+    """Delete the stored file ``name`` once the current transaction commits — only once the row no longer points
+    at it: a rolled-back save or delete must still find its file. An empty name (no file) does nothing."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

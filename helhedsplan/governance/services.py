@@ -12,16 +12,16 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 
-from helhedsplan.core.services import Data, object_create, object_delete, object_update
+from helhedsplan.core.services import (
+    Data,
+    file_delete_after_commit,
+    object_create,
+    object_delete,
+    object_update,
+)
 from helhedsplan.plans.models import Plan
 
 from .models import Body, BodyMember, Meeting, MeetingDecision
-
-
-def _delete_file_after_commit(storage, name: str) -> None:
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
-
 
 # Bodies ---------------------------------------------------------------------------------------------------
 
@@ -40,7 +40,7 @@ def body_delete(*, body: Body, actor: Any) -> None:
     stored = [(m.minutes.storage, m.minutes.name) for m in body.meetings.all() if m.minutes]
     object_delete(body, actor=actor)
     for storage, name in stored:
-        _delete_file_after_commit(storage, name)
+        file_delete_after_commit(storage, name)
 
 
 # Members --------------------------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def meeting_update(
         meeting.minutes = ""
     saved = object_update(meeting, data=data, expected_lock_version=expected_lock_version, actor=actor)
     if old_name and old_name != saved.minutes.name:
-        _delete_file_after_commit(saved.minutes.storage, old_name)
+        file_delete_after_commit(saved.minutes.storage, old_name)
     return saved
 
 
@@ -98,7 +98,7 @@ def meeting_update(
 def meeting_delete(*, meeting: Meeting, actor: Any) -> None:
     name, storage = meeting.minutes.name, meeting.minutes.storage
     object_delete(meeting, actor=actor)
-    _delete_file_after_commit(storage, name)
+    file_delete_after_commit(storage, name)
 
 
 # Decisions ------------------------------------------------------------------------------------------------
