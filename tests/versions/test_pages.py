@@ -101,6 +101,16 @@ def test_a_version_page_shows_its_document_and_signoffs(
     # The version's PDF.
     response = client_for(personas.reviewer).get(url(amager_plan, "pdf", number=2))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    # Read back, the file says what it is: submitted when and by whom, and as of when its status is told.
+    from tests.reports.test_lbf_reports import pdf_text
+
+    text = " ".join(pdf_text(response.content).split())
+    submitter = approved.submitted_by.get_full_name() or approved.submitted_by.username
+    assert f"af {submitter}." in text and "Indsendt " in text
+    assert "Status og underskrifter pr. " in text and approved.sha256 in text
+    # Version 1 came from the plan file: recorded, not submitted by anyone.
+    first = " ".join(pdf_text(client.get(url(amager_plan, "pdf", number=1)).content).split())
+    assert "fra planfilen (besluttet uden for systemet)" in first and "Indsendt " not in first
 
 
 def test_no_contact_name_reaches_a_version_page(amager_plan, personas, approved):
