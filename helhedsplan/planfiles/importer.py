@@ -24,7 +24,8 @@ from helhedsplan.agreements.models import (
 )
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
-from helhedsplan.core.services import object_create
+from helhedsplan.core.services import file_delete_after_commit, object_create
+from helhedsplan.documents.models import DocumentVersion
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
 from helhedsplan.periods.models import FundingPeriod
@@ -136,6 +137,9 @@ class _Writer:
         self.organisations: dict[str, Organisation] = {}
         #: The replaced plan's minutes files by (estate name, body), handed on to the new decisions.
         self.minutes: dict[tuple[str, str], str] = {}
+        #: The replaced plan's other stored files (its documents' versions, its meetings' minutes): the file
+        #: holds none of them, so they go once the import is committed.
+        self.dropped_files: list[tuple[Any, str]] = []
 
     def create(
         self, obj: M, path: str, data: dict[str, Any], *, places: dict[str, str] | None = None
@@ -202,6 +206,8 @@ class _Writer:
         # Minutes no new decision took over belong to no row any more: they go once the import is committed.
         handed_on = set(EstateDecision.objects.filter(estate__plan=plan).values_list("minutes", flat=True))
         _delete_files_after_commit(set(self.minutes.values()) - handed_on)
+        for storage, name in self.dropped_files:
+            file_delete_after_commit(storage, name)
         return plan
 
     def _remove_existing(self, slug: str) -> list[tuple[Membership, list[str]]]:
@@ -221,6 +227,7 @@ class _Writer:
             .exclude(minutes="")
             .values_list("estate__name", "body", "minutes")
         }
+        self.dropped_files = stored_files_without_a_place_in_the_file(old)
         try:
             old.delete()
         except ProtectedError as error:
@@ -541,8 +548,10 @@ class _Writer:
                 )
 
 
+@transaction.atomic
 def delete_plan(plan: Plan) -> None:
-    """Delete a plan and everything in it, and (once that is committed) its decisions' minutes files.
+    """Delete a plan and everything in it, and (once that is committed) its stored files: its estates'
+    decisions' minutes, its documents' versions and its governance meetings' minutes.
 
     Budget lines restrict deleting their delaftale, and incidents their estate and level (RESTRICT, not
     PROTECT), so those cannot go alone and take spending or the log with them — but a whole plan can.
@@ -550,12 +559,29 @@ def delete_plan(plan: Plan) -> None:
     names = set(
         EstateDecision.objects.filter(estate__plan=plan).exclude(minutes="").values_list("minutes", flat=True)
     )
+    others = stored_files_without_a_place_in_the_file(plan)
     plan.delete()
     _delete_files_after_commit(names)
+    for storage, name in others:
+        file_delete_after_commit(storage, name)
+
+
+def stored_files_without_a_place_in_the_file(plan: Plan) -> list[tuple[Any, str]]:
+    """The plan's stored files a plan file does not carry, each with its storage: its documents' versions and
+    its governance meetings' minutes (two queries)."""
+    version_storage = DocumentVersion._meta.get_field("file").storage
+    minutes_storage = Meeting._meta.get_field("minutes").storage
+    versions = (
+        DocumentVersion.objects.filter(document__plan=plan).exclude(file="").values_list("file", flat=True)
+    )
+    minutes = Meeting.objects.filter(body__plan=plan).exclude(minutes="").values_list("minutes", flat=True)
+    return [(version_storage, name) for name in sorted(versions)] + [
+        (minutes_storage, name) for name in sorted(minutes)
+    ]
 
 
 def _delete_files_after_commit(names: set[str]) -> None:
     """Delete these minutes files from storage once the transaction commits (never, if it is rolled back)."""
     storage = EstateDecision._meta.get_field("minutes").storage
     for name in sorted(names):
-        transaction.on_commit(partial(storage.delete, name))
+        file_delete_after_commit(storage, name)

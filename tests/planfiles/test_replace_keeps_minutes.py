@@ -1,19 +1,24 @@
-"""``import_plan --replace`` and deleting a plan: the uploaded minutes stay with their decisions, and no file is
-left on disk that no row refers to."""
+"""``import_plan --replace`` and deleting a plan: the uploaded minutes stay with their decisions, the files the
+plan file does not carry (documents, governance minutes) go, and no file is left on disk that no row refers
+to."""
 
 import copy
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.approvals.services import estate_decision_update
+from helhedsplan.documents.services import document_version_create
 from helhedsplan.planfiles.demo import AMAGER_FILE, ensure_demo_logins
 from helhedsplan.planfiles.importer import delete_plan, import_plan, read
 from helhedsplan.planfiles.schema import PlanFileError
 from helhedsplan.plans.models import Plan
+from tests.documents.factories import document_with_version, pdf_upload
+from tests.governance.factories import MINUTES_PDF, BodyFactory, MeetingFactory
 from tests.versions.factories import forget_versions
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -150,6 +155,58 @@ def test_deleting_a_plan_deletes_its_minutes_files(
     amager_with_minutes, media_root, django_capture_on_commit_callbacks
 ):
     plan, _names = amager_with_minutes
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_plan(plan)
+
+    assert stored_files(media_root) == set()
+
+
+@pytest.fixture
+def amager_with_documents(amager_with_minutes, django_capture_on_commit_callbacks):
+    """The Amager plan as above, with a document of two versions and a governance meeting's minutes stored too:
+    files the plan file does not carry."""
+    plan, names = amager_with_minutes
+    with django_capture_on_commit_callbacks(execute=True):
+        document = document_with_version(plan, title="Kort over området")
+        document_version_create(document=document, upload=pdf_upload("kort-v2.pdf"), actor=None)
+        meeting = MeetingFactory(body=BodyFactory(plan=plan))
+        meeting.minutes.save("referat.pdf", ContentFile(MINUTES_PDF), save=True)
+    others = {v.file.name for v in document.versions.all()} | {meeting.minutes.name}
+    assert len(others) == 3
+    return plan, names, others
+
+
+def test_replace_deletes_the_documents_and_meeting_minutes_the_file_does_not_carry(
+    amager_with_documents, media_root, django_capture_on_commit_callbacks
+):
+    _plan, names, others = amager_with_documents
+    assert others <= stored_files(media_root)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_plan(copy.deepcopy(read(AMAGER_FILE)), replace=True)
+
+    # The estates' minutes are handed on; the documents' and the meeting's files left storage.
+    assert stored_files(media_root) == set(names.values())
+
+
+def test_a_refused_replace_keeps_the_documents_files(
+    amager_with_documents, media_root, django_capture_on_commit_callbacks
+):
+    _plan, names, others = amager_with_documents
+    data = copy.deepcopy(read(AMAGER_FILE))
+    data["plan"]["end_date"] = data["plan"]["start_date"]
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PlanFileError):
+        import_plan(data, replace=True)
+
+    assert stored_files(media_root) == set(names.values()) | others
+
+
+def test_deleting_a_plan_deletes_its_documents_and_meeting_minutes(
+    amager_with_documents, media_root, django_capture_on_commit_callbacks
+):
+    plan, _names, _others = amager_with_documents
 
     with django_capture_on_commit_callbacks(execute=True):
         delete_plan(plan)
