@@ -433,7 +433,6 @@ TABLE: list[Row] = [
         SUBMIT_REPORTS,
         lambda o: {"period": "slut"},
         lambda o, kw: {
-            "board_approved_on": "2026-03-15",
             "conclusion": "Planen nåede de fleste af sine mål.",
             "anchoring": "Lektiecaféerne fortsætter i kommunens regi.",
         },

@@ -245,7 +245,13 @@ def report_xlsx(data: StatusReport) -> bytes:
         front.add([_("Submitted"), data.filing.text])
     elif data.submission:
         front.add([_("Submitted"), data.submission.submitted_at.date(), str(data.submission.submitted_by)])
-    front.add([_("Approved by the board"), data.board_approved_on])
+    front.add(
+        [
+            _("Approved by the board"),
+            data.board_approved_on,
+            _("typed on the report") if data.board_approval_typed else "",
+        ]
+    )
     if data.reservation:
         front.add([_("Reservation"), data.reservation])
     if data.covers_period:

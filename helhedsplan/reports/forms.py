@@ -29,22 +29,17 @@ class AnswerForm(forms.Form):
 
 
 class ReportTextsForm(PlanModelForm):
-    """The report's own texts: the bestyrelse's approval date; for the final report also the plan's conclusion
-    over the period and its anchoring (the model's fields and rules)."""
+    """The final report's own texts: the plan's conclusion over the period and its anchoring (the model's fields
+    and rules). The bestyrelse's approval date is no field: it is read from the decision that approves the
+    report."""
 
     class Meta:
         model = Report
-        fields = ["board_approved_on", "conclusion", "anchoring"]
+        fields = ["conclusion", "anchoring"]
         widgets = {
             "conclusion": forms.Textarea(attrs={"rows": 5}),
             "anchoring": forms.Textarea(attrs={"rows": 5}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance.is_final:
-            del self.fields["conclusion"]
-            del self.fields["anchoring"]
 
 
 class SubmitForm(forms.Form):

@@ -283,10 +283,16 @@ class StatusReport:
     @property
     def board_approved_on(self) -> datetime.date | None:
         """The day the bestyrelse approved the report: its meeting's, when a decision approves it (never typed
-        twice); else the date typed on the report's texts (a report approved before its meetings were kept)."""
+        twice); else a date typed on the report before its meetings were kept (``board_approval_typed``), kept
+        readable and marked as typed, as no form writes it any more."""
         if self.board_approval is not None:
             return self.board_approval.date
         return self.report.board_approved_on
+
+    @property
+    def board_approval_typed(self) -> bool:
+        """Whether the approval date shown is one typed on the report, not read from a decision."""
+        return self.board_approval is None and self.report.board_approved_on is not None
 
     @property
     def estate_map_svg(self) -> str:

@@ -36,6 +36,10 @@ def report_for(*, plan: Plan, kind: str, year: int | None) -> Report:
     return report
 
 
+#: What a coordinator writes on the final report (the bestyrelse's approval date is read from its decision).
+REPORT_TEXTS = ("conclusion", "anchoring")
+
+
 @transaction.atomic
 def report_update(
     *,
@@ -46,12 +50,19 @@ def report_update(
     expected_lock_version: int | None,
     actor: Any,
 ) -> Report:
-    """The report's own texts: the date the plan's bestyrelse approved it and, for the final report, the plan's
-    conclusion over the period and how its results are anchored. A draft report is stored by its first text.
-    Refused while the report awaits Landsbyggefonden's answer and once it is approved: what was filed stays."""
+    """The final report's own texts: the plan's conclusion over the period and how its results are anchored. A
+    draft report is stored by its first text. Refused while the report awaits Landsbyggefonden's answer and once
+    it is approved: what was filed stays. The bestyrelse's approval date is not typed here: it is read from the
+    decision of its meeting that approves the report (``governance``), so it is never typed twice."""
     report = report_for(plan=plan, kind=kind, year=year)
     if not report.is_final:
-        data = {name: value for name, value in data.items() if name == "board_approved_on"}
+        raise ValidationError(
+            _(
+                "A yearly report has no texts of its own: the board's approval is recorded as a decision of "
+                "the board's meeting that approves the report."
+            )
+        )
+    data = {name: value for name, value in data.items() if name in REPORT_TEXTS}
     if report.pk is None:
         return object_create(report, data=data, actor=actor)
     latest = report.submissions.order_by("-number").first()

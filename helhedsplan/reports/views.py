@@ -128,8 +128,9 @@ class ReportView(PlanTemplateView):
             submit_errors=kwargs.get("submit_errors", []),
             submit_form=kwargs.get("submit_form") or SubmitForm(),
             texts_form=kwargs.get("texts_form") or ReportTextsForm(instance=self.report, plan=self.plan),
-            # The report's own texts: written until it is submitted, and again once it is returned.
+            # The final report's own texts: written until it is submitted, and again once it is returned.
             can_write_texts=may_submit
+            and self.report.is_final
             and (not submissions or submissions[-1].outcome == Submission.Outcome.RETURNED),
             submitting=kwargs.get("submitting", False),
             period=self.kwargs["period"],
@@ -192,8 +193,8 @@ class SubmissionCreateView(ReportView):
 
 
 class ReportTextsView(ReportView):
-    """The coordinator writes the report's own texts: the bestyrelse's approval date and, for the final report,
-    the plan's conclusion and anchoring (GET shows the report's page)."""
+    """The coordinator writes the final report's own texts: the plan's conclusion and anchoring (GET shows the
+    report's page). The bestyrelse's approval date is read from its meeting's decision, never typed here."""
 
     permission_required = "plan.submit_reports"
     #: The object this address edits (the period's report), as the kit's edit views declare theirs.
@@ -221,6 +222,10 @@ class ReportTextsView(ReportView):
                     None, gettext("Someone saved the report's texts meanwhile: read them and try again.")
                 )
             except ValidationError as error:
+                if not self.report.is_final:
+                    # A yearly report shows no texts form to put the refusal on: say it above the report.
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(self.report.get_absolute_url())
                 add_errors(form, error)
             else:
                 messages.success(request, gettext("The report's texts were saved."))

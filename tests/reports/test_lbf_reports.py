@@ -701,49 +701,76 @@ def test_the_spreadsheet_has_frozen_headers_filters_and_measurements_as_numbers(
 def test_the_coordinator_writes_the_final_reports_own_texts_and_they_are_printed(amager_plan, people):
     coordinator = client_for(people.coordinator)
     texts = {
-        "board_approved_on": "2026-03-15",
         "conclusion": "Planen nåede de fleste mål for børn og unge, men ikke for beskæftigelse.",
         "anchoring": "Lektiecaféerne fortsætter i kommunens regi, betalt af kommunens budget.",
     }
-    response = coordinator.post(url(amager_plan, "report_texts_update", period="slut"), texts)
+    # A typed approval date is no longer taken: it is read from the bestyrelse's decision (governance).
+    response = coordinator.post(
+        url(amager_plan, "report_texts_update", period="slut"), {**texts, "board_approved_on": "2026-03-15"}
+    )
     assert response.status_code == 302
     report = Report.objects.get(plan=amager_plan, kind="final")
-    assert report.board_approved_on == datetime.date(2026, 3, 15)
+    assert report.board_approved_on is None
+    assert (report.conclusion, report.anchoring) == (texts["conclusion"], texts["anchoring"])
 
     data = status_report(report, as_of=AFTER_THE_PERIOD)
     flat = " ".join(pdf_text(documents.report_pdf(data)).split())
-    assert "Godkendt af bestyrelsen 15. marts 2026" in flat
     assert "Samlet vurdering" in flat and texts["conclusion"] in flat and texts["anchoring"] in flat
     html = client_for(people.reviewer).get(url(amager_plan, "report", period="slut")).content.decode()
-    assert texts["conclusion"] in html and "15. marts 2026" in html
+    assert texts["conclusion"] in html
+    assert "bestyrelsens møde, der godkender rapporten" in html  # where the approval date comes from
     front = load_workbook(BytesIO(documents.report_xlsx(data)))["Forside"]
     values = [[c.value for c in row] for row in front.iter_rows()]
     assert ["Samlet vurdering", texts["conclusion"]] in [row[:2] for row in values]
-    # No longer missing from the report.
-    assert "godkendt af bestyrelsen den" not in data.gaps.report_fields
+
+
+def test_a_yearly_report_has_no_typed_texts_and_an_old_typed_approval_date_stays_readable_marked(
+    amager_plan, people
+):
+    coordinator = client_for(people.coordinator)
+    page = coordinator.get(url(amager_plan, "report", period="2024")).content.decode()
+    assert 'id="report-texts"' not in page  # nothing to type on a yearly report
+    before = snapshot()
+    response = coordinator.post(
+        url(amager_plan, "report_texts_update", period="2024"),
+        {"board_approved_on": "2025-03-15"},
+        follow=True,
+    )
+    assert "En årsrapport har ingen tekster" in response.content.decode()
+    assert snapshot() == before
+
+    # A date typed before the bestyrelse's meetings were kept is shown, marked as typed.
+    report = Report.objects.create(
+        plan=amager_plan, kind="yearly", year=2024, board_approved_on=datetime.date(2025, 3, 15)
+    )
+    data = status_report(report, as_of=AFTER_THE_PERIOD)
+    assert data.board_approved_on == datetime.date(2025, 3, 15) and data.board_approval_typed
+    html = client_for(people.reviewer).get(url(amager_plan, "report", period="2024")).content.decode()
+    assert "15. marts 2025" in html and "indtastet på rapporten" in html
+    front = load_workbook(BytesIO(documents.report_xlsx(data)))["Forside"]
+    assert ["Godkendt af bestyrelsen", datetime.datetime(2025, 3, 15), "indtastet på rapporten"] in [
+        [c.value for c in row][:3] for row in front.iter_rows()
+    ]
 
 
 def test_the_reports_texts_are_refused_from_others_before_the_time_and_once_submitted(amager_plan, people):
     before = snapshot()
     for who in (people.editor, people.reviewer):
         response = client_for(who).post(
-            url(amager_plan, "report_texts_update", period="slut"), {"board_approved_on": "2026-03-15"}
+            url(amager_plan, "report_texts_update", period="slut"), {"conclusion": "Planen nåede sine mål."}
         )
         assert response.status_code == 403
-    # The board approves after the period: a date inside it is refused with a Danish sentence.
+    # A text of control characters is refused with a Danish sentence (the model's rule).
     response = client_for(people.coordinator).post(
-        url(amager_plan, "report_texts_update", period="slut"), {"board_approved_on": "2025-06-01"}
+        url(amager_plan, "report_texts_update", period="slut"), {"conclusion": "Planen\x00"}
     )
-    assert (
-        "Bestyrelsen godkender en rapport, efter at den tid, den dækker, er slut."
-        in response.content.decode()
-    )
+    assert response.status_code == 200 and "tegn" in response.content.decode()
     assert snapshot() == before
 
     services.report_submit(
         plan=amager_plan,
-        kind="yearly",
-        year=2024,
+        kind="final",
+        year=None,
         actor=people.coordinator,
         today=AFTER_THE_PERIOD,
         gaps_confirmed=True,
@@ -752,9 +779,9 @@ def test_the_reports_texts_are_refused_from_others_before_the_time_and_once_subm
     with pytest.raises(ValidationError) as refused:
         services.report_update(
             plan=amager_plan,
-            kind="yearly",
-            year=2024,
-            data={"board_approved_on": datetime.date(2025, 2, 1)},
+            kind="final",
+            year=None,
+            data={"conclusion": "Planen nåede sine mål."},
             expected_lock_version=None,
             actor=people.coordinator,
         )
