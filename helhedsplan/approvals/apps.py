@@ -6,3 +6,7 @@ class ApprovalsConfig(AppConfig):
     name = "helhedsplan.approvals"
     label = "approvals"
     verbose_name = _("Approvals")
+
+    def ready(self) -> None:
+        # Register the app's facts with the lower registry of sources (documents.facts).
+        from . import facts  # noqa: F401

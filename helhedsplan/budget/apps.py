@@ -6,3 +6,7 @@ class BudgetConfig(AppConfig):
     name = "helhedsplan.budget"
     label = "budget"
     verbose_name = _("Budget")
+
+    def ready(self) -> None:
+        # Register the app's facts with the lower registry of sources (documents.facts).
+        from . import facts  # noqa: F401

@@ -3,7 +3,7 @@ from django.contrib import admin
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
 
 from . import services
-from .models import DocumentVersion, PlanDocument
+from .models import DocumentVersion, FactSource, PlanDocument
 
 
 class DocumentVersionInline(BaseTabularInline):
@@ -31,3 +31,21 @@ class PlanDocumentAdmin(BaseAdmin):
     def delete_model(self, request, obj) -> None:
         # Through the service: the files go with the document.
         services.document_delete(plan_document=obj, actor=request.user)
+
+
+@admin.register(FactSource)
+class FactSourceAdmin(BaseAdmin):
+    list_display = (
+        "fact",
+        "object_id",
+        "plan",
+        "document",
+        "page",
+        "url",
+        "read_on",
+        "reference",
+        "is_example",
+    )
+    list_filter = ("plan", "fact", "is_example")
+    list_select_related = ("plan", "document")
+    autocomplete_fields = ("plan",)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from helhedsplan.core.forms import PlanModelForm
 
 from . import files
-from .models import PlanDocument, expected_documents
+from .models import FactSource, PlanDocument, expected_documents
+from .selectors import document_choices
 
 ACCEPT = "application/pdf,.pdf,.docx,.xlsx,image/png,image/jpeg"
 
@@ -73,3 +74,18 @@ class VersionForm(forms.Form):
 
     def clean_file(self) -> UploadedFile | None:
         return checked_upload(self.cleaned_data.get("file"))
+
+
+class FactSourceForm(PlanModelForm):
+    """Where a fact comes from: one of a document of the plan (and its page), a public web address with the day
+    it was read, a public document by name — or the figure marked as example data. The rules are the model's."""
+
+    class Meta:
+        model = FactSource
+        fields = ["document", "page", "url", "read_on", "reference", "is_example"]
+        labels = {"is_example": _("The figure is example data, not a fact")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.plan is not None:
+            self.fields["document"].queryset = document_choices(self.plan)  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -20,7 +21,7 @@ from helhedsplan.core.models import ExampleFlag
 from helhedsplan.core.navigation import Crumb
 from helhedsplan.plans.models import Plan, PlanContent, PlanHistoricalRecords
 
-from . import files
+from . import facts, files
 
 
 def documents_url(plan: Plan) -> str:
@@ -179,3 +180,138 @@ class DocumentVersion(PlanContent):
     @property
     def extension(self) -> str:
         return files.EXTENSIONS.get(self.content_type, "bin")
+
+
+def sources_url(plan: Plan) -> str:
+    return reverse("documents:sources", kwargs={"plan": plan.slug})
+
+
+def sources_page(plan: Plan) -> Crumb:
+    return Crumb(str(_("Sources")), sources_url(plan))
+
+
+#: A source on the web is read over http or https, nothing else (no javascript:, file: or ftp:).
+validate_web_address = URLValidator(
+    schemes=["http", "https"],
+    message=_("Give a public web address beginning with http:// or https://."),
+)
+
+
+class FactSource(PlanContent, ExampleFlag):
+    """Where one fact the plan states comes from (``facts.FACTS``: the plan's homes, an indicator's baseline, a
+    funding amount, an approval's date): a document of the plan (and its page), a public web address with the
+    day it was read, or a named public document the plan holds no copy of. ``is_example`` without a source
+    marks the figure as example data: it then needs none."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="fact_sources", verbose_name=_("plan")
+    )
+    fact = models.CharField(_("fact"), max_length=50)
+    #: The row that states the fact (the plan's own pk for the plan's facts); its model is the fact's.
+    object_id = models.PositiveBigIntegerField(_("row"))
+    document = models.ForeignKey(
+        PlanDocument,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fact_sources",
+        verbose_name=_("document of the plan"),
+    )
+    page = models.PositiveIntegerField(_("page"), null=True, blank=True)
+    # A CharField, not a URLField: its rule (http or https only) is the one validator, with its own message.
+    url = models.CharField(
+        _("public web address"), max_length=500, blank=True, validators=[validate_web_address]
+    )
+    read_on = models.DateField(
+        _("read on"), null=True, blank=True, help_text=_("The day the address was read.")
+    )
+    reference = models.CharField(
+        _("public document"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "A public document the plan holds no copy of and whose address is not known, by its name."
+        ),
+    )
+    history = PlanHistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source of a fact")
+        verbose_name_plural = _("sources of facts")
+        ordering = ["fact", "object_id"]
+        constraints = [
+            UniqueConstraint(
+                fields=["plan", "fact", "object_id"],
+                name="one_source_per_fact",
+                violation_error_message=_("This fact already has a source. Change that one."),
+                error_field="fact",
+            ),
+            CheckConstraint(
+                condition=Q(document__isnull=False, url="", reference="")
+                | (Q(document__isnull=True, reference="") & ~Q(url=""))
+                | (Q(document__isnull=True, url="") & ~Q(reference=""))
+                | Q(is_example=True, document__isnull=True, url="", reference=""),
+                name="fact_source_names_one_source",
+                violation_error_message=_(
+                    "Name one source: a document of the plan, a public web address or a public document — or "
+                    "mark the figure as example data."
+                ),
+            ),
+            CheckConstraint(
+                condition=Q(page__isnull=True) | Q(document__isnull=False, page__gte=1),
+                name="fact_source_page_of_a_document",
+                violation_error_message=_("A page number (from 1) goes with a document of the plan."),
+                error_field="page",
+            ),
+            CheckConstraint(
+                condition=Q(url="", read_on__isnull=True) | (~Q(url="") & Q(read_on__isnull=False)),
+                name="fact_source_web_address_with_its_day",
+                violation_error_message=_("A web address goes with the day it was read, and only with it."),
+                error_field="read_on",
+            ),
+            *dates_in_bounds("read_on"),
+        ]
+
+    def __str__(self) -> str:
+        fact = facts.FACTS.get(self.fact)
+        return str(_("Source of %(fact)s") % {"fact": fact.label if fact else self.fact})
+
+    def navigation_parent(self) -> Crumb:
+        return sources_page(self.plan)
+
+    def get_absolute_url(self) -> str:
+        return sources_url(self.plan) + f"#fact-{self.fact}-{self.object_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        fact = facts.FACTS.get(self.fact)
+        if fact is None:
+            errors.setdefault("fact", []).append(str(_("The plan states no such fact.")))
+        elif (
+            self.plan_id is not None
+            and self.object_id is not None
+            and not any(row.pk == self.object_id for row in fact.rows(self.plan))
+        ):
+            errors.setdefault("fact", []).append(str(_("The plan does not state this fact.")))
+        if (
+            self.document_id is not None
+            and self.plan_id is not None
+            and self.document.plan_id != self.plan_id
+        ):
+            errors.setdefault("document", []).append(str(_("Choose a document of this plan.")))
+        if self.read_on is not None and self.read_on > timezone.localdate():
+            errors.setdefault("read_on", []).append(str(_("The day it was read cannot lie in the future.")))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def kind(self) -> str:
+        """What kind of source it is: document, url, reference, or example (none)."""
+        if self.document_id is not None:
+            return "document"
+        if self.url:
+            return "url"
+        if self.reference:
+            return "reference"
+        return "example"

@@ -17,7 +17,7 @@ from helhedsplan.core.services import Data, object_create, object_delete, object
 from helhedsplan.plans.models import Plan
 
 from . import files
-from .models import DocumentVersion, PlanDocument
+from .models import DocumentVersion, FactSource, PlanDocument
 
 
 def _add_version(*, document: PlanDocument, upload: File, note: str, actor: Any) -> DocumentVersion:
@@ -75,3 +75,26 @@ def document_delete(*, plan_document: PlanDocument, actor: Any) -> None:
             storage.delete(name)
 
     transaction.on_commit(delete_files)
+
+
+# Sources of facts ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fact_source_set(
+    *, plan: Plan, fact: str, object_id: int, data: Data, expected_lock_version: int | None, actor: Any
+) -> FactSource:
+    """Name where the fact ``fact`` of the row ``object_id`` comes from (or mark it as example data): a new
+    source, or a change of the one it has. The model's rules decide (one kind of source, a document of this
+    plan, an http(s) address read on a day not in the future)."""
+    existing = (
+        FactSource.objects.select_for_update().filter(plan=plan, fact=fact, object_id=object_id).first()
+    )
+    if existing is None:
+        return object_create(FactSource(plan=plan, fact=fact, object_id=object_id), data=data, actor=actor)
+    return object_update(existing, data=data, expected_lock_version=expected_lock_version, actor=actor)
+
+
+def fact_source_delete(*, fact_source: FactSource, actor: Any) -> None:
+    """Remove a fact's source: the fact is listed as without a source again."""
+    object_delete(fact_source, actor=actor)

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/slet/", views.DocumentDeleteView.as_view(), name="document_delete"),
     path("<int:document>/ny-version/", views.VersionCreateView.as_view(), name="version_create"),
     path("versioner/<int:pk>/hent/", views.VersionDownloadView.as_view(), name="version_download"),
+    path("kilder/", views.SourcesView.as_view(), name="sources"),
+    path("kilder/<slug:fact>/<int:object_id>/", views.FactSourceSetView.as_view(), name="source_set"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.http import FileResponse, Http404
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -20,9 +21,9 @@ from helhedsplan.plans.views import (
 )
 
 from . import services
-from .forms import PlanDocumentForm, VersionForm
-from .models import DocumentVersion, PlanDocument
-from .selectors import document_package
+from .forms import FactSourceForm, PlanDocumentForm, VersionForm
+from .models import DocumentVersion, FactSource, PlanDocument, sources_page, sources_url
+from .selectors import document_package, fact_and_row_or_404, fact_sources
 
 KEEP = "plan.keep_documents"
 
@@ -135,3 +136,75 @@ class VersionDownloadView(PlanObjectMixin, View):
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class SourcesView(PlanTemplateView):
+    """Every fact the plan states with its source, the facts without one first (for the coordinator). Queries:
+    see ``selectors.fact_sources``; whether the reader may set each fact's source is asked of rows already read
+    (the role comes with the membership)."""
+
+    template_name = "documents/sources.html"
+    page_title = gettext_lazy("Sources")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sources = fact_sources(self.plan)
+        user = self.request.user
+        context["sources"] = sources
+        context["may_set"] = {
+            row.anchor for row in sources.rows if user.has_perm(row.fact.permission, row.row)
+        }
+        return context
+
+
+class FactSourceSetView(PlanCreateView):
+    """Name (or change) the source of one fact: asked of the fact's row with the fact's permission (an editor
+    of the indicator's delaftale, a coordinator for the plan's figures); a reviewer never sets one."""
+
+    model = FactSource
+    form_class = FactSourceForm
+
+    @cached_property
+    def fact_and_row(self):
+        return fact_and_row_or_404(self.plan, self.kwargs["fact"], self.kwargs["object_id"])
+
+    def get_permission_required(self) -> str:
+        return self.fact_and_row[0].permission
+
+    def get_permission_object(self):
+        return self.fact_and_row[1]
+
+    @cached_property
+    def existing(self) -> FactSource | None:
+        fact, row = self.fact_and_row
+        return FactSource.objects.in_plan(self.plan).filter(fact=fact.key, object_id=row.pk).first()
+
+    def new_instance(self):
+        fact, row = self.fact_and_row
+        return self.existing or FactSource(plan=self.plan, fact=fact.key, object_id=row.pk)
+
+    def create(self, form):
+        fact, row = self.fact_and_row
+        return services.fact_source_set(
+            plan=self.plan,
+            fact=fact.key,
+            object_id=row.pk,
+            data=form.model_data(),
+            expected_lock_version=form.cleaned_data.get("lock_version"),
+            actor=self.request.user,
+        )
+
+    def navigation_target(self):
+        return sources_page(self.plan)
+
+    def get_success_url(self) -> str:
+        return sources_url(self.plan) + f"#fact-{self.object.fact}-{self.object.object_id}"
+
+    def get_success_message(self) -> str:
+        return str(gettext_lazy("The source was saved."))
+
+    def get_page_title(self) -> str:
+        fact, row = self.fact_and_row
+        name = fact.name(row)
+        label = f"{fact.label}: {name}" if name else str(fact.label)
+        return str(gettext_lazy("Source of %(fact)s") % {"fact": label})

@@ -6,3 +6,7 @@ class GoalsConfig(AppConfig):
     name = "helhedsplan.goals"
     label = "goals"
     verbose_name = _("Goals and progress")
+
+    def ready(self) -> None:
+        # Register the app's facts with the lower registry of sources (documents.facts).
+        from . import facts  # noqa: F401
