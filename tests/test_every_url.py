@@ -799,6 +799,33 @@ TABLE: list[Row] = [
         lambda o: {"pk": o.first(DocumentVersion, document__personal_data=True).pk},
         variant="contact_details",
     ),
+    # Where the plan's facts come from: every reader reads them; the plan's own figures, a funding amount and an
+    # approval's date are the coordinators' to source, an indicator's baseline its editors' (limited: only inside).
+    Row("documents:sources", READ),
+    Row(
+        "documents:source_update",
+        MANAGE,
+        lambda o: {"fact": "plan-homes", "object_id": o.plan.pk},
+        lambda o, kw: {"reference": "Københavns Kommunes pressemeddelelse 18. november 2021"},
+        variant="plan",
+    ),
+    Row(
+        "documents:source_update",
+        MANAGE,
+        lambda o: {"fact": "funding-amount", "object_id": o.first(FundingSource).pk},
+        lambda o, kw: {"url": "https://www.kk.dk/", "read_on": "2026-01-05"},
+        variant="funding",
+    ),
+    *(
+        Row(
+            "documents:source_update",
+            access,
+            lambda o, w=where: {"fact": "indicator-baseline", "object_id": getattr(o, w)(Indicator).pk},
+            lambda o, kw: {"document": o.first(PlanDocument).pk, "page": 4},
+            variant=f"baseline_{where}",
+        )
+        for where, access in (("inside", EDIT_GOALS), ("elsewhere", EDIT_GOALS_ELSEWHERE))
+    ),
     # Governance: the bestyrelse is the coordinators'; a følgegruppe is kept by the editors of its delaftale.
     Row("governance:bodies", READ),
     Row("governance:body", READ, lambda o: {"pk": o.first(Body, kind="board").pk}),

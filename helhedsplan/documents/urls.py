@@ -13,5 +13,5 @@ urlpatterns = [
     path("<int:document>/ny-version/", views.VersionCreateView.as_view(), name="version_create"),
     path("versioner/<int:pk>/hent/", views.VersionDownloadView.as_view(), name="version_download"),
     path("kilder/", views.SourcesView.as_view(), name="sources"),
-    path("kilder/<slug:fact>/<int:object_id>/", views.FactSourceSetView.as_view(), name="source_set"),
+    path("kilder/<slug:fact>/<int:object_id>/", views.FactSourceSetView.as_view(), name="source_update"),
 ]

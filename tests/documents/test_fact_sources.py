@@ -29,7 +29,7 @@ def _sources_url(plan) -> str:
 
 
 def _set_url(plan, fact: str, object_id: int) -> str:
-    return reverse("documents:source_set", kwargs={"plan": plan.slug, "fact": fact, "object_id": object_id})
+    return reverse("documents:source_update", kwargs={"plan": plan.slug, "fact": fact, "object_id": object_id})
 
 
 def _set(plan, fact="plan-homes", object_id=None, **data):
