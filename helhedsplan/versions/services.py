@@ -16,8 +16,8 @@ from helhedsplan.plans.rules import membership_for
 
 from . import signals
 from .diff import diff
-from .models import PlanVersion, Signoff
-from .snapshot import build_snapshot, canonical_bytes, sha256_hex
+from .models import AgreementFingerprint, PlanVersion, Signoff
+from .snapshot import build_snapshot, canonical_bytes, section_hashes, sha256_hex
 from .summary import changed_sections, label_fields, sections_needing_lbf
 
 
@@ -218,3 +218,14 @@ def _settle(version: PlanVersion, actor: Any) -> None:
     version.decided_at = timezone.now()
     record_actor(version, actor)
     version.save()
+
+
+@transaction.atomic
+def agreement_fingerprint_refresh(*, plan: Plan) -> AgreementFingerprint:
+    """Store the live plan's SHA-256 per section (one query per part of the snapshot, and one to write). No
+    actor: it records no one's act, only what the plan's rows hold now (``versions.tasks``)."""
+    fingerprint, _created = AgreementFingerprint.objects.update_or_create(
+        plan=plan,
+        defaults={"sections": section_hashes(build_snapshot(plan)), "computed_at": timezone.now()},
+    )
+    return fingerprint
