@@ -156,7 +156,9 @@ def plan_reminders(sources: AttentionSources, attention: Attention) -> PlanRemin
     ]
     as_signer = dataclasses.replace(
         sources,
-        signs_for=frozenset(s.organisation_id for s in sources.versions.awaiting_signoffs() if s.organisation_id),
+        signs_for=frozenset(
+            s.organisation_id for s in sources.versions.awaiting_signoffs() if s.organisation_id
+        ),
     )
     found.by_kind["signature"] = [
         Reminder(
@@ -195,7 +197,9 @@ def reminders_for(
     """A person's share of a plan's reminders, by kind (kinds without any left out); ``signs_for``: the
     organisations they sign for in the plan (their versions awaiting a signature come first)."""
     shares = []
-    signatures = [item for item in reminders.by_kind.get("signature", []) if item.organisation_pk in signs_for]
+    signatures = [
+        item for item in reminders.by_kind.get("signature", []) if item.organisation_pk in signs_for
+    ]
     if signatures:
         shares.append(("signature", signatures))
     for kind in ROLE_KINDS.get(person.role, ()):

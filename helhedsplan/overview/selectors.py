@@ -458,9 +458,7 @@ def versions_awaiting_your_signature(sources: AttentionSources) -> AttentionGrou
     group = AttentionGroup("your-signature", _("Awaiting your signature"), [])
     if version is None:
         return group
-    signoffs = [
-        s for s in sources.versions.awaiting_signoffs() if s.organisation_id in sources.signs_for
-    ]
+    signoffs = [s for s in sources.versions.awaiting_signoffs() if s.organisation_id in sources.signs_for]
     return dataclasses.replace(
         group,
         items=[

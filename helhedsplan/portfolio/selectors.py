@@ -156,7 +156,9 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
     # Where the user submits versions (coordinators: one query) and signs for an organisation (one).
     # (Asked of the plans' memberships, which every plan has, where ``plans_where`` asks of its reports.)
     manages = set(
-        Membership.objects.for_user(user, "plan.manage").filter(plan__in=plans).values_list("plan_id", flat=True)
+        Membership.objects.for_user(user, "plan.manage")
+        .filter(plan__in=plans)
+        .values_list("plan_id", flat=True)
     )
     signs_for = signing_organisations(user, plans)
     rows = []

@@ -175,7 +175,9 @@ def sha256_hex(content: bytes) -> str:
 def section_hashes(snapshot: dict[str, Any]) -> dict[str, str]:
     """The SHA-256 of each section's canonical JSON: what a version and the live plan's fingerprint
     (``models.AgreementFingerprint``) are compared by, section by section, without reading a whole snapshot."""
-    return {key: sha256_hex(canonical_bytes(section)) for key, section in snapshot.get("sections", {}).items()}
+    return {
+        key: sha256_hex(canonical_bytes(section)) for key, section in snapshot.get("sections", {}).items()
+    }
 
 
 #: The models whose rows make up the agreement: a change to one of them may change a section's hash.
