@@ -10,7 +10,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhedsplan.core.services import record_actor
+from helhedsplan.core.services import file_delete_after_commit, record_actor
 from helhedsplan.plans.models import LANDSBYGGEFONDEN, Organisation, Plan, confirmed_affiliations
 from helhedsplan.plans.rules import membership_for
 
@@ -229,3 +229,27 @@ def agreement_fingerprint_refresh(*, plan: Plan) -> AgreementFingerprint:
         defaults={"sections": section_hashes(build_snapshot(plan)), "computed_at": timezone.now()},
     )
     return fingerprint
+
+
+#: The statuses of a version the parties agreed on (a superseded one was approved until a later one was).
+AGREED = (PlanVersion.Status.APPROVED, PlanVersion.Status.SUPERSEDED)
+
+
+@transaction.atomic
+def plan_versions_discard_for_replace(*, plan: Plan) -> None:
+    """Before ``import_plan --replace`` deletes ``plan``: its versions never approved (awaiting their sign-offs,
+    or rejected) and their sign-offs go with it, their evidence files once committed. Refused for a plan with an
+    approved version, as for one with submitted reports: what the parties signed is never replaced. The only
+    path that removes a version; the models' own ``delete()`` refuse every other."""
+    versions = PlanVersion._base_manager.filter(plan=plan)
+    if versions.filter(status__in=AGREED).exists():
+        raise ValidationError(
+            _("The plan %(slug)s cannot be replaced: it has an approved version, which is kept unchanged.")
+            % {"slug": plan.slug}
+        )
+    signoffs = Signoff._base_manager.filter(version__plan=plan)
+    stored = [(s.evidence.storage, s.evidence.name) for s in signoffs.exclude(evidence="")]
+    signoffs.delete()
+    versions.delete()
+    for storage, name in stored:
+        file_delete_after_commit(storage, name)
