@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -253,3 +254,46 @@ def plan_versions_discard_for_replace(*, plan: Plan) -> None:
     versions.delete()
     for storage, name in stored:
         file_delete_after_commit(storage, name)
+
+
+def signoff_record_board_decision(
+    *, version_id: int, body: str, decided_on: Any, minutes: FieldFile | None, reference: str, actor: Any
+) -> Signoff | None:
+    """The bestyrelse's sign-off, recorded from its decision approving the version (``governance``, through
+    ``plans.signals.version_approved_by_board``): the meeting's date, its minutes copied as the evidence (the
+    meeting's file may be replaced later; a sign-off never changes), where the decision is documented. Only while
+    the version awaits the bestyrelse: a decision about a version already decided (Amager's version 1, approved
+    in 2021) or whose bestyrelse's decision is recorded only links the version."""
+    signoff = Signoff.objects.filter(
+        version_id=version_id,
+        party=Signoff.Party.BOARD,
+        decision=Signoff.Decision.AWAITING,
+        version__status=PlanVersion.Status.SUBMITTED,
+    ).first()
+    if signoff is None:
+        return None
+    evidence = None
+    if minutes:
+        with minutes.open("rb") as stored:
+            evidence = ContentFile(stored.read(), name="referat.pdf")
+    return signoff_decide(
+        signoff=signoff,
+        decision=Signoff.Decision.APPROVED,
+        body=body,
+        decided_on=decided_on,
+        evidence=evidence,
+        evidence_reference=reference,
+        outside_app=True,
+        actor=actor,
+    )
+
+
+def _on_board_approval(sender: Any, **kwargs: Any) -> None:
+    signoff_record_board_decision(
+        version_id=kwargs["version_id"],
+        body=kwargs["body"],
+        decided_on=kwargs["decided_on"],
+        minutes=kwargs["minutes"],
+        reference=kwargs["reference"],
+        actor=kwargs["actor"],
+    )
