@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from helhedsplan.core.services import (
     Data,
@@ -20,6 +21,7 @@ from helhedsplan.core.services import (
     object_update,
 )
 from helhedsplan.plans.models import Plan
+from helhedsplan.plans.signals import version_approved_by_board
 
 from .models import Body, BodyMember, Meeting, MeetingDecision
 
@@ -104,15 +106,49 @@ def meeting_delete(*, meeting: Meeting, actor: Any) -> None:
 # Decisions ------------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def meeting_decision_create(*, meeting: Meeting, data: Data, actor: Any) -> MeetingDecision:
-    return object_create(MeetingDecision(meeting=meeting), data=data, actor=actor)
+    decision = object_create(MeetingDecision(meeting=meeting), data=data, actor=actor)
+    _announce_version_approval(decision, previous_version_id=None, actor=actor)
+    return decision
 
 
+@transaction.atomic
 def meeting_decision_update(
     *, meeting_decision: MeetingDecision, data: Data, expected_lock_version: int | None, actor: Any
 ) -> MeetingDecision:
-    return object_update(
+    previous = MeetingDecision.objects.values_list("approves_version_id", flat=True).get(
+        pk=meeting_decision.pk
+    )
+    decision = object_update(
         meeting_decision, data=data, expected_lock_version=expected_lock_version, actor=actor
+    )
+    _announce_version_approval(decision, previous_version_id=previous, actor=actor)
+    return decision
+
+
+def _announce_version_approval(
+    decision: MeetingDecision, *, previous_version_id: int | None, actor: Any
+) -> None:
+    """A decision that now approves a version of the plan is the bestyrelse's sign-off of it: told to plan
+    versions (``plans.signals``: the two apps do not import each other) inside this transaction, so its date and
+    minutes are recorded once, here, and a refusal undoes the decision."""
+    if decision.approves_version_id is None or decision.approves_version_id == previous_version_id:
+        return
+    meeting = decision.meeting
+    reference = _("Decision of %(meeting)s: %(text)s (%(url)s)") % {
+        "meeting": meeting,
+        "text": decision,
+        "url": decision.get_absolute_url(),
+    }
+    version_approved_by_board.send(
+        sender=MeetingDecision,
+        version_id=decision.approves_version_id,
+        body=meeting.body.name,
+        decided_on=meeting.date,
+        minutes=meeting.minutes,
+        reference=reference[:500],
+        actor=actor,
     )
 
 

@@ -7,7 +7,10 @@ What each role is reminded of:
 - coordinators: reports to Landsbyggefonden overdue, returned, or due within 30 days; measurements overdue or
   due within 14 days; emergency contacts not verified in 12 months; approvals past their expected date;
 - editors: measurements overdue or due within 14 days (an editor limited to some delaftaler: in those);
-- reviewers (members and organisation-wide): reports awaiting their answer.
+- reviewers (members and organisation-wide): reports awaiting their answer;
+- coordinators also: changes to the agreement since the approved version not yet submitted as a version;
+- whoever signs for an organisation (``Membership.signs_for_organisation``, any role): a version awaiting that
+  organisation's signature (Landsbyggefonden's once every local party has decided).
 
 When a measurement is due is ``Indicator.next_measurement_due`` (the one rule, ``goals.progress``); "Kræver
 opmærksomhed" lists those overdue, the digest adds those due within the next 14 days.
@@ -35,13 +38,16 @@ from helhedsplan.goals.models import Indicator
 from helhedsplan.overview.selectors import (
     Attention,
     AttentionSources,
+    changes_awaiting_submission,
     needs_attention,
     plans_rows,
     reports_awaiting_you,
+    versions_awaiting_your_signature,
 )
 from helhedsplan.plans.models import Membership, Plan
 from helhedsplan.preparedness.selectors import contacts_by_plan
 from helhedsplan.reports.report import ReportState
+from helhedsplan.versions.selectors import signers_by_plan
 
 from .mail import unsubscribe_url
 from .models import SentReminder
@@ -64,6 +70,8 @@ class Reminder:
     detail: str
     #: For a measurement: the delaftale its indicator lives in (None: a key figure), for limited editors.
     sub_agreement_pk: int | None = None
+    #: For a version awaiting a signature: the organisation that signs (only its signers are reminded).
+    organisation_pk: int | None = None
 
     @property
     def absolute_url(self) -> str:
@@ -140,12 +148,34 @@ def plan_reminders(sources: AttentionSources, attention: Attention) -> PlanRemin
     found.by_kind["approvals"] = [
         Reminder("approvals", item.title, item.url, item.detail) for item in attention.of("approvals")
     ]
+    # Versions: the coordinators' changes awaiting submission, and each awaiting signature as its signers read it.
+    as_coordinator = dataclasses.replace(sources, may_submit_versions=True)
+    found.by_kind["version-changes"] = [
+        Reminder("version-changes", item.title, item.url, item.detail)
+        for item in changes_awaiting_submission(as_coordinator).items
+    ]
+    as_signer = dataclasses.replace(
+        sources,
+        signs_for=frozenset(
+            s.organisation_id for s in sources.versions.awaiting_signoffs() if s.organisation_id
+        ),
+    )
+    found.by_kind["signature"] = [
+        Reminder(
+            "signature",
+            item.title,
+            item.url,
+            item.detail,
+            organisation_pk=getattr(item.subject, "organisation_id", None),
+        )
+        for item in versions_awaiting_your_signature(as_signer).items
+    ]
     return found
 
 
 #: The kinds each role is reminded of, in the digest's order.
 ROLE_KINDS: dict[str, tuple[str, ...]] = {
-    COORDINATOR: ("reports", "measurements", "contacts", "approvals"),
+    COORDINATOR: ("reports", "measurements", "contacts", "approvals", "version-changes"),
     EDITOR: ("measurements",),
     REVIEWER: ("awaiting",),
 }
@@ -156,12 +186,22 @@ KIND_HEADINGS = {
     "measurements": gettext_lazy("Measurements due"),
     "contacts": gettext_lazy("Contacts not verified in 12 months"),
     "approvals": gettext_lazy("Approvals past their expected date"),
+    "version-changes": gettext_lazy("Changes awaiting submission"),
+    "signature": gettext_lazy("Awaiting your signature"),
 }
 
 
-def reminders_for(person: Person, reminders: PlanReminders) -> list[tuple[str, list[Reminder]]]:
-    """A person's share of a plan's reminders, by kind (kinds without any left out)."""
+def reminders_for(
+    person: Person, reminders: PlanReminders, signs_for: frozenset[int] = frozenset()
+) -> list[tuple[str, list[Reminder]]]:
+    """A person's share of a plan's reminders, by kind (kinds without any left out); ``signs_for``: the
+    organisations they sign for in the plan (their versions awaiting a signature come first)."""
     shares = []
+    signatures = [
+        item for item in reminders.by_kind.get("signature", []) if item.organisation_pk in signs_for
+    ]
+    if signatures:
+        shares.append(("signature", signatures))
     for kind in ROLE_KINDS.get(person.role, ()):
         items = reminders.by_kind.get(kind, [])
         if kind == "measurements" and person.role == EDITOR:
@@ -213,12 +253,15 @@ def digests(today: datetime.date) -> list[Digest]:
     preferences = preferences_for(plans)
     already = set(SentReminder.objects.filter(day=today).values_list("user_id", flat=True).distinct())
     reminders = all_plan_reminders(plans, today)
+    signers = signers_by_plan(plans)
     by_user: dict[int, Digest] = {}
     for plan in plans:
         for person in people[plan.pk]:
             if person.user.pk in already or not wants(preferences, person, "digest"):
                 continue
-            groups = reminders_for(person, reminders[plan.pk])
+            groups = reminders_for(
+                person, reminders[plan.pk], signers.get(plan.pk, {}).get(person.user.pk, frozenset())
+            )
             if not groups:
                 continue
             digest = by_user.setdefault(person.user.pk, Digest(user=person.user))

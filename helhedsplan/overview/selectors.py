@@ -5,6 +5,7 @@ permission checks on them never fetch it again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -69,6 +70,8 @@ from helhedsplan.reports.report import (
     report_archive,
     report_archives,
 )
+from helhedsplan.versions.selectors import VersionAttention, versions_attention
+from helhedsplan.versions.snapshot import SECTION_BY_KEY
 
 # --- What needs attention -------------------------------------------------------------------------------------
 #
@@ -161,6 +164,12 @@ class AttentionSources:
     may_review: bool = False
     #: Whether the reader submits reports (a coordinator): the returned reports are theirs to answer.
     may_submit: bool = False
+    #: The plan's approved and awaiting versions and where the live plan differs from the approved one.
+    versions: VersionAttention = VersionAttention()
+    #: Whether the reader submits versions of the plan (a coordinator): changes awaiting submission are theirs.
+    may_submit_versions: bool = False
+    #: The organisations the reader signs for in the app (``versions.selectors.signing_organisations``).
+    signs_for: frozenset[int] = frozenset()
 
 
 def _url(name: str, plan: Plan, anchor: str = "") -> str:
@@ -441,6 +450,56 @@ def reports_due(sources: AttentionSources) -> AttentionGroup:
     )
 
 
+def versions_awaiting_your_signature(sources: AttentionSources) -> AttentionGroup:
+    """ "Afventer din underskrift": the version awaiting its sign-offs, once for each party the reader signs for
+    that has not decided yet — Landsbyggefonden's only once every local party has. Each item's subject is the
+    sign-off (the digest gives it to those who sign for its organisation)."""
+    version = sources.versions.awaiting
+    group = AttentionGroup("your-signature", _("Awaiting your signature"), [])
+    if version is None:
+        return group
+    signoffs = [s for s in sources.versions.awaiting_signoffs() if s.organisation_id in sources.signs_for]
+    return dataclasses.replace(
+        group,
+        items=[
+            AttentionItem(
+                title=str(version),
+                url=version.get_absolute_url(),
+                detail=_("submitted %(day)s: sign for %(organisation)s")
+                % {
+                    "day": _date(timezone.localtime(version.submitted_at).date()),
+                    "organisation": signoff.organisation.short_name if signoff.organisation else "",
+                },
+                subject=signoff,
+            )
+            for signoff in signoffs
+        ],
+    )
+
+
+def changes_awaiting_submission(sources: AttentionSources) -> AttentionGroup:
+    """For a coordinator: the live plan differs from its approved version (by the plan's fingerprint) and no
+    version awaits its sign-offs — the changes are not agreed until a version is submitted and signed."""
+    versions = sources.versions
+    items = []
+    if sources.may_submit_versions and versions.awaiting is None and versions.changed_sections:
+        approved = versions.approved
+        assert approved is not None  # changed sections are only known against an approved version
+        items.append(
+            AttentionItem(
+                title=_("Changes since approved version %(number)s") % {"number": approved.number},
+                url=_url("versions:changes", sources.plan),
+                detail=_("changed, not yet submitted as a new version: %(sections)s")
+                % {
+                    "sections": ", ".join(
+                        str(SECTION_BY_KEY[key].title).lower() for key in versions.changed_sections
+                    )
+                },
+            )
+        )
+    return AttentionGroup("version-changes", _("Changes awaiting submission"), items)
+
+
 def attention_sources(
     plan: Plan,
     today: datetime.date,
@@ -456,6 +515,9 @@ def attention_sources(
     may_see_contacts: bool,
     may_review: bool = False,
     may_submit: bool = False,
+    versions: VersionAttention | None = None,
+    may_submit_versions: bool = False,
+    signs_for: frozenset[int] = frozenset(),
 ) -> AttentionSources:
     """What the providers read, from rows already fetched (the delaftaler with their goal tree and activities,
     the strategic goals with their key figures): no query. The dashboard gives one plan's, the portfolio every
@@ -484,6 +546,9 @@ def attention_sources(
         may_see_contacts=may_see_contacts,
         may_review=may_review,
         may_submit=may_submit,
+        versions=versions or VersionAttention(),
+        may_submit_versions=may_submit_versions,
+        signs_for=signs_for,
     )
 
 
@@ -493,7 +558,7 @@ class PlansRows:
     the daily digest): each app's set-of-plans selector, in a number of queries that does not grow with the
     plans — six for the goal trees with their activities, three for the key figures, five for the budgets, three
     for the approvals, one each for the open incidents, the emergency plans and the contacts, three for the
-    reports to Landsbyggefonden."""
+    reports to Landsbyggefonden, three for the versions and fingerprints."""
 
     today: datetime.date
     trees: dict[int, list[SubAgreement]]
@@ -504,9 +569,17 @@ class PlansRows:
     preparedness_plans: dict[int, PreparednessPlan | None]
     contacts: dict[int, list[Contact]]
     reports: dict[int, list[ArchiveRow]]
+    versions: dict[int, VersionAttention]
 
     def sources(
-        self, plan: Plan, *, may_see_contacts: bool, may_review: bool = False, may_submit: bool = False
+        self,
+        plan: Plan,
+        *,
+        may_see_contacts: bool,
+        may_review: bool = False,
+        may_submit: bool = False,
+        may_submit_versions: bool = False,
+        signs_for: frozenset[int] = frozenset(),
     ) -> AttentionSources:
         """One plan's sources of "needs attention", from the rows read (no query)."""
         return attention_sources(
@@ -523,6 +596,9 @@ class PlansRows:
             may_see_contacts=may_see_contacts,
             may_review=may_review,
             may_submit=may_submit,
+            versions=self.versions[plan.pk],
+            may_submit_versions=may_submit_versions,
+            signs_for=signs_for,
         )
 
 
@@ -542,12 +618,14 @@ def plans_rows(
         preparedness_plans=preparedness_plans_by_plan(plans),
         contacts=contacts(plans),
         reports=report_archives(plans, today=today),
+        versions=versions_attention(plans),
     )
 
 
 #: The providers of "Kræver opmærksomhed", most urgent kind first.
 ATTENTION_PROVIDERS: tuple[Callable[[AttentionSources], AttentionGroup], ...] = (
     reports_awaiting_you,
+    versions_awaiting_your_signature,
     open_incidents,
     missing_parts,
     overdue_approvals,
@@ -556,6 +634,7 @@ ATTENTION_PROVIDERS: tuple[Callable[[AttentionSources], AttentionGroup], ...] = 
     activities_past_their_end,
     missing_actual_spend,
     contacts_to_verify,
+    changes_awaiting_submission,
 )
 
 
@@ -868,11 +947,14 @@ def dashboard(
     may_see_contacts: bool = False,
     may_review: bool = False,
     may_submit: bool = False,
+    may_submit_versions: bool = False,
+    signs_for: frozenset[int] = frozenset(),
 ) -> Dashboard:
     """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
     the plan: six for the goal tree, three for the key figures, five for the budget, three for the approvals
     (estates, decisions, steps), one for the open incidents, two for the emergency plan and its contacts, three for
-    the reports to Landsbyggefonden (reports, submissions, comments), and those of "recent changes"
+    the reports to Landsbyggefonden (reports, submissions, comments), three for the versions (versions,
+    sign-offs, the fingerprint), and those of "recent changes"
     (``recent_changes``: one, and one or two per kind of object among them). ``may_see_contacts``: list contacts to verify (not for
     reviewers); the contacts are read either way, so the count is the same for every role."""
     as_of = progress.status_as_of(today=today, period_end=plan.end_date)
@@ -906,6 +988,9 @@ def dashboard(
         may_see_contacts=may_see_contacts,
         may_review=may_review,
         may_submit=may_submit,
+        versions=versions_attention([plan])[plan.pk],
+        may_submit_versions=may_submit_versions,
+        signs_for=signs_for,
     )
     return Dashboard(
         today=today,

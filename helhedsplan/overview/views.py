@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.plans.locations import map_estate_rows, static_map
 from helhedsplan.plans.views import PlanTemplateView
+from helhedsplan.versions.selectors import signing_organisations
 
 from . import selectors
 
@@ -38,6 +39,8 @@ class DashboardView(PlanTemplateView):
             may_see_contacts=may_see_contacts,
             may_review=user.has_perm("plan.review_reports", self.plan),
             may_submit=user.has_perm("plan.submit_reports", self.plan),
+            may_submit_versions=user.has_perm("plan.manage", self.plan),
+            signs_for=signing_organisations(user, [self.plan])[self.plan.pk],
         )
         context.update(
             {field.name: getattr(dashboard, field.name) for field in dataclasses.fields(dashboard)}

@@ -41,7 +41,11 @@ from helhedsplan.preparedness.models import (
     PreparednessPlan,
 )
 from helhedsplan.versions.models import PlanVersion
-from helhedsplan.versions.services import signoff_decide, version_submit
+from helhedsplan.versions.services import (
+    plan_versions_discard_for_replace,
+    signoff_decide,
+    version_submit,
+)
 
 from . import schema, yamlio
 from .schema import PlanFileError, join, resolve_goal, validate
@@ -228,6 +232,16 @@ class _Writer:
             .values_list("estate__name", "body", "minutes")
         }
         self.dropped_files = stored_files_without_a_place_in_the_file(old)
+        # Versions never approved go with the plan; a plan with an approved version is never replaced. A
+        # decision of the old plan's bestyrelse that approves one of them goes with the plan a moment later, so it
+        # lets go of it first (it would hold it: ``MeetingDecision.approves_version`` restricts).
+        MeetingDecision.objects.filter(meeting__body__plan=old, approves_version__isnull=False).update(
+            approves_version=None
+        )
+        try:
+            plan_versions_discard_for_replace(plan=old)
+        except ValidationError as error:
+            raise PlanFileError(error.messages) from error
         try:
             old.delete()
         except ProtectedError as error:

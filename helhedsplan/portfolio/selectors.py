@@ -24,13 +24,13 @@ from django.utils.translation import gettext_lazy as _
 from helhedsplan.goals import progress
 from helhedsplan.overview.selectors import Attention, needs_attention, plans_rows
 from helhedsplan.plans import access
-from helhedsplan.plans.models import Plan
+from helhedsplan.plans.models import Membership, Plan
 from helhedsplan.preparedness.selectors import (
     visible_contacts_by_plan,
 )
 from helhedsplan.reports.models import Report
 from helhedsplan.reports.report import ReportState
-from helhedsplan.versions.selectors import VersionState, version_states
+from helhedsplan.versions.selectors import VersionState, signing_organisations, version_states
 
 
 class Phase:
@@ -144,13 +144,23 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
     and those of "needs attention", which reads what each plan's dashboard reads — six for the goal trees with
     their activities (whose progress is the row's status), three for the key figures, five for the budgets, three
     for the approvals, one each for the open incidents, the emergency plans and the contacts ``user`` may see,
-    and three for the reports to Landsbyggefonden; one for the plans' versions."""
+    and three for the reports to Landsbyggefonden, three for the versions and fingerprints; one for the plans'
+    versions' states, one each for the plans where the user submits versions and the organisations they sign
+    for."""
     plans = list(plans)
     read = plans_rows(plans, today=today, contacts=lambda plans: visible_contacts_by_plan(plans, user))
     versions = version_states(plans)
     # The plans where the user answers reports, and those where they submit them (one query each).
     reviews = plans_where(user, "plan.review_reports", plans)
     submits = plans_where(user, "plan.submit_reports", plans)
+    # Where the user submits versions (coordinators: one query) and signs for an organisation (one).
+    # (Asked of the plans' memberships, which every plan has, where ``plans_where`` asks of its reports.)
+    manages = set(
+        Membership.objects.for_user(user, "plan.manage")
+        .filter(plan__in=plans)
+        .values_list("plan_id", flat=True)
+    )
+    signs_for = signing_organisations(user, plans)
     rows = []
     for plan in plans:
         approval = read.approvals[plan.pk].summary
@@ -158,7 +168,12 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
         # Only the contacts the user may see were read: the others are not theirs to verify.
         attention = needs_attention(
             read.sources(
-                plan, may_see_contacts=True, may_review=plan.pk in reviews, may_submit=plan.pk in submits
+                plan,
+                may_see_contacts=True,
+                may_review=plan.pk in reviews,
+                may_submit=plan.pk in submits,
+                may_submit_versions=plan.pk in manages,
+                signs_for=signs_for[plan.pk],
             )
         )
         rows.append(

@@ -100,6 +100,9 @@ class PlanVersion(ExampleFlag, models.Model):
     #: The canonical JSON (``versions.snapshot.canonical_bytes``) as text, and the SHA-256 of its UTF-8 bytes.
     snapshot = models.TextField(_("snapshot"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    #: Each section's SHA-256 (``snapshot.section_hashes``), set from the snapshot when the version is stored: what
+    #: "Kræver opmærksomhed" compares the live plan's fingerprint with, without reading the snapshot.
+    section_hashes = models.JSONField(_("SHA-256 per section"), default=dict, editable=False)
     #: Whether a section needing Landsbyggefonden's approval differs from the version it is based on (fixed
     #: when submitted, from the funding period's template).
     needs_lbf = models.BooleanField(_("needs Landsbyggefonden's approval"), default=False)
@@ -128,6 +131,7 @@ class PlanVersion(ExampleFlag, models.Model):
         "based_on_id",
         "snapshot",
         "sha256",
+        "section_hashes",
         "needs_lbf",
         "submitted_by_id",
         "recorded_outside_app",
@@ -172,11 +176,14 @@ class PlanVersion(ExampleFlag, models.Model):
         return str(_("Version %(number)s") % {"number": self.number})
 
     def save(self, *args, **kwargs) -> None:
-        from .snapshot import sha256_hex
+        import json
+
+        from .snapshot import section_hashes, sha256_hex
 
         if self.pk is None:
             if sha256_hex(self.snapshot.encode("utf-8")) != self.sha256:
                 raise ValidationError(_("The version's hash does not match its snapshot."))
+            self.section_hashes = section_hashes(json.loads(self.snapshot))
         else:
             stored = PlanVersion._base_manager.filter(pk=self.pk).values(*self.FROZEN, "status").first()
             if stored is not None:
@@ -345,3 +352,26 @@ class Signoff(CleanInput, ExampleFlag, models.Model):
             raise ValidationError(
                 {"evidence": _("A decision taken outside the app is recorded with its minutes or letter.")}
             )
+
+
+class AgreementFingerprint(models.Model):
+    """The live plan's agreement as each section's SHA-256 (``snapshot.section_hashes``), so "Kræver
+    opmærksomhed" (and the daily digest over every plan) sees whether the plan differs from its approved version
+    without building the snapshot on each read. Recomputed by a background task enqueued after the commit of any
+    change to the agreement's rows (``versions.tasks``), and for every plan by ``manage.py
+    refresh_agreement_fingerprints``. A cache of what the plan's own rows hold, not a record of anyone's act:
+    no history (as ``core.OutgoingMail``)."""
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, related_name="agreement_fingerprint", verbose_name=_("plan")
+    )
+    sections = models.JSONField(_("SHA-256 per section"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("agreement fingerprint")
+        verbose_name_plural = _("agreement fingerprints")
+        constraints = [*dates_in_bounds(times=("computed_at",))]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.computed_at.isoformat()}"

@@ -14,17 +14,17 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from helhedsplan.agreements.models import FOCUS_AREA_RANK, FocusArea
 from helhedsplan.periods.names import focus_area_name
-from helhedsplan.plans.models import Organisation, Plan
+from helhedsplan.plans.models import Affiliation, Membership, Organisation, Plan
 
 from .diff import Change, Word, diff
-from .models import PlanVersion, Signoff
+from .models import AgreementFingerprint, PlanVersion, Signoff
 from .snapshot import PART_BY_KEY, SECTIONS, build_snapshot
 from .summary import label_fields, sections_needing_lbf
 
@@ -82,6 +82,90 @@ def version_states(plans: list[Plan]) -> dict[int, VersionState]:
             awaiting=found.get(plan.pk, {}).get(PlanVersion.Status.SUBMITTED),
         )
         for plan in plans
+    }
+
+
+@dataclass(frozen=True)
+class VersionAttention:
+    """What "Kræver opmærksomhed" reads of a plan's versions: the approved version's number, the version awaiting
+    its sign-offs (with them and their organisations), and the sections in which the live plan differs from the
+    approved version — by the plan's fingerprint, not a snapshot; None when that is not known (no approved
+    version, or no fingerprint computed yet)."""
+
+    approved: PlanVersion | None = None
+    awaiting: PlanVersion | None = None
+    changed_sections: tuple[str, ...] | None = None
+
+    def awaiting_signoffs(self) -> list[Signoff]:
+        """The awaiting version's sign-offs that may be signed now: every local party's still awaiting, and
+        Landsbyggefonden's once no local party awaits (it signs last)."""
+        if self.awaiting is None:
+            return []
+        waiting = [s for s in self.awaiting.signoffs.all() if not s.is_decided]
+        local = [s for s in waiting if s.party != Signoff.Party.LBF]
+        return local or waiting
+
+
+def versions_attention(plans: list[Plan]) -> dict[int, VersionAttention]:
+    """Each plan's ``VersionAttention`` (every plan in the list has one), in three queries however many plans:
+    the approved and awaiting versions (without their snapshots), the sign-offs with their organisations, and
+    the fingerprints."""
+    signoffs = Signoff.objects.select_related("organisation").order_by("pk")
+    found: dict[int, dict[str, PlanVersion]] = {}
+    for version in (
+        PlanVersion.objects.filter(
+            plan__in=plans, status__in=[PlanVersion.Status.APPROVED, PlanVersion.Status.SUBMITTED]
+        )
+        .defer("snapshot")
+        .select_related("plan")
+        .prefetch_related(Prefetch("signoffs", queryset=signoffs))
+    ):
+        found.setdefault(version.plan_id, {})[version.status] = version
+    fingerprints = dict(
+        AgreementFingerprint.objects.filter(plan__in=plans).values_list("plan_id", "sections")
+    )
+    result = {}
+    for plan in plans:
+        versions = found.get(plan.pk, {})
+        approved = versions.get(PlanVersion.Status.APPROVED)
+        live = fingerprints.get(plan.pk)
+        changed = None
+        if approved is not None and live is not None:
+            stored = approved.section_hashes
+            changed = tuple(
+                section.key for section in SECTIONS if stored.get(section.key) != live.get(section.key)
+            )
+        result[plan.pk] = VersionAttention(approved, versions.get(PlanVersion.Status.SUBMITTED), changed)
+    return result
+
+
+def signing_organisations(user: Any, plans: list[Plan]) -> dict[int, frozenset[int]]:
+    """The organisations ``user`` signs for in the app, by plan pk (every plan in the list has an entry): one
+    query. The rule of ``services.may_sign`` for many plans at once: a membership holding "signs for the
+    organisation", for an organisation that has confirmed the person."""
+    found = signers_by_plan(plans, user=user)
+    return {plan.pk: found.get(plan.pk, {}).get(user.pk, frozenset()) for plan in plans}
+
+
+def signers_by_plan(plans: list[Plan], *, user: Any = None) -> dict[int, dict[int, frozenset[int]]]:
+    """Who signs for which organisations in each plan (plan pk → user pk → organisation pks), in one query; only
+    ``user``'s when given. See ``signing_organisations``."""
+    if user is not None and not getattr(user, "is_authenticated", False):
+        return {}
+    confirmed = Affiliation.objects.filter(
+        user=OuterRef("user"), organisation=OuterRef("organisation"), state=Affiliation.State.CONFIRMED
+    )
+    memberships = Membership.objects.filter(plan__in=plans, signs_for_organisation=True).filter(
+        Exists(confirmed)
+    )
+    if user is not None:
+        memberships = memberships.filter(user=user)
+    found: dict[int, dict[int, set[int]]] = {}
+    for plan_id, user_id, organisation_id in memberships.values_list("plan_id", "user_id", "organisation_id"):
+        found.setdefault(plan_id, {}).setdefault(user_id, set()).add(organisation_id)
+    return {
+        plan_id: {user_id: frozenset(orgs) for user_id, orgs in users.items()}
+        for plan_id, users in found.items()
     }
 
 

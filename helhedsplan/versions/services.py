@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhedsplan.core.services import record_actor
+from helhedsplan.core.services import file_delete_after_commit, record_actor
 from helhedsplan.plans.models import LANDSBYGGEFONDEN, Organisation, Plan, confirmed_affiliations
 from helhedsplan.plans.rules import membership_for
 
 from . import signals
 from .diff import diff
-from .models import PlanVersion, Signoff
-from .snapshot import build_snapshot, canonical_bytes, sha256_hex
+from .models import AgreementFingerprint, PlanVersion, Signoff
+from .snapshot import build_snapshot, canonical_bytes, section_hashes, sha256_hex
 from .summary import changed_sections, label_fields, sections_needing_lbf
 
 
@@ -218,3 +219,81 @@ def _settle(version: PlanVersion, actor: Any) -> None:
     version.decided_at = timezone.now()
     record_actor(version, actor)
     version.save()
+
+
+@transaction.atomic
+def agreement_fingerprint_refresh(*, plan: Plan) -> AgreementFingerprint:
+    """Store the live plan's SHA-256 per section (one query per part of the snapshot, and one to write). No
+    actor: it records no one's act, only what the plan's rows hold now (``versions.tasks``)."""
+    fingerprint, _created = AgreementFingerprint.objects.update_or_create(
+        plan=plan,
+        defaults={"sections": section_hashes(build_snapshot(plan)), "computed_at": timezone.now()},
+    )
+    return fingerprint
+
+
+#: The statuses of a version the parties agreed on (a superseded one was approved until a later one was).
+AGREED = (PlanVersion.Status.APPROVED, PlanVersion.Status.SUPERSEDED)
+
+
+@transaction.atomic
+def plan_versions_discard_for_replace(*, plan: Plan) -> None:
+    """Before ``import_plan --replace`` deletes ``plan``: its versions never approved (awaiting their sign-offs,
+    or rejected) and their sign-offs go with it, their evidence files once committed. Refused for a plan with an
+    approved version, as for one with submitted reports: what the parties signed is never replaced. The only
+    path that removes a version; the models' own ``delete()`` refuse every other."""
+    versions = PlanVersion._base_manager.filter(plan=plan)
+    if versions.filter(status__in=AGREED).exists():
+        raise ValidationError(
+            _("The plan %(slug)s cannot be replaced: it has an approved version, which is kept unchanged.")
+            % {"slug": plan.slug}
+        )
+    signoffs = Signoff._base_manager.filter(version__plan=plan)
+    stored = [(s.evidence.storage, s.evidence.name) for s in signoffs.exclude(evidence="")]
+    signoffs.delete()
+    versions.delete()
+    for storage, name in stored:
+        file_delete_after_commit(storage, name)
+
+
+def signoff_record_board_decision(
+    *, version_id: int, body: str, decided_on: Any, minutes: FieldFile | None, reference: str, actor: Any
+) -> Signoff | None:
+    """The bestyrelse's sign-off, recorded from its decision approving the version (``governance``, through
+    ``plans.signals.version_approved_by_board``): the meeting's date, its minutes copied as the evidence (the
+    meeting's file may be replaced later; a sign-off never changes), where the decision is documented. Only while
+    the version awaits the bestyrelse: a decision about a version already decided (Amager's version 1, approved
+    in 2021) or whose bestyrelse's decision is recorded only links the version."""
+    signoff = Signoff.objects.filter(
+        version_id=version_id,
+        party=Signoff.Party.BOARD,
+        decision=Signoff.Decision.AWAITING,
+        version__status=PlanVersion.Status.SUBMITTED,
+    ).first()
+    if signoff is None:
+        return None
+    evidence = None
+    if minutes:
+        with minutes.open("rb") as stored:
+            evidence = ContentFile(stored.read(), name="referat.pdf")
+    return signoff_decide(
+        signoff=signoff,
+        decision=Signoff.Decision.APPROVED,
+        body=body,
+        decided_on=decided_on,
+        evidence=evidence,
+        evidence_reference=reference,
+        outside_app=True,
+        actor=actor,
+    )
+
+
+def _on_board_approval(sender: Any, **kwargs: Any) -> None:
+    signoff_record_board_decision(
+        version_id=kwargs["version_id"],
+        body=kwargs["body"],
+        decided_on=kwargs["decided_on"],
+        minutes=kwargs["minutes"],
+        reference=kwargs["reference"],
+        actor=kwargs["actor"],
+    )

@@ -170,3 +170,17 @@ def canonical_bytes(snapshot: dict[str, Any]) -> bytes:
 
 def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def section_hashes(snapshot: dict[str, Any]) -> dict[str, str]:
+    """The SHA-256 of each section's canonical JSON: what a version and the live plan's fingerprint
+    (``models.AgreementFingerprint``) are compared by, section by section, without reading a whole snapshot."""
+    return {
+        key: sha256_hex(canonical_bytes(section)) for key, section in snapshot.get("sections", {}).items()
+    }
+
+
+#: The models whose rows make up the agreement: a change to one of them may change a section's hash.
+AGREEMENT_MODELS: frozenset[type[models.Model]] = frozenset(
+    part.model for section in SECTIONS for part in section.parts
+)

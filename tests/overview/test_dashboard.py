@@ -115,7 +115,10 @@ def grow(plan, n: int) -> None:
 # 28 which are the newest ten changes (one UNION ALL over the plan's historical tables, each read by its (plan,
 #    date) index), then per kind of object among them 29 their records and 30 the records before them (to say
 #    what changed): here the newest ten are all saves of one measurement (overview.selectors.recent_changes)
-DASHBOARD_QUERIES = 30
+# 31 the approved and awaiting versions, 32 their sign-offs (organisation joined), 33 the plan's agreement
+#    fingerprint (versions.selectors.versions_attention), 34 the organisations the reader signs for
+#    (versions.selectors.signing_organisations): "changes awaiting submission", "awaiting your signature"
+DASHBOARD_QUERIES = 34
 
 
 @pytest.mark.parametrize("n", [1, 3])

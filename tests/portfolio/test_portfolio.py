@@ -289,13 +289,16 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_ass
     # are not asked, as these plans have no activities); 9 the strategic goals (their key figures are not asked:
     # there are none); 10-14 the budget (lines, funding sources, amounts, actuals, fundings); 15-17 the approvals
     # (estates, decisions, steps); 18 the open incidents, 19 the emergency plans, 20 the contacts the user may
-    # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments); 24-25 the plans where the user
-    # answers and where they submit reports; 26 the plans' versions (approved, awaiting); 27 the plans awaiting
-    # the confirmation of an organisation the user administers (none here).
-    with django_assert_num_queries(27):
+    # see; 21-23 the reports to Landsbyggefonden (reports, submissions, comments); 24-25 the versions approved or
+    # awaiting (their sign-offs are not asked: there are none) and the agreements' fingerprints ("changes
+    # awaiting submission", "awaiting your signature"); 26-27 the plans where the user answers and where they
+    # submit reports; 28 where they submit versions, 29 the organisations they sign for; 30 the plans' versions
+    # (approved, awaiting: the Version column); 31 the plans awaiting the confirmation of an organisation the
+    # user administers (none here).
+    with django_assert_num_queries(31):
         assert client.get(URL, {"sort": "-budget"}).status_code == 200
     add_plans(19)
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(31):
         response = client.get(URL, {"sort": "-budget"})
     assert len(response.context["table"].data) == 20
 

@@ -62,11 +62,49 @@ def test_no_path_deletes_a_version(version, amager_plan):
     assert PlanVersion.objects.filter(pk=version.pk).exists()
 
 
-def test_import_plan_replace_is_refused_for_a_plan_with_a_version(version):
+def test_import_plan_replace_is_refused_for_a_plan_with_an_approved_version(amager_plan):
+    """Amager's version 1 is approved (its plan file): the plan is never replaced, and nothing changes."""
+    approved = PlanVersion.objects.get(plan=amager_plan, status="approved")
     with pytest.raises(PlanFileError) as refused:
         import_plan(read(AMAGER_FILE), replace=True)
-    assert "plan versions" in str(refused.value) or "planversioner" in str(refused.value)
-    assert PlanVersion.objects.get(pk=version.pk).sha256 == version.sha256
+    assert "har en godkendt version" in str(refused.value)
+    assert PlanVersion.objects.get(pk=approved.pk).sha256 == approved.sha256
+    assert Plan.objects.filter(pk=amager_plan.pk).exists()
+
+
+def test_import_plan_replace_takes_versions_never_approved_with_the_plan(amager_plan, personas):
+    """A plan whose versions were never approved (one rejected, one awaiting its sign-offs, with a bestyrelse's
+    decision naming it) is replaced, and its versions and sign-offs go with it."""
+    from helhedsplan.governance.models import Body, MeetingDecision
+    from tests.governance.factories import BodyFactory, MeetingFactory
+    from tests.versions.factories import evidence, forget_versions, submit_version
+    from tests.versions.test_signoff import sign
+
+    forget_versions(amager_plan)
+    rejected = submit_version(amager_plan, personas.coordinator)
+    board = rejected.signoffs.get(party=Signoff.Party.BOARD)
+    sign(
+        board,
+        personas.coordinator,
+        decision="rejected",
+        comment="Nej.",
+        outside_app=True,
+        evidence=evidence(),
+    )
+    awaiting = submit_version(amager_plan, personas.coordinator, reason="Igen.")
+    board_body = Body.objects.filter(plan=amager_plan, kind="board").first()
+    meeting = MeetingFactory(body=board_body or BodyFactory(plan=amager_plan, kind="board"))
+    MeetingDecision.objects.create(meeting=meeting, text="Godkendt", approves_version=awaiting)
+    rejected.refresh_from_db()
+    assert {rejected.status, PlanVersion.objects.get(pk=awaiting.pk).status} == {"rejected", "submitted"}
+
+    plan = import_plan(read(AMAGER_FILE), replace=True)
+
+    assert plan.pk != amager_plan.pk and not Plan.objects.filter(pk=amager_plan.pk).exists()
+    assert not PlanVersion.objects.filter(pk__in=[rejected.pk, awaiting.pk]).exists()
+    assert not Signoff.objects.filter(version_id__in=[rejected.pk, awaiting.pk]).exists()
+    # The new plan records its file's approved version as version 1.
+    assert list(PlanVersion.objects.filter(plan=plan).values_list("number", "status")) == [(1, "approved")]
 
 
 def test_a_version_whose_hash_does_not_match_its_snapshot_is_refused(amager_plan, personas):
