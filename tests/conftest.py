@@ -80,14 +80,20 @@ def _module_people(_module_amager, django_db_blocker, tmp_path_factory) -> dict[
 
 
 def _in_module_settings(tmp_path_factory, build):
-    """Run ``build`` as a test would: files to a throw-away folder, passwords hashed cheaply."""
+    """Run ``build`` as a test would: files to a throw-away folder, passwords hashed cheaply. The world is then
+    as if committed (``commit_pending``): a test's first write to a plan raises its change counter
+    (``plans.changes`` raises it once per transaction)."""
     from django.test import override_settings
+
+    from tests.world import commit_pending
 
     with override_settings(
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
-        return build()
+        built = build()
+        commit_pending()
+        return built
 
 
 def _import_amager() -> int:

@@ -180,7 +180,8 @@ def snapshot() -> list[tuple]:
 
 def commit_pending() -> list:
     """Do what a commit would do for the after-commit callbacks waiting in the test's transaction: run them and
-    forget them (a test never commits, so they would wait to its end). A callback that asks for another (a mail's
+    forget them (a test never commits, so they would wait to its end). After it, the next write to a plan
+    raises its change counter again, as the first write of a new transaction does (``plans.changes``). A callback that asks for another (a mail's
     retry) has it run too, as after a real commit, where ``on_commit`` outside a transaction runs at once.
     Returns the callbacks that ran."""
     ran: list = []

@@ -112,7 +112,7 @@ def cached_by_plan(run: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         plan = plans_of(user).filter(slug=slug).first() if user is not None and SLUG.fullmatch(slug) else None
         if plan is None:
             return run(request, *args, **kwargs)
-        parts = (plan.pk, plan.changed_at.isoformat(), user.pk, "Authorization" in request.headers)
+        parts = (plan.pk, plan.change_count, user.pk, "Authorization" in request.headers)
         return cached_page(request, lambda: parts, lambda: run(request, *args, **kwargs))
 
     return answer

@@ -6,7 +6,7 @@ A plan the user may not read does not exist for them (404); so does any object o
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Model, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, Model, Q, QuerySet, Sum, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -33,11 +33,11 @@ def plans_of(user) -> QuerySet[Plan]:
 
 def plans_stamp(user) -> tuple[object, ...]:
     """The state of the user's plans for a page over all of them (the portfolio's cache key, one query): how
-    many, which (the sum of their pks, as gaining one plan and losing another raise both stamps anyway) and the
-    latest change stamp among them (``Plan.changed_at``)."""
-    found = plans_of(user).order_by().aggregate(count=Count("pk"), pks=Sum("pk"), latest=Max("changed_at"))
-    latest = found["latest"].isoformat() if found["latest"] else ""
-    return (user.pk, found["count"], found["pks"], latest)
+    many, which (the sum of their pks, as gaining one plan and losing another raise both counters anyway) and the
+    sum of their change counters (``Plan.change_count``, which only ever grows, so the sum moves with any of
+    them)."""
+    found = plans_of(user).order_by().aggregate(count=Count("pk"), pks=Sum("pk"), changes=Sum("change_count"))
+    return (user.pk, found["count"], found["pks"], found["changes"] or 0)
 
 
 def get_plan_or_404(user, slug: str) -> Plan:

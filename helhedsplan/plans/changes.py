@@ -1,59 +1,95 @@
-"""The plan's change stamp: ``Plan.changed_at`` is raised after every committed write to the plan or its content.
+"""The plan's change counter: ``Plan.change_count`` is raised in the same transaction as every write to the plan
+or its content.
 
-Pages of a plan are cached under it (``plans.views`` and ``core.page_cache``), so it must move whenever anything a
-page of the plan shows has changed. It does so from Django's model signals, not from each service, so that every
-way of writing counts: the services, the admin, the plan-file importer, a restore from history.
+What is kept of a plan (its read models, the API's ETags, the portfolio's key) is kept under it, so it must move
+whenever anything shown of the plan has changed, and move with the write: a reader sees either the old counter with
+the old rows or the new counter with every row of the write, on any server. It moves from Django's model signals,
+not from each service, so that every way of writing counts: the services, the admin, the plan-file importer, the
+spreadsheet import, a restore from history, deletes (the cascade too) and many-to-many changes.
 
 - A model in a plan (one with ``plan_lookup``: ``PlanContent``, the plan itself, a report's submissions and
-  comments) raises its own plan's stamp on save, delete and a change of its many-to-many fields.
+  comments) raises its own plan's counter on save, delete and a change of its many-to-many fields.
 - A shared row a plan's pages also show (an organisation's name, a funding period and its focus areas, a user's
-  name or rights, an organisation-wide grant) raises every plan's stamp. Such writes are rare; a user's login,
+  name or rights, an organisation-wide grant) raises every plan's counter. Such writes are rare; a user's login,
   which only records ``last_login``, is not one of them.
+- A write that sends no signal (``QuerySet.update``, ``bulk_create``, ``bulk_update``, raw SQL) raises nothing by
+  itself: ``tests/test_no_silent_writes.py`` refuses one in the code unless it calls ``plan_changed`` itself.
 
-The stamp is raised after the transaction commits (once per plan and transaction), by one ``UPDATE`` of its own:
-a page read meanwhile sees either the old stamp with data at least as new (harmless: that key is not read again
-once the stamp moves) or the new stamp with every row of the write. Raising it inside the transaction would hold
-the plan's row lock until commit and serialise every write in the plan behind it.
+The counter is raised by ``UPDATE … SET change_count = change_count + 1`` (``F()``, as NetBox's counters are), at
+the first write to the plan in a transaction and not again in it: the raise is remembered by an after-commit
+marker, which Django drops with a savepoint rolled back — and with it the raise, so the next write raises anew.
+The ``UPDATE`` holds the plan's row lock until commit, so writes to one plan take turns; a raise of every plan
+locks them in pk order (PostgreSQL), so two such raises cannot deadlock each other. Raising at the first write
+rather than just before commit costs the same one ``UPDATE`` per plan and transaction (Django has no pre-commit
+hook), and a failed raise fails the write itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 
 from helhedsplan.plans.models import Organisation, OrganisationGrant, Plan, PlanHistory, plan_id_of
 
-#: Marks the after-commit callback that raises a plan's stamp (``None``: every plan's).
-_MARK = "_raises_change_stamp_of"
+#: Marks the after-commit no-op that remembers a raise in this transaction (its value: the plan's pk, or
+#: ``None`` for every plan's).
+_MARK = "_raises_change_count_of"
+
+
+def _raised_already(plan_id: int | None) -> bool:
+    """Whether this transaction has raised ``plan_id``'s counter (or every plan's) in a part of it that still
+    stands. A marker of a rolled-back savepoint is gone from ``run_on_commit``; every savepoint a remaining
+    marker is still inside encloses the current write too, so a rollback discarding that raise discards the
+    write with it."""
+    connection = transaction.get_connection()
+    for _savepoint_ids, callback, *_robust in connection.run_on_commit:
+        if getattr(callback, _MARK, False) in (plan_id, None):
+            return True
+    return False
 
 
 def plan_changed(plan_id: int | None) -> None:
-    """Raise the change stamp of plan ``plan_id`` (``None``: of every plan) once the current transaction commits.
+    """Raise the change counter of plan ``plan_id`` (``None``: of every plan) in the current transaction, once.
 
-    Within one transaction each plan is raised once: a callback already waiting for it at this savepoint level or
-    an outer one (so one a rollback would not discard without discarding this write too) is enough.
-    """
+    For code that writes to a plan without model signals (an allowed ``QuerySet.update``): call it in the same
+    transaction as the write."""
     connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        current = set(connection.savepoint_ids)
-        for savepoint_ids, callback, *_robust in connection.run_on_commit:
-            if getattr(callback, _MARK, False) in (plan_id, None) and set(savepoint_ids) <= current:
-                return
+    in_transaction = connection.in_atomic_block
+    if in_transaction and _raised_already(plan_id):
+        return
+    with transaction.atomic(savepoint=False):
+        if plan_id is None:
+            # Lock every plan in pk order first: an UPDATE alone locks rows in the order it finds them.
+            locked = list(Plan.objects.order_by("pk").select_for_update().values_list("pk", flat=True))
+            Plan.objects.filter(pk__in=locked).update(change_count=F("change_count") + 1)
+        else:
+            Plan.objects.filter(pk=plan_id).update(change_count=F("change_count") + 1)
+    if in_transaction:
 
-    def raise_stamp() -> None:
-        plans = Plan.objects.all() if plan_id is None else Plan.objects.filter(pk=plan_id)
-        plans.update(changed_at=timezone.now())
+        def remembered() -> None:
+            """Nothing to do at commit: the marker only says the raise is done."""
 
-    setattr(raise_stamp, _MARK, plan_id)
-    transaction.on_commit(raise_stamp)
+        setattr(remembered, _MARK, plan_id)
+        transaction.on_commit(remembered)
+
+
+def plan_change_count(plan_id: int) -> int:
+    """The change counter of plan ``plan_id`` as this transaction sees it (one query; 0 for no such plan)."""
+    return Plan.objects.filter(pk=plan_id).values_list("change_count", flat=True).first() or 0
+
+
+def plan_change_counts(plan_ids: Iterable[int]) -> dict[int, int]:
+    """The change counters of the plans ``plan_ids`` (one query), by pk; a plan that does not exist is left out."""
+    return dict(Plan.objects.filter(pk__in=list(plan_ids)).values_list("pk", "change_count"))
 
 
 def _is_plan_model(sender: type[models.Model]) -> bool:
-    # A history record carries its plan too, but the write it records already raised the stamp.
+    # A history record carries its plan too, but the write it records already raised the counter.
     return hasattr(sender, "plan_lookup") and not issubclass(sender, PlanHistory)
 
 
@@ -72,7 +108,7 @@ def _changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) 
             plan_changed(plan_id)
     elif isinstance(instance, _shared_models()):
         if kwargs.get("update_fields") == frozenset({"last_login"}):
-            return  # a login: no page shows it
+            return  # a login: nothing shown of a plan changed
         plan_changed(None)
 
 

@@ -364,10 +364,10 @@ class Plan(CleanInput, models.Model):
         verbose_name=_("funding period"),
     )
     lock_version = models.PositiveIntegerField(_("edit number"), default=1, editable=False)
-    #: When the plan or anything in it last changed (``plans.changes``): the key its cached pages are kept by.
-    #: Raised after every committed write, never by saving the plan itself (see ``save``).
-    changed_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
-    history = HistoricalRecords(m2m_fields=[organisations], excluded_fields=["changed_at"])
+    #: How many times the plan or anything in it has changed (``plans.changes``): what is kept of the plan is kept
+    #: under it. Raised in the transaction of every write, never written back by saving the plan (see ``save``).
+    change_count = models.PositiveBigIntegerField(_("change number"), default=0, editable=False)
+    history = HistoricalRecords(m2m_fields=[organisations], excluded_fields=["change_count"])
 
     plan_lookup = "pk"
 
@@ -382,7 +382,7 @@ class Plan(CleanInput, models.Model):
                 violation_error_message=_("The plan must end after it starts."),
                 error_field="end_date",
             ),
-            *dates_in_bounds("start_date", "end_date", times=("changed_at",)),
+            *dates_in_bounds("start_date", "end_date"),
         ]
 
     def __str__(self) -> str:
@@ -392,12 +392,12 @@ class Plan(CleanInput, models.Model):
         if self.pk is not None and not self._state.adding:
             self.lock_version += 1
             if kwargs.get("update_fields") is None:
-                # Never write back the change stamp read with the plan: a write committed meanwhile may have
-                # raised it, and an older stamp would bring back pages cached before that write.
+                # Never write back the change counter read with the plan: a write committed meanwhile may have
+                # raised it, and a lower counter would bring back what was kept before that write.
                 kwargs["update_fields"] = [
                     field.name
                     for field in self._meta.concrete_fields
-                    if not field.primary_key and field.name != "changed_at"
+                    if not field.primary_key and field.name != "change_count"
                 ]
         super().save(*args, **kwargs)
 

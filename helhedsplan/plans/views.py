@@ -161,11 +161,11 @@ class PlanViewMixin:
     def page_cache_parts(self) -> tuple[object, ...]:
         """What a page of the plan depends on besides the request: the plan as of its last change, and the user.
 
-        Everything a page shows of the plan raises its stamp when it changes (``plans.changes``): its content, the
+        Everything a page shows of the plan raises its counter when it changes (``plans.changes``): its content, the
         memberships and organisation-wide grants that decide what the user may see and do, the names of users
         and organisations. The user's own pk keeps one user's page (their name, their buttons) from another's.
         """
-        return (self.plan.pk, self.plan.changed_at.isoformat(), self.request.user.pk)
+        return (self.plan.pk, self.plan.change_count, self.request.user.pk)
 
     def check_permissions(self) -> None:
         """Refuse (403, naming the permission) unless the user holds ``permission_required`` on the object."""

@@ -2,7 +2,7 @@
 shown stale, to another user, or to someone who may no longer read it.
 
 The unit tests run without the cache (``settings.PAGE_CACHE``); these turn it on. A test never commits, so
-``commit_pending()`` does what a commit would: it raises the change stamps the writes asked for.
+``commit_pending()`` does what a commit would: it forgets the change counters raised, as a new transaction would.
 """
 
 from __future__ import annotations
