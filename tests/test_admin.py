@@ -9,7 +9,7 @@ from django.urls import reverse
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.core.admin import BaseAdmin
 from helhedsplan.core.models import OutgoingMail
-from helhedsplan.goals.models import Goal, Indicator
+from helhedsplan.goals.models import Goal, Indicator, Measurement
 from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.agreements.factories import SubAgreementFactory
 from tests.documents.factories import document_with_version
@@ -206,19 +206,22 @@ def add_inline_row(data: dict, prefix: str, values: dict) -> None:
     data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})
 
 
-def test_measurement_added_inline_is_stamped_with_the_administrator(superuser_client, whole_plan):
+def test_measurement_added_from_the_indicators_page_is_stamped_with_the_administrator(
+    superuser_client, whole_plan
+):
+    """The indicator's page links to adding a measurement with the indicator filled in; the administrator is
+    recorded as who entered it."""
     indicator = Indicator.objects.filter(goal__isnull=False).first()
-    url = admin_url(Indicator, "change", indicator.pk)
-    data = change_page_data(superuser_client.get(url))
-    add_inline_row(data, "measurements", {"date": "2024-06-30", "value": "55"})
+    add_url = f"{admin_url(Measurement, 'add')}?indicator={indicator.pk}"
+    assert add_url in superuser_client.get(admin_url(Indicator, "change", indicator.pk)).content.decode()
+    data = change_page_data(superuser_client.get(add_url))
+    assert data["indicator"] == str(indicator.pk)
 
-    response = superuser_client.post(url, data)
+    response = superuser_client.post(add_url, {**data, "date": "2024-06-30", "value": "55"})
 
     assert response.status_code == 302
     added = indicator.measurements.get(date="2024-06-30")
     assert added.entered_by.username == "superadmin"
-    indicator.refresh_from_db()
-    assert indicator.lock_version == 2
     assert added.history.get().history_user.username == "superadmin"
 
 
@@ -394,52 +397,56 @@ def test_the_second_of_two_admin_saves_is_refused_and_nothing_of_it_saved(
 def test_a_stale_inline_row_is_refused_and_nothing_of_the_page_saved(
     superuser_client, second_admin_client, whole_plan
 ):
-    indicator = Indicator.objects.filter(goal__isnull=False, plan=whole_plan).order_by("pk").first()
-    measurement = indicator.measurements.order_by("date").first()
-    url = admin_url(Indicator, "change", indicator.pk)
+    goal = Goal.objects.filter(sub_agreement__plan=whole_plan).order_by("pk").first()
+    indicator = goal.indicators.order_by("pk").first()
+    url = admin_url(Goal, "change", goal.pk)
     stale_page = change_page_data(second_admin_client.get(url))
-    # Meanwhile the first administrator changes the measurement on its own page (the indicator is untouched).
-    measurement_url = admin_url(type(measurement), "change", measurement.pk)
-    own = change_page_data(superuser_client.get(measurement_url))
-    assert superuser_client.post(measurement_url, {**own, "value": "11"}).status_code == 302
+    # Meanwhile the first administrator changes the indicator on its own page (the goal is untouched).
+    indicator_url = admin_url(Indicator, "change", indicator.pk)
+    own = change_page_data(superuser_client.get(indicator_url))
+    assert superuser_client.post(indicator_url, {**own, "unit": "personer først"}).status_code == 302
 
-    row = next(key for key, value in stale_page.items() if key.endswith("-id") and value == measurement.pk)
+    row = next(key for key, value in stale_page.items() if key.endswith("-id") and value == indicator.pk)
     prefix = row.removesuffix("-id")
     response = second_admin_client.post(
-        url, {**stale_page, f"{prefix}-value": "99", "name": "Nyt navn fra en gammel side"}
+        url, {**stale_page, f"{prefix}-unit": "personer bagefter", "title": "Ny titel fra en gammel side"}
     )
 
     assert response.status_code == 200
     errors = [str(e) for formset in response.context["inline_admin_formsets"] for e in formset.formset.errors]
     assert any(STALE in error for error in errors)
-    measurement.refresh_from_db()
     indicator.refresh_from_db()
-    assert measurement.value == 11
-    assert indicator.name != "Nyt navn fra en gammel side"
+    goal.refresh_from_db()
+    assert indicator.unit == "personer først"
+    assert goal.title != "Ny titel fra en gammel side"
 
 
 def test_a_stale_inline_row_that_would_write_nothing_does_not_block_the_save(
     superuser_client, second_admin_client, whole_plan
 ):
-    indicator = Indicator.objects.filter(goal__isnull=False, plan=whole_plan).order_by("pk").first()
-    first, second = indicator.measurements.order_by("date")[:2]
-    url = admin_url(Indicator, "change", indicator.pk)
+    goal = next(
+        goal
+        for goal in Goal.objects.filter(sub_agreement__plan=whole_plan).order_by("pk")
+        if goal.indicators.count() >= 2
+    )
+    first, second = goal.indicators.order_by("pk")[:2]
+    url = admin_url(Goal, "change", goal.pk)
     page = change_page_data(second_admin_client.get(url))
-    # Meanwhile the first administrator saves the first measurement unchanged: only its lock counter moves.
-    measurement_url = admin_url(type(first), "change", first.pk)
+    # Meanwhile the first administrator saves the first indicator unchanged: only its lock counter moves.
+    indicator_url = admin_url(Indicator, "change", first.pk)
     assert (
         superuser_client.post(
-            measurement_url, change_page_data(superuser_client.get(measurement_url))
+            indicator_url, change_page_data(superuser_client.get(indicator_url))
         ).status_code
         == 302
     )
 
     row = next(key for key, value in page.items() if key.endswith("-id") and value == second.pk)
-    response = second_admin_client.post(url, {**page, f"{row.removesuffix('-id')}-value": "12"})
+    response = second_admin_client.post(url, {**page, f"{row.removesuffix('-id')}-unit": "husstande"})
 
     assert response.status_code == 302
     second.refresh_from_db()
-    assert second.value == 12
+    assert second.unit == "husstande"
     assert second.history.first().history_user.username == "otheradmin"
 
 

@@ -11,7 +11,6 @@ import datetime
 import functools
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any
 
 from django.db.models import Prefetch
@@ -26,12 +25,13 @@ from helhedsplan.agreements.models import SubAgreement, SubAgreementParty
 from helhedsplan.approvals.selectors import approval_summary
 from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.core.page_cache import cacheable_request, cached_page
+from helhedsplan.core.stored_files import StoredFileDamaged
 from helhedsplan.core.validators import EARLIEST_DATE, LATEST_DATE
 from helhedsplan.goals.models import Activity, Goal, Indicator, Milestone
 from helhedsplan.goals.selectors import every_measurement, measurements_prefetch, summarise
 from helhedsplan.plans.access import get_plan_or_404, plans_of
 from helhedsplan.plans.models import Plan
-from helhedsplan.reports.documents import STORED_FILES, FileNotMadeYet, stored_file
+from helhedsplan.reports.documents import STORED_FILES, FileNotMadeYet, open_stored_file
 from helhedsplan.reports.models import Report, Submission
 from helhedsplan.versions.models import PlanVersion, Signoff
 from helhedsplan.versions.selectors import snapshot_of
@@ -451,7 +451,8 @@ def report_list(request: HttpRequest, slug: Slug, kind: Report.Kind | None = Non
 @api.get(
     "/plans/{slug}/submissions/{pk}/files/{format}",
     # 503: the PDF is made by a background task right after the submission; until then, try again shortly.
-    response={**ERRORS, 503: schemas.ErrorOut},
+    # 500: the stored file no longer matches its SHA-256.
+    response={**ERRORS, 500: schemas.ErrorOut, 503: schemas.ErrorOut},
     tags=["reports"],
     url_name="submission_file",
     openapi_extra={
@@ -474,15 +475,13 @@ def submission_file(request: HttpRequest, slug: Slug, pk: Id, format: str):
         Submission.objects.filter(report__in=_rows(Report, request, plan)).select_related("report"), pk
     )
     try:
-        file_format, stored = stored_file(submission, format)
+        file_format, name, handle = open_stored_file(submission, format)
     except FileNotMadeYet:
         return 503, {"detail": "The PDF is being made; try again in a moment."}
-    return FileResponse(
-        stored.open("rb"),
-        as_attachment=True,
-        filename=Path(str(stored.name)).name,
-        content_type=file_format.content_type,
-    )
+    except StoredFileDamaged:
+        # Never a file that is not what was submitted: it no longer matches its SHA-256 (logged).
+        return 500, {"detail": "The stored file does not match its SHA-256 and was not sent."}
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=file_format.content_type)
 
 
 # --- Plan versions -------------------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -53,6 +57,58 @@ def plan_of(obj):
         return obj.owning_plan
     except (AttributeError, models.ObjectDoesNotExist):
         return None
+
+
+#: How many of a parent's children its change page lists as links (the rest: the children's own list).
+LINKED_ROWS_SHOWN = 20
+
+
+def linked_rows(
+    queryset: models.QuerySet,
+    *,
+    list_filter: dict[str, Any],
+    describe: Callable[[Any], str] = str,
+    add_initial: dict[str, Any] | None = None,
+    shown: int = LINKED_ROWS_SHOWN,
+) -> str:
+    """A parent's children as links to their own change pages, instead of a form row each: a big plan's estates
+    and members, an indicator's measurements. At most ``shown`` (the queryset's order decides which), then a link
+    to all of them in the children's list filtered by ``list_filter``, and one to add a child (``add_initial``
+    fills in its parent). Two queries: the rows shown and, when there may be more, their number."""
+    model = queryset.model
+    opts = model._meta
+    rows = list(queryset[:shown])
+    total = len(rows) if len(rows) < shown else queryset.count()
+    links = format_html_join(
+        "",
+        '<li><a href="{}">{}</a></li>',
+        (
+            (reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]), describe(row))
+            for row in rows
+        ),
+    )
+    listed = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?" + urlencode(list_filter)
+    if total > len(rows):
+        summary = gettext("%(shown)d of the %(count)d are shown.") % {
+            "shown": len(rows),
+            "count": total,
+        }
+    else:
+        summary = gettext("%(count)d in all.") % {"count": total}
+    add = ""
+    if add_initial is not None:
+        add_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add") + "?" + urlencode(add_initial)
+        add = format_html(
+            ' · <a href="{}">{}</a>', add_url, gettext("Add %(name)s") % {"name": opts.verbose_name}
+        )
+    return format_html(
+        '<ul class="linked-rows">{}</ul><p>{} <a href="{}">{}</a>{}</p>',
+        links,
+        summary,
+        listed,
+        gettext("All of them in the list"),
+        add,
+    )
 
 
 def _is_plan_content(model) -> bool:
@@ -418,10 +474,6 @@ class BaseInlineMixin(ScopedAdminMixin, admin.options.InlineModelAdmin):
     form: type[PlanScopedForm] = PlanScopedForm
     extra = 0
     show_change_link = True
-    # A parent with a long history (an indicator's measurements) shows only its ``shown_rows`` newest rows, by
-    # ``newest_first``, so its page does not grow with the history; every row is in the model's own list.
-    shown_rows: int | None = None
-    newest_first: tuple[str, ...] = ("-pk",)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -433,11 +485,7 @@ class BaseInlineMixin(ScopedAdminMixin, admin.options.InlineModelAdmin):
         return type(
             formset.__name__,
             (formset,),
-            {
-                "__init__": _init_preloading_labels,
-                "shown_rows": self.shown_rows,
-                "newest_first": self.newest_first,
-            },
+            {"__init__": _init_preloading_labels},
         )
 
     def get_queryset(self, request):
@@ -459,10 +507,6 @@ class BaseInlineMixin(ScopedAdminMixin, admin.options.InlineModelAdmin):
 
 def _init_preloading_labels(formset, *args, **kwargs) -> None:
     super(type(formset), formset).__init__(*args, **kwargs)
-    if formset.shown_rows is not None and formset.instance.pk is not None:
-        # The newest rows only, chosen in the database (a subquery with a limit), before any form is made.
-        newest = formset.queryset.order_by(*formset.newest_first).values("pk")[: formset.shown_rows]
-        formset.queryset = formset.queryset.filter(pk__in=newest)
     preload_labels(formset)
 
 

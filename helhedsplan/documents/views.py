@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from helhedsplan.core.stored_files import StoredFileDamaged, damaged_file_response, open_checked
 from helhedsplan.plans.views import (
     PlanCreateView,
     PlanDeleteView,
@@ -128,9 +129,11 @@ class VersionDownloadView(PlanObjectMixin, View):
     def get(self, request, *args, **kwargs):
         version = self.object
         try:
-            handle = version.file.open("rb")
+            handle = open_checked(version.file, version.sha256)
         except FileNotFoundError as error:
             raise Http404 from error
+        except StoredFileDamaged:
+            return damaged_file_response(request, back_url=version.document.get_absolute_url())
         name = f"{safe_name(version.document.title) or version.document_id}-v{version.number}.{version.extension}"
         response = FileResponse(handle, content_type=version.content_type, as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-store"

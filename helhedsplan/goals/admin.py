@@ -1,12 +1,9 @@
 from django.contrib import admin
 from django.db.models import Prefetch
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.http import urlencode
-from django.utils.translation import gettext, ngettext
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
+from helhedsplan.core.admin import BaseAdmin, BaseTabularInline, linked_rows
 
 from .models import Activity, Goal, Indicator, Measurement, Milestone
 
@@ -23,7 +20,7 @@ INDICATOR_INLINE_FIELDS = (
 )
 
 
-# An indicator's page in the admin shows this many of its newest measurements as rows.
+# An indicator's page in the admin lists this many of its newest measurements as links.
 MEASUREMENTS_SHOWN = 20
 
 
@@ -48,22 +45,6 @@ class KeyFigureInline(BaseTabularInline):
     fields = INDICATOR_INLINE_FIELDS
     verbose_name = _("key figure")
     verbose_name_plural = _("key figures")
-
-
-class MeasurementInline(BaseTabularInline):
-    """An indicator's newest measurements (the rest: "All measurements", the measurement list filtered)."""
-
-    model = Measurement
-    fields = ("date", "value", "note", "entered_by", "is_example")
-    # Who entered a row is filled in on save (core.admin.stamp_user); it is changed on the measurement's own page,
-    # so the rows show it as text instead of a search field each.
-    readonly_fields = ("entered_by",)
-    shown_rows = MEASUREMENTS_SHOWN
-    newest_first = ("-date", "-pk")
-    verbose_name_plural = _("newest measurements")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("entered_by")  # the rows name who entered them
 
 
 class MilestoneInline(BaseTabularInline):
@@ -122,12 +103,17 @@ class IndicatorAdmin(BaseAdmin):
     list_select_related = ("plan", "goal", "strategic_goal")
     search_fields = ("name", "data_source")
     autocomplete_fields = ("plan",)
-    inlines = (MeasurementInline,)
+    # The newest measurements as links, not form rows: a long history's rows were the page's widgets and most of
+    # its time; each measurement is changed on its own page.
     readonly_fields = ("all_measurements",)
 
     def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is None or not match.url_name.endswith("_changelist"):
+            return queryset  # a change page reads only its newest measurements (all_measurements)
         # The status column needs each indicator's measurements: one extra query for the whole page.
-        return super().get_queryset(request).prefetch_related(Prefetch("measurements"))
+        return queryset.prefetch_related(Prefetch("measurements"))
 
     @admin.display(description=_("status"))
     def progress_status(self, obj: Indicator) -> str:
@@ -137,19 +123,13 @@ class IndicatorAdmin(BaseAdmin):
     def all_measurements(self, obj: Indicator | None) -> str:
         if obj is None or obj.pk is None:
             return "—"
-        count = obj.measurements.count()
-        if count <= MEASUREMENTS_SHOWN:
-            return ngettext(
-                "%(count)d measurement, shown below.", "%(count)d measurements, all shown below.", count
-            ) % {"count": count}
-        url = (
-            reverse("admin:goals_measurement_changelist") + "?" + urlencode({"indicator__id__exact": obj.pk})
-        )
-        return format_html(
-            '{} <a href="{}">{}</a>',
-            gettext("The newest %(shown)d are shown below.") % {"shown": MEASUREMENTS_SHOWN},
-            url,
-            gettext("All %(count)d measurements in the list") % {"count": count},
+        return linked_rows(
+            # Newest first by the measurement's own columns (indexed), as the measurement list sorts.
+            obj.measurements.order_by("-date", "-pk"),
+            list_filter={"indicator__id__exact": obj.pk},
+            describe=lambda m: f"{date_format(m.date, 'SHORT_DATE_FORMAT')}: {number_format(m.value)}",
+            add_initial={"indicator": obj.pk},
+            shown=MEASUREMENTS_SHOWN,
         )
 
 

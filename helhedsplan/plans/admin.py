@@ -12,6 +12,7 @@ from helhedsplan.core.admin import (
     BaseAdmin,
     BaseTabularInline,
     administered_plan_pks,
+    linked_rows,
     register_model_scope,
     register_plan_scope,
 )
@@ -136,6 +137,35 @@ class PlanAdmin(BaseAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("organisations",)
     inlines = (EstateInline, MembershipInline)
+    readonly_fields = ("estate_links", "member_links")
+
+    def get_inlines(self, request, obj):
+        # A new plan gets its estates and first coordinator as rows. A plan's own page lists them as links
+        # instead: a big plan's estates and members as form rows were hundreds of widgets (and the slowest
+        # page of the admin); each is changed on its own page.
+        return self.inlines if obj is None else ()
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f not in self.readonly_fields]
+        return fields if obj is None else [*fields, *self.readonly_fields]
+
+    @admin.display(description=_("estates"))
+    def estate_links(self, obj: Plan) -> str:
+        return linked_rows(
+            obj.estates.select_related("housing_association").order_by("name", "pk"),
+            list_filter={"plan__id__exact": obj.pk},
+            add_initial={"plan": obj.pk},
+        )
+
+    @admin.display(description=_("members"))
+    def member_links(self, obj: Plan) -> str:
+        return linked_rows(
+            obj.memberships.select_related("user", "organisation").order_by("user__username", "pk"),
+            list_filter={"plan__id__exact": obj.pk},
+            describe=lambda m: (
+                f"{m.user.get_full_name() or m.user.username} · {m.get_role_display()} · {m.organisation}"
+            ),
+        )
 
     def has_add_permission(self, request):
         # A new plan has no coordinator yet: only a superuser makes one (and its first coordinator).

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
+from typing import IO
 
 from django.contrib.staticfiles import finders
 from django.db.models.fields.files import FieldFile
@@ -20,6 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from helhedsplan.core.formatting import percent_of
+from helhedsplan.core.stored_files import open_checked
 from helhedsplan.core.validators import without_control_characters
 from helhedsplan.planfiles.exporter import export_plan
 from helhedsplan.plans.exporters import PDF, XLSX, YAML, Format, file_name
@@ -52,6 +54,18 @@ def stored_file(submission: Submission, extension: str) -> tuple[Format, FieldFi
                 raise FileNotMadeYet(extension)
             return file_format, stored
     raise Http404(f"a submission has no file of format {extension!r}")
+
+
+def open_stored_file(submission: Submission, extension: str) -> tuple[Format, str, IO[bytes]]:
+    """A submission's stored file to send: its format, its name and its bytes, checked against the SHA-256
+    kept with the submission (``core.stored_files.open_checked``: ``StoredFileDamaged`` when they differ, and a
+    file gone from storage is a 404)."""
+    file_format, stored = stored_file(submission, extension)
+    sha256 = getattr(submission, f"{STORED_FILES[file_format]}_sha256")
+    try:
+        return file_format, Path(str(stored.name)).name, open_checked(stored, sha256)
+    except FileNotFoundError as error:
+        raise Http404("the submitted file is gone from storage") from error
 
 
 def _percent(fraction, decimals: int = 0) -> Decimal | None:

@@ -4,11 +4,10 @@ commenting."""
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.navigation import Crumb
 from helhedsplan.core.services import EditConflict
-from helhedsplan.plans.exporters import file_response
+from helhedsplan.core.stored_files import StoredFileDamaged, damaged_file_response
 from helhedsplan.plans.views import PlanTemplateView
 from helhedsplan.reports import documents, services
 
@@ -321,7 +320,9 @@ class SubmissionFileView(SubmissionActionView):
     def get(self, request, *args, **kwargs):
         # An address naming no stored format is a 404, like any address that names nothing.
         try:
-            file_format, stored = documents.stored_file(self.submission, kwargs["format"])
+            file_format, name, handle = documents.open_stored_file(self.submission, kwargs["format"])
+        except StoredFileDamaged:
+            return damaged_file_response(request, back_url=self.report.get_absolute_url())
         except documents.FileNotMadeYet:
             response = render(
                 request,
@@ -331,5 +332,8 @@ class SubmissionFileView(SubmissionActionView):
             )
             response["Retry-After"] = "10"
             return response
-        with stored.open("rb") as handle:
-            return file_response(handle.read(), name=Path(str(stored.name)).stem, format=file_format)
+        response = FileResponse(
+            handle, content_type=file_format.content_type, as_attachment=True, filename=name
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -272,3 +272,28 @@ def test_list_and_detail_queries(amager_plan, personas, client_for, django_asser
     # Session, user, plan with membership, limits; the document with its plan; its versions.
     with django_assert_num_queries(6):
         assert client.get(detail).status_code == 200
+
+
+def test_a_document_changed_in_storage_is_refused_logged_and_never_sent(
+    amager_plan, personas, client_for, caplog
+):
+    from django.core.files.base import ContentFile
+
+    document = document_with_version(amager_plan, actor=personas.coordinator)
+    version = document.versions.get()
+    client = client_for(personas.reviewer)
+    assert hashlib.sha256(_body(_download(client, amager_plan, version))).hexdigest() == version.sha256
+    storage, name = version.file.storage, version.file.name
+    storage.delete(name)
+    assert storage.save(name, ContentFile(PDF_BYTES + b"% swapped in storage\n")) == name
+
+    with caplog.at_level("ERROR", logger="helhedsplan.files"):
+        response = _download(client, amager_plan, version)
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Filen er beskadiget" in html
+    assert "swapped in storage" not in html
+    assert document.get_absolute_url() in html
+    [record] = [r for r in caplog.records if r.name == "helhedsplan.files"]
+    assert name in record.getMessage() and version.sha256 in record.getMessage()

@@ -271,3 +271,56 @@ def test_a_pdf_whose_task_never_ran_is_made_by_make_missing_pdfs(amager_plan, pe
     assert submission.pdf_is_made and stored(submission.pdf).startswith(b"%PDF")
     call_command("make_missing_pdfs", stdout=out)
     assert out.getvalue().strip().endswith("0 PDF(s) queued.")
+
+
+def tamper(field, content: bytes) -> None:
+    """Change a stored file behind the app's back (a disk or a bucket edited by hand), under the same name."""
+    from django.core.files.base import ContentFile
+
+    storage, name = field.storage, field.name
+    storage.delete(name)
+    assert storage.save(name, ContentFile(content)) == name
+
+
+@pytest.mark.parametrize(
+    ("file_format", "field"), [("pdf", "pdf"), ("xlsx", "spreadsheet"), ("yaml", "plan_file")]
+)
+def test_a_frozen_file_changed_in_storage_is_refused_and_logged_on_the_page_and_in_the_api(
+    amager_plan, personas, caplog, file_format, field
+):
+    submission = submit(amager_plan, personas.coordinator)
+    kwargs = {"plan": amager_plan.slug, "pk": submission.pk, "format": file_format}
+    page_url = reverse("reports:submission_file", kwargs=kwargs)
+    api_url = f"/api/plans/{amager_plan.slug}/submissions/{submission.pk}/files/{file_format}"
+    client = client_for(personas.reviewer)
+    original = stored(getattr(submission, field))
+    assert b"".join(client.get(page_url).streaming_content) == original
+    assert b"".join(client.get(api_url).streaming_content) == original
+
+    tamper(getattr(submission, field), original + b"\nchanged")
+
+    with caplog.at_level("ERROR", logger="helhedsplan.files"):
+        page = client.get(page_url)
+        api = client.get(api_url)
+    assert page.status_code == 500
+    html = page.content.decode()
+    assert "Filen er beskadiget" in html and "SHA-256" in html
+    assert page["Cache-Control"] == "private, no-store"
+    assert "changed" not in html
+    assert api.status_code == 500
+    assert api.json() == {"detail": "The stored file does not match its SHA-256 and was not sent."}
+    logged = [r for r in caplog.records if r.name == "helhedsplan.files"]
+    assert len(logged) == 2
+    assert getattr(submission, field).name in logged[0].getMessage()
+    assert getattr(submission, f"{field}_sha256") in logged[0].getMessage()
+
+
+def test_a_frozen_file_gone_from_storage_is_a_404(amager_plan, personas):
+    submission = submit(amager_plan, personas.coordinator)
+    submission.spreadsheet.storage.delete(submission.spreadsheet.name)
+    kwargs = {"plan": amager_plan.slug, "pk": submission.pk, "format": "xlsx"}
+
+    assert (
+        client_for(personas.reviewer).get(reverse("reports:submission_file", kwargs=kwargs)).status_code
+        == 404
+    )
