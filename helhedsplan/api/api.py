@@ -209,7 +209,8 @@ def _indicators(request: HttpRequest, plan: Plan):
     return (
         _rows(Indicator, request, plan)
         .select_related("plan")
-        .prefetch_related(measurements_prefetch(every_measurement()))
+        # Every level's figures, each with its estate or its group's estates (the plan's own alone make progress).
+        .prefetch_related(measurements_prefetch(every_measurement(all_levels=True)))
         .order_by("pk")
     )
 
@@ -253,7 +254,7 @@ class _IndicatorPagination(Pagination):
 def indicator_list(request: HttpRequest, slug: Slug, goal: Id | None = None, key_figures: bool | None = None):
     """The plan's indicators and key figures with their measurements (``goal``: of one goal; ``key_figures``:
     only the strategic agreement's key figures, or only the goals' indicators). Queries: the plan, the count,
-    the page (with the plan), the measurements."""
+    the page (with the plan), the measurements (with their estate), the groups' estates."""
     indicators = _indicators(request, _plan(request, slug))
     if goal is not None:
         indicators = indicators.filter(goal_id=goal)
@@ -265,7 +266,8 @@ def indicator_list(request: HttpRequest, slug: Slug, goal: Id | None = None, key
 @api.get("/plans/{slug}/indicators/{pk}", response=answers(schemas.IndicatorOut), tags=["goals"])
 @decorate_view(cached_by_plan)
 def indicator_detail(request: HttpRequest, slug: Slug, pk: Id):
-    """One indicator with its measurements. Queries: the plan, the indicator, its measurements."""
+    """One indicator with its measurements. Queries: the plan, the indicator, its measurements (with their
+    estate), the groups' estates."""
     return _indicator_out(_one(_indicators(request, _plan(request, slug)), pk), timezone.localdate())
 
 

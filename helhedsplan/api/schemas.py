@@ -64,11 +64,32 @@ class GoalOut(Schema):
 class MeasurementOut(Schema):
     id: int
     date: datetime.date
+    #: "plan": the plan's own figure (the one progress reads; never a sum of the estates'), "estate": one
+    #: estate's, "group": a group of estates'.
+    level: str
+    #: The estate (one) or the group's estates (several), by id; empty for the plan's own figure.
+    estate_ids: list[int]
+    #: Their numbers (afdelingsnumre), in the same order; "" where an estate's number is not known.
+    estate_numbers: list[str]
     #: None when the figure is suppressed (``suppressed``: too few persons to publish it).
     value: Decimal | None
     suppressed: bool
     note: str
     is_example: bool
+
+    @staticmethod
+    def _estates(measurement) -> list:
+        if measurement.estate_id:
+            return [measurement.estate]
+        return sorted(measurement.estates.all(), key=lambda estate: estate.pk)
+
+    @staticmethod
+    def resolve_estate_ids(measurement) -> list[int]:
+        return [estate.pk for estate in MeasurementOut._estates(measurement)]
+
+    @staticmethod
+    def resolve_estate_numbers(measurement) -> list[str]:
+        return [estate.number for estate in MeasurementOut._estates(measurement)]
 
 
 class ProgressOut(Schema):

@@ -52,7 +52,12 @@ class _SpeaksAtField:
         return path, args, kwargs
 
     def __eq__(self, other: object) -> bool:
-        return super().__eq__(other) and self.error_field == getattr(other, "error_field", None)
+        equal = super().__eq__(other)
+        # NotImplemented (another kind of constraint) is truthy: left alone it made a unique constraint "equal"
+        # to a check on the same field, and makemigrations missed its removal.
+        if equal is NotImplemented:
+            return False
+        return equal and self.error_field == getattr(other, "error_field", None)
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.name))  # type: ignore[attr-defined]

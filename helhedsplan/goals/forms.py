@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.forms import PlanModelForm
-from helhedsplan.plans.models import Organisation
+from helhedsplan.plans.models import Estate, Organisation
 
 from .models import Activity, Goal, Indicator, Measurement, Milestone
 
@@ -35,8 +35,30 @@ class IndicatorForm(PlanModelForm):
 class MeasurementForm(PlanModelForm):
     class Meta:
         model = Measurement
-        fields = ["date", "value", "suppressed", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        fields = ["date", "level", "estate", "estates", "value", "suppressed", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2}), "estates": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "level": _(
+                "The plan's own figure is the one progress is judged by; an estate's figure is shown beside it, "
+                "never summed into it."
+            ),
+            "estate": _("For a figure of one estate."),
+            "estates": _("For a figure of a group of estates: at least two."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the plan's own estates (the model refuses another plan's, should one be posted).
+        estates = (
+            Estate.objects.filter(plan=self.plan).order_by("name") if self.plan else Estate.objects.none()
+        )
+        self.offer("estate", estates)
+        self.choice_field("estates").queryset = estates
+        # A form that names no level (the delaftale page's short one, an older client) records the plan's own.
+        self.fields["level"].required = False
+
+    def clean_level(self) -> str:
+        return self.cleaned_data.get("level") or Measurement.Level.PLAN
 
 
 class MilestoneForm(PlanModelForm):

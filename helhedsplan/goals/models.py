@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.models import ExampleFlag
-from helhedsplan.plans.models import Organisation, Plan, PlanContent, PlanHistoricalRecords
+from helhedsplan.plans.models import Estate, Organisation, Plan, PlanContent, PlanHistoricalRecords
 
 from . import progress
 
@@ -225,9 +225,10 @@ class Indicator(PlanContent, ExampleFlag):
             return self.latest_measurements[0] if self.latest_measurements else None
         cache = getattr(self, "_prefetched_objects_cache", {})
         if "measurements" in cache:
-            items = list(cache["measurements"])
+            # The plan's own figures: an estate's never stands for the plan (``every_measurement(all_levels=…)``).
+            items = [m for m in cache["measurements"] if m.level == Measurement.Level.PLAN]
             return max(items, key=lambda m: (m.date, m.pk)) if items else None
-        return self.measurements.order_by("-date", "-pk").first()
+        return self.measurements.filter(level=Measurement.Level.PLAN).order_by("-date", "-pk").first()
 
     def status_as_of(self, today: datetime.date | None = None) -> progress.AsOf:
         """The day this indicator's status is judged on: today, or its plan's last day once that has passed."""
@@ -277,8 +278,31 @@ class Measurement(PlanContent, ExampleFlag):
     #: Who entered it (``core.personal``): never in a file or answer that leaves the plan's staff.
     PERSONAL_FIELDS = ("entered_by",)
 
+    class Level(models.TextChoices):
+        """What a figure covers. Only the plan's own figure counts for progress: a plan's value is never summed
+        from its estates' (some are suppressed), it is the plan-level figure (LBF's own)."""
+
+        PLAN = "plan", _("the whole plan")
+        ESTATE = "estate", _("one estate")
+        GROUP = "group", _("a group of estates")
+
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicator")
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.PLAN)
+    #: The estate of a figure for one estate (``Level.ESTATE``); empty otherwise.
+    # RESTRICT: an estate with figures is not deleted alone, but goes with its plan.
+    estate = models.ForeignKey(
+        Estate,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        verbose_name=_("estate"),
+    )
+    #: The estates of a figure for a group of them (``Level.GROUP``); none otherwise.
+    estates = models.ManyToManyField(
+        Estate, blank=True, related_name="group_measurements", verbose_name=_("estates of the group")
     )
     date = models.DateField(_("date"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -308,10 +332,30 @@ class Measurement(PlanContent, ExampleFlag):
         constraints = [
             UniqueConstraint(
                 fields=["indicator", "date"],
-                name="one_measurement_per_indicator_and_date",
+                condition=Q(level="plan"),
+                name="one_plan_measurement_per_indicator_and_date",
                 error_field="date",
                 violation_error_message=_(
                     "There is already a measurement on this date. Edit that one instead."
+                ),
+            ),
+            UniqueConstraint(
+                fields=["indicator", "date", "estate"],
+                condition=Q(level="estate"),
+                name="one_estate_measurement_per_indicator_and_date",
+                error_field="date",
+                violation_error_message=_(
+                    "There is already a measurement of this estate on this date. Edit that one instead."
+                ),
+            ),
+            CheckConstraint(
+                condition=Q(level="estate", estate__isnull=False)
+                | Q(level__in=["plan", "group"], estate__isnull=True),
+                name="measurement_estate_only_at_estate_level",
+                error_field="estate",
+                violation_error_message=_(
+                    "A figure for one estate names the estate; a figure for the plan or a group of estates "
+                    "names none here."
                 ),
             ),
             CheckConstraint(
@@ -327,6 +371,14 @@ class Measurement(PlanContent, ExampleFlag):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value_text()} ({date_format(self.date, 'DATE_FORMAT')})"
+
+    def level_text(self) -> str:
+        """'Hele planen', the estate's name, or the group's estates by name (read them prefetched)."""
+        if self.level == self.Level.ESTATE and self.estate is not None:
+            return str(self.estate)
+        if self.level == self.Level.GROUP:
+            return ", ".join(sorted(str(estate) for estate in self.estates.all()))
+        return str(self.get_level_display())
 
     def value_text(self) -> str:
         """'45 %', or 'diskretioneret' for a suppressed figure — never a zero."""
@@ -352,6 +404,41 @@ class Measurement(PlanContent, ExampleFlag):
             earliest = min(plan.start_date, self.indicator.baseline_date)
             if not (earliest <= self.date <= max(plan.end_date, self.indicator.target_date)):
                 raise ValidationError({"date": plan.date_outside_period_message()})
+        if self.estate_id and self.indicator_id and self.estate.plan_id != self.indicator.plan_id:
+            raise ValidationError({"estate": _("The estate is not one of the plan's estates.")})
+
+    def clean_many_to_many(self, values: dict) -> None:
+        """A group's estates: at least two, all of the plan's, and one figure per indicator, date and group. A
+        many-to-many is set after saving, so ``clean()`` cannot see it; ``core.services`` asks this before every
+        write."""
+        if "estates" not in values:
+            return
+        estates = list(values.get("estates") or ())
+        if self.level != self.Level.GROUP:
+            if estates:
+                raise ValidationError(
+                    {"estates": _("Only a figure for a group of estates names several estates.")}
+                )
+            return
+        if len(estates) < 2:
+            raise ValidationError({"estates": _("A group is at least two estates; choose them.")})
+        if any(estate.plan_id != self.indicator.plan_id for estate in estates):
+            raise ValidationError({"estates": _("The estate is not one of the plan's estates.")})
+        wanted = {estate.pk for estate in estates}
+        others = (
+            Measurement.objects.filter(indicator_id=self.indicator_id, date=self.date, level=self.Level.GROUP)
+            .exclude(pk=self.pk)
+            .prefetch_related("estates")
+        )
+        if any({estate.pk for estate in other.estates.all()} == wanted for other in others):
+            raise ValidationError(
+                {
+                    "estates": _(
+                        "There is already a measurement of this group of estates on this date. Edit that one "
+                        "instead."
+                    )
+                }
+            )
 
 
 class Activity(PlanContent, ExampleFlag):

@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
 
-from helhedsplan.plans.models import PlanScopedQuerySet
+from helhedsplan.plans.models import Estate, PlanScopedQuerySet
 
 from . import progress as progress_rules
 from .charts import IndicatorChart, indicator_chart
@@ -37,24 +37,34 @@ class MeasurementSelection:
     #: Only those made by this day (then ``indicator.measurements.all()`` holds those, and the indicator's
     #: ``latest_measurement()`` and due date are as of that day); None: all.
     up_to: date | None = None
+    #: The estates' and groups' figures too (with ``every``: what the API lists, each with its estates); else
+    #: the plan's own figures alone, the only ones progress and due dates read.
+    all_levels: bool = False
 
 
 #: The latest measurement alone: all that lists and progress read (baseline and target are on the indicator).
 LATEST_MEASUREMENT = MeasurementSelection()
 
 
-def every_measurement(up_to: date | None = None) -> MeasurementSelection:
-    """Every measurement, oldest first (only those made by ``up_to``, if given): what the report and the API
-    read."""
-    return MeasurementSelection(every=True, up_to=up_to)
+def every_measurement(up_to: date | None = None, *, all_levels: bool = False) -> MeasurementSelection:
+    """Every plan-level measurement, oldest first (only those made by ``up_to``, if given): what the report
+    reads; with ``all_levels`` the estates' and groups' too (what the API lists: one more query, their
+    groups' estates)."""
+    return MeasurementSelection(every=True, up_to=up_to, all_levels=all_levels)
 
 
 def measurements_prefetch(selection: MeasurementSelection = LATEST_MEASUREMENT) -> Prefetch:
     """An indicator's measurements as ``selection`` says. The latest alone is picked by the database (a window
-    over the indicators' measurements), so a page never loads the whole series."""
+    over the indicators' measurements), so a page never loads the whole series. Only the plan's own figures,
+    unless ``selection.all_levels``: a plan's value is never summed from its estates', so they count for
+    nothing but their own rows."""
     measurements = Measurement.objects.all()
     if selection.up_to is not None:
         measurements = measurements.filter(date__lte=selection.up_to)
+    if selection.all_levels:
+        measurements = measurements.select_related("estate").prefetch_related("estates")
+    else:
+        measurements = measurements.filter(level=Measurement.Level.PLAN)
     if selection.every:
         return Prefetch("measurements", queryset=measurements.order_by("date", "pk"))
     newest_first = Window(
@@ -211,10 +221,80 @@ MEASUREMENTS_PER_PAGE = 25
 
 @dataclass(frozen=True)
 class ChartValue:
-    """A measurement as the chart reads it: its date and value, nothing else."""
+    """A measurement as the chart reads it: its date and value (None when suppressed), nothing else."""
 
     date: date
-    value: Decimal
+    value: Decimal | None
+    suppressed: bool = False
+    #: The measurement's id, where a cell of the estates' table links to it.
+    pk: int | None = None
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    """One row of the estates' table: the plan itself, an estate or a group of estates, and its figure at each
+    of the table's dates (None where it has none; a suppressed one says so)."""
+
+    label: str
+    #: The plan's own row (never summed from the estates': it is the plan-level figure).
+    is_plan: bool
+    cells: list[ChartValue | None]
+    #: The estate's number (afdelingsnummer), if it has one.
+    number: str = ""
+
+
+@dataclass(frozen=True)
+class EstateTable:
+    """The estates' (and groups') figures beside the plan's, by date: estate × date."""
+
+    dates: list[date]
+    rows: list[LevelRow]
+    #: Some figure in the table is suppressed (the page says they are left out of progress and sums).
+    any_suppressed: bool
+
+
+def estate_table(indicator: Indicator, plan_values: list[ChartValue]) -> EstateTable | None:
+    """The estates' and groups' figures of ``indicator`` beside the plan's own (``plan_values``, all of them,
+    already read) at the dates the estates have one: two queries (the figures with their estate, the groups'
+    estates). None when no estate has a figure."""
+    figures = list(
+        indicator.measurements.exclude(level=Measurement.Level.PLAN)
+        .select_related("estate")
+        .order_by("date", "pk")
+    )
+    # The groups' estates, asked whether or not there are groups, so the page's queries stay the same.
+    members: dict[int, list[Estate]] = {}
+    for link in Measurement.estates.through.objects.filter(
+        measurement__indicator=indicator, measurement__level=Measurement.Level.GROUP
+    ).select_related("estate"):
+        members.setdefault(link.measurement_id, []).append(link.estate)
+    if not figures:
+        return None
+    dates = sorted({m.date for m in figures})
+    column = {day: index for index, day in enumerate(dates)}
+    by_date = {value.date: value for value in plan_values}
+    rows: dict[tuple, LevelRow] = {}
+    for m in figures:
+        if m.level == Measurement.Level.ESTATE:
+            key: tuple = (1, str(m.estate), m.estate_id)
+            number = m.estate.number if m.estate else ""
+        else:
+            group = members.get(m.pk, [])
+            key = (2, ", ".join(sorted(str(e) for e in group)), tuple(sorted(e.pk for e in group)))
+            number = ""
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = LevelRow(label=key[1], is_plan=False, cells=[None] * len(dates), number=number)
+        row.cells[column[m.date]] = ChartValue(m.date, m.value, m.suppressed, m.pk)
+    plan_row = LevelRow(
+        label=str(Measurement.Level.PLAN.label), is_plan=True, cells=[by_date.get(day) for day in dates]
+    )
+    every_row = [plan_row, *(rows[key] for key in sorted(rows))]
+    return EstateTable(
+        dates=dates,
+        rows=every_row,
+        any_suppressed=any(cell is not None and cell.suppressed for row in every_row for cell in row.cells),
+    )
 
 
 @dataclass(frozen=True)
@@ -230,17 +310,21 @@ class IndicatorPage:
     chart: IndicatorChart
     #: The goal, or the strategic goal of a key figure, the page links back to.
     parent_url: str
+    #: The estates' figures beside the plan's; None when there are none.
+    estates: EstateTable | None
 
 
 def indicator_page(indicator: Indicator, *, today: date, page_number: int | str | None = 1) -> IndicatorPage:
     """What the indicator's page shows (``indicator`` read through ``indicators_for_page()``): the chart from all
-    the values (dates and values only, one query), and page ``page_number`` of the table, newest first (a count
-    and the page's rows with who entered them) — however many measurements there are."""
+    the plan's own values (dates and values only, one query), page ``page_number`` of the table, newest first (a
+    count and the page's rows with who entered them) — however many measurements there are — and the estates'
+    figures beside the plan's (``estate_table``, two queries)."""
+    own = indicator.measurements.filter(level=Measurement.Level.PLAN)
     values = [
-        ChartValue(day, value)
-        for day, value in indicator.measurements.order_by("date", "pk").values_list("date", "value")
+        ChartValue(day, value, suppressed)
+        for day, value, suppressed in own.order_by("date", "pk").values_list("date", "value", "suppressed")
     ]
-    measurements = indicator.measurements.select_related("entered_by").order_by("-date", "-pk")
+    measurements = own.select_related("entered_by").order_by("-date", "-pk")
     page = Paginator(measurements, MEASUREMENTS_PER_PAGE).get_page(page_number)
     summary = summarise(indicator, today)
     return IndicatorPage(
@@ -251,6 +335,7 @@ def indicator_page(indicator: Indicator, *, today: date, page_number: int | str 
         page_obj=page,
         chart=indicator_chart(indicator, values, indicator.plan),
         parent_url=indicator.navigation_parent().get_absolute_url(),
+        estates=estate_table(indicator, values),
     )
 
 

@@ -29,10 +29,14 @@ class Column:
     #: Read by the import; False: shown for the one filling in, not read back.
     read: bool = True
     width: int = 14
+    #: Other headers a file may carry for it (as published elsewhere, e.g. in Landsbyggefonden's extracts).
+    aliases: tuple[str, ...] = ()
 
 
 MEASUREMENTS = "measurements"
 ACTUAL_SPEND = "actual_spend"
+#: An extract of Landsbyggefonden's Beboerdata / Boligsociale Data: one row per estate, year and topic.
+EXTRACT = "extract"
 
 #: The measurement sheet: one row per indicator the user may give a value.
 MEASUREMENT_COLUMNS: tuple[Column, ...] = (
@@ -46,6 +50,8 @@ MEASUREMENT_COLUMNS: tuple[Column, ...] = (
     Column("latest_date", gettext_lazy("Latest date"), read=False),
     Column("value", gettext_lazy("New value")),
     Column("date", gettext_lazy("Date of the new value")),
+    # Empty: the plan's own figure; an estate's number (afdelingsnummer): that estate's figure.
+    Column("estate", gettext_lazy("Estate no. (empty: the whole plan)"), width=16, aliases=("afdelingsnr.",)),
     Column("note", gettext_lazy("Note"), width=30),
 )
 
@@ -58,9 +64,36 @@ ACTUAL_SPEND_COLUMNS: tuple[Column, ...] = (
     Column("actual", gettext_lazy("Actual spend (kr.)"), width=18),
 )
 
-KINDS: dict[str, tuple[Column, ...]] = {MEASUREMENTS: MEASUREMENT_COLUMNS, ACTUAL_SPEND: ACTUAL_SPEND_COLUMNS}
-#: The column whose header tells a sheet's kind.
-KIND_MARKERS = {MEASUREMENTS: "indicator", ACTUAL_SPEND: "line"}
+#: An extract in the shape Landsbyggefonden publishes: the estate's number, the year, the topic (a catalogue code)
+#: and the value, where a suppressed cell reads "." or "diskr.". The names are read, never matched.
+EXTRACT_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "estate", gettext_lazy("Estate number"), aliases=("afdeling", "afd.nr.", "afdelingsnr.", "afd. nr.")
+    ),
+    Column("estate_name", gettext_lazy("Estate name"), read=False, aliases=("afdelingsnavn",)),
+    Column("year", gettext_lazy("Year"), aliases=("aar",)),
+    Column(
+        "topic", gettext_lazy("Topic code"), aliases=("emne", "kode", "indikator", "indikatorkode", "topic")
+    ),
+    Column("topic_name", gettext_lazy("Topic name"), read=False, aliases=("emnenavn", "indikatornavn")),
+    Column("value", gettext_lazy("Value"), aliases=("vaerdi",)),
+)
+
+KINDS: dict[str, tuple[Column, ...]] = {
+    MEASUREMENTS: MEASUREMENT_COLUMNS,
+    ACTUAL_SPEND: ACTUAL_SPEND_COLUMNS,
+    EXTRACT: EXTRACT_COLUMNS,
+}
+#: The column whose header tells a sheet's kind (the first that matches; the template's before the extract's).
+KIND_MARKERS = {MEASUREMENTS: "indicator", ACTUAL_SPEND: "line", EXTRACT: "topic"}
+
+#: What a value cell says for a suppressed figure: Danmarks Statistik's and Landsbyggefonden's words and marks
+#: (an extract shows "." or "diskr."), and the English one.
+SUPPRESSED_WORDS = {"diskretioneret", "diskr.", "diskr", ".", "suppressed"}
+
+
+def is_suppressed(cell: Cell) -> bool:
+    return isinstance(cell, str) and cell.strip().casefold() in SUPPRESSED_WORDS
 
 
 def normalise(header: str) -> str:
@@ -71,7 +104,7 @@ def header_names(column: Column) -> set[str]:
     """The headers a file may carry for ``column``: the Danish one (as the template writes) and the English."""
     from django.utils import translation
 
-    names = {normalise(str(column.header))}
+    names = {normalise(str(column.header)), *(normalise(alias) for alias in column.aliases)}
     with translation.override("en"):
         names.add(normalise(str(column.header)))
     with translation.override("da"):

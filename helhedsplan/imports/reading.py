@@ -3,7 +3,7 @@
 openpyxl reads the workbook in read-only mode and never evaluates a formula: a formula cell arrives as its text
 ("=SUM(A1:A3)"), which the dry run refuses at its row and column. CSV is read with the csv module, in UTF-8 (with
 or without a byte-order mark) or, failing that, Windows-1252 as Danish Excel writes it, separated by semicolons,
-commas or tabs. A file larger than ``MAX_BYTES`` or with more than ``MAX_ROWS`` rows is refused whole; a sheet is
+commas or tabs; lines starting with "#" above its header row are comments. A file larger than ``MAX_BYTES`` or with more than ``MAX_ROWS`` rows is refused whole; a sheet is
 read at most ``MAX_COLUMNS`` wide. Nothing here knows what the rows mean (``imports.dryrun`` does).
 """
 
@@ -130,7 +130,8 @@ def _read_csv(content: bytes) -> Sheet:
         raise UnreadableFile(_("The file's characters could not be read; save it as CSV in UTF-8."))
     if "\x00" in text:
         raise UnreadableFile(_("The file's characters could not be read; save it as CSV in UTF-8."))
-    first_line = text.splitlines()[0] if text.splitlines() else ""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    first_line = lines[0] if lines else ""
     delimiter = max((";", ",", "\t"), key=first_line.count)
     sheet = Sheet(name="CSV")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -139,6 +140,8 @@ def _read_csv(content: bytes) -> Sheet:
             cells: list[Cell] = list(row[:MAX_COLUMNS])
             if _is_empty(cells):
                 continue
+            if not sheet.header and str(cells[0]).lstrip().startswith("#"):
+                continue  # a comment above the header (the shipped example extract says what it is)
             if not sheet.header:
                 sheet.header = [_text(cell) for cell in cells]
                 continue

@@ -64,6 +64,8 @@ class PreviewPage:
     counts: dict[str, int] = field(default_factory=dict)
     #: Rows without a new value (left as they are).
     empty: int = 0
+    #: What the file names that the plan does not have, by column: estate numbers, catalogue codes (sorted).
+    unknown: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def to_save(self) -> int:
@@ -74,10 +76,19 @@ def preview_page(preview: ImportPreview) -> PreviewPage:
     """The preview's rows as its page lists them (no query: the rows are stored on it)."""
     counts: dict[str, int] = {"new": 0, "changed": 0, "unchanged": 0, "refused": 0}
     shown, empty = [], 0
+    unknown: dict[str, set[str]] = {}
     for row in preview.rows:
         if row["outcome"] == "empty":
             empty += 1
             continue
         counts[row["outcome"]] = counts.get(row["outcome"], 0) + 1
         shown.append(row)
-    return PreviewPage(preview=preview, rows=shown, counts=counts, empty=empty)
+        for column, value in row.get("unknown", ()):
+            unknown.setdefault(column, set()).add(value)
+    return PreviewPage(
+        preview=preview,
+        rows=shown,
+        counts=counts,
+        empty=empty,
+        unknown={column: sorted(values) for column, values in unknown.items()},
+    )

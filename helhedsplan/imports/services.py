@@ -27,10 +27,10 @@ from helhedsplan.core.history import change_reason
 from helhedsplan.core.services import EditConflict
 from helhedsplan.goals.models import Indicator, Measurement
 from helhedsplan.goals.services import measurement_create, measurement_update
-from helhedsplan.plans.models import Plan
+from helhedsplan.plans.models import Estate, Plan
 
 from . import selectors
-from .columns import ACTUAL_SPEND, MEASUREMENTS
+from .columns import ACTUAL_SPEND, EXTRACT, MEASUREMENTS
 from .dryrun import CHANGED, NEW, UNCHANGED, dry_run
 from .models import ImportPreview
 from .reading import read_file
@@ -59,9 +59,9 @@ def import_preview_create(*, plan: Plan, file_name: str, content: bytes, actor: 
     )
 
 
-def _writes(preview: ImportPreview, kind: str) -> list[dict]:
+def _writes(preview: ImportPreview, *kinds: str) -> list[dict]:
     return [
-        row for row in preview.rows if row["kind"] == kind and row["outcome"] in (NEW, CHANGED, UNCHANGED)
+        row for row in preview.rows if row["kind"] in kinds and row["outcome"] in (NEW, CHANGED, UNCHANGED)
     ]
 
 
@@ -85,7 +85,8 @@ def import_preview_apply(*, preview: ImportPreview, actor: Any) -> Applied:
             _("The check of this file has expired; nothing was saved. Upload the file again.")
         )
     plan = preview.plan
-    measurements = _writes(preview, MEASUREMENTS)
+    # The template's figures and an extract's are both measurements (an extract's of estates, mostly).
+    measurements = _writes(preview, MEASUREMENTS, EXTRACT)
     spend = _writes(preview, ACTUAL_SPEND)
     created = changed = 0
     reason = _("Spreadsheet import: %(file)s") % {"file": preview.file_name}
@@ -109,13 +110,22 @@ def _apply_measurements(plan: Plan, rows: list[dict], actor: Any) -> tuple[int, 
         .select_related("plan")
     }
     existing = {
-        (m.indicator_id, m.date.isoformat()): m
+        (m.indicator_id, m.date.isoformat(), m.estate_id): m
         for m in Measurement.objects.filter(
-            indicator_id__in=ids, date__in={row["date"] for row in rows}
+            indicator_id__in=ids,
+            date__in={row["date"] for row in rows},
+            level__in=[Measurement.Level.PLAN, Measurement.Level.ESTATE],
         ).select_related("indicator__plan")
     }
+    # The estates the rows name, still the plan's (1 query).
+    estates = {
+        estate.pk: estate
+        for estate in Estate.objects.filter(plan=plan, pk__in={row.get("estate") for row in rows} - {None})
+    }
     for row in rows:
-        current = existing.get((row["target"], row["date"]))
+        current = existing.get((row["target"], row["date"], row.get("estate")))
+        if row.get("estate") is not None and row["estate"] not in estates:
+            raise _stale()
         seen = None if current is None else current.lock_version
         if row["target"] not in measurable or seen != row["seen"]:
             raise _stale()
@@ -125,8 +135,11 @@ def _apply_measurements(plan: Plan, rows: list[dict], actor: Any) -> tuple[int, 
             if row["outcome"] == UNCHANGED:
                 continue
             value = None if row["value"] is None else Decimal(row["value"])
+            estate = estates.get(row.get("estate"))  # type: ignore[arg-type]
             data = {
                 "date": row["date"],
+                "level": Measurement.Level.PLAN if estate is None else Measurement.Level.ESTATE,
+                "estate": estate,
                 "value": value,
                 "suppressed": row.get("suppressed", False),
                 "note": row["note"],
@@ -135,7 +148,7 @@ def _apply_measurements(plan: Plan, rows: list[dict], actor: Any) -> tuple[int, 
                 measurement_create(indicator=measurable[row["target"]], data=data, actor=actor)
                 created += 1
             else:
-                measurement = existing[(row["target"], row["date"])]
+                measurement = existing[(row["target"], row["date"], row.get("estate"))]
                 measurement_update(
                     measurement=measurement, data=data, expected_lock_version=row["seen"], actor=actor
                 )

@@ -1,7 +1,7 @@
 """The import template: a workbook pre-filled with what the user may fill in (``imports.exporters``).
 
 One sheet of the indicators the user may give values (number, name, where, unit, baseline, target, the last value,
-and empty cells for the new value, its date and a note), and — for whoever may enter actual spend — one sheet per
+and empty cells for the new value, its date, an estate's number for an estate's figure, and a note), and — for whoever may enter actual spend — one sheet per
 year of the plan's budget lines with their budget and the actual spend known so far. The header row is the first
 row of each sheet: that is what the import reads back. Text is written through ``core.spreadsheet.append_row``
 (never a formula), numbers as numbers and dates as date cells.
@@ -74,6 +74,7 @@ def template_workbook(plan: Plan, indicators: list[Indicator], lines: list[Budge
                 None,
                 None,
                 None,
+                None,
             ],
         )
         if latest:
@@ -89,7 +90,7 @@ def template_workbook(plan: Plan, indicators: list[Indicator], lines: list[Budge
                 "value": NUMBER_FORMAT,
                 "date": DATE_FORMAT,
             },
-            {"value", "date", "note"},
+            {"value", "date", "estate", "note"},
         )
     if lines is not None:
         for year in plan.years:

@@ -19,7 +19,7 @@ from helhedsplan.agreements.models import FOCUS_AREA_RANK, StrategicAgreement, S
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.budget.models import BudgetCategory, BudgetLine, FundingSource
 from helhedsplan.core.personal import personal_fields
-from helhedsplan.goals.models import Activity, Goal, Indicator
+from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.governance.models import Body, BodyMember, Meeting
 from helhedsplan.plans.models import Estate, Organisation, Plan
 from helhedsplan.preparedness.models import Contact, Incident, PreparednessPlan
@@ -114,6 +114,11 @@ def without_personal_data(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _measurements():
+    """Measurements with the estate of an estate's figure and the estates of a group's."""
+    return Measurement.objects.select_related("estate").prefetch_related("estates")
+
+
 def plan_data(plan: Plan) -> dict[str, Any]:
     """The plan as the data of a plan file (plain dicts and lists, ready for YAML)."""
     plan = (
@@ -125,10 +130,10 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 queryset=Estate.objects.select_related("housing_association").prefetch_related("decisions"),
                 to_attr="estate_list",
             ),
-            "strategic_goals__key_figures__measurements",
+            Prefetch("strategic_goals__key_figures__measurements", queryset=_measurements()),
             "sub_agreements__parties__organisation",
             "sub_agreements__narratives",
-            "sub_agreements__goals__indicators__measurements",
+            Prefetch("sub_agreements__goals__indicators__measurements", queryset=_measurements()),
             Prefetch(
                 "sub_agreements__activities",
                 queryset=Activity.objects.select_related("responsible_organisation").prefetch_related(
@@ -369,9 +374,16 @@ def _indicators(indicators) -> list[dict[str, Any]]:
         values = {field: getattr(indicator, field) for field in Indicator.COPYABLE_FIELDS}
         values["measurements"] = [
             compact(
-                schema.Measurement, {field: getattr(m, field) for field in schema.Measurement.model_fields}
+                schema.Measurement,
+                {
+                    **{field: getattr(m, field) for field in schema.Measurement.model_fields},
+                    # Estates are named by name in a plan file.
+                    "estate": m.estate.name if m.estate else "",
+                    "estates": sorted(estate.name for estate in m.estates.all()),
+                },
             )
-            for m in sorted(indicator.measurements.all(), key=lambda m: m.date)
+            # The plan's own figure first on a day, then the estates' and the groups' by name.
+            for m in sorted(indicator.measurements.all(), key=lambda m: (m.date, m.level != "plan", m.pk))
         ]
         rows.append(compact(schema.Indicator, values))
     return rows

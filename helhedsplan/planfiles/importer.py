@@ -139,6 +139,8 @@ class _Writer:
         self.data = cleaned
         self.errors: list[str] = []
         self.organisations: dict[str, Organisation] = {}
+        #: The plan's estates by name, as the file's figures of estates name them.
+        self.estates: dict[str, Estate] = {}
         #: The replaced plan's minutes files by (estate name, body), handed on to the new decisions.
         self.minutes: dict[tuple[str, str], str] = {}
         #: The replaced plan's other stored files (its documents' versions, its meetings' minutes): the file
@@ -309,6 +311,7 @@ class _Writer:
             if estate is None:
                 continue
             estates.setdefault(estate.name, estate)
+            self.estates.setdefault(estate.name, estate)
             for d_index, decision in enumerate(row.decisions):
                 minutes = self.minutes.get((estate.name, decision.body), "")
                 self.create(
@@ -326,11 +329,16 @@ class _Writer:
             if indicator is None:
                 continue
             for m_index, measurement in enumerate(row.measurements):
-                self.create(
-                    Measurement(indicator=indicator),
-                    f"{place}.measurements[{m_index}]",
-                    measurement.model_dump(),
-                )
+                data = measurement.model_dump()
+                # Estates are named by name (the schema checked that the file has them).
+                data["estate"] = self.estates.get(measurement.estate) if measurement.estate else None
+                if measurement.estates:
+                    data["estates"] = [
+                        self.estates[name] for name in measurement.estates if name in self.estates
+                    ]
+                else:
+                    del data["estates"]
+                self.create(Measurement(indicator=indicator), f"{place}.measurements[{m_index}]", data)
 
     def _write_strategic(self, plan: Plan) -> None:
         agreement = self.data.strategic_agreement

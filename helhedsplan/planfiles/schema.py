@@ -213,11 +213,32 @@ class Record(BaseModel):
 
 class Measurement(Record):
     date: Date
+    #: The plan's own figure (left out), one estate's or a group of estates'.
+    level: Annotated[str, one_of(goal_models.Measurement.Level)] = goal_models.Measurement.Level.PLAN
+    #: An estate's figure: the estate, by its name in this file's ``estates``.
+    estate: Text = ""
+    #: A group's figure: its estates, by name.
+    estates: list[Text] = []
     #: Empty when the figure is suppressed (diskretioneret).
     value: Number | None = None
     suppressed: bool = False
     note: Text = ""
     is_example: bool = False
+
+    @field_validator("estate")
+    @classmethod
+    def _estate_in_file(cls, value: str, info: ValidationInfo) -> str:
+        if value and value not in references(info).estates:
+            raise refusal(_("no estate is named %(name)r") % {"name": value}, order=REFERENCE)
+        return value
+
+    @field_validator("estates")
+    @classmethod
+    def _estates_in_file(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        for name in value:
+            if name not in references(info).estates:
+                raise refusal(_("no estate is named %(name)r") % {"name": name}, order=REFERENCE)
+        return value
 
 
 class Indicator(Record):

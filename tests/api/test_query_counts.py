@@ -22,8 +22,9 @@ LISTS = {
     "sub-agreements": 4,
     # the plan, the count, the page
     "goals": 3,
-    # the plan, the count, the page (with each indicator's plan), the measurements
-    "indicators": 4,
+    # the plan, the count, the page (with each indicator's plan), the measurements (with an estate's estate), the
+    # groups' estates
+    "indicators": 5,
     # the plan, the count, the page (with the responsible organisation), the goals served, the milestones
     "activities": 5,
     # the plan, the count, the page (with the plan), the submissions

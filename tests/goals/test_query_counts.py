@@ -41,11 +41,14 @@ GOAL_PAGE = REQUEST_AND_PERMISSION + 4
 #  7. the latest measurement of each of those indicators (progress, latest value, next due),
 #  8. its activities with their delaftale, plan and responsible organisation.
 
-INDICATOR_PAGE = REQUEST_AND_PERMISSION + 5
+INDICATOR_PAGE = REQUEST_AND_PERMISSION + 7
 #  5. the indicator with its plan, goal, delaftale and strategic goal (breadcrumbs, permission),
 #  6. its latest measurement (progress, latest value, next due),
 #  7. the dates and values of all its measurements (the chart),
-#  8. how many measurements (the table's pages), 9. one page of them with who entered them (the table).
+#  8. how many measurements (the table's pages), 9. one page of them with who entered them (the table),
+# 10. the estates' and groups' figures with their estate, 11. the groups' estates (the estates' table).
+INDICATOR_PAGE_EDITABLE = INDICATOR_PAGE + 2
+# 12. the plan's estates for the form's "estate", 13. the same for its "group of estates".
 
 ACTIVITY_PAGE = REQUEST_AND_PERMISSION + 3
 #  5. the activity with its delaftale, plan and responsible organisation,
@@ -95,6 +98,22 @@ def add_data(
             value=Decimal(80 + month),
             entered_by=personas.limited_editor,
         )
+    # Figures of estates and of groups of estates beside the plan's (the indicator page's estates' table).
+    estates = list(goal.sub_agreement.plan.estates.order_by("pk")[:4])
+    for month in range(measurements):
+        day = add_months(datetime.date(2022, 2, 1), month)
+        for estate in estates[:2]:
+            MeasurementFactory(
+                indicator=indicator,
+                date=day,
+                level="estate",
+                estate=estate,
+                value=Decimal(month),
+                suppressed=False,
+            )
+        MeasurementFactory(
+            indicator=indicator, date=day, level="group", value=None, suppressed=True
+        ).estates.set(estates[2:4])
     for number in range(activities):
         serving = ActivityFactory(
             sub_agreement=goal.sub_agreement,
@@ -124,7 +143,7 @@ def test_goal_page(client, personas, goal, data, who, django_assert_num_queries)
 @pytest.mark.parametrize("who", ["limited_editor", "reviewer"])
 def test_indicator_page(client, personas, indicator, data, who, django_assert_num_queries):
     client.force_login(personas[who])
-    with django_assert_num_queries(INDICATOR_PAGE):
+    with django_assert_num_queries(INDICATOR_PAGE_EDITABLE if who == "limited_editor" else INDICATOR_PAGE):
         response = client.get(url("indicator", pk=indicator.pk))
     assert response.status_code == 200
 

@@ -32,9 +32,11 @@ def fill(
     values: dict[int, tuple[Any, Any]] | None = None,
     spend: dict[tuple[int, int], Any] | None = None,
     notes: dict[int, str] | None = None,
+    estates: list[tuple[int, str, Any, Any]] | None = None,
 ) -> bytes:
     """The template ``content`` with a new value and its date per indicator number (``values``), and actual spend
-    per (line number, year) (``spend``): the cells a person types into."""
+    per (line number, year) (``spend``): the cells a person types into. ``estates``: rows added for estates'
+    figures, each (indicator number, estate number, value, date), as a person copies an indicator's row."""
     book = load_workbook(BytesIO(content))
     values, spend, notes = values or {}, spend or {}, notes or {}
     for sheet in book.worksheets:
@@ -52,6 +54,13 @@ def fill(
                     sheet.cell(row, date_col).value = day
                 if number in notes:
                     sheet.cell(row, note_col).value = notes[number]
+            estate_col = header_row.index(_m("estate")) + 1
+            for number, estate, value, day in estates or ():
+                row = sheet.max_row + 1
+                sheet.cell(row, id_col).value = number
+                sheet.cell(row, estate_col).value = estate
+                sheet.cell(row, value_col).value = value
+                sheet.cell(row, date_col).value = day
         elif header(ACTUAL_SPEND_COLUMNS, "actual") in header_row:
             actual_col = header_row.index(header(ACTUAL_SPEND_COLUMNS, "actual")) + 1
             for row in range(2, sheet.max_row + 1):

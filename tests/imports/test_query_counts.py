@@ -18,9 +18,9 @@ from tests.imports.filling import header
 pytestmark = pytest.mark.django_db
 
 # The dry run of measurements: 1 the plan's indicators named by the file (with plan, goal, delaftale, strategic
-# goal), 2 which of them the user may give values (memberships and limits in subqueries), 3 the measurements on
-# the file's dates, 4 the stored preview.
-DRY_RUN_QUERIES = 4
+# goal), 2 which of them the user may give values (memberships and limits in subqueries), 3 the plan's estates
+# by number (a row's estate column), 4 the measurements on the file's dates, 5 the stored preview.
+DRY_RUN_QUERIES = 5
 # The preview page: 1 the session, 2 its user, 3 the membership with its plan and organisation, 4 its delaftale
 # limits, 5 the preview with its plan.
 PREVIEW_PAGE_QUERIES = 5

@@ -259,7 +259,7 @@ def test_a_second_measurement_on_the_same_date_is_refused_at_its_place(amager_da
     assert refused(amager_data) == [
         said_by(
             Measurement,
-            "one_measurement_per_indicator_and_date",
+            "one_plan_measurement_per_indicator_and_date",
             "sub_agreements[0].goals[0].indicators[0].measurements[1]",
         )
     ]
