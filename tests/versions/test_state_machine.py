@@ -39,7 +39,7 @@ def version_in(plan, coordinator, status: str) -> PlanVersion:
     return version
 
 
-@pytest.mark.parametrize(("old", "new"), [p for p in itertools.permutations(STATUSES, 2)])
+@pytest.mark.parametrize(("old", "new"), list(itertools.permutations(STATUSES, 2)))
 def test_every_status_change_is_allowed_only_along_the_transitions(amager_plan, personas, old, new):
     version = version_in(amager_plan, personas.coordinator, old)
     version.status = new
