@@ -94,8 +94,8 @@ REVIEW_REPORTS = READ | {"limited_editor": 403, "editor": 403, "coordinator": 40
 COMMENT_REPORTS = READ | {"limited_editor": 403, "editor": 403}
 #: Names, phones and e-mails of the emergency plan's contacts (also their history): not for reviewers.
 CONTACT_DETAILS = READ | {"reviewer": 403}
-#: Submitting a plan version, and recording a party's decision taken outside the app: coordinators. (Signing in
-#: the app takes "signs for the organisation", which no persona of the walk holds: tests/versions.)
+#: Submitting a plan version, and recording a party's decision taken outside the app: coordinators. Signing in
+#: the app takes "signs for the organisation": the signer walks the versions' URLs too (``SIGNER``, below).
 SUBMIT_VERSIONS = MANAGE
 RECORD_SIGNOFFS = MANAGE
 #: Importing a spreadsheet: whoever edits goals (each row then judged by its own right); never a reviewer.
@@ -1338,6 +1338,64 @@ def _post_data(row: Row, objects: Objects) -> dict:
         return {}
     kwargs = row.kwargs(objects)
     return row.post(objects, {"pk": kwargs["pk"]} if "pk" in kwargs else {})
+
+
+# --- The signer: a member holding "signs for the organisation" -------------------------------------------------
+
+#: A reviewer of the plan who signs for the kommune (KK, whose sign-off the walk's ``awaiting_signoff`` is): what
+#: a reviewer gets everywhere, and besides, the kommune's decision to sign in the app.
+SIGNER = {"versions:signoff_update": 200}
+VERSION_ROWS = [row for row in TABLE if row.name.startswith("versions:")]
+
+
+def _signer(walk: Walk):
+    from tests.versions.factories import make_signer
+
+    organisation = walk.objects.awaiting_signoff().organisation
+    return make_signer(walk.plan, organisation.short_name, username="walk-signer")
+
+
+@pytest.mark.parametrize("row", VERSION_ROWS, ids=[row.id for row in VERSION_ROWS])
+def test_the_signer_on_every_versions_url(walk: Walk, row: Row):
+    """Every URL of plan versions as the signer: the table's reviewer's answer, except the kommune's sign-off,
+    which the signer decides (GET 200, POST sent on and saved); refused elsewhere with nothing changed."""
+    client = client_for(_signer(walk))
+    url = _url(row, walk.plan, walk.objects)
+    status = SIGNER.get(row.name, row.access["reviewer"])
+    assert client.get(url).status_code == status
+    with transaction.atomic():
+        data = _post_data(row, walk.objects)
+        before = snapshot()
+        response = client.post(url, data)
+        after = snapshot()
+        transaction.set_rollback(True)
+    allowed = status == 200
+    expected = (200 if row.reads_post else 405 if row.post is None else 302) if allowed else status
+    assert response.status_code == expected, _form_errors(response)
+    if allowed and row.post is not None:
+        assert after != before, "POST allowed, but nothing was saved"
+    else:
+        assert after == before, "POST refused, but the database changed"
+
+
+def test_the_signer_may_not_decide_for_another_party(walk: Walk):
+    """The signer signs for the kommune only: a housing organisation's sign-off is refused (403), nothing saved;
+    and Landsbyggefonden's, out of the signer's organisation and turn, too."""
+    client = client_for(_signer(walk))
+    version = walk.objects.awaiting_version()
+    mine = walk.objects.awaiting_signoff()
+    for other in version.signoffs.exclude(pk=mine.pk).exclude(party="board").filter(decision="awaiting"):
+        url = reverse(
+            "versions:signoff_update",
+            kwargs={"plan": walk.plan.slug, "number": version.number, "pk": other.pk},
+        )
+        before = snapshot()
+        assert client.get(url).status_code == 403, other
+        assert (
+            client.post(url, {"decision": "approved", "body": "X", "decided_on": "2026-11-30"}).status_code
+            == 403
+        )
+        assert snapshot() == before
 
 
 OBJECT_ROWS = [row for row in TABLE if row.kwargs is not plan_only and row.about_object]
