@@ -267,7 +267,7 @@ PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not TESTING)
 # migration core/0003). The unit tests keep their own in memory (tests that share a database cache ask for it:
 # the ``shared_cache`` fixture), never a Redis other test processes or servers also use.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-SHARED_DATABASE_CACHE = {
+SHARED_DATABASE_CACHE: dict[str, object] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "helhedsplan_cache",
     "OPTIONS": {"MAX_ENTRIES": 50_000},
