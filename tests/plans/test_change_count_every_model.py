@@ -202,3 +202,28 @@ def test_the_plan_file_importer_moves_the_counter_of_the_plan_it_makes(world):
         made = import_plan(data)
         assert count_of(made.pk) >= 1  # a new plan starts at 0: its rows' writes raised it in the import
     assert count_of(amager_plan.pk) == amager_before
+
+
+def test_the_spreadsheet_import_moves_the_counter_in_its_transaction(world):
+    from helhedsplan.imports.services import import_preview_apply
+    from tests.imports.test_import import _one_value
+
+    amager_plan, other_plan = world
+    coordinator = amager_plan.memberships.filter(role="coordinator").order_by("pk").first().user
+    preview = _one_value(amager_plan, coordinator)
+    with moves_once_within(amager_plan.pk, others=[other_plan.pk]):
+        import_preview_apply(preview=preview, actor=coordinator)
+
+
+def test_a_restore_from_history_moves_the_counter_in_its_transaction(world):
+    from helhedsplan.core.services import object_restore
+    from helhedsplan.goals.models import Measurement
+
+    amager_plan, other_plan = world
+    measurement = Measurement.objects.filter(indicator__plan=amager_plan).order_by("pk").first()
+    pk = measurement.pk
+    measurement.delete()
+    deletion = Measurement.history.filter(id=pk, history_type="-").get()
+    with moves_once_within(amager_plan.pk, others=[other_plan.pk]):
+        object_restore(record=deletion, actor=None)
+    assert Measurement.objects.filter(pk=pk).exists()
