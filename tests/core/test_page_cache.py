@@ -20,7 +20,6 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from helhedsplan.api.services import access_token_create, access_token_revoke
 from helhedsplan.core import page_cache
 from helhedsplan.goals.models import Goal
 from helhedsplan.plans.models import Membership
@@ -230,19 +229,3 @@ def test_the_portfolio_is_kept_until_one_of_the_users_plans_changes(
     again = client.get(reverse("portfolio:list"))
     assert "Amager Øst og Vest" in again.content.decode()
     assert "Amager Øst og Vest" not in first.content.decode()
-
-
-def test_the_api_answers_from_the_cache_and_a_revoked_token_still_gets_nothing(
-    amager_plan, personas, django_assert_num_queries
-):
-    token, secret = access_token_create(name="Test", actor=personas.reviewer)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    url = f"/api/plans/{amager_plan.slug}/indicators?limit=50"
-    first = client.get(url)
-    assert first.status_code == 200
-    # 1 the token with its user, 2 the plan through the user's plans.
-    with django_assert_num_queries(2):
-        again = client.get(url)
-    assert again.json() == first.json()
-    access_token_revoke(token=token, actor=personas.reviewer)
-    assert client.get(url).status_code == 401
