@@ -26,15 +26,19 @@ PYTEST_ARGS ?=
 
 # Debian packages. Running needs gettext (compilemessages) and Pango for WeasyPrint's PDFs (with a font to draw
 # text with); testing also needs Chromium for the browser tests (Debian's, never a Playwright download),
-# poppler-utils (pdftotext) to read the reports' PDFs back, and PostgreSQL's client programs (pg_dump,
-# pg_restore: the backup test of the PostgreSQL run follows the README's commands).
+# poppler-utils (pdftotext) to read the reports' PDFs back, PostgreSQL's client programs (pg_dump,
+# pg_restore: the backup test of the PostgreSQL run follows the README's commands) and Redis (the two-server
+# test's shared cache; `make redis` starts it).
 DEBIAN_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-DEBIAN_TEST := $(DEBIAN_RUN) chromium poppler-utils postgresql-client
+DEBIAN_TEST := $(DEBIAN_RUN) chromium poppler-utils postgresql-client redis-server
+# The Redis that `make test` starts (when nothing answers there) for the two-server test, which uses database 15.
+REDIS_PORT ?= 6379
+TEST_REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)/15
 
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help run test check-migrations install install-test debian-run debian-test debian-venv compilemessages messages lint format \
+.PHONY: help run test check-migrations install install-test debian-run debian-test debian-venv redis compilemessages messages lint format \
 	check-deploy serve-production benchmark clean
 
 help:
@@ -71,11 +75,12 @@ define ensure_debian_packages
 	    chromium) command -v chromium >/dev/null && continue ;; \
 	    gettext) command -v msgfmt >/dev/null && continue ;; \
 	    postgresql-client) command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && continue ;; \
+	    redis-server) command -v redis-server >/dev/null && command -v redis-cli >/dev/null && continue ;; \
 	  esac; \
 	  if command -v dpkg-query >/dev/null; then \
 	    dpkg-query -W -f='$${db:Status-Status}' "$$package" 2>/dev/null | grep -qx installed && continue; \
 	  else \
-	    case "$$package" in chromium|gettext|postgresql-client) ;; *) continue ;; esac; \
+	    case "$$package" in chromium|gettext|postgresql-client|redis-server) ;; *) continue ;; esac; \
 	  fi; \
 	  missing="$$missing $$package"; \
 	done; \
@@ -99,6 +104,17 @@ debian-test:
 
 debian-venv:
 	$(call ensure_debian_packages,python3-venv)
+
+# Debian's redis-server, started when nothing answers on $(REDIS_PORT), as CI starts PostgreSQL: on the loopback
+# only, keeping nothing on disk, and left running for the next run.
+redis: debian-test
+	@if ! redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1; then \
+	  echo "Starting redis-server on 127.0.0.1:$(REDIS_PORT)"; \
+	  redis-server --bind 127.0.0.1 --port $(REDIS_PORT) --daemonize yes --save '' --appendonly no \
+	    --logfile "$${TMPDIR:-/tmp}/helhedsplan-redis-$(REDIS_PORT).log"; \
+	  for _ in $$(seq 50); do redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 && break; sleep 0.2; done; \
+	fi
+	@redis-cli -p $(REDIS_PORT) ping >/dev/null || { echo "Redis did not answer on port $(REDIS_PORT)." >&2; exit 1; }
 
 install: debian-run $(VENV_STAMP) $(NODE_STAMP)
 
@@ -156,8 +172,11 @@ check-migrations: $(VENV_STAMP)
 	DATABASE_URL="$$url" $(PY) manage.py migrate --noinput --verbosity 0; status=$$?; \
 	rm -rf "$$tmp"; exit $$status
 
-test: install-test compilemessages lint check-migrations
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+# The two-server test (tests/test_two_servers.py) starts its own app servers and S3 stand-in (moto, from PyPI)
+# over Redis and the test database: one process, after the unit tests; on SQLite it is skipped and says why.
+test: install-test compilemessages lint check-migrations redis
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not two_servers" $(PYTEST_ARGS)
+	TWO_SERVERS_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -n 0 -m two_servers $(PYTEST_ARGS)
 	$(BIN)/pytest -n $(BROWSER_WORKERS) -m browser $(PYTEST_ARGS)
 
 # --- production ------------------------------------------------------------------------------------------
