@@ -9,8 +9,8 @@ from django.urls import reverse
 from helhedsplan.agreements.models import FocusArea
 from helhedsplan.core.admin import BaseAdmin
 from helhedsplan.core.models import OutgoingMail
-from helhedsplan.imports.models import ImportPreview
 from helhedsplan.goals.models import Goal, Indicator
+from helhedsplan.imports.models import ImportPreview
 from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.agreements.factories import SubAgreementFactory
 from tests.documents.factories import document_with_version

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ImportPreview
 
-
 #: The dry run's outcomes, as the preview page names them.
 OUTCOMES = {
     "new": _("new"),
