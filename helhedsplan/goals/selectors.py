@@ -201,7 +201,7 @@ def indicators_for_page() -> PlanScopedQuerySet:
     latest measurement. The measurements themselves are read by ``indicator_page``: the chart's values, and one
     page of the table."""
     return Indicator.objects.select_related(
-        "plan", "goal__sub_agreement__plan", "strategic_goal__plan"
+        "plan", "goal__sub_agreement__plan", "strategic_goal__plan", "catalogue_entry__period"
     ).prefetch_related(measurements_prefetch())
 
 
