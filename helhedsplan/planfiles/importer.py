@@ -27,7 +27,7 @@ from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Fun
 from helhedsplan.core.services import object_create
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
-from helhedsplan.periods.models import FundingPeriod
+from helhedsplan.periods.models import CatalogueIndicator, FundingPeriod
 from helhedsplan.periods.standard import ensure_standard_periods
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
 from helhedsplan.plans.services import estate_create, membership_create, party_confirm_unchecked
@@ -138,6 +138,14 @@ class _Writer:
         self.estates: dict[str, Estate] = {}
         #: The replaced plan's minutes files by (estate name, body), handed on to the new decisions.
         self.minutes: dict[tuple[str, str], str] = {}
+        self._catalogue: dict[str, CatalogueIndicator] | None = None
+
+    def catalogue(self, plan: Plan) -> dict[str, CatalogueIndicator]:
+        """The indicator catalogue of the plan's funding period by code, read once per import."""
+        if self._catalogue is None:
+            entries = CatalogueIndicator.objects.filter(period_id=plan.funding_period_id)
+            self._catalogue = {entry.code: entry for entry in entries}
+        return self._catalogue
 
     def create(
         self, obj: M, path: str, data: dict[str, Any], *, places: dict[str, str] | None = None
@@ -304,6 +312,19 @@ class _Writer:
         for index, row in enumerate(rows):
             place = join(path, index)
             data = row.model_dump(include=set(Indicator.COPYABLE_FIELDS))
+            if row.catalogue_code is not None:
+                entry = self.catalogue(plan).get(row.catalogue_code)
+                if entry is None:
+                    self.errors.append(
+                        f"{place}.catalogue_code: "
+                        + _(
+                            "Landsbyggefonden's indicator catalogue for the funding period %(period)s has no "
+                            "indicator with the code %(code)s."
+                        )
+                        % {"period": self.data.plan.funding_period, "code": row.catalogue_code}
+                    )
+                    continue
+                data["catalogue_entry"] = entry
             indicator = self.create(Indicator(plan=plan, **owner), place, data)
             if indicator is None:
                 continue
