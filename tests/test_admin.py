@@ -10,6 +10,7 @@ from helhedsplan.agreements.models import FocusArea
 from helhedsplan.core.admin import BaseAdmin
 from helhedsplan.core.models import OutgoingMail
 from helhedsplan.goals.models import Goal, Indicator, Measurement
+from helhedsplan.imports.models import ImportPreview
 from helhedsplan.plans.models import EmailDomain, Membership, Organisation, Plan
 from tests.agreements.factories import SubAgreementFactory
 from tests.documents.factories import document_with_version
@@ -28,7 +29,7 @@ from tests.world import client_for
 MAX_CHANGELIST_QUERIES = 12
 
 #: Records the app writes and administrators only read (each with its own test below).
-READ_ONLY_RECORDS = {OutgoingMail}
+READ_ONLY_RECORDS = {OutgoingMail, ImportPreview}
 PROJECT_MODELS = [
     model
     for model in admin.site._registry
@@ -477,3 +478,30 @@ def test_the_mail_records_are_read_by_superusers_only_and_never_edited(
     staff = client_for(coordinator)
     assert staff.get(admin_url(OutgoingMail, "changelist")).status_code == 403
     assert staff.get(admin_url(OutgoingMail, "change", record.pk)).status_code == 403
+
+
+def test_the_import_previews_are_read_by_superusers_only_and_never_edited(
+    superuser_client, amager_plan, personas
+):
+    from helhedsplan.imports.services import import_preview_create
+
+    content = "Indikator nr.;Ny værdi;Dato for ny værdi\n999999;5;29.06.2024\n".encode()
+    preview = import_preview_create(
+        plan=amager_plan, file_name="tal.csv", content=content, actor=personas.editor
+    )
+    listed = superuser_client.get(admin_url(ImportPreview, "changelist"))
+    assert listed.status_code == 200
+    assert "tal.csv" in listed.content.decode() and "afvist 1" in listed.content.decode()
+    assert superuser_client.get(admin_url(ImportPreview, "change", preview.pk)).status_code == 200
+    assert superuser_client.get(admin_url(ImportPreview, "add")).status_code == 403
+    assert (
+        superuser_client.post(admin_url(ImportPreview, "delete", preview.pk), {"post": "yes"}).status_code
+        == 403
+    )
+    assert ImportPreview.objects.filter(pk=preview.pk).exists()
+
+    coordinator = UserFactory(is_staff=True, password=None)
+    MembershipFactory(plan=amager_plan, user=coordinator, role=Membership.Role.COORDINATOR)
+    staff = client_for(coordinator)
+    assert staff.get(admin_url(ImportPreview, "changelist")).status_code == 403
+    assert staff.get(admin_url(ImportPreview, "change", preview.pk)).status_code == 403

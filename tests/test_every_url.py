@@ -1445,6 +1445,35 @@ def test_every_role_on_the_portfolio(walk: Walk, name: str):
         assert snapshot() == before
 
 
+@pytest.mark.parametrize("name", ["portfolio:catalogue", "portfolio:catalogue_indicator"])
+def test_every_role_on_the_standard_indicators_across_plans(walk: Walk, name: str):
+    """The catalogue's pages read the plans each persona reads (the portfolio's), nobody else's."""
+    from helhedsplan.goals.models import Indicator
+    from helhedsplan.periods.models import CatalogueIndicator
+
+    entry = CatalogueIndicator.objects.get(
+        period__code="2019-2026", code="unge-uden-uddannelse-beskaeftigelse"
+    )
+    # The other plan measures it too (Amager's key figure is picked from it in the plan file).
+    Indicator.objects.filter(plan=walk.other).update(catalogue_entry=entry)
+    kwargs = {} if name == "portfolio:catalogue" else {"period": "2019-2026", "code": entry.code}
+    url = reverse(name, kwargs=kwargs)
+    response = client_for(None).get(url)
+    assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
+    for role, slugs in PORTFOLIO_PLANS.items():
+        client = client_for(walk.personas[role])
+        response = client.get(url)
+        assert response.status_code == 200, role
+        if name == "portfolio:catalogue_indicator":
+            assert {row.plan.slug for row in response.context["rows"]} == slugs, role
+        else:
+            uses = {use.entry.code: use.plans for use in response.context["uses"]}
+            assert uses.get(entry.code, 0) == len(slugs), role
+        before = snapshot()
+        assert client.post(url).status_code == 405, role
+        assert snapshot() == before
+
+
 # --- Outside the plans: the organisation pages (who belongs to an organisation, the plans it takes part in) ----
 
 #: Every persona of the walk and Landsbyggefonden's administrator: "My organisations" is everyone's (signed in);

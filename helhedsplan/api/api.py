@@ -32,6 +32,7 @@ from helhedsplan.core.stored_files import StoredFileDamaged
 from helhedsplan.core.validators import EARLIEST_DATE, LATEST_DATE
 from helhedsplan.goals.models import Activity, Goal, Indicator, Milestone
 from helhedsplan.goals.selectors import every_measurement, measurements_prefetch, summarise
+from helhedsplan.periods.models import CatalogueIndicator
 from helhedsplan.plans.access import get_plan_or_404, plans_of
 from helhedsplan.plans.models import Plan
 from helhedsplan.reports.documents import STORED_FILES, FileNotMadeYet, open_stored_file
@@ -250,7 +251,7 @@ def goal_detail(request: HttpRequest, slug: Slug, pk: Id):
 def _indicators(request: HttpRequest, plan: Plan):
     return (
         _rows(Indicator, request, plan)
-        .select_related("plan")
+        .select_related("plan", "catalogue_entry")
         # Every level's figures, each with its estate or its group's estates (the plan's own alone make progress).
         .prefetch_related(measurements_prefetch(every_measurement(all_levels=True)))
         .order_by("pk")
@@ -264,7 +265,9 @@ def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
         name: getattr(indicator, name)
         for name in ("id", "goal_id", "strategic_goal_id", *Indicator.COPYABLE_FIELDS)
     }
+    entry = indicator.catalogue_entry
     return fields | {
+        "catalogue_code": entry.code if entry is not None else None,
         "progress": {
             "value": summary.progress.value,
             "percent": summary.progress.percent,
@@ -311,6 +314,47 @@ def indicator_detail(request: HttpRequest, slug: Slug, pk: Id):
     """One indicator with its measurements. Queries: the plan, the indicator, its measurements (with their
     estate), the groups' estates."""
     return _indicator_out(_one(_indicators(request, _plan(request, slug)), pk), timezone.localdate())
+
+
+# --- Landsbyggefonden's indicator catalogue -------------------------------------------------------------------
+
+
+def _catalogue_out(entry: CatalogueIndicator) -> dict:
+    fields = {
+        name: getattr(entry, name) for name in schemas.CatalogueIndicatorOut.model_fields if name != "period"
+    }
+    return fields | {"period": entry.period.code}
+
+
+class _CataloguePagination(Pagination):
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = [_catalogue_out(entry) for entry in page[self.items_attribute]]
+        return page
+
+
+def _catalogue():
+    return CatalogueIndicator.objects.select_related("period").order_by("-period__first_year", "order", "pk")
+
+
+@api.get(
+    "/catalogue", response=answers(list[schemas.CatalogueIndicatorOut], UNAUTHORISED), tags=["catalogue"]
+)
+@paginate(_CataloguePagination)
+def catalogue_list(request: HttpRequest, period: Slug | None = None):
+    """Landsbyggefonden's standard indicators (``period``: of one funding period, e.g. 2019-2026), shared by
+    every plan of a period: an indicator's ``catalogue_code`` names one. Queries: the count, the page."""
+    entries = _catalogue()
+    return entries if period is None else entries.filter(period__code=period)
+
+
+@api.get("/catalogue/{period}/{code}", response=answers(schemas.CatalogueIndicatorOut), tags=["catalogue"])
+def catalogue_detail(request: HttpRequest, period: Slug, code: Slug):
+    """One standard indicator of a funding period. Queries: the entry with its period."""
+    entry = _catalogue().filter(period__code=period, code=code).first()
+    if entry is None:
+        raise Http404
+    return _catalogue_out(entry)
 
 
 # --- Activities and their milestones -------------------------------------------------------------------------

@@ -110,7 +110,10 @@ class IndicatorOut(Schema):
     #: The goal it measures; None for a key figure of the strategic agreement.
     goal_id: int | None
     strategic_goal_id: int | None
+    #: The code of the entry of Landsbyggefonden's catalogue it was picked from (``/api/catalogue``), if any.
+    catalogue_code: str | None
     name: str
+    definition: str
     unit: str
     direction: str
     baseline_value: Decimal
@@ -124,6 +127,25 @@ class IndicatorOut(Schema):
     next_measurement_due: datetime.date | None
     measurement_overdue: bool
     measurements: list[MeasurementOut]
+
+
+class CatalogueIndicatorOut(Schema):
+    """One of Landsbyggefonden's standard indicators of a funding period."""
+
+    period: str
+    code: str
+    name: str
+    definition: str
+    unit: str
+    #: "higher" or "lower" is better; "" where neither is in itself.
+    direction: str
+    source: str
+    source_url: str
+    update_cadence: str
+    #: "plan" or "estate".
+    level: str
+    #: The definition is an example: no public source at hand states it exactly.
+    is_example: bool
 
 
 class MilestoneOut(Schema):

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.forms import PlanModelForm
+from helhedsplan.periods.models import DEFAULT_PERIOD_CODE, CatalogueIndicator
 from helhedsplan.plans.models import Estate, Organisation
 
 from .models import Activity, Goal, Indicator, Measurement, Milestone
@@ -29,7 +30,24 @@ class IndicatorForm(PlanModelForm):
     class Meta:
         model = Indicator
         # The example flag is the example plans' (set by a plan file or the admin), not typed in.
-        fields = [name for name in Indicator.COPYABLE_FIELDS if name != "is_example"]
+        fields = ["catalogue_entry", *(name for name in Indicator.COPYABLE_FIELDS if name != "is_example")]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the catalogue of the plan's funding period is offered (the model refuses another's, in Danish).
+        self.offer("catalogue_entry", catalogue_entries(self.plan))
+        self.choice_field("catalogue_entry").empty_label = _("None: a free-form indicator")
+
+
+def catalogue_entries(plan):
+    """The indicator catalogue of ``plan``'s funding period (a plan without one: the default period's)."""
+    entries = CatalogueIndicator.objects.order_by("order", "pk")
+    if plan is None:
+        return entries.none()
+    if plan.funding_period_id is not None:
+        return entries.filter(period_id=plan.funding_period_id)
+    return entries.filter(period__code=DEFAULT_PERIOD_CODE)
 
 
 class MeasurementForm(PlanModelForm):

@@ -16,11 +16,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.models import ExampleFlag
+from helhedsplan.periods.models import DEFAULT_PERIOD_CODE, CatalogueIndicator
 from helhedsplan.plans.models import Estate, Organisation, Plan, PlanContent, PlanHistoricalRecords
 
 from . import progress
@@ -86,6 +88,7 @@ class Indicator(PlanContent, ExampleFlag):
     #: a plan file holds them and the API shows them (its schema and the plan file's are tested against this).
     COPYABLE_FIELDS = (
         "name",
+        "definition",
         "unit",
         "direction",
         "baseline_value",
@@ -116,7 +119,19 @@ class Indicator(PlanContent, ExampleFlag):
         related_name="key_figures",
         verbose_name=_("strategic goal"),
     )
+    #: Picked from Landsbyggefonden's catalogue of its plan's funding period: the indicators of many plans picked
+    #: from one entry are compared in the portfolio. Protected: a catalogue entry in use is not deleted.
+    catalogue_entry = models.ForeignKey(
+        "periods.CatalogueIndicator",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("from the indicator catalogue"),
+        help_text=_("Landsbyggefonden's standard indicator this one measures, if any."),
+    )
     name = models.CharField(_("name"), max_length=300)
+    definition = models.TextField(_("definition"), blank=True, help_text=_("What exactly is counted."))
     unit = models.CharField(_("unit"), max_length=50, help_text=_("E.g. %, persons, kr."))
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=2)
@@ -201,7 +216,9 @@ class Indicator(PlanContent, ExampleFlag):
 
     def clean(self) -> None:
         # Target, direction, dates and "one parent" are the constraints' (with their messages); what the
-        # database cannot hold is that the parent lies in the indicator's own plan.
+        # database cannot hold is that the parent and the catalogue entry belong to the indicator's own plan.
+        if self.plan_id and self.catalogue_entry_id:
+            self.validate_catalogue_entry()
         if not self.plan_id or bool(self.goal_id) == bool(self.strategic_goal_id):
             return
         parent = self.goal.sub_agreement if self.goal is not None else self.strategic_goal
@@ -210,6 +227,35 @@ class Indicator(PlanContent, ExampleFlag):
             raise ValidationError(
                 {"goal" if self.goal_id else "strategic_goal": _("It belongs to another plan.")}
             )
+
+    def validate_catalogue_entry(self) -> None:
+        """The catalogue entry is one of the plan's funding period's (a plan without a period: the default's)."""
+        entry = self.catalogue_entry
+        assert entry is not None
+        plan = self.plan
+        if plan.funding_period_id is not None:
+            ours = entry.period_id == plan.funding_period_id
+        else:
+            ours = entry.period.code == DEFAULT_PERIOD_CODE
+        if not ours:
+            raise ValidationError(
+                {"catalogue_entry": _("Pick an indicator from the catalogue of the plan's funding period.")}
+            )
+
+    @staticmethod
+    def values_from_catalogue(entry: CatalogueIndicator) -> dict[str, object]:
+        """What picking ``entry`` fills in: its name, definition, unit and direction (where it has one), its
+        source as the data source — and the link."""
+        values: dict[str, object] = {
+            "catalogue_entry": entry,
+            "name": entry.name,
+            "definition": entry.definition,
+            "unit": entry.unit,
+            "data_source": entry.source,
+        }
+        if entry.direction:
+            values["direction"] = entry.direction
+        return values
 
     def has_dependants(self) -> bool:
         """Whether deleting it deletes measurements. The latest measurement read by
@@ -378,7 +424,7 @@ class Measurement(PlanContent, ExampleFlag):
             return str(self.estate)
         if self.level == self.Level.GROUP:
             return ", ".join(sorted(str(estate) for estate in self.estates.all()))
-        return str(self.get_level_display())
+        return capfirst(self.get_level_display())
 
     def value_text(self) -> str:
         """'45 %', or 'diskretioneret' for a suppressed figure — never a zero."""

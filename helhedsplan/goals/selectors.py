@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
+from django.utils.text import capfirst
 
 from helhedsplan.plans.models import Estate, PlanScopedQuerySet
 
@@ -211,7 +212,7 @@ def indicators_for_page() -> PlanScopedQuerySet:
     latest measurement. The measurements themselves are read by ``indicator_page``: the chart's values, and one
     page of the table."""
     return Indicator.objects.select_related(
-        "plan", "goal__sub_agreement__plan", "strategic_goal__plan"
+        "plan", "goal__sub_agreement__plan", "strategic_goal__plan", "catalogue_entry__period"
     ).prefetch_related(measurements_prefetch())
 
 
@@ -287,7 +288,9 @@ def estate_table(indicator: Indicator, plan_values: list[ChartValue]) -> EstateT
             row = rows[key] = LevelRow(label=key[1], is_plan=False, cells=[None] * len(dates), number=number)
         row.cells[column[m.date]] = ChartValue(m.date, m.value, m.suppressed, m.pk)
     plan_row = LevelRow(
-        label=str(Measurement.Level.PLAN.label), is_plan=True, cells=[by_date.get(day) for day in dates]
+        label=capfirst(str(Measurement.Level.PLAN.label)),
+        is_plan=True,
+        cells=[by_date.get(day) for day in dates],
     )
     every_row = [plan_row, *(rows[key] for key in sorted(rows))]
     return EstateTable(

@@ -16,16 +16,18 @@ from typing import Any
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
 from helhedsplan.core.formatting import format_date
 from helhedsplan.core.forms import id_from_query
+from helhedsplan.periods.models import CatalogueIndicator
 from helhedsplan.plans.views import PlanCreateView, PlanDeleteView, PlanDetailView, PlanUpdateView
 
 from . import selectors, services
-from .forms import ActivityForm, GoalForm, IndicatorForm, MeasurementForm, MilestoneForm
+from .forms import ActivityForm, GoalForm, IndicatorForm, MeasurementForm, MilestoneForm, catalogue_entries
 from .models import Activity, Goal, Indicator, Measurement, Milestone
 
 EDIT_GOALS = selectors.EDIT_GOALS
@@ -131,12 +133,32 @@ class IndicatorCreateView(PlanCreateView):
     service: Callable[..., Any] | None = staticmethod(services.indicator_create)
     page_title = gettext_lazy("New indicator")
 
+    template_name = "goals/indicator_form.html"
+
     def new_instance(self) -> Indicator:
         # The indicator lives in the plan too, so the model's "parent in the same plan" rule is checked.
         return Indicator(**{self.parent_field: self.parent}, plan=self.plan)
 
+    @cached_property
+    def picked_entry(self) -> CatalogueIndicator | None:
+        """The catalogue entry ``?katalog=<id>`` picks, if it is one of the plan's period's (else none: a bad id
+        in an address is ignored)."""
+        pk = id_from_query(self.request.GET.get("katalog"))
+        return catalogue_entries(self.plan).filter(pk=pk).first() if pk else None
+
     def get_initial(self):
-        return {"baseline_date": self.plan.start_date, "target_date": self.plan.end_date}
+        initial: dict[str, Any] = {"baseline_date": self.plan.start_date, "target_date": self.plan.end_date}
+        if self.picked_entry is not None:
+            # Picking copies the entry's name, definition, unit and direction and keeps the link.
+            values = Indicator.values_from_catalogue(self.picked_entry)
+            initial.update(values, catalogue_entry=self.picked_entry.pk)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["catalogue_choices"] = list(context["form"].choice_field("catalogue_entry").queryset)
+        context["picked_entry"] = self.picked_entry
+        return context
 
 
 class KeyFigureCreateView(IndicatorCreateView):

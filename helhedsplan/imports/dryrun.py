@@ -422,15 +422,14 @@ def indicators_by_catalogue_code(plan: Plan, codes: set[str]) -> dict[str, list[
     an extract's topic is matched to an indicator: by its catalogue code, never by a name."""
     wanted = {code.casefold() for code in codes}
     found: dict[str, list[Indicator]] = {}
-    if not hasattr(Indicator, "catalogue_entry"):  # until the catalogue's link is merged: every topic unknown
-        return found
     for indicator in (
         Indicator.objects.in_plan(plan)
         .filter(catalogue_entry__isnull=False)
         .select_related("plan", "goal__sub_agreement", "strategic_goal", "catalogue_entry")
         .order_by("pk")
     ):
-        code = indicator.catalogue_entry.code.casefold()  # type: ignore[attr-defined]
+        assert indicator.catalogue_entry is not None  # filtered so just above
+        code = indicator.catalogue_entry.code.casefold()
         if code in wanted:
             found.setdefault(code, []).append(indicator)
     return found

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
 
-from .models import FocusAreaDefinition, FundingPeriod
+from .models import CatalogueIndicator, FocusAreaDefinition, FundingPeriod
 
 
 class FocusAreaInline(BaseTabularInline):
@@ -18,3 +18,22 @@ class FundingPeriodAdmin(BaseAdmin):
     list_display = ("code", "name", "first_year", "last_year")
     search_fields = ("code", "name", "focus_areas__name")
     inlines = [FocusAreaInline]
+
+
+@admin.register(CatalogueIndicator)
+class CatalogueIndicatorAdmin(BaseAdmin):
+    """Landsbyggefonden's indicator catalogue: every plan of a period links to it and the Beboerdata import
+    matches by its codes, so a superuser alone changes it; other staff with the view permission read it."""
+
+    list_display = ("code", "name", "period", "unit", "direction", "level", "is_example")
+    list_filter = ("period", "level", "is_example")
+    search_fields = ("code", "name", "definition")
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

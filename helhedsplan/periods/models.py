@@ -135,3 +135,84 @@ class FocusAreaDefinition(CleanInput, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CatalogueIndicator(CleanInput, models.Model):
+    """One of Landsbyggefonden's standard indicators for a funding period (the catalogue a plan's indicator may
+    be picked from): what it measures and where the figure comes from. Shared by every plan of the period, so
+    only a superuser changes it (the admin); plans keep a link (``goals.Indicator.catalogue_entry``) that makes
+    their indicators comparable across plans (the portfolio) and matches rows of a Beboerdata extract by code."""
+
+    class Direction(models.TextChoices):
+        # The values of goals.Indicator.Direction, which lies above this app.
+        HIGHER_IS_BETTER = "higher", _("higher is better")
+        LOWER_IS_BETTER = "lower", _("lower is better")
+
+    class Level(models.TextChoices):
+        PLAN = "plan", _("the whole plan")
+        ESTATE = "estate", _("each estate")
+
+    period = models.ForeignKey(
+        FundingPeriod,
+        on_delete=models.CASCADE,
+        related_name="catalogue_indicators",
+        verbose_name=_("funding period"),
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        help_text=_("Stable: plan files, extracts and the API name the indicator by it."),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    definition = models.TextField(_("definition"))
+    unit = models.CharField(_("unit"), max_length=50, help_text=_("E.g. %, persons, kr."))
+    direction = models.CharField(
+        _("direction"),
+        max_length=10,
+        choices=Direction.choices,
+        blank=True,
+        help_text=_("Empty where the figure describes the area and neither way is better in itself."),
+    )
+    source = models.CharField(
+        _("source"), max_length=300, help_text=_("E.g. Danmarks Statistik via Landsbyggefonden.")
+    )
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    update_cadence = models.CharField(_("updated"), max_length=100, help_text=_("E.g. twice a year."))
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("The definition is an example: no public source at hand states it exactly."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("catalogue indicator")
+        verbose_name_plural = _("indicator catalogue")
+        ordering = ["period", "order", "pk"]
+        constraints = [
+            UniqueConstraint(
+                fields=["period", "code"],
+                name="catalogue_indicator_code_unique_in_period",
+                error_field="code",
+                violation_error_message=_(
+                    "The funding period's catalogue already has an indicator with this code."
+                ),
+            ),
+            CheckConstraint(
+                condition=models.Q(direction__in=["", "higher", "lower"]),
+                name="catalogue_indicator_direction_is_known",
+                error_field="direction",
+                violation_error_message=_("The direction is higher or lower is better, or empty."),
+            ),
+            CheckConstraint(
+                condition=models.Q(level__in=["plan", "estate"]),
+                name="catalogue_indicator_level_is_known",
+                error_field="level",
+                violation_error_message=_("The level is the whole plan or each estate."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"

@@ -7,11 +7,20 @@ plan-file importer and the tests (which build their database from the models, wi
 2019-2026: the four indsatsområder of LBF's regulativ (the seed's; codes as ``agreements.FocusArea``).
 2015-2018: LBF's earlier pulje had four other indsatsområder; DOMAIN.md names two of them only as examples
 ("tryghed og trivsel", "forebyggelse og forældreansvar"), so the period's four names are marked as examples.
+
+The indicator catalogue (``STANDARD_CATALOGUE``, per period code): the indicators Landsbyggefonden names
+itself (valgdeltagelse, unge uden for uddannelse og beskæftigelse, ledighed, tryghed), the criteria of
+almenboliglovens § 61 a, stk. 1 that Beboerdata reports as "parallelsamfundskriterieværdier", and the topics
+of Beboerdata's standard tables (lbf.dk lists them). Only the § 61 a criteria have a definition a public
+source states (the law, as DOMAIN.md quotes it); every other entry names its real source, but its definition
+is ours and so marked as an example. 2015-2018 has no catalogue yet: no source at hand lists its indicators.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from .catalogue import STANDARD_CATALOGUE
 
 #: Funding sources and approval steps of the usual process (DOMAIN.md; named as in
 #: data/amager-2022-2025.yaml). The estates' step follows the estates' decisions.
@@ -93,14 +102,20 @@ STANDARD_PERIODS: list[dict[str, Any]] = [
 ]
 
 
-def ensure_standard_periods(period_model: Any = None, focus_area_model: Any = None) -> None:
+def ensure_standard_periods(
+    period_model: Any = None, focus_area_model: Any = None, catalogue_model: Any = None
+) -> None:
     """Create the standard periods and their focus areas where they are missing (an existing period is left
-    as an administrator may have changed it). The models may be passed in (the data migration's historical
-    ones)."""
+    as an administrator may have changed it), and the catalogue's indicators whose codes the period lacks. The
+    models may be passed in (the data migration's historical ones)."""
     if period_model is None or focus_area_model is None:
         from .models import FocusAreaDefinition, FundingPeriod
 
         period_model, focus_area_model = FundingPeriod, FocusAreaDefinition
+    if catalogue_model is None:
+        from .models import CatalogueIndicator
+
+        catalogue_model = CatalogueIndicator
     for row in STANDARD_PERIODS:
         period, created = period_model.objects.get_or_create(
             code=row["code"],
@@ -116,3 +131,16 @@ def ensure_standard_periods(period_model: Any = None, focus_area_model: Any = No
                 focus_area_model(period=period, code=code, name=name, order=order, is_example=example)
                 for code, name, order, example in row["focus_areas"]
             )
+    for period_code, rows in STANDARD_CATALOGUE.items():
+        ensure_catalogue(period_model.objects.get(code=period_code), rows, catalogue_model)
+
+
+def ensure_catalogue(period: Any, rows: list[dict[str, Any]], catalogue_model: Any) -> None:
+    """Add the catalogue's rows whose codes ``period`` does not have yet (an existing row is left as a superuser
+    may have changed it)."""
+    present = set(catalogue_model.objects.filter(period=period).values_list("code", flat=True))
+    catalogue_model.objects.bulk_create(
+        catalogue_model(period=period, order=order, **row)
+        for order, row in enumerate(rows, start=1)
+        if row["code"] not in present
+    )

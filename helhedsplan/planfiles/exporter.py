@@ -131,9 +131,11 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 to_attr="estate_list",
             ),
             Prefetch("strategic_goals__key_figures__measurements", queryset=_measurements()),
+            "strategic_goals__key_figures__catalogue_entry",
             "sub_agreements__parties__organisation",
             "sub_agreements__narratives",
             Prefetch("sub_agreements__goals__indicators__measurements", queryset=_measurements()),
+            "sub_agreements__goals__indicators__catalogue_entry",
             Prefetch(
                 "sub_agreements__activities",
                 queryset=Activity.objects.select_related("responsible_organisation").prefetch_related(
@@ -372,6 +374,9 @@ def _indicators(indicators) -> list[dict[str, Any]]:
     rows = []
     for indicator in sorted(indicators, key=lambda i: i.pk):
         values = {field: getattr(indicator, field) for field in Indicator.COPYABLE_FIELDS}
+        # The catalogue entry by its code, stable across databases (the importer finds it in the plan's period).
+        entry = indicator.catalogue_entry
+        values["catalogue_code"] = entry.code if entry is not None else None
         values["measurements"] = [
             compact(
                 schema.Measurement,

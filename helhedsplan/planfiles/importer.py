@@ -28,7 +28,7 @@ from helhedsplan.core.services import file_delete_after_commit, object_create
 from helhedsplan.documents.models import DocumentVersion
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
-from helhedsplan.periods.models import FundingPeriod
+from helhedsplan.periods.models import CatalogueIndicator, FundingPeriod
 from helhedsplan.periods.standard import ensure_standard_periods
 from helhedsplan.plans.models import Estate, Membership, Organisation, Plan
 from helhedsplan.plans.services import estate_create, membership_create, party_confirm_unchecked
@@ -146,6 +146,14 @@ class _Writer:
         #: The replaced plan's other stored files (its documents' versions, its meetings' minutes): the file
         #: holds none of them, so they go once the import is committed.
         self.dropped_files: list[tuple[Any, str]] = []
+        self._catalogue: dict[str, CatalogueIndicator] | None = None
+
+    def catalogue(self, plan: Plan) -> dict[str, CatalogueIndicator]:
+        """The indicator catalogue of the plan's funding period by code, read once per import."""
+        if self._catalogue is None:
+            entries = CatalogueIndicator.objects.filter(period_id=plan.funding_period_id)
+            self._catalogue = {entry.code: entry for entry in entries}
+        return self._catalogue
 
     def create(
         self, obj: M, path: str, data: dict[str, Any], *, places: dict[str, str] | None = None
@@ -325,6 +333,19 @@ class _Writer:
         for index, row in enumerate(rows):
             place = join(path, index)
             data = row.model_dump(include=set(Indicator.COPYABLE_FIELDS))
+            if row.catalogue_code is not None:
+                entry = self.catalogue(plan).get(row.catalogue_code)
+                if entry is None:
+                    self.errors.append(
+                        f"{place}.catalogue_code: "
+                        + _(
+                            "Landsbyggefonden's indicator catalogue for the funding period %(period)s has no "
+                            "indicator with the code %(code)s."
+                        )
+                        % {"period": self.data.plan.funding_period, "code": row.catalogue_code}
+                    )
+                    continue
+                data["catalogue_entry"] = entry
             indicator = self.create(Indicator(plan=plan, **owner), place, data)
             if indicator is None:
                 continue

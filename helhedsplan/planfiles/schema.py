@@ -243,6 +243,10 @@ class Measurement(Record):
 
 class Indicator(Record):
     name: Text
+    # The code of the entry of Landsbyggefonden's indicator catalogue (of the plan's funding period) it was
+    # picked from; that the code exists is checked on import.
+    catalogue_code: Text | None = None
+    definition: Text = ""
     unit: Text
     direction: Annotated[str, one_of(goal_models.Indicator.Direction)]
     baseline_value: Number

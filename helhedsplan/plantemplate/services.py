@@ -24,7 +24,7 @@ from helhedsplan.approvals.services import approval_step_create
 from helhedsplan.budget.services import funding_source_create
 from helhedsplan.goals.models import Goal, Indicator
 from helhedsplan.goals.services import goal_create, indicator_create
-from helhedsplan.periods.models import FundingPeriod
+from helhedsplan.periods.models import CatalogueIndicator, FundingPeriod
 from helhedsplan.plans.models import (
     ROLE_PERMISSIONS,
     Affiliation,
@@ -160,19 +160,23 @@ def plan_create_from_template(*, data: NewPlanData, predecessor: Plan | None = N
             actor=actor,
         )
     if predecessor is not None:
-        _copy_goals(predecessor, sub_agreements, actor)
+        _copy_goals(predecessor, sub_agreements, period, actor)
     return plan
 
 
-def _copy_goals(predecessor: Plan, sub_agreements: dict[str, SubAgreement], actor: Any) -> None:
+def _copy_goals(
+    predecessor: Plan, sub_agreements: dict[str, SubAgreement], period: FundingPeriod, actor: Any
+) -> None:
     """The predecessor's goals and indicators, as drafts, in the delaftale of the same focus area (a focus area
-    the new period does not have is left out)."""
+    the new period does not have is left out). An indicator picked from the catalogue keeps its link: to the
+    entry of the same code in the new plan's period (none if that period's catalogue lacks the code)."""
     goals = (
         Goal.objects.filter(sub_agreement__plan=predecessor)
         .select_related("sub_agreement")
-        .prefetch_related("indicators")
+        .prefetch_related("indicators__catalogue_entry")
         .order_by("sub_agreement", "order", "pk")
     )
+    catalogue = {entry.code: entry for entry in CatalogueIndicator.objects.filter(period=period)}
     for goal in goals:
         target = sub_agreements.get(goal.sub_agreement.focus_area)
         if target is None:
@@ -191,4 +195,6 @@ def _copy_goals(predecessor: Plan, sub_agreements: dict[str, SubAgreement], acto
             # What it measures and against what; its measurements stay with the predecessor.
             values = {name: getattr(indicator, name) for name in Indicator.COPYABLE_FIELDS}
             values["name"] = _draft(indicator.name)
+            if indicator.catalogue_entry is not None:
+                values["catalogue_entry"] = catalogue.get(indicator.catalogue_entry.code)
             indicator_create(goal=copy, data=values, actor=actor)

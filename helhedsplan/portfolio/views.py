@@ -15,6 +15,7 @@ from helhedsplan.core.page_cache import cached_page
 from helhedsplan.plans import access
 from helhedsplan.plans.selectors import InvitedParty, invited_parties_for
 
+from . import catalogue
 from .selectors import PortfolioFilter, PortfolioTable, portfolio_table, totals
 
 
@@ -61,3 +62,41 @@ class PortfolioView(generic.TemplateView):
         )
         status = 400 if filterset.is_bound and not filterset.is_valid() else 200
         return self.render_to_response(context, status=status)
+
+
+class LoginRequired:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class CatalogueView(LoginRequired, generic.TemplateView):
+    """Landsbyggefonden's standard indicators of the periods of the user's plans, each with how many of those
+    plans measure it."""
+
+    template_name = "portfolio/catalogue.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            uses=catalogue.catalogue_uses(access.plans_of(self.request.user)),
+            page_title=_("Standard indicators across plans"),
+            **kwargs,
+        )
+
+
+class CatalogueIndicatorView(LoginRequired, generic.TemplateView):
+    """One standard indicator compared across the plans the user may see: nobody else's values."""
+
+    template_name = "portfolio/catalogue_indicator.html"
+
+    def get_context_data(self, **kwargs):
+        entry = catalogue.catalogue_entry_or_404(period=self.kwargs["period"], code=self.kwargs["code"])
+        rows = catalogue.catalogue_comparison(entry=entry, plans=access.plans_of(self.request.user))
+        return super().get_context_data(
+            entry=entry,
+            rows=rows,
+            has_suppressed=any(row.latest is not None and row.latest.suppressed for row in rows),
+            page_title=entry.name,
+            **kwargs,
+        )

@@ -80,6 +80,13 @@ TABLE = [
     Row("/api/plans/{slug}/reports", READ),
     Row("/api/plans/{slug}/versions", READ),
     Row("/api/plans/{slug}/versions/{number}", READ, extra=lambda p: {"number": 1}),
+    # Landsbyggefonden's catalogue is shared by every plan: anyone signed in reads it.
+    Row("/api/catalogue", SIGNED_IN),
+    Row(
+        "/api/catalogue/{period}/{code}",
+        SIGNED_IN,
+        extra=lambda p: {"period": "2019-2026", "code": "tryghed"},
+    ),
     *(
         Row(
             "/api/plans/{slug}/submissions/{pk}/files/{format}",

@@ -3,7 +3,6 @@ indicator's progress is the plan's own figure's, whatever the estates' say."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest

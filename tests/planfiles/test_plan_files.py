@@ -19,6 +19,7 @@ from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.goals.progress import Status
+from helhedsplan.periods.models import CatalogueIndicator
 from helhedsplan.planfiles import schema
 from helhedsplan.planfiles.demo import AMAGER_FILE, AMAGER_SLUG, ensure_demo_logins
 from helhedsplan.planfiles.exporter import export_plan
@@ -100,7 +101,12 @@ def test_export_import_export_gives_the_same_bytes(amager_plan):
 def test_an_indicators_keys_are_the_models_copyable_fields_and_all_of_them_survive_the_round_trip(
     amager_plan,
 ):
-    assert set(schema.Indicator.model_fields) == {*Indicator.COPYABLE_FIELDS, "measurements"}
+    # The catalogue link is written as its code (tests/planfiles/test_catalogue_codes.py).
+    assert set(schema.Indicator.model_fields) == {
+        *Indicator.COPYABLE_FIELDS,
+        "catalogue_code",
+        "measurements",
+    }
     indicator = (
         Indicator.objects.filter(plan=amager_plan, goal__isnull=False, measurements__isnull=False)
         .order_by("pk")
@@ -108,7 +114,11 @@ def test_an_indicators_keys_are_the_models_copyable_fields_and_all_of_them_survi
     )
     # Every field off its default, so the file must say each one.
     Indicator.objects.filter(pk=indicator.pk).update(
-        measurement_interval_months=7, data_source="Egen opgørelse", is_example=True
+        measurement_interval_months=7,
+        data_source="Egen opgørelse",
+        is_example=True,
+        definition="Hvad der tælles",
+        catalogue_entry=CatalogueIndicator.objects.get(period__code="2019-2026", code="skoletrivsel"),
     )
     indicator.refresh_from_db()
     data = parse(export_plan(amager_plan, personal_data=True))
@@ -119,13 +129,14 @@ def test_an_indicators_keys_are_the_models_copyable_fields_and_all_of_them_survi
         for row in goal["indicators"]
         if row["name"] == indicator.name
     ]
-    assert len(rows) == 1 and set(rows[0]) == {*Indicator.COPYABLE_FIELDS, "measurements"}
+    assert len(rows) == 1 and set(rows[0]) == {*Indicator.COPYABLE_FIELDS, "catalogue_code", "measurements"}
 
     remove_all_plans_and_organisations()
     plan = import_plan(data)
     copy = Indicator.objects.get(plan=plan, name=indicator.name)
     for name in Indicator.COPYABLE_FIELDS:
         assert getattr(copy, name) == getattr(indicator, name), name
+    assert copy.catalogue_entry == indicator.catalogue_entry
 
 
 def test_the_export_command_writes_the_export(amager_plan, capsys, tmp_path):

@@ -13,7 +13,7 @@ from helhedsplan.agreements.models import SubAgreement
 from helhedsplan.approvals.models import ApprovalStep
 from helhedsplan.budget.models import FundingSource
 from helhedsplan.goals.models import Goal, Indicator
-from helhedsplan.periods.models import FundingPeriod
+from helhedsplan.periods.models import CatalogueIndicator, FundingPeriod
 from helhedsplan.periods.standard import ensure_standard_periods
 from helhedsplan.plans.models import Membership, Organisation, Plan
 from helhedsplan.plantemplate.services import (
@@ -187,3 +187,20 @@ def test_who_may_create_plans(amager_plan, personas):
     assert may_create_plans(UserFactory(password=None, is_staff=True))
     for user in (personas.editor, personas.reviewer, personas.outsider):
         assert not may_create_plans(user)
+
+
+def test_a_successor_keeps_its_predecessors_catalogue_links(amager_plan, personas):
+    # One of the predecessor's goal indicators is picked from the catalogue, another is free-form.
+    picked, free = Indicator.objects.filter(goal__sub_agreement__plan=amager_plan).order_by("pk")[:2]
+    entry = CatalogueIndicator.objects.get(period__code="2019-2026", code="uddannelse")
+    Indicator.objects.filter(pk=picked.pk).update(catalogue_entry=entry)
+
+    plan = plan_create_from_template(
+        data=new_plan_data(organisation=Organisation.objects.get(short_name="TMF")),
+        predecessor=amager_plan,
+        actor=personas.coordinator,
+    )
+
+    copies = Indicator.objects.filter(goal__sub_agreement__plan=plan)
+    assert copies.get(name=DRAFT_PREFIX + picked.name).catalogue_entry == entry
+    assert copies.get(name=DRAFT_PREFIX + free.name).catalogue_entry is None

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('goals', '0008_measurement_suppressed'),
+        ('goals', '0009_indicator_catalogue_entry_and_definition'),
         ('plans', '0019_estate_location'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
