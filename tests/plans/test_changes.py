@@ -14,6 +14,7 @@ from helhedsplan.goals import services as goal_services
 from helhedsplan.plans.models import Plan
 from tests.agreements.factories import SubAgreementFactory
 from tests.goals.factories import GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.periods.factories import CatalogueIndicatorFactory
 from tests.plans.factories import MembershipFactory, OrganisationFactory, PlanFactory, UserFactory
 from tests.world import commit_pending
 
@@ -132,6 +133,18 @@ def test_a_shared_row_raises_every_plans_stamp(plans):
         commit_pending()
         assert stamp(first) > LONG_AGO
         assert stamp(second) > LONG_AGO
+
+
+def test_a_change_to_the_indicator_catalogue_raises_every_plans_stamp(plans):
+    """An indicator's page names the catalogue entry it was picked from, whichever plan it is in."""
+    first, second = plans
+    entry = CatalogueIndicatorFactory()
+    settled()
+    entry.name = "Omdøbt af en superbruger"
+    entry.save()
+    commit_pending()
+    assert stamp(first) > LONG_AGO
+    assert stamp(second) > LONG_AGO
 
 
 def test_a_login_raises_no_stamp(plans):
