@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from helhedsplan.core.admin import BaseAdmin, BaseTabularInline
 
@@ -28,6 +29,8 @@ class CatalogueIndicatorAdmin(BaseAdmin):
     list_display = ("code", "name", "period", "unit", "direction", "level", "is_example")
     list_filter = ("period", "level", "is_example")
     search_fields = ("code", "name", "definition")
+    # A source's address is written in full; one without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return request.user.is_superuser

@@ -94,9 +94,17 @@ def _is_plan_model(sender: type[models.Model]) -> bool:
 
 
 def _shared_models() -> tuple[type[models.Model], ...]:
-    from helhedsplan.periods.models import FocusAreaDefinition, FundingPeriod
+    from helhedsplan.periods.models import CatalogueIndicator, FocusAreaDefinition, FundingPeriod
 
-    return (Organisation, OrganisationGrant, FundingPeriod, FocusAreaDefinition, get_user_model())
+    # An indicator's page names its catalogue entry: a superuser's change to the catalogue shows at once.
+    return (
+        Organisation,
+        OrganisationGrant,
+        FundingPeriod,
+        FocusAreaDefinition,
+        CatalogueIndicator,
+        get_user_model(),
+    )
 
 
 def _changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from helhedsplan.goals import services as goal_services
 from helhedsplan.plans.models import Plan
 from tests.agreements.factories import SubAgreementFactory
 from tests.goals.factories import GoalFactory, IndicatorFactory, MeasurementFactory
+from tests.periods.factories import CatalogueIndicatorFactory
 from tests.plans.factories import MembershipFactory, OrganisationFactory, PlanFactory, UserFactory
 from tests.world import commit_pending
 
@@ -135,6 +136,17 @@ def test_a_shared_row_raises_every_plans_counter(plans):
         change()
         assert stamp(first) == SETTLED + 1
         assert stamp(second) == SETTLED + 1
+
+
+def test_a_change_to_the_indicator_catalogue_raises_every_plans_counter(plans):
+    """An indicator's page names the catalogue entry it was picked from, whichever plan it is in."""
+    first, second = plans
+    entry = CatalogueIndicatorFactory()
+    settled()
+    entry.name = "Omdøbt af en superbruger"
+    entry.save()
+    assert stamp(first) == SETTLED + 1
+    assert stamp(second) == SETTLED + 1
 
 
 def test_a_login_raises_no_counter(plans):
