@@ -138,6 +138,11 @@ def test_a_version_awaits_each_signers_signature_and_landsbyggefondens_last(amag
     (item,) = attention(client_for(kk), amager_plan).of(SIGNATURE)
     assert item.title == "Version 2" and item.url == version.get_absolute_url()
     assert "underskriv for KK" in item.detail
+    page = (
+        client_for(kk).get(reverse("overview:dashboard", kwargs={"plan": amager_plan.slug})).content.decode()
+    )
+    assert 'id="attention-your-signature">Afventer din underskrift<' in page
+    assert f'href="{version.get_absolute_url()}"' in page
     # LBF signs last: nothing for its signer while a local party awaits; nothing for those who sign for no one.
     assert not attention(client_for(lbf), amager_plan).of(SIGNATURE)
     for role in ("coordinator", "editor", "reviewer"):
