@@ -32,6 +32,19 @@ class StoredFileDamaged(Exception):
         self.name, self.expected, self.found = name, expected, found
 
 
+def refuse_unless_matching(*, found: str, expected: str, name: str) -> None:
+    """Raise ``StoredFileDamaged`` (logged as an error with the file's name and both hashes) unless the hash
+    ``found`` is the one stored, ``expected``."""
+    if found != expected:
+        logger.error(
+            "A stored file does not match its SHA-256 and was not sent: %s (stored %s, expected %s)",
+            name,
+            found,
+            expected,
+        )
+        raise StoredFileDamaged(name, expected, found)
+
+
 def open_checked(stored: FieldFile, sha256: str) -> IO[bytes]:
     """``stored`` read whole and checked against ``sha256``: an open file at its start, or ``StoredFileDamaged``
     (logged as an error with the file's name and both hashes). A missing file raises ``FileNotFoundError``, as
@@ -44,20 +57,12 @@ def open_checked(stored: FieldFile, sha256: str) -> IO[bytes]:
             while chunk := handle.read(CHUNK_BYTES):
                 digest.update(chunk)
                 copy.write(chunk)
-        found = digest.hexdigest()
-        if found != sha256:
-            logger.error(
-                "A stored file does not match its SHA-256 and was not sent: %s (stored %s, expected %s)",
-                stored.name,
-                found,
-                sha256,
-            )
-            raise StoredFileDamaged(str(stored.name), sha256, found)
+        refuse_unless_matching(found=digest.hexdigest(), expected=sha256, name=str(stored.name))
     except BaseException:
         copy.close()
         raise
     copy.seek(0)
-    return copy  # type: ignore[return-value]
+    return copy
 
 
 def damaged_file_response(request: HttpRequest, *, back_url: str) -> HttpResponse:

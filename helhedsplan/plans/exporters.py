@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from helhedsplan.core.personal import PERSONAL_DATA_PERMISSION
+from helhedsplan.core.stored_files import StoredFileDamaged, damaged_file_response
 
 from .models import Plan
 from .views import PlanViewMixin
@@ -190,15 +191,19 @@ class ExportView(PlanViewMixin, generic.View):
         exporter = self.the_exporter
         file_format = exporter.format_named(self.format or kwargs.get("format", ""))
         plan: Plan | None = self.plan
-        export = exporter.read(
-            ExportRequest(
-                user=request.user,
-                plan=plan,
-                kwargs={key: value for key, value in kwargs.items() if key not in ("plan", "format")},
-                params=request.GET,
-                today=timezone.localdate(),
-                personal_data=plan is not None and request.user.has_perm(PERSONAL_DATA_PERMISSION, plan),
+        try:
+            export = exporter.read(
+                ExportRequest(
+                    user=request.user,
+                    plan=plan,
+                    kwargs={key: value for key, value in kwargs.items() if key not in ("plan", "format")},
+                    params=request.GET,
+                    today=timezone.localdate(),
+                    personal_data=plan is not None and request.user.has_perm(PERSONAL_DATA_PERMISSION, plan),
+                )
             )
-        )
+        except StoredFileDamaged:
+            # What the file is made from is frozen and no longer matches its SHA-256 (a version's snapshot).
+            return damaged_file_response(request, back_url=plan.get_absolute_url() if plan else "/")
         name = file_name(plan=plan, what=export.what, as_of=export.as_of)
         return file_response(exporter.render(export, file_format), name=name, format=file_format)

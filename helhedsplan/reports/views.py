@@ -324,14 +324,14 @@ class SubmissionFileView(SubmissionActionView):
         except StoredFileDamaged:
             return damaged_file_response(request, back_url=self.report.get_absolute_url())
         except documents.FileNotMadeYet:
-            response = render(
+            waiting = render(
                 request,
                 "reports/pdf_not_made.html",
                 {"plan": self.plan, "report": self.report, "submission": self.submission},
                 status=503,
             )
-            response["Retry-After"] = "10"
-            return response
+            waiting["Retry-After"] = "10"
+            return waiting
         response = FileResponse(
             handle, content_type=file_format.content_type, as_attachment=True, filename=name
         )

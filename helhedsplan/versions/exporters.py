@@ -11,10 +11,12 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy
 
+from helhedsplan.core.stored_files import refuse_unless_matching
 from helhedsplan.plans.exporters import PDF, Export, Exporter, ExportRequest, Format, register
 
 from .models import PlanVersion
 from .selectors import DocumentSection, version_document, version_or_none
+from .snapshot import sha256_hex
 
 
 def _static_text(path: str) -> str:
@@ -47,6 +49,12 @@ class VersionExporter(Exporter[VersionDocument]):
         version = version_or_none(request.plan, request.kwargs["number"])
         if version is None:
             raise Http404("no such version")
+        # The document is made from the frozen snapshot: only from the one its SHA-256 was taken of.
+        refuse_unless_matching(
+            found=sha256_hex(version.snapshot.encode("utf-8")),
+            expected=version.sha256,
+            name=f"{request.plan.slug}: version {version.number}'s snapshot",
+        )
         return Export(
             VersionDocument(version, version_document(version)),
             what=f"version-{version.number}",

@@ -132,3 +132,29 @@ def test_a_decided_signoff_stays_as_recorded(version):
         Signoff.objects.filter(pk=signoff.pk).update(decision="approved")
     with pytest.raises(ValidationError):
         Signoff.objects.filter(pk=signoff.pk).update(organisation=None)
+
+
+def test_a_version_whose_stored_snapshot_was_changed_gets_no_pdf_and_is_logged(
+    version, amager_plan, personas, caplog
+):
+    """No path of the app changes a snapshot (above); a change in the database behind its back (SQL) is refused
+    where the version's PDF is made from it: the PDF says only what was submitted, or nothing."""
+    from django.db import connection
+    from django.urls import reverse
+
+    from tests.world import client_for
+
+    url = reverse("versions:pdf", kwargs={"plan": amager_plan.slug, "number": version.number})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {PlanVersion._meta.db_table} SET snapshot = %s WHERE id = %s",
+            [version.snapshot.replace("Amager", "Et andet sted", 1), version.pk],
+        )
+
+    with caplog.at_level("ERROR", logger="helhedsplan.files"):
+        response = client_for(personas.reviewer).get(url)
+
+    assert response.status_code == 500
+    assert "Filen er beskadiget" in response.content.decode()
+    [record] = [r for r in caplog.records if r.name == "helhedsplan.files"]
+    assert version.sha256 in record.getMessage()
