@@ -277,6 +277,10 @@ CACHES = {
     },
 }
 
+# The plans' kept figures (overview.readmodel) count how often they are read from the shared cache and computed,
+# in the shared cache itself (two counters): for the benchmark's hit rate (scripts/benchmark.py), off otherwise.
+READMODEL_STATS = env_bool("DJANGO_READMODEL_STATS", False)
+
 # Uploaded files (approval minutes) are private: kept outside the static files and served only through a
 # permission-checked view, never by a public URL.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
@@ -259,6 +260,8 @@ def plan_figures(plans: Iterable[Plan], *, today: datetime.date) -> dict[int, Pl
             found[plan.pk] = entry
         else:
             missing.append(plan)
+    if settings.READMODEL_STATS:
+        _count(cache, hits=len(found), misses=len(missing))
     if missing:
         fresh = plan_figures_fresh(missing, today=today)
         to_keep = {keys[pk]: figures for pk, figures in fresh.items() if pk in keys}
@@ -266,6 +269,28 @@ def plan_figures(plans: Iterable[Plan], *, today: datetime.date) -> dict[int, Pl
             cache.set_many(to_keep, timeout=TIMEOUT)
         found.update(fresh)
     return found
+
+
+STATS_KEYS = {"hits": "plan-figures-stats:hits", "misses": "plan-figures-stats:misses"}
+
+
+def _count(cache, **counts: int) -> None:
+    """Add to the shared counts of entries read and computed (``settings.READMODEL_STATS``: the benchmark)."""
+    for name, count in counts.items():
+        if count:
+            cache.add(STATS_KEYS[name], 0, timeout=None)
+            cache.incr(STATS_KEYS[name], count)
+
+
+def stats(*, reset: bool = False) -> dict[str, int]:
+    """The counts of plans' figures read from the shared cache (hits) and computed (misses) since the last reset,
+    over every worker and server (``settings.READMODEL_STATS``); ``reset`` starts them again from 0."""
+    cache = caches[CACHE_ALIAS]
+    found = cache.get_many(list(STATS_KEYS.values()))
+    counts = {name: int(found.get(key, 0)) for name, key in STATS_KEYS.items()}
+    if reset:
+        cache.delete_many(list(STATS_KEYS.values()))
+    return counts
 
 
 def plan_figures_of(plan: Plan, *, today: datetime.date) -> PlanFigures:

@@ -564,3 +564,13 @@ def test_the_dashboard_reads_its_kept_entry_in_a_fixed_number_of_queries(
     with django_assert_num_queries(DASHBOARD_KEPT):
         response = client.get(url)
     assert response.status_code == 200 and len(response.context["cards"]) == 4
+
+
+def test_the_benchmark_counts_entries_read_and_computed_when_asked(amager_plan, settings):
+    settings.READMODEL_STATS = True
+    readmodel.stats(reset=True)
+    commit_pending()
+    readmodel.plan_figures_of(amager_plan, today=TODAY)  # computed
+    readmodel.plan_figures_of(amager_plan, today=TODAY)  # read from the shared cache
+    assert readmodel.stats(reset=True) == {"hits": 1, "misses": 1}
+    assert readmodel.stats() == {"hits": 0, "misses": 0}
