@@ -254,26 +254,37 @@ STORAGES = {
     },
 }
 
-# The page cache (core.page_cache): whole pages kept under their plan's change stamp and their user, so a page
-# read again before anything in its plan changed costs a lookup instead of its queries and rendering. Each worker
-# process keeps its own (the stamp is read from the database on every request, so workers never need to agree);
-# the third read least recently is dropped when DJANGO_PAGE_CACHE_ENTRIES are kept (2-20 KB each, compressed).
-# The unit tests run without it (they test it on their own), so that a test reads what it just wrote inside its
-# transaction, which never commits and so never moves a stamp.
-PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not TESTING)
+# The shared cache (CACHES["default"]): one for every worker process and every app server, so what one keeps (keyed
+# on a plan's change counter, plans.changes) another reads. Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0,
+# Debian's redis-server); else the database's own table (no service beside the app; `createcachetable`, run by the
+# migration core/0003). The unit tests keep their own in memory (tests that share a database cache ask for it:
+# the ``shared_cache`` fixture), never a Redis other test processes or servers also use.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+SHARED_DATABASE_CACHE: dict[str, object] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "helhedsplan_cache",
+    "OPTIONS": {"MAX_ENTRIES": 50_000},
+}
+if TESTING:
+    SHARED_CACHE: dict[str, object] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "default",
+    }
+elif REDIS_URL:
+    SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "helhedsplan",
+    }
+else:
+    SHARED_CACHE = SHARED_DATABASE_CACHE
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "default": SHARED_CACHE,
     # How many set-password and invitation mails were asked for (core.mail_throttle): in the database, so every
     # app server counts the same (`manage.py createcachetable` makes its table; the test database has it).
     "throttle": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "helhedsplan_throttle",
-    },
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": 6 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "2000"))},
     },
 }
 

@@ -366,11 +366,6 @@ def main() -> None:
         action="store_true",
         help="keep the database (and the collected static files) as the last run left them",
     )
-    parser.add_argument(
-        "--no-page-cache",
-        action="store_true",
-        help="serve the API without its page cache (the pages keep no whole page in any case)",
-    )
     options = parser.parse_args()
 
     env = dict(os.environ)
@@ -383,7 +378,6 @@ def main() -> None:
             "DJANGO_SECURE_SSL_REDIRECT": "off",
             "DJANGO_STATIC_ROOT": str(ROOT / "staticfiles"),
             "DJANGO_LOG_LEVEL": "WARNING",
-            "DJANGO_PAGE_CACHE": "off" if options.no_page_cache else "on",
             # The plans' kept figures count their hits and misses in the shared cache (section 5).
             "DJANGO_READMODEL_STATS": "on",
         }

@@ -24,10 +24,26 @@ from hypothesis import settings as hypothesis_settings
 WORLD_FIXTURES = {"_module_amager"}
 
 
+#: The smoke subset that runs with the shared cache as production has it without Redis (the database cache,
+#: ``shared_cache``): the every-URL walk and the pages that read what is kept per plan. The other unit tests keep
+#: theirs in memory (config/settings.py). A test elsewhere asks with ``@pytest.mark.shared_cache``.
+SHARED_CACHE_MODULES = {
+    "tests/test_every_url.py",
+    "tests/overview/test_dashboard.py",
+    "tests/overview/test_needs_attention.py",
+    "tests/portfolio/test_portfolio.py",
+    "tests/api/test_every_endpoint.py",
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Within each module, move the tests that use the shared world after those that do not (a stable sort,
     so the order is otherwise kept), so the world is built at most once per module and never seen by a test
-    that expects an empty database."""
+    that expects an empty database. The smoke subset (``SHARED_CACHE_MODULES``, ``shared_cache`` marker) is
+    given the shared database cache."""
+    for item in items:
+        if item.nodeid.split("::")[0] in SHARED_CACHE_MODULES or item.get_closest_marker("shared_cache"):
+            item.fixturenames.append("shared_cache")  # type: ignore[attr-defined]
     first_index: dict[str, int] = {}
     for index, item in enumerate(items):
         first_index.setdefault(item.nodeid.split("::")[0], index)
@@ -165,6 +181,19 @@ def personas(_module_people, db):
     roles = {role: pk for role, pk in _module_people.items() if role != "other_plan"}
     by_pk = get_user_model().objects.in_bulk(roles.values())  # one query for all of them
     return Personas(**{role: by_pk[pk] for role, pk in roles.items()})
+
+
+@pytest.fixture
+def shared_cache(settings, db):
+    """``CACHES["default"]`` as production has it without Redis: Django's database cache, in its own table (made
+    here, inside the test's transaction, as the unit tests' own settings keep the cache in memory)."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    settings.CACHES = {**settings.CACHES, "default": settings.SHARED_DATABASE_CACHE}
+    call_command("createcachetable", "helhedsplan_cache", verbosity=0)
+    caches["default"].clear()
+    return caches["default"]
 
 
 @pytest.fixture

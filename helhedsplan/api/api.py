@@ -9,15 +9,19 @@ noted at each endpoint (besides the one or two that find the caller: the token, 
 
 import datetime
 import functools
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags, quote_etag
+from django.utils.translation import get_language
 from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -25,7 +29,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from helhedsplan.agreements.models import SubAgreement, SubAgreementParty
 from helhedsplan.approvals.selectors import approval_summary
 from helhedsplan.budget.selectors import budget_summary
-from helhedsplan.core.page_cache import cacheable_request, cached_page
 from helhedsplan.core.validators import EARLIEST_DATE, LATEST_DATE
 from helhedsplan.goals.models import Activity, Goal, Indicator, Milestone
 from helhedsplan.goals.selectors import every_measurement, measurements_prefetch, summarise
@@ -95,31 +98,70 @@ api = NinjaAPI(
 )
 
 
-def cached_by_plan(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """An endpoint of one plan answered from the page cache (``core.page_cache``) until the plan changes.
+def conditional_by_plan(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An endpoint of one plan that answers a conditional GET: its answer carries an ETag of the plan's change
+    counter (``plans.changes``) and what else it depends on (``_etag``), and a GET whose ``If-None-Match`` names
+    it is answered 304, with no body, after the caller and the plan are found (the token, or the session and its
+    user; the plan with its counter) and nothing more.
 
-    The caller and the plan are found as the endpoint finds them (the same auth, ``plans_of``), so a kept
-    answer only ever goes to a caller who may read the plan; a caller or plan not found is left to the
-    endpoint (its 401 or 404). The key names the user and whether a token or the session asked.
+    The caller and the plan are found as the endpoint finds them (the same auth, ``plans_of``), so a 304 only ever
+    goes to a caller who may read the plan; a caller or plan not found is left to the endpoint (its 401 or 404).
+    The plan found is handed to the endpoint (``_plan``), so a 200 reads no more than before. The counter is read
+    before the answer: a write between them gives a newer answer under the older tag, which the next request's
+    tag no longer matches — never an older answer under a newer tag.
     """
 
     @functools.wraps(run)
     def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not cacheable_request(request):
+        if request.method not in ("GET", "HEAD"):
             return run(request, *args, **kwargs)
         user = TokenOrSession()(request)
         slug = kwargs.get("slug", "")
         plan = plans_of(user).filter(slug=slug).first() if user is not None and SLUG.fullmatch(slug) else None
         if plan is None:
             return run(request, *args, **kwargs)
-        parts = (plan.pk, plan.change_count, user.pk, "Authorization" in request.headers)
-        return cached_page(request, lambda: parts, lambda: run(request, *args, **kwargs))
+        request.__dict__[_FOUND_PLAN] = plan
+        tag = _etag(request, user, plan)
+        if tag in parse_etags(request.headers.get("If-None-Match", "")):
+            response: HttpResponse = HttpResponseNotModified()
+        else:
+            response = run(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+        response["ETag"] = tag
+        # Only the caller's own client may keep it, and must ask again (cheaply, with the tag) before using it.
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
+        return response
 
     return answer
 
 
+#: Where a request keeps the plan ``conditional_by_plan`` found, for the endpoint.
+_FOUND_PLAN = "_api_plan"
+
+
+def _etag(request: HttpRequest, user: Any, plan: Plan) -> str:
+    """The tag of an answer: the plan and its change counter; the endpoint with its query; the caller (what they
+    may read: their role is in the plan's rows, so a change of it moves the counter) and whether a token or the
+    session asked; the language; and today (what is due or overdue is judged by it)."""
+    parts = (
+        plan.pk,
+        plan.change_count,
+        request.get_full_path(),
+        user.pk,
+        "token" if "Authorization" in request.headers else "session",
+        get_language(),
+        timezone.localdate().isoformat(),
+    )
+    return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
+
+
 def _plan(request: HttpRequest, slug: Slug) -> Plan:
-    """The plan if the caller may read it (one query), else 404."""
+    """The plan if the caller may read it (one query, or none when ``conditional_by_plan`` found it), else 404."""
+    found = request.__dict__.get(_FOUND_PLAN)
+    if found is not None and found.slug == slug:
+        return found
     return get_plan_or_404(caller(request), slug)
 
 
@@ -146,7 +188,7 @@ def plan_list(request: HttpRequest):
 
 
 @api.get("/plans/{slug}", response=answers(schemas.PlanOut), tags=["plans"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 def plan_detail(request: HttpRequest, slug: Slug):
     """One plan. Queries: the plan."""
     return _plan(request, slug)
@@ -165,7 +207,7 @@ def _sub_agreements(request: HttpRequest, plan: Plan):
 
 
 @api.get("/plans/{slug}/sub-agreements", response=answers(list[schemas.SubAgreementOut]), tags=["agreements"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 @paginate(Pagination)
 def sub_agreement_list(request: HttpRequest, slug: Slug):
     """The plan's delaftaler with their parties. Queries: the plan, the count, the page, the parties."""
@@ -173,7 +215,7 @@ def sub_agreement_list(request: HttpRequest, slug: Slug):
 
 
 @api.get("/plans/{slug}/sub-agreements/{pk}", response=answers(schemas.SubAgreementOut), tags=["agreements"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 def sub_agreement_detail(request: HttpRequest, slug: Slug, pk: Id):
     """One delaftale. Queries: the plan, the delaftale, its parties."""
     return _one(_sub_agreements(request, _plan(request, slug)), pk)
@@ -187,7 +229,7 @@ def _goals(request: HttpRequest, plan: Plan):
 
 
 @api.get("/plans/{slug}/goals", response=answers(list[schemas.GoalOut]), tags=["goals"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 @paginate(Pagination)
 def goal_list(request: HttpRequest, slug: Slug, sub_agreement: Id | None = None):
     """The plan's goals (of one delaftale with ``sub_agreement``). Queries: the plan, the count, the page."""
@@ -196,7 +238,7 @@ def goal_list(request: HttpRequest, slug: Slug, sub_agreement: Id | None = None)
 
 
 @api.get("/plans/{slug}/goals/{pk}", response=answers(schemas.GoalOut), tags=["goals"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 def goal_detail(request: HttpRequest, slug: Slug, pk: Id):
     """One goal. Queries: the plan, the goal."""
     return _one(_goals(request, _plan(request, slug)), pk)
@@ -248,7 +290,7 @@ class _IndicatorPagination(Pagination):
 
 
 @api.get("/plans/{slug}/indicators", response=answers(list[schemas.IndicatorOut]), tags=["goals"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 @paginate(_IndicatorPagination)
 def indicator_list(request: HttpRequest, slug: Slug, goal: Id | None = None, key_figures: bool | None = None):
     """The plan's indicators and key figures with their measurements (``goal``: of one goal; ``key_figures``:
@@ -263,7 +305,7 @@ def indicator_list(request: HttpRequest, slug: Slug, goal: Id | None = None, key
 
 
 @api.get("/plans/{slug}/indicators/{pk}", response=answers(schemas.IndicatorOut), tags=["goals"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 def indicator_detail(request: HttpRequest, slug: Slug, pk: Id):
     """One indicator with its measurements. Queries: the plan, the indicator, its measurements."""
     return _indicator_out(_one(_indicators(request, _plan(request, slug)), pk), timezone.localdate())
@@ -285,7 +327,7 @@ def _activities(request: HttpRequest, plan: Plan):
 
 
 @api.get("/plans/{slug}/activities", response=answers(list[schemas.ActivityOut]), tags=["goals"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 @paginate(Pagination)
 def activity_list(
     request: HttpRequest, slug: Slug, sub_agreement: Id | None = None, status: Activity.Status | None = None
@@ -301,7 +343,7 @@ def activity_list(
 
 
 @api.get("/plans/{slug}/activities/{pk}", response=answers(schemas.ActivityOut), tags=["goals"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 def activity_detail(request: HttpRequest, slug: Slug, pk: Id):
     """One activity. Queries: the plan, the activity, its goals, its milestones."""
     return _one(_activities(request, _plan(request, slug)), pk)
@@ -311,7 +353,7 @@ def activity_detail(request: HttpRequest, slug: Slug, pk: Id):
 
 
 @api.get("/plans/{slug}/budget", response=answers(schemas.BudgetOut), tags=["budget"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 def budget(request: HttpRequest, slug: Slug):
     """The budget summary (``budget.selectors.budget_summary``): totals, shares, LBF's checks, each line and
     funding source by year. Queries: the plan, and the summary's five."""
@@ -361,7 +403,7 @@ def budget(request: HttpRequest, slug: Slug):
 
 
 @api.get("/plans/{slug}/approvals", response=answers(schemas.ApprovalsOut), tags=["approvals"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 def approvals(request: HttpRequest, slug: Slug, on: Day | None = None):
     """The estates' approvals as of ``on`` (default today) (``approvals.selectors.approval_summary``).
     Queries: the plan, the estates, their decisions."""
@@ -433,7 +475,7 @@ class _ReportPagination(Pagination):
 
 
 @api.get("/plans/{slug}/reports", response=answers(list[schemas.ReportOut]), tags=["reports"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 @paginate(_ReportPagination)
 def report_list(request: HttpRequest, slug: Slug, kind: Report.Kind | None = None):
     """The reports submitted to Landsbyggefonden, each with its submissions: outcome, dates, the SHA-256 of
@@ -540,7 +582,7 @@ class _VersionPagination(Pagination):
 
 
 @api.get("/plans/{slug}/versions", response=answers(list[schemas.VersionOut]), tags=["versions"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 @paginate(_VersionPagination)
 def version_list(request: HttpRequest, slug: Slug):
     """The plan's versions (the agreement as the parties signed it): status, reason, hash and every party's
@@ -550,7 +592,7 @@ def version_list(request: HttpRequest, slug: Slug):
 
 
 @api.get("/plans/{slug}/versions/{number}", response=answers(schemas.VersionDetailOut), tags=["versions"])
-@decorate_view(cached_by_plan)
+@decorate_view(conditional_by_plan)
 def version_detail(request: HttpRequest, slug: Slug, number: Annotated[int, Field(ge=1, le=32767)]):
     """One version with its snapshot (the agreed part of the plan as frozen: no follow-up data, no personal
     field). Queries: the plan, the version, its sign-offs."""

@@ -14,6 +14,9 @@ from ninja.security import HttpBearer
 
 from .models import AccessToken, digest_of
 
+#: Where a request keeps the user its token named (or None), once found.
+_TOKEN_USER = "_api_token_user"
+
 
 class TokenOrSession(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any:
@@ -23,7 +26,14 @@ class TokenOrSession(HttpBearer):
         return user if user is not None and user.is_authenticated else None
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        """The token's user (one query), or None for an unknown or revoked token or an inactive user."""
+        """The token's user (one query, once per request: the conditional GET asks before the endpoint does), or
+        None for an unknown or revoked token or an inactive user."""
+        if _TOKEN_USER in request.__dict__:
+            return request.__dict__[_TOKEN_USER]
+        request.__dict__[_TOKEN_USER] = user = self._token_user(request, token)
+        return user
+
+    def _token_user(self, request: HttpRequest, token: str) -> Any:
         found = (
             AccessToken.objects.active()
             .filter(digest=digest_of(token), user__is_active=True)
