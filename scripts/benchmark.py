@@ -163,6 +163,9 @@ def measurable(account_plan, name):
         defaults=dict(unit="antal", baseline_value=Decimal(10), baseline_date=account_plan.start_date,
                       target_value=Decimal(20), target_date=account_plan.end_date, data_source="Benchmark", direction="higher"),
     )
+    # A reused database: the last run's measurements go, so the days recorded on are free again.
+    for measurement in made.measurements.all():
+        measurement.delete()
     return reverse("goals:measurement_create", kwargs={"plan": account_plan.slug, "indicator": made.pk})
 
 def reviewer(username):
