@@ -278,13 +278,6 @@ STORAGES = {
     },
 }
 
-# The page cache (core.page_cache): whole pages kept under their plan's change stamp and their user, so a page
-# read again before anything in its plan changed costs a lookup instead of its queries and rendering. Each worker
-# process keeps its own (the stamp is read from the database on every request, so workers never need to agree);
-# the third read least recently is dropped when DJANGO_PAGE_CACHE_ENTRIES are kept (2-20 KB each, compressed).
-# The unit tests run without it (they test it on their own), so that a test reads what it just wrote inside its
-# transaction, which never commits and so never moves a stamp.
-PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not TESTING)
 # The shared cache (CACHES["default"]): one for every worker process and every app server, so what one keeps (keyed
 # on a plan's change counter, plans.changes) another reads. Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0,
 # Debian's redis-server); else the database's own table (no service beside the app; `createcachetable`, run by the
@@ -317,13 +310,11 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "helhedsplan_throttle",
     },
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": 6 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "2000"))},
-    },
 }
+
+# The plans' kept figures (overview.readmodel) count how often they are read from the shared cache and computed,
+# in the shared cache itself (two counters): for the benchmark's hit rate (scripts/benchmark.py), off otherwise.
+READMODEL_STATS = env_bool("DJANGO_READMODEL_STATS", False)
 
 # Uploaded files (approval minutes) are private: kept outside the static files and served only through a
 # permission-checked view, never by a public URL.

@@ -210,3 +210,14 @@ def _test_settings(settings, tmp_path):
     cheaply, since the real hasher is slow on purpose and tests make many users."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache_emptied():
+    """Every test starts with an empty shared cache: a plan of an earlier test may have had the same pk and change
+    counter (its rows were rolled back), and its kept figures (``overview.readmodel``) must not be read."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+    caches["default"].clear()

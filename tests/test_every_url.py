@@ -1305,13 +1305,13 @@ def test_every_role_on_every_url(walk: Walk, row: Row):
 
 
 @pytest.mark.parametrize("row", TABLE, ids=[row.id for row in TABLE])
-def test_every_role_on_every_url_with_the_page_cache(walk: Walk, row: Row, settings):
-    """With the page cache on (as in production), the most trusted role first so its pages are kept before the
-    others ask: every role still gets its own answer, twice — never a page kept for someone else."""
+def test_every_role_on_every_url_with_the_kept_figures(walk: Walk, row: Row):
+    """With the plans' figures kept in the shared cache (``overview.readmodel``), the most trusted role first so
+    what it reads is kept before the others ask: every role still gets its own answer, twice — never what was
+    kept for someone else."""
     from django.core.cache import caches
 
-    settings.PAGE_CACHE = True
-    caches["pages"].clear()
+    caches["default"].clear()
     url = _url(row, walk.plan, walk.objects)
     wrong = []
     for role in reversed(WALK_ROLES):
@@ -1329,7 +1329,7 @@ def test_every_role_on_every_url_with_the_page_cache(walk: Walk, row: Row, setti
                 and (user.get_full_name() or user.username) not in response.content.decode()
             ):
                 wrong.append(f"{role} ({attempt}): the page does not name its reader")
-    caches["pages"].clear()
+    caches["default"].clear()
     assert not wrong, f"{url}:\n" + "\n".join(wrong)
 
 

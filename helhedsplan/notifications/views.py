@@ -95,8 +95,6 @@ class UndeliverableView(PlanTemplateView):
     permission_required = "plan.manage"
     page_title = gettext_lazy("E-mail addresses that do not work")
     personal_data = True
-    # What it shows changes with mail sent, which does not move the plan's change stamp.
-    cache_page = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -31,14 +31,11 @@ from helhedsplan.agreements.models import (
 from helhedsplan.agreements.selectors import (
     goal_trees,
     key_figure_trees,
-    strategic_goals_with_key_figures,
-    sub_agreements_with_goal_tree,
 )
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
-from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overview, approvals_overviews
-from helhedsplan.approvals.summary import ApprovalSummary
+from helhedsplan.approvals.selectors import ApprovalsOverview, approvals_overviews
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
-from helhedsplan.budget.selectors import budget_summaries, budget_summary
+from helhedsplan.budget.selectors import budget_summaries
 from helhedsplan.budget.summary import BudgetSummary
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.history import FieldChange, changes_of
@@ -59,7 +56,6 @@ from helhedsplan.preparedness.selectors import (
     contacts_of,
     open_incidents_by_plan,
     open_incidents_of,
-    preparedness_plan_of,
     preparedness_plans_by_plan,
 )
 from helhedsplan.reports.models import Report
@@ -67,11 +63,13 @@ from helhedsplan.reports.report import (
     NEEDS_ATTENTION,
     ArchiveRow,
     ReportState,
-    report_archive,
     report_archives,
 )
 from helhedsplan.versions.selectors import VersionAttention, versions_attention
 from helhedsplan.versions.snapshot import SECTION_BY_KEY
+
+if TYPE_CHECKING:
+    from . import readmodel
 
 # --- What needs attention -------------------------------------------------------------------------------------
 #
@@ -603,11 +601,16 @@ class PlansRows:
 
 
 def plans_rows(
-    plans: list[Plan], *, today: datetime.date, contacts: Callable[[list[Plan]], dict[int, list[Contact]]]
+    plans: list[Plan],
+    *,
+    today: datetime.date,
+    contacts: Callable[[list[Plan]], dict[int, list[Contact]]],
+    with_versions: bool = True,
 ) -> PlansRows:
     """Read what "needs attention" reads, for every one of ``plans`` at once. ``contacts`` reads the emergency
     contacts by plan: those a user may see (the portfolio) or all of them (the digest, which gives them only to
-    coordinators)."""
+    coordinators). ``with_versions=False`` leaves out the versions (the kept figures, ``readmodel``, whose version
+    groups are the reader's own and read for each request)."""
     return PlansRows(
         today=today,
         trees=goal_trees(plans, with_activities=True),
@@ -618,7 +621,7 @@ def plans_rows(
         preparedness_plans=preparedness_plans_by_plan(plans),
         contacts=contacts(plans),
         reports=report_archives(plans, today=today),
-        versions=versions_attention(plans),
+        versions=versions_attention(plans) if with_versions else {plan.pk: VersionAttention() for plan in plans},
     )
 
 
@@ -914,30 +917,24 @@ def change_log(
 
 
 @dataclass(frozen=True)
-class SubAgreementCard:
-    sub_agreement: SubAgreement
-    progress: progress.Progress
-    goal_count: int
-    indicator_count: int
-    activity_count: int
-
-
-@dataclass(frozen=True)
 class Dashboard:
-    """What the plan's start page shows."""
+    """What the plan's start page shows: the plan's kept figures (``readmodel.PlanFigures``) and what depends on
+    the reader."""
 
     today: datetime.date
     #: The day the statuses are judged on: today, or the period's last day once it has ended (then final).
     as_of: progress.AsOf
-    cards: list[SubAgreementCard]
+    cards: list[readmodel.CardFigures]
     plan_progress: progress.Progress
     attention: Attention
     recent_changes: list[RecentChange]
     total_budget: Decimal
-    approvals: ApprovalSummary
+    approvals: readmodel.ApprovalFigures
     #: The estates' homes and residents added up, for a plan that does not state its own.
     estate_homes: int
     estate_residents: int
+    #: What the map of the estates draws (``plans.locations.map_estate_rows``).
+    map_rows: list[dict[str, Any]]
 
 
 def dashboard(
@@ -950,41 +947,23 @@ def dashboard(
     may_submit_versions: bool = False,
     signs_for: frozenset[int] = frozenset(),
 ) -> Dashboard:
-    """Everything the dashboard shows of ``plan`` on ``today``, in a number of queries that does not grow with
-    the plan: six for the goal tree, three for the key figures, five for the budget, three for the approvals
-    (estates, decisions, steps), one for the open incidents, two for the emergency plan and its contacts, three for
-    the reports to Landsbyggefonden (reports, submissions, comments), three for the versions (versions,
-    sign-offs, the fingerprint), and those of "recent changes"
-    (``recent_changes``: one, and one or two per kind of object among them). ``may_see_contacts``: list contacts to verify (not for
-    reviewers); the contacts are read either way, so the count is the same for every role."""
-    as_of = progress.status_as_of(today=today, period_end=plan.end_date)
-    sub_agreements = list(sub_agreements_with_goal_tree(plan, with_activities=True))
-    cards = []
-    for sub_agreement in sub_agreements:
-        goals = list(sub_agreement.goals.all())
-        cards.append(
-            SubAgreementCard(
-                sub_agreement=sub_agreement,
-                progress=progress.sub_agreement_progress(sub_agreement, as_of),
-                goal_count=len(goals),
-                indicator_count=sum(len(goal.indicators.all()) for goal in goals),
-                activity_count=len(sub_agreement.activities.all()),
-            )
-        )
-    overview = approvals_overview(plan, today)
-    approvals = overview.summary
-    budget = budget_summary(plan)
-    sources = attention_sources(
+    """Everything the dashboard shows of ``plan`` on ``today``: the plan's figures from the shared cache (one
+    lookup; computed in the fixed queries of ``readmodel.plan_figures_fresh`` once per change of the plan and
+    day), then what depends on the reader, read for each request — the open incidents and the emergency plan's
+    contacts (one query each, for every role alike: their texts and names are personal data, never kept in the
+    shared entry) and "recent changes" (``recent_changes``: one, and one or two per kind of object among them).
+    ``may_see_contacts``: list contacts to verify (not for reviewers); ``may_review``/``may_submit``: which
+    reports await the reader's answer. The plan's versions are read for each request too (three queries:
+    versions, sign-offs, the agreement's fingerprint), as what they ask of the reader depends on whom they sign
+    for (``signs_for``) and whether they submit versions (``may_submit_versions``)."""
+    from . import readmodel  # it builds on this module's providers
+
+    figures = readmodel.plan_figures_of(plan, today=today)
+    attention = readmodel.attention_for(
         plan,
-        today,
-        sub_agreements=sub_agreements,
-        strategic_goals=list(strategic_goals_with_key_figures(plan)),
-        approvals=overview,
-        budget=budget,
+        figures,
         incidents=open_incidents_of(plan),
-        preparedness_plan=preparedness_plan_of(plan),
         contacts=contacts_of(plan),
-        reports=report_archive(plan, today=today),
         may_see_contacts=may_see_contacts,
         may_review=may_review,
         may_submit=may_submit,
@@ -994,13 +973,14 @@ def dashboard(
     )
     return Dashboard(
         today=today,
-        as_of=as_of,
-        cards=cards,
-        plan_progress=progress.plan_progress(sub_agreements, as_of),
-        attention=needs_attention(sources),
+        as_of=figures.as_of,
+        cards=list(figures.cards),
+        plan_progress=figures.plan_progress,
+        attention=attention,
         recent_changes=recent_changes(plan, personal=may_see_contacts),
-        total_budget=budget.total_budget,
-        approvals=approvals,
-        estate_homes=sum(state.estate.homes or 0 for state in approvals.estates),
-        estate_residents=sum(state.estate.residents or 0 for state in approvals.estates),
+        total_budget=figures.total_budget,
+        approvals=figures.approvals,
+        estate_homes=figures.estate_homes,
+        estate_residents=figures.estate_residents,
+        map_rows=list(figures.map_rows),
     )

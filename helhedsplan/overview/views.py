@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helhedsplan.plans.locations import map_estate_rows, static_map
+from helhedsplan.plans.locations import static_map
 from helhedsplan.plans.views import PlanTemplateView
 from helhedsplan.versions.selectors import signing_organisations
 
@@ -17,7 +17,8 @@ from . import selectors
 
 
 class DashboardView(PlanTemplateView):
-    """The start page of a plan: what ``selectors.dashboard`` reads, in a fixed number of queries."""
+    """The start page of a plan: what ``selectors.dashboard`` reads — the plan's kept figures and what depends on
+    the reader — in a fixed number of queries."""
 
     template_name = "overview/dashboard.html"
     page_title = _("Overview")
@@ -45,8 +46,6 @@ class DashboardView(PlanTemplateView):
         context.update(
             {field.name: getattr(dashboard, field.name) for field in dataclasses.fields(dashboard)}
         )
-        # The estates on the map, from the estates the approvals summary read (no query of its own).
-        context["map_rows"] = map_estate_rows(dashboard.approvals.estates)
         context["map_svg"] = static_map(context["map_rows"], title=str(_("Map of the estates")))
         return context
 

@@ -6,7 +6,7 @@ A plan the user may not read does not exist for them (404); so does any object o
 
 from __future__ import annotations
 
-from django.db.models import Count, Model, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -29,15 +29,6 @@ def plans_of(user) -> QuerySet[Plan]:
     return Plan.objects.filter(Q(pk__in=member_of) | Q(pk__in=granted_plans(user))).order_by(
         "-start_date", "name"
     )
-
-
-def plans_stamp(user) -> tuple[object, ...]:
-    """The state of the user's plans for a page over all of them (the portfolio's cache key, one query): how
-    many, which (the sum of their pks, as gaining one plan and losing another raise both counters anyway) and the
-    sum of their change counters (``Plan.change_count``, which only ever grows, so the sum moves with any of
-    them)."""
-    found = plans_of(user).order_by().aggregate(count=Count("pk"), pks=Sum("pk"), changes=Sum("change_count"))
-    return (user.pk, found["count"], found["pks"], found["changes"] or 0)
 
 
 def get_plan_or_404(user, slug: str) -> Plan:

@@ -34,7 +34,6 @@ from helhedsplan.core.history import entries_for, entries_from_records
 from helhedsplan.core.login_safety import client_ip_address
 from helhedsplan.core.mail_throttle import check_mail_allowed
 from helhedsplan.core.navigation import Crumb, parent_of, return_url, safe_next_url, title_of, trail
-from helhedsplan.core.page_cache import cacheable_request, cached_page
 from helhedsplan.core.services import EditConflict, object_restore
 from helhedsplan.plans import access, forms, rules, selectors, services
 from helhedsplan.plans.models import (
@@ -136,9 +135,6 @@ class PlanViewMixin:
     """Resolves ``self.plan`` from the URL and checks ``permission_required`` on ``get_permission_object()``."""
 
     permission_required: str = "plan.view"
-    #: A GET of this page is kept in the page cache (``core.page_cache``) under the plan's change stamp and the
-    #: user, after the access checks; the reading views of the kit say yes.
-    cache_page: bool = False
     #: Title of this page (and its last breadcrumb); the object's own str() when None on object pages.
     page_title: str | Promise | None = None
     # Set by the View this is mixed into (``View.setup``).
@@ -150,22 +146,7 @@ class PlanViewMixin:
             return redirect_to_login(request.get_full_path())
         self.plan, self.membership = access.plan_and_membership_or_404(request.user, kwargs["plan"])
         self.check_permissions()
-        if self.cache_page:
-            return cached_page(
-                request,
-                self.page_cache_parts,
-                lambda: super(PlanViewMixin, self).dispatch(request, *args, **kwargs),  # type: ignore[misc]
-            )
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-    def page_cache_parts(self) -> tuple[object, ...]:
-        """What a page of the plan depends on besides the request: the plan as of its last change, and the user.
-
-        Everything a page shows of the plan raises its counter when it changes (``plans.changes``): its content, the
-        memberships and organisation-wide grants that decide what the user may see and do, the names of users
-        and organisations. The user's own pk keeps one user's page (their name, their buttons) from another's.
-        """
-        return (self.plan.pk, self.plan.change_count, self.request.user.pk)
 
     def check_permissions(self) -> None:
         """Refuse (403, naming the permission) unless the user holds ``permission_required`` on the object."""
@@ -206,7 +187,7 @@ class PlanViewMixin:
 
 
 class PlanTemplateView(PlanViewMixin, generic.TemplateView):
-    cache_page = True
+    """A page of the plan from a template: the plan resolved and the permission checked (``PlanViewMixin``)."""
 
 
 class PlanObjectMixin(PlanViewMixin):
@@ -231,22 +212,10 @@ class PlanObjectMixin(PlanViewMixin):
     def object(self):
         return access.get_in_plan_or_404(self.get_queryset(), self.plan, pk=self.kwargs["pk"])
 
-    @cached_property
-    def object_to_check(self):
-        """The object with only what its access check and breadcrumbs read: a page that may come from the page
-        cache is checked on it, and reads ``object`` (with all the page prefetches) only when it is not kept."""
-        related = self.model.trail_related()
-        queryset = self.model.objects.in_plan(self.plan)
-        if related:
-            queryset = queryset.select_related(*related)
-        return access.get_in_plan_or_404(queryset, self.plan, pk=self.kwargs["pk"])
-
     def get_object(self, queryset=None):
         return self.object
 
     def get_permission_object(self):
-        if self.cache_page and cacheable_request(self.request):
-            return self.object_to_check
         return self.object
 
     def get_page_title(self) -> str:
@@ -261,7 +230,7 @@ class PlanObjectMixin(PlanViewMixin):
 
 
 class PlanDetailView(PlanObjectMixin, generic.DetailView):
-    cache_page = True
+    """The page of one object of the plan (``PlanObjectMixin``)."""
 
 
 class PlanFormMixin:
@@ -542,7 +511,6 @@ class HistoryView(HistoryModelMixin, PlanObjectMixin, generic.TemplateView):
     """
 
     template_name = "core/history.html"
-    cache_page = True
     # Who changed what, and a contact's old phones and e-mails: Cache-Control: no-store (core.middleware).
     personal_data = True
     #: Whether the page lists the rows deleted from under the object; a page showing its children's changes

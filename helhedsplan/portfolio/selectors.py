@@ -22,15 +22,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.goals import progress
-from helhedsplan.overview.selectors import Attention, needs_attention, plans_rows
+from helhedsplan.overview import readmodel
+from helhedsplan.overview.selectors import Attention
 from helhedsplan.plans import access
 from helhedsplan.plans.models import Membership, Plan
-from helhedsplan.preparedness.selectors import (
-    visible_contacts_by_plan,
-)
+from helhedsplan.preparedness.selectors import open_incidents_by_plan, visible_contacts_by_plan
 from helhedsplan.reports.models import Report
 from helhedsplan.reports.report import ReportState
-from helhedsplan.versions.selectors import VersionState, signing_organisations, version_states
+from helhedsplan.versions.selectors import VersionState, signing_organisations, version_states, versions_attention
 
 
 class Phase:
@@ -140,15 +139,15 @@ class PortfolioRow:
 
 
 def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, user) -> list[PortfolioRow]:
-    """One row per plan, in a number of queries that does not depend on the number of plans: one for the plans
-    and those of "needs attention", which reads what each plan's dashboard reads — six for the goal trees with
-    their activities (whose progress is the row's status), three for the key figures, five for the budgets, three
-    for the approvals, one each for the open incidents, the emergency plans and the contacts ``user`` may see,
-    and three for the reports to Landsbyggefonden, three for the versions and fingerprints; one for the plans'
-    versions' states, one each for the plans where the user submits versions and the organisations they sign
-    for."""
+    """One row per plan, in a number of queries that does not depend on the number of plans: one for the plans,
+    their kept figures (``overview.readmodel.plan_figures``: one ``get_many`` from the shared cache, and for the
+    plans changed since — or on a new day — one fresh computation for all of those together), and what depends
+    on the reader: one for the plans' versions' states, three for their versions awaiting sign-off and the
+    agreements' fingerprints (``versions_attention``), one each for the plans where the user answers and submits
+    reports, where they submit versions and the organisations they sign for, the open incidents, and the
+    contacts ``user`` may see."""
     plans = list(plans)
-    read = plans_rows(plans, today=today, contacts=lambda plans: visible_contacts_by_plan(plans, user))
+    figures = readmodel.plan_figures(plans, today=today)
     versions = version_states(plans)
     # The plans where the user answers reports, and those where they submit them (one query each).
     reviews = plans_where(user, "plan.review_reports", plans)
@@ -161,30 +160,38 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
         .values_list("plan_id", flat=True)
     )
     signs_for = signing_organisations(user, plans)
+    # Personal data, never kept in the shared entry: read for this reader (one query each).
+    incidents = open_incidents_by_plan(plans)
+    contacts = visible_contacts_by_plan(plans, user)
+    version_attention = versions_attention(plans)
     rows = []
     for plan in plans:
-        approval = read.approvals[plan.pk].summary
-        states = [row.state for row in read.reports[plan.pk]]
+        kept = figures[plan.pk]
+        states = list(kept.report_states)
         # Only the contacts the user may see were read: the others are not theirs to verify.
-        attention = needs_attention(
-            read.sources(
-                plan,
-                may_see_contacts=True,
-                may_review=plan.pk in reviews,
-                may_submit=plan.pk in submits,
-                may_submit_versions=plan.pk in manages,
-                signs_for=signs_for[plan.pk],
-            )
+        attention = readmodel.attention_for(
+            plan,
+            kept,
+            incidents=incidents[plan.pk],
+            contacts=contacts[plan.pk],
+            may_see_contacts=True,
+            may_review=plan.pk in reviews,
+            may_submit=plan.pk in submits,
+            versions=version_attention[plan.pk],
+            may_submit_versions=plan.pk in manages,
+            signs_for=signs_for[plan.pk],
         )
         rows.append(
             PortfolioRow(
                 plan=plan,
-                phase=plan_phase(plan, approved=approval.approved_count, estates=approval.total, today=today),
-                status=progress.plan_progress(read.trees[plan.pk]),
-                budget=read.budgets[plan.pk].total_budget,
-                lbf_amount=read.budgets[plan.pk].lbf_amount,
-                approved=approval.approved_count,
-                estates=approval.total,
+                phase=plan_phase(
+                    plan, approved=kept.approvals.approved_count, estates=kept.approvals.total, today=today
+                ),
+                status=kept.status,
+                budget=kept.total_budget,
+                lbf_amount=kept.lbf_amount,
+                approved=kept.approvals.approved_count,
+                estates=kept.approvals.total,
                 reports_due=states.count(ReportState.DUE),
                 reports_overdue=states.count(ReportState.OVERDUE),
                 reports_returned=states.count(ReportState.RETURNED),
@@ -192,8 +199,8 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
                 measurements_overdue=len(attention.of("measurements")),
                 attention=attention,
                 versions=versions[plan.pk],
-                status_is_example=_tree_has_examples(read.trees[plan.pk]),
-                budget_is_example=any(row.line.is_example for row in read.budgets[plan.pk].lines),
+                status_is_example=kept.status_is_example,
+                budget_is_example=kept.budget_is_example,
             )
         )
     return rows
@@ -207,19 +214,6 @@ def plans_where(user, action: str, plans: list[Plan]) -> set[int]:
         .filter(plan__in=plans)
         .values_list("plan_id", flat=True)
         .distinct()
-    )
-
-
-def _tree_has_examples(sub_agreements) -> bool:
-    """Some goal, indicator or measurement the plan's status rolls up from is example data (rows already read)."""
-    return any(
-        goal.is_example
-        or indicator.is_example
-        # the latest measurement, the one the status is read from (``goals.selectors.measurements_prefetch``)
-        or any(m.is_example for m in indicator.latest_measurements)
-        for sub_agreement in sub_agreements
-        for goal in sub_agreement.goals.all()
-        for indicator in goal.indicators.all()
     )
 
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from django_tables2 import RequestConfig
 
-from helhedsplan.core.page_cache import cached_page
 from helhedsplan.plans import access
 from helhedsplan.plans.selectors import InvitedParty, invited_parties_for
 
@@ -40,15 +39,7 @@ class PortfolioView(generic.TemplateView):
         # The plans awaiting the confirmation of an organisation the user administers: shown apart (they are not
         # the user's to read until confirmed).
         invited = invited_parties_for(request.user)
-        if invited:
-            # Its confirm buttons carry the session's CSRF token: never kept.
-            return self.page(*self.table_and_filter(), invited=invited)
-        # Kept in the page cache until one of the user's plans changes, or which plans they see does.
-        return cached_page(
-            request,
-            lambda: access.plans_stamp(request.user),
-            lambda: self.page(*self.table_and_filter(), invited=invited),
-        )
+        return self.page(*self.table_and_filter(), invited=invited)
 
     def page(self, table: PortfolioTable, filterset: PortfolioFilter, invited: list[InvitedParty]):
         """The page; bad input (a filter the form refuses) as a 400 with the form's errors."""

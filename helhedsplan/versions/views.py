@@ -162,7 +162,6 @@ class VersionCreateView(VersionsCrumbMixin, PlanTemplateView):
     permission_required = "plan.manage"
     template_name = "versions/submit.html"
     page_title = gettext_lazy("Submit a new version")
-    cache_page = False
 
     def get_breadcrumbs(self) -> list[Crumb]:
         return [self.versions_crumb(), Crumb(self.get_page_title())]
@@ -214,7 +213,6 @@ class SignoffUpdateView(SignoffMixin, PlanTemplateView):
     coordinator as taken outside the app (with its document)."""
 
     template_name = "versions/sign.html"
-    cache_page = False
 
     def check_permissions(self) -> None:
         user = self.request.user

@@ -68,15 +68,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _page_cache_on(settings) -> Iterator[None]:
-    """The journeys run with the page cache, as production does: every page read after a write must show it
-    (the live server's transactions commit, so the plans' change stamps move as in production)."""
+def _shared_cache_emptied() -> Iterator[None]:
+    """The journeys read the plans' kept figures from the shared cache, as production does: every page read
+    after a write must show it. Emptied around each journey, so none reads what another kept."""
     from django.core.cache import caches
 
-    settings.PAGE_CACHE = True
-    caches["pages"].clear()
+    caches["default"].clear()
     yield
-    caches["pages"].clear()
+    caches["default"].clear()
 
 
 @pytest.fixture(scope="session")
