@@ -4,6 +4,11 @@ counted, twice the same way (everything rolled back between).
 
     DATABASE_URL=sqlite:////tmp/import-bench.sqlite3 .venv/bin/python scripts/benchmark_import.py --rows 2000
 
+With ``--extract``: a Beboerdata extract instead (point 4), for every estate of the plan (Amager: 19) × 22 topics
+× 10 years (2016-2025). The plan's estates get made-up numbers, and every entry of the catalogue of its period
+(21) an indicator picked from it, with a baseline in 2016 so every year is inside what a figure may cover; the
+22nd topic is not in the catalogue (its rows are refused and listed). That set-up is rolled back with the rest.
+
 The database is the one DATABASE_URL names: use a scratch one (it is migrated and filled).
 """
 
@@ -77,6 +82,59 @@ def a_file(plan: Plan, rows: int) -> bytes:
     return out.getvalue()
 
 
+#: The extract's years and the topic no indicator is picked for.
+EXTRACT_YEARS = range(2016, 2026)
+UNKNOWN_TOPIC = "eksempel-ukendt-emne"
+
+
+def prepare_extract(plan: Plan) -> tuple[list[str], list[str]]:
+    """Number the plan's estates and pick an indicator from every catalogue entry of its period (inside the
+    caller's transaction, rolled back after); (the estates' numbers, the topics' codes)."""
+    from helhedsplan.agreements.models import StrategicGoal
+    from helhedsplan.goals.services import key_figure_create
+    from helhedsplan.periods.models import CatalogueIndicator
+
+    numbers = []
+    for index, estate in enumerate(plan.estates.order_by("pk"), start=1):
+        estate.number = f"{900 + index}"
+        estate.save(update_fields=["number"])
+        numbers.append(estate.number)
+    linked = set(Indicator.objects.in_plan(plan).values_list("catalogue_entry_id", flat=True))
+    goal = StrategicGoal.objects.filter(plan=plan).order_by("pk").first()
+    entries = list(CatalogueIndicator.objects.filter(period=plan.funding_period).order_by("pk"))
+    for entry in entries:
+        if entry.pk in linked:
+            continue
+        key_figure_create(
+            strategic_goal=goal,
+            data={
+                "catalogue_entry": entry,
+                "name": entry.name,
+                "unit": entry.unit,
+                "direction": entry.direction or "higher",  # a descriptive topic has none
+                "baseline_value": 10,
+                "baseline_date": datetime.date(EXTRACT_YEARS[0], 1, 1),
+                "target_value": 5 if entry.direction == "lower" else 20,
+                "target_date": plan.end_date,
+                "measurement_interval_months": 12,
+            },
+            actor=None,
+        )
+    return numbers, [entry.code for entry in entries] + [UNKNOWN_TOPIC]
+
+
+def an_extract(numbers: list[str], topics: list[str]) -> bytes:
+    """Every estate × topic × year, one in 17 cells suppressed ("." as the extracts write it)."""
+    lines = ["Afdelingsnummer;År;Emne;Værdi"]
+    cell = 0
+    for number in numbers:
+        for topic in topics:
+            for year in EXTRACT_YEARS:
+                cell += 1
+                lines.append(f"{number};{year};{topic};{'.' if cell % 17 == 0 else f'{cell % 89},5'}")
+    return "\n".join(lines).encode()
+
+
 class Counter:
     """Counts every statement sent to the database (Django's query log keeps only the last 9,000)."""
 
@@ -98,11 +156,17 @@ def counted():
         yield counter
 
 
-def run(plan: Plan, user, content: bytes) -> None:
+def run(plan: Plan, user, content: bytes | None) -> None:
+    """Dry run and apply ``content`` (None: an extract, made inside the rolled-back transaction)."""
     with transaction.atomic():
+        name = "bench.xlsx"
+        if content is None:
+            numbers, topics = prepare_extract(plan)
+            content, name = an_extract(numbers, topics), "udtraek.csv"
+            print(f"extract: {len(numbers)} estates × {len(topics)} topics × {len(EXTRACT_YEARS)} years")
         with counted() as queries:
             started = time.perf_counter()
-            preview = import_preview_create(plan=plan, file_name="bench.xlsx", content=content, actor=user)
+            preview = import_preview_create(plan=plan, file_name=name, content=content, actor=user)
             dry = time.perf_counter() - started
         dry_queries = len(queries)
         outcomes: dict[str, int] = {}
@@ -122,11 +186,15 @@ def run(plan: Plan, user, content: bytes) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument(
+        "--extract", action="store_true", help="a Beboerdata extract: estates × 22 topics × 10 years"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     plan, user = the_plan_and_its_coordinator()
-    content = a_file(plan, args.rows)
-    print(f"{args.rows} rows, {len(content):,} bytes")
+    content = None if args.extract else a_file(plan, args.rows)
+    if content is not None:
+        print(f"{args.rows} rows, {len(content):,} bytes")
     for _attempt in range(2):
         run(plan, user, content)
 

@@ -450,7 +450,7 @@ class Measurement(PlanContent, ExampleFlag):
             earliest = min(plan.start_date, self.indicator.baseline_date)
             if not (earliest <= self.date <= max(plan.end_date, self.indicator.target_date)):
                 raise ValidationError({"date": plan.date_outside_period_message()})
-        if self.estate_id and self.indicator_id and self.estate.plan_id != self.indicator.plan_id:
+        if self.estate is not None and self.indicator_id and self.estate.plan_id != self.indicator.plan_id:
             raise ValidationError({"estate": _("The estate is not one of the plan's estates.")})
 
     def clean_many_to_many(self, values: dict) -> None:

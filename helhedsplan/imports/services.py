@@ -135,7 +135,7 @@ def _apply_measurements(plan: Plan, rows: list[dict], actor: Any) -> tuple[int, 
             if row["outcome"] == UNCHANGED:
                 continue
             value = None if row["value"] is None else Decimal(row["value"])
-            estate = estates.get(row.get("estate"))  # type: ignore[arg-type]
+            estate = estates.get(row.get("estate"))
             data = {
                 "date": row["date"],
                 "level": Measurement.Level.PLAN if estate is None else Measurement.Level.ESTATE,
