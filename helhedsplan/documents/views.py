@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from helhedsplan.core.services import EditConflict
 from helhedsplan.plans.views import (
     PlanCreateView,
     PlanDeleteView,
@@ -18,6 +19,7 @@ from helhedsplan.plans.views import (
     PlanObjectMixin,
     PlanTemplateView,
     PlanUpdateView,
+    rebase_on,
 )
 
 from . import services
@@ -193,6 +195,21 @@ class FactSourceSetView(PlanCreateView):
             expected_lock_version=form.cleaned_data.get("lock_version"),
             actor=self.request.user,
         )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except EditConflict as conflict:
+            # Someone changed the source after this form was opened: nothing saved, shown as the kit shows it.
+            form.add_error(
+                None,
+                gettext_lazy(
+                    "Someone else saved this after you opened it. Nothing of yours was saved. "
+                    "See what changed below; your text is still in the form — save again to overwrite."
+                ),
+            )
+            rebase_on(form, conflict)
+            return self.render_to_response(self.get_context_data(form=form, conflict=conflict.conflict))
 
     def navigation_target(self):
         return sources_page(self.plan)
