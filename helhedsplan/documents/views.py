@@ -215,7 +215,8 @@ class FactSourceSetView(PlanCreateView):
         return sources_page(self.plan)
 
     def get_success_url(self) -> str:
-        return sources_url(self.plan) + f"#fact-{self.object.fact}-{self.object.object_id}"
+        fact, row = self.fact_and_row
+        return sources_url(self.plan) + f"#fact-{fact.key}-{row.pk}"
 
     def get_success_message(self) -> str:
         return str(gettext_lazy("The source was saved."))

@@ -519,7 +519,7 @@ def _budget(plan: Plan, sources: Sources) -> dict[str, Any] | None:
                 },
             )
         )
-    sources = [
+    funding_sources = [
         compact(
             schema.FundingSource,
             {
@@ -534,7 +534,7 @@ def _budget(plan: Plan, sources: Sources) -> dict[str, Any] | None:
         )
         for source in sorted(plan.funding_sources.all(), key=lambda s: (SOURCE_KIND_ORDER[s.kind], s.name))
     ]
-    return compact(schema.Budget, {"lines": lines, "funding_sources": sources}) or None
+    return compact(schema.Budget, {"lines": lines, "funding_sources": funding_sources}) or None
 
 
 def _preparedness(plan: Plan) -> PreparednessPlan | None:
