@@ -261,3 +261,12 @@ def test_a_source_changed_meanwhile_is_not_overwritten(amager_plan, personas, cl
     assert response.status_code == 200
     assert "En anden har gemt dette, efter du åbnede det." in response.content.decode()
     assert FactSource.objects.get().reference == "Pressemeddelelsen"
+
+
+def test_the_dashboard_links_the_plans_figures_to_their_sources(amager_plan, personas, client_for):
+    html = (
+        client_for(personas.reviewer)
+        .get(reverse("overview:dashboard", kwargs={"plan": amager_plan.slug}))
+        .content.decode()
+    )
+    assert f'{_sources_url(amager_plan)}#fact-plan-homes-{amager_plan.pk}">Hvor tallene kommer fra' in html
