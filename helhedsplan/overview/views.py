@@ -9,6 +9,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhedsplan.documents.selectors import sources_by_fact
 from helhedsplan.plans.locations import map_estate_rows, static_map
 from helhedsplan.plans.views import PlanTemplateView
 
@@ -45,6 +46,8 @@ class DashboardView(PlanTemplateView):
         # The estates on the map, from the estates the approvals summary read (no query of its own).
         context["map_rows"] = map_estate_rows(dashboard.approvals.estates)
         context["map_svg"] = static_map(context["map_rows"], title=str(_("Map of the estates")))
+        # One query: the sources of the plan's homes and residents, shown beside the figures.
+        context["fact_sources"] = sources_by_fact(self.plan, "plan-homes", "plan-residents")
         return context
 
 

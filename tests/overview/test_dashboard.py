@@ -115,7 +115,9 @@ def grow(plan, n: int) -> None:
 # 28 which are the newest ten changes (one UNION ALL over the plan's historical tables, each read by its (plan,
 #    date) index), then per kind of object among them 29 their records and 30 the records before them (to say
 #    what changed): here the newest ten are all saves of one measurement (overview.selectors.recent_changes)
-DASHBOARD_QUERIES = 30
+# 31 the sources of the plan's homes and residents with their documents, shown beside the figures
+#                                                      (documents.selectors.sources_by_fact)
+DASHBOARD_QUERIES = 31
 
 
 @pytest.mark.parametrize("n", [1, 3])
