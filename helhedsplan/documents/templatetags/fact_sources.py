@@ -27,7 +27,7 @@ def fact_source(context, sources: dict | None, key: str, row: Any) -> dict[str, 
         "source": source,
         "kind": kind,
         # The host alone: the whole address is in the link, and the page stays compact.
-        "host": urlsplit(source.url).hostname or source.url if kind == "url" else "",
+        "host": (urlsplit(source.url).hostname or source.url) if source is not None and kind == "url" else "",
         "own_source": fact.own_source(row),
         "is_example": bool(getattr(row, "is_example", False)) or kind == "example",
         # A reviewer sees the source, never the link to set one.
