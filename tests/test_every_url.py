@@ -40,7 +40,7 @@ from helhedsplan.agreements.models import (
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import BudgetLine, FundingSource
 from helhedsplan.core.services import object_delete
-from helhedsplan.documents.models import DocumentVersion, PlanDocument
+from helhedsplan.documents.models import DocumentVersion, FactSource, PlanDocument
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
 from helhedsplan.plans.models import Membership, Plan
@@ -358,6 +358,12 @@ class Row:
 def pk(model) -> Callable[[Objects], dict]:
     """kwargs ``{"pk": …}`` of the plan's first object of ``model``."""
     return lambda o: {"pk": o.first(model).pk}
+
+
+def _source_lock(o: Objects, fact: str, object_id: int) -> dict:
+    """The lock counter of the fact's source, when it has one (the Amager file names some): a change of it."""
+    existing = FactSource.objects.filter(plan=o.plan, fact=fact, object_id=object_id).first()
+    return {"lock_version": existing.lock_version} if existing else {}
 
 
 NO_DATA: Callable[[Objects, dict], dict] = lambda o, kw: {}  # noqa: E731 - deletes post nothing
@@ -806,14 +812,21 @@ TABLE: list[Row] = [
         "documents:source_update",
         MANAGE,
         lambda o: {"fact": "plan-homes", "object_id": o.plan.pk},
-        lambda o, kw: {"reference": "Københavns Kommunes pressemeddelelse 18. november 2021"},
+        lambda o, kw: {
+            **_source_lock(o, "plan-homes", o.plan.pk),
+            "reference": "Københavns Kommunes pressemeddelelse 18. november 2021",
+        },
         variant="plan",
     ),
     Row(
         "documents:source_update",
         MANAGE,
         lambda o: {"fact": "funding-amount", "object_id": o.first(FundingSource).pk},
-        lambda o, kw: {"url": "https://www.kk.dk/", "read_on": "2026-01-05"},
+        lambda o, kw: {
+            **_source_lock(o, "funding-amount", o.first(FundingSource).pk),
+            "url": "https://www.kk.dk/",
+            "read_on": "2026-01-05",
+        },
         variant="funding",
     ),
     *(
@@ -821,7 +834,11 @@ TABLE: list[Row] = [
             "documents:source_update",
             access,
             lambda o, w=where: {"fact": "indicator-baseline", "object_id": getattr(o, w)(Indicator).pk},
-            lambda o, kw: {"document": o.first(PlanDocument).pk, "page": 4},
+            lambda o, kw, w=where: {
+                **_source_lock(o, "indicator-baseline", getattr(o, w)(Indicator).pk),
+                "document": o.first(PlanDocument).pk,
+                "page": 4,
+            },
             variant=f"baseline_{where}",
         )
         for where, access in (("inside", EDIT_GOALS), ("elsewhere", EDIT_GOALS_ELSEWHERE))

@@ -17,7 +17,7 @@ from tests.agreements.factories import (
 )
 from tests.approvals.factories import ApprovalStepFactory, EstateDecisionFactory
 from tests.budget.factories import ActualSpendFactory, BudgetAmountFactory, FundingFactory
-from tests.documents.factories import document_with_version
+from tests.documents.factories import FactSourceFactory, document_with_version
 from tests.goals.factories import (
     ActivityFactory,
     GoalFactory,
@@ -72,6 +72,7 @@ def build_other_plan():
     )
     IncidentLogEntryFactory(incident=incident)
     document_with_version(plan, title="Andet bilag")
+    FactSourceFactory(plan=plan, fact="indicator-baseline", object_id=indicator.pk, reference="Anden kilde")
     board = BodyFactory(plan=plan, kind="board", name="Anden bestyrelse")
     BodyMemberFactory(body=board, organisation=organisation)
     MeetingDecisionFactory(meeting=MeetingFactory(body=board), text="Anden beslutning")

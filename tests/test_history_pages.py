@@ -54,6 +54,7 @@ HISTORY_PAGE = {
     "preparedness.PreparednessPlan": REQUEST_AND_PAGE,  # nothing else looked up
     "documents.PlanDocument": REQUEST_AND_PAGE + 1,  # names: plan
     "documents.DocumentVersion": REQUEST_AND_PAGE + 1,  # names: document
+    "documents.FactSource": REQUEST_AND_PAGE + 1,  # names: plan
     "governance.Body": REQUEST_AND_PAGE + 1,  # names: plan
     "governance.BodyMember": REQUEST_AND_PAGE + 2,  # names: body, organisation
     "governance.Meeting": REQUEST_AND_PAGE + 1,  # names: body

@@ -31,6 +31,7 @@ from urllib.parse import quote, urlsplit
 
 import boto3
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
@@ -218,10 +219,9 @@ def stack(tmp_path) -> Iterator[tuple[Server, Server, str, Any]]:
             "DJANGO_S3_SECRET_ACCESS_KEY": keys["aws_secret_access_key"],
             "DJANGO_S3_ADDRESSING_STYLE": "path",
             # Production in all but the static files' manifest, whose collectstatic takes minutes: files are
-            # referred to by their plain names (the only other thing DJANGO_TESTING sets, the page cache's
-            # default, is set on as in production).
+            # referred to by their plain names. The shared cache is Redis all the same (REDIS_URL, config.settings:
+            # only the test processes themselves keep theirs in memory).
             "DJANGO_TESTING": "on",
-            "DJANGO_PAGE_CACHE": "on",
             "DJANGO_LOG_LEVEL": "WARNING",
         }
         servers = []
@@ -310,3 +310,8 @@ def test_two_servers_share_the_database_the_files_and_the_sessions(stack):
     after = [server.get(portfolio) for server in (server_a, server_b)]
     assert [page.status for page in after] == [200, 200]
     assert same_page(after[0].text) == same_page(after[1].text)
+    # The plan's figures (overview.readmodel) are kept once, in the one Redis both servers share, under the
+    # plan's counter as it stands after both writes: no server keeps a copy of its own.
+    plan.refresh_from_db()
+    kept = redis.Redis.from_url(REDIS_URL).keys(f"*plan-figures:*:{plan.pk}:{plan.change_count}:*")
+    assert len(kept) == 1, kept

@@ -16,6 +16,7 @@ from django.views import View
 
 from helhedsplan.core.forms import id_from_query
 from helhedsplan.core.navigation import Crumb
+from helhedsplan.documents.selectors import sources_by_fact
 from helhedsplan.plans.locations import map_estate_rows, static_map
 from helhedsplan.plans.views import (
     PlanCreateView,
@@ -52,6 +53,8 @@ class OverviewView(PlanTemplateView):
             summary=overview.summary,
             steps=overview.steps,
             overdue_steps=overview.overdue_steps,
+            # One query: the steps' dates' sources, shown beside the dates.
+            fact_sources=sources_by_fact(self.plan, "approval-date"),
         )
         return context
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from helhedsplan.core.navigation import Crumb, safe_next_url, trail
+from helhedsplan.documents.selectors import sources_by_fact
 from helhedsplan.plans.views import (
     HistoryView,
     PlanCreateView,
@@ -40,6 +41,8 @@ class OverviewView(PlanTemplateView):
             summary=page.summary,
             chart=page.chart,
             finished_years_without_actual=page.finished_years_without_actual,
+            # One query: the funding amounts' sources, shown beside the amounts.
+            fact_sources=sources_by_fact(self.plan, "funding-amount"),
         )
         return context
 

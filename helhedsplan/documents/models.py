@@ -294,11 +294,8 @@ class FactSource(PlanContent, ExampleFlag):
             and not any(row.pk == self.object_id for row in fact.rows(self.plan))
         ):
             errors.setdefault("fact", []).append(str(_("The plan does not state this fact.")))
-        if (
-            self.document_id is not None
-            and self.plan_id is not None
-            and self.document.plan_id != self.plan_id
-        ):
+        document = self.document if self.document_id is not None else None
+        if document is not None and self.plan_id is not None and document.plan_id != self.plan_id:
             errors.setdefault("document", []).append(str(_("Choose a document of this plan.")))
         if self.read_on is not None and self.read_on > timezone.localdate():
             errors.setdefault("read_on", []).append(str(_("The day it was read cannot lie in the future.")))

@@ -79,6 +79,15 @@ def document_delete(*, plan_document: PlanDocument, actor: Any) -> None:
 
 # Sources of facts ----------------------------------------------------------------------------------------------
 
+EMPTY_SOURCE: Data = {
+    "document": None,
+    "page": None,
+    "url": "",
+    "read_on": None,
+    "reference": "",
+    "is_example": False,
+}
+
 
 @transaction.atomic
 def fact_source_set(
@@ -87,6 +96,8 @@ def fact_source_set(
     """Name where the fact ``fact`` of the row ``object_id`` comes from (or mark it as example data): a new
     source, or a change of the one it has. The model's rules decide (one kind of source, a document of this
     plan, an http(s) address read on a day not in the future)."""
+    # The source named replaces the one before whole: what ``data`` leaves out is empty, not kept.
+    data = {**EMPTY_SOURCE, **data}
     existing = (
         FactSource.objects.select_for_update().filter(plan=plan, fact=fact, object_id=object_id).first()
     )

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from helhedsplan.core.services import EditConflict
 from helhedsplan.core.stored_files import StoredFileDamaged, damaged_file_response, open_checked
 from helhedsplan.plans.views import (
     PlanCreateView,
@@ -19,6 +20,7 @@ from helhedsplan.plans.views import (
     PlanObjectMixin,
     PlanTemplateView,
     PlanUpdateView,
+    rebase_on,
 )
 
 from . import services
@@ -197,11 +199,27 @@ class FactSourceSetView(PlanCreateView):
             actor=self.request.user,
         )
 
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except EditConflict as conflict:
+            # Someone changed the source after this form was opened: nothing saved, shown as the kit shows it.
+            form.add_error(
+                None,
+                gettext_lazy(
+                    "Someone else saved this after you opened it. Nothing of yours was saved. "
+                    "See what changed below; your text is still in the form — save again to overwrite."
+                ),
+            )
+            rebase_on(form, conflict)
+            return self.render_to_response(self.get_context_data(form=form, conflict=conflict.conflict))
+
     def navigation_target(self):
         return sources_page(self.plan)
 
     def get_success_url(self) -> str:
-        return sources_url(self.plan) + f"#fact-{self.object.fact}-{self.object.object_id}"
+        fact, row = self.fact_and_row
+        return sources_url(self.plan) + f"#fact-{fact.key}-{row.pk}"
 
     def get_success_message(self) -> str:
         return str(gettext_lazy("The source was saved."))

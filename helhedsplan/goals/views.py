@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from helhedsplan.core.formatting import format_date
 from helhedsplan.core.forms import id_from_query
+from helhedsplan.documents.selectors import sources_by_fact
 from helhedsplan.periods.models import CatalogueIndicator
 from helhedsplan.plans.views import PlanCreateView, PlanDeleteView, PlanDetailView, PlanUpdateView
 
@@ -63,6 +64,8 @@ class GoalDetailView(PlanDetailView):
         context = super().get_context_data(**kwargs)
         context.update(vars(selectors.goal_page(self.object, today=timezone.localdate())))
         context["can_edit"] = self.request.user.has_perm(EDIT_GOALS, self.object)
+        # One query: the indicators' baselines' sources, shown beside the baselines.
+        context["fact_sources"] = sources_by_fact(self.plan, "indicator-baseline")
         return context
 
 
@@ -111,6 +114,8 @@ class IndicatorDetailView(PlanDetailView):
         context.update(vars(page))
         context["page_parameter"] = "side"
         context["anchor"] = "#measurements-heading"
+        # One query: the baseline's source, shown beside it.
+        context["fact_sources"] = sources_by_fact(self.plan, "indicator-baseline")
         context["can_edit"] = can_edit = self.request.user.has_perm(EDIT_GOALS, indicator)
         if can_edit:
             context["measurement_form"] = MeasurementForm(

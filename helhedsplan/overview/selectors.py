@@ -39,7 +39,7 @@ from helhedsplan.budget.selectors import budget_summaries
 from helhedsplan.budget.summary import BudgetSummary
 from helhedsplan.core.formatting import format_number
 from helhedsplan.core.history import FieldChange, changes_of
-from helhedsplan.documents.models import DocumentVersion, PlanDocument
+from helhedsplan.documents.models import DocumentVersion, FactSource, PlanDocument
 from helhedsplan.goals import progress
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
@@ -745,6 +745,9 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked(Report, (), lambda record: str(record.instance)),  # the report, not "… as of <timestamp>"
     Tracked(PlanDocument, (), lambda record: record.title),
     Tracked(DocumentVersion, ("document",), lambda r: f"{r.document.title} · {_('version')} {r.number}"),
+    Tracked(
+        FactSource, (), lambda record: str(record.instance)
+    ),  # names the fact from the registry, no query
     Tracked(Body, (), lambda record: record.name),
     Tracked(BodyMember, ("body",), lambda record: f"{record.body.name} · {record.name}"),
     Tracked(Meeting, ("body",), lambda r: f"{r.body.name} · {formats.date_format(r.date, 'DATE_FORMAT')}"),

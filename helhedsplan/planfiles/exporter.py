@@ -8,6 +8,7 @@ Datetimes are written in the project's time zone, with their offset.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from helhedsplan.agreements.models import FOCUS_AREA_RANK, StrategicAgreement, S
 from helhedsplan.approvals.models import EstateDecision
 from helhedsplan.budget.models import BudgetCategory, BudgetLine, FundingSource
 from helhedsplan.core.personal import personal_fields
+from helhedsplan.documents.models import FactSource
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement
 from helhedsplan.governance.models import Body, BodyMember, Meeting
 from helhedsplan.plans.models import Estate, Organisation, Plan
@@ -45,6 +47,36 @@ def compact(record: type[schema.Record], values: dict[str, Any]) -> dict[str, An
             continue
         result[key] = value
     return result
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The plan's facts' sources by (fact, row pk), read once with the plan."""
+
+    by_fact: dict[tuple[str, int], FactSource]
+
+    def of(self, fact: str, obj: Any) -> dict[str, Any] | None:
+        """The file's form of the source of ``fact`` on ``obj``, or None. The file carries no documents, so a
+        source in one of them is written as a public document: its title, and its page."""
+        source = self.by_fact.get((fact, obj.pk))
+        if source is None:
+            return None
+        reference = source.reference
+        if source.document is not None:
+            reference = (
+                _("%(title)s, page %(page)s") % {"title": source.document.title, "page": source.page}
+                if source.page
+                else source.document.title
+            )
+        return compact(
+            schema.FactSource,
+            {
+                "url": source.url,
+                "read_on": source.read_on,
+                "reference": reference,
+                "is_example": source.is_example,
+            },
+        )
 
 
 def _local(value):
@@ -153,6 +185,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 queryset=FundingSource.objects.select_related("organisation").prefetch_related("fundings"),
             ),
             "approval_steps",
+            Prefetch("fact_sources", queryset=FactSource.objects.select_related("document")),
             Prefetch(
                 "bodies",
                 queryset=Body.objects.select_related("sub_agreement").prefetch_related(
@@ -170,13 +203,14 @@ def plan_data(plan: Plan) -> dict[str, Any]:
     )
     preparedness = _preparedness(plan)
     organisations = _organisations(plan, plan.estate_list, sub_agreements, preparedness)
+    sources = Sources({(source.fact, source.object_id): source for source in plan.fact_sources.all()})
     data: dict[str, Any] = {
         "format_version": schema.FORMAT_VERSION,
         "organisations": [
             compact(schema.Organisation, {"short_name": o.short_name, "name": o.name, "kind": o.kind})
             for o in organisations
         ],
-        "plan": _plan(plan, organisations),
+        "plan": _plan(plan, organisations, sources),
         "estates": [_estate(estate) for estate in sorted(plan.estate_list, key=lambda e: (e.name, e.pk))],
         "strategic_agreement": _strategic_agreement(plan),
         "strategic_goals": [
@@ -185,7 +219,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 {
                     "focus_area": goal.focus_area,
                     "text": goal.text,
-                    "key_figures": _indicators(goal.key_figures.all()),
+                    "key_figures": _indicators(goal.key_figures.all(), sources),
                 },
             )
             for goal in sorted(
@@ -193,12 +227,19 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 key=lambda g: (FOCUS_ORDER.get(g.focus_area, len(FOCUS_ORDER)), g.pk),
             )
         ],
-        "sub_agreements": _sub_agreements(sub_agreements),
-        "budget": _budget(plan),
+        "sub_agreements": _sub_agreements(sub_agreements, sources),
+        "budget": _budget(plan, sources),
         "approval_steps": [
             compact(
                 schema.ApprovalStep,
-                {field: getattr(step, field) for field in schema.ApprovalStep.model_fields},
+                {
+                    **{
+                        field: getattr(step, field)
+                        for field in schema.ApprovalStep.model_fields
+                        if field != "date_source"
+                    },
+                    "date_source": sources.of("approval-date", step),
+                },
             )
             for step in sorted(plan.approval_steps.all(), key=lambda s: s.order)
         ],
@@ -318,13 +359,15 @@ def _organisations(plan: Plan, estates: list[Estate], sub_agreements, preparedne
     return sorted(found.values(), key=lambda o: (ORG_KIND_ORDER[o.kind], o.short_name))
 
 
-def _plan(plan: Plan, organisations: list[Organisation]) -> dict[str, Any]:
+def _plan(plan: Plan, organisations: list[Organisation], sources: Sources) -> dict[str, Any]:
     party_ids = {org.pk for org in plan.organisations.all()}
     values = {
         field: getattr(plan, field)
         for field in schema.Plan.model_fields
-        if field not in ("parties", "funding_period")
+        if field not in ("parties", "funding_period", "homes_source", "residents_source")
     }
+    values["homes_source"] = sources.of("plan-homes", plan)
+    values["residents_source"] = sources.of("plan-residents", plan)
     values["funding_period"] = plan.funding_period.code if plan.funding_period else None
     values["parties"] = [org.short_name for org in organisations if org.pk in party_ids]
     return compact(schema.Plan, values)
@@ -370,10 +413,11 @@ def _strategic_agreement(plan: Plan) -> dict[str, Any] | None:
     )
 
 
-def _indicators(indicators) -> list[dict[str, Any]]:
+def _indicators(indicators, sources: Sources) -> list[dict[str, Any]]:
     rows = []
     for indicator in sorted(indicators, key=lambda i: i.pk):
         values = {field: getattr(indicator, field) for field in Indicator.COPYABLE_FIELDS}
+from helhedsplan.documents.models import FactSource
         # The catalogue entry by its code, stable across databases (the importer finds it in the plan's period).
         entry = indicator.catalogue_entry
         values["catalogue_code"] = entry.code if entry is not None else None
@@ -406,7 +450,7 @@ def _goal_ref(titles: dict[str, list[str]], own_focus: str, goal: Goal) -> str |
     return {"sub_agreement": focus, "goal": goal.title}
 
 
-def _sub_agreements(sub_agreements) -> list[dict[str, Any]]:
+def _sub_agreements(sub_agreements, sources: Sources) -> list[dict[str, Any]]:
     titles = _goal_titles(sub_agreements)
     rows = []
     for sub in sub_agreements:
@@ -436,7 +480,7 @@ def _sub_agreements(sub_agreements) -> list[dict[str, Any]]:
                     "description": goal.description,
                     "order": goal.order,
                     "is_example": goal.is_example,
-                    "indicators": _indicators(goal.indicators.all()),
+                    "indicators": _indicators(goal.indicators.all(), sources),
                 },
             )
             for goal in goals
@@ -467,7 +511,7 @@ def _activity(titles, own_focus: str, activity: Activity) -> dict[str, Any]:
     return compact(schema.Activity, values)
 
 
-def _budget(plan: Plan) -> dict[str, Any] | None:
+def _budget(plan: Plan, sources: Sources) -> dict[str, Any] | None:
     def line_key(line: BudgetLine):
         focus = _rank(line.sub_agreement) if line.sub_agreement else (-1, 0)
         return (focus, CATEGORY_ORDER[line.category], line.description, line.pk)
@@ -492,7 +536,7 @@ def _budget(plan: Plan) -> dict[str, Any] | None:
                 },
             )
         )
-    sources = [
+    funding_sources = [
         compact(
             schema.FundingSource,
             {
@@ -502,11 +546,12 @@ def _budget(plan: Plan) -> dict[str, Any] | None:
                 "basis": source.basis,
                 "is_example": source.is_example,
                 "amounts": {f.year: f.amount for f in sorted(source.fundings.all(), key=lambda f: f.year)},
+                "amount_source": sources.of("funding-amount", source),
             },
         )
         for source in sorted(plan.funding_sources.all(), key=lambda s: (SOURCE_KIND_ORDER[s.kind], s.name))
     ]
-    return compact(schema.Budget, {"lines": lines, "funding_sources": sources}) or None
+    return compact(schema.Budget, {"lines": lines, "funding_sources": funding_sources}) or None
 
 
 def _preparedness(plan: Plan) -> PreparednessPlan | None:

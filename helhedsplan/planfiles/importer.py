@@ -25,7 +25,7 @@ from helhedsplan.agreements.models import (
 from helhedsplan.approvals.models import ApprovalStep, EstateDecision
 from helhedsplan.budget.models import ActualSpend, BudgetAmount, BudgetLine, Funding, FundingSource
 from helhedsplan.core.services import file_delete_after_commit, object_create
-from helhedsplan.documents.models import DocumentVersion
+from helhedsplan.documents.models import DocumentVersion, FactSource
 from helhedsplan.goals.models import Activity, Goal, Indicator, Measurement, Milestone
 from helhedsplan.governance.models import Body, BodyMember, Meeting, MeetingDecision
 from helhedsplan.periods.models import CatalogueIndicator, FundingPeriod
@@ -154,6 +154,9 @@ class _Writer:
             entries = CatalogueIndicator.objects.filter(period_id=plan.funding_period_id)
             self._catalogue = {entry.code: entry for entry in entries}
         return self._catalogue
+        #: The facts' sources met on the way (fact, row, the file's source, its place), written last: a source's
+        #: rule reads the rows that state its fact.
+        self.fact_sources: list[tuple[str, models.Model, schema.FactSource, str]] = []
 
     def create(
         self, obj: M, path: str, data: dict[str, Any], *, places: dict[str, str] | None = None
@@ -212,6 +215,7 @@ class _Writer:
         self._write_approval_steps(plan)
         self._write_governance(plan, sub_agreements)
         self._write_preparedness(plan, estates)
+        self._write_fact_sources(plan)
         if not self.errors:
             self._write_approved_version(plan)
         if self.errors:
@@ -295,7 +299,7 @@ class _Writer:
 
     def _write_plan(self) -> Plan | None:
         row = self.data.plan
-        data = row.model_dump(exclude={"parties"})
+        data = row.model_dump(exclude={"parties", "homes_source", "residents_source"})
         data["organisations"] = [self.org(name) for name in row.parties]
         ensure_standard_periods()
         data["funding_period"] = FundingPeriod.objects.filter(code=row.funding_period).first()
@@ -305,7 +309,19 @@ class _Writer:
                 + _("There is no funding period %(code)s.") % {"code": row.funding_period}
             )
             return None
-        return self.create(Plan(), "plan", data, places={"organisations": "plan.parties"})
+        plan = self.create(Plan(), "plan", data, places={"organisations": "plan.parties"})
+        if plan is not None:
+            self.source("plan-homes", plan, row.homes_source, "plan.homes_source")
+            self.source("plan-residents", plan, row.residents_source, "plan.residents_source")
+        return plan
+
+    def source(self, fact: str, obj: models.Model, row: schema.FactSource | None, path: str) -> None:
+        if row is not None:
+            self.fact_sources.append((fact, obj, row, path))
+
+    def _write_fact_sources(self, plan: Plan) -> None:
+        for fact, obj, row, path in self.fact_sources:
+            self.create(FactSource(plan=plan, fact=fact, object_id=obj.pk), path, row.model_dump())
 
     def _write_estates(self, plan: Plan) -> dict[str, Estate]:
         estates: dict[str, Estate] = {}
@@ -349,6 +365,7 @@ class _Writer:
             indicator = self.create(Indicator(plan=plan, **owner), place, data)
             if indicator is None:
                 continue
+            self.source("indicator-baseline", indicator, row.baseline_source, f"{place}.baseline_source")
             for m_index, measurement in enumerate(row.measurements):
                 data = measurement.model_dump()
                 # Estates are named by name (the schema checked that the file has them).
@@ -457,10 +474,14 @@ class _Writer:
             source = self.create(FundingSource(plan=plan), path, data)
             if source is not None:
                 self._write_year_map(partial(Funding, source=source), f"{path}.amounts", source_row.amounts)
+                self.source("funding-amount", source, source_row.amount_source, f"{path}.amount_source")
 
     def _write_approval_steps(self, plan: Plan) -> None:
         for index, row in enumerate(self.data.approval_steps):
-            self.create(ApprovalStep(plan=plan), f"approval_steps[{index}]", row.model_dump())
+            path = f"approval_steps[{index}]"
+            step = self.create(ApprovalStep(plan=plan), path, row.model_dump(exclude={"date_source"}))
+            if step is not None:
+                self.source("approval-date", step, row.date_source, f"{path}.date_source")
 
     def _write_approved_version(self, plan: Plan) -> None:
         """The file's approved version: the plan as imported, submitted and decided by every party outside the

@@ -241,6 +241,18 @@ class Measurement(Record):
         return value
 
 
+class FactSource(Record):
+    """Where a fact of the row it stands on comes from (``documents.FactSource``): a public web address with the
+    day it was read, or a public document by name — or ``is_example`` alone, marking the figure as example data.
+    The file carries no documents, so a source in one of the plan's documents is written as a public document by
+    its title (and page). The model's rules decide on import (one source, http(s), a day not in the future)."""
+
+    url: Text = ""
+    read_on: Date | None = None
+    reference: Text = ""
+    is_example: bool = False
+
+
 class Indicator(Record):
     name: Text
     # The code of the entry of Landsbyggefonden's indicator catalogue (of the plan's funding period) it was
@@ -256,6 +268,8 @@ class Indicator(Record):
     data_source: Text = ""
     measurement_interval_months: int = 12
     is_example: bool = False
+    #: Where the baseline comes from.
+    baseline_source: FactSource | None = None
     measurements: list[Measurement] = []
 
 
@@ -274,7 +288,10 @@ class Plan(Record):
     end_date: Date
     description: Text = ""
     homes: int | None = None
+    #: Where the figure of homes comes from.
+    homes_source: FactSource | None = None
     residents: int | None = None
+    residents_source: FactSource | None = None
     report_due_months: int = 6
     budget_deviation_percent: int = 10
     # A funding period's code; that the period exists is checked on import.
@@ -459,6 +476,8 @@ class FundingSource(Record):
     basis: Text = ""
     is_example: bool = False
     amounts: Amounts = {}
+    #: Where the amount comes from.
+    amount_source: FactSource | None = None
 
 
 class Budget(Record):
@@ -478,6 +497,8 @@ class ApprovalStep(Record):
     reference: Text = ""
     note: Text = ""
     is_example: bool = False
+    #: Where the date comes from, when the reference does not say it.
+    date_source: FactSource | None = None
 
 
 class BodyMember(Record):

@@ -336,9 +336,10 @@ def test_the_overview_uses_the_same_number_of_queries_with_one_or_many_estates(
     big = amager_plan
 
     # 1 session, 2 user, 3 the user's membership with its plan and organisation, 4 the delaftaler it is limited
-    # to, 5 estates with housing associations, 6 their decisions, 7 the steps.
+    # to, 5 estates with housing associations, 6 their decisions, 7 the steps, 8 the sources of the steps' dates
+    # with their documents (documents.selectors.sources_by_fact).
     for plan in (small, big):
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             assert overview(client, plan, dato="2021-09-27").status_code == 200
 
 

@@ -6,7 +6,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from helhedsplan.documents import services
-from helhedsplan.documents.models import PlanDocument
+from helhedsplan.documents.models import FactSource, PlanDocument
 from tests.plans.factories import PlanFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -45,3 +45,16 @@ def document_with_version(plan, *, title: str = "Kort over området", actor=None
         upload=pdf_upload(),
         actor=actor,
     )
+
+
+class FactSourceFactory(factory.django.DjangoModelFactory):
+    """A fact's source named as a public document (the plan's homes by default: set ``fact`` and ``object_id``
+    for another fact)."""
+
+    class Meta:
+        model = FactSource
+
+    plan = factory.SubFactory(PlanFactory)
+    fact = "plan-homes"
+    object_id = factory.LazyAttribute(lambda source: source.plan.pk)
+    reference = "Indstilling fra Teknik- og Miljøforvaltningen"

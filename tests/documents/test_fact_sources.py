@@ -24,26 +24,38 @@ from tests.world import limited_to, snapshot
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def without_the_files_sources(amager_plan):
+    """The Amager plan without the sources its plan file names (tests/planfiles/test_amager_facts.py reads
+    those): each test starts from facts without a source."""
+    FactSource.objects.all().delete()
+
+
 def _sources_url(plan) -> str:
     return reverse("documents:sources", kwargs={"plan": plan.slug})
 
 
 def _set_url(plan, fact: str, object_id: int) -> str:
-    return reverse("documents:source_update", kwargs={"plan": plan.slug, "fact": fact, "object_id": object_id})
+    return reverse(
+        "documents:source_update", kwargs={"plan": plan.slug, "fact": fact, "object_id": object_id}
+    )
 
 
 def _set(plan, fact="plan-homes", object_id=None, **data):
+    """Set a source as the service's callers do: an update names the edit it is based on (the current one)."""
+    object_id = plan.pk if object_id is None else object_id
+    existing = FactSource.objects.filter(plan=plan, fact=fact, object_id=object_id).first()
     return services.fact_source_set(
         plan=plan,
         fact=fact,
-        object_id=plan.pk if object_id is None else object_id,
+        object_id=object_id,
         data=data,
-        expected_lock_version=None,
+        expected_lock_version=existing.lock_version if existing else None,
         actor=None,
     )
 
 
-def test_every_app_registers_its_facts():
+def test_every_app_registers_its_facts(amager_plan):
     assert set(FACTS) >= {
         "plan-homes",
         "plan-residents",
@@ -236,3 +248,25 @@ def test_the_sources_page_reads_a_fixed_number_of_queries(
     FundingSource.objects.create(plan=amager_plan, name="Endnu en kilde", kind="other_public")
     with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def test_a_source_changed_meanwhile_is_not_overwritten(amager_plan, personas, client_for):
+    source = _set(amager_plan, reference="Indstillingen")
+    stale = source.lock_version
+    _set(amager_plan, reference="Pressemeddelelsen")  # someone else, meanwhile
+    response = client_for(personas.coordinator).post(
+        _set_url(amager_plan, "plan-homes", amager_plan.pk),
+        {"reference": "Mit forslag", "lock_version": stale},
+    )
+    assert response.status_code == 200
+    assert "En anden har gemt dette, efter du åbnede det." in response.content.decode()
+    assert FactSource.objects.get().reference == "Pressemeddelelsen"
+
+
+def test_the_dashboard_links_the_plans_figures_to_their_sources(amager_plan, personas, client_for):
+    html = (
+        client_for(personas.reviewer)
+        .get(reverse("overview:dashboard", kwargs={"plan": amager_plan.slug}))
+        .content.decode()
+    )
+    assert f'{_sources_url(amager_plan)}#fact-plan-homes-{amager_plan.pk}">Hvor tallene kommer fra' in html

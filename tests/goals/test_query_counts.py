@@ -35,20 +35,22 @@ pytestmark = pytest.mark.django_db
 #  4. the delaftaler it is limited to (the permission rules ask for them; asked whatever the role).
 REQUEST_AND_PERMISSION = 4
 
-GOAL_PAGE = REQUEST_AND_PERMISSION + 4
+GOAL_PAGE = REQUEST_AND_PERMISSION + 5
 #  5. the goal with its delaftale and plan (breadcrumbs, permission),
 #  6. its indicators with their plan (links),
 #  7. the latest measurement of each of those indicators (progress, latest value, next due),
-#  8. its activities with their delaftale, plan and responsible organisation.
+#  8. its activities with their delaftale, plan and responsible organisation,
+#  9. the sources of the plan's indicators' baselines with their documents (documents.selectors.sources_by_fact).
 
-INDICATOR_PAGE = REQUEST_AND_PERMISSION + 7
+INDICATOR_PAGE = REQUEST_AND_PERMISSION + 8
 #  5. the indicator with its plan, goal, delaftale and strategic goal (breadcrumbs, permission),
 #  6. its latest measurement (progress, latest value, next due),
 #  7. the dates and values of all its measurements (the chart),
 #  8. how many measurements (the table's pages), 9. one page of them with who entered them (the table),
-# 10. the estates' and groups' figures with their estate, 11. the groups' estates (the estates' table).
+# 10. the estates' and groups' figures with their estate, 11. the groups' estates (the estates' table),
+# 12. the sources of the plan's indicators' baselines with their documents (documents.selectors.sources_by_fact).
 INDICATOR_PAGE_EDITABLE = INDICATOR_PAGE + 2
-# 12. the plan's estates for the form's "estate", 13. the same for its "group of estates".
+# 13. the plan's estates for the form's "estate", 14. the same for its "group of estates".
 
 ACTIVITY_PAGE = REQUEST_AND_PERMISSION + 3
 #  5. the activity with its delaftale, plan and responsible organisation,

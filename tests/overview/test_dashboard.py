@@ -123,8 +123,10 @@ def grow(plan, n: int) -> None:
 #    fingerprint (versions.selectors.versions_attention), 36 the organisations the reader signs for
 #    (versions.selectors.signing_organisations): "changes awaiting submission", "awaiting your signature" — the
 #    reader's own, read on every request and never kept
-# Read again before the plan changes: 1-5, 28-36 (tests/overview/test_readmodel.py).
-DASHBOARD_QUERIES = 36
+# 37 the sources of the plan's homes and residents with their documents, shown beside the figures
+#                                                      (documents.selectors.sources_by_fact)
+# Read again before the plan changes: 1-5, 28-37 (tests/overview/test_readmodel.py).
+DASHBOARD_QUERIES = 37
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -234,3 +234,24 @@ def test_the_budget_page_marks_no_funding_total_the_seed_states(amager_plan, per
     for source in sources:
         row = re.search(rf'<tr id="source-{source.pk}">(.*?)</tr>', page).group(1)
         assert "example-badge" not in row, source.name
+
+
+def test_the_amager_file_names_the_sources_the_seed_and_public_sources_give(amager_plan):
+    """The plan's homes and residents (kk.dk's press release), the funding amounts (the indstilling itself) and
+    the one baseline a public source gives (375, amagerplanen.dk) name their source; the approval steps name
+    theirs in their reference. Nothing else is presented as a fact without a source."""
+    from helhedsplan.documents.selectors import fact_sources
+
+    sources = fact_sources(amager_plan)
+    by_key = {(row.fact.key, getattr(row.row, "name", "")): row for row in sources.rows}
+    press = "Københavns Kommunes pressemeddelelse på kk.dk 18. november 2021; urbanplanen.com"
+    assert by_key[("plan-homes", amager_plan.name)].source.reference == press
+    assert by_key[("plan-residents", amager_plan.name)].source.reference == press
+    funding = [row for row in sources.rows if row.fact.key == "funding-amount"]
+    assert len(funding) == 4
+    assert all(
+        row.source.reference.startswith("Indstilling fra Teknik- og Miljøforvaltningen") for row in funding
+    )
+    baseline = by_key[("indicator-baseline", "Unge uden for uddannelse og beskæftigelse")]
+    assert baseline.source.reference.startswith("amagerplanen.dk")
+    assert sources.without_source == []

@@ -106,6 +106,7 @@ def test_an_indicators_keys_are_the_models_copyable_fields_and_all_of_them_survi
         *Indicator.COPYABLE_FIELDS,
         "catalogue_code",
         "measurements",
+        "baseline_source",
     }
     indicator = (
         Indicator.objects.filter(plan=amager_plan, goal__isnull=False, measurements__isnull=False)
@@ -573,3 +574,56 @@ def test_amager_emergency_plan(amager_plan):
     assert incident.status == Incident.Status.CLOSED and incident.is_example
     assert incident.log_entries.count() >= 3
     assert incident.evaluation_lessons
+
+
+def test_the_facts_sources_survive_the_round_trip(amager_plan, tmp_path, settings):
+    """A web address with its day, an example mark and a document's page (written as a public document by its
+    title and page, as the file carries no documents) come back as they were exported."""
+    from helhedsplan.approvals.models import ApprovalStep
+    from helhedsplan.documents.models import FactSource
+    from helhedsplan.documents.services import fact_source_set
+    from tests.documents.factories import document_with_version
+
+    settings.MEDIA_ROOT = tmp_path
+    step = ApprovalStep.objects.filter(plan=amager_plan, date__isnull=False, date_is_expected=False).first()
+    indicator = Indicator.objects.filter(plan=amager_plan, goal__isnull=False).order_by("pk").first()
+    document = document_with_version(amager_plan, title="Indstillingen")
+
+    def set_source(fact, object_id, **data):
+        existing = FactSource.objects.filter(plan=amager_plan, fact=fact, object_id=object_id).first()
+        fact_source_set(
+            plan=amager_plan,
+            fact=fact,
+            object_id=object_id,
+            data=data,
+            expected_lock_version=existing.lock_version if existing else None,
+            actor=None,
+        )
+
+    set_source(
+        "approval-date", step.pk, url="https://www.kk.dk/dagsorden", read_on=datetime.date(2026, 11, 30)
+    )
+    set_source("indicator-baseline", indicator.pk, is_example=True)
+    set_source("plan-residents", amager_plan.pk, document=document, page=3)
+    first = export_plan(amager_plan, personal_data=False)
+    data = parse(first)
+    assert data["plan"]["residents_source"] == {"reference": "Indstillingen, page 3"}
+
+    remove_all_plans_and_organisations()
+    plan = import_plan(data)
+    assert export_plan(plan, personal_data=False) == first
+    copied_step = ApprovalStep.objects.get(plan=plan, order=step.order)
+    web = FactSource.objects.get(plan=plan, fact="approval-date", object_id=copied_step.pk)
+    assert (web.url, web.read_on) == ("https://www.kk.dk/dagsorden", datetime.date(2026, 11, 30))
+    copied_indicator = Indicator.objects.get(plan=plan, name=indicator.name, goal__isnull=False)
+    assert (
+        FactSource.objects.get(plan=plan, object_id=copied_indicator.pk, fact="indicator-baseline").kind
+        == "example"
+    )
+
+
+def test_a_fact_source_the_model_refuses_is_reported_at_its_place(amager_data, db):
+    amager_data["plan"]["homes_source"] = {"url": "javascript:alert(1)", "read_on": datetime.date(2026, 1, 5)}
+    assert "plan.homes_source.url: Give a public web address beginning with http:// or https://." in refused(
+        amager_data
+    )

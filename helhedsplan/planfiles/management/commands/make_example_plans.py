@@ -41,7 +41,16 @@ FLAGGED_LISTS = {
     "incidents",
     "signoffs",
 }
-FLAGGED_RECORDS = {"preparedness_plan", "approved_version"}
+FLAGGED_RECORDS = {
+    "preparedness_plan",
+    "approved_version",
+    # The facts' sources (documents.FactSource) on the rows whose facts they name.
+    "homes_source",
+    "residents_source",
+    "baseline_source",
+    "amount_source",
+    "date_source",
+}
 
 
 def _flag_examples(node: Any) -> None:
