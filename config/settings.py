@@ -289,7 +289,9 @@ SHARED_DATABASE_CACHE: dict[str, object] = {
     "LOCATION": "helhedsplan_cache",
     "OPTIONS": {"MAX_ENTRIES": 50_000},
 }
-if TESTING:
+# A server started with DJANGO_TESTING for its static files but given a REDIS_URL (the two-server test,
+# tests/test_two_servers.py) shares Redis as production does: only the test processes themselves never do.
+if TESTING and ("PYTEST_VERSION" in os.environ or not REDIS_URL):
     SHARED_CACHE: dict[str, object] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "default",

@@ -15,6 +15,7 @@ from django import forms
 from django.db import models
 from django.urls import NoReverseMatch, resolve, reverse
 
+from helhedsplan.documents.models import FactSource
 from tests.documents.factories import document_with_version
 from tests.reports.factories import ReportFactory
 from tests.test_every_url import NO_DATA, TABLE
@@ -92,6 +93,28 @@ def test_every_object_saves_unchanged(client_for, personas, amager_plan, url_nam
         document_with_version(
             amager_plan, title="Kommissorium", kind="terms_of_reference", fulfils="terms-of-reference"
         )
+    if url_name == "documents:source_update":
+        # A fact's source is addressed by its fact and the row stating it: every source the plan file names.
+        sources = list(FactSource.objects.filter(plan=amager_plan).order_by("pk"))
+        assert sources
+        for source in sources:
+            address = reverse(
+                url_name,
+                kwargs={"plan": amager_plan.slug, "fact": source.fact, "object_id": source.object_id},
+            )
+            page = client.get(address)
+            assert page.status_code == 200, address
+            before = stored(source)
+            response = client.post(address, shown_values(page.context["form"]))
+            assert response.status_code == 302, (
+                address,
+                response.context and response.context["form"].errors,
+            )
+            source = FactSource.objects.get(plan=amager_plan, fact=source.fact, object_id=source.object_id)
+            assert {k: v for k, v in stored(source).items() if k != "id"} == {
+                k: v for k, v in before.items() if k != "id"
+            }, address
+        return
     try:
         model, takes_pk = resolve(reverse(url_name, kwargs={"plan": amager_plan.slug, **extra})), False
     except NoReverseMatch:

@@ -42,6 +42,14 @@ ALLOWED: dict[tuple[str, str], str] = {
         "The focus areas of a funding period created a line before: no plan has that period yet, and the "
         "period's own save raised every plan's counter in the same transaction."
     ),
+    ("helhedsplan.periods.standard", "ensure_catalogue"): (
+        "New entries of Landsbyggefonden's indicator catalogue: no indicator is picked from them yet, so no plan "
+        "shows them; an entry that exists is changed only through its own save (every plan's counter)."
+    ),
+    ("helhedsplan.planfiles.importer", "_Writer._remove_existing"): (
+        "The replaced plan's decisions let go of its versions never approved a moment before the plan itself is "
+        "deleted in the same transaction, which raises its counter."
+    ),
     ("helhedsplan.reports.redaction", "redact_plan_file"): (
         "Run only by the data migration reports/0005 (before the servers start, so nothing is kept yet): the one "
         "change a frozen submission's file may get."

@@ -47,5 +47,6 @@ class FactSourceAdmin(BaseAdmin):
         "is_example",
     )
     list_filter = ("plan", "fact", "is_example")
+    search_fields = ("plan__name", "url", "reference", "document__title")
     list_select_related = ("plan", "document")
     autocomplete_fields = ("plan",)

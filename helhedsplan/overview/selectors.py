@@ -621,7 +621,9 @@ def plans_rows(
         preparedness_plans=preparedness_plans_by_plan(plans),
         contacts=contacts(plans),
         reports=report_archives(plans, today=today),
-        versions=versions_attention(plans) if with_versions else {plan.pk: VersionAttention() for plan in plans},
+        versions=versions_attention(plans)
+        if with_versions
+        else {plan.pk: VersionAttention() for plan in plans},
     )
 
 

@@ -417,7 +417,7 @@ def _indicators(indicators, sources: Sources) -> list[dict[str, Any]]:
     rows = []
     for indicator in sorted(indicators, key=lambda i: i.pk):
         values = {field: getattr(indicator, field) for field in Indicator.COPYABLE_FIELDS}
-from helhedsplan.documents.models import FactSource
+        values["baseline_source"] = sources.of("indicator-baseline", indicator)
         # The catalogue entry by its code, stable across databases (the importer finds it in the plan's period).
         entry = indicator.catalogue_entry
         values["catalogue_code"] = entry.code if entry is not None else None

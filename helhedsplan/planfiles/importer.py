@@ -146,6 +146,9 @@ class _Writer:
         #: The replaced plan's other stored files (its documents' versions, its meetings' minutes): the file
         #: holds none of them, so they go once the import is committed.
         self.dropped_files: list[tuple[Any, str]] = []
+        #: The facts' sources met on the way (fact, row, the file's source, its place), written last: a source's
+        #: rule reads the rows that state its fact.
+        self.fact_sources: list[tuple[str, models.Model, schema.FactSource, str]] = []
         self._catalogue: dict[str, CatalogueIndicator] | None = None
 
     def catalogue(self, plan: Plan) -> dict[str, CatalogueIndicator]:
@@ -154,9 +157,6 @@ class _Writer:
             entries = CatalogueIndicator.objects.filter(period_id=plan.funding_period_id)
             self._catalogue = {entry.code: entry for entry in entries}
         return self._catalogue
-        #: The facts' sources met on the way (fact, row, the file's source, its place), written last: a source's
-        #: rule reads the rows that state its fact.
-        self.fact_sources: list[tuple[str, models.Model, schema.FactSource, str]] = []
 
     def create(
         self, obj: M, path: str, data: dict[str, Any], *, places: dict[str, str] | None = None

@@ -29,7 +29,12 @@ from helhedsplan.plans.models import Membership, Plan
 from helhedsplan.preparedness.selectors import open_incidents_by_plan, visible_contacts_by_plan
 from helhedsplan.reports.models import Report
 from helhedsplan.reports.report import ReportState
-from helhedsplan.versions.selectors import VersionState, signing_organisations, version_states, versions_attention
+from helhedsplan.versions.selectors import (
+    VersionState,
+    signing_organisations,
+    version_states,
+    versions_attention,
+)
 
 
 class Phase:

@@ -407,9 +407,10 @@ def test_a_plan_with_reports_is_not_replaced_by_a_plan_file_and_stays_whole(amag
     with pytest.raises(PlanFileError) as refused:
         import_plan(AMAGER_FILE, replace=True)
 
-    # (It has its plan file's approved version too, which is kept as well.)
+    # Its plan file's approved version refuses it first (versions.services.plan_versions_discard_for_replace);
+    # the submitted report would refuse it too, and is kept whole with the rest.
     assert refused.value.messages == [
-        "Planen amager-2022-2025 kan ikke erstattes: den har planversioner, rapporter, som bevares uændret."
+        "Planen amager-2022-2025 kan ikke erstattes: den har en godkendt version, som bevares uændret."
     ]
     assert snapshot() == before
 
