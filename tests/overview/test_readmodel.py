@@ -545,8 +545,9 @@ def test_the_portfolio_reads_one_entry_per_plan_in_a_fixed_number_of_queries(
 # kept); 8 which are the newest ten changes, 9 their records, 10 the records before them (recent_changes: here
 # the newest ten are all saves of one kind of object); 11 the approved and awaiting versions, 12 their sign-offs,
 # 13 the agreement's fingerprint (versions.selectors.versions_attention), 14 the organisations the reader signs for
-# (versions.selectors.signing_organisations): the reader's own version groups, never kept.
-DASHBOARD_KEPT = 14
+# (versions.selectors.signing_organisations): the reader's own version groups, never kept; 15 the sources of the
+# plan's homes and residents, shown beside the figures (documents.selectors.sources_by_fact).
+DASHBOARD_KEPT = 15
 
 
 @pytest.mark.parametrize("count", [1, 5])
