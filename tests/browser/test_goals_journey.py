@@ -201,7 +201,8 @@ def test_every_goals_page_passes_axe_also_with_form_errors(
     page.goto(goals_url("indicator_create", goal=goal.pk))
     page.locator("#id_name").fill("")
     page.locator("#id_baseline_value").fill("tre komma to")
-    page.locator("main form button[type=submit]").click()
+    # The page has two forms: "Udfyld fra kataloget" above the indicator's own.
+    page.get_by_role("button", name="Gem").click()
     expect(page.locator("#id_baseline_value")).to_have_class(re.compile("is-invalid"))
     expect(page.locator("#id_name")).to_have_class(re.compile("is-invalid"))
     assert_no_axe_violations(page)
