@@ -37,6 +37,18 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Fail fast: a journey step that takes more than this is broken, not slow.
 DEFAULT_TIMEOUT_MS = 10_000
 
+
+def close_when_quiet(context: BrowserContext, *pages: Page) -> None:
+    """Close ``context`` once its pages' requests still under way have finished (an htmx fragment a page loads
+    after it shows, such as the versions banner): the live server must not read the database while the test's
+    data is emptied (SQLite locks the table it reads). A page that never goes quiet (a poll) is closed all the
+    same, which ends its requests too. Every test that opens a context of its own closes it through this."""
+    for page in pages:
+        with contextlib.suppress(PlaywrightError):
+            page.wait_for_load_state("networkidle", timeout=DEFAULT_TIMEOUT_MS)
+    context.close()
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
     "--disable-gpu",
@@ -108,12 +120,7 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 
     page.on("console", on_console)
     yield page
-    # Let requests still under way (an htmx fragment a page loads after it shows, such as the versions banner)
-    # finish before the test's database is emptied: the live server must not read it meanwhile.
-    # A page that never goes quiet (a poll) is closed all the same, which ends its requests too.
-    with contextlib.suppress(PlaywrightError):
-        page.wait_for_load_state("networkidle", timeout=DEFAULT_TIMEOUT_MS)
-    context.close()
+    close_when_quiet(context, page)
     if problems:
         pytest.fail("The page reported problems:\n" + "\n".join(f"- {problem}" for problem in problems))
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from helhedsplan.goals.models import Goal, Indicator, Measurement
+from tests.browser.conftest import close_when_quiet
 from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -156,7 +157,7 @@ def test_later_of_two_goal_edits_is_refused_with_an_explanation(
         goal.refresh_from_db()
         assert goal.title == "Færre unge bliver sigtet for kriminalitet"
     finally:
-        other_context.close()
+        close_when_quiet(other_context, *other_context.pages)
 
 
 def test_every_goals_page_passes_axe_also_with_form_errors(

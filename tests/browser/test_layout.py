@@ -26,6 +26,7 @@ from helhedsplan.budget.models import BudgetLine
 from helhedsplan.goals.models import Activity, Goal, Indicator
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.models import Incident
+from tests.browser.conftest import close_when_quiet
 from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -124,8 +125,9 @@ def sized_page(browser: Browser, live_server, request) -> Iterator[Page]:
         viewport=request.param,
     )
     context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    page = context.new_page()
+    yield page
+    close_when_quiet(context, page)
 
 
 @pytest.mark.parametrize("sized_page", [PHONE, LAPTOP], ids=["phone", "laptop"], indirect=True)
