@@ -56,6 +56,14 @@ class VersionQuerySet(models.QuerySet):
         return self.filter(**{self.model.plan_lookup: plan})
 
 
+def _differs(stored: object, value: object) -> bool:
+    """Whether a frozen field's value differs from the one stored. A JSON value is compared as a value: PostgreSQL's
+    jsonb keeps its keys in an order of its own, so the same hashes read back in another order."""
+    if isinstance(stored, dict) or isinstance(value, dict):
+        return stored != value
+    return str(stored or "") != str(value or "")
+
+
 class PlanVersion(ExampleFlag, models.Model):
     """One version of a plan's agreement (see the module's docstring). Not ``PlanContent``: it is never edited."""
 
@@ -187,7 +195,7 @@ class PlanVersion(ExampleFlag, models.Model):
         else:
             stored = PlanVersion._base_manager.filter(pk=self.pk).values(*self.FROZEN, "status").first()
             if stored is not None:
-                if any(str(stored[n] or "") != str(getattr(self, n) or "") for n in self.FROZEN):
+                if any(_differs(stored[n], getattr(self, n)) for n in self.FROZEN):
                     raise ValidationError(FROZEN_VERSION)
                 if stored["status"] != self.status and self.status not in self.TRANSITIONS[stored["status"]]:
                     raise ValidationError(FROZEN_STATUS)
@@ -322,7 +330,7 @@ class Signoff(CleanInput, ExampleFlag, models.Model):
         if self.pk is not None:
             stored = Signoff._base_manager.filter(pk=self.pk).values(*self.FROZEN, "decision").first()
             if stored is not None:
-                if any(str(stored[n] or "") != str(getattr(self, n) or "") for n in self.FROZEN):
+                if any(_differs(stored[n], getattr(self, n)) for n in self.FROZEN):
                     raise ValidationError(FROZEN_SIGNOFF)
                 if stored["decision"] != self.Decision.AWAITING:
                     raise ValidationError(FROZEN_SIGNOFF)
