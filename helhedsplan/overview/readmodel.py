@@ -68,7 +68,7 @@ def _written_in_this_transaction(plan_id: int) -> bool:
     the first of those writes and is not raised again before the commit, so figures computed now would be kept
     under a counter that later writes of the same transaction — or a rollback — leave behind: they are computed
     but never kept (nor read, as no one else can have kept the uncommitted counter)."""
-    return changes._raised_already(plan_id)  # the counter's own record of its raises
+    return changes.written_in_this_transaction(plan_id)
 
 
 # --- The kept entry: plain data -------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from helhedsplan.plans.models import Organisation, OrganisationGrant, Plan, Plan
 _MARK = "_raises_change_count_of"
 
 
-def _raised_already(plan_id: int | None) -> bool:
+def written_in_this_transaction(plan_id: int | None) -> bool:
     """Whether this transaction has raised ``plan_id``'s counter (or every plan's) in a part of it that still
     stands. A marker of a rolled-back savepoint is gone from ``run_on_commit``; every savepoint a remaining
     marker is still inside encloses the current write too, so a rollback discarding that raise discards the
@@ -60,7 +60,7 @@ def plan_changed(plan_id: int | None) -> None:
     transaction as the write."""
     connection = transaction.get_connection()
     in_transaction = connection.in_atomic_block
-    if in_transaction and _raised_already(plan_id):
+    if in_transaction and written_in_this_transaction(plan_id):
         return
     with transaction.atomic(savepoint=False):
         if plan_id is None:

@@ -104,3 +104,11 @@ def test_only_a_superuser_changes_the_catalogue_in_the_admin(django_user_model):
     assert model_admin.has_delete_permission(request)
     # Its changes are recorded.
     assert hasattr(CatalogueIndicator, "history")
+
+
+def test_a_catalogue_entrys_direction_is_one_an_indicator_can_have():
+    """Picking from the catalogue copies its direction onto an indicator: the two lists must stay the same (the
+    catalogue lies below goals, so it keeps its own copy rather than importing the indicator's)."""
+    from helhedsplan.goals.models import Indicator
+
+    assert list(CatalogueIndicator.Direction.choices) == list(Indicator.Direction.choices)
