@@ -32,7 +32,6 @@ from helhedsplan.reports.report import ReportState
 from helhedsplan.versions.selectors import (
     VersionState,
     signing_organisations,
-    version_states,
     versions_attention,
 )
 
@@ -147,13 +146,12 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
     """One row per plan, in a number of queries that does not depend on the number of plans: one for the plans,
     their kept figures (``overview.readmodel.plan_figures``: one ``get_many`` from the shared cache, and for the
     plans changed since — or on a new day — one fresh computation for all of those together), and what depends
-    on the reader: one for the plans' versions' states, three for their versions awaiting sign-off and the
-    agreements' fingerprints (``versions_attention``), one each for the plans where the user answers and submits
+    on the reader: three for the plans' approved and awaiting versions with the sign-offs and the agreements'
+    fingerprints (``versions_attention``, which also gives the Version column), one each for the plans where the user answers and submits
     reports, where they submit versions and the organisations they sign for, the open incidents, and the
     contacts ``user`` may see."""
     plans = list(plans)
     figures = readmodel.plan_figures(plans, today=today)
-    versions = version_states(plans)
     # The plans where the user answers reports, and those where they submit them (one query each).
     reviews = plans_where(user, "plan.review_reports", plans)
     submits = plans_where(user, "plan.submit_reports", plans)
@@ -203,7 +201,7 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
                 reports_awaiting=states.count(ReportState.AWAITING),
                 measurements_overdue=len(attention.of("measurements")),
                 attention=attention,
-                versions=versions[plan.pk],
+                versions=version_attention[plan.pk].state,
                 status_is_example=kept.status_is_example,
                 budget_is_example=kept.budget_is_example,
             )

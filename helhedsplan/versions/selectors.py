@@ -69,22 +69,6 @@ class VersionState:
     awaiting: int | None = None
 
 
-def version_states(plans: list[Plan]) -> dict[int, VersionState]:
-    """Each plan's ``VersionState`` (every plan in the list has one): one query, however many plans."""
-    found: dict[int, dict[str, int]] = {}
-    for plan_id, number, status in PlanVersion.objects.filter(
-        plan__in=plans, status__in=[PlanVersion.Status.APPROVED, PlanVersion.Status.SUBMITTED]
-    ).values_list("plan_id", "number", "status"):
-        found.setdefault(plan_id, {})[status] = number
-    return {
-        plan.pk: VersionState(
-            approved=found.get(plan.pk, {}).get(PlanVersion.Status.APPROVED),
-            awaiting=found.get(plan.pk, {}).get(PlanVersion.Status.SUBMITTED),
-        )
-        for plan in plans
-    }
-
-
 @dataclass(frozen=True)
 class VersionAttention:
     """What "Kræver opmærksomhed" reads of a plan's versions: the approved version's number, the version awaiting
@@ -104,6 +88,14 @@ class VersionAttention:
         waiting = [s for s in self.awaiting.signoffs.all() if not s.is_decided]
         local = [s for s in waiting if s.party != Signoff.Party.LBF]
         return local or waiting
+
+    @property
+    def state(self) -> VersionState:
+        """The numbers alone: the portfolio's Version column."""
+        return VersionState(
+            approved=self.approved.number if self.approved else None,
+            awaiting=self.awaiting.number if self.awaiting else None,
+        )
 
 
 def versions_attention(plans: list[Plan]) -> dict[int, VersionAttention]:
