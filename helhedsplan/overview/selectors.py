@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -789,6 +790,19 @@ def tracked_for(*, personal: bool) -> tuple[Tracked, ...]:
     return tuple(tracked for tracked in TRACKED if personal or not tracked.personal)
 
 
+@functools.cache
+def _union_of_history_tables(tracked: tuple[Tracked, ...]) -> str:
+    """The SQL of ``ChangeKeys``' union, made once per process: reaching a model's historical model through its
+    ``history`` descriptor builds a manager class each time (simple_history), which cost more than the query."""
+    quote = connection.ops.quote_name
+    return " UNION ALL ".join(
+        # Each tracked model declares its own ``history`` (simple_history's manager); PlanContent does not.
+        f"SELECT history_date, history_id, {index} AS tracked FROM "  # noqa: S608 (names from the models)
+        f"{quote(item.model.history.model._meta.db_table)} WHERE history_plan_id = %s"  # type: ignore[attr-defined]
+        for index, item in enumerate(tracked)
+    )
+
+
 class ChangeKeys:
     """The plan's changes, newest first, as (date, record id, position in ``tracked``) rows: a UNION ALL over
     the historical tables, each read by plan through its (plan, date) index. Counted and sliced in the database,
@@ -800,13 +814,7 @@ class ChangeKeys:
 
     def __init__(self, plan: Plan, tracked: tuple[Tracked, ...]):
         self.plan_id = plan.pk
-        quote = connection.ops.quote_name
-        self.union = " UNION ALL ".join(
-            # Each tracked model declares its own ``history`` (simple_history's manager); PlanContent does not.
-            f"SELECT history_date, history_id, {index} AS tracked FROM "  # noqa: S608 (names from the models)
-            f"{quote(item.model.history.model._meta.db_table)} WHERE history_plan_id = %s"  # type: ignore[attr-defined]
-            for index, item in enumerate(tracked)
-        )
+        self.union = _union_of_history_tables(tracked)
         self.parameters = [self.plan_id] * len(tracked)
 
     def count(self) -> int:

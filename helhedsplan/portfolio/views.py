@@ -17,6 +17,9 @@ from helhedsplan.plans.selectors import InvitedParty, invited_parties_for
 from . import catalogue
 from .selectors import PortfolioFilter, PortfolioTable, portfolio_table, totals
 
+#: Rows on a page of the portfolio (``?per_page=`` asks for another number, ``?page=`` for another page).
+PLANS_PER_PAGE = 25
+
 
 class PortfolioView(generic.TemplateView):
     """One row per plan the user may see (a member, or through an organisation-wide grant): nobody else's."""
@@ -32,7 +35,9 @@ class PortfolioView(generic.TemplateView):
         table, filterset = portfolio_table(
             self.request.GET, user=self.request.user, today=timezone.localdate()
         )
-        RequestConfig(self.request, paginate=False).configure(table)  # the sorting links of the page
+        # The sorting links, and pages of rows: Landsbyggefonden's reviewer sees every plan in the country, and
+        # drawing a row costs more than reading it (the totals and the spreadsheet still cover every row).
+        RequestConfig(self.request, paginate={"per_page": PLANS_PER_PAGE}).configure(table)
         return table, filterset
 
     def get(self, request, *args, **kwargs):

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -99,20 +99,21 @@ class VersionAttention:
 
 
 def versions_attention(plans: list[Plan]) -> dict[int, VersionAttention]:
-    """Each plan's ``VersionAttention`` (every plan in the list has one), in three queries however many plans:
-    the approved and awaiting versions (without their snapshots), the sign-offs with their organisations, and
-    the fingerprints."""
-    signoffs = Signoff.objects.select_related("organisation").order_by("pk")
+    """Each plan's ``VersionAttention`` (every plan in the list has one), in at most three queries however many
+    plans: the approved and awaiting versions (without their snapshots; their plan is the one given), the
+    awaiting versions' sign-offs with their organisations (asked only when a version awaits: an approved one's
+    are not read), and the fingerprints."""
+    by_pk = {plan.pk: plan for plan in plans}
     found: dict[int, dict[str, PlanVersion]] = {}
-    for version in (
-        PlanVersion.objects.filter(
-            plan__in=plans, status__in=[PlanVersion.Status.APPROVED, PlanVersion.Status.SUBMITTED]
-        )
-        .defer("snapshot")
-        .select_related("plan")
-        .prefetch_related(Prefetch("signoffs", queryset=signoffs))
-    ):
+    for version in PlanVersion.objects.filter(
+        plan__in=plans, status__in=[PlanVersion.Status.APPROVED, PlanVersion.Status.SUBMITTED]
+    ).defer("snapshot"):
+        version.plan = by_pk[version.plan_id]
         found.setdefault(version.plan_id, {})[version.status] = version
+    awaiting = [v[PlanVersion.Status.SUBMITTED] for v in found.values() if PlanVersion.Status.SUBMITTED in v]
+    prefetch_related_objects(
+        awaiting, Prefetch("signoffs", queryset=Signoff.objects.select_related("organisation").order_by("pk"))
+    )
     fingerprints = dict(
         AgreementFingerprint.objects.filter(plan__in=plans).values_list("plan_id", "sections")
     )

@@ -119,14 +119,14 @@ def grow(plan, n: int) -> None:
 # 30 which are the newest ten changes (one UNION ALL over the plan's historical tables, each read by its (plan,
 #    date) index), then per kind of object among them 31 their records and 32 the records before them (to say
 #    what changed): here the newest ten are all saves of one measurement (overview.selectors.recent_changes)
-# 33 the approved and awaiting versions, 34 their sign-offs (organisation joined), 35 the plan's agreement
-#    fingerprint (versions.selectors.versions_attention), 36 the organisations the reader signs for
-#    (versions.selectors.signing_organisations): "changes awaiting submission", "awaiting your signature" — the
-#    reader's own, read on every request and never kept
-# 37 the sources of the plan's homes and residents with their documents, shown beside the figures
+# 33 the approved and awaiting versions (their sign-offs are asked only of a version awaiting them: none here),
+#    34 the plan's agreement fingerprint (versions.selectors.versions_attention), 35 the organisations the reader
+#    signs for (versions.selectors.signing_organisations): "changes awaiting submission", "awaiting your
+#    signature" — the reader's own, read on every request and never kept
+# 36 the sources of the plan's homes and residents with their documents, shown beside the figures
 #                                                      (documents.selectors.sources_by_fact)
-# Read again before the plan changes: 1-5, 28-37 (tests/overview/test_readmodel.py).
-DASHBOARD_QUERIES = 37
+# Read again before the plan changes: 1-5, 28-36 (tests/overview/test_readmodel.py).
+DASHBOARD_QUERIES = 36
 
 
 @pytest.mark.parametrize("n", [1, 3])

@@ -543,11 +543,12 @@ def test_the_portfolio_reads_one_entry_per_plan_in_a_fixed_number_of_queries(
 # (readmodel.change_counts; the entry itself from the shared cache: no query with the local-memory cache of the
 # tests); 6 the open incidents and 7 the emergency plan's contacts (personal data, read for the reader, never
 # kept); 8 which are the newest ten changes, 9 their records, 10 the records before them (recent_changes: here
-# the newest ten are all saves of one kind of object); 11 the approved and awaiting versions, 12 their sign-offs,
-# 13 the agreement's fingerprint (versions.selectors.versions_attention), 14 the organisations the reader signs for
-# (versions.selectors.signing_organisations): the reader's own version groups, never kept; 15 the sources of the
+# the newest ten are all saves of one kind of object); 11 the approved and awaiting versions (a version's
+# sign-offs are asked only while it awaits them: none here), 12 the agreement's fingerprint
+# (versions.selectors.versions_attention), 13 the organisations the reader signs for
+# (versions.selectors.signing_organisations): the reader's own version groups, never kept; 14 the sources of the
 # plan's homes and residents, shown beside the figures (documents.selectors.sources_by_fact).
-DASHBOARD_KEPT = 15
+DASHBOARD_KEPT = 14
 
 
 @pytest.mark.parametrize("count", [1, 5])

@@ -338,3 +338,27 @@ def test_each_plan_shows_its_approved_version_and_one_awaiting_approval(amager_p
     submit_version(amager_plan, personas.coordinator)
     page = client.get(URL).content.decode()
     assert "version 1 godkendt" in page and "version 2 afventer godkendelse" in page
+
+
+def test_many_plans_are_shown_a_page_at_a_time_and_counted_over_all(reviewer, monkeypatch):
+    """Landsbyggefonden's reviewer sees every plan in the country: the rows come a page at a time, in the order
+    asked, while the totals and the spreadsheet cover every plan the filters leave."""
+    from helhedsplan.portfolio import views
+
+    monkeypatch.setattr(views, "PLANS_PER_PAGE", 2)
+    lbf = reviewer.organisation_grants.get().organisation
+    for name, budget in (("A", 100), ("B", 200), ("C", 300)):
+        confirmed_party(_plan(name, start=2022, end=2025, budget=budget), lbf)
+    client = client_for(reviewer)
+    first = client.get(URL, {"sort": "-budget"})
+    page = first.content.decode()
+    assert "Område C" in page and "Område B" in page and "Område A" not in page
+    assert (first.context["totals"].plans, first.context["totals"].budget) == (3, Decimal(600))
+    second = client.get(URL, {"sort": "-budget", "page": 2}).content.decode()
+    assert "Område A" in second and "Område C" not in second
+    assert "page=1" in second  # a way back to the first page (django-tables2's pager)
+    sheet = load_workbook(
+        BytesIO(client.get(reverse("portfolio:download"), {"sort": "-budget"}).content)
+    ).active
+    areas = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)][:3]
+    assert areas == ["Område C", "Område B", "Område A"]
