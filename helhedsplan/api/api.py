@@ -138,6 +138,34 @@ def conditional_by_plan(run: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return answer
 
 
+def conditional_by_plans(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The list of plans, answering a conditional GET as ``conditional_by_plan`` does one plan: its tag is that of
+    every plan the caller may read with its change counter (one query of two columns), so a change to any of them,
+    a plan that becomes readable or one no longer readable gives a new tag."""
+
+    @functools.wraps(run)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return run(request, *args, **kwargs)
+        user = TokenOrSession()(request)
+        if user is None:
+            return run(request, *args, **kwargs)
+        counters = tuple(plans_of(user).order_by("pk").values_list("pk", "change_count"))
+        tag = _tag((counters, *_caller_parts(request, user)))
+        if tag in parse_etags(request.headers.get("If-None-Match", "")):
+            response: HttpResponse = HttpResponseNotModified()
+        else:
+            response = run(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+        response["ETag"] = tag
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
+        return response
+
+    return answer
+
+
 #: Where a request keeps the plan ``conditional_by_plan`` found, for the endpoint.
 _FOUND_PLAN = "_api_plan"
 
@@ -146,15 +174,20 @@ def _etag(request: HttpRequest, user: Any, plan: Plan) -> str:
     """The tag of an answer: the plan and its change counter; the endpoint with its query; the caller (what they
     may read: their role is in the plan's rows, so a change of it moves the counter) and whether a token or the
     session asked; the language; and today (what is due or overdue is judged by it)."""
-    parts = (
-        plan.pk,
-        plan.change_count,
+    return _tag((plan.pk, plan.change_count, *_caller_parts(request, user)))
+
+
+def _caller_parts(request: HttpRequest, user: Any) -> tuple[Any, ...]:
+    return (
         request.get_full_path(),
         user.pk,
         "token" if "Authorization" in request.headers else "session",
         get_language(),
         timezone.localdate().isoformat(),
     )
+
+
+def _tag(parts: tuple[Any, ...]) -> str:
     return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
 
 
@@ -182,9 +215,10 @@ def _one(queryset, pk: Id):
 
 
 @api.get("/plans", response=answers(list[schemas.PlanOut], UNAUTHORISED), tags=["plans"])
+@decorate_view(conditional_by_plans)
 @paginate(Pagination)
 def plan_list(request: HttpRequest):
-    """The plans you may read. Queries: the count, the page."""
+    """The plans you may read. Queries: the plans' change counters (the ETag), the count, the page."""
     return plans_of(caller(request))
 
 

@@ -127,3 +127,25 @@ def test_a_revoked_token_or_a_stranger_with_the_tag_gets_nothing(amager_plan, pe
     assert client.get(indicators_url(amager_plan), headers={"If-None-Match": tag}).status_code == 401
     stranger = client_for(personas.other_plan_coordinator)
     assert stranger.get(indicators_url(amager_plan), headers={"If-None-Match": tag}).status_code == 404
+
+
+def test_the_list_of_plans_answers_304_until_one_of_the_callers_plans_changes(
+    amager_plan, other_plan, personas, reviewer_by_token, django_assert_num_queries
+):
+    first = reviewer_by_token.get("/api/plans")
+    assert first.status_code == 200
+    tag = first["ETag"]
+    # 1 the token with its user, 2 the change counters of the plans the caller may read: no page, no count.
+    with django_assert_num_queries(2):
+        again = reviewer_by_token.get("/api/plans", headers={"If-None-Match": tag})
+    assert (again.status_code, again.content) == (304, b"")
+    commit_pending()
+    amager_plan.name = "Boligsocial helhedsplan Amager (rettet)"
+    amager_plan.save()
+    changed = reviewer_by_token.get("/api/plans", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed["ETag"] != tag
+    assert "Boligsocial helhedsplan Amager (rettet)" in changed.content.decode()
+    # Another caller never gets a 304 for it: what each may read differs.
+    coordinator = client_for(None)
+    coordinator.defaults.update({"HTTP_AUTHORIZATION": f"Bearer {token_for(personas.coordinator)}"})
+    assert coordinator.get("/api/plans", headers={"If-None-Match": changed["ETag"]}).status_code == 200

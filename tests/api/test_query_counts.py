@@ -67,8 +67,8 @@ def test_the_list_of_plans_reads_the_same_queries_for_1_and_20_plans(db):
         MembershipFactory(user=user, plan=PlanFactory(), role=Membership.Role.REVIEWER)
     twenty, twenty_items = _count(client, "/api/plans?limit=50", headers)
     assert (one_items, twenty_items) == (1, 20)
-    # the token (with its user), the count, the page
-    assert one == twenty == TOKEN + 2
+    # the token (with its user), the change counters of the caller's plans (the ETag), the count, the page
+    assert one == twenty == TOKEN + 3
 
 
 def test_the_summaries_read_a_fixed_number_of_queries(amager_plan, personas, django_assert_num_queries):
