@@ -445,6 +445,14 @@ TABLE: list[Row] = [
         about_object=False,
     ),
     Row(
+        # "Send til bestyrelsen": the 2024 report (not stored in the walk's world) is stored as a draft.
+        "reports:report_draft_create",
+        SUBMIT_REPORTS,
+        lambda o: {"period": "2024"},
+        NO_DATA,
+        about_object=False,
+    ),
+    Row(
         "reports:answer_create",
         REVIEW_REPORTS,
         lambda o: {"pk": o.submission().pk},
