@@ -8,13 +8,17 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from helhedsplan.governance.models import Body
+from helhedsplan.planfiles.importer import delete_plan
+from helhedsplan.plans.models import Plan
 from helhedsplan.reports import documents, services
 from helhedsplan.reports.models import Report
-from tests.governance.factories import BodyFactory, MeetingFactory
+from tests.governance.factories import BodyFactory, MeetingDecisionFactory, MeetingFactory
 from tests.reports.test_lbf_reports import pdf_text
+from tests.versions.factories import forget_versions
 from tests.world import client_for, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -126,4 +130,31 @@ def test_a_submitted_report_is_not_sent_to_the_board_again(amager_plan, personas
     before = snapshot()
     response = coordinator.post(url(amager_plan, "report_draft_create", "2023"), follow=True)
     assert "Rapporten er allerede sendt til bestyrelsen" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_report_sent_to_the_board_goes_with_its_plan(amager_plan, personas):
+    """A draft report (and the board's decision approving it) does not keep its plan from being deleted."""
+    forget_versions(amager_plan)  # the plan file's approved version would keep the plan
+    report = services.report_draft_create(
+        plan=amager_plan, kind="yearly", year=2024, actor=personas.coordinator
+    )
+    meeting = MeetingFactory(body=board_of(amager_plan), date=datetime.date(2025, 3, 12))
+    MeetingDecisionFactory(meeting=meeting, text="Årsrapporten for 2024 godkendes.", approves_report=report)
+
+    delete_plan(amager_plan)
+
+    assert not Plan.objects.filter(pk=amager_plan.pk).exists()
+    assert not Report.objects.filter(pk=report.pk).exists()
+
+
+def test_a_submitted_report_keeps_its_plan_beside_one_sent_to_the_board(amager_plan, personas):
+    forget_versions(amager_plan)
+    services.report_draft_create(plan=amager_plan, kind="yearly", year=2024, actor=personas.coordinator)
+    services.report_submit(
+        plan=amager_plan, kind="yearly", year=2023, actor=personas.coordinator, gaps_confirmed=True
+    )
+    before = snapshot()
+    with pytest.raises(ProtectedError):
+        delete_plan(amager_plan)
     assert snapshot() == before
