@@ -445,6 +445,14 @@ TABLE: list[Row] = [
         about_object=False,
     ),
     Row(
+        # "Send til bestyrelsen": the 2024 report (not stored in the walk's world) is stored as a draft.
+        "reports:report_draft_create",
+        SUBMIT_REPORTS,
+        lambda o: {"period": "2024"},
+        NO_DATA,
+        about_object=False,
+    ),
+    Row(
         "reports:answer_create",
         REVIEW_REPORTS,
         lambda o: {"pk": o.submission().pk},
@@ -808,6 +816,8 @@ TABLE: list[Row] = [
     # Where the plan's facts come from: every reader reads them; the plan's own figures, a funding amount and an
     # approval's date are the coordinators' to source, an indicator's baseline its editors' (limited: only inside).
     Row("documents:sources", READ),
+    # Removing a fact's source: coordinators (the fact is then listed as without a source again).
+    Row("documents:source_delete", COORDINATOR_ONLY, pk(FactSource), NO_DATA),
     Row(
         "documents:source_update",
         MANAGE,

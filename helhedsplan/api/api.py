@@ -26,10 +26,12 @@ from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from helhedsplan.agreements.models import SubAgreement, SubAgreementParty
-from helhedsplan.approvals.selectors import approval_summary
+from helhedsplan.approvals.selectors import approval_steps, approval_summary
 from helhedsplan.budget.selectors import budget_summary
 from helhedsplan.core.stored_files import StoredFileDamaged
 from helhedsplan.core.validators import EARLIEST_DATE, LATEST_DATE
+from helhedsplan.documents.models import FactSource
+from helhedsplan.documents.selectors import sources_by_fact, sources_by_fact_of_plans
 from helhedsplan.goals.models import Activity, Goal, Indicator, Milestone
 from helhedsplan.goals.selectors import every_measurement, measurements_prefetch, summarise
 from helhedsplan.periods.models import CatalogueIndicator
@@ -211,22 +213,66 @@ def _one(queryset, pk: Id):
     return found
 
 
+# --- Where a fact comes from ----------------------------------------------------------------------------------
+
+
+def _source_out(source: FactSource | None) -> dict | None:
+    """A fact's source as the API gives it (``schemas.SourceOut``), from the row already read; None without one.
+    A document is named by its id and title (and the page), never more."""
+    if source is None:
+        return None
+    document = source.document if source.document_id is not None else None
+    return {
+        "kind": source.kind,
+        "document_id": document.pk if document is not None else None,
+        "document_title": document.title if document is not None else None,
+        "page": source.page,
+        "url": source.url or None,
+        "read_on": source.read_on,
+        "reference": source.reference or None,
+        "is_example": source.is_example,
+    }
+
+
 # --- Plans ---------------------------------------------------------------------------------------------------
+
+PLAN_FACTS = {"homes_source": "plan-homes", "residents_source": "plan-residents"}
+
+
+def _with_sources(plans: list[Plan], sources: dict[tuple[str, int], FactSource]) -> list[Plan]:
+    """The plans, each carrying the sources of its homes and residents (``PLAN_FACTS``), read beforehand."""
+    for plan in plans:
+        for name, fact in PLAN_FACTS.items():
+            setattr(plan, name, _source_out(sources.get((fact, plan.pk))))
+    return plans
+
+
+class _PlanPagination(Pagination):
+    """The page's plans, with the sources of their figures (one query for the page)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        plans = list(page[self.items_attribute])
+        sources = sources_by_fact_of_plans([plan.pk for plan in plans], *PLAN_FACTS.values()) if plans else {}
+        page[self.items_attribute] = _with_sources(plans, sources)
+        return page
 
 
 @api.get("/plans", response=answers(list[schemas.PlanOut], UNAUTHORISED), tags=["plans"])
 @decorate_view(conditional_by_plans)
-@paginate(Pagination)
+@paginate(_PlanPagination)
 def plan_list(request: HttpRequest):
-    """The plans you may read. Queries: the plans' change counters (the ETag), the count, the page."""
+    """The plans you may read, with the sources of their figures. Queries: the plans' change counters (the
+    ETag), the count, the page, the sources."""
     return plans_of(caller(request))
 
 
 @api.get("/plans/{slug}", response=answers(schemas.PlanOut), tags=["plans"])
 @decorate_view(conditional_by_plan)
 def plan_detail(request: HttpRequest, slug: Slug):
-    """One plan. Queries: the plan."""
-    return _plan(request, slug)
+    """One plan, with the sources of its figures. Queries: the plan, the sources."""
+    plan = _plan(request, slug)
+    return _with_sources([plan], sources_by_fact(plan, *PLAN_FACTS.values()))[0]
 
 
 # --- Delaftaler ----------------------------------------------------------------------------------------------
@@ -292,8 +338,11 @@ def _indicators(request: HttpRequest, plan: Plan):
     )
 
 
-def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
-    """An indicator with where it stands, as the pages judge it (``goals.selectors.summarise``)."""
+def _indicator_out(
+    indicator: Indicator, today: datetime.date, sources: dict[tuple[str, int], FactSource]
+) -> dict:
+    """An indicator with where it stands, as the pages judge it (``goals.selectors.summarise``), and its
+    baseline's source (from ``sources``, read for the page)."""
     summary = summarise(indicator, today)
     fields = {
         name: getattr(indicator, name)
@@ -302,6 +351,7 @@ def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
     entry = indicator.catalogue_entry
     return fields | {
         "catalogue_code": entry.code if entry is not None else None,
+        "baseline_source": _source_out(sources.get((BASELINE, indicator.pk))),
         "progress": {
             "value": summary.progress.value,
             "percent": summary.progress.percent,
@@ -317,13 +367,22 @@ def _indicator_out(indicator: Indicator, today: datetime.date) -> dict:
     }
 
 
+#: The fact an indicator's baseline is (``goals.facts``).
+BASELINE = "indicator-baseline"
+
+
 class _IndicatorPagination(Pagination):
-    """The page's indicators, each with its progress (computed from the rows already read)."""
+    """The page's indicators, each with its progress (computed from the rows already read) and its baseline's
+    source (one query for the page)."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
         today = timezone.localdate()
-        page[self.items_attribute] = [_indicator_out(i, today) for i in page[self.items_attribute]]
+        indicators = list(page[self.items_attribute])
+        sources = (
+            sources_by_fact(indicators[0].plan, BASELINE) if indicators else {}
+        )  # the page's indicators are of one plan
+        page[self.items_attribute] = [_indicator_out(i, today, sources) for i in indicators]
         return page
 
 
@@ -331,9 +390,10 @@ class _IndicatorPagination(Pagination):
 @decorate_view(conditional_by_plan)
 @paginate(_IndicatorPagination)
 def indicator_list(request: HttpRequest, slug: Slug, goal: Id | None = None, key_figures: bool | None = None):
-    """The plan's indicators and key figures with their measurements (``goal``: of one goal; ``key_figures``:
-    only the strategic agreement's key figures, or only the goals' indicators). Queries: the plan, the count,
-    the page (with the plan), the measurements (with their estate), the groups' estates."""
+    """The plan's indicators and key figures with their measurements and their baselines' sources (``goal``: of
+    one goal; ``key_figures``: only the strategic agreement's key figures, or only the goals' indicators).
+    Queries: the plan, the count, the page (with the plan), the measurements (with their estate), the groups'
+    estates, the baselines' sources."""
     indicators = _indicators(request, _plan(request, slug))
     if goal is not None:
         indicators = indicators.filter(goal_id=goal)
@@ -345,9 +405,17 @@ def indicator_list(request: HttpRequest, slug: Slug, goal: Id | None = None, key
 @api.get("/plans/{slug}/indicators/{pk}", response=answers(schemas.IndicatorOut), tags=["goals"])
 @decorate_view(conditional_by_plan)
 def indicator_detail(request: HttpRequest, slug: Slug, pk: Id):
-    """One indicator with its measurements. Queries: the plan, the indicator, its measurements (with their
-    estate), the groups' estates."""
-    return _indicator_out(_one(_indicators(request, _plan(request, slug)), pk), timezone.localdate())
+    """One indicator with its measurements and its baseline's source. Queries: the plan, the indicator, its
+    measurements (with their estate), the groups' estates, the baseline's source."""
+    plan = _plan(request, slug)
+    indicator = _one(_indicators(request, plan), pk)
+    sources = {
+        (source.fact, source.object_id): source
+        for source in FactSource.objects.in_plan(plan)
+        .filter(fact=BASELINE, object_id=indicator.pk)
+        .select_related("document")
+    }
+    return _indicator_out(indicator, timezone.localdate(), sources)
 
 
 # --- Landsbyggefonden's indicator catalogue -------------------------------------------------------------------
@@ -436,8 +504,11 @@ def activity_detail(request: HttpRequest, slug: Slug, pk: Id):
 @decorate_view(conditional_by_plan)
 def budget(request: HttpRequest, slug: Slug):
     """The budget summary (``budget.selectors.budget_summary``): totals, shares, LBF's checks, each line and
-    funding source by year. Queries: the plan, and the summary's five."""
-    summary = budget_summary(_plan(request, slug))
+    funding source by year, each source's amount with where it comes from. Queries: the plan, the summary's
+    five, the amounts' sources."""
+    plan = _plan(request, slug)
+    summary = budget_summary(plan)
+    amount_sources = sources_by_fact(plan, "funding-amount")
     return {
         "years": summary.years,
         "total_budget": summary.total_budget,
@@ -476,6 +547,7 @@ def budget(request: HttpRequest, slug: Slug):
                 "by_year": by_year,
                 "total": sum(by_year.values()),
                 "is_example": source.is_example,
+                "amount_source": _source_out(amount_sources.get(("funding-amount", source.pk))),
             }
             for source, by_year in summary.sources
         ],
@@ -485,9 +557,12 @@ def budget(request: HttpRequest, slug: Slug):
 @api.get("/plans/{slug}/approvals", response=answers(schemas.ApprovalsOut), tags=["approvals"])
 @decorate_view(conditional_by_plan)
 def approvals(request: HttpRequest, slug: Slug, on: Day | None = None):
-    """The estates' approvals as of ``on`` (default today) (``approvals.selectors.approval_summary``).
-    Queries: the plan, the estates, their decisions."""
-    summary = approval_summary(_plan(request, slug), on or timezone.localdate())
+    """The estates' approvals as of ``on`` (default today) (``approvals.selectors.approval_summary``), and the
+    plan's political and funder steps, each step's date with where it comes from. Queries: the plan, the
+    estates, their decisions, the steps, the steps' sources."""
+    plan = _plan(request, slug)
+    summary = approval_summary(plan, on or timezone.localdate())
+    step_sources = sources_by_fact(plan, "approval-date")
     return {
         "as_of": summary.as_of,
         "total": summary.total,
@@ -508,6 +583,23 @@ def approvals(request: HttpRequest, slug: Slug, on: Day | None = None):
                 "is_example": bool(state.decision and state.decision.is_example),
             }
             for state in summary.estates
+        ],
+        "steps": [
+            {
+                "id": step.pk,
+                "title": step.title,
+                "body": step.body,
+                "status": step.status,
+                "date": step.date,
+                "date_is_expected": step.date_is_expected,
+                "reference": step.reference,
+                "is_example": step.is_example,
+                # Only a day taken is a fact with a source (``approvals.facts``); an expected day is none yet.
+                "date_source": None
+                if step.date_is_expected
+                else _source_out(step_sources.get(("approval-date", step.pk))),
+            }
+            for step in approval_steps(plan)
         ],
     }
 

@@ -11,6 +11,23 @@ from typing import Any
 from ninja import Schema
 
 
+class SourceOut(Schema):
+    """Where a fact the plan states comes from (``documents.FactSource``): a document of the plan and its page, a
+    public web address with the day it was read, a public document by name, or — ``kind`` "example" — the mark
+    that the figure is example data. No personal data: a document is named by its title only."""
+
+    #: document, url, reference or example.
+    kind: str
+    document_id: int | None
+    document_title: str | None
+    page: int | None
+    url: str | None
+    read_on: datetime.date | None
+    reference: str | None
+    #: The figure is made-up example data (the source's own mark).
+    is_example: bool
+
+
 class PlanOut(Schema):
     slug: str
     name: str
@@ -21,6 +38,9 @@ class PlanOut(Schema):
     description: str
     homes: int | None
     residents: int | None
+    #: Where the homes' and the residents' numbers come from; None while no source is named.
+    homes_source: SourceOut | None = None
+    residents_source: SourceOut | None = None
 
 
 class PartyOut(Schema):
@@ -118,6 +138,8 @@ class IndicatorOut(Schema):
     direction: str
     baseline_value: Decimal
     baseline_date: datetime.date
+    #: Where the baseline comes from; None while no source is named.
+    baseline_source: SourceOut | None = None
     target_value: Decimal
     target_date: datetime.date
     data_source: str
@@ -208,6 +230,8 @@ class FundingSourceOut(Schema):
     #: Made-up demo data; a total the plan's documents state is not (its split over the years may be, as its
     #: basis says).
     is_example: bool
+    #: Where the amount comes from; None while no source is named.
+    amount_source: SourceOut | None = None
 
 
 class BudgetOut(Schema):
@@ -243,6 +267,24 @@ class EstateStateOut(Schema):
     is_example: bool
 
 
+class ApprovalStepOut(Schema):
+    """A political or funder step of the plan's approval (Teknik- og Miljøudvalget, Landsbyggefonden, …)."""
+
+    id: int
+    title: str
+    body: str
+    #: planned, done, …, as the step's status says.
+    status: str
+    date: datetime.date | None
+    #: The date is the day the step is expected, not the day it was taken.
+    date_is_expected: bool
+    #: The decision's own name and date, where the step names it.
+    reference: str
+    is_example: bool
+    #: Where the day the step was taken comes from; None while no source is named (or the day is expected).
+    date_source: SourceOut | None = None
+
+
 class ApprovalsOut(Schema):
     as_of: datetime.date
     total: int
@@ -250,6 +292,7 @@ class ApprovalsOut(Schema):
     all_approved: bool
     last_approval_date: datetime.date | None
     estates: list[EstateStateOut]
+    steps: list[ApprovalStepOut] = []
 
 
 class SubmittedFileOut(Schema):

@@ -111,6 +111,13 @@ def sources_by_fact(plan: Plan, *keys: str) -> dict[tuple[str, int], FactSource]
     return {(source.fact, source.object_id): source for source in sources}
 
 
+def sources_by_fact_of_plans(plan_ids, *keys: str) -> dict[tuple[str, int], FactSource]:
+    """The recorded sources of the facts ``keys`` in the plans ``plan_ids`` (the API's list of plans), keyed as
+    ``sources_by_fact``'s: one query, the documents with it."""
+    sources = FactSource.objects.filter(plan_id__in=list(plan_ids), fact__in=keys).select_related("document")
+    return {(source.fact, source.object_id): source for source in sources}
+
+
 def fact_sources(plan: Plan) -> FactSources:
     """Every fact the plan states (``facts.FACTS``) with its source. Queries: one per registered kind of row
     that is not the plan itself (indicators 1, funding sources 2, approval steps 1) and one for the sources with

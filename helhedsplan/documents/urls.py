@@ -14,4 +14,5 @@ urlpatterns = [
     path("versioner/<int:pk>/hent/", views.VersionDownloadView.as_view(), name="version_download"),
     path("kilder/", views.SourcesView.as_view(), name="sources"),
     path("kilder/<slug:fact>/<int:object_id>/", views.FactSourceSetView.as_view(), name="source_update"),
+    path("kilder/<int:pk>/slet/", views.FactSourceDeleteView.as_view(), name="source_delete"),
 ]

@@ -143,6 +143,21 @@ class VersionDownloadView(PlanObjectMixin, View):
         return response
 
 
+class FactSourceDeleteView(PlanDeleteView):
+    """Remove a fact's source (the fact is listed as without one again): a coordinator's act, through the
+    service; the source's history stays, and a coordinator can restore it from there."""
+
+    model = FactSource
+    permission_required = "plan.manage"
+    service = staticmethod(services.fact_source_delete)
+
+    def object_name(self) -> str:
+        return "fact_source"
+
+    def get_success_url(self) -> str:
+        return sources_url(self.plan) + f"#fact-{self.object.fact}-{self.object.object_id}"
+
+
 class SourcesView(PlanTemplateView):
     """Every fact the plan states with its source, the facts without one first (for the coordinator). Queries:
     see ``selectors.fact_sources``; whether the reader may set each fact's source is asked of rows already read
@@ -159,6 +174,7 @@ class SourcesView(PlanTemplateView):
         context["may_set"] = {
             row.anchor for row in sources.rows if user.has_perm(row.fact.permission, row.row)
         }
+        context["may_delete"] = user.has_perm("plan.manage", self.plan)
         return context
 
 

@@ -233,7 +233,10 @@ class MeetingDecision(PlanContent, ExampleFlag):
         blank=True,
         related_name="board_decisions",
         verbose_name=_("approves report"),
-        help_text=_("A report appears here once it is started on its page (its texts saved) or submitted."),
+        help_text=_(
+            'A report appears here once it is sent to the board on its page ("Send to the board"), started '
+            "(its texts saved) or submitted."
+        ),
     )
     approves_version = models.ForeignKey(
         "versions.PlanVersion",

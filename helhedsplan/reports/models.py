@@ -36,7 +36,9 @@ class Report(PlanContent):
         YEARLY = "yearly", _("yearly status report")
         FINAL = "final", _("final report")
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reports", verbose_name=_("plan"))
+    #: A draft report (sent to the board, or its texts started) goes with its plan; a submitted one keeps it: its
+    #: submissions protect the report (``Submission.report``), and so the plan.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reports", verbose_name=_("plan"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     #: The year a yearly report covers; None for the final report (the whole period).
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)

@@ -73,6 +73,37 @@ def report_update(
     return object_update(report, data=data, expected_lock_version=expected_lock_version, actor=actor)
 
 
+@transaction.atomic
+def report_draft_create(
+    *, plan: Plan, kind: str, year: int | None, actor: Any, today: datetime.date | None = None
+) -> Report:
+    """Send the report to the bestyrelse ("Send til bestyrelsen"): store it as a draft, so the decision of the
+    board's meeting that approves it can name it (``governance.MeetingDecision.approves_report``) before it is
+    submitted — and so the submitted report's front page and PDF carry the approval date. A yearly report has no
+    texts of its own, so without this it would be stored only when submitted. Refused before the time it covers
+    is over and once it is stored (sent already, started or submitted)."""
+    today = today or timezone.localdate()
+    report = report_for(plan=plan, kind=kind, year=year)
+    if not report.can_be_made(today):
+        if report.is_final:
+            raise ValidationError(_("The final report goes to the board once the plan's period has ended."))
+        raise ValidationError(
+            _("The yearly report of %(year)s goes to the board once the year is over.") % {"year": year}
+        )
+    if report.pk is not None:
+        raise ValidationError(
+            _("The report has already been sent to the board: record the board's decision on its meeting.")
+        )
+    stored, made = object_get_or_create(
+        report, lookup={"plan": plan, "kind": kind, "year": year}, actor=actor
+    )
+    if not made:  # someone sent it at the same moment
+        raise ValidationError(
+            _("The report has already been sent to the board: record the board's decision on its meeting.")
+        )
+    return stored
+
+
 def _refuse_when_answered_or_awaiting(latest: Submission | None) -> None:
     if latest is not None and latest.outcome == Submission.Outcome.AWAITING:
         raise ValidationError(_("The report is already awaiting an answer from Landsbyggefonden."))

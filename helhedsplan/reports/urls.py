@@ -16,6 +16,11 @@ urlpatterns = [
         name="report_download",
     ),
     path("rapporter/<str:period>/tekster/", views.ReportTextsView.as_view(), name="report_texts_update"),
+    path(
+        "rapporter/<str:period>/til-bestyrelsen/",
+        views.ReportDraftCreateView.as_view(),
+        name="report_draft_create",
+    ),
     path("rapporter/<str:period>/indsend/", views.SubmissionCreateView.as_view(), name="submission_create"),
     path("indsendelser/<int:pk>/svar/", views.AnswerCreateView.as_view(), name="answer_create"),
     path("indsendelser/<int:pk>/kommentar/", views.CommentCreateView.as_view(), name="comment_create"),

@@ -120,6 +120,9 @@ class ReportView(PlanTemplateView):
             else [],
             latest_stored=next((s for s in reversed(submissions) if s.stored_html), None),
             can_submit=may_submit,
+            # "Send til bestyrelsen": a report whose time is over, not stored yet, goes to the board as a draft.
+            can_send_to_board=may_submit and self.report.pk is None,
+            governance_url=reverse("governance:bodies", kwargs={"plan": self.plan.slug}),
             can_review=user.has_perm("plan.review_reports", self.plan),
             can_comment=user.has_perm("plan.comment_reports", self.plan),
             answer_form=kwargs.get("answer_form") or AnswerForm(),
@@ -230,6 +233,30 @@ class ReportTextsView(ReportView):
                 messages.success(request, gettext("The report's texts were saved."))
                 return redirect(self.report.get_absolute_url() + "#report-texts")
         return self.render_to_response(self.get_context_data(texts_form=form))
+
+
+class ReportDraftCreateView(ReportView):
+    """A coordinator sends the report to the bestyrelse ("Send til bestyrelsen"): POST stores it as a draft, so the
+    decision of the board's meeting can approve it before it is submitted (GET shows the report's page)."""
+
+    permission_required = "plan.submit_reports"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.report_draft_create(
+                plan=self.plan, kind=self.report.kind, year=self.report.year, actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "The report is ready for the board: record the board's decision approving it on the "
+                    "board's meeting."
+                ),
+            )
+        return redirect(self.report.get_absolute_url() + "#board-approval")
 
 
 class SubmissionActionView(ReportView):

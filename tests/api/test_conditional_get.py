@@ -72,9 +72,10 @@ def test_a_304_by_session_costs_the_session_the_user_and_the_plan(
 
 def test_a_200_reads_no_more_for_its_tag(amager_plan, reviewer_by_token, django_assert_num_queries):
     """The tag's caller and plan are handed on to the endpoint: one plan's endpoint reads the token and the plan
-    once each (plan_detail: nothing else)."""
-    # 1 the token with its user, 2 the plan (with its counter), handed to the endpoint.
-    with django_assert_num_queries(2):
+    once each (plan_detail: nothing else but the sources of its figures)."""
+    # 1 the token with its user, 2 the plan (with its counter), handed to the endpoint, 3 the sources of its homes
+    # and residents.
+    with django_assert_num_queries(3):
         assert reviewer_by_token.get(f"/api/plans/{amager_plan.slug}").status_code == 200
 
 

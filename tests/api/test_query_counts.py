@@ -23,8 +23,8 @@ LISTS = {
     # the plan, the count, the page
     "goals": 3,
     # the plan, the count, the page (with each indicator's plan), the measurements (with an estate's estate), the
-    # groups' estates
-    "indicators": 5,
+    # groups' estates, the baselines' sources
+    "indicators": 6,
     # the plan, the count, the page (with the responsible organisation), the goals served, the milestones
     "activities": 5,
     # the plan, the count, the page (with the plan), the submissions
@@ -67,16 +67,18 @@ def test_the_list_of_plans_reads_the_same_queries_for_1_and_20_plans(db):
         MembershipFactory(user=user, plan=PlanFactory(), role=Membership.Role.REVIEWER)
     twenty, twenty_items = _count(client, "/api/plans?limit=50", headers)
     assert (one_items, twenty_items) == (1, 20)
-    # the token (with its user), the change counters of the caller's plans (the ETag), the count, the page
-    assert one == twenty == TOKEN + 3
+    # the token (with its user), the change counters of the caller's plans (the ETag), the count, the page, the
+    # sources of the plans' homes and residents
+    assert one == twenty == TOKEN + 4
 
 
 def test_the_summaries_read_a_fixed_number_of_queries(amager_plan, personas, django_assert_num_queries):
     headers = bearer(token_for(personas.reviewer))
     client = client_for(None)
-    # the token, the plan; the budget summary's five: lines, amounts, actuals, funding sources, fundings
-    with django_assert_num_queries(TOKEN + 1 + 5):
+    # the token, the plan; the budget summary's five: lines, amounts, actuals, funding sources, fundings; the
+    # amounts' sources
+    with django_assert_num_queries(TOKEN + 1 + 5 + 1):
         assert client.get(f"/api/plans/{amager_plan.slug}/budget", headers=headers).status_code == 200
-    # the token, the plan; the approval summary's two: the estates, their decisions
-    with django_assert_num_queries(TOKEN + 1 + 2):
+    # the token, the plan; the approval summary's two: the estates, their decisions; the steps, their dates' sources
+    with django_assert_num_queries(TOKEN + 1 + 2 + 2):
         assert client.get(f"/api/plans/{amager_plan.slug}/approvals", headers=headers).status_code == 200

@@ -1,5 +1,6 @@
-"""A coordinator adds a bestyrelse meeting with its minutes, records the decision approving the 2024 report, and
-the report's front page shows the bestyrelse's approval date from that decision — axe on every page."""
+"""A coordinator sends the 2024 report to the bestyrelse from its page, adds the board's meeting with its minutes,
+records the decision approving the report, and the report's front page shows the bestyrelse's approval date from
+that decision — before it is submitted, and in the submitted report too. Axe on every page."""
 
 from __future__ import annotations
 
@@ -9,10 +10,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from helhedsplan.core.services import object_create
 from helhedsplan.governance.models import Body, Meeting, MeetingDecision
 from helhedsplan.reports.models import Report
-from helhedsplan.reports.services import report_for
 from tests.world import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,13 +24,19 @@ def test_a_board_meeting_approves_the_2024_report_and_its_front_page_says_so(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     coordinator = make_personas(amager_plan).coordinator
-    # The 2024 report is stored as a draft (a yearly report has no texts of its own, so the app stores it only when
-    # it is submitted; a board decision can name a stored report only — see the session note).
-    report = object_create(report_for(plan=amager_plan, kind="yearly", year=2024), data={}, actor=coordinator)
     login(page, coordinator)
     report_url = reverse("reports:report", kwargs={"plan": amager_plan.slug, "period": "2024"})
     page.goto(report_url)
     expect(page.locator("#board-approved-on")).to_have_count(0)
+    # The year is over and the board has not approved the report: the coordinator sends it to the board.
+    expect(page.locator("#board-approval")).to_contain_text("Landsbyggefonden beder om datoen")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Send til bestyrelsen").click()
+    expect(page.locator(".alert-success")).to_contain_text("Rapporten er klar til bestyrelsen")
+    expect(page.locator("#board-approval")).to_contain_text("Rapporten er klar til bestyrelsen")
+    assert_no_axe_violations(page)
+    report = Report.objects.get(plan=amager_plan, kind="yearly", year=2024)
+    assert not report.submissions.exists()
 
     page.goto(reverse("governance:bodies", kwargs={"plan": amager_plan.slug}))
     board = Body.objects.in_plan(amager_plan).get(kind=Body.Kind.BOARD)
@@ -58,18 +63,31 @@ def test_a_board_meeting_approves_the_2024_report_and_its_front_page_says_so(
     page.get_by_role("link", name="Registrer en beslutning").click()
     assert_no_axe_violations(page)
     page.locator("#id_text").fill("Bestyrelsen godkender årsrapporten for 2024.")
-    page.locator("#id_approves_report").select_option(str(report.pk))
+    page.locator("#id_approves_report").select_option(label="Årsrapport 2024")
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator("#decisions")).to_contain_text("Årsrapport 2024")
     assert_no_axe_violations(page)
     decision = MeetingDecision.objects.get(meeting=meeting)
-    assert decision.approves_report == Report.objects.get(plan=amager_plan, year=2024)
+    assert decision.approves_report == report
 
     page.goto(report_url)
     expect(page.locator("#board-approved-on")).to_have_text("12. marts 2025")
     expect(page.locator("main")).to_contain_text(board.name)
+    expect(page.locator("#board-approval")).to_have_count(0)
     assert_no_axe_violations(page)
+
+    # Submitted afterwards: the frozen report carries the bestyrelse's approval date.
+    page.get_by_role("link", name="Indsend rapporten til Landsbyggefonden").click()
+    if page.locator("#id_gaps_confirmed").count():
+        page.locator("#id_gaps_confirmed").check()
+    # Submitting makes the PDF right after the commit (the tests' immediate task backend): it takes its time.
+    page.locator("#submit-heading ~ form button[type=submit]").click(timeout=60_000)
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.locator("article.report-submitted #board-approved-on")).to_have_text("12. marts 2025")
+    assert_no_axe_violations(page)
+    submission = report.submissions.get()
+    assert '<span id="board-approved-on">12. marts 2025</span>' in submission.pdf_html
     # The minutes download as stored.
     response = page.request.get(minutes)
     assert response.ok and response.body() == PDF

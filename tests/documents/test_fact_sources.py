@@ -270,3 +270,55 @@ def test_the_dashboard_links_the_plans_figures_to_their_sources(amager_plan, per
         .content.decode()
     )
     assert f'{_sources_url(amager_plan)}#fact-plan-homes-{amager_plan.pk}">Hvor tallene kommer fra' in html
+
+
+def _delete_url(plan, source: FactSource) -> str:
+    return reverse("documents:source_delete", kwargs={"plan": plan.slug, "pk": source.pk})
+
+
+def test_the_coordinator_deletes_a_source_on_a_confirm_page_and_its_history_stays(
+    amager_plan, personas, client_for
+):
+    from tests.documents.factories import FactSourceFactory
+
+    source = FactSourceFactory(plan=amager_plan, reference="Københavns Kommunes pressemeddelelse")
+    coordinator = client_for(personas.coordinator)
+    page = coordinator.get(_sources_url(amager_plan)).content.decode()
+    assert f'href="{_delete_url(amager_plan, source)}"' in page
+    confirm = coordinator.get(_delete_url(amager_plan, source))
+    assert confirm.status_code == 200 and "Kilde til" in confirm.content.decode()
+    assert FactSource.objects.filter(pk=source.pk).exists()  # GET asks, deletes nothing
+
+    response = coordinator.post(_delete_url(amager_plan, source), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(_sources_url(amager_plan))
+    assert "Kilde til Boliger i planens område er slettet." in html
+    assert not FactSource.objects.filter(pk=source.pk).exists()
+    # The fact is listed as without a source again; the deleted source's history is kept, with who deleted it.
+    assert any(row.row.pk == amager_plan.pk for row in fact_sources(amager_plan).without_source)
+    history = FactSource.history.filter(id=source.pk).order_by("history_date")
+    assert [h.history_type for h in history] == ["+", "-"]
+    assert history.last().history_user == personas.coordinator
+
+
+def test_only_a_coordinator_deletes_a_source_and_another_plans_is_not_found(
+    amager_plan, other_plan, personas, client_for
+):
+    from tests.documents.factories import FactSourceFactory
+
+    source = FactSourceFactory(plan=amager_plan)
+    for who in (personas.editor, personas.limited_editor, personas.reviewer):
+        client = client_for(who)
+        assert 'slet/"' not in client.get(_sources_url(amager_plan)).content.decode()
+        before = snapshot()
+        assert client.get(_delete_url(amager_plan, source)).status_code == 403
+        assert client.post(_delete_url(amager_plan, source)).status_code == 403
+        assert snapshot() == before
+    # Another plan's source through this plan's address: not found, even for a coordinator; nothing deleted.
+    foreign = FactSource.objects.filter(plan=other_plan).first() or FactSourceFactory(plan=other_plan)
+    before = snapshot()
+    coordinator = client_for(personas.coordinator)
+    assert coordinator.get(_delete_url(amager_plan, foreign)).status_code == 404
+    assert coordinator.post(_delete_url(amager_plan, foreign)).status_code == 404
+    assert client_for(personas.coordinator).post(_delete_url(other_plan, foreign)).status_code == 404
+    assert snapshot() == before

@@ -212,3 +212,47 @@ def test_deleting_a_plan_deletes_its_documents_and_meeting_minutes(
         delete_plan(plan)
 
     assert stored_files(media_root) == set()
+
+
+def _superuser_client():
+    from django.test import Client
+
+    from tests.plans.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True, password=None))
+    return client
+
+
+def test_a_superuser_deleting_a_plan_in_the_admin_deletes_its_stored_files(
+    amager_with_documents, media_root, django_capture_on_commit_callbacks
+):
+    plan, names, others = amager_with_documents
+    assert stored_files(media_root) == set(names.values()) | others
+    client = _superuser_client()
+    address = reverse("admin:plans_plan_delete", args=[plan.pk])
+    assert client.get(address).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(address, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Plan.objects.filter(pk=plan.pk).exists()
+    assert stored_files(media_root) == set()
+
+
+def test_the_admins_delete_action_on_many_plans_deletes_their_stored_files(
+    amager_with_documents, media_root, django_capture_on_commit_callbacks
+):
+    plan, _names, _others = amager_with_documents
+    client = _superuser_client()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:plans_plan_changelist"),
+            {"action": "delete_selected", "_selected_action": [plan.pk], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not Plan.objects.filter(pk=plan.pk).exists()
+    assert stored_files(media_root) == set()
