@@ -54,10 +54,10 @@ ALLOWED: dict[tuple[str, str], str] = {
         "Run only by the data migration reports/0005 (before the servers start, so nothing is kept yet): the one "
         "change a frozen submission's file may get."
     ),
-    ("helhedsplan.reports.models", "FrozenQuerySet.update"): (
+    ("helhedsplan.reports.models", "SubmissionQuerySet.update"): (
         "The queryset's own update, refusing frozen fields before it hands on: its callers are judged here."
     ),
-    ("helhedsplan.versions.models", "VersionQuerySet.update"): (
+    ("helhedsplan.core.frozen", "FrozenQuerySet.update"): (
         "The queryset's own update, refusing frozen fields before it hands on: its callers are judged here."
     ),
     ("helhedsplan.overview.selectors", "ChangeKeys.count"): "Raw SQL that only reads (SELECT COUNT).",

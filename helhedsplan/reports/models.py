@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
 from helhedsplan.core.dates import add_months
+from helhedsplan.core.frozen import Frozen, FrozenQuerySet, columns
 from helhedsplan.core.models import CleanInput, ExampleFlag
 from helhedsplan.core.validators import VisibleText
 from helhedsplan.plans.models import Plan, PlanContent, PlanHistoricalRecords
@@ -145,35 +147,24 @@ FROZEN_COMMENT = _("A submitted report is frozen: its comments are kept as writt
 FROZEN_DELETE = _("A submitted report is frozen: it cannot be deleted.")
 
 
-def _columns(names) -> set[str]:
-    """Field names as ``update()`` may name them: a foreign key by its field or its column (``answered_by``,
-    ``answered_by_id``)."""
-    return set(names) | {name.removesuffix("_id") for name in names}
-
-
 #: The longest reservation a submission takes.
 RESERVATION_MAX_LENGTH = 2000
 
 
-class FrozenQuerySet(models.QuerySet):
-    """The queryset of a frozen model (a submission, a comment): ``delete()`` refused; ``update()`` refused for
-    a field the model keeps frozen (``FROZEN``), and for the answer once given (``ANSWER``, on rows that are
-    answered) — the same rule as the model's ``save()``."""
-
-    def delete(self):
-        raise ValidationError(FROZEN_DELETE)
+class SubmissionQuerySet(FrozenQuerySet):
+    """The queryset of a submitted report's rows (a submission, a comment, a redaction): ``core.frozen``'s, and
+    ``update()`` refused for the answer once given (``ANSWER``, on rows that are answered) — the same rule as
+    the model's ``save()``."""
 
     def update(self, **kwargs):
-        model = self.model
-        if set(kwargs) & _columns(model.FROZEN):
-            raise ValidationError(getattr(model, "FROZEN_MESSAGE", FROZEN_FILES))
+        model: Any = self.model
         answer = getattr(model, "ANSWER", ())
-        if set(kwargs) & _columns(answer) and self.filter(model.answered()).exists():
+        if set(kwargs) & columns(answer) and self.filter(model.answered()).exists():
             raise ValidationError(FROZEN_ANSWER)
         return super().update(**kwargs)
 
 
-class Submission(ExampleFlag, models.Model):
+class Submission(Frozen, ExampleFlag, models.Model):
     """A submitted report: frozen files with their SHA-256 and the answer of Landsbyggefonden.
 
     Not ``PlanContent``: it has no lock counter, as it is never edited; only the answer is written once. The
@@ -226,10 +217,12 @@ class Submission(ExampleFlag, models.Model):
     )
     history = HistoricalRecords()
 
-    objects = FrozenQuerySet.as_manager()
+    objects = SubmissionQuerySet.as_manager()
 
     #: The answer: set once (while the submission awaits it), never changed after.
     ANSWER = ("outcome", "answered_at", "answered_by_id")
+    FROZEN_MESSAGE = FROZEN_FILES
+    DELETE_MESSAGE = FROZEN_DELETE
     #: What never changes once stored.
     FROZEN = (
         "report_id",
@@ -286,17 +279,14 @@ class Submission(ExampleFlag, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
-            stored = Submission.objects.filter(pk=self.pk).values(*self.FROZEN, *self.ANSWER).first()
+            stored = self.stored_values(*self.ANSWER)
             if stored is not None:
                 made_now = [name for name in self.MADE_AFTERWARDS if not stored[name]]
-                if _changed(self, stored, [name for name in self.FROZEN if name not in made_now]):
+                if self.frozen_changes(stored, [name for name in self.FROZEN if name not in made_now]):
                     raise ValidationError(FROZEN_FILES)
-                if stored["outcome"] != self.Outcome.AWAITING and _changed(self, stored, self.ANSWER):
+                if stored["outcome"] != self.Outcome.AWAITING and self.frozen_changes(stored, self.ANSWER):
                     raise ValidationError(FROZEN_ANSWER)
         super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(FROZEN_DELETE)
 
     @staticmethod
     def answered() -> Q:
@@ -340,7 +330,7 @@ class Submission(ExampleFlag, models.Model):
         return (self.data or {}).get("html", "")
 
 
-class Redaction(models.Model):
+class Redaction(Frozen, models.Model):
     """The one change a frozen file may ever get: personal data taken out of a file stored before the rule that
     a stored file carries none (``core.personal``), by a data migration (``reports.redaction``). It records the
     file's SHA-256 before and after, when and why. Never changed, never deleted."""
@@ -356,7 +346,9 @@ class Redaction(models.Model):
     reason = models.TextField(_("why"))
     history = HistoricalRecords()
 
-    objects = FrozenQuerySet.as_manager()
+    objects = SubmissionQuerySet.as_manager()
+
+    DELETE_MESSAGE = FROZEN_DELETE
 
     class Meta:
         verbose_name = _("redaction")
@@ -376,22 +368,11 @@ class Redaction(models.Model):
         raise ValidationError(_("A redaction is kept as recorded: it cannot be deleted."))
 
 
-def _changed(obj: models.Model, stored: dict, names) -> list[str]:
-    """The fields of ``names`` whose value on ``obj`` differs from the ``stored`` row's."""
-
-    def differs(name: str) -> bool:
-        if name == "data":  # the stored report data: JSON, compared as such
-            return stored[name] != getattr(obj, name)
-        return str(stored[name] or "") != str(getattr(obj, name) or "")
-
-    return [name for name in names if differs(name)]
-
-
 def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-class Comment(CleanInput, ExampleFlag, models.Model):
+class Comment(Frozen, CleanInput, ExampleFlag, models.Model):
     """A comment on a submission: a reviewer's (with the answer, or on its own) or a coordinator's reply.
 
     Kept as written, as a submission's files are: never edited (``save()`` of a stored comment and the
@@ -411,13 +392,14 @@ class Comment(CleanInput, ExampleFlag, models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Submission.Outcome.choices, blank=True)
     history = HistoricalRecords()
 
-    objects = FrozenQuerySet.as_manager()
+    objects = SubmissionQuerySet.as_manager()
 
     plan_lookup = "submission__report__plan"
 
     #: Everything: a comment never changes once written.
     FROZEN = ("submission_id", "author_id", "written_at", "text", "outcome")
     FROZEN_MESSAGE = FROZEN_COMMENT
+    DELETE_MESSAGE = FROZEN_DELETE
 
     class Meta:
         verbose_name = _("comment")
@@ -440,9 +422,6 @@ class Comment(CleanInput, ExampleFlag, models.Model):
         if self.pk is not None and Comment.objects.filter(pk=self.pk).exists():
             raise ValidationError(FROZEN_COMMENT)
         super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(FROZEN_DELETE)
 
     @property
     def owning_plan(self) -> Plan:

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from helhedsplan.approvals.models import validate_minutes
 from helhedsplan.core.constraints import CheckConstraint, UniqueConstraint, dates_in_bounds
+from helhedsplan.core.frozen import Frozen, FrozenQuerySet
 from helhedsplan.core.models import CleanInput, ExampleFlag
 from helhedsplan.core.validators import VisibleText
 from helhedsplan.plans.models import Organisation, Plan
@@ -35,36 +36,16 @@ FROZEN_SIGNOFF = _("A sign-off, once decided, is kept as recorded.")
 FROZEN_SIGNOFF_DELETE = _("A sign-off cannot be deleted.")
 
 
-def _columns(names) -> set[str]:
-    return set(names) | {name.removesuffix("_id") for name in names}
-
-
-class VersionQuerySet(models.QuerySet):
+class VersionQuerySet(FrozenQuerySet):
     """``delete()`` refused; ``update()`` refused for what the model keeps frozen and for the status (which
-    moves only through ``save()``, along the allowed transitions)."""
-
-    def delete(self):
-        raise ValidationError(self.model.DELETE_MESSAGE)
-
-    def update(self, **kwargs):
-        if set(kwargs) & _columns(self.model.FROZEN) or set(kwargs) & _columns(self.model.MOVES_BY_SAVE):
-            raise ValidationError(self.model.FROZEN_MESSAGE)
-        return super().update(**kwargs)
+    moves only through ``save()``, along the allowed transitions): ``core.frozen``."""
 
     def of_plan(self, plan: Plan) -> VersionQuerySet:
         """The plan's rows (named apart from ``PlanScopedQuerySet.in_plan``: no generic history page shows these)."""
         return self.filter(**{self.model.plan_lookup: plan})
 
 
-def _differs(stored: object, value: object) -> bool:
-    """Whether a frozen field's value differs from the one stored. A JSON value is compared as a value: PostgreSQL's
-    jsonb keeps its keys in an order of its own, so the same hashes read back in another order."""
-    if isinstance(stored, dict) or isinstance(value, dict):
-        return stored != value
-    return str(stored or "") != str(value or "")
-
-
-class PlanVersion(ExampleFlag, models.Model):
+class PlanVersion(Frozen, ExampleFlag, models.Model):
     """One version of a plan's agreement (see the module's docstring). Not ``PlanContent``: it is never edited."""
 
     class Status(models.TextChoices):
@@ -193,9 +174,9 @@ class PlanVersion(ExampleFlag, models.Model):
                 raise ValidationError(_("The version's hash does not match its snapshot."))
             self.section_hashes = section_hashes(json.loads(self.snapshot))
         else:
-            stored = PlanVersion._base_manager.filter(pk=self.pk).values(*self.FROZEN, "status").first()
+            stored = self.stored_values("status")
             if stored is not None:
-                if any(_differs(stored[n], getattr(self, n)) for n in self.FROZEN):
+                if self.frozen_changes(stored):
                     raise ValidationError(FROZEN_VERSION)
                 if stored["status"] != self.status and self.status not in self.TRANSITIONS[stored["status"]]:
                     raise ValidationError(FROZEN_STATUS)
@@ -203,9 +184,6 @@ class PlanVersion(ExampleFlag, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("versions:detail", kwargs={"plan": self.plan.slug, "number": self.number})
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(FROZEN_DELETE)
 
     @property
     def owning_plan(self) -> Plan:
@@ -221,7 +199,7 @@ def evidence_upload_to(instance: Signoff, filename: str) -> str:
     return f"versions/{instance.version.plan_id}/{uuid.uuid4().hex}.pdf"
 
 
-class Signoff(CleanInput, ExampleFlag, models.Model):
+class Signoff(Frozen, CleanInput, ExampleFlag, models.Model):
     """One party's decision on a version: fixed as awaiting when the version is submitted, decided once."""
 
     class Party(models.TextChoices):
@@ -327,17 +305,12 @@ class Signoff(CleanInput, ExampleFlag, models.Model):
         return f"{self.version} · {who}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            stored = Signoff._base_manager.filter(pk=self.pk).values(*self.FROZEN, "decision").first()
-            if stored is not None:
-                if any(_differs(stored[n], getattr(self, n)) for n in self.FROZEN):
-                    raise ValidationError(FROZEN_SIGNOFF)
-                if stored["decision"] != self.Decision.AWAITING:
-                    raise ValidationError(FROZEN_SIGNOFF)
+        stored = self.stored_values("decision")
+        if stored is not None and (
+            self.frozen_changes(stored) or stored["decision"] != self.Decision.AWAITING
+        ):
+            raise ValidationError(FROZEN_SIGNOFF)
         super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(FROZEN_SIGNOFF_DELETE)
 
     @property
     def owning_plan(self) -> Plan:

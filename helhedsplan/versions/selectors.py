@@ -25,7 +25,7 @@ from helhedsplan.plans.models import Affiliation, Membership, Organisation, Plan
 
 from .diff import Change, Word, diff
 from .models import AgreementFingerprint, PlanVersion, Signoff
-from .snapshot import PART_BY_KEY, SECTIONS, build_snapshot
+from .snapshot import PART_BY_KEY, SECTIONS, build_snapshot, section_hashes
 from .summary import label_fields, sections_needing_lbf
 
 
@@ -384,3 +384,34 @@ def changes_since_approved(plan: Plan) -> PendingChanges:
     if approved is None:
         return PendingChanges(None, [])
     return PendingChanges(approved, change_rows(plan, snapshot_of(approved), build_snapshot(plan)))
+
+
+@dataclass(frozen=True)
+class BannerState:
+    """What the banner on every plan page says: the approved version (without its snapshot), and whether the live
+    plan differs from it in a section that needs Landsbyggefonden's approval."""
+
+    approved: PlanVersion | None
+    needs_lbf: bool
+
+
+def banner_state(plan: Plan) -> BannerState:
+    """The banner's state from the plan's fingerprint (``AgreementFingerprint``) against the approved version's
+    ``section_hashes``: two queries, no snapshot. Only while no fingerprint has been computed yet for the plan
+    (its first refresh not yet run) is the live plan's snapshot read, so the banner is never wrong for want of
+    one. The fingerprint is refreshed after the commit of each change (``versions.tasks``)."""
+    approved = (
+        PlanVersion.objects.of_plan(plan)
+        .filter(status=PlanVersion.Status.APPROVED)
+        .only("pk", "plan_id", "number", "section_hashes")
+        .first()
+    )
+    if approved is None:
+        return BannerState(None, False)
+    lbf = sections_needing_lbf(plan)
+    if not lbf:
+        return BannerState(approved, False)
+    fingerprint = AgreementFingerprint.objects.filter(plan=plan).values_list("sections", flat=True).first()
+    live = fingerprint if fingerprint is not None else section_hashes(build_snapshot(plan))
+    stored = approved.section_hashes
+    return BannerState(approved, any(stored.get(key) != live.get(key) for key in lbf))

@@ -22,6 +22,7 @@ from .forms import SignoffForm, SubmitVersionForm
 from .models import PlanVersion, Signoff
 from .selectors import (
     awaiting_version,
+    banner_state,
     change_rows,
     changes_since_approved,
     snapshot_of,
@@ -152,7 +153,7 @@ class BannerView(PlanTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["pending"] = changes_since_approved(self.plan)
+        context["pending"] = banner_state(self.plan)
         return context
 
 

@@ -4,10 +4,13 @@ recording a decision — with the queries they read."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helhedsplan.agreements.models import StrategicGoal, SubAgreement
-from helhedsplan.versions.models import PlanVersion, Signoff
+from helhedsplan.versions.models import AgreementFingerprint, PlanVersion, Signoff
+from helhedsplan.versions.services import agreement_fingerprint_refresh
 from tests.versions.factories import evidence, make_signer, submit_version
 from tests.versions.test_signoff import approve_all
 from tests.world import client_for
@@ -41,14 +44,58 @@ def change_a_strategic_goal(plan) -> StrategicGoal:
 
 def test_the_banner_shows_a_change_needing_lbf_and_only_then(amager_plan, personas, approved_in_the_app):
     client = client_for(personas.reviewer)
+    agreement_fingerprint_refresh(plan=amager_plan)
     assert "version-banner" not in client.get(url(amager_plan, "banner")).content.decode()
     SubAgreement.objects.in_plan(amager_plan).filter(
         pk=SubAgreement.objects.in_plan(amager_plan).order_by("pk").first().pk
     ).update(purpose="Et nyt formål.")
+    # What the task does after the commit of a change (a queryset's update sends no signal to enqueue it).
+    agreement_fingerprint_refresh(plan=amager_plan)
     assert "version-banner" not in client.get(url(amager_plan, "banner")).content.decode()  # the board's part
     change_a_strategic_goal(amager_plan)
+    agreement_fingerprint_refresh(plan=amager_plan)
     page = client.get(url(amager_plan, "banner")).content.decode()
     assert "version-banner" in page and "godkendt version 2" in page
+
+
+def test_the_banner_reads_the_fingerprint_not_the_live_plan(
+    amager_plan, personas, approved_in_the_app, django_assert_max_num_queries
+):
+    """Two queries of its own (the approved version's hashes, the fingerprint): no snapshot is built."""
+    agreement_fingerprint_refresh(plan=amager_plan)
+    change_a_strategic_goal(amager_plan)
+    agreement_fingerprint_refresh(plan=amager_plan)
+    client = client_for(personas.reviewer)
+    client.get(url(amager_plan, "banner"))  # the session's and the plan's first reads
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url(amager_plan, "banner")).content.decode()
+    assert "version-banner" in page
+    own = [q["sql"] for q in queries.captured_queries if "versions_" in q["sql"]]
+    assert len(own) == 2, own
+    assert not any("strategicgoal" in q["sql"] for q in queries.captured_queries)
+    # The page as a whole: the kit's reads of the plan and the user, and the banner's two.
+    with django_assert_max_num_queries(len(queries.captured_queries)):
+        client.get(url(amager_plan, "banner"))
+
+
+def test_the_banner_without_a_fingerprint_yet_reads_the_live_plan_once(
+    amager_plan, personas, approved_in_the_app
+):
+    change_a_strategic_goal(amager_plan)
+    AgreementFingerprint.objects.filter(plan=amager_plan).delete()
+    page = client_for(personas.reviewer).get(url(amager_plan, "banner")).content.decode()
+    assert "version-banner" in page
+
+
+def test_the_banner_goes_once_the_change_is_approved(amager_plan, personas, approved_in_the_app):
+    change_a_strategic_goal(amager_plan)
+    agreement_fingerprint_refresh(plan=amager_plan)
+    client = client_for(personas.reviewer)
+    assert "version-banner" in client.get(url(amager_plan, "banner")).content.decode()
+    version = submit_version(amager_plan, personas.coordinator, category="targets", change=False)
+    approve_all(version, personas.coordinator)
+    page = client.get(url(amager_plan, "banner")).content.decode()
+    assert "version-banner" not in page
 
 
 def test_every_plan_page_loads_the_banner(amager_plan, personas):
