@@ -117,7 +117,7 @@ class Command(BaseCommand):
 
     def _measure(self, plan, factor: int, runs: int) -> None:
         # A change to the agreement: one target moved, so the diff has something to find.
-        indicator = Indicator.objects.filter(plan=plan, goal__isnull=False).order_by("pk").first()
+        indicator = Indicator.objects.filter(plan=plan, goal__isnull=False).order_by("pk")[:1].get()
         indicator.target_value = (indicator.target_value or Decimal(0)) + 1
         indicator.save()
         objects = sum(
