@@ -12,9 +12,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from simple_history.signals import pre_create_historical_record
 
-        from helhedsplan.core.history import name_the_reason
+        from helhedsplan.core.history import keep_history_manager_classes, name_the_reason
 
         pre_create_historical_record.connect(name_the_reason, dispatch_uid="core.history.reason")
+        keep_history_manager_classes()
 
 
 class LoginLockoutsConfig(AxesAppConfig):

@@ -15,10 +15,14 @@ Dates have two forms, from Django's Danish locale, and every page uses them thro
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 THOUSANDS = "."
@@ -130,10 +134,31 @@ def _local(value):
     return value
 
 
+# A day (not a moment) in the active language's format, kept once made: Django looks the format up anew for every
+# date (``get_format`` through the language's format modules), and a report writes hundreds of them.
+@functools.lru_cache(maxsize=8192)
+def _long_day(day: datetime.date, language: str | None) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_day(day: datetime.date, language: str | None) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+@receiver(setting_changed)
+def _forget_days(**kwargs) -> None:
+    """A test that changes a format setting reads it at once (as ``get_format`` forgets its own cache)."""
+    _long_day.cache_clear()
+    _short_day.cache_clear()
+
+
 def format_date(value) -> str:
     """1. januar 2022 — the date as pages write it."""
     if value in (None, ""):
         return ""
+    if type(value) is datetime.date:
+        return _long_day(value, get_language())
     return formats.date_format(_local(value), "DATE_FORMAT")
 
 
@@ -141,6 +166,8 @@ def format_short_date(value) -> str:
     """01.01.2022 — only in dense tables."""
     if value in (None, ""):
         return ""
+    if type(value) is datetime.date:
+        return _short_day(value, get_language())
     return formats.date_format(_local(value), "SHORT_DATE_FORMAT")
 
 

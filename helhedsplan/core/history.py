@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -234,3 +235,26 @@ def changes_since(obj, version: int) -> Conflict:
         if record.history_user and record.history_user not in users:
             users.append(record.history_user)
     return Conflict(changes=changes, users=users, last_changed=later[-1].history_date if later else None)
+
+
+def keep_history_manager_classes() -> None:
+    """Make each model's ``history`` manager class once, not on every access.
+
+    simple_history (3.13) answers ``Model.history`` by building a new manager class
+    (``HistoryManager.from_queryset(HistoricalQuerySet)``, which walks the queryset's members with ``inspect``)
+    each time: about a millisecond, and the change log, the dashboard's recent changes and a yearly report's
+    changes in the year ask it of some twenty models per page. The class depends only on the descriptor, so it is
+    kept on it; each access still gets its own manager, bound to the model or instance asked of."""
+    from simple_history.manager import HistoryDescriptor
+
+    if getattr(HistoryDescriptor, "_keeps_manager_class", False):
+        return
+
+    def get(self: Any, instance: Any, owner: Any) -> Any:
+        manager_class = self.__dict__.get("_manager_class")
+        if manager_class is None:
+            manager_class = self._manager_class = self.manager_class.from_queryset(self.queryset_class)
+        return manager_class(self.model, instance)
+
+    HistoryDescriptor.__get__ = get
+    HistoryDescriptor._keeps_manager_class = True

@@ -17,11 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from helhedsplan.core.formatting import format_number
+from helhedsplan.core.formatting import format_date, format_number
 
 WIDTH = 640
 HEIGHT = 300
@@ -100,7 +99,7 @@ def _label(value: float) -> str:
 
 
 def _day(day: datetime.date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
+    return format_date(day)
 
 
 def indicator_chart(indicator, measurements: Sequence, plan) -> IndicatorChart:

@@ -79,3 +79,24 @@ def test_unreadable_numbers_are_refused(text):
 @given(st.decimals(min_value=-(10**12), max_value=10**12, places=2, allow_nan=False, allow_infinity=False))
 def test_formatted_numbers_read_back_the_same(value):
     assert parse_danish_number(format_number(value, 2)) == value
+
+
+def test_a_day_is_written_in_the_language_active_when_asked_though_kept_once_made(settings):
+    """``format_date`` keeps each day's text per language and format: switching language or a format setting
+    never gives the other's text."""
+    import datetime
+
+    from django.utils import translation
+
+    from helhedsplan.core.formatting import format_date, format_short_date
+
+    day = datetime.date(2024, 3, 12)
+    with translation.override("da"):
+        assert (format_date(day), format_short_date(day)) == ("12. marts 2024", "12.03.2024")
+    with translation.override("en"):
+        assert format_date(day) == "March 12, 2024"
+    with translation.override("da"):
+        assert format_date(day) == "12. marts 2024"
+    settings.FORMAT_MODULE_PATH = None  # a format setting changed: what was kept is forgotten
+    with translation.override("da"):
+        assert format_date(day) == "12. marts 2024"

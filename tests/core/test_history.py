@@ -37,3 +37,17 @@ def test_history_shows_related_objects_and_choices_in_words():
     latest = entries_for(indicator)[0]
     shown = {c.new for c in latest.changes}
     assert str(type(indicator).Direction.LOWER_IS_BETTER.label) in shown
+
+
+def test_a_models_history_manager_class_is_made_once_and_still_bound_to_what_is_asked(db):
+    """``core.history.keep_history_manager_classes``: one manager class per model, each access its own manager
+    (the class's records, or one object's)."""
+    from helhedsplan.goals.models import Goal
+    from tests.goals.factories import GoalFactory
+
+    first, second = GoalFactory(), GoalFactory()
+    assert type(Goal.history) is type(Goal.history)
+    assert Goal.history is not Goal.history
+    assert {record.id for record in Goal.history.all()} == {first.pk, second.pk}
+    assert {record.id for record in first.history.all()} == {first.pk}
+    assert first.history.model is Goal.history.model
