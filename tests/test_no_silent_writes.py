@@ -46,6 +46,9 @@ ALLOWED: dict[tuple[str, str], str] = {
         "New entries of Landsbyggefonden's indicator catalogue: no indicator is picked from them yet, so no plan "
         "shows them; an entry that exists is changed only through its own save (every plan's counter)."
     ),
+    ("helhedsplan.versions.services", "version_carry_in"): (
+        "Sets a carried version's submission time (stamped on insert) to the carried one, and calls plan_changed."
+    ),
     ("helhedsplan.planfiles.importer", "_Writer._remove_existing"): (
         "The replaced plan's decisions let go of its versions never approved a moment before the plan itself is "
         "deleted in the same transaction, which raises its counter."

@@ -217,6 +217,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             compact(
                 schema.StrategicGoal,
                 {
+                    "id": goal.pk,
                     "focus_area": goal.focus_area,
                     "text": goal.text,
                     "key_figures": _indicators(goal.key_figures.all(), sources),
@@ -245,18 +246,30 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         ],
         "governance": [_body(body) for body in plan.bodies.all()],
         "preparedness_plan": preparedness and _preparedness_data(preparedness),
-        "approved_version": _approved_version(plan),
     }
+    versions = list(PlanVersion.objects.filter(plan=plan).order_by("number"))
+    if versions:
+        data["versions"] = [_carried_version(version) for version in versions]
+        data["carried_ids"] = _carried_ids(versions)
+    else:
+        _drop_ids(data)
     return compact(schema.PlanFile, data)
 
 
-def _approved_version(plan: Plan) -> dict[str, Any] | None:
-    """The version in force, with who decided it and where it is documented (two queries). A file carries only
-    this one: imported, it is the new plan's version 1, its snapshot the plan as imported. A stored PDF of a
-    decision does not travel; its sign-off says so in its reference."""
-    version = PlanVersion.objects.filter(plan=plan, status=PlanVersion.Status.APPROVED).first()
-    if version is None:
-        return None
+def _drop_ids(data: Any) -> None:
+    """Without versions to carry, the file names no object by its id (the file reads as before versions)."""
+    if isinstance(data, dict):
+        data.pop("id", None)
+        for value in data.values():
+            _drop_ids(value)
+    elif isinstance(data, list):
+        for value in data:
+            _drop_ids(value)
+
+
+def _carried_version(version: PlanVersion) -> dict[str, Any]:
+    """Every version, as stored here: its snapshot's bytes and their hash, its status and sign-offs. A stored
+    PDF of a decision does not travel; its sign-off says where it is."""
     signoffs = []
     for signoff in version.signoffs.select_related("organisation").order_by("pk"):
         reference = signoff.evidence_reference or (
@@ -267,7 +280,7 @@ def _approved_version(plan: Plan) -> dict[str, Any] | None:
         )
         signoffs.append(
             compact(
-                schema.VersionSignoff,
+                schema.CarriedSignoff,
                 {
                     "party": signoff.party,
                     "organisation": signoff.organisation.short_name if signoff.organisation else None,
@@ -276,18 +289,57 @@ def _approved_version(plan: Plan) -> dict[str, Any] | None:
                     "decided_on": signoff.decided_on,
                     "evidence_reference": reference,
                     "comment": signoff.comment,
+                    "outside_app": signoff.outside_app,
                     "is_example": signoff.is_example,
                 },
             )
         )
     return compact(
-        schema.ApprovedVersion,
+        schema.CarriedVersion,
         {
+            "number": version.number,
+            "status": version.status,
             "reason_category": version.reason_category,
             "reason": version.reason,
-            "signoffs": signoffs,
+            "based_on": version.based_on.number if version.based_on else None,
+            "submitted_at": _local(version.submitted_at),
+            "needs_lbf": version.needs_lbf,
+            "decided_at": _local(version.decided_at),
+            "recorded_outside_app": version.recorded_outside_app,
             "is_example": version.is_example,
+            "signoffs": signoffs,
+            "snapshot": version.snapshot,
+            "sha256": version.sha256,
         },
+    )
+
+
+def _carried_ids(versions: list[PlanVersion]) -> dict[str, Any]:
+    """The organisations and catalogue entries the carried snapshots name, by their source ids."""
+    import json
+
+    from helhedsplan.periods.models import CatalogueIndicator
+    from helhedsplan.versions.snapshot import SECTIONS
+
+    organisation_ids: set[int] = set()
+    entry_ids: set[int] = set()
+    for version in versions:
+        sections = json.loads(version.snapshot).get("sections", {})
+        for section in SECTIONS:
+            for part in section.parts:
+                relations = [f for f in part.fields() if f.is_relation]
+                for obj in sections.get(section.key, {}).get(part.key, []):
+                    for f in relations:
+                        if obj.get(f.name) is None:
+                            continue
+                        if f.related_model is Organisation:
+                            organisation_ids.add(obj[f.name])
+                        elif f.related_model is CatalogueIndicator:
+                            entry_ids.add(obj[f.name])
+    organisations = Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "short_name")
+    entries = CatalogueIndicator.objects.filter(pk__in=entry_ids).values_list("pk", "code")
+    return compact(
+        schema.CarriedIds, {"organisations": dict(sorted(organisations)), "catalogue": dict(sorted(entries))}
     )
 
 
@@ -416,7 +468,10 @@ def _strategic_agreement(plan: Plan) -> dict[str, Any] | None:
 def _indicators(indicators, sources: Sources) -> list[dict[str, Any]]:
     rows = []
     for indicator in sorted(indicators, key=lambda i: i.pk):
-        values = {field: getattr(indicator, field) for field in Indicator.COPYABLE_FIELDS}
+        values = {
+            "id": indicator.pk,
+            **{field: getattr(indicator, field) for field in Indicator.COPYABLE_FIELDS},
+        }
         values["baseline_source"] = sources.of("indicator-baseline", indicator)
         # The catalogue entry by its code, stable across databases (the importer finds it in the plan's period).
         entry = indicator.catalogue_entry
@@ -458,12 +513,13 @@ def _sub_agreements(sub_agreements, sources: Sources) -> list[dict[str, Any]]:
         activities = sorted(sub.activities.all(), key=lambda a: (a.name, a.pk))
         values = {
             field: getattr(sub, field)
-            for field in ("focus_area", "purpose", "problem", "target_groups", "anchoring")
+            for field in ("id", "focus_area", "purpose", "problem", "target_groups", "anchoring")
         }
         values["parties"] = [
             compact(
                 schema.Party,
                 {
+                    "id": party.pk,
                     "organisation": party.organisation.short_name,
                     "contact_name": party.contact_name,
                     "contact_title": party.contact_title,
@@ -476,6 +532,7 @@ def _sub_agreements(sub_agreements, sources: Sources) -> list[dict[str, Any]]:
             compact(
                 schema.Goal,
                 {
+                    "id": goal.pk,
                     "title": goal.title,
                     "description": goal.description,
                     "order": goal.order,
@@ -527,6 +584,7 @@ def _budget(plan: Plan, sources: Sources) -> dict[str, Any] | None:
             compact(
                 schema.BudgetLine,
                 {
+                    "id": line.pk,
                     "sub_agreement": line.sub_agreement.focus_area if line.sub_agreement else "",
                     "category": line.category,
                     "description": line.description,
@@ -540,6 +598,7 @@ def _budget(plan: Plan, sources: Sources) -> dict[str, Any] | None:
         compact(
             schema.FundingSource,
             {
+                "id": source.pk,
                 "name": source.name,
                 "kind": source.kind,
                 "organisation": source.organisation.short_name if source.organisation else None,

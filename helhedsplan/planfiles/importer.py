@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -40,12 +41,17 @@ from helhedsplan.preparedness.models import (
     IncidentLogEntry,
     PreparednessPlan,
 )
+from helhedsplan.versions.carry import IdMap, translate
 from helhedsplan.versions.models import PlanVersion
 from helhedsplan.versions.services import (
+    CarriedSignoffData,
+    agreement_fingerprint_refresh,
     plan_versions_discard_for_replace,
     signoff_decide,
+    version_carry_in,
     version_submit,
 )
+from helhedsplan.versions.snapshot import build_snapshot, sha256_hex
 
 from . import schema, yamlio
 from .schema import PlanFileError, join, resolve_goal, validate
@@ -150,6 +156,8 @@ class _Writer:
         #: rule reads the rows that state its fact.
         self.fact_sources: list[tuple[str, models.Model, schema.FactSource, str]] = []
         self._catalogue: dict[str, CatalogueIndicator] | None = None
+        #: The file's ids (``id``) → the new rows' ids, for the carried versions' snapshots.
+        self.ids = IdMap()
 
     def catalogue(self, plan: Plan) -> dict[str, CatalogueIndicator]:
         """The indicator catalogue of the plan's funding period by code, read once per import."""
@@ -162,7 +170,12 @@ class _Writer:
         self, obj: M, path: str, data: dict[str, Any], *, places: dict[str, str] | None = None
     ) -> M | None:
         """Create ``obj`` (its parent set) with ``data``; None, and the model's messages recorded, if refused."""
-        return self.attempt(lambda: object_create(obj, data=data, actor=None), path, data, places)
+        data = dict(data)
+        source_id = data.pop("id", None)
+        created = self.attempt(lambda: object_create(obj, data=data, actor=None), path, data, places)
+        if created is not None and source_id is not None:
+            self.ids.add(type(created), source_id, created.pk)
+        return created
 
     def attempt(
         self, write: Callable[[], M], path: str, data: dict[str, Any], places: dict[str, str] | None = None
@@ -217,7 +230,10 @@ class _Writer:
         self._write_preparedness(plan, estates)
         self._write_fact_sources(plan)
         if not self.errors:
-            self._write_approved_version(plan)
+            if data.versions:
+                self._write_carried_versions(plan)
+            else:
+                self._write_approved_version(plan)
         if self.errors:
             raise PlanFileError(self.errors)
         self._restore_memberships(plan, memberships, sub_agreements)
@@ -348,7 +364,7 @@ class _Writer:
     def _write_indicators(self, rows: list[schema.Indicator], path: str, plan: Plan, **owner) -> None:
         for index, row in enumerate(rows):
             place = join(path, index)
-            data = row.model_dump(include=set(Indicator.COPYABLE_FIELDS))
+            data = row.model_dump(include={"id", *Indicator.COPYABLE_FIELDS})
             if row.catalogue_code is not None:
                 entry = self.catalogue(plan).get(row.catalogue_code)
                 if entry is None:
@@ -458,7 +474,7 @@ class _Writer:
             return
         for index, line_row in enumerate(budget.lines):
             path = f"budget.lines[{index}]"
-            data = line_row.model_dump(include={"category", "description", "is_example"})
+            data = line_row.model_dump(include={"id", "category", "description", "is_example"})
             data["sub_agreement"] = subs.get(line_row.sub_agreement) if line_row.sub_agreement else None
             line = self.create(BudgetLine(plan=plan), path, data)
             if line is None:
@@ -468,7 +484,7 @@ class _Writer:
         for index, source_row in enumerate(budget.funding_sources):
             path = f"budget.funding_sources[{index}]"
             data = {
-                **source_row.model_dump(include={"name", "kind", "basis", "is_example"}),
+                **source_row.model_dump(include={"id", "name", "kind", "basis", "is_example"}),
                 "organisation": self.org(source_row.organisation),
             }
             source = self.create(FundingSource(plan=plan), path, data)
@@ -540,6 +556,95 @@ class _Writer:
             )
         if not self.errors and not PlanVersion.objects.filter(pk=version.pk, status="approved").exists():
             self.errors.append(f"{path}: " + _("an approved version is approved by every party"))
+
+    def _write_carried_versions(self, plan: Plan) -> None:
+        """Every version the file carries, in number order, with its status and sign-offs as decided where it
+        comes from (``versions.services.version_carry_in``). Each snapshot's bytes are checked against their
+        hash first (a mismatch refuses the file at its place), then translated into the new plan's ids
+        (``versions.carry``): the carried hash is kept beside the new one."""
+        rows = sorted(enumerate(self.data.versions), key=lambda item: item[1].number)
+        parsed: dict[int, dict[str, Any]] = {}
+        for index, row in rows:
+            place = f"versions[{index}]"
+            if sha256_hex(row.snapshot.encode("utf-8")) != row.sha256:
+                self.errors.append(
+                    f"{place}.snapshot: "
+                    + _(
+                        "the snapshot does not match its SHA-256: the file has been changed since it was exported"
+                    )
+                )
+                continue
+            try:
+                parsed[index] = json.loads(row.snapshot)
+            except ValueError:
+                self.errors.append(f"{place}.snapshot: " + _("the snapshot is not JSON"))
+        if self.errors:
+            return
+        carried = self.data.carried_ids or schema.CarriedIds()
+        organisations = {
+            org.short_name: org.pk
+            for org in Organisation.objects.filter(short_name__in=set(carried.organisations.values()))
+        }
+        for source_id, short_name in carried.organisations.items():
+            if short_name in organisations:
+                self.ids.add(Organisation, source_id, organisations[short_name])
+        for source_id, code in carried.catalogue.items():
+            entry = self.catalogue(plan).get(code)
+            if entry is not None:
+                self.ids.add(CatalogueIndicator, source_id, entry.pk)
+        self.ids.learn_natural_keys(build_snapshot(plan))
+        made: dict[int, PlanVersion] = {}
+        for index, row in rows:
+            place = f"versions[{index}]"
+            signoffs = []
+            for s_index, signoff_row in enumerate(row.signoffs):
+                organisation = None
+                if signoff_row.organisation:
+                    organisation = self.organisations.get(signoff_row.organisation) or (
+                        Organisation.objects.filter(short_name=signoff_row.organisation).first()
+                    )
+                    if organisation is None:
+                        self.errors.append(
+                            f"{place}.signoffs[{s_index}].organisation: "
+                            + _("no organisation is named %(name)r") % {"name": signoff_row.organisation}
+                        )
+                        continue
+                signoffs.append(
+                    CarriedSignoffData(
+                        party=signoff_row.party,
+                        organisation=organisation,
+                        decision=signoff_row.decision,
+                        body=signoff_row.body,
+                        decided_on=signoff_row.decided_on,
+                        evidence_reference=signoff_row.evidence_reference,
+                        comment=signoff_row.comment,
+                        outside_app=signoff_row.outside_app,
+                        is_example=signoff_row.is_example,
+                    )
+                )
+            try:
+                with transaction.atomic():
+                    made[row.number] = version_carry_in(
+                        plan=plan,
+                        number=row.number,
+                        status=row.status,
+                        reason_category=row.reason_category,
+                        reason=row.reason,
+                        based_on=made.get(row.based_on) if row.based_on else None,
+                        snapshot=translate(parsed[index], plan_id=plan.pk, ids=self.ids),
+                        carried_sha256=row.sha256,
+                        submitted_at=row.submitted_at,
+                        decided_at=row.decided_at,
+                        needs_lbf=row.needs_lbf,
+                        recorded_outside_app=row.recorded_outside_app,
+                        is_example=row.is_example,
+                        signoffs=signoffs,
+                        actor=None,
+                    )
+            except ValidationError as error:
+                self.errors.extend(f"{place}: {message}" for message in error.messages)
+        if not self.errors:
+            agreement_fingerprint_refresh(plan=plan)
 
     def _write_governance(self, plan: Plan, sub_agreements: dict[str, SubAgreement]) -> None:
         for index, row in enumerate(self.data.governance):

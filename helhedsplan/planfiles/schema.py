@@ -31,6 +31,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     ModelWrapValidatorHandler,
     PlainValidator,
     TypeAdapter,
@@ -254,6 +255,8 @@ class FactSource(Record):
 
 
 class Indicator(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     name: Text
     # The code of the entry of Landsbyggefonden's indicator catalogue (of the plan's funding period) it was
     # picked from; that the code exists is checked on import.
@@ -330,6 +333,8 @@ class Estate(Record):
 
 
 class StrategicAgreement(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     vision: Text = ""
     challenges: Text = ""
     steering_tools: Text = ""
@@ -338,12 +343,16 @@ class StrategicAgreement(Record):
 
 
 class StrategicGoal(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     focus_area: FocusAreaCode
     text: Text
     key_figures: list[Indicator] = []
 
 
 class Party(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     organisation: OrganisationRef
     contact_name: Text = ""
     contact_title: Text = ""
@@ -351,6 +360,8 @@ class Party(Record):
 
 
 class Goal(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     title: Text
     description: Text = ""
     order: int = 0
@@ -359,6 +370,8 @@ class Goal(Record):
 
 
 class Milestone(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     name: Text
     due_date: Date
     done_date: Date | None = None
@@ -392,6 +405,8 @@ class GoalRef(Record):
 
 
 class Activity(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     name: Text
     description: Text = ""
     target_group: Text = ""
@@ -415,6 +430,8 @@ class Narrative(Record):
 
 
 class SubAgreement(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     focus_area: FocusAreaCode
     purpose: Text = ""
     problem: Text = ""
@@ -452,6 +469,8 @@ Actuals = dict[int, Annotated[Actual, BeforeValidator(_amount_alone)]]
 
 
 class BudgetLine(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     sub_agreement: FocusAreaCode = ""
     category: Annotated[str, one_of(budget_models.BudgetCategory)]
     description: Text = ""
@@ -470,6 +489,8 @@ class BudgetLine(Record):
 
 
 class FundingSource(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     name: Text
     kind: Annotated[str, one_of(budget_models.FundingSource.Kind)]
     organisation: OrganisationRef | None = None
@@ -486,6 +507,8 @@ class Budget(Record):
 
 
 class ApprovalStep(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     order: int
     title: Text
     body: Text
@@ -546,6 +569,8 @@ class Body(Record):
 
 
 class EscalationLevel(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     order: int
     name: Text
     criteria: Text = ""
@@ -553,6 +578,8 @@ class EscalationLevel(Record):
 
 
 class Contact(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     name: Text
     role: Text
     organisation: OrganisationRef
@@ -565,6 +592,8 @@ class Contact(Record):
 
 
 class ActionCard(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     scenario: Text
     responsible_role: Text
     order: int = 0
@@ -616,6 +645,8 @@ class Incident(Record):
 
 
 class PreparednessPlan(Record):
+    #: Its id in the database it was exported from: what the carried versions' snapshots name it by.
+    id: int | None = None
     purpose: Text = ""
     scope: Text = ""
     ssp_link: Text = ""
@@ -657,6 +688,53 @@ class ApprovedVersion(Record):
     is_example: bool = False
 
 
+class CarriedSignoff(Record):
+    """A party's decision on a carried version, as recorded in the installation it comes from. A stored PDF does
+    not travel: its place says it is stored with the version there."""
+
+    party: Annotated[str, one_of(version_models.Signoff.Party)]
+    #: The organisation that decides, by short name; none for the plan's bestyrelse.
+    organisation: Text | None = None
+    decision: Annotated[str, one_of(version_models.Signoff.Decision)]
+    body: Text = ""
+    decided_on: Date | None = None
+    evidence_reference: Text = ""
+    comment: Text = ""
+    outside_app: bool = False
+    is_example: bool = False
+
+
+class CarriedVersion(Record):
+    """One version of the plan as stored in the installation the file comes from: its status, reason and
+    sign-offs, and its snapshot (canonical JSON, naming objects by that installation's ids, as the file's ``id``
+    keys do) with the SHA-256 of its bytes. Imported, the snapshot is translated into the new ids
+    (``versions.carry``); the carried hash is kept beside the new one."""
+
+    number: Annotated[int, Field(ge=1)]
+    status: Annotated[str, one_of(version_models.PlanVersion.Status)]
+    reason_category: Annotated[str, one_of(version_models.PlanVersion.Reason)]
+    reason: Text
+    based_on: int | None = None
+    submitted_at: DateTime
+    #: Who submitted it, by role and organisation (never a person's name).
+    submitted_by: Text = ""
+    needs_lbf: bool = False
+    decided_at: DateTime | None = None
+    recorded_outside_app: bool = False
+    is_example: bool = False
+    signoffs: list[CarriedSignoff] = []
+    snapshot: str
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class CarriedIds(Record):
+    """What the carried snapshots name outside the plan, by source id: organisations by short name, entries of
+    Landsbyggefonden's indicator catalogue by code."""
+
+    organisations: dict[int, Text] = {}
+    catalogue: dict[int, Text] = {}
+
+
 class PlanFile(Record):
     """The whole file."""
 
@@ -672,6 +750,10 @@ class PlanFile(Record):
     governance: list[Body] = []
     preparedness_plan: PreparednessPlan | None = None
     approved_version: ApprovedVersion | None = None
+    #: Every version of the plan, in number order (a file exported from an installation with versions); a
+    #: hand-written file names only its ``approved_version``.
+    versions: list[CarriedVersion] = []
+    carried_ids: CarriedIds | None = None
 
     @field_validator("format_version")
     @classmethod

@@ -92,6 +92,10 @@ class PlanVersion(Frozen, ExampleFlag, models.Model):
     #: Each section's SHA-256 (``snapshot.section_hashes``), set from the snapshot when the version is stored: what
     #: "Kræver opmærksomhed" compares the live plan's fingerprint with, without reading the snapshot.
     section_hashes = models.JSONField(_("SHA-256 per section"), default=dict, editable=False)
+    #: A version carried in a plan file from another installation: the SHA-256 of its snapshot as stored there
+    #: (naming objects by that database's ids); ``sha256`` is of the snapshot translated into this database's ids
+    #: (``versions.carry``). Empty for a version made here.
+    carried_sha256 = models.CharField(_("SHA-256 in the original installation"), max_length=64, blank=True)
     #: Whether a section needing Landsbyggefonden's approval differs from the version it is based on (fixed
     #: when submitted, from the funding period's template).
     needs_lbf = models.BooleanField(_("needs Landsbyggefonden's approval"), default=False)
@@ -121,6 +125,7 @@ class PlanVersion(Frozen, ExampleFlag, models.Model):
         "snapshot",
         "sha256",
         "section_hashes",
+        "carried_sha256",
         "needs_lbf",
         "submitted_by_id",
         "recorded_outside_app",

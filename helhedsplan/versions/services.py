@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhedsplan.core.services import file_delete_after_commit, record_actor
+from helhedsplan.plans.changes import plan_changed
 from helhedsplan.plans.models import LANDSBYGGEFONDEN, Organisation, Plan, confirmed_affiliations
 from helhedsplan.plans.rules import membership_for
 
@@ -297,3 +299,83 @@ def _on_board_approval(sender: Any, **kwargs: Any) -> None:
         reference=kwargs["reference"],
         actor=kwargs["actor"],
     )
+
+
+@dataclass(frozen=True)
+class CarriedSignoffData:
+    """A carried sign-off's decision (``version_carry_in``)."""
+
+    party: str
+    organisation: Organisation | None
+    decision: str
+    body: str = ""
+    decided_on: Any = None
+    evidence_reference: str = ""
+    comment: str = ""
+    outside_app: bool = False
+    is_example: bool = False
+
+
+@transaction.atomic
+def version_carry_in(
+    *,
+    plan: Plan,
+    number: int,
+    status: str,
+    reason_category: str,
+    reason: str,
+    based_on: PlanVersion | None,
+    snapshot: dict[str, Any],
+    carried_sha256: str,
+    submitted_at: Any,
+    decided_at: Any,
+    needs_lbf: bool,
+    recorded_outside_app: bool,
+    is_example: bool,
+    signoffs: list[CarriedSignoffData],
+    actor: Any,
+) -> PlanVersion:
+    """Record a version carried in a plan file from another installation, with its final status and its
+    sign-offs as decided there: ``snapshot`` is already in this database's ids (``versions.carry.translate``),
+    its hash is computed here, and ``carried_sha256`` keeps the hash of the bytes the file carried. Its
+    submission time is the carried one (set right after creation: the field is stamped on insert)."""
+    content = canonical_bytes(snapshot)
+    version = PlanVersion(
+        plan=plan,
+        number=number,
+        status=status,
+        reason_category=reason_category,
+        reason=reason,
+        based_on=based_on,
+        snapshot=content.decode("utf-8"),
+        sha256=sha256_hex(content),
+        carried_sha256=carried_sha256,
+        needs_lbf=needs_lbf,
+        decided_at=decided_at,
+        recorded_outside_app=recorded_outside_app,
+        is_example=is_example,
+    )
+    version.full_clean()
+    record_actor(version, actor)
+    version.save()
+    PlanVersion.objects.filter(pk=version.pk).update(submitted_at=submitted_at)
+    plan_changed(plan.pk)
+    version.submitted_at = submitted_at
+    for row in signoffs:
+        signoff = Signoff(
+            version=version,
+            party=row.party,
+            organisation=row.organisation,
+            decision=row.decision,
+            body=row.body,
+            decided_on=row.decided_on,
+            evidence_reference=row.evidence_reference,
+            comment=row.comment,
+            outside_app=row.outside_app,
+            is_example=row.is_example,
+            recorded_at=decided_at if row.decision != Signoff.Decision.AWAITING else None,
+        )
+        signoff.full_clean()
+        record_actor(signoff, actor)
+        signoff.save()
+    return version

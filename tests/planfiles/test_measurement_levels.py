@@ -17,6 +17,7 @@ from helhedsplan.planfiles.demo import AMAGER_FILE
 from helhedsplan.planfiles.exporter import export_plan, plan_data
 from helhedsplan.planfiles.importer import import_plan, parse, read
 from helhedsplan.planfiles.schema import PlanFileError
+from tests.planfiles.roundtrip import comparable
 from tests.planfiles.test_plan_files import remove_all_plans_and_organisations
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_levels_survive_the_round_trip(amager_plan):
     assert f"estate: {a.name}" in text and "level: group" in text
     remove_all_plans_and_organisations()
     plan = import_plan(parse(first))
-    assert export_plan(plan, personal_data=True) == first
+    assert comparable(export_plan(plan, personal_data=True)) == comparable(first)
     figures = Measurement.objects.filter(indicator__plan=plan, indicator__name=indicator.name, date=DAY)
     by_level = {(m.level, m.estate.name if m.estate else None): m for m in figures}
     assert by_level[("plan", None)].value == Decimal(50)
