@@ -284,6 +284,8 @@ STORAGES = {
 # migration core/0003). The unit tests keep their own in memory (tests that share a database cache ask for it:
 # the ``shared_cache`` fixture), never a Redis other test processes or servers also use.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Two deployments (or a test and a developer's server) that share one Redis keep apart by their prefix.
+CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "helhedsplan")
 SHARED_DATABASE_CACHE: dict[str, object] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "helhedsplan_cache",
@@ -300,7 +302,7 @@ elif REDIS_URL:
     SHARED_CACHE = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "helhedsplan",
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
     }
 else:
     SHARED_CACHE = SHARED_DATABASE_CACHE
