@@ -124,18 +124,7 @@ def conditional_by_plan(run: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if plan is None:
             return run(request, *args, **kwargs)
         request.__dict__[_FOUND_PLAN] = plan
-        tag = _etag(request, user, plan)
-        if tag in parse_etags(request.headers.get("If-None-Match", "")):
-            response: HttpResponse = HttpResponseNotModified()
-        else:
-            response = run(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-        response["ETag"] = tag
-        # Only the caller's own client may keep it, and must ask again (cheaply, with the tag) before using it.
-        patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
-        return response
+        return _answer_under_tag(_etag(request, user, plan), request, run, *args, **kwargs)
 
     return answer
 
@@ -153,19 +142,27 @@ def conditional_by_plans(run: Callable[..., HttpResponse]) -> Callable[..., Http
         if user is None:
             return run(request, *args, **kwargs)
         counters = tuple(plans_of(user).order_by("pk").values_list("pk", "change_count"))
-        tag = _tag((counters, *_caller_parts(request, user)))
-        if tag in parse_etags(request.headers.get("If-None-Match", "")):
-            response: HttpResponse = HttpResponseNotModified()
-        else:
-            response = run(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-        response["ETag"] = tag
-        patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
-        return response
+        return _answer_under_tag(_tag((counters, *_caller_parts(request, user))), request, run, *args, **kwargs)
 
     return answer
+
+
+def _answer_under_tag(
+    tag: str, request: HttpRequest, run: Callable[..., HttpResponse], *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """A 304 when the request's ``If-None-Match`` names ``tag``; else the endpoint's answer, with the tag when it
+    is a 200 (an error is never tagged)."""
+    if tag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = run(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+    response["ETag"] = tag
+    # Only the caller's own client may keep it, and must ask again (cheaply, with the tag) before using it.
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
+    return response
 
 
 #: Where a request keeps the plan ``conditional_by_plan`` found, for the endpoint.
