@@ -321,7 +321,9 @@ def test_two_servers_share_the_database_the_files_and_the_sessions(stack):
     # The plan's figures (overview.readmodel) are kept once, in the one Redis both servers share, under the
     # plan's counter as it stands after both writes: no server keeps a copy of its own.
     plan.refresh_from_db()
-    kept = redis.Redis.from_url(REDIS_URL).keys(f"{key_prefix}:*:plan-figures:*:{plan.pk}:{plan.change_count}:*")
+    kept = redis.Redis.from_url(REDIS_URL).keys(
+        f"{key_prefix}:*:plan-figures:*:{plan.pk}:{plan.change_count}:*"
+    )
     # One entry per day read (the key carries the day: both reads fall on one day unless they straddle midnight).
     days = [key.split(b":")[-2] for key in kept]
     assert kept and len(days) == len(set(days)), kept

@@ -142,7 +142,9 @@ def conditional_by_plans(run: Callable[..., HttpResponse]) -> Callable[..., Http
         if user is None:
             return run(request, *args, **kwargs)
         counters = tuple(plans_of(user).order_by("pk").values_list("pk", "change_count"))
-        return _answer_under_tag(_tag((counters, *_caller_parts(request, user))), request, run, *args, **kwargs)
+        return _answer_under_tag(
+            _tag((counters, *_caller_parts(request, user))), request, run, *args, **kwargs
+        )
 
     return answer
 

@@ -25,9 +25,8 @@ from helhedsplan.goals import progress
 from helhedsplan.overview import readmodel
 from helhedsplan.overview.selectors import Attention
 from helhedsplan.plans import access
-from helhedsplan.plans.models import Membership, Plan
-from helhedsplan.preparedness.selectors import open_incidents_by_plan, visible_contacts_by_plan
-from helhedsplan.reports.models import Report
+from helhedsplan.plans.models import Plan
+from helhedsplan.preparedness.selectors import contacts_by_plan, open_incidents_by_plan
 from helhedsplan.reports.report import ReportState
 from helhedsplan.versions.selectors import (
     VersionState,
@@ -146,26 +145,24 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
     """One row per plan, in a number of queries that does not depend on the number of plans: one for the plans,
     their kept figures (``overview.readmodel.plan_figures``: one ``get_many`` from the shared cache, and for the
     plans changed since — or on a new day — one fresh computation for all of those together), and what depends
-    on the reader: three for the plans' approved and awaiting versions with the sign-offs and the agreements'
-    fingerprints (``versions_attention``, which also gives the Version column), one each for the plans where the user answers and submits
-    reports, where they submit versions and the organisations they sign for, the open incidents, and the
-    contacts ``user`` may see."""
+    on the reader: the user's memberships and grants of all the plans (``access.memberships_of``: what they may do
+    in each, asked of the rules), two for the plans' approved and awaiting versions with the sign-offs and the
+    agreements' fingerprints (``versions_attention``, which also gives the Version column), and one each for the
+    organisations they sign for, the open incidents, and the contacts of the plans where they see them."""
     plans = list(plans)
     figures = readmodel.plan_figures(plans, today=today)
-    # The plans where the user answers reports, and those where they submit them (one query each).
-    reviews = plans_where(user, "plan.review_reports", plans)
-    submits = plans_where(user, "plan.submit_reports", plans)
-    # Where the user submits versions (coordinators: one query) and signs for an organisation (one).
-    # (Asked of the plans' memberships, which every plan has, where ``plans_where`` asks of its reports.)
-    manages = set(
-        Membership.objects.for_user(user, "plan.manage")
-        .filter(plan__in=plans)
-        .values_list("plan_id", flat=True)
-    )
+    # What the user may do in each plan, as the plan's dashboard asks it (the rules, ``user.has_perm``), from their
+    # memberships and grants read for all the plans at once (``access.memberships_of``).
+    access.memberships_of(user, plans)
+    reviews = {plan.pk for plan in plans if user.has_perm("plan.review_reports", plan)}
+    submits = {plan.pk for plan in plans if user.has_perm("plan.submit_reports", plan)}
+    manages = {plan.pk for plan in plans if user.has_perm("plan.manage", plan)}
+    # Where they sign for an organisation (one query).
     signs_for = signing_organisations(user, plans)
-    # Personal data, never kept in the shared entry: read for this reader (one query each).
+    # Personal data, never kept in the shared entry: read for this reader (one query each): the open incidents,
+    # and the contacts of the plans where they see contact details (never a reviewer's).
     incidents = open_incidents_by_plan(plans)
-    contacts = visible_contacts_by_plan(plans, user)
+    contacts = contacts_by_plan([plan for plan in plans if user.has_perm("plan.view_contact_details", plan)])
     version_attention = versions_attention(plans)
     rows = []
     for plan in plans:
@@ -176,7 +173,7 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
             plan,
             kept,
             incidents=incidents[plan.pk],
-            contacts=contacts[plan.pk],
+            contacts=contacts.get(plan.pk, []),
             may_see_contacts=True,
             may_review=plan.pk in reviews,
             may_submit=plan.pk in submits,
@@ -207,17 +204,6 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
             )
         )
     return rows
-
-
-def plans_where(user, action: str, plans: list[Plan]) -> set[int]:
-    """The pks of those of ``plans`` where ``user`` holds ``action`` (a permission of ``ROLE_PERMISSIONS``),
-    through a membership or an organisation-wide grant: one query."""
-    return set(
-        Report.objects.for_user(user, action)
-        .filter(plan__in=plans)
-        .values_list("plan_id", flat=True)
-        .distinct()
-    )
 
 
 @dataclass(frozen=True)

@@ -507,14 +507,15 @@ def portfolio_plans(count: int, lbf):
 
 # The portfolio, its plans' figures kept: 1 the session, 2 the user; 3 the plans (the user's memberships and
 # grants as subqueries); 4 their change counters (readmodel.change_counts; then one get_many from the shared
-# cache, no query with the local-memory cache of the tests); 5 the plans where the user answers reports, 6 those
-# where they submit them; 7 the plans where the user submits versions, 8 the organisations they sign for; 9 the
-# open incidents and 10 the contacts the user may see (personal data: read for the reader, never kept); 11 the
-# versions approved or awaiting (their sign-offs are not asked: there are none; the Version column reads them
-# too), 12 the agreements' fingerprints (versions.selectors.versions_attention: the reader's own "changes awaiting
-# submission" and "awaiting your signature", never kept); 13 the plans awaiting the confirmation of an
-# organisation the user administers (none here).
-PORTFOLIO_KEPT = 13
+# cache, no query with the local-memory cache of the tests); what the user may do in each plan (the rules, over
+# access.memberships_of): 5 their memberships of the plans (none: their delaftale limits are not asked), 6 their
+# grants, 7 the parties confirmed in the plans among the grants' organisations; 8 the organisations they sign
+# for; 9 the open incidents (personal data: read for the reader, never kept; a reviewer sees no contacts, so
+# none are read); 10 the versions approved or awaiting (their sign-offs are not asked: there are none; the
+# Version column reads them too), 11 the agreements' fingerprints (versions.selectors.versions_attention: the
+# reader's own "changes awaiting submission" and "awaiting your signature", never kept); 12 the plans awaiting
+# the confirmation of an organisation the user administers (none here).
+PORTFOLIO_KEPT = 12
 
 
 @pytest.mark.parametrize("count", [1, 5])

@@ -127,3 +127,54 @@ def test_one_grant_per_organisation_and_role(personas):
     with pytest.raises(ValidationError) as error:
         OrganisationGrant(organisation=grant.organisation, role=grant.role).full_clean()
     assert "Organisationen har allerede denne rolle i sine planer" in str(error.value)
+
+
+def test_memberships_read_for_many_plans_at_once_are_those_read_one_by_one(django_assert_num_queries):
+    """``access.memberships_of`` (the portfolio's) gives, for every plan, the membership ``membership_for`` gives
+    one plan at a time: a membership over a grant, a grant only where its organisation has confirmed its part,
+    a revoked affiliation ending the grant, the first organisation's grant where two are parties — in four
+    queries for any number of plans, after which the rules ask nothing."""
+    from helhedsplan.plans.models import Affiliation
+    from helhedsplan.plans.rules import memberships_for
+
+    user = UserFactory(password=None)
+    first = OrganisationFactory(short_name="A-org")
+    second = OrganisationFactory(short_name="B-org")
+    first_grant = OrganisationGrantFactory(organisation=first, users=[user])
+    OrganisationGrantFactory(organisation=second, users=[user])
+    granted, both, invited, member, elsewhere, revoked = (PlanFactory() for _ in range(6))
+    confirmed_party(granted, second)
+    confirmed_party(both, second)
+    confirmed_party(both, first)
+    invited.organisations.add(first)  # named, not confirmed: the grant does not cover it
+    confirmed_party(member, first)
+    MembershipFactory(user=user, plan=member, role=Membership.Role.EDITOR)
+    plans = [granted, both, invited, member, elsewhere]
+    one_by_one = {plan.pk: membership_for(type(user).objects.get(pk=user.pk), plan) for plan in plans}
+
+    fresh = type(user).objects.get(pk=user.pk)
+    # 1 the memberships, 2 their delaftale limits, 3 the grants, 4 the parties confirmed among their organisations.
+    with django_assert_num_queries(4):
+        at_once = memberships_for(fresh, plans)
+    described = {
+        pk: None if m is None else (m.role, m.organisation_id, getattr(m, "via_grant", None))
+        for pk, m in at_once.items()
+    }
+    assert described == {
+        pk: None if m is None else (m.role, m.organisation_id, getattr(m, "via_grant", None))
+        for pk, m in one_by_one.items()
+    }
+    assert described[both.pk][1] == first.pk and described[both.pk][2] == first_grant
+    assert described[invited.pk] is None and described[elsewhere.pk] is None
+    assert described[member.pk][0] == Membership.Role.EDITOR
+    with django_assert_num_queries(0):
+        assert [fresh.has_perm("plan.view", plan) for plan in plans] == [True, True, False, True, False]
+        assert not fresh.has_perm("plan.review_reports", granted)  # no affiliation with Landsbyggefonden
+
+    # A revoked affiliation ends the grant, read at once as one by one.
+    affiliation = Affiliation.objects.get(user=user, organisation=second)
+    affiliation.state = Affiliation.State.REVOKED
+    affiliation.save()
+    again = memberships_for(type(user).objects.get(pk=user.pk), [granted, revoked])
+    assert again == {granted.pk: None, revoked.pk: None}
+    assert membership_for(type(user).objects.get(pk=user.pk), granted) is None

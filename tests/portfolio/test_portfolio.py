@@ -297,17 +297,19 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_plans(django_ass
     # activities); 10 the strategic goals (their key figures are not asked: there are none); 11-15 the budget
     # (lines, funding sources, amounts, actuals, fundings); 16-18 the approvals (estates, decisions, steps); 19 the
     # open incidents, 20 the emergency plans; 21-23 the reports to Landsbyggefonden (reports, submissions,
-    # comments); then what depends on the reader: 24-25 the plans where the user answers and where they submit
-    # reports; 26 where they submit versions, 27 the organisations they sign for; 28 the open incidents and 29
-    # the contacts the user may see (personal data, never kept); 30-31 the versions approved or awaiting (their
+    # comments); then what depends on the reader: what they may do in each plan, asked of the rules over their
+    # memberships and grants read for every plan at once (access.memberships_of): 24 their memberships of the
+    # plans (none, so their delaftale limits are not asked), 25 their grants, 26 the parties confirmed in the plans
+    # among the grants' organisations; 27 the organisations they sign for; 28 the open incidents (personal data,
+    # never kept; a reviewer sees no contacts, so none are read); 29-30 the versions approved or awaiting (their
     # sign-offs are not asked: there are none; the Version column reads them too) and the agreements'
     # fingerprints ("changes awaiting submission", "awaiting your signature": the reader's own, never kept);
-    # 32 the plans awaiting the confirmation of an organisation the user administers (none here). Read again,
+    # 31 the plans awaiting the confirmation of an organisation the user administers (none here). Read again,
     # all kept: tests/overview/test_readmodel.py.
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(31):
         assert client.get(URL, {"sort": "-budget"}).status_code == 200
     add_plans(19)
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(31):
         response = client.get(URL, {"sort": "-budget"})
     assert len(response.context["table"].data) == 20
 
