@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -133,6 +133,51 @@ class PlanFigures:
     report_groups: dict[tuple[bool, bool], tuple[selectors.AttentionGroup, ...]]
 
 
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the portfolio shows of a plan, the same for every reader: the few figures of its columns and how many
+    items each group of "needs attention" has, not the items. A small entry (``summary_of`` a plan's figures), as
+    the portfolio reads one for every plan the reader sees — Landsbyggefonden's reviewer, every plan in the
+    country."""
+
+    plan_id: int
+    today: datetime.date
+    status: progress.Progress
+    status_is_example: bool
+    total_budget: Decimal
+    lbf_amount: Decimal
+    budget_is_example: bool
+    approvals: ApprovalFigures
+    report_states: tuple[str, ...]
+    #: How many items each shared group of "needs attention" has (``SHARED_KINDS``).
+    group_counts: dict[str, int]
+    #: For each (may_review, may_submit): how many items the report groups have (``REPORT_PROVIDERS``' order).
+    report_group_counts: dict[tuple[bool, bool], tuple[int, ...]]
+
+
+def summary_of(figures: PlanFigures) -> PlanSummary:
+    return PlanSummary(
+        plan_id=figures.plan_id,
+        today=figures.today,
+        status=figures.status,
+        status_is_example=figures.status_is_example,
+        total_budget=figures.total_budget,
+        lbf_amount=figures.lbf_amount,
+        budget_is_example=figures.budget_is_example,
+        approvals=figures.approvals,
+        report_states=figures.report_states,
+        group_counts={kind: len(group.items) for kind, group in figures.groups.items()},
+        report_group_counts={
+            case: tuple(len(group.items) for group in groups)
+            for case, groups in figures.report_groups.items()
+        },
+    )
+
+
+#: An entry kept per plan: its figures, or its summary.
+Entry = TypeVar("Entry", PlanFigures, PlanSummary)
+
+
 def _plain_item(item: selectors.AttentionItem) -> selectors.AttentionItem:
     """The item with its subject reduced to what the page reads of it (the example badge)."""
     subject = item.subject
@@ -235,39 +280,82 @@ def plan_figures_fresh(plans: Iterable[Plan], *, today: datetime.date) -> dict[i
 
 
 def figures_key(plan_id: int, counter: int | None, today: datetime.date) -> str:
-    return f"plan-figures:{FORMAT_VERSION}:{plan_id}:{counter}:{today.isoformat()}:{translation.get_language() or ''}"
+    return _key("plan-figures", plan_id, counter, today)
 
 
-def plan_figures(plans: Iterable[Plan], *, today: datetime.date) -> dict[int, PlanFigures]:
-    """The figures of ``plans`` on ``today``, by plan pk: one query for their change counters, one ``get_many``
-    for all of them, and for those not kept yet (the plan changed since, or a new day) one fresh computation for
-    all of those together, then kept."""
+def summary_key(plan_id: int, counter: int | None, today: datetime.date) -> str:
+    return _key("plan-summary", plan_id, counter, today)
+
+
+def _key(kind: str, plan_id: int, counter: int | None, today: datetime.date) -> str:
+    return (
+        f"{kind}:{FORMAT_VERSION}:{plan_id}:{counter}:{today.isoformat()}:{translation.get_language() or ''}"
+    )
+
+
+def plan_figures(
+    plans: Iterable[Plan], *, today: datetime.date, counters: dict[int, int] | None = None
+) -> dict[int, PlanFigures]:
+    """The figures of ``plans`` on ``today``, by plan pk: one query for their change counters (unless given, as
+    ``counters``), one ``get_many`` for all of them, and for those not kept yet (the plan changed since, or a new
+    day) one fresh computation for all of those together, then kept."""
+    return _kept(
+        plans,
+        key=lambda pk, counter: figures_key(pk, counter, today),
+        kind=PlanFigures,
+        compute=lambda missing, counters: plan_figures_fresh(missing, today=today),
+        counters=counters,
+    )
+
+
+def plan_summaries(plans: Iterable[Plan], *, today: datetime.date) -> dict[int, PlanSummary]:
+    """The portfolio's summaries of ``plans`` on ``today``, by plan pk, as ``plan_figures`` reads figures: one
+    query for the counters and one ``get_many`` of small entries; those not kept are made from the plans' figures
+    (``plan_figures`` under the same counters: kept, or computed together) and kept."""
+    return _kept(
+        plans,
+        key=lambda pk, counter: summary_key(pk, counter, today),
+        kind=PlanSummary,
+        compute=lambda missing, counters: {
+            pk: summary_of(figures)
+            for pk, figures in plan_figures(missing, today=today, counters=counters).items()
+        },
+    )
+
+
+def _kept(
+    plans: Iterable[Plan],
+    *,
+    key: Callable[[int, int | None], str],
+    kind: type[Entry],
+    compute: Callable[[list[Plan], dict[int, int]], dict[int, Entry]],
+    counters: dict[int, int] | None = None,
+) -> dict[int, Entry]:
+    """The entries of ``plans`` kept under their counters (``key``), the missing ones computed together
+    (``compute``, handed the counters read) and kept — except for a plan this transaction has written to and not
+    committed. ``counters``: read already (one query saved when the summaries' missing figures are read)."""
     plans = list(plans)
     if not plans:
         return {}
     cache = caches[CACHE_ALIAS]
-    counters = change_counts(plans)
+    counters = change_counts(plans) if counters is None else counters
     # Uncommitted writes of this transaction (``_written_in_this_transaction``): computed, never kept.
     unsettled = {plan.pk for plan in plans if _written_in_this_transaction(plan.pk)}
-    keys = {
-        plan.pk: figures_key(plan.pk, counters.get(plan.pk), today)
-        for plan in plans
-        if plan.pk not in unsettled
-    }
+    keys = {plan.pk: key(plan.pk, counters.get(plan.pk)) for plan in plans if plan.pk not in unsettled}
     kept = cache.get_many(list(keys.values())) if keys else {}
-    found: dict[int, PlanFigures] = {}
+    found: dict[int, Entry] = {}
     missing = []
     for plan in plans:
         entry = kept.get(keys[plan.pk]) if plan.pk in keys else None
-        if isinstance(entry, PlanFigures):
+        if isinstance(entry, kind):
             found[plan.pk] = entry
         else:
             missing.append(plan)
     if settings.READMODEL_STATS:
-        _count(cache, hits=len(found), misses=len(missing))
+        _count(cache, hits=len(found), misses=len(missing) if kind is PlanFigures else 0)
     if missing:
-        fresh = plan_figures_fresh(missing, today=today)
-        to_keep = {keys[pk]: figures for pk, figures in fresh.items() if pk in keys}
+        fresh = compute(missing, counters)
+        to_keep = {keys[pk]: entry for pk, entry in fresh.items() if pk in keys}
         if to_keep:
             cache.set_many(to_keep, timeout=TIMEOUT)
         found.update(fresh)
@@ -303,6 +391,22 @@ def plan_figures_of(plan: Plan, *, today: datetime.date) -> PlanFigures:
 # --- On top: what depends on the reader ----------------------------------------------------------------------
 
 
+#: The order of "needs attention"'s groups, as ``selectors.ATTENTION_PROVIDERS`` lists them.
+ATTENTION_ORDER = (
+    "your-answer",
+    "your-signature",
+    "incidents",
+    "setup",
+    "approvals",
+    "reports",
+    "measurements",
+    "activities",
+    "actual_spend",
+    "contacts",
+    "version-changes",
+)
+
+
 def attention_for(
     plan: Plan,
     figures: PlanFigures,
@@ -322,10 +426,77 @@ def attention_for(
     The plan's versions (``versions``, read for the request) give the reader's own groups: the versions awaiting a
     signature of an organisation they sign for (``signs_for``), and for whoever submits versions
     (``may_submit_versions``) the changes not yet submitted."""
-    # Only the fields these two providers read are filled: the rest of the plan is in ``figures``.
+    awaiting_you, reports_due = figures.report_groups[(may_review, may_submit)]
+    by_kind = {
+        **figures.groups,
+        "your-answer": awaiting_you,
+        "reports": reports_due,
+        **_reader_groups(
+            plan,
+            figures.today,
+            incidents=incidents,
+            contacts=contacts,
+            may_see_contacts=may_see_contacts,
+            versions=versions,
+            may_submit_versions=may_submit_versions,
+            signs_for=signs_for,
+        ),
+    }
+    return selectors.Attention(groups=[by_kind[kind] for kind in ATTENTION_ORDER if by_kind[kind].items])
+
+
+def attention_counts_for(
+    plan: Plan,
+    summary: PlanSummary,
+    *,
+    incidents: list[Incident],
+    contacts: list[Contact],
+    may_see_contacts: bool,
+    may_review: bool = False,
+    may_submit: bool = False,
+    versions: VersionAttention | None = None,
+    may_submit_versions: bool = False,
+    signs_for: frozenset[int] = frozenset(),
+) -> dict[str, int]:
+    """How many items each group of ``attention_for`` has for the same reader (the groups with none left out, in
+    the same order), from the plan's summary: what the portfolio counts."""
+    awaiting_you, reports_due = summary.report_group_counts[(may_review, may_submit)]
+    reader = _reader_groups(
+        plan,
+        summary.today,
+        incidents=incidents,
+        contacts=contacts,
+        may_see_contacts=may_see_contacts,
+        versions=versions,
+        may_submit_versions=may_submit_versions,
+        signs_for=signs_for,
+    )
+    counts = {
+        **summary.group_counts,
+        "your-answer": awaiting_you,
+        "reports": reports_due,
+        **{kind: len(group.items) for kind, group in reader.items()},
+    }
+    return {kind: counts[kind] for kind in ATTENTION_ORDER if counts[kind]}
+
+
+def _reader_groups(
+    plan: Plan,
+    today: datetime.date,
+    *,
+    incidents: list[Incident],
+    contacts: list[Contact],
+    may_see_contacts: bool,
+    versions: VersionAttention | None,
+    may_submit_versions: bool,
+    signs_for: frozenset[int],
+) -> dict[str, selectors.AttentionGroup]:
+    """The groups of "needs attention" built for the reader from rows read for the request: the open incidents and
+    the contacts to verify (personal data, never kept), and the reader's own version groups."""
+    # Only the fields these providers read are filled: the rest of the plan is in the kept entry.
     personal = selectors.AttentionSources(
         plan=plan,
-        today=figures.today,
+        today=today,
         sub_agreements=[],
         indicators=[],
         activities=[],
@@ -340,27 +511,9 @@ def attention_for(
         may_submit_versions=may_submit_versions,
         signs_for=signs_for,
     )
-    awaiting_you, reports_due = figures.report_groups[(may_review, may_submit)]
-    by_kind = {
-        **figures.groups,
-        "your-answer": awaiting_you,
-        "reports": reports_due,
+    return {
         "incidents": selectors.open_incidents(personal),
         "contacts": selectors.contacts_to_verify(personal),
         "your-signature": selectors.versions_awaiting_your_signature(personal),
         "version-changes": selectors.changes_awaiting_submission(personal),
     }
-    order = (
-        "your-answer",
-        "your-signature",
-        "incidents",
-        "setup",
-        "approvals",
-        "reports",
-        "measurements",
-        "activities",
-        "actual_spend",
-        "contacts",
-        "version-changes",
-    )
-    return selectors.Attention(groups=[by_kind[kind] for kind in order if by_kind[kind].items])

@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 
 from helhedsplan.goals import progress
 from helhedsplan.overview import readmodel
-from helhedsplan.overview.selectors import Attention
 from helhedsplan.plans import access
 from helhedsplan.plans.models import Plan
 from helhedsplan.preparedness.selectors import contacts_by_plan, open_incidents_by_plan
@@ -80,8 +79,9 @@ class PortfolioRow:
     reports_awaiting: int
     #: Indicators never measured or whose next measurement is overdue (as the dashboard counts them).
     measurements_overdue: int
-    #: What the plan's dashboard lists under "Kræver opmærksomhed" for this user (``overview.selectors``).
-    attention: Attention
+    #: How many items each group of what the plan's dashboard lists under "Kræver opmærksomhed" for this user has,
+    #: by kind, in the dashboard's order (``overview.readmodel.attention_counts_for``; groups with none left out).
+    attention: dict[str, int]
     #: The plan's approved version and the one awaiting its parties' sign-offs (``versions``).
     versions: VersionState = VersionState()
     #: The status is built from example goals, indicators or measurements; the budget from example lines.
@@ -108,7 +108,7 @@ class PortfolioRow:
     def awaiting_you(self) -> int:
         """The reports awaiting this user's answer: submitted ones for a reviewer, returned ones for a coordinator
         (what heads their dashboard: ``overview.selectors.reports_awaiting_you``)."""
-        return len(self.attention.of("your-answer"))
+        return self.attention.get("your-answer", 0)
 
     @property
     def awaiting_key(self) -> tuple[int, int]:
@@ -117,7 +117,7 @@ class PortfolioRow:
     @property
     def needs_attention(self) -> int:
         """As many items as the plan's dashboard lists under "Kræver opmærksomhed" for the same user today."""
-        return self.attention.count
+        return sum(self.attention.values())
 
     # Sort keys: django-tables2 sorts the rows by these (never None, so any two rows compare).
     @property
@@ -143,14 +143,14 @@ class PortfolioRow:
 
 def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, user) -> list[PortfolioRow]:
     """One row per plan, in a number of queries that does not depend on the number of plans: one for the plans,
-    their kept figures (``overview.readmodel.plan_figures``: one ``get_many`` from the shared cache, and for the
-    plans changed since — or on a new day — one fresh computation for all of those together), and what depends
+    their kept summaries (``overview.readmodel.plan_summaries``: one ``get_many`` of small entries from the shared
+    cache, and for the plans changed since — or on a new day — made from their figures, computed together), and what depends
     on the reader: the user's memberships and grants of all the plans (``access.memberships_of``: what they may do
     in each, asked of the rules), two for the plans' approved and awaiting versions with the sign-offs and the
     agreements' fingerprints (``versions_attention``, which also gives the Version column), and one each for the
     organisations they sign for, the open incidents, and the contacts of the plans where they see them."""
     plans = list(plans)
-    figures = readmodel.plan_figures(plans, today=today)
+    figures = readmodel.plan_summaries(plans, today=today)
     # What the user may do in each plan, as the plan's dashboard asks it (the rules, ``user.has_perm``), from their
     # memberships and grants read for all the plans at once (``access.memberships_of``).
     access.memberships_of(user, plans)
@@ -169,7 +169,7 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
         kept = figures[plan.pk]
         states = list(kept.report_states)
         # Only the contacts the user may see were read: the others are not theirs to verify.
-        attention = readmodel.attention_for(
+        attention = readmodel.attention_counts_for(
             plan,
             kept,
             incidents=incidents[plan.pk],
@@ -196,7 +196,7 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
                 reports_overdue=states.count(ReportState.OVERDUE),
                 reports_returned=states.count(ReportState.RETURNED),
                 reports_awaiting=states.count(ReportState.AWAITING),
-                measurements_overdue=len(attention.of("measurements")),
+                measurements_overdue=attention.get("measurements", 0),
                 attention=attention,
                 versions=version_attention[plan.pk].state,
                 status_is_example=kept.status_is_example,

@@ -84,6 +84,9 @@ def assert_kept_is_fresh(plan, today=TODAY) -> readmodel.PlanFigures:
     rows, and "needs attention" on top of them lists what it listed before, for every kind of reader."""
     figures = kept(plan, today)
     assert figures == readmodel.plan_figures_fresh([plan], today=today)[plan.pk]
+    # The portfolio's summary, read through the cache, is the one made from the fresh figures.
+    summary = readmodel.plan_summaries([plan], today=today)[plan.pk]
+    assert summary == readmodel.summary_of(readmodel.plan_figures_fresh([plan], today=today)[plan.pk])
     # The cards and headline figures as the single-plan selectors and the rules give them.
     as_of = progress.status_as_of(today=today, period_end=plan.end_date)
     tree = list(sub_agreements_with_goal_tree(plan, with_activities=True))
@@ -116,6 +119,17 @@ def assert_kept_is_fresh(plan, today=TODAY) -> readmodel.PlanFigures:
                 may_submit=may_submit,
             )
             assert shown(on_top) == shown(reference)
+            # The portfolio's counts, from the plan's kept summary, are those of the same groups.
+            counts = readmodel.attention_counts_for(
+                plan,
+                summary,
+                incidents=open_incidents_of(plan),
+                contacts=list(contacts_by_plan([plan])[plan.pk]),
+                may_see_contacts=may_see_contacts,
+                may_review=may_review,
+                may_submit=may_submit,
+            )
+            assert list(counts.items()) == [(group.kind, len(group.items)) for group in reference.groups]
     return figures
 
 
