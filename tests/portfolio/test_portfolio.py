@@ -146,9 +146,7 @@ def test_needs_attention_counts_what_the_plans_dashboard_lists_for_the_same_user
         expected = dashboard(
             amager_plan, today, may_see_contacts=user.has_perm("plan.view_contact_details", amager_plan)
         ).attention
-        assert list(row.attention.items()) == [
-            (group.kind, len(group.items)) for group in expected.groups
-        ]
+        assert list(row.attention.items()) == [(group.kind, len(group.items)) for group in expected.groups]
         assert row.needs_attention == expected.count > 0
 
 
@@ -364,3 +362,44 @@ def test_many_plans_are_shown_a_page_at_a_time_and_counted_over_all(reviewer, mo
     ).active
     areas = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)][:3]
     assert areas == ["Område C", "Område B", "Område A"]
+
+
+@pytest.mark.parametrize("sort", ["", "-budget", "status"])
+def test_the_tables_rows_are_those_django_tables2s_own_template_draws(amager_plan, personas, sort):
+    """The portfolio draws its rows from ``PortfolioTable.page_cells`` (the per-column work done once): every row
+    and cell — links, example marks, money, the empty cells' dash, the rows' classes — is what django-tables2's
+    own Bootstrap 5 template draws for the same table, on every page of it."""
+    from django.http import QueryDict
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django_tables2 import RequestConfig
+
+    from helhedsplan.portfolio.selectors import portfolio_table
+
+    for number in range(4):
+        plan = _plan(
+            f"Sammenlign {number}",
+            start=2020 + number,
+            end=2024 + number,
+            municipality="" if number == 1 else "Aarhus Kommune",  # an empty cell: its default
+            approved=number,
+            estates=3,
+            budget=1000 * number,
+        )
+        MembershipFactory(plan=plan, user=personas.reviewer, role=Membership.Role.REVIEWER)
+
+    def body(template: str, page: int) -> str:
+        params = QueryDict(f"sort={sort}&page={page}" if sort else f"page={page}")
+        request = RequestFactory().get(URL, params)
+        request.user = personas.reviewer
+        table, _filter = portfolio_table(params, user=personas.reviewer, today=datetime.date(2024, 6, 1))
+        RequestConfig(request, paginate={"per_page": 2}).configure(table)
+        html = render_to_string(template, {"table": table, "request": request})
+        tbody = re.search(r"<tbody.*?</tbody>", html, re.S).group(0)
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", tbody)).strip()
+
+    for page in (1, 2, 3):
+        ours = body("portfolio/table.html", page)
+        assert ours == body("django_tables2/bootstrap5.html", page)
+        assert ours.count("<tr") == 2 if page < 3 else ours.count("<tr") == 1
+    assert "—" in "".join(body("portfolio/table.html", page) for page in (1, 2, 3))  # the empty municipality
