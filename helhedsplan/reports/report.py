@@ -433,8 +433,9 @@ def _indicator_result(
 
 
 def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
-    """The report's content as of ``as_of``, in a fixed number of queries (each named below): 42 for a stored
-    yearly report whose year changed no link between objects, 24 for the stored final report (no history read);
+    """The report's content as of ``as_of``, in a number of queries that does not grow with the plan (each named
+    below): for a stored yearly report, 25 and one per model the report reads that changed in the year (at most
+    43, when every one did and no link between objects changed); 24 for the stored final report (no history read);
     two fewer for a report not stored (neither its submission nor the bestyrelse's approval is read)."""
     plan = report.plan
     final = report.is_final
@@ -556,9 +557,9 @@ def status_report(report: Report, *, as_of: datetime.date) -> StatusReport:
         if report.pk
         else None
     )  # 21, for a stored report only
-    # 22–39, a yearly report only: the plan's history in the year, one query per model the report reads
-    # (``changes.REPORTED``, 18), whatever the number of changes — and one per related model whose link changed
-    # in the year, to name it (``core.history.changes_of``).
+    # 22–, a yearly report only: the plan's history in the year — one query for which of the models the report
+    # reads (``changes.REPORTED``, 18) changed in the year, then one per model that did, whatever the number of
+    # changes, and one per related model whose link changed in the year, to name it (``core.history.changes_of``).
     changes = (
         []
         if final

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from helhedsplan.goals.models import Goal, Measurement
 from helhedsplan.goals.services import goal_update
 from helhedsplan.reports import documents
-from helhedsplan.reports.changes import REPORTED
+from helhedsplan.reports.changes import REPORTED, models_changed
 from helhedsplan.reports.models import Report
 from helhedsplan.reports.report import status_report
 from tests.reports.test_lbf_reports import AFTER_THE_PERIOD, url
@@ -133,8 +133,46 @@ def test_the_yearly_reports_queries_do_not_grow_with_the_years_changes(amager_pl
         after = len(status_report(report, as_of=AFTER_THE_PERIOD).changes)
     assert after > before
     assert len(many) == len(few)
-    # The history costs one query per model the report reads, and the versions approved in the year two (the
-    # versions, their sign-offs); the final report reads none of them.
+    # The history costs one query for which models changed in the year and one per model that did, and the
+    # versions approved in the year two (the versions, their sign-offs); the final report reads none of them.
+    changed_in_the_year = models_changed(
+        amager_plan,
+        datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
+    )
+    assert 0 < len(changed_in_the_year) < len(REPORTED)
     with CaptureQueriesContext(connection) as final:
         status_report(Report(plan=amager_plan, kind=Report.Kind.FINAL), as_of=AFTER_THE_PERIOD)
-    assert len(few) == len(final) + len(REPORTED) + 2
+    assert len(few) == len(final) + 1 + len(changed_in_the_year) + 2
+
+
+def test_which_models_changed_in_a_time_is_what_their_histories_hold(amager_plan, changed):
+    """``models_changed`` (one query) names exactly the models with a historical record of the plan in the time,
+    as each model's history read on its own gives them — on the database's own clock and time zone."""
+    from helhedsplan.plans.models import Plan
+
+    other = Plan.objects.exclude(pk=amager_plan.pk).first() or amager_plan
+    for start, end in (
+        (
+            datetime.datetime(2023, 1, 1, tzinfo=datetime.UTC),
+            datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+        ),
+        (
+            datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+            datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
+        ),
+        (datetime.datetime(2024, 6, 15, tzinfo=datetime.UTC), None),
+        (datetime.datetime(1999, 1, 1, tzinfo=datetime.UTC), None),
+    ):
+        for plan in {amager_plan, other}:
+            expected = {
+                model
+                for model in REPORTED
+                if model.history.filter(history_plan=plan, history_date__gt=start)
+                .filter(**({"history_date__lt": end} if end else {}))
+                .exists()
+            }
+            assert models_changed(plan, start, end) == expected
+    assert models_changed(amager_plan, datetime.datetime(1999, 1, 1, tzinfo=datetime.UTC)) == set(
+        REPORTED
+    ) - {model for model in REPORTED if not model.history.filter(history_plan=amager_plan).exists()}
