@@ -243,6 +243,8 @@ class Signoff(Frozen, CleanInput, ExampleFlag, models.Model):
     evidence = models.FileField(
         _("minutes or letter (PDF)"), upload_to=evidence_upload_to, blank=True, validators=[validate_minutes]
     )
+    #: The SHA-256 of ``evidence`` as it was recorded: checked before the file is sent (``EvidenceView``).
+    evidence_sha256 = models.CharField(_("SHA-256 of the minutes or letter"), max_length=64, blank=True)
     #: Where a decision taken outside the app is documented, when its document is not stored here (a public
     #: source, a case number): the plan file's decisions taken before the app.
     evidence_reference = models.CharField(
@@ -273,6 +275,7 @@ class Signoff(Frozen, CleanInput, ExampleFlag, models.Model):
         "body",
         "decided_on",
         "evidence",
+        "evidence_sha256",
         "evidence_reference",
         "comment",
         "recorded_by_id",

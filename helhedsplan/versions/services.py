@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhedsplan.core.services import file_delete_after_commit, record_actor
+from helhedsplan.documents.files import sha256_of
 from helhedsplan.plans.changes import plan_changed
 from helhedsplan.plans.models import LANDSBYGGEFONDEN, Organisation, Plan, confirmed_affiliations
 from helhedsplan.plans.rules import membership_for
@@ -188,6 +189,8 @@ def signoff_decide(
     signoff.decided_on = decided_on
     if evidence:
         signoff.evidence = evidence
+        # The evidence is kept with its hash, which every download checks (``views.EvidenceView``).
+        signoff.evidence_sha256 = sha256_of(evidence)
     signoff.evidence_reference = evidence_reference
     signoff.comment = comment
     signoff.outside_app = outside_app

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
 from helhedsplan.core.navigation import Crumb
+from helhedsplan.core.stored_files import StoredFileDamaged, damaged_file_response, open_checked
 from helhedsplan.plans.views import PlanTemplateView, PlanViewMixin, Refused
 
 from . import services
@@ -274,9 +275,13 @@ class EvidenceView(SignoffMixin, View):
         if not self.signoff.evidence:
             raise Http404
         try:
-            handle = self.signoff.evidence.open("rb")
+            # Read and checked against the SHA-256 kept when it was recorded before any byte is sent: the
+            # storage is not the database, and a file changed there is not the minutes the party decided on.
+            handle = open_checked(self.signoff.evidence, self.signoff.evidence_sha256)
         except FileNotFoundError as error:
             raise Http404 from error
+        except StoredFileDamaged:
+            return damaged_file_response(request, back_url=self.version.get_absolute_url())
         name = f"version-{self.version.number}-{self.signoff.party}-{self.signoff.pk}.pdf"
         response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-store"

@@ -295,3 +295,43 @@ def test_a_coordinator_grants_signing_only_to_a_person_the_organisation_confirme
     assert client.post(address, data).status_code == 302
     membership.refresh_from_db()
     assert membership.signs_for_organisation
+
+
+def test_a_signoffs_evidence_is_sent_only_as_recorded(amager_plan, personas, caplog):
+    """The minutes recorded with a decision are kept with their SHA-256 and download as uploaded; changed in the
+    storage afterwards, they are not sent (the damaged-file page, logged with both hashes)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from tests.versions.factories import PDF
+
+    version = submit_version(amager_plan, personas.coordinator)
+    board = version.signoffs.get(party=Signoff.Party.BOARD)
+    uploaded = PDF + b"% referat fra bestyrelsesmoedet\n"
+    response = client_for(personas.coordinator).post(
+        url(amager_plan, "signoff_update", number=2, pk=board.pk),
+        {
+            "decision": "approved",
+            "body": "Bestyrelsen",
+            "decided_on": "2026-11-30",
+            "comment": "",
+            "evidence": evidence("referat.pdf", uploaded),
+        },
+    )
+    assert response.status_code == 302
+    board.refresh_from_db()
+    assert board.evidence_sha256 == hashlib.sha256(uploaded).hexdigest()
+    address = url(amager_plan, "evidence", number=2, pk=board.pk)
+    reader = client_for(personas.reviewer)
+    assert b"".join(reader.get(address).streaming_content) == uploaded
+
+    storage, name = board.evidence.storage, board.evidence.name
+    storage.delete(name)
+    assert storage.save(name, ContentFile(uploaded + b"% changed\n")) == name
+    with caplog.at_level("ERROR", logger="helhedsplan.files"):
+        refused = reader.get(address)
+    assert refused.status_code == 500
+    assert "Filen er beskadiget" in refused.content.decode()
+    [record] = [r for r in caplog.records if r.name == "helhedsplan.files"]
+    assert board.evidence_sha256 in record.getMessage() and name in record.getMessage()
