@@ -735,6 +735,7 @@ def _version_out(version: PlanVersion) -> dict:
                 "decided_on": s.decided_on,
                 "outside_app": s.outside_app,
                 "has_evidence": bool(s.evidence),
+                "evidence_sha256": s.evidence_sha256 if s.evidence else "",
                 "evidence_reference": s.evidence_reference,
                 "comment": s.comment,
                 "is_example": s.is_example,

@@ -341,6 +341,8 @@ class SignoffOut(Schema):
     outside_app: bool
     #: Whether a minutes or letter PDF is stored with the decision (downloaded on the version's page).
     has_evidence: bool
+    #: The SHA-256 of that PDF as it was recorded (empty without one): what its download is checked against.
+    evidence_sha256: str
     evidence_reference: str
     comment: str
     is_example: bool

@@ -325,6 +325,10 @@ def test_a_signoffs_evidence_is_sent_only_as_recorded(amager_plan, personas, cap
     address = url(amager_plan, "evidence", number=2, pk=board.pk)
     reader = client_for(personas.reviewer)
     assert b"".join(reader.get(address).streaming_content) == uploaded
+    # The API names the hash beside the decision (the PDF itself is downloaded on the version's page).
+    answer = reader.get(f"/api/plans/{amager_plan.slug}/versions/2").json()
+    [board_out] = [s for s in answer["signoffs"] if s["party"] == "board"]
+    assert board_out["has_evidence"] and board_out["evidence_sha256"] == board.evidence_sha256
 
     storage, name = board.evidence.storage, board.evidence.name
     storage.delete(name)
