@@ -68,6 +68,9 @@ ALLOWED: dict[tuple[str, str], str] = {
         "helhedsplan.overview.selectors",
         "ChangeKeys.__getitem__",
     ): "Raw SQL that only reads (SELECT of a page's keys).",
+    ("helhedsplan.reports.changes", "models_changed"): (
+        "Raw SQL that only reads (SELECT of which historical tables hold a change in a time)."
+    ),
 }
 
 #: Calls of a queryset (or manager) whose result an ``.update(`` may be called on.
