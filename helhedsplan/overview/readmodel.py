@@ -407,92 +407,54 @@ ATTENTION_ORDER = (
 )
 
 
-def attention_for(
-    plan: Plan,
-    figures: PlanFigures,
-    *,
-    incidents: list[Incident],
-    contacts: list[Contact],
-    may_see_contacts: bool,
-    may_review: bool = False,
-    may_submit: bool = False,
-    versions: VersionAttention | None = None,
-    may_submit_versions: bool = False,
-    signs_for: frozenset[int] = frozenset(),
-) -> selectors.Attention:
+@dataclass(frozen=True)
+class Reader:
+    """What "needs attention" depends on of the one who reads it, read for the request and never kept: the open
+    incidents and the contacts they may see (personal data), whether they see contacts (not reviewers), answer
+    (``may_review``) or submit (``may_submit``) reports, the plan's versions with whether they submit versions
+    and the organisations they sign for (their own version groups)."""
+
+    incidents: list[Incident]
+    contacts: list[Contact]
+    may_see_contacts: bool
+    may_review: bool = False
+    may_submit: bool = False
+    versions: VersionAttention | None = None
+    may_submit_versions: bool = False
+    signs_for: frozenset[int] = frozenset()
+
+
+def attention_for(plan: Plan, figures: PlanFigures, reader: Reader) -> selectors.Attention:
     """ "Needs attention" for one reader: the kept groups, the report groups of the reader's case, and the groups
-    built from rows that carry personal data (the open incidents, the contacts the reader may see), read for the
-    request — in the order of ``selectors.ATTENTION_PROVIDERS``, so it lists what the fresh computation lists.
-    The plan's versions (``versions``, read for the request) give the reader's own groups: the versions awaiting a
-    signature of an organisation they sign for (``signs_for``), and for whoever submits versions
-    (``may_submit_versions``) the changes not yet submitted."""
-    awaiting_you, reports_due = figures.report_groups[(may_review, may_submit)]
+    built for the reader (``_reader_groups``) — in the order of ``selectors.ATTENTION_PROVIDERS``, so it lists what
+    the fresh computation lists."""
+    awaiting_you, reports_due = figures.report_groups[(reader.may_review, reader.may_submit)]
     by_kind = {
         **figures.groups,
         "your-answer": awaiting_you,
         "reports": reports_due,
-        **_reader_groups(
-            plan,
-            figures.today,
-            incidents=incidents,
-            contacts=contacts,
-            may_see_contacts=may_see_contacts,
-            versions=versions,
-            may_submit_versions=may_submit_versions,
-            signs_for=signs_for,
-        ),
+        **_reader_groups(plan, figures.today, reader),
     }
     return selectors.Attention(groups=[by_kind[kind] for kind in ATTENTION_ORDER if by_kind[kind].items])
 
 
-def attention_counts_for(
-    plan: Plan,
-    summary: PlanSummary,
-    *,
-    incidents: list[Incident],
-    contacts: list[Contact],
-    may_see_contacts: bool,
-    may_review: bool = False,
-    may_submit: bool = False,
-    versions: VersionAttention | None = None,
-    may_submit_versions: bool = False,
-    signs_for: frozenset[int] = frozenset(),
-) -> dict[str, int]:
+def attention_counts_for(plan: Plan, summary: PlanSummary, reader: Reader) -> dict[str, int]:
     """How many items each group of ``attention_for`` has for the same reader (the groups with none left out, in
     the same order), from the plan's summary: what the portfolio counts."""
-    awaiting_you, reports_due = summary.report_group_counts[(may_review, may_submit)]
-    reader = _reader_groups(
-        plan,
-        summary.today,
-        incidents=incidents,
-        contacts=contacts,
-        may_see_contacts=may_see_contacts,
-        versions=versions,
-        may_submit_versions=may_submit_versions,
-        signs_for=signs_for,
-    )
+    awaiting_you, reports_due = summary.report_group_counts[(reader.may_review, reader.may_submit)]
     counts = {
         **summary.group_counts,
         "your-answer": awaiting_you,
         "reports": reports_due,
-        **{kind: len(group.items) for kind, group in reader.items()},
+        **{kind: len(group.items) for kind, group in _reader_groups(plan, summary.today, reader).items()},
     }
     return {kind: counts[kind] for kind in ATTENTION_ORDER if counts[kind]}
 
 
-def _reader_groups(
-    plan: Plan,
-    today: datetime.date,
-    *,
-    incidents: list[Incident],
-    contacts: list[Contact],
-    may_see_contacts: bool,
-    versions: VersionAttention | None,
-    may_submit_versions: bool,
-    signs_for: frozenset[int],
-) -> dict[str, selectors.AttentionGroup]:
+def _reader_groups(plan: Plan, today: datetime.date, reader: Reader) -> dict[str, selectors.AttentionGroup]:
     """The groups of "needs attention" built for the reader from rows read for the request: the open incidents and
-    the contacts to verify (personal data, never kept), and the reader's own version groups."""
+    the contacts to verify (personal data, never kept), the versions awaiting a signature of an organisation they
+    sign for, and for whoever submits versions the changes not yet submitted."""
     # Only the fields these providers read are filled: the rest of the plan is in the kept entry.
     personal = selectors.AttentionSources(
         plan=plan,
@@ -502,14 +464,14 @@ def _reader_groups(
         activities=[],
         approvals=None,  # type: ignore[arg-type]
         budget=None,  # type: ignore[arg-type]
-        incidents=incidents,
+        incidents=reader.incidents,
         preparedness_plan=None,
-        contacts=contacts,
+        contacts=reader.contacts,
         reports=[],
-        may_see_contacts=may_see_contacts,
-        versions=versions or VersionAttention(),
-        may_submit_versions=may_submit_versions,
-        signs_for=signs_for,
+        may_see_contacts=reader.may_see_contacts,
+        versions=reader.versions or VersionAttention(),
+        may_submit_versions=reader.may_submit_versions,
+        signs_for=reader.signs_for,
     )
     return {
         "incidents": selectors.open_incidents(personal),

@@ -975,14 +975,16 @@ def dashboard(
     attention = readmodel.attention_for(
         plan,
         figures,
-        incidents=open_incidents_of(plan),
-        contacts=contacts_of(plan),
-        may_see_contacts=may_see_contacts,
-        may_review=may_review,
-        may_submit=may_submit,
-        versions=versions_attention([plan])[plan.pk],
-        may_submit_versions=may_submit_versions,
-        signs_for=signs_for,
+        readmodel.Reader(
+            incidents=open_incidents_of(plan),
+            contacts=contacts_of(plan),
+            may_see_contacts=may_see_contacts,
+            may_review=may_review,
+            may_submit=may_submit,
+            versions=versions_attention([plan])[plan.pk],
+            may_submit_versions=may_submit_versions,
+            signs_for=signs_for,
+        ),
     )
     return Dashboard(
         today=today,

@@ -173,14 +173,16 @@ def portfolio_rows(plans: QuerySet[Plan] | list[Plan], *, today: datetime.date, 
         attention = readmodel.attention_counts_for(
             plan,
             kept,
-            incidents=incidents[plan.pk],
-            contacts=contacts.get(plan.pk, []),
-            may_see_contacts=True,
-            may_review=plan.pk in reviews,
-            may_submit=plan.pk in submits,
-            versions=version_attention[plan.pk],
-            may_submit_versions=plan.pk in manages,
-            signs_for=signs_for[plan.pk],
+            readmodel.Reader(
+                incidents=incidents[plan.pk],
+                contacts=contacts.get(plan.pk, []),
+                may_see_contacts=True,
+                may_review=plan.pk in reviews,
+                may_submit=plan.pk in submits,
+                versions=version_attention[plan.pk],
+                may_submit_versions=plan.pk in manages,
+                signs_for=signs_for[plan.pk],
+            ),
         )
         rows.append(
             PortfolioRow(

@@ -102,15 +102,14 @@ def assert_kept_is_fresh(plan, today=TODAY) -> readmodel.PlanFigures:
     )
     for may_see_contacts in (True, False):
         for may_review, may_submit in CASES:
-            on_top = readmodel.attention_for(
-                plan,
-                figures,
+            reader = readmodel.Reader(
                 incidents=open_incidents_of(plan),
                 contacts=list(contacts_by_plan([plan])[plan.pk]),
                 may_see_contacts=may_see_contacts,
                 may_review=may_review,
                 may_submit=may_submit,
             )
+            on_top = readmodel.attention_for(plan, figures, reader)
             reference = reference_attention(
                 plan,
                 today,
@@ -120,15 +119,7 @@ def assert_kept_is_fresh(plan, today=TODAY) -> readmodel.PlanFigures:
             )
             assert shown(on_top) == shown(reference)
             # The portfolio's counts, from the plan's kept summary, are those of the same groups.
-            counts = readmodel.attention_counts_for(
-                plan,
-                summary,
-                incidents=open_incidents_of(plan),
-                contacts=list(contacts_by_plan([plan])[plan.pk]),
-                may_see_contacts=may_see_contacts,
-                may_review=may_review,
-                may_submit=may_submit,
-            )
+            counts = readmodel.attention_counts_for(plan, summary, reader)
             assert list(counts.items()) == [(group.kind, len(group.items)) for group in reference.groups]
     return figures
 
